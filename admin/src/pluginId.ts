@@ -1,0 +1,11 @@
+export const PLUGIN_ID = 'consent';
+
+/** RBAC actions, the same strings the server registers. */
+export const PERMISSIONS = {
+  read: [{ action: 'plugin::consent.read', subject: null }],
+  record: [{ action: 'plugin::consent.record', subject: null }],
+  manageTexts: [{ action: 'plugin::consent.texts.manage', subject: null }],
+  settings: [{ action: 'plugin::consent.settings', subject: null }],
+};
+
+export const getTranslation = (id: string) => `${PLUGIN_ID}.${id}`;

@@ -1,0 +1,18 @@
+import purpose from './purpose/schema.json';
+import consentText from './consent-text/schema.json';
+import consentEvent from './consent-event/schema.json';
+import consentState from './consent-state/schema.json';
+import consentSubject from './consent-subject/schema.json';
+
+/**
+ * The plugin's content types, keyed by singular name as Strapi expects
+ * (`plugin::consent.<name>`). Shared by the server (registration) and the admin
+ * (labels, enumerations).
+ */
+export default {
+  purpose: { schema: purpose },
+  'consent-text': { schema: consentText },
+  'consent-event': { schema: consentEvent },
+  'consent-state': { schema: consentState },
+  'consent-subject': { schema: consentSubject },
+};

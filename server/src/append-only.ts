@@ -1,0 +1,22 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { UID } from './constants';
+
+/**
+ * The event log and published text versions are proof: no API may change or
+ * remove them. Query-engine lifecycles fire for every path Strapi offers (Content
+ * Manager, Document Service, db.query), so refuse updates and deletes there.
+ */
+export const guardAppendOnly = (strapi: Core.Strapi): void => {
+  const refuse = (event: { model: { uid: string } }) => {
+    const what = event.model.uid === UID.event ? 'Consent events are append-only' : 'Published consent texts are immutable: publish a new version';
+    throw new errors.ForbiddenError(what);
+  };
+  strapi.db.lifecycles.subscribe({
+    models: [UID.event, UID.text],
+    beforeUpdate: refuse,
+    beforeUpdateMany: refuse,
+    beforeDelete: refuse,
+    beforeDeleteMany: refuse,
+  });
+};

@@ -1,0 +1,18 @@
+import type { Core } from '@strapi/strapi';
+import { guardAppendOnly } from './append-only';
+
+const ACTIONS = [
+  { uid: 'read', displayName: 'Read consent: texts, states and history', subCategory: 'consent' },
+  { uid: 'record', displayName: 'Record and annul consent decisions', subCategory: 'consent' },
+  { uid: 'texts.manage', displayName: 'Manage purposes and publish text versions', subCategory: 'texts' },
+  { uid: 'settings', displayName: 'Consent settings and maintenance', subCategory: 'settings' },
+];
+
+const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await strapi
+    .service('admin::permission')
+    .actionProvider.registerMany(ACTIONS.map((action) => ({ ...action, section: 'plugins', pluginName: 'consent' })));
+  guardAppendOnly(strapi);
+};
+
+export default bootstrap;

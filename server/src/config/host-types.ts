@@ -1,0 +1,47 @@
+import type { Core } from '@strapi/strapi';
+import { ConsentConfigError, type PluginConfig } from './schema';
+
+const TEXT_TYPES = ['string', 'text', 'email', 'enumeration', 'uid'];
+
+/**
+ * Check the configuration against the host app's content types: every uid must
+ * exist and every named field must be an attribute of a fitting type. Called
+ * in register(), so a wrong name stops Strapi before anything is served.
+ */
+export const assertHostTypes = (strapi: Core.Strapi, config: PluginConfig): void => {
+  const problems: string[] = [];
+  const subjectType = strapi.contentTypes[config.subject.uid as keyof typeof strapi.contentTypes];
+
+  if (!subjectType) {
+    problems.push(`subject.uid: "${config.subject.uid}" is not a content type of this app`);
+  } else {
+    for (const key of ['email', 'phone', 'name', 'language'] as const) {
+      const field = config.subject[key];
+      if (field === undefined) continue;
+      const attribute = subjectType.attributes[field] as { type?: string } | undefined;
+      if (!attribute) {
+        problems.push(`subject.${key}: "${field}" is not an attribute of ${config.subject.uid}`);
+      } else if (!TEXT_TYPES.includes(attribute.type ?? '')) {
+        problems.push(`subject.${key}: "${field}" of ${config.subject.uid} is a ${attribute.type}, expected a text field`);
+      }
+    }
+  }
+
+  config.bookings.forEach((booking, index) => {
+    const bookingType = strapi.contentTypes[booking.uid as keyof typeof strapi.contentTypes];
+    if (!bookingType) {
+      problems.push(`bookings.${index}.uid: "${booking.uid}" is not a content type of this app`);
+      return;
+    }
+    const attribute = bookingType.attributes[booking.subject] as { type?: string; target?: string } | undefined;
+    if (!attribute) {
+      problems.push(`bookings.${index}.subject: "${booking.subject}" is not an attribute of ${booking.uid}`);
+    } else if (attribute.type !== 'relation' || attribute.target !== config.subject.uid) {
+      problems.push(
+        `bookings.${index}.subject: "${booking.subject}" of ${booking.uid} must be a relation to ${config.subject.uid}`
+      );
+    }
+  });
+
+  if (problems.length > 0) throw new ConsentConfigError(problems);
+};

@@ -1,0 +1,3 @@
+import contentTypes from '../../content-types';
+
+export default contentTypes;

@@ -1,0 +1,5 @@
+import purposes from './purposes';
+import subjects from './subjects';
+import texts from './texts';
+
+export default { purposes, subjects, texts };

@@ -1,0 +1,41 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { getService } from '../utils/get-service';
+import { parse } from '../utils/validate';
+import { createPurposeSchema, purposeKeySchema, updatePurposeSchema } from '../validation/purpose';
+import { publishTextSchema } from '../validation/text';
+import { adminActor } from '../utils/admin-user';
+
+const purposes = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async find(ctx: Context) {
+    ctx.body = { data: await getService(strapi, 'purposes').list() };
+  },
+
+  async create(ctx: Context) {
+    const input = parse(createPurposeSchema, ctx.request.body);
+    ctx.status = 201;
+    ctx.body = { data: await getService(strapi, 'purposes').create(input) };
+  },
+
+  async update(ctx: Context) {
+    const key = parse(purposeKeySchema, ctx.params.key);
+    const patch = parse(updatePurposeSchema, ctx.request.body);
+    ctx.body = { data: await getService(strapi, 'purposes').update(key, patch) };
+  },
+
+  async versions(ctx: Context) {
+    const key = parse(purposeKeySchema, ctx.params.key);
+    const purpose = await getService(strapi, 'purposes').getByKey(key);
+    ctx.body = { data: { purpose, versions: await getService(strapi, 'texts').listVersions(purpose.key) } };
+  },
+
+  async publish(ctx: Context) {
+    const key = parse(purposeKeySchema, ctx.params.key);
+    const input = parse(publishTextSchema, ctx.request.body);
+    const actor = adminActor(ctx);
+    ctx.status = 201;
+    ctx.body = { data: await getService(strapi, 'texts').publish(key, input, { id: actor.id, name: actor.name }) };
+  },
+});
+
+export default purposes;

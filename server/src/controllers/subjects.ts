@@ -1,0 +1,68 @@
+import type { Core } from '@strapi/strapi';
+import { z } from '@strapi/utils';
+import type { Context } from 'koa';
+import { adminActor } from '../utils/admin-user';
+import { getService } from '../utils/get-service';
+import { parse } from '../utils/validate';
+import { documentIdSchema, paginationSchema, recordDecisionsSchema } from '../validation/decision';
+
+const pageQuerySchema = z
+  .object({
+    consent: z.enum(['valid', 'invalid']),
+    after: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** A keyset page of subjects with ("valid") or without ("invalid") valid consent. */
+  async find(ctx: Context) {
+    const query = parse(pageQuerySchema, ctx.query);
+    const results = await getService(strapi, 'states').pageSubjects({
+      valid: query.consent === 'valid',
+      after: query.after,
+      limit: query.limit,
+    });
+    const next = results.length === query.limit ? results[results.length - 1].id : null;
+    ctx.body = { data: results, meta: { next } };
+  },
+
+  async consent(ctx: Context) {
+    const subject = parse(documentIdSchema, ctx.params.subject);
+    await getService(strapi, 'subjects').assertExists(subject);
+    ctx.body = { data: await getService(strapi, 'states').forSubject(subject) };
+  },
+
+  async events(ctx: Context) {
+    const subject = parse(documentIdSchema, ctx.params.subject);
+    const page = parse(paginationSchema, ctx.query);
+    await getService(strapi, 'subjects').assertExists(subject);
+    const { results, pagination } = await getService(strapi, 'states').history(subject, page);
+    ctx.body = { data: results, meta: { pagination } };
+  },
+
+  /** Staff record decisions (typically consent given in person), with themselves as the recorder. */
+  async record(ctx: Context) {
+    const subject = parse(documentIdSchema, ctx.params.subject);
+    const input = parse(recordDecisionsSchema, ctx.request.body);
+    const events = await getService(strapi, 'ledger').record({
+      subject,
+      decisions: input.decisions,
+      channel: input.channel,
+      locale: input.locale,
+      source: input.source ?? 'admin',
+      note: input.note,
+      actor: adminActor(ctx),
+      ip: ctx.request.ip,
+      userAgent: ctx.request.get('user-agent') || null,
+    });
+    ctx.status = 201;
+    ctx.body = { data: { events, consent: await getService(strapi, 'states').forSubject(subject) } };
+  },
+
+  async rebuild(ctx: Context) {
+    ctx.body = { data: await getService(strapi, 'states').rebuild() };
+  },
+});
+
+export default subjects;

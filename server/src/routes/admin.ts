@@ -1,0 +1,23 @@
+import { ACTION } from '../constants';
+
+const guarded = (action: string) => [
+  'admin::isAuthenticatedAdmin',
+  { name: 'admin::hasPermissions', config: { actions: [action] } },
+];
+
+/** Admin API, served under /consent/...; every route needs an admin session and a plugin RBAC action. */
+export default {
+  type: 'admin',
+  routes: [
+    { method: 'GET', path: '/purposes', handler: 'purposes.find', config: { policies: guarded(ACTION.read) } },
+    { method: 'POST', path: '/purposes', handler: 'purposes.create', config: { policies: guarded(ACTION.manageTexts) } },
+    { method: 'PUT', path: '/purposes/:key', handler: 'purposes.update', config: { policies: guarded(ACTION.manageTexts) } },
+    { method: 'GET', path: '/purposes/:key/versions', handler: 'purposes.versions', config: { policies: guarded(ACTION.read) } },
+    { method: 'POST', path: '/purposes/:key/versions', handler: 'purposes.publish', config: { policies: guarded(ACTION.manageTexts) } },
+    { method: 'GET', path: '/subjects', handler: 'subjects.find', config: { policies: guarded(ACTION.read) } },
+    { method: 'GET', path: '/subjects/:subject', handler: 'subjects.consent', config: { policies: guarded(ACTION.read) } },
+    { method: 'GET', path: '/subjects/:subject/events', handler: 'subjects.events', config: { policies: guarded(ACTION.read) } },
+    { method: 'POST', path: '/subjects/:subject/decisions', handler: 'subjects.record', config: { policies: guarded(ACTION.record) } },
+    { method: 'POST', path: '/states/rebuild', handler: 'subjects.rebuild', config: { policies: guarded(ACTION.settings) } },
+  ],
+};

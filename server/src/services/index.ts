@@ -1,0 +1,11 @@
+import config from './config';
+import ledger from './ledger';
+import purposes from './purposes';
+import states from './states';
+import subjects from './subjects';
+import texts from './texts';
+
+const services = { config, ledger, purposes, states, subjects, texts };
+
+export type Services = typeof services;
+export default services;

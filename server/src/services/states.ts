@@ -1,0 +1,200 @@
+import type { Core } from '@strapi/strapi';
+import { TABLE, UID } from '../constants';
+import {
+  currentFingerprint,
+  hasValidConsent,
+  needsConsent,
+  needsExplicitConsent,
+  purposeStatus,
+  requiredPurposes,
+  type PurposeStatus,
+} from '../domain/state-machine';
+import { concatSql, dialectOf, quoteId, randomDocumentIdSql, stringAggSql } from '../utils/dialect';
+import { getService } from '../utils/get-service';
+import type { EventRow, PurposeRow, StateRow, SummaryRow } from './types';
+
+/** When consent is not valid, the reason shown first (the strongest signal from the client wins). */
+const SUMMARY_PRIORITY: PurposeStatus[] = ['withdrawn', 'revoked', 'refused', 'expired', 'outdated', 'missing'];
+
+export type SubjectStatus = 'valid' | Exclude<PurposeStatus, 'valid' | 'not_required'>;
+
+const asState = (row: StateRow | undefined) =>
+  row
+    ? {
+        decision: row.decision,
+        event: { id: row.eventId, decision: row.decision, occurredAt: row.decidedAt, textMajor: row.textMajor, explicit: Boolean(row.explicit) },
+      }
+    : null;
+
+/** The consent state projection: reading it, and rebuilding it from the event log. */
+const states = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async currentFingerprint(): Promise<string> {
+    return currentFingerprint(await getService(strapi, 'purposes').list());
+  },
+
+  /** A subject's consent per purpose and whether it has valid consent. */
+  async forSubject(subject: string) {
+    const [purposes, rows, summary] = await Promise.all([
+      getService(strapi, 'purposes').list(),
+      strapi.db.query(UID.state).findMany({ where: { subject } }) as Promise<StateRow[]>,
+      strapi.db.query(UID.subject).findOne({ where: { subject } }) as Promise<SummaryRow | null>,
+    ]);
+    const byKey = new Map(rows.map((r) => [r.purposeKey, r]));
+    const valid = hasValidConsent(summary?.requiredFingerprint ?? null, currentFingerprint(purposes));
+    const required = requiredPurposes(purposes);
+    const statuses = required.map((p) => purposeStatus(p, asState(byKey.get(p.key))));
+    const status: SubjectStatus = valid
+      ? 'valid'
+      : ((SUMMARY_PRIORITY.find((s) => statuses.includes(s)) ?? 'missing') as SubjectStatus);
+
+    return {
+      subject,
+      valid,
+      status,
+      lastDecisionAt: summary?.lastDecisionAt ?? null,
+      purposes: purposes
+        .filter((p) => p.active)
+        .map((p) => this.purposeView(p, byKey.get(p.key))),
+    };
+  },
+
+  purposeView(purpose: PurposeRow, row: StateRow | undefined) {
+    return {
+      purpose: purpose.key,
+      name: purpose.name,
+      legalBasis: purpose.legalBasis,
+      requiresConsent: needsConsent(purpose),
+      required: purpose.required && needsConsent(purpose),
+      explicit: needsExplicitConsent(purpose),
+      status: purposeStatus(purpose, asState(row)),
+      currentVersion:
+        purpose.currentMajor !== null ? `${purpose.currentMajor}.${purpose.currentMinor ?? 0}` : null,
+      decision: row
+        ? {
+            decision: row.decision,
+            version: row.textVersion,
+            textHash: row.textHash,
+            locale: row.textLocale,
+            explicit: Boolean(row.explicit),
+            channel: row.channel,
+            decidedAt: row.decidedAt,
+          }
+        : null,
+    };
+  },
+
+  /** The subject's event log, newest first. */
+  async history(subject: string, { page, pageSize }: { page: number; pageSize: number }) {
+    const where = { subject };
+    const [results, total] = await Promise.all([
+      strapi.db.query(UID.event).findMany({
+        where,
+        orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+        offset: (page - 1) * pageSize,
+        limit: pageSize,
+      }) as Promise<EventRow[]>,
+      strapi.db.query(UID.event).count({ where }),
+    ]);
+    return { results, pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) } };
+  },
+
+  /**
+   * One page of subjects (host documents) with or without valid consent, keyset
+   * paginated on the host table's id: one indexed query whatever the table size.
+   */
+  async pageSubjects({ valid, after = 0, limit = 50 }: { valid: boolean; after?: number; limit?: number }) {
+    const hostTable = strapi.db.metadata.get(getService(strapi, 'subjects').uid() as never).tableName;
+    const fingerprint = await this.currentFingerprint();
+    const query = strapi.db
+      .connection({ c: hostTable })
+      .select('c.id', 'c.document_id as documentId')
+      .where('c.id', '>', after)
+      .orderBy('c.id', 'asc')
+      .limit(limit);
+    if (valid) {
+      query.join({ s: TABLE.subject }, 's.subject', 'c.document_id').where('s.required_fingerprint', fingerprint);
+    } else {
+      query
+        .leftJoin({ s: TABLE.subject }, 's.subject', 'c.document_id')
+        .where((w) => w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint));
+    }
+    return (await query) as { id: number; documentId: string }[];
+  },
+
+  /**
+   * Recompute every subject's fingerprint from the states, in one statement.
+   * Needed only when the set of required purposes changes (and by rebuild).
+   */
+  async recomputeFingerprints(): Promise<void> {
+    const dialect = dialectOf(strapi);
+    const required = requiredPurposes(await getService(strapi, 'purposes').list());
+    await strapi.db.transaction(async ({ trx }) => {
+      if (required.length === 0) {
+        await trx(TABLE.subject).update({ required_fingerprint: null });
+        return;
+      }
+      const part = concatSql(dialect, ['p.id', `':'`, 's.text_major']);
+      await trx.raw(
+        `UPDATE ${TABLE.subject} SET required_fingerprint = (
+           SELECT ${stringAggSql(dialect, part, 'p.id', '|')}
+           FROM ${TABLE.state} s JOIN ${TABLE.purpose} p ON p.${quoteId(dialect, 'key')} = s.purpose_key
+           WHERE s.subject = ${TABLE.subject}.subject
+             AND s.decision = 'given' AND s.text_major IS NOT NULL
+             AND p.id IN (${required.map(() => '?').join(', ')})
+             AND (p.special_category = ? OR s.explicit = ?)
+         )`,
+        [...required.map((p) => p.id), false, true]
+      );
+    });
+  },
+
+  /**
+   * Rebuild the whole projection from the event log in set-based SQL: the state
+   * of a (subject, purpose) is its latest decisive event, else its latest expired
+   * event (the same rule as domain/state-machine). Gives the same rows as the
+   * live projection, which the tests check.
+   */
+  async rebuild(): Promise<{ states: number; subjects: number }> {
+    const dialect = dialectOf(strapi);
+    const now = new Date();
+    await strapi.db.transaction(async ({ trx }) => {
+      await trx(TABLE.state).del();
+      await trx.raw(
+        `INSERT INTO ${TABLE.state}
+           (document_id, subject, purpose_key, decision, explicit, text_id, text_version, text_major, text_hash,
+            text_locale, channel, event_id, decided_at, created_at, updated_at, published_at)
+         SELECT ${randomDocumentIdSql(dialect)}, r.subject, r.purpose_key, r.decision, r.explicit, r.text_id,
+                r.text_version, r.text_major, r.text_hash, r.text_locale, r.channel, r.id, r.occurred_at, ?, ?, ?
+         FROM (
+           SELECT e.*, ROW_NUMBER() OVER (
+             PARTITION BY e.subject, e.purpose_key
+             ORDER BY CASE WHEN e.decision = 'expired' THEN 0 ELSE 1 END DESC, e.occurred_at DESC, e.id DESC
+           ) AS rn
+           FROM ${TABLE.event} e
+         ) r
+         WHERE r.rn = 1`,
+        [now, now, now]
+      );
+      await trx.raw(
+        `INSERT INTO ${TABLE.subject} (document_id, subject, created_at, updated_at, published_at)
+         SELECT ${randomDocumentIdSql(dialect)}, x.subject, ?, ?, ?
+         FROM (SELECT DISTINCT e.subject FROM ${TABLE.event} e
+               WHERE NOT EXISTS (SELECT 1 FROM ${TABLE.subject} s WHERE s.subject = e.subject)) x`,
+        [now, now, now]
+      );
+      await trx.raw(
+        `UPDATE ${TABLE.subject} SET
+           last_event_id = (SELECT MAX(e.id) FROM ${TABLE.event} e WHERE e.subject = ${TABLE.subject}.subject),
+           last_decision_at = (SELECT MAX(e.occurred_at) FROM ${TABLE.event} e WHERE e.subject = ${TABLE.subject}.subject)`
+      );
+      await this.recomputeFingerprints();
+    });
+    const [states, subjects] = await Promise.all([
+      strapi.db.query(UID.state).count({}),
+      strapi.db.query(UID.subject).count({}),
+    ]);
+    return { states, subjects };
+  },
+});
+
+export default states;
