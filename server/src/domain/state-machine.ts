@@ -123,12 +123,12 @@ const fingerprintPart = (purposeId: number, major: number): string => `${purpose
 
 /**
  * What valid consent currently means: "<purposeId>:<currentMajor>" of every
- * required purpose, joined by "|". A purpose without a published text counts
- * as major 0, which nobody can have consented to.
+ * required purpose, joined by "|". A purpose without a published text gets
+ * "<purposeId>:-", a part no subject can hold (subject parts are numeric).
  */
 export const currentFingerprint = (purposes: readonly PurposeRules[]): string =>
   requiredPurposes(purposes)
-    .map((p) => fingerprintPart(p.id, p.currentMajor ?? 0))
+    .map((p) => (p.currentMajor === null ? `${p.id}:-` : fingerprintPart(p.id, p.currentMajor)))
     .join('|');
 
 /**

@@ -1,0 +1,4 @@
+export default ({ env }) => ({
+  updates: { enabled: false },
+  level: env('LOG_LEVEL', 'info'),
+});

@@ -1,0 +1,10 @@
+import type { Core } from '@strapi/strapi';
+import { seedDemo } from './seed';
+
+export default {
+  register() {},
+
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await seedDemo(strapi);
+  },
+};

@@ -1,0 +1,118 @@
+import type { Core } from '@strapi/strapi';
+import { demoClients, demoService } from './clients';
+import { PURPOSES, STORAGE_V2, STORAGE_V2_1, TEXTS } from './texts';
+
+const DEFAULT_ADMIN = { email: 'admin@example.com', password: 'Consent-demo-2026' };
+
+type Decision = 'given' | 'refused' | 'withdrawn' | 'revoked' | 'expired';
+
+/**
+ * The demo admin: created when no admin exists yet, from DEMO_ADMIN_EMAIL and
+ * DEMO_ADMIN_PASSWORD (documented defaults otherwise).
+ */
+const ensureDemoAdmin = async (strapi: Core.Strapi) => {
+  const email = process.env.DEMO_ADMIN_EMAIL || DEFAULT_ADMIN.email;
+  const password = process.env.DEMO_ADMIN_PASSWORD || DEFAULT_ADMIN.password;
+  const users = strapi.service('admin::user');
+  if (!(await users.exists())) {
+    await users.createFirstAdmin({ email, password, firstname: 'Demo', lastname: 'Admin' });
+    strapi.log.info(`[demo] created the demo admin ${email}`);
+  }
+  return { email, password: process.env.DEMO_ADMIN_PASSWORD ? '(the value of DEMO_ADMIN_PASSWORD)' : password };
+};
+
+/** A booking front-end may read the texts (public route) and create bookings. */
+const grantPublicPermissions = async (strapi: Core.Strapi) => {
+  const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } });
+  if (!role) return;
+  for (const action of ['api::booking.booking.create']) {
+    const existing = await strapi.db.query('plugin::users-permissions.permission').findOne({ where: { action, role: role.id } });
+    if (!existing) {
+      await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+    }
+  }
+};
+
+const seedConsentData = async (strapi: Core.Strapi) => {
+  const consent = strapi.plugin('consent');
+  const purposes = consent.service('purposes');
+  const texts = consent.service('texts');
+  const ledger = consent.service('ledger');
+  const publisher = { id: 'seed', name: 'Demo seed' };
+
+  for (const purpose of PURPOSES) {
+    await purposes.create({ ...purpose });
+    await texts.publish(purpose.key, { changeKind: 'substantive', bodies: TEXTS[purpose.key] }, publisher);
+  }
+
+  const clients = [];
+  for (const [i, client] of demoClients().entries()) {
+    clients.push(await strapi.documents('api::client.client').create({ data: client }));
+    if (i % 3 === 0) {
+      await strapi.documents('api::booking.booking').create({
+        data: {
+          client: clients[i].documentId,
+          service: demoService(i),
+          startsAt: new Date(Date.UTC(2026, 11, 1 + (i % 28), 9 + (i % 8))).toISOString(),
+        },
+      });
+    }
+  }
+
+  const record = (i: number, decisions: { purpose: string; decision: Decision; explicit?: boolean }[], channel = 'booking_page') =>
+    ledger.record({
+      subject: clients[i].documentId,
+      decisions,
+      channel,
+      locale: clients[i].language,
+      source: 'demo seed',
+      actor: channel === 'in_person' ? { type: 'admin', id: 'seed', name: 'Demo seed' } : { type: 'subject' },
+    });
+
+  // Consents to storage 1.0, before 2.0 is published: these clients end up "outdated".
+  for (let i = 0; i < 10; i += 1) await record(i, [{ purpose: 'storage', decision: 'given' }]);
+
+  await texts.publish('storage', { changeKind: 'substantive', bodies: STORAGE_V2, summary: 'Photos of results are kept too' }, publisher);
+  await texts.publish('storage', { changeKind: 'editorial', bodies: STORAGE_V2_1, summary: 'Wording of the English text' }, publisher);
+
+  for (let i = 10; i < 30; i += 1) {
+    await record(
+      i,
+      [
+        { purpose: 'storage', decision: 'given' },
+        { purpose: 'marketing', decision: i % 2 === 0 ? 'given' : 'refused' },
+        ...(i % 5 === 0 ? [{ purpose: 'health', decision: 'given' as const, explicit: true }] : []),
+      ],
+      i % 4 === 0 ? 'in_person' : 'booking_page'
+    );
+  }
+  for (let i = 30; i < 35; i += 1) await record(i, [{ purpose: 'storage', decision: 'refused' }]);
+  for (let i = 35; i < 39; i += 1) {
+    await record(i, [{ purpose: 'storage', decision: 'given' }, { purpose: 'marketing', decision: 'given' }]);
+    await record(i, [{ purpose: 'marketing', decision: 'withdrawn' }, ...(i < 37 ? [{ purpose: 'storage', decision: 'withdrawn' as const }] : [])], 'web_form');
+  }
+  await record(39, [{ purpose: 'storage', decision: 'given' }]);
+  await record(39, [{ purpose: 'storage', decision: 'revoked' }], 'in_person');
+  for (let i = 40; i < 42; i += 1) await record(i, [{ purpose: 'storage', decision: 'expired' }], 'email_link');
+  // Clients 42-49 have no consent events: "missing".
+
+  return clients.length;
+};
+
+/** Seed the demo once: a flag in Strapi's core store makes restarts add nothing. */
+export const seedDemo = async (strapi: Core.Strapi) => {
+  const admin = await ensureDemoAdmin(strapi);
+  await grantPublicPermissions(strapi);
+
+  const store = strapi.store({ type: 'core', name: 'consent-demo' });
+  if (!(await store.get({ key: 'seeded' }))) {
+    const clients = await seedConsentData(strapi);
+    await store.set({ key: 'seeded', value: { at: new Date().toISOString(), clients } });
+    strapi.log.info(`[demo] seeded ${clients} clients, bookings, 4 purposes, texts in en/da/sv and consents`);
+  }
+
+  if (process.env.DEMO_QUIET !== 'true') {
+    const url = strapi.config.get('server.absoluteUrl') ?? `http://localhost:${strapi.config.get('server.port')}`;
+    strapi.log.info(`[demo] log in at ${url}/admin with ${admin.email} / ${admin.password}`);
+  }
+};

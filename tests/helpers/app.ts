@@ -1,0 +1,71 @@
+import { createStrapi, type Core } from '@strapi/strapi';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { resetDatabase } from './database';
+import { APP_DIR, DIST_DIR } from './paths';
+
+export const DEMO_ADMIN = { email: 'admin@example.com', password: 'Consent-demo-2026' };
+
+const secret = () => randomBytes(16).toString('base64');
+
+export interface TestApp {
+  strapi: Core.Strapi;
+  http: () => request.Agent;
+  /** Bearer token of the demo super admin. */
+  adminToken: () => Promise<string>;
+  stop: () => Promise<void>;
+}
+
+const baseEnv = () => ({
+  NODE_ENV: 'test',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+  DEMO_QUIET: 'true',
+  APP_KEYS: [secret(), secret()].join(','),
+  API_TOKEN_SALT: secret(),
+  ADMIN_JWT_SECRET: secret(),
+  TRANSFER_TOKEN_SALT: secret(),
+  JWT_SECRET: secret(),
+  ENCRYPTION_KEY: secret(),
+  DEMO_ADMIN_EMAIL: DEMO_ADMIN.email,
+  DEMO_ADMIN_PASSWORD: DEMO_ADMIN.password,
+});
+
+export interface StartOptions {
+  /** Keep the database of the previous boot (restart scenarios). */
+  keepDatabase?: boolean;
+  env?: Record<string, string>;
+  distDir?: string;
+}
+
+/** Boot the real demo app in this process on this worker's database and serve it over HTTP. */
+export const startApp = async (options: StartOptions = {}): Promise<TestApp> => {
+  const dbEnv = options.keepDatabase ? {} : await resetDatabase();
+  Object.assign(process.env, baseEnv(), dbEnv, options.env ?? {});
+  if (options.keepDatabase && !process.env.APP_KEYS) Object.assign(process.env, baseEnv());
+
+  const strapi = createStrapi({ appDir: APP_DIR, distDir: options.distDir ?? DIST_DIR, autoReload: false, serveAdminPanel: false });
+  await strapi.load();
+  await strapi.server.mount();
+
+  let token: string | null = null;
+  const http = () => request.agent(strapi.server.httpServer);
+  return {
+    strapi,
+    http,
+    adminToken: async () => {
+      token ??= await login(http(), DEMO_ADMIN.email, DEMO_ADMIN.password);
+      return token;
+    },
+    stop: async () => {
+      await strapi.destroy();
+    },
+  };
+};
+
+export const login = async (agent: request.Agent, email: string, password: string): Promise<string> => {
+  const res = await agent.post('/admin/login').send({ email, password });
+  const token = res.body?.data?.token ?? res.body?.data?.accessToken;
+  if (res.status !== 200 || !token) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return token;
+};

@@ -1,0 +1,13 @@
+import { compileStrapi } from '@strapi/strapi';
+import fs from 'node:fs';
+import path from 'node:path';
+import { APP_DIR, ROOT } from './paths';
+
+/** Once per run: the plugin must be built (npm test does it) and the demo app compiled. */
+export default async function globalSetup() {
+  process.env.STRAPI_TELEMETRY_DISABLED = 'true';
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'server', 'index.js'))) {
+    throw new Error('The plugin is not built: run `npm run build` (npm test does it for you)');
+  }
+  await compileStrapi({ appDir: APP_DIR });
+}
