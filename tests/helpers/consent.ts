@@ -28,7 +28,7 @@ export const ledgerCounts = async (strapi: Core.Strapi) => {
   };
 };
 
-export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+export const auth = (token: string) => ({ Authorization: `Bearer ${token}`, 'User-Agent': 'consent-tests/1.0' });
 
 export const recordDecisions = async (app: TestApp, subject: string, body: unknown) =>
   app

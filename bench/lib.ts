@@ -1,0 +1,104 @@
+/**
+ * Shared plumbing of the benchmark: PostgreSQL connection, the bench's own
+ * schema (never the test schemas consent_test_w*), booting the real demo app.
+ */
+import { startApp, type TestApp } from '../tests/helpers/app';
+
+/** The little of pg's Client the bench uses (@types/pg is not installed). */
+export interface Db {
+  connect(): Promise<void>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query<R = any>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number | null; command: string }>;
+  end(): Promise<void>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Client } = require('pg') as { Client: new (config: typeof PG) => Db };
+
+export const PG = {
+  host: process.env.PGHOST ?? '127.0.0.1',
+  port: Number(process.env.PGPORT ?? 5432),
+  user: process.env.PGUSER ?? 'postgres',
+  password: process.env.PGPASSWORD ?? '',
+  database: process.env.PGDATABASE ?? 'test',
+};
+
+/** consent_bench_10k, consent_bench_1m, consent_bench_250k, ... */
+export const schemaFor = (clients: number): string => {
+  const label =
+    clients % 1_000_000 === 0 ? `${clients / 1_000_000}m` : clients % 1000 === 0 ? `${clients / 1000}k` : String(clients);
+  return `consent_bench_${label}`;
+};
+
+const assertBenchSchema = (schema: string) => {
+  if (!/^consent_bench_[a-z0-9_]+$/.test(schema)) {
+    throw new Error(`refusing to touch schema "${schema}": bench schemas are named consent_bench_*`);
+  }
+};
+
+/** A plain pg client whose search_path is the bench schema. */
+export const connect = async (schema: string): Promise<Db> => {
+  assertBenchSchema(schema);
+  const client = new Client(PG);
+  await client.connect();
+  await client.query(`SET search_path TO ${schema}`);
+  return client;
+};
+
+export const resetSchema = async (schema: string): Promise<void> => {
+  assertBenchSchema(schema);
+  const client = new Client(PG);
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await client.end();
+  }
+};
+
+export const dropSchema = async (schema: string): Promise<void> => {
+  assertBenchSchema(schema);
+  const client = new Client(PG);
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+};
+
+/**
+ * Boot the demo app in this process on the bench schema, exactly as the
+ * integration tests do (tests/helpers/app.ts), in production mode. On an empty
+ * schema Strapi creates the tables and the demo bootstrap seeds 4 purposes,
+ * their texts (storage ends at 2.1) and 50 clients with their consents.
+ */
+export const bootApp = async (schema: string): Promise<TestApp> => {
+  assertBenchSchema(schema);
+  return startApp({
+    keepDatabase: true, // the schema is reset by resetSchema(), never by the test helper
+    env: {
+      NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
+      DATABASE_CLIENT: 'postgres',
+      DATABASE_HOST: PG.host,
+      DATABASE_PORT: String(PG.port),
+      DATABASE_USERNAME: PG.user,
+      DATABASE_PASSWORD: PG.password,
+      DATABASE_NAME: PG.database,
+      DATABASE_SCHEMA: schema,
+    },
+  });
+};
+
+export const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+
+export const quantile = (values: number[], q: number): number => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+};
+
+export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
