@@ -145,9 +145,11 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     if (problems.length > 0) fail(problems);
 
-    const resolved = await Promise.all(
-      wanted.map(async (w) => ({ ...w, text: await getService(strapi, 'texts').findVersion(w.purpose.key, w.major, w.minor) }))
-    );
+    // One after another: these run on the transaction's single connection.
+    const resolved = [];
+    for (const w of wanted) {
+      resolved.push({ ...w, text: await getService(strapi, 'texts').findVersion(w.purpose.key, w.major, w.minor) });
+    }
     for (const r of resolved) {
       if (!r.text) {
         problems.push({

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { contentTypes } from '@strapi/utils';
 import { TABLE, UID } from '../constants';
 import {
   currentFingerprint,
@@ -103,7 +104,8 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
    * paginated on the host table's id: one indexed query whatever the table size.
    */
   async pageSubjects({ valid, after = 0, limit = 50 }: { valid: boolean; after?: number; limit?: number }) {
-    const hostTable = strapi.db.metadata.get(getService(strapi, 'subjects').uid() as never).tableName;
+    const uid = getService(strapi, 'subjects').uid();
+    const hostTable = strapi.db.metadata.get(uid as never).tableName;
     const fingerprint = await this.currentFingerprint();
     const query = strapi.db
       .connection({ c: hostTable })
@@ -111,6 +113,8 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
       .where('c.id', '>', after)
       .orderBy('c.id', 'asc')
       .limit(limit);
+    // With draft & publish every document has exactly one draft row: count each client once.
+    if (contentTypes.hasDraftAndPublish(strapi.contentType(uid as never))) query.whereNull('c.published_at');
     if (valid) {
       query.join({ s: TABLE.subject }, 's.subject', 'c.document_id').where('s.required_fingerprint', fingerprint);
     } else {
