@@ -18,7 +18,8 @@ const ensureDemoAdmin = async (strapi: Core.Strapi) => {
     await users.createFirstAdmin({ email, password, firstname: 'Demo', lastname: 'Admin' });
     strapi.log.info(`[demo] created the demo admin ${email}`);
   }
-  return { email, password: process.env.DEMO_ADMIN_PASSWORD ? '(the value of DEMO_ADMIN_PASSWORD)' : password };
+  // Print the documented default so a first-time user can log in; never print a password of their own.
+  return { email, password: password === DEFAULT_ADMIN.password ? password : '(the value of DEMO_ADMIN_PASSWORD)' };
 };
 
 /** A booking front-end may read the texts (public route) and create bookings. */
