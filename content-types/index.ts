@@ -3,6 +3,7 @@ import consentText from './consent-text/schema.json';
 import consentEvent from './consent-event/schema.json';
 import consentState from './consent-state/schema.json';
 import consentSubject from './consent-subject/schema.json';
+import bookingCheck from './booking-check/schema.json';
 
 /**
  * The plugin's content types, keyed by singular name as Strapi expects
@@ -15,4 +16,5 @@ export default {
   'consent-event': { schema: consentEvent },
   'consent-state': { schema: consentState },
   'consent-subject': { schema: consentSubject },
+  'booking-check': { schema: bookingCheck },
 };

@@ -21,7 +21,7 @@ export default ({ env }) => ({
     enabled: true,
     resolve: pluginRoot(),
     config: {
-      subject: { uid: 'api::client.client', email: 'email', phone: 'phone', name: 'name', language: 'language' },
+      subject: { uid: 'api::client.client', email: 'email', phone: 'phone', name: 'name', language: 'language', user: 'user' },
       bookings: [{ uid: 'api::booking.booking', subject: 'client', requirement: env('CONSENT_BOOKING_REQUIREMENT', 'warn') }],
       requestTtlDays: env.int('CONSENT_REQUEST_TTL_DAYS', 7),
       defaultLocale: 'en',

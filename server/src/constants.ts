@@ -6,6 +6,7 @@ export const UID = {
   event: 'plugin::consent.consent-event',
   state: 'plugin::consent.consent-state',
   subject: 'plugin::consent.consent-subject',
+  bookingCheck: 'plugin::consent.booking-check',
 } as const;
 
 /** Table names, as declared by `collectionName` in content-types/. */
@@ -15,6 +16,7 @@ export const TABLE = {
   event: 'consent_events',
   state: 'consent_states',
   subject: 'consent_subjects',
+  bookingCheck: 'consent_booking_checks',
 } as const;
 
 /** RBAC actions of the plugin (registered in bootstrap, checked on every admin route). */

@@ -1,10 +1,24 @@
 import type { Core } from '@strapi/strapi';
 import { assertHostTypes } from './config/host-types';
+import { bookingDocumentsMiddleware } from './middlewares/documents';
 import { getService } from './utils/get-service';
+import { bookingConsentSchema } from './validation/booking-consent';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = getService(strapi, 'config').get();
   // A wrong uid or field name stops Strapi here, before anything is served.
-  assertHostTypes(strapi, getService(strapi, 'config').get());
+  assertHostTypes(strapi, config);
+
+  // Booking requests may carry `data.consent`: Strapi 5 rejects unknown body fields,
+  // so declare it on the create/update routes of every configured booking type.
+  const handlers = new Set(config.bookings.flatMap((b) => [`${b.uid}.create`, `${b.uid}.update`]));
+  strapi.contentAPI.addInputParams({
+    consent: {
+      schema: (z) => bookingConsentSchema(z as never).optional(),
+      matchRoute: (route) => typeof route.handler === 'string' && handlers.has(route.handler),
+    },
+  });
+  strapi.documents.use(bookingDocumentsMiddleware(strapi));
 };
 
 export default register;

@@ -45,8 +45,13 @@ export const startApp = async (options: StartOptions = {}): Promise<TestApp> => 
   if (options.keepDatabase && !process.env.APP_KEYS) Object.assign(process.env, baseEnv());
 
   const strapi = createStrapi({ appDir: APP_DIR, distDir: options.distDir ?? DIST_DIR, autoReload: false, serveAdminPanel: false });
-  await strapi.load();
-  await strapi.server.mount();
+  try {
+    await strapi.load();
+    await strapi.server.mount();
+  } catch (error) {
+    await strapi.destroy().catch(() => undefined);
+    throw error;
+  }
 
   let token: string | null = null;
   const http = () => request.agent(strapi.server.httpServer);

@@ -35,6 +35,7 @@ const ROUTES: [string, string, object | null][] = [
   ['get', '/consent/subjects/:client', null],
   ['get', '/consent/subjects/:client/events', null],
   ['post', '/consent/subjects/:client/decisions', { decisions: [{ purpose: 'storage', decision: 'given' }] }],
+  ['get', '/consent/bookings/api::booking.booking/abc/check', null],
   ['post', '/consent/states/rebuild', null],
 ];
 

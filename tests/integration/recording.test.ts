@@ -88,8 +88,8 @@ describe('recording decisions from the admin panel', () => {
     const client = await createClient(app.strapi);
     const before = await ledgerCounts(app.strapi);
     const res = await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given', version: '1.0' }] });
-    expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ name: 'StaleVersionError', details: { stale: [{ purpose: 'storage', version: '1.0', current: '2.1' }] } });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ status: 409, name: 'StaleVersionError', details: { stale: [{ purpose: 'storage', version: '1.0', current: '2.1' }] } });
     expect(await ledgerCounts(app.strapi)).toEqual(before);
   });
 

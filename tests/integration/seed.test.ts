@@ -25,7 +25,10 @@ describe('the demo app', () => {
     expect((await subjectsByConsent(app, 'invalid')).length).toBe(28);
 
     await app.stop();
-    app = await startApp({ keepDatabase: true });
+    // A restart is a new process: fresh modules (Strapi merges extra input params into route objects in place).
+    jest.resetModules();
+    const { startApp: restart } = require('../helpers/app') as typeof import('../helpers/app');
+    app = await restart({ keepDatabase: true });
     expect(await ledgerCounts(app.strapi)).toEqual(counts);
     expect(await app.strapi.db.query('api::client.client').count({})).toBe(50);
     expect(await app.strapi.db.query('admin::user').count({})).toBe(1);

@@ -22,11 +22,19 @@ const ensureDemoAdmin = async (strapi: Core.Strapi) => {
   return { email, password: password === DEFAULT_ADMIN.password ? password : '(the value of DEMO_ADMIN_PASSWORD)' };
 };
 
-/** A booking front-end may read the texts (public route) and create bookings. */
-const grantPublicPermissions = async (strapi: Core.Strapi) => {
-  const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } });
+/**
+ * A booking front-end may read the texts (public route) and create bookings; a
+ * logged-in client may see and change their own consent (/api/consent/me).
+ */
+const grantPermissions = async (strapi: Core.Strapi) => {
+  await grant(strapi, 'public', ['api::booking.booking.create']);
+  await grant(strapi, 'authenticated', ['plugin::consent.me.find', 'plugin::consent.me.decide']);
+};
+
+const grant = async (strapi: Core.Strapi, type: string, actions: string[]) => {
+  const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type } });
   if (!role) return;
-  for (const action of ['api::booking.booking.create']) {
+  for (const action of actions) {
     const existing = await strapi.db.query('plugin::users-permissions.permission').findOne({ where: { action, role: role.id } });
     if (!existing) {
       await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
@@ -47,17 +55,8 @@ const seedConsentData = async (strapi: Core.Strapi) => {
   }
 
   const clients = [];
-  for (const [i, client] of demoClients().entries()) {
+  for (const client of demoClients()) {
     clients.push(await strapi.documents('api::client.client').create({ data: client }));
-    if (i % 3 === 0) {
-      await strapi.documents('api::booking.booking').create({
-        data: {
-          client: clients[i].documentId,
-          service: demoService(i),
-          startsAt: new Date(Date.UTC(2026, 11, 1 + (i % 28), 9 + (i % 8))).toISOString(),
-        },
-      });
-    }
   }
 
   const record = (i: number, decisions: { purpose: string; decision: Decision; explicit?: boolean }[], channel = 'booking_page') =>
@@ -97,13 +96,26 @@ const seedConsentData = async (strapi: Core.Strapi) => {
   for (let i = 40; i < 42; i += 1) await record(i, [{ purpose: 'storage', decision: 'expired' }], 'email_link');
   // Clients 42-49 have no consent events: "missing".
 
+  // Bookings, once consents exist: under requirement "block" only clients with valid consent may book.
+  const blocking = consent.service('config').get().bookings.some((b: { requirement: string }) => b.requirement === 'block');
+  for (let i = 0; i < clients.length; i += 3) {
+    if (blocking && (await consent.service('states').missingRequired(clients[i].documentId)).length > 0) continue;
+    await strapi.documents('api::booking.booking').create({
+      data: {
+        client: clients[i].documentId,
+        service: demoService(i),
+        startsAt: new Date(Date.UTC(2026, 11, 1 + (i % 28), 9 + (i % 8))).toISOString(),
+      },
+    });
+  }
+
   return clients.length;
 };
 
 /** Seed the demo once: a flag in Strapi's core store makes restarts add nothing. */
 export const seedDemo = async (strapi: Core.Strapi) => {
   const admin = await ensureDemoAdmin(strapi);
-  await grantPublicPermissions(strapi);
+  await grantPermissions(strapi);
 
   const store = strapi.store({ type: 'core', name: 'consent-demo' });
   if (!(await store.get({ key: 'seeded' }))) {

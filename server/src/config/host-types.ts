@@ -25,6 +25,15 @@ export const assertHostTypes = (strapi: Core.Strapi, config: PluginConfig): void
         problems.push(`subject.${key}: "${field}" of ${config.subject.uid} is a ${attribute.type}, expected a text field`);
       }
     }
+    const userField = config.subject.user;
+    if (userField !== undefined) {
+      const attribute = subjectType.attributes[userField] as { type?: string; target?: string } | undefined;
+      if (!attribute) {
+        problems.push(`subject.user: "${userField}" is not an attribute of ${config.subject.uid}`);
+      } else if (attribute.type !== 'relation' || attribute.target !== 'plugin::users-permissions.user') {
+        problems.push(`subject.user: "${userField}" of ${config.subject.uid} must be a relation to plugin::users-permissions.user`);
+      }
+    }
   }
 
   config.bookings.forEach((booking, index) => {

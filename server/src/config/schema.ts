@@ -15,6 +15,8 @@ export const pluginConfigSchema = z
         phone: fieldName.optional(),
         name: fieldName.optional(),
         language: fieldName.optional(),
+        /** Relation to plugin::users-permissions.user: lets a logged-in client use /api/consent/me. */
+        user: fieldName.optional(),
       })
       .strict(),
     bookings: z

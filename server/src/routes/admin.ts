@@ -18,6 +18,7 @@ export default {
     { method: 'GET', path: '/subjects/:subject', handler: 'subjects.consent', config: { policies: guarded(ACTION.read) } },
     { method: 'GET', path: '/subjects/:subject/events', handler: 'subjects.events', config: { policies: guarded(ACTION.read) } },
     { method: 'POST', path: '/subjects/:subject/decisions', handler: 'subjects.record', config: { policies: guarded(ACTION.record) } },
+    { method: 'GET', path: '/bookings/:uid/:documentId/check', handler: 'bookings.check', config: { policies: guarded(ACTION.read) } },
     { method: 'POST', path: '/states/rebuild', handler: 'subjects.rebuild', config: { policies: guarded(ACTION.settings) } },
   ],
 };

@@ -1,3 +1,4 @@
+import bookings from './bookings';
 import config from './config';
 import ledger from './ledger';
 import purposes from './purposes';
@@ -5,7 +6,7 @@ import states from './states';
 import subjects from './subjects';
 import texts from './texts';
 
-const services = { config, ledger, purposes, states, subjects, texts };
+const services = { bookings, config, ledger, purposes, states, subjects, texts };
 
 export type Services = typeof services;
 export default services;

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import createError from 'http-errors';
 import { HUB_EVENT, TABLE, UID, type Channel } from '../constants';
 import {
   applyEvent,
@@ -34,13 +35,15 @@ export interface RecordInput {
   occurredAt?: Date;
 }
 
-/** A decision about a text version that is no longer current: the client must be shown the texts again. */
-export class StaleVersionError extends errors.ApplicationError<'StaleVersionError'> {
-  constructor(details: { purpose: string; version: string; current: string }[]) {
-    super('The consent text changed since it was shown: fetch the current texts and ask again', { stale: details });
-    this.name = 'StaleVersionError';
-  }
-}
+/**
+ * A decision about a text version that is no longer current (an editor published a
+ * substantive change since the client saw it): 409, the front-end must show the texts again.
+ */
+export const staleVersionError = (stale: { purpose: string; version: string; current: string }[]) =>
+  createError(409, 'The consent text changed since it was shown: fetch the current texts and ask again', {
+    name: 'StaleVersionError',
+    details: { stale },
+  });
 
 type Problem = { path: (string | number)[]; message: string };
 
@@ -159,7 +162,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
       }
     }
     if (problems.length > 0) fail(problems);
-    if (stale.length > 0) throw new StaleVersionError(stale);
+    if (stale.length > 0) throw staleVersionError(stale);
 
     const byIndex = new Map(resolved.map((r) => [r.index, r.text]));
     return input.decisions.map((decision, index) => ({

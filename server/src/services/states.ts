@@ -59,6 +59,12 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
     };
   },
 
+  /** The required purposes a subject lacks valid consent to (empty: valid consent). */
+  async missingRequired(subject: string): Promise<{ purpose: string; status: PurposeStatus }[]> {
+    const consent = await this.forSubject(subject);
+    return consent.purposes.filter((p) => p.required && p.status !== 'valid').map((p) => ({ purpose: p.purpose, status: p.status }));
+  },
+
   purposeView(purpose: PurposeRow, row: StateRow | undefined) {
     return {
       purpose: purpose.key,

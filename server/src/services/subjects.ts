@@ -15,6 +15,16 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
     return Boolean(row);
   },
 
+  /** The subject linked to a users-permissions user (config `subject.user`), or null. */
+  async forUser(userId: number): Promise<string | null> {
+    const field = getService(strapi, 'config').get().subject.user;
+    if (!field) return null;
+    const row = await strapi.db
+      .query(this.uid() as never)
+      .findOne({ where: { [field]: { id: userId } }, select: ['documentId'] });
+    return (row as { documentId?: string } | null)?.documentId ?? null;
+  },
+
   /** Throws a 404 in Strapi's error shape when the subject does not exist. */
   async assertExists(documentId: string): Promise<void> {
     if (!(await this.exists(documentId))) {

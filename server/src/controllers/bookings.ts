@@ -1,0 +1,22 @@
+import type { Core } from '@strapi/strapi';
+import { errors, z } from '@strapi/utils';
+import type { Context } from 'koa';
+import { getService } from '../utils/get-service';
+import { parse } from '../utils/validate';
+import { documentIdSchema } from '../validation/decision';
+
+// Not strict: the router adds positional captures next to the named params.
+const paramsSchema = z.object({ uid: z.string().max(128), documentId: documentIdSchema });
+
+/** Admin: whether a booking's client had valid consent when it was stored or last changed. */
+const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async check(ctx: Context) {
+    const { uid, documentId } = parse(paramsSchema, ctx.params);
+    if (!getService(strapi, 'bookings').settingsFor(uid)) {
+      throw new errors.NotFoundError('Not a booking type configured for consent', { uid });
+    }
+    ctx.body = { data: await getService(strapi, 'bookings').findCheck(uid, documentId) };
+  },
+});
+
+export default bookings;

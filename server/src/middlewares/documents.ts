@@ -1,0 +1,55 @@
+import type { Core, Modules } from '@strapi/strapi';
+import { z } from '@strapi/utils';
+import { getService } from '../utils/get-service';
+import { parse } from '../utils/validate';
+import { bookingConsentSchema } from '../validation/booking-consent';
+
+type Context = Modules.Documents.Middleware.Context;
+type Middleware = Modules.Documents.Middleware.Middleware;
+
+const WRITE_ACTIONS = new Set(['create', 'update']);
+
+/**
+ * Document-service middleware on the configured booking types. It only decides
+ * whether to act and hands the work to the bookings service, inside one database
+ * transaction around the booking's own write (document middlewares run outside
+ * the repository's transaction): booking and consent events are stored together or not at all.
+ */
+export const bookingDocumentsMiddleware =
+  (strapi: Core.Strapi): Middleware =>
+  async (ctx: Context, next) => {
+    const settings = getService(strapi, 'bookings').settingsFor(ctx.uid);
+    if (!settings) return next();
+
+    if (ctx.action === 'delete') {
+      const documentId = (ctx.params as { documentId?: string }).documentId;
+      const result = await next();
+      if (documentId) await getService(strapi, 'bookings').afterDelete(ctx.uid, documentId);
+      return result;
+    }
+    if (!WRITE_ACTIONS.has(ctx.action)) return next();
+
+    const params = ctx.params as { data?: Record<string, unknown> };
+    // Strapi validated `data.consent` on the REST routes; programmatic callers get the same check.
+    const rawConsent = params.data?.consent;
+    const consent = rawConsent === undefined ? undefined : parse(bookingConsentSchema(z), rawConsent);
+    if (params.data && 'consent' in params.data) {
+      const { consent: _removed, ...data } = params.data;
+      params.data = data;
+    }
+    const request = strapi.requestContext.get();
+
+    return strapi.db.transaction(async () => {
+      const result = await next();
+      if (!result || typeof result !== 'object' || !('documentId' in result)) return result;
+      await getService(strapi, 'bookings').afterWrite({
+        uid: ctx.uid,
+        action: ctx.action as 'create' | 'update',
+        booking: result as unknown as { id: number; documentId: string },
+        consent,
+        ip: request?.request.ip ?? null,
+        userAgent: request?.request.get('user-agent') || null,
+      });
+      return result;
+    });
+  };
