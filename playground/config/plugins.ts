@@ -18,7 +18,8 @@ const pluginRoot = (): string => {
 
 export default ({ env }) => ({
   consent: {
-    enabled: true,
+    // CONSENT_ENABLED=false runs the same app without the plugin (the booking benchmark's baseline).
+    enabled: env.bool('CONSENT_ENABLED', true),
     resolve: pluginRoot(),
     config: {
       subject: { uid: 'api::client.client', email: 'email', phone: 'phone', name: 'name', language: 'language', user: 'user' },

@@ -15,7 +15,7 @@ export const testDatabase = (): TestDatabase => {
 const worker = () => process.env.JEST_WORKER_ID ?? '1';
 
 /** Name of this worker's own database (MySQL), schema (PostgreSQL) or file (SQLite). */
-export const databaseName = () => `consent_test_w${worker()}`;
+export const databaseName = () => `${process.env.TEST_DB_PREFIX ?? 'consent_test'}_w${worker()}`;
 
 /**
  * Drop and recreate this worker's database, so every test file boots on an empty

@@ -118,7 +118,9 @@ export const seedDemo = async (strapi: Core.Strapi) => {
   await grantPermissions(strapi);
 
   const store = strapi.store({ type: 'core', name: 'consent-demo' });
-  if (!(await store.get({ key: 'seeded' }))) {
+  if (!strapi.plugins.consent) {
+    strapi.log.info('[demo] the consent plugin is disabled (CONSENT_ENABLED=false): nothing seeded');
+  } else if (!(await store.get({ key: 'seeded' }))) {
     const clients = await seedConsentData(strapi);
     await store.set({ key: 'seeded', value: { at: new Date().toISOString(), clients } });
     strapi.log.info(`[demo] seeded ${clients} clients, bookings, 4 purposes, texts in en/da/sv and consents`);
