@@ -204,3 +204,24 @@ describe('GET /api/consent/texts is cacheable', () => {
     expect(changed.headers.etag).not.toBe(etag);
   });
 });
+
+describe('where the consent input may sit', () => {
+  it('accepts consent beside data, as the OpenAPI document shows it, and refuses it in both places', async () => {
+    const contact = newContact();
+    const res = await app
+      .http()
+      .post('/api/bookings')
+      .send({ data: { startsAt: '2026-12-20T10:00:00.000Z', service: 'Manicure', contact }, consent: { given: ['storage'] } });
+    expect(res.status).toBe(201);
+    const client = (await clientByEmail(app, contact.email)).documentId;
+    expect(await subjectConsent(app, client)).toMatchObject({ valid: true });
+
+    const before = await ledgerCounts(app.strapi);
+    const twice = await app
+      .http()
+      .post('/api/bookings')
+      .send({ data: { startsAt: '2026-12-20T10:00:00.000Z', service: 'Manicure', contact: newContact(), consent: { given: ['storage'] } }, consent: { given: ['storage'] } });
+    expect(twice.status).toBe(400);
+    expect(await ledgerCounts(app.strapi)).toEqual(before);
+  });
+});

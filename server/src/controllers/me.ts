@@ -1,18 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { errors, z } from '@strapi/utils';
+import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
-import { decisionInputSchema, paginationSchema } from '../validation/decision';
-import { localeSchema } from '../validation/text';
-
-/** What a client may decide about themself: give, refuse or withdraw (never revoke or expire). */
-const meDecisionsSchema = z
-  .object({
-    decisions: z.array(decisionInputSchema.extend({ decision: z.enum(['given', 'refused', 'withdrawn']) })).min(1).max(50),
-    locale: localeSchema.optional(),
-  })
-  .strict();
+import { meDecisionsBodySchema as meDecisionsSchema } from '../routes/schemas';
+import { paginationSchema } from '../validation/decision';
 
 /**
  * Content API for a logged-in end user (users-permissions) linked to a client:

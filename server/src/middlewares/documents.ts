@@ -1,5 +1,5 @@
 import type { Core, Modules } from '@strapi/strapi';
-import { z } from '@strapi/utils';
+import { errors, z } from '@strapi/utils';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { bookingConsentSchema } from '../validation/booking-consent';
@@ -30,14 +30,24 @@ export const bookingDocumentsMiddleware =
     if (!WRITE_ACTIONS.has(ctx.action)) return next();
 
     const params = ctx.params as { data?: Record<string, unknown> };
-    // Strapi validated `data.consent` on the REST routes; programmatic callers get the same check.
-    const rawConsent = params.data?.consent;
+    const request = strapi.requestContext.get();
+    // `data.consent` (what the document service receives) or, as Strapi's OpenAPI output
+    // shows extra input params, a top-level `consent` beside `data` in the request body.
+    const inData = params.data?.consent;
+    const body = request?.request.body as { consent?: unknown } | undefined;
+    const topLevel = ctx.action === 'create' || ctx.action === 'update' ? body?.consent : undefined;
+    if (inData !== undefined && topLevel !== undefined) {
+      throw new errors.ValidationError('Send consent once: in data.consent or beside data, not both', {
+        errors: [{ path: ['consent'], message: 'given twice' }],
+      });
+    }
+    const rawConsent = inData ?? topLevel;
+    // Strapi validated it on the REST routes; programmatic callers get the same check.
     const consent = rawConsent === undefined ? undefined : parse(bookingConsentSchema(z), rawConsent);
     if (params.data && 'consent' in params.data) {
       const { consent: _removed, ...data } = params.data;
       params.data = data;
     }
-    const request = strapi.requestContext.get();
 
     return strapi.db.transaction(async () => {
       const result = await next();

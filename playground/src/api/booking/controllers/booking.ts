@@ -10,7 +10,10 @@ import type { Contact } from '../../client/services/client';
  */
 export default factories.createCoreController('api::booking.booking', ({ strapi }) => ({
   async create(ctx) {
-    const { contact, consent, ...fields } = (ctx.request.body?.data ?? {}) as Record<string, unknown> & { contact?: Contact };
+    const body = (ctx.request.body ?? {}) as { data?: Record<string, unknown>; contact?: Contact };
+    // `contact` inside `data`, or beside it as Strapi's OpenAPI output places extra input params.
+    const { contact: inData, consent, ...fields } = (body.data ?? {}) as Record<string, unknown> & { contact?: Contact };
+    const contact = inData ?? body.contact;
     if (!contact) return super.create(ctx);
     if (!contact.email && !contact.phone) {
       throw new errors.ValidationError('contact needs an email or a phone number', {
