@@ -1,9 +1,15 @@
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
-import { UID } from '../constants';
+import { TABLE, UID } from '../constants';
+import { dialectOf } from '../utils/dialect';
+import { newDocumentId } from '../utils/document-id';
 import { getService } from '../utils/get-service';
 import type { BookingConsentInput } from '../validation/booking-consent';
 import type { DecisionInput } from '../validation/decision';
+import type { SubjectRelation } from './ledger';
+
+type Missing = { purpose: string | null; status: string };
 
 export interface BookingContext {
   uid: string;
@@ -42,6 +48,17 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
   async subjectOf(uid: string, bookingId: number): Promise<string | null> {
     const settings = this.settingsFor(uid);
     if (!settings) return null;
+    const relation = this.joinTableOf(uid, settings.subject);
+    if (relation) {
+      // In the caller's transaction (the booking's): its relation row is not committed yet.
+      const row = (await strapi.db.transaction(({ trx }) =>
+        trx({ l: relation.joinTable })
+          .join({ s: relation.subjectTable }, 's.id', `l.${relation.subjectColumn}`)
+          .where(`l.${relation.ownerColumn}`, bookingId)
+          .first({ documentId: 's.document_id' })
+      )) as { documentId?: string } | undefined;
+      return row?.documentId ?? null;
+    }
     const row = (await strapi.db.query(uid as never).findOne({
       where: { id: bookingId },
       select: ['id'],
@@ -50,11 +67,57 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     return row?.[settings.subject]?.documentId ?? null;
   },
 
+  /**
+   * Where the booking -> subject relation is stored, when it is a plain join-table
+   * relation (Strapi 5's default): then subjectOf() reads it in one query on the
+   * join table joined to the subject table, instead of findOne + populate (two),
+   * and on PostgreSQL ledger.lockSummaryThrough() reads it with the summary lock.
+   * Null otherwise, and the query engine reads it.
+   */
+  joinTableOf(uid: string, field: string): SubjectRelation | null {
+    const attribute = strapi.db.metadata.get(uid as never)?.attributes?.[field] as
+      | {
+          target?: string;
+          joinTable?: {
+            name: string;
+            joinColumn: { name: string; referencedColumn?: string };
+            inverseJoinColumn: { name: string; referencedColumn?: string };
+            on?: unknown;
+          };
+        }
+      | undefined;
+    const joinTable = attribute?.joinTable;
+    if (!attribute?.target || !joinTable || joinTable.on) return null;
+    if ((joinTable.joinColumn.referencedColumn ?? 'id') !== 'id' || (joinTable.inverseJoinColumn.referencedColumn ?? 'id') !== 'id') return null;
+    return {
+      joinTable: joinTable.name,
+      ownerColumn: joinTable.joinColumn.name,
+      subjectColumn: joinTable.inverseJoinColumn.name,
+      subjectTable: strapi.db.metadata.get(attribute.target as never).tableName,
+    };
+  },
+
   async afterWrite(context: BookingContext): Promise<void> {
     const settings = this.settingsFor(context.uid);
     if (!settings) return;
-    const subject = await this.subjectOf(context.uid, context.booking.id);
     const decisions = context.consent ? decisionsFrom(context.consent) : [];
+    // PostgreSQL, consent to record: find the client and lock its consent summary in one statement.
+    const relation = decisions.length > 0 && dialectOf(strapi) === 'postgres' ? this.joinTableOf(context.uid, settings.subject) : null;
+    const locked = relation
+      ? await strapi.db.transaction(({ trx }) => getService(strapi, 'ledger').lockSummaryThrough(trx, relation, context.booking.id))
+      : undefined;
+    const subject = locked !== undefined ? (locked?.subject ?? null) : await this.subjectOf(context.uid, context.booking.id);
+
+    /** The requirement check: refuses (block) or returns the check row to write (warn), from the client's consent. */
+    const check = (trx: Knex.Transaction, missing: Missing[]) => {
+      if (missing.length > 0 && settings.requirement === 'block' && context.action === 'create') {
+        throw new errors.ValidationError('The client has not given the consent this booking requires', {
+          missing,
+          errors: missing.map((m) => ({ path: ['data', 'consent', 'given'], message: `consent to "${m.purpose}" is ${m.status}` })),
+        });
+      }
+      return this.checkWrite(trx, context.uid, context.booking.documentId, subject, missing);
+    };
 
     if (decisions.length > 0) {
       if (!subject) {
@@ -62,36 +125,69 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
           errors: [{ path: ['data', settings.subject], message: 'a booking with consent needs a client' }],
         });
       }
-      await getService(strapi, 'ledger').record({
-        subject,
-        decisions,
-        channel: 'booking_page',
-        locale: context.consent?.locale,
-        source: `booking:${context.uid}`,
-        actor: { type: 'subject' },
-        ip: context.ip,
-        userAgent: context.userAgent,
-        bookingId: context.booking.documentId,
-      });
+      await getService(strapi, 'ledger').recordDecisions(
+        {
+          subject,
+          decisions,
+          channel: 'booking_page',
+          locale: context.consent?.locale,
+          source: `booking:${context.uid}`,
+          actor: { type: 'subject' },
+          ip: context.ip,
+          userAgent: context.userAgent,
+          bookingId: context.booking.documentId,
+        },
+        {
+          // The subject was just read through the booking's relation, joined to the subject table.
+          subjectExists: true,
+          locked,
+          // The check is decided on the purposes and states the ledger read and computed in
+          // this transaction, and written with the ledger's last statement.
+          finalWrite:
+            settings.requirement === 'none'
+              ? undefined
+              : (trx, after) => check(trx, getService(strapi, 'states').missingFrom(after.purposes, after.states)),
+        }
+      );
+      return;
     }
 
     if (settings.requirement === 'none') return;
-    const missing = subject ? await getService(strapi, 'states').missingRequired(subject) : [{ purpose: null, status: 'no_client' }];
-    if (missing.length > 0 && settings.requirement === 'block' && context.action === 'create') {
-      throw new errors.ValidationError('The client has not given the consent this booking requires', {
-        missing,
-        errors: missing.map((m) => ({ path: ['data', 'consent', 'given'], message: `consent to "${m.purpose}" is ${m.status}` })),
-      });
-    }
-    await this.saveCheck(context.uid, context.booking.documentId, subject, missing);
+    const missing: Missing[] = subject ? await getService(strapi, 'states').missingRequired(subject) : [{ purpose: null, status: 'no_client' }];
+    await strapi.db.transaction(async ({ trx }) => {
+      await check(trx, missing);
+    });
   },
 
   /** Mark the booking (warn mode): the admin sees whether its client lacked valid consent. */
   async saveCheck(uid: string, bookingId: string, subject: string | null, missing: unknown[]) {
-    const data = { bookingUid: uid, bookingId, subject, valid: missing.length === 0, missing, checkedAt: new Date() };
-    const existing = await strapi.db.query(UID.bookingCheck).findOne({ where: { bookingUid: uid, bookingId }, select: ['id'] });
-    if (existing) await strapi.db.query(UID.bookingCheck).update({ where: { id: existing.id }, data });
-    else await strapi.db.query(UID.bookingCheck).create({ data });
+    await strapi.db.transaction(async ({ trx }) => {
+      await this.checkWrite(trx, uid, bookingId, subject, missing);
+    });
+  },
+
+  /**
+   * The booking's check row as one statement: an upsert on (booking uid, booking id).
+   * A new booking gets its row; an updated one has its row refreshed (same id,
+   * document id and created_at), as the find-then-update it replaces did.
+   */
+  checkWrite(trx: Knex.Transaction, uid: string, bookingId: string, subject: string | null, missing: unknown[]): Knex.QueryBuilder {
+    const now = new Date();
+    return trx(TABLE.bookingCheck)
+      .insert({
+        document_id: newDocumentId(),
+        booking_uid: uid,
+        booking_id: bookingId,
+        subject,
+        valid: missing.length === 0,
+        missing: JSON.stringify(missing),
+        checked_at: now,
+        created_at: now,
+        updated_at: now,
+        published_at: now,
+      })
+      .onConflict(['booking_uid', 'booking_id'])
+      .merge(['subject', 'valid', 'missing', 'checked_at', 'updated_at']);
   },
 
   async findCheck(uid: string, bookingId: string) {

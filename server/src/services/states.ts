@@ -65,6 +65,18 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
     return consent.purposes.filter((p) => p.required && p.status !== 'valid').map((p) => ({ purpose: p.purpose, status: p.status }));
   },
 
+  /**
+   * missingRequired() from rows already read: the purposes and the subject's states
+   * by purpose key (the ledger hands back both after recording, in the same
+   * transaction). The same rule and order as forSubject(): active purposes in list order.
+   */
+  missingFrom(purposes: PurposeRow[], byKey: Map<string, StateRow>): { purpose: string; status: PurposeStatus }[] {
+    return purposes
+      .filter((p) => p.active && p.required && needsConsent(p))
+      .map((p) => ({ purpose: p.key, status: purposeStatus(p, asState(byKey.get(p.key))) }))
+      .filter((m) => m.status !== 'valid');
+  },
+
   purposeView(purpose: PurposeRow, row: StateRow | undefined) {
     return {
       purpose: purpose.key,

@@ -37,126 +37,164 @@ export const bodyFor = (text: TextRow, locale: string | undefined): { locale: st
   return { locale: text.defaultLocale, body: text.bodies[text.defaultLocale] };
 };
 
+export const versionKey = (purposeKey: string, major: number, minor: number): string => `${purposeKey}@${major}.${minor}`;
+
+const MAX_KEPT_VERSIONS = 1000;
+
 /** Versioned consent texts: immutable published versions, one body per locale. */
-const texts = ({ strapi }: { strapi: Core.Strapi }) => ({
-  async listVersions(purposeKey: string): Promise<TextRow[]> {
-    return (await strapi.db.query(UID.text).findMany({
-      where: { purposeKey },
-      orderBy: [{ major: 'desc' }, { minor: 'desc' }],
-    })) as TextRow[];
-  },
+const texts = ({ strapi }: { strapi: Core.Strapi }) => {
+  /** Published versions seen by this Strapi instance (they never change), by versionKey. */
+  const publishedVersions = new Map<string, TextRow>();
+  return {
+    async listVersions(purposeKey: string): Promise<TextRow[]> {
+      return (await strapi.db.query(UID.text).findMany({
+        where: { purposeKey },
+        orderBy: [{ major: 'desc' }, { minor: 'desc' }],
+      })) as TextRow[];
+    },
 
-  async findByDocumentIds(documentIds: string[]): Promise<TextRow[]> {
-    if (documentIds.length === 0) return [];
-    return (await strapi.db.query(UID.text).findMany({ where: { documentId: { $in: documentIds } } })) as TextRow[];
-  },
+    async findByDocumentIds(documentIds: string[]): Promise<TextRow[]> {
+      if (documentIds.length === 0) return [];
+      return (await strapi.db.query(UID.text).findMany({ where: { documentId: { $in: documentIds } } })) as TextRow[];
+    },
 
-  async findVersion(purposeKey: string, major: number, minor: number): Promise<TextRow | null> {
-    return (await strapi.db.query(UID.text).findOne({ where: { purposeKey, major, minor } })) as TextRow | null;
-  },
+    async findVersion(purposeKey: string, major: number, minor: number): Promise<TextRow | null> {
+      return (await strapi.db.query(UID.text).findOne({ where: { purposeKey, major, minor } })) as TextRow | null;
+    },
 
-  /** The current version of every active purpose's text, in one locale (default locale as fallback). */
-  async current(locale?: string): Promise<CurrentText[]> {
-    const purposes = (await getService(strapi, 'purposes').list()).filter((p) => p.active && p.currentTextId);
-    const byId = new Map(
-      (await this.findByDocumentIds(purposes.map((p) => p.currentTextId as string))).map((t) => [t.documentId, t])
-    );
-    return purposes.flatMap((purpose) => {
-      const text = byId.get(purpose.currentTextId as string);
-      if (!text) return [];
-      const chosen = bodyFor(text, locale);
-      return [
-        {
-          purpose: purpose.key,
-          name: purpose.name,
-          description: purpose.description,
-          legalBasis: purpose.legalBasis,
-          requiresConsent: needsConsent(purpose),
-          required: purpose.required && needsConsent(purpose),
-          explicit: needsExplicitConsent(purpose),
-          specialCategory: purpose.specialCategory,
-          textId: text.documentId,
-          version: text.version,
-          locale: chosen.locale,
-          title: chosen.body.title,
-          text: chosen.body.text,
-          sha256: chosen.body.sha256,
-          releasedAt: text.releasedAt,
-        },
-      ];
-    });
-  },
-
-  /**
-   * Publish a new version of a purpose's text. Substantive: MAJOR+1, consents to
-   * older majors become outdated, which costs one row update here because validity
-   * is derived from the purpose's current major. Editorial: MINOR+1, nothing changes
-   * for clients. The version row is immutable from then on.
-   */
-  async publish(purposeKey: string, input: PublishTextInput, publisher: Publisher = {}): Promise<TextRow> {
-    const config = getService(strapi, 'config').get();
-    const problems: { path: string[]; message: string }[] = [];
-    for (const locale of Object.keys(input.bodies)) {
-      if (!config.locales.includes(locale)) {
-        problems.push({ path: ['bodies', locale], message: `locale "${locale}" is not one of ${config.locales.join(', ')}` });
+    /**
+     * Several versions, keyed by versionKey(purposeKey, major, minor); missing ones
+     * are absent. A published version is immutable (append-only guard: no update,
+     * no delete through Strapi), so the versions already seen are kept in memory and
+     * the others read in one query. A version read inside a transaction is kept
+     * only once that transaction commits: it may have been published in it.
+     */
+    async findVersions(wanted: { purposeKey: string; major: number; minor: number }[]): Promise<Map<string, TextRow>> {
+      const found = new Map<string, TextRow>();
+      const missing: typeof wanted = [];
+      for (const w of wanted) {
+        const key = versionKey(w.purposeKey, w.major, w.minor);
+        const known = publishedVersions.get(key);
+        if (known) found.set(key, known);
+        else missing.push(w);
       }
-    }
-    if (!input.bodies[config.defaultLocale]) {
-      problems.push({ path: ['bodies', config.defaultLocale], message: `the default locale "${config.defaultLocale}" is required` });
-    }
-    if (problems.length > 0) {
-      throw new errors.ValidationError(problems[0].message, { errors: problems });
-    }
+      if (missing.length === 0) return found;
+      const rows = (await strapi.db.query(UID.text).findMany({
+        where: { $or: missing.map(({ purposeKey, major, minor }) => ({ purposeKey, major, minor })) },
+      })) as TextRow[];
+      for (const row of rows) found.set(versionKey(row.purposeKey, row.major, row.minor), row);
+      const keep = () => {
+        if (publishedVersions.size + rows.length > MAX_KEPT_VERSIONS) publishedVersions.clear();
+        for (const row of rows) publishedVersions.set(versionKey(row.purposeKey, row.major, row.minor), row);
+      };
+      if (strapi.db.inTransaction()) await strapi.db.transaction(async ({ onCommit }) => onCommit(keep));
+      else keep();
+      return found;
+    },
 
-    const text = await strapi.db.transaction(async ({ trx, onCommit }) => {
-      // Lock the purpose so two editors publishing at once get consecutive versions.
-      const lock = trx(TABLE.purpose).where('key', purposeKey).first('id');
-      const locked = await (supportsRowLocks(dialectOf(strapi)) ? lock.forUpdate() : lock);
-      if (!locked) throw new errors.NotFoundError('Purpose not found', { purpose: purposeKey });
-      const purpose = (await getService(strapi, 'purposes').getByKey(purposeKey)) as PurposeRow;
-
-      const current =
-        purpose.currentMajor !== null && purpose.currentMinor !== null
-          ? { major: purpose.currentMajor, minor: purpose.currentMinor }
-          : null;
-      const { version, changeKind } = nextVersion(current, input.changeKind);
-      const bodies = Object.fromEntries(
-        Object.entries(input.bodies).map(([locale, body]) => [locale, { ...body, sha256: bodyHash(body) }])
+    /** The current version of every active purpose's text, in one locale (default locale as fallback). */
+    async current(locale?: string): Promise<CurrentText[]> {
+      const purposes = (await getService(strapi, 'purposes').list()).filter((p) => p.active && p.currentTextId);
+      const byId = new Map(
+        (await this.findByDocumentIds(purposes.map((p) => p.currentTextId as string))).map((t) => [t.documentId, t])
       );
-
-      const created = (await strapi.db.query(UID.text).create({
-        data: {
-          purposeKey,
-          major: version.major,
-          minor: version.minor,
-          version: formatVersion(version),
-          changeKind,
-          defaultLocale: config.defaultLocale,
-          bodies,
-          summary: input.summary ?? null,
-          releasedAt: new Date(),
-          releasedById: publisher.id != null ? String(publisher.id) : null,
-          releasedByName: publisher.name ?? null,
-        },
-      })) as TextRow;
-
-      await strapi.db.query(UID.purpose).update({
-        where: { id: purpose.id },
-        data: { currentMajor: version.major, currentMinor: version.minor, currentTextId: created.documentId },
+      return purposes.flatMap((purpose) => {
+        const text = byId.get(purpose.currentTextId as string);
+        if (!text) return [];
+        const chosen = bodyFor(text, locale);
+        return [
+          {
+            purpose: purpose.key,
+            name: purpose.name,
+            description: purpose.description,
+            legalBasis: purpose.legalBasis,
+            requiresConsent: needsConsent(purpose),
+            required: purpose.required && needsConsent(purpose),
+            explicit: needsExplicitConsent(purpose),
+            specialCategory: purpose.specialCategory,
+            textId: text.documentId,
+            version: text.version,
+            locale: chosen.locale,
+            title: chosen.body.title,
+            text: chosen.body.text,
+            sha256: chosen.body.sha256,
+            releasedAt: text.releasedAt,
+          },
+        ];
       });
+    },
 
-      onCommit(() => {
-        strapi.eventHub.emit(HUB_EVENT.textPublished, {
-          purpose: purposeKey,
-          version: created.version,
-          changeKind,
-          textId: created.documentId,
+    /**
+     * Publish a new version of a purpose's text. Substantive: MAJOR+1, consents to
+     * older majors become outdated, which costs one row update here because validity
+     * is derived from the purpose's current major. Editorial: MINOR+1, nothing changes
+     * for clients. The version row is immutable from then on.
+     */
+    async publish(purposeKey: string, input: PublishTextInput, publisher: Publisher = {}): Promise<TextRow> {
+      const config = getService(strapi, 'config').get();
+      const problems: { path: string[]; message: string }[] = [];
+      for (const locale of Object.keys(input.bodies)) {
+        if (!config.locales.includes(locale)) {
+          problems.push({ path: ['bodies', locale], message: `locale "${locale}" is not one of ${config.locales.join(', ')}` });
+        }
+      }
+      if (!input.bodies[config.defaultLocale]) {
+        problems.push({ path: ['bodies', config.defaultLocale], message: `the default locale "${config.defaultLocale}" is required` });
+      }
+      if (problems.length > 0) {
+        throw new errors.ValidationError(problems[0].message, { errors: problems });
+      }
+
+      const text = await strapi.db.transaction(async ({ trx, onCommit }) => {
+        // Lock the purpose so two editors publishing at once get consecutive versions.
+        const lock = trx(TABLE.purpose).where('key', purposeKey).first('id');
+        const locked = await (supportsRowLocks(dialectOf(strapi)) ? lock.forUpdate() : lock);
+        if (!locked) throw new errors.NotFoundError('Purpose not found', { purpose: purposeKey });
+        const purpose = (await getService(strapi, 'purposes').getByKey(purposeKey)) as PurposeRow;
+
+        const current =
+          purpose.currentMajor !== null && purpose.currentMinor !== null
+            ? { major: purpose.currentMajor, minor: purpose.currentMinor }
+            : null;
+        const { version, changeKind } = nextVersion(current, input.changeKind);
+        const bodies = Object.fromEntries(
+          Object.entries(input.bodies).map(([locale, body]) => [locale, { ...body, sha256: bodyHash(body) }])
+        );
+
+        const created = (await strapi.db.query(UID.text).create({
+          data: {
+            purposeKey,
+            major: version.major,
+            minor: version.minor,
+            version: formatVersion(version),
+            changeKind,
+            defaultLocale: config.defaultLocale,
+            bodies,
+            summary: input.summary ?? null,
+            releasedAt: new Date(),
+            releasedById: publisher.id != null ? String(publisher.id) : null,
+            releasedByName: publisher.name ?? null,
+          },
+        })) as TextRow;
+
+        await strapi.db.query(UID.purpose).update({
+          where: { id: purpose.id },
+          data: { currentMajor: version.major, currentMinor: version.minor, currentTextId: created.documentId },
         });
+
+        onCommit(() => {
+          strapi.eventHub.emit(HUB_EVENT.textPublished, {
+            purpose: purposeKey,
+            version: created.version,
+            changeKind,
+            textId: created.documentId,
+          });
+        });
+        return created;
       });
-      return created;
-    });
-    return text;
-  },
-});
+      return text;
+    },
+  };
+};
 
 export default texts;
