@@ -16,7 +16,8 @@ export interface TestApp {
   stop: () => Promise<void>;
 }
 
-const baseEnv = () => ({
+/** The environment every boot gets: fresh secrets, quiet logs, the demo admin. */
+export const baseEnv = () => ({
   NODE_ENV: 'test',
   STRAPI_TELEMETRY_DISABLED: 'true',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { baseEnv } from '../helpers/app';
 import { resetDatabase } from '../helpers/database';
 import { APP_DIR } from '../helpers/paths';
 
@@ -8,7 +9,8 @@ import { APP_DIR } from '../helpers/paths';
 describe('OpenAPI document', () => {
   it('describes /consent/texts, /consent/me and the consent input of POST /bookings', async () => {
     const output = path.join(APP_DIR, '.tmp', `openapi-${process.env.JEST_WORKER_ID ?? 1}.json`);
-    const env = { ...process.env, ...(await resetDatabase()), NODE_ENV: 'test', LOG_LEVEL: 'error' };
+    // Its own secrets: a clean clone has no playground/.env.
+    const env = { ...process.env, ...baseEnv(), ...(await resetDatabase()), LOG_LEVEL: 'error' };
     execFileSync(path.join(APP_DIR, '..', 'node_modules', '.bin', 'strapi'), ['openapi', 'generate', '-o', output], {
       cwd: APP_DIR,
       env,
