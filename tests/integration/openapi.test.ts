@@ -2,15 +2,17 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { baseEnv } from '../helpers/app';
-import { resetDatabase } from '../helpers/database';
 import { APP_DIR } from '../helpers/paths';
 
 /** `strapi openapi generate` on the demo app documents the plugin's public routes and the booking's consent input. */
 describe('OpenAPI document', () => {
   it('describes /consent/texts, /consent/me and the consent input of POST /bookings', async () => {
     const output = path.join(APP_DIR, '.tmp', `openapi-${process.env.JEST_WORKER_ID ?? 1}.json`);
-    // Its own secrets: a clean clone has no playground/.env.
-    const env = { ...process.env, ...baseEnv(), ...(await resetDatabase()), LOG_LEVEL: 'error' };
+    // Its own secrets (a clean clone has no playground/.env) and its own SQLite file:
+    // the document does not depend on the database engine.
+    const dbFile = path.join('.tmp', `openapi-${process.env.JEST_WORKER_ID ?? 1}.db`);
+    fs.rmSync(path.join(APP_DIR, dbFile), { force: true });
+    const env = { ...process.env, ...baseEnv(), DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: dbFile, LOG_LEVEL: 'error' };
     execFileSync(path.join(APP_DIR, '..', 'node_modules', '.bin', 'strapi'), ['openapi', 'generate', '-o', output], {
       cwd: APP_DIR,
       env,
