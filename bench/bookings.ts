@@ -38,7 +38,7 @@ import type { Session } from 'node:inspector';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { bootApp, dropSchema, ms, PG, quantile, resetSchema, round } from './lib';
+import { arg, bootApp, dropSchema, flag, ms, PG, quantile, resetSchema, round } from './lib';
 
 const ROOT = path.resolve(__dirname, '..');
 const APP_DIR = path.join(ROOT, 'playground');
@@ -52,11 +52,6 @@ const SCHEMA: Record<Variant, string> = {
   consent: 'consent_bench_booking_consent',
 };
 
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-const flag = (name: string) => process.argv.includes(`--${name}`);
 
 // ---------------------------------------------------------------------------
 // Child: one Strapi serving HTTP; on request: its CPU time, SQL counts, a profile.

@@ -102,3 +102,12 @@ export const quantile = (values: number[], q: number): number => {
 };
 
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+/** The value after `--name` on the command line. */
+export const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+/** Whether `--name` is on the command line. */
+export const flag = (name: string): boolean => process.argv.includes(`--${name}`);

@@ -30,7 +30,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
-import { bootApp, connect, dropSchema, ms, quantile, resetSchema, round, schemaFor, type Db } from './lib';
+import { arg, bootApp, connect, dropSchema, ms, quantile, resetSchema, round, schemaFor, type Db } from './lib';
 import { clientDocumentIdSql, MIXES, reconsent, seed, verifySeed, type MixName, type SeedResult, type VerifyResult } from './seed';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -39,10 +39,6 @@ const RESULTS = path.join(__dirname, 'results');
 
 const TARGETS = { publishMs: 2000, pageDbMs: 5 };
 
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 
 /** Deterministic pseudo-random numbers in [0, 1): the same keyset positions at every size. */
 const mulberry32 = (seedValue: number) => () => {

@@ -26,7 +26,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { foldEvents, type Decision } from '../server/src/domain/state-machine';
-import { bootApp, connect, ms, resetSchema, schemaFor, type Db } from './lib';
+import { arg, bootApp, connect, ms, resetSchema, schemaFor, type Db } from './lib';
 
 type TextKind = 'storage_cur' | 'storage_old' | 'marketing_cur' | 'health_cur';
 type Status = 'valid' | 'outdated' | 'refused' | 'withdrawn' | 'missing';
@@ -543,10 +543,6 @@ export const verifySeed = async (
   };
 };
 
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 
 /** CLI: seed a bench schema; --boot resets it and boots the demo app on it first. */
 const main = async () => {

@@ -4,6 +4,9 @@ import consentEvent from './consent-event/schema.json';
 import consentState from './consent-state/schema.json';
 import consentSubject from './consent-subject/schema.json';
 import bookingCheck from './booking-check/schema.json';
+import consentRequest from './consent-request/schema.json';
+import consentToken from './consent-token/schema.json';
+import consentCampaign from './consent-campaign/schema.json';
 
 /**
  * The plugin's content types, keyed by singular name as Strapi expects
@@ -17,4 +20,7 @@ export default {
   'consent-state': { schema: consentState },
   'consent-subject': { schema: consentSubject },
   'booking-check': { schema: bookingCheck },
+  'consent-request': { schema: consentRequest },
+  'consent-token': { schema: consentToken },
+  'consent-campaign': { schema: consentCampaign },
 };

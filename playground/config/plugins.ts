@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { noDelaySocket } from '../src/smtp-socket';
 
 /**
  * The plugin lives at the root of this repository. Strapi needs an absolute
@@ -16,6 +17,25 @@ const pluginRoot = (): string => {
   throw new Error('strapi-plugin-consent not found above ' + __dirname);
 };
 
+/**
+ * SMS for the consent requests: an HTTP gateway (CONSENT_SMS_URL, with an
+ * optional Authorization header from CONSENT_SMS_AUTH), the console
+ * (CONSENT_SMS=console: `npm start` uses it), or none.
+ */
+const sms = (env) => {
+  if (env('CONSENT_SMS_URL')) {
+    return {
+      provider: 'http',
+      url: env('CONSENT_SMS_URL'),
+      headers: env('CONSENT_SMS_AUTH') ? { authorization: env('CONSENT_SMS_AUTH') } : {},
+      from: env('CONSENT_SMS_FROM', 'DemoSalon'),
+      timeoutMs: env.int('CONSENT_SMS_TIMEOUT_MS', 10_000),
+    };
+  }
+  if (env('CONSENT_SMS') === 'console') return { provider: 'console', from: env('CONSENT_SMS_FROM', 'DemoSalon') };
+  return undefined;
+};
+
 export default ({ env }) => ({
   consent: {
     // CONSENT_ENABLED=false runs the same app without the plugin (the booking benchmark's baseline).
@@ -27,6 +47,39 @@ export default ({ env }) => ({
       requestTtlDays: env.int('CONSENT_REQUEST_TTL_DAYS', 7),
       defaultLocale: 'en',
       locales: ['en', 'da', 'sv'],
+      rateLimit: { max: env.int('CONSENT_RATE_LIMIT_MAX', 30) },
+      sms: sms(env),
+      // Links in messages point here (the public consent pages).
+      publicUrl: env('PUBLIC_URL', `http://localhost:${env.int('PORT', 1337)}`),
+      worker: {
+        // Tests switch the background loop off and drive it step by step.
+        enabled: env.bool('CONSENT_WORKER', true),
+        pollIntervalMs: env.int('CONSENT_WORKER_POLL_MS', 2000),
+        leaseSeconds: env.int('CONSENT_LEASE_SECONDS', 300),
+        backoffSeconds: env.int('CONSENT_BACKOFF_SECONDS', 30),
+        batchSize: env.int('CONSENT_BATCH_SIZE', 100),
+        concurrency: env.int('CONSENT_WORKER_CONCURRENCY', 2),
+      },
+    },
+  },
+  // Mail goes to the local catcher (playground/scripts/mail-catcher.mjs) unless SMTP_HOST says otherwise.
+  email: {
+    config: {
+      provider: 'nodemailer',
+      providerOptions: {
+        host: env('SMTP_HOST', '127.0.0.1'),
+        port: env.int('SMTP_PORT', 1025),
+        secure: false,
+        ignoreTLS: true,
+        pool: true,
+        maxConnections: env.int('SMTP_POOL', 5),
+        // Nagle off: nodemailer otherwise stalls ~45 ms per message (see src/smtp-socket.ts).
+        getSocket: noDelaySocket,
+      },
+      settings: {
+        defaultFrom: env('MAIL_FROM', 'Demo Salon <no-reply@example.com>'),
+        defaultReplyTo: env('MAIL_REPLY_TO', 'Demo Salon <desk@example.com>'),
+      },
     },
   },
   'users-permissions': {

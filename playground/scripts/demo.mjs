@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * `npm start` at the repository root: make sure the demo has a .env with fresh
- * secrets, then run the demo app with `strapi develop` (SQLite by default).
+ * secrets, start the local mail catcher, then run the demo app with
+ * `strapi develop` (SQLite by default).
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,10 +27,38 @@ if (!existsSync(envFile)) {
   console.log('[demo] wrote playground/.env with fresh secrets');
 }
 
+/** What Strapi will read for a variable: the environment first, then playground/.env. */
+const setting = (name) => process.env[name] ?? readFileSync(envFile, 'utf8').match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1]?.trim().replace(/^["']|["']$/g, '');
+
+/**
+ * Mail goes to a local catcher (scripts/mail-catcher.mjs) unless SMTP_HOST
+ * points elsewhere. Resolves once it listens, or at once if it cannot start
+ * (a catcher of an earlier run may still hold the port: mail then goes there).
+ */
+const startMailCatcher = () =>
+  new Promise((resolve) => {
+    const smtpHost = setting('SMTP_HOST');
+    if (smtpHost && !['127.0.0.1', 'localhost', '::1'].includes(smtpHost)) return resolve(null);
+    const catcher = fork(join(appDir, 'scripts', 'mail-catcher.mjs'), [], {
+      env: { ...process.env, SMTP_PORT: setting('SMTP_PORT') ?? '1025' },
+      stdio: 'inherit',
+    });
+    catcher.once('message', () => resolve(catcher));
+    catcher.once('exit', () => resolve(null));
+  });
+
+const catcher = await startMailCatcher();
 const args = process.argv.slice(2);
 const child = spawn('npx', ['strapi', ...(args.length ? args : ['develop', '--no-watch-admin'])], {
   cwd: appDir,
   stdio: 'inherit',
-  env: { STRAPI_TELEMETRY_DISABLED: 'true', ...process.env },
+  // Phone-only clients get their consent requests as SMS printed in this terminal.
+  env: { STRAPI_TELEMETRY_DISABLED: 'true', CONSENT_SMS: 'console', ...process.env },
 });
-child.on('exit', (code) => process.exit(code ?? 1));
+// Ctrl+C reaches Strapi and the catcher directly (same process group); wait for Strapi to finish.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+child.on('exit', (code) => {
+  catcher?.kill('SIGTERM');
+  process.exit(code ?? 1);
+});

@@ -1,10 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import { guardAppendOnly } from './append-only';
+import { getService } from './utils/get-service';
 
 const ACTIONS = [
   { uid: 'read', displayName: 'Read consent: texts, states and history', subCategory: 'consent' },
   { uid: 'record', displayName: 'Record and annul consent decisions', subCategory: 'consent' },
   { uid: 'texts.manage', displayName: 'Manage purposes and publish text versions', subCategory: 'texts' },
+  { uid: 'requests', displayName: 'Send consent requests and run campaigns', subCategory: 'requests' },
   { uid: 'settings', displayName: 'Consent settings and maintenance', subCategory: 'settings' },
 ];
 
@@ -13,6 +15,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     .service('admin::permission')
     .actionProvider.registerMany(ACTIONS.map((action) => ({ ...action, section: 'plugins', pluginName: 'consent' })));
   guardAppendOnly(strapi);
+  // Sending and the scheduled jobs start once every plugin (the email feature) is up.
+  getService(strapi, 'worker').start();
 };
 
 export default bootstrap;

@@ -7,6 +7,9 @@ export const UID = {
   state: 'plugin::consent.consent-state',
   subject: 'plugin::consent.consent-subject',
   bookingCheck: 'plugin::consent.booking-check',
+  request: 'plugin::consent.consent-request',
+  token: 'plugin::consent.consent-token',
+  campaign: 'plugin::consent.consent-campaign',
 } as const;
 
 /** Table names, as declared by `collectionName` in content-types/. */
@@ -17,6 +20,9 @@ export const TABLE = {
   state: 'consent_states',
   subject: 'consent_subjects',
   bookingCheck: 'consent_booking_checks',
+  request: 'consent_requests',
+  token: 'consent_tokens',
+  campaign: 'consent_campaigns',
 } as const;
 
 /** RBAC actions of the plugin (registered in bootstrap, checked on every admin route). */
@@ -24,6 +30,7 @@ export const ACTION = {
   read: 'plugin::consent.read',
   record: 'plugin::consent.record',
   manageTexts: 'plugin::consent.texts.manage',
+  requests: 'plugin::consent.requests',
   settings: 'plugin::consent.settings',
 } as const;
 

@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
+import { getService } from './utils/get-service';
 
-const destroy = (_: { strapi: Core.Strapi }) => {
-  // Nothing to release yet: the plugin holds no timers or connections of its own.
+/** Stop the worker: the batch in hand is settled before the database closes. */
+const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await getService(strapi, 'worker').stop();
 };
 
 export default destroy;

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { assertHostTypes } from './config/host-types';
 import { bookingDocumentsMiddleware } from './middlewares/documents';
+import { subjectDocumentsMiddleware } from './middlewares/subjects';
 import { getService } from './utils/get-service';
 import { bookingConsentSchema } from './validation/booking-consent';
 
@@ -19,6 +20,7 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
     },
   });
   strapi.documents.use(bookingDocumentsMiddleware(strapi));
+  strapi.documents.use(subjectDocumentsMiddleware(strapi));
 };
 
 export default register;

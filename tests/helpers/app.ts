@@ -64,9 +64,24 @@ export const startApp = async (options: StartOptions = {}): Promise<TestApp> => 
       return token;
     },
     stop: async () => {
+      await settle(strapi);
       await strapi.destroy();
     },
   };
+};
+
+/**
+ * Wait until the database pool is idle. Strapi's document service emits its
+ * entry.* events after commit without awaiting them, and each one reads the entry
+ * again: destroying Strapi right after a test's last write would make that read
+ * run on a closed pool and crash the process later.
+ */
+const settle = async (strapi: Core.Strapi) => {
+  const pool = (strapi.db.connection.client as { pool?: { numUsed(): number; numPendingAcquires(): number } }).pool;
+  for (let i = 0; i < 100 && pool; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (pool.numUsed() === 0 && pool.numPendingAcquires() === 0) return;
+  }
 };
 
 export const login = async (agent: request.Agent, email: string, password: string): Promise<string> => {

@@ -1,3 +1,4 @@
+import adminRoutes from '../../server/src/routes/admin';
 import { login, startApp, type TestApp } from '../helpers/app';
 import { auth, createClient } from '../helpers/consent';
 
@@ -25,19 +26,23 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const ROUTES: [string, string, object | null][] = [
-  ['get', '/consent/purposes', null],
-  ['post', '/consent/purposes', { key: 'x-test', name: 'X', legalBasis: 'consent' }],
-  ['put', '/consent/purposes/marketing', { name: 'Renamed' }],
-  ['get', '/consent/purposes/storage/versions', null],
-  ['post', '/consent/purposes/storage/versions', { changeKind: 'editorial', bodies: { en: { title: 't', text: 'x' } } }],
-  ['get', '/consent/subjects?consent=valid', null],
-  ['get', '/consent/subjects/:client', null],
-  ['get', '/consent/subjects/:client/events', null],
-  ['post', '/consent/subjects/:client/decisions', { decisions: [{ purpose: 'storage', decision: 'given' }] }],
-  ['get', '/consent/bookings/api::booking.booking/abc/check', null],
-  ['post', '/consent/states/rebuild', null],
-];
+/**
+ * Every admin route the plugin declares, read from its route file, so a route
+ * added later is covered without editing this test. Policies run before input
+ * validation, so a placeholder body is enough.
+ */
+const PARAMS: Record<string, string> = {
+  ':subject': ':client',
+  ':key': 'marketing',
+  ':uid': 'api::booking.booking',
+  ':documentId': 'abc',
+  ':id': 'abc',
+};
+const ROUTES: [string, string, object | null][] = adminRoutes.routes.map((route) => [
+  route.method.toLowerCase(),
+  '/consent' + route.path.replace(/:[A-Za-z]+/g, (param) => PARAMS[param] ?? param),
+  route.method === 'GET' ? null : {},
+]);
 
 const call = (method: string, path: string, body: object | null) => {
   const agent = app.http();
@@ -66,9 +71,18 @@ describe('RBAC on every admin route', () => {
   });
 
   it('registers the plugin actions so they can be given to a role', async () => {
-    const actions = app.strapi.service('admin::permission').actionProvider.values().map((a: { actionId: string }) => a.actionId);
+    const actions = app.strapi
+      .service('admin::permission')
+      .actionProvider.values()
+      .map((a: { actionId: string }) => a.actionId);
     expect(actions).toEqual(
-      expect.arrayContaining(['plugin::consent.read', 'plugin::consent.record', 'plugin::consent.texts.manage', 'plugin::consent.settings'])
+      expect.arrayContaining([
+        'plugin::consent.read',
+        'plugin::consent.record',
+        'plugin::consent.texts.manage',
+        'plugin::consent.requests',
+        'plugin::consent.settings',
+      ]),
     );
   });
 
@@ -84,7 +98,13 @@ describe('RBAC on every admin route', () => {
       .send({ permissions: [{ action: 'plugin::consent.read', subject: null, properties: {}, conditions: [] }] });
     expect(perms.status).toBe(200);
     await app.strapi.service('admin::user').create({
-      email: 'reader@example.com', firstname: 'Re', lastname: 'Ader', password: 'Reader-pass-2026', isActive: true, registrationToken: null, roles: [roleId],
+      email: 'reader@example.com',
+      firstname: 'Re',
+      lastname: 'Ader',
+      password: 'Reader-pass-2026',
+      isActive: true,
+      registrationToken: null,
+      roles: [roleId],
     });
     const readerToken = await login(app.http(), 'reader@example.com', 'Reader-pass-2026');
     expect((await app.http().get(`/consent/subjects/${client}`).set(auth(readerToken))).status).toBe(200);
@@ -95,12 +115,23 @@ describe('RBAC on every admin route', () => {
       .set(auth(readerToken))
       .send({ decisions: [{ purpose: 'storage', decision: 'given' }] });
     expect(record.status).toBe(403);
+    const ask = await app.http().post(`/consent/subjects/${client}/requests`).set(auth(readerToken)).send({});
+    expect(ask.status).toBe(403);
+    expect(
+      Number(((await app.strapi.db.connection('consent_requests').where('subject', client).count({ n: '*' }).first()) as { n: number }).n),
+    ).toBe(0);
   });
 });
 
 describe('content API surface', () => {
   it('exposes only the texts publicly: no route reveals clients, events or states', async () => {
-    for (const path of ['/api/consent/events', '/api/consent/states', '/api/consent/subjects', `/api/consent/subjects/${client}`, '/api/consent-events']) {
+    for (const path of [
+      '/api/consent/events',
+      '/api/consent/states',
+      '/api/consent/subjects',
+      `/api/consent/subjects/${client}`,
+      '/api/consent-events',
+    ]) {
       const res = await app.http().get(path);
       expect([path, res.status]).toEqual([path, 404]);
     }

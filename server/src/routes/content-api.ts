@@ -1,4 +1,8 @@
+import { rateLimit } from '../middlewares/rate-limit';
 import { meDecisionsRoute, meRoute, textsRoute } from './schemas';
+
+/** A fresh object per route: Strapi may amend a route's config in place. */
+const page = () => ({ auth: false as const, policies: [], middlewares: [rateLimit] });
 
 /**
  * Content API, served under /api/consent/...
@@ -6,7 +10,9 @@ import { meDecisionsRoute, meRoute, textsRoute } from './schemas';
  *   text before deciding, and it reveals nothing about any client.
  * - /me is for a logged-in end user (users-permissions) linked to a client; denied
  *   by default: grant `find` and `decide` of Consent > me to the Authenticated role.
- * Each route carries zod request/response schemas: Strapi validates with them and
+ * - /r, /m and /u/:token are the client's consent pages (HTML), public on purpose:
+ *   the link token from the email or SMS is the credential; rate-limited per address.
+ * Each JSON route carries zod request/response schemas: Strapi validates with them and
  * `strapi openapi generate` documents them.
  */
 export default {
@@ -15,5 +21,11 @@ export default {
     { method: 'GET', path: '/texts', handler: 'texts.current', config: { auth: false, policies: [] }, ...textsRoute },
     { method: 'GET', path: '/me', handler: 'me.find', config: { policies: [] }, ...meRoute },
     { method: 'POST', path: '/me/decisions', handler: 'me.decide', config: { policies: [] }, ...meDecisionsRoute },
+    { method: 'GET', path: '/r/:token', handler: 'consent-page.request', config: page() },
+    { method: 'POST', path: '/r/:token', handler: 'consent-page.answer', config: page() },
+    { method: 'GET', path: '/m/:token', handler: 'consent-page.preferences', config: page() },
+    { method: 'POST', path: '/m/:token', handler: 'consent-page.withdraw', config: page() },
+    { method: 'GET', path: '/u/:token', handler: 'consent-page.unsubscribeForm', config: page() },
+    { method: 'POST', path: '/u/:token', handler: 'consent-page.unsubscribe', config: page() },
   ],
 };

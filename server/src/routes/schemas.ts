@@ -18,6 +18,7 @@ export const currentTextSchema = z
     required: z.boolean().describe('Consent to it decides whether the client has valid consent'),
     explicit: z.boolean().describe('Special category (Art. 9): needs its own explicit tick'),
     specialCategory: z.boolean(),
+    marketing: z.boolean().describe('Direct marketing: messages about it carry a one-click unsubscribe link'),
     textId: z.string(),
     version: z.string().describe('MAJOR.MINOR of the text shown; send it back in data.consent.versions'),
     locale: z.string().describe('Locale of the body returned (the default locale when the asked one has none)'),

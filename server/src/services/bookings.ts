@@ -116,6 +116,11 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
           errors: missing.map((m) => ({ path: ['data', 'consent', 'given'], message: `consent to "${m.purpose}" is ${m.status}` })),
         });
       }
+      // Only a booking whose client lacks valid consent is marked: a valid new booking writes
+      // nothing (one row and six index entries less per booking), an update clears an old mark.
+      if (missing.length === 0) {
+        return context.action === 'create' ? null : this.clearCheck(trx, context.uid, context.booking.documentId);
+      }
       return this.checkWrite(trx, context.uid, context.booking.documentId, subject, missing);
     };
 
@@ -159,13 +164,6 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     });
   },
 
-  /** Mark the booking (warn mode): the admin sees whether its client lacked valid consent. */
-  async saveCheck(uid: string, bookingId: string, subject: string | null, missing: unknown[]) {
-    await strapi.db.transaction(async ({ trx }) => {
-      await this.checkWrite(trx, uid, bookingId, subject, missing);
-    });
-  },
-
   /**
    * The booking's check row as one statement: an upsert on (booking uid, booking id).
    * A new booking gets its row; an updated one has its row refreshed (same id,
@@ -190,8 +188,21 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
       .merge(['subject', 'valid', 'missing', 'checked_at', 'updated_at']);
   },
 
+  clearCheck(trx: Knex.Transaction, uid: string, bookingId: string): Knex.QueryBuilder {
+    return trx(TABLE.bookingCheck).where({ booking_uid: uid, booking_id: bookingId }).del();
+  },
+
+  /**
+   * A booking's consent mark: the stored row when its client lacked valid consent;
+   * `{ valid: true, missing: [] }` for an existing booking without a mark; null when
+   * the booking does not exist or its type is not checked (requirement none).
+   */
   async findCheck(uid: string, bookingId: string) {
-    return strapi.db.query(UID.bookingCheck).findOne({ where: { bookingUid: uid, bookingId } });
+    const row = await strapi.db.query(UID.bookingCheck).findOne({ where: { bookingUid: uid, bookingId } });
+    if (row) return row;
+    if (this.settingsFor(uid)?.requirement === 'none') return null;
+    const booking = await strapi.db.query(uid as never).findOne({ where: { documentId: bookingId }, select: ['id'] });
+    return booking ? { bookingUid: uid, bookingId, valid: true, missing: [] } : null;
   },
 
   /** A deleted booking takes its check with it; its consent events stay, they are the proof. */

@@ -276,8 +276,9 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
    * transaction (a booking's client), so checking that it exists again is skipped.
    * `finalWrite`: a write of the caller's (the booking's check), built from the
    * purposes and the states after the decisions, sent with the ledger's last
-   * statement; it may throw to refuse (nothing is written then). The `eventId`
-   * of the states the decisions change may not be known yet when it is called.
+   * statement; it may throw to refuse (the transaction then rolls back, events
+   * included). The `eventId` of the states the decisions change may not be known
+   * yet when it is called.
    */
   async recordDecisions(
     input: RecordInput,

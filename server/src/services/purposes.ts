@@ -4,6 +4,7 @@ import { TABLE, UID } from '../constants';
 import { requiredPurposes } from '../domain/state-machine';
 import { dialectOf, quoteId, stringAggSql } from '../utils/dialect';
 import { getService } from '../utils/get-service';
+import { fromColumns } from '../utils/rows';
 import type { CreatePurposeInput, UpdatePurposeInput } from '../validation/purpose';
 import type { PurposeRow } from './types';
 
@@ -15,10 +16,11 @@ const requirementKey = (purposes: PurposeRow[]): string =>
 /** Purposes: why data is processed, with the legal basis and whether consent is required. */
 const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
   /**
-   * The last list read by listAt(), with its version: the ledger re-uses it while
-   * the version it reads from the database in a statement it sends anyway is the same.
+   * The last list read by listAt(), with its version (versionSql()): the ledger
+   * re-uses it while the version it reads in a statement it sends anyway is the same.
    */
   let known: { version: string; rows: PurposeRow[] } | null = null;
+  let versionSqlText: string | null = null;
 
   return {
     async list(): Promise<PurposeRow[]> {
@@ -81,21 +83,29 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * A scalar subquery whose value is every column of every purpose (versionOf()
-     * computed by the database), to embed in a statement the caller sends anyway.
-     * Free text (name, description) is length-prefixed, so the string is unambiguous.
+     * A scalar subquery whose value changes whenever any purpose row changes, to
+     * embed in a statement the caller sends anyway. PostgreSQL: md5 of every row's
+     * text (all columns). MySQL/MariaDB and SQLite: every column but timestamps,
+     * concatenated; free text (name, description) is length-prefixed, so the
+     * string is unambiguous. NULL (no re-use) when it cannot be computed exactly.
      */
     versionSql(): string {
+      versionSqlText ??= this.buildVersionSql();
+      return versionSqlText;
+    },
+
+    buildVersionSql(): string {
       const dialect = dialectOf(strapi);
+      if (dialect === 'postgres') return `(SELECT md5(string_agg(p::text, '|' ORDER BY p.id)) FROM ${TABLE.purpose} p)`;
       const text = (expr: string) => `COALESCE(CAST(${expr} AS ${dialect === 'mysql' ? 'CHAR' : 'TEXT'}), '~')`;
       const flag = (column: string) => `CASE WHEN p.${column} THEN '1' ELSE '0' END`;
-      const length = (column: string) =>
-        text(`${dialect === 'mysql' ? 'CHAR_LENGTH' : dialect === 'postgres' ? 'char_length' : 'length'}(p.${column})`);
+      const length = (column: string) => text(`${dialect === 'mysql' ? 'CHAR_LENGTH' : 'length'}(p.${column})`);
       const parts = [
         text('p.id'),
         text(`p.${quoteId(dialect, 'key')}`),
         text('p.legal_basis'),
         flag('special_category'),
+        flag('marketing'),
         flag('required'),
         flag('active'),
         text('p.position'),
@@ -107,49 +117,40 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
         length('description'),
         text('p.description'),
       ];
-      const row = dialect === 'mysql' ? `CONCAT_WS(':', ${parts.join(', ')})` : parts.join(` || ':' || `);
-      return `(SELECT ${stringAggSql(dialect, row, 'p.id', '|')} FROM ${TABLE.purpose} p)`;
-    },
-
-    /** The same string as versionSql(), from rows as list() returns them. */
-    versionOf(rows: PurposeRow[]): string {
-      const text = (value: unknown) => (value === null || value === undefined ? '~' : String(value));
-      const flag = (value: unknown) => (value ? '1' : '0');
-      const length = (value: string | null | undefined) => (value === null || value === undefined ? '~' : String([...value].length));
-      return [...rows]
-        .sort((a, b) => a.id - b.id)
-        .map((p) =>
-          [
-            text(p.id),
-            text(p.key),
-            text(p.legalBasis),
-            flag(p.specialCategory),
-            flag(p.required),
-            flag(p.active),
-            text(p.position),
-            text(p.currentMajor),
-            text(p.currentMinor),
-            text(p.currentTextId),
-            length(p.name),
-            text(p.name),
-            length(p.description),
-            text(p.description),
-          ].join(':')
-        )
-        .join('|');
+      if (dialect === 'mysql') {
+        // GROUP_CONCAT stops at group_concat_max_len: a cut string could equal another
+        // content's, so a cut version is NULL (never equal to anything: no re-use).
+        const row = `CONCAT_WS(':', ${parts.join(', ')})`;
+        return (
+          `(SELECT CASE WHEN CHAR_LENGTH(v.g) = v.n THEN v.g END FROM (SELECT ${stringAggSql(dialect, row, 'p.id', '|')} AS g, ` +
+          `SUM(CHAR_LENGTH(${row})) + COUNT(*) - 1 AS n FROM ${TABLE.purpose} p) v)`
+        );
+      }
+      return `(SELECT ${stringAggSql(dialect, parts.join(` || ':' || `), 'p.id', '|')} FROM ${TABLE.purpose} p)`;
     },
 
     /**
-     * list(), unless the rows read last time have `version` (a versionSql() value
-     * read in the caller's statement): then those rows, which equal the table's
-     * content column for column. Several instances may share the database: the
-     * check is against the database, never an invalidation signal. The rows are
-     * shared between callers, so they are frozen.
+     * list(), unless the rows read last time have `version`, a versionSql() value
+     * the caller read in a statement it sends anyway: then those rows (unchanged
+     * since). On a miss the rows and their version are read in ONE statement, so
+     * the version kept always belongs to the rows kept. Several instances may share
+     * the database: the check is against the database, never an invalidation
+     * signal. The rows are shared between callers, so they are frozen.
      */
     async listAt(version: string | null): Promise<PurposeRow[]> {
-      if (known && known.version === (version ?? '')) return known.rows;
-      const rows = Object.freeze((await this.list()).map((row) => Object.freeze(row))) as PurposeRow[];
-      known = { version: this.versionOf(rows), rows };
+      if (known && version !== null && known.version === version) return known.rows;
+      const raw = (await strapi.db.transaction(({ trx }) =>
+        trx
+          .select('p.*', trx.raw(`${this.versionSql()} AS consent_purposes_version`))
+          .from({ p: TABLE.purpose })
+          .orderBy([
+            { column: 'p.position', order: 'asc' },
+            { column: 'p.id', order: 'asc' },
+          ])
+      )) as Record<string, unknown>[];
+      const rows = Object.freeze(raw.map((row) => Object.freeze(fromColumns<PurposeRow>(strapi, UID.purpose, row)))) as PurposeRow[];
+      const current = (raw[0]?.consent_purposes_version as string | null | undefined) ?? null;
+      if (current !== null) known = { version: current, rows };
       return rows;
     },
   };

@@ -35,11 +35,11 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** A subject's consent per purpose and whether it has valid consent. */
   async forSubject(subject: string) {
-    const [purposes, rows, summary] = await Promise.all([
-      getService(strapi, 'purposes').list(),
-      strapi.db.query(UID.state).findMany({ where: { subject } }) as Promise<StateRow[]>,
-      strapi.db.query(UID.subject).findOne({ where: { subject } }) as Promise<SummaryRow | null>,
-    ]);
+    // One after the other: inside a transaction (a booking's) the three share one
+    // connection, and pg refuses overlapping queries on a client.
+    const purposes = await getService(strapi, 'purposes').list();
+    const rows = (await strapi.db.query(UID.state).findMany({ where: { subject } })) as StateRow[];
+    const summary = (await strapi.db.query(UID.subject).findOne({ where: { subject } })) as SummaryRow | null;
     const byKey = new Map(rows.map((r) => [r.purposeKey, r]));
     const valid = hasValidConsent(summary?.requiredFingerprint ?? null, currentFingerprint(purposes));
     const required = requiredPurposes(purposes);

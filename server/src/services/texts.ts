@@ -22,6 +22,7 @@ export interface CurrentText {
   required: boolean;
   explicit: boolean;
   specialCategory: boolean;
+  marketing: boolean;
   textId: string;
   version: string;
   locale: string;
@@ -112,6 +113,7 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
             required: purpose.required && needsConsent(purpose),
             explicit: needsExplicitConsent(purpose),
             specialCategory: purpose.specialCategory,
+            marketing: purpose.marketing,
             textId: text.documentId,
             version: text.version,
             locale: chosen.locale,

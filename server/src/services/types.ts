@@ -9,6 +9,7 @@ export interface PurposeRow {
   description: string | null;
   legalBasis: LegalBasis;
   specialCategory: boolean;
+  marketing: boolean;
   required: boolean;
   active: boolean;
   position: number | null;
@@ -93,4 +94,60 @@ export interface Actor {
   type: 'subject' | 'admin' | 'system';
   id?: string | number | null;
   name?: string | null;
+}
+
+export const REQUEST_STATUSES = ['queued', 'sent', 'approved', 'declined', 'expired', 'failed', 'cancelled'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** A consent request (or information mail): a row of the send queue. */
+export interface RequestRow {
+  id: number;
+  documentId: string;
+  subject: string;
+  kind: 'consent' | 'information';
+  status: RequestStatus;
+  held: boolean;
+  channel: 'email' | 'sms' | null;
+  requestLocale: string | null;
+  /** Purposes asked about; null: every active purpose that is based on consent. */
+  purposeKeys: string[] | null;
+  campaign: string | null;
+  attempts: number;
+  nextAttemptAt: string;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  reason: string | null;
+  sentAt: string | null;
+  expiresAt: string | null;
+  reminderAt: string | null;
+  reminderSentAt: string | null;
+  answeredAt: string | null;
+  requestedById: string | null;
+  requestedByName: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TokenRow {
+  id: number;
+  documentId: string;
+  tokenHash: string;
+  request: string;
+  subject: string;
+  expiresAt: string;
+}
+
+export interface CampaignRow {
+  id: number;
+  documentId: string;
+  name: string;
+  status: 'running' | 'paused' | 'cancelled' | 'completed';
+  audience: { consent: 'invalid' } | { subjects: string[] };
+  purposeKeys: string[] | null;
+  total: number;
+  reminder: boolean;
+  startedById: string | null;
+  startedByName: string | null;
+  finishedAt: string | null;
+  createdAt: string;
 }

@@ -1,0 +1,40 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { adminActor } from '../utils/admin-user';
+import { getService } from '../utils/get-service';
+import { parse } from '../utils/validate';
+import { documentIdSchema } from '../validation/decision';
+import { createCampaignSchema } from '../validation/request';
+
+/** Admin API: campaigns (bulk consent requests), their progress, pause / resume / cancel. */
+const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async find(ctx: Context) {
+    const service = getService(strapi, 'campaigns');
+    const rows = await service.list();
+    ctx.body = { data: await Promise.all(rows.map(async (row) => ({ ...row, counts: await service.counts(row.documentId) }))) };
+  },
+
+  async findOne(ctx: Context) {
+    ctx.body = { data: await getService(strapi, 'campaigns').findOne(parse(documentIdSchema, ctx.params.id)) };
+  },
+
+  async create(ctx: Context) {
+    const input = parse(createCampaignSchema, ctx.request.body);
+    ctx.status = 201;
+    ctx.body = { data: await getService(strapi, 'campaigns').create({ ...input, actor: adminActor(ctx) }) };
+  },
+
+  async pause(ctx: Context) {
+    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'pause') };
+  },
+
+  async resume(ctx: Context) {
+    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'resume') };
+  },
+
+  async cancel(ctx: Context) {
+    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'cancel') };
+  },
+});
+
+export default campaigns;

@@ -1,0 +1,44 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { adminActor } from '../utils/admin-user';
+import { getService } from '../utils/get-service';
+import { parse } from '../utils/validate';
+import { documentIdSchema } from '../validation/decision';
+import { createRequestSchema, listRequestsSchema } from '../validation/request';
+
+/** Admin API: consent requests of one client, the request queue, cancel and send again. */
+const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async create(ctx: Context) {
+    const subject = parse(documentIdSchema, ctx.params.subject);
+    const input = parse(createRequestSchema, ctx.request.body ?? {});
+    const row = await getService(strapi, 'requests').create({ subject, purposes: input.purposes, actor: adminActor(ctx) });
+    ctx.status = 201;
+    ctx.body = { data: getService(strapi, 'requests').present(row) };
+  },
+
+  async find(ctx: Context) {
+    const query = parse(listRequestsSchema, ctx.query);
+    const { results, next } = await getService(strapi, 'requests').list(query);
+    ctx.body = { data: results, meta: { next } };
+  },
+
+  async forSubject(ctx: Context) {
+    const subject = parse(documentIdSchema, ctx.params.subject);
+    const { results, next } = await getService(strapi, 'requests').list({ subject, limit: 50 });
+    ctx.body = { data: results, meta: { next } };
+  },
+
+  async cancel(ctx: Context) {
+    const id = parse(documentIdSchema, ctx.params.id);
+    ctx.body = { data: getService(strapi, 'requests').present(await getService(strapi, 'requests').cancel(id)) };
+  },
+
+  async resend(ctx: Context) {
+    const id = parse(documentIdSchema, ctx.params.id);
+    const row = await getService(strapi, 'requests').resend(id, adminActor(ctx));
+    ctx.status = 201;
+    ctx.body = { data: getService(strapi, 'requests').present(row) };
+  },
+});
+
+export default requests;

@@ -1,0 +1,96 @@
+import type { MessageKind, TemplateSet, Templates } from './types';
+
+/** The templates a fresh install starts with; editable per locale in Settings. */
+export const DEFAULT_TEMPLATES: Templates = {
+  en: {
+    request: {
+      subject: '{{organisation}} asks for your consent',
+      body:
+        'Hello {{name}},\n\n{{organisation}} asks for your consent to:\n{{purposes}}\n\n' +
+        'Read the text and answer here (the link works until {{expiresAt}}):\n{{link}}\n\n' +
+        'You can withdraw your consent at any time: {{manageLink}}',
+      sms: '{{organisation}} asks for your consent. Read and answer: {{link}}',
+    },
+    reminder: {
+      subject: 'Reminder: {{organisation}} asks for your consent',
+      body:
+        'Hello {{name}},\n\nWe have not heard from you yet. {{organisation}} asks for your consent to:\n{{purposes}}\n\n' +
+        'Answer here before {{expiresAt}}:\n{{link}}\n\nYou can withdraw your consent at any time: {{manageLink}}',
+      sms: 'Reminder from {{organisation}}: please answer our consent request: {{link}}',
+    },
+    information: {
+      subject: 'How {{organisation}} handles your personal data',
+      body:
+        'Hello {{name}},\n\n{{organisation}} has registered you as a client. We store your contact details and bookings for:\n{{purposes}}\n\n' +
+        'See what you have agreed to, and withdraw it at any time:\n{{link}}',
+      sms: '{{organisation}} has registered you as a client. What we store and why: {{link}}',
+    },
+  },
+  da: {
+    request: {
+      subject: '{{organisation}} beder om dit samtykke',
+      body:
+        'Hej {{name}},\n\n{{organisation}} beder om dit samtykke til følgende:\n{{purposes}}\n\n' +
+        'Læs teksten og svar her (linket virker indtil {{expiresAt}}):\n{{link}}\n\n' +
+        'Du kan til enhver tid trække dit samtykke tilbage: {{manageLink}}',
+      sms: '{{organisation}} beder om dit samtykke. Læs og svar her: {{link}}',
+    },
+    reminder: {
+      subject: 'Påmindelse: {{organisation}} beder om dit samtykke',
+      body:
+        'Hej {{name}},\n\nVi har endnu ikke hørt fra dig. {{organisation}} beder om dit samtykke til følgende:\n{{purposes}}\n\n' +
+        'Svar venligst her senest {{expiresAt}}:\n{{link}}\n\nDu kan til enhver tid trække dit samtykke tilbage: {{manageLink}}',
+      sms: 'Påmindelse: {{organisation}} venter på dit svar om samtykke: {{link}}',
+    },
+    information: {
+      subject: 'Sådan behandler {{organisation}} dine personoplysninger',
+      body:
+        'Hej {{name}},\n\n{{organisation}} har registreret dig som kunde. Vi opbevarer dine kontaktoplysninger og bookinger til følgende formål:\n{{purposes}}\n\n' +
+        'Se, hvad du har givet samtykke til, og træk det tilbage når som helst:\n{{link}}',
+      sms: '{{organisation}} har registreret dig som kunde. Hvad vi gemmer og hvorfor: {{link}}',
+    },
+  },
+  sv: {
+    request: {
+      subject: '{{organisation}} ber om ditt samtycke',
+      body:
+        'Hej {{name}},\n\n{{organisation}} ber om ditt samtycke till följande:\n{{purposes}}\n\n' +
+        'Läs texten och svara här (länken gäller till {{expiresAt}}):\n{{link}}\n\n' +
+        'Du kan när som helst återkalla ditt samtycke: {{manageLink}}',
+      sms: '{{organisation}} ber om ditt samtycke. Läs och svara här: {{link}}',
+    },
+    reminder: {
+      subject: 'Påminnelse: {{organisation}} ber om ditt samtycke',
+      body:
+        'Hej {{name}},\n\nVi har inte hört av dig ännu. {{organisation}} ber om ditt samtycke till följande:\n{{purposes}}\n\n' +
+        'Svara här senast {{expiresAt}}:\n{{link}}\n\nDu kan när som helst återkalla ditt samtycke: {{manageLink}}',
+      sms: 'Påminnelse: {{organisation}} väntar på ditt svar om samtycke: {{link}}',
+    },
+    information: {
+      subject: 'Så hanterar {{organisation}} dina personuppgifter',
+      body:
+        'Hej {{name}},\n\n{{organisation}} har registrerat dig som kund. Vi sparar dina kontaktuppgifter och bokningar för följande ändamål:\n{{purposes}}\n\n' +
+        'Se vad du har samtyckt till och återkalla det när som helst:\n{{link}}',
+      sms: '{{organisation}} har registrerat dig som kund. Vad vi sparar och varför: {{link}}',
+    },
+  },
+};
+
+/**
+ * The label of the button that carries {{link}} in the HTML part. Not part of
+ * the editable templates: it only repeats what the text around it says.
+ */
+export const BUTTON_LABELS: Record<string, Record<MessageKind, string>> = {
+  en: { request: 'Read and answer', reminder: 'Read and answer', information: 'See your consents' },
+  da: { request: 'Læs og svar', reminder: 'Læs og svar', information: 'Se dine samtykker' },
+  sv: { request: 'Läs och svara', reminder: 'Läs och svara', information: 'Se dina samtycken' },
+};
+
+/** The bundled entry for a locale: exact tag, else its language (da-DK -> da), else English. */
+const bundled = <T>(table: Record<string, T>, locale: string): T =>
+  table[locale] ?? table[locale.split('-')[0].toLowerCase()] ?? table.en;
+
+/** The default template set for a locale (English where none is bundled). */
+export const defaultTemplateSet = (locale: string): TemplateSet => bundled(DEFAULT_TEMPLATES, locale);
+
+export const buttonLabel = (locale: string, kind: MessageKind): string => bundled(BUTTON_LABELS, locale)[kind];

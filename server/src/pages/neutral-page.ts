@@ -1,0 +1,25 @@
+import { html } from './html';
+import { layout } from './layout';
+import { stringsFor } from './strings';
+
+/**
+ * What every link that cannot be used gets (malformed, unknown, expired, already
+ * answered): one page that depends on nothing but the language, so no two causes
+ * can be told apart and nothing says whether a client exists.
+ */
+export const neutralPage = (locale: string): string => {
+  const t = stringsFor(locale).neutral;
+  return layout({
+    lang: locale,
+    title: t.title,
+    body: html`<h1>${t.title}</h1>
+<p>${t.body}</p>
+<p class="muted">${t.help}</p>`,
+  });
+};
+
+export const tooManyRequestsPage = (locale: string): string => {
+  const t = stringsFor(locale).tooManyRequests;
+  return layout({ lang: locale, title: t.title, body: html`<h1>${t.title}</h1>
+<p>${t.body}</p>` });
+};

@@ -1,0 +1,245 @@
+import os from 'node:os';
+import type { Core } from '@strapi/strapi';
+import { randomBytes } from 'node:crypto';
+import { TABLE } from '../constants';
+import { defaultTemplateSet } from '../messages/default-templates';
+import { renderMessage } from '../messages/render';
+import type { MessageKind, RenderedMessage } from '../messages/types';
+import { getService } from '../utils/get-service';
+import { askablePurposes } from './requests';
+import type { ClaimKind } from './queue';
+import type { Settings } from './settings';
+import type { Contact } from './subjects';
+import type { RequestRow } from './types';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+interface Outcome {
+  row: RequestRow;
+  channel?: 'email' | 'sms';
+  locale?: string;
+  /** Set when the send failed; `final` when retrying cannot help (no address). */
+  error?: { message: string; final: boolean };
+}
+
+/** Sends claimed requests: chooses the channel, issues link tokens, renders, delivers, settles the rows. */
+const sender = ({ strapi }: { strapi: Core.Strapi }) => {
+  const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+  const baseUrl = (): string => {
+    const configured = getService(strapi, 'config').get().publicUrl ?? strapi.config.get<string>('server.url', '');
+    if (configured) return configured.replace(/\/+$/, '');
+    return `http://${strapi.config.get<string>('server.host', 'localhost').replace('0.0.0.0', 'localhost')}:${strapi.config.get<number>('server.port', 1337)}`;
+  };
+
+  return {
+    owner(): string {
+      return owner;
+    },
+
+    /** Claim and send one batch; returns how many rows were claimed (0: nothing due). */
+    async runBatch(kind: ClaimKind): Promise<number> {
+      const { worker } = getService(strapi, 'config').get();
+      const now = getService(strapi, 'clock').now();
+      const rows = await getService(strapi, 'queue').claim(
+        kind,
+        owner,
+        worker.batchSize,
+        now,
+        new Date(now.getTime() + worker.leaseSeconds * 1000),
+      );
+      if (rows.length > 0) await this.send(rows, kind, now);
+      return rows.length;
+    },
+
+    async send(rows: RequestRow[], kind: ClaimKind, now: Date): Promise<void> {
+      const config = getService(strapi, 'config').get();
+      const settings = await getService(strapi, 'settings').cached();
+      const contacts = await getService(strapi, 'subjects').contacts([...new Set(rows.map((r) => r.subject))]);
+      const delivery = getService(strapi, 'delivery');
+
+      // Where each request goes; rows without a usable address fail for good.
+      const plans: Outcome[] = rows.map((row) => this.plan(row, contacts.get(row.subject) ?? null, settings, delivery.canSms()));
+      const sendable = plans.filter((p) => !p.error);
+
+      // Tokens are stored (hashed) and committed before any message leaves: a link must work when it arrives.
+      const tokens = await strapi.db.transaction(({ trx }) =>
+        getService(strapi, 'tokens').issue(
+          trx,
+          sendable.map((p) => ({ request: p.row.documentId, subject: p.row.subject })),
+          new Date(now.getTime() + config.manageLinkDays * DAY),
+        ),
+      );
+
+      const expiresAt = new Date(now.getTime() + settings.requestTtlDays * DAY);
+      // The current texts once per locale of the batch (not once per message).
+      const locales = [...new Set(sendable.map((p) => p.locale as string))];
+      const texts = new Map(
+        await Promise.all(locales.map(async (locale) => [locale, await getService(strapi, 'texts').current(locale)] as const))
+      );
+      const purposes = await getService(strapi, 'purposes').list();
+      await Promise.all(
+        sendable.map(async (plan, i) => {
+          const locale = plan.locale as string;
+          const message = this.render(
+            plan.row,
+            kind,
+            locale,
+            contacts.get(plan.row.subject)!,
+            settings,
+            texts.get(locale)!,
+            purposes,
+            tokens[i],
+            kind === 'remind' ? new Date(plan.row.expiresAt as string) : expiresAt,
+          );
+          const to = plan.channel === 'email' ? contacts.get(plan.row.subject)!.email! : contacts.get(plan.row.subject)!.phone!;
+          try {
+            await delivery.send(plan.channel!, to, message, {
+              // The same id on every attempt: a copy sent again after a crash can be recognised.
+              messageId: `<${plan.row.documentId}.${kind}@${new URL(baseUrl()).hostname}>`,
+            });
+          } catch (error) {
+            plan.error = { message: error instanceof Error ? error.message : String(error), final: false };
+          }
+        }),
+      );
+      await this.settle(plans, kind, now, expiresAt, settings);
+    },
+
+    plan(row: RequestRow, contact: Contact | null, settings: Settings, canSms: boolean): Outcome {
+      const config = getService(strapi, 'config').get();
+      const locale = contact?.language && config.locales.includes(contact.language) ? contact.language : config.defaultLocale;
+      if (!contact) return { row, error: { message: 'the client no longer exists', final: true } };
+      if (contact.email && settings.channels.email) return { row, channel: 'email', locale };
+      if (contact.phone && settings.channels.sms && canSms) return { row, channel: 'sms', locale };
+      const reason =
+        !contact.email && !contact.phone
+          ? 'no email and no phone number'
+          : contact.email
+            ? 'the client has only an email address and email is switched off'
+            : 'no email address, and SMS is not configured or switched off';
+      return { row, locale, error: { message: reason, final: true } };
+    },
+
+    render(
+      row: RequestRow,
+      kind: ClaimKind,
+      locale: string,
+      contact: Contact,
+      settings: Settings,
+      current: Awaited<ReturnType<ReturnType<typeof getService<'texts'>>['current']>>,
+      purposes: Awaited<ReturnType<ReturnType<typeof getService<'purposes'>>['list']>>,
+      token: string,
+      expiresAt: Date,
+    ): RenderedMessage {
+      const messageKind: MessageKind = row.kind === 'information' ? 'information' : kind === 'remind' ? 'reminder' : 'request';
+      const asked =
+        row.kind === 'information'
+          ? purposes.filter((p) => p.active && p.currentTextId)
+          : row.purposeKeys
+            ? purposes.filter((p) => row.purposeKeys!.includes(p.key))
+            : askablePurposes(purposes);
+      const titles = new Map(current.map((t) => [t.purpose, t.title]));
+      const base = `${baseUrl()}/api/consent`;
+      const template =
+        settings.templates[locale] ?? settings.templates[getService(strapi, 'config').get().defaultLocale] ?? defaultTemplateSet(locale);
+      return renderMessage(template, {
+        kind: messageKind,
+        locale,
+        name: contact.name,
+        organisation: settings.sender.organisation,
+        purposes: asked.map((p) => ({ key: p.key, name: p.name, title: titles.get(p.key) ?? p.name, marketing: p.marketing })),
+        links: {
+          respond: row.kind === 'consent' ? `${base}/r/${token}` : null,
+          manage: `${base}/m/${token}`,
+          unsubscribe: asked.some((p) => p.marketing) ? `${base}/u/${token}` : null,
+        },
+        expiresAt: row.kind === 'consent' ? expiresAt : null,
+      });
+    },
+
+    /** Write what happened: sent rows in a few grouped updates, failures one by one (rare). */
+    async settle(plans: Outcome[], kind: ClaimKind, now: Date, expiresAt: Date, settings: Settings): Promise<void> {
+      const { worker } = getService(strapi, 'config').get();
+      const queue = getService(strapi, 'queue');
+      const sent = plans.filter((p) => !p.error);
+      if (kind === 'remind') {
+        await queue.settle(
+          sent.map((p) => p.row.id),
+          owner,
+          'sent',
+          { reminder_sent_at: now, updated_at: now },
+        );
+        // A failed reminder is retried after the backoff, until the request expires.
+        for (const plan of plans.filter((p) => p.error)) {
+          await queue.settle([plan.row.id], owner, 'sent', {
+            reminder_at: new Date(now.getTime() + worker.backoffSeconds * 1000),
+            reason: `reminder: ${plan.error!.message}`,
+            updated_at: now,
+          });
+        }
+        return;
+      }
+      const groups = new Map<string, Outcome[]>();
+      for (const plan of sent) {
+        const key = `${plan.channel}|${plan.locale}|${plan.row.kind}|${plan.row.campaign === null ? 'none' : 'campaign'}`;
+        groups.set(key, [...(groups.get(key) ?? []), plan]);
+      }
+      const campaignReminders = await this.campaignsWithoutReminder(sent.map((p) => p.row.campaign).filter((c): c is string => Boolean(c)));
+      for (const group of groups.values()) {
+        const { channel, locale, row } = group[0];
+        const consent = row.kind === 'consent';
+        const remindAt =
+          consent && settings.reminderDaysBeforeExpiry > 0 ? new Date(expiresAt.getTime() - settings.reminderDaysBeforeExpiry * DAY) : null;
+        const withReminder = group.filter((p) => !p.row.campaign || !campaignReminders.has(p.row.campaign));
+        const withoutReminder = group.filter((p) => p.row.campaign && campaignReminders.has(p.row.campaign));
+        for (const [part, reminderAt] of [
+          [withReminder, remindAt],
+          [withoutReminder, null],
+        ] as const) {
+          await queue.settle(
+            part.map((p) => p.row.id),
+            owner,
+            'queued',
+            {
+              status: 'sent',
+              channel,
+              request_locale: locale,
+              sent_at: now,
+              expires_at: consent ? expiresAt : null,
+              reminder_at: reminderAt,
+              reason: null,
+              updated_at: now,
+            },
+          );
+        }
+      }
+      for (const plan of plans.filter((p) => p.error)) {
+        const final = plan.error!.final || plan.row.attempts >= worker.maxAttempts;
+        const delay = Math.min(worker.backoffSeconds * 2 ** Math.max(plan.row.attempts - 1, 0), 3600) * 1000;
+        await queue.settle([plan.row.id], owner, 'queued', {
+          status: final ? 'failed' : 'queued',
+          reason:
+            final && !plan.error!.final ? `${plan.error!.message} (gave up after ${plan.row.attempts} attempts)` : plan.error!.message,
+          next_attempt_at: new Date(now.getTime() + delay),
+          updated_at: now,
+        });
+      }
+      // Tokens of messages that never left open nothing: drop them.
+      const unsent = plans.filter((p) => p.error && !p.error.final).map((p) => p.row.documentId);
+      if (unsent.length > 0) await strapi.db.connection(TABLE.token).whereIn('request', unsent).where('created_at', '>=', now).del();
+    },
+
+    async campaignsWithoutReminder(ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await strapi.db
+        .connection(TABLE.campaign)
+        .whereIn('document_id', [...new Set(ids)])
+        .where('reminder', false)
+        .select('document_id');
+      return new Set(rows.map((r: { document_id: string }) => r.document_id));
+    },
+  };
+};
+
+export default sender;

@@ -1,0 +1,113 @@
+import type { Core } from '@strapi/strapi';
+import { errors, z } from '@strapi/utils';
+import { PLUGIN_ID } from '../constants';
+import { defaultTemplateSet } from '../messages/default-templates';
+import { MESSAGE_KINDS, type Templates } from '../messages/types';
+import { getService } from '../utils/get-service';
+import { parse } from '../utils/validate';
+
+const template = z
+  .object({
+    subject: z.string().trim().min(1).max(255),
+    body: z.string().trim().min(1).max(20_000),
+    sms: z
+      .string()
+      .trim()
+      .min(1)
+      .max(480)
+      .refine((s) => s.includes('{{link}}'), 'must contain {{link}}'),
+  })
+  .strict();
+
+const templateSet = z
+  .object(Object.fromEntries(MESSAGE_KINDS.map((k) => [k, template])) as Record<(typeof MESSAGE_KINDS)[number], typeof template>)
+  .strict();
+
+/** What an admin edits in Settings. Every field is optional in an update. */
+export const settingsSchema = z
+  .object({
+    requestTtlDays: z.number().int().min(1).max(365),
+    reminderDaysBeforeExpiry: z.number().int().min(0).max(364),
+    channels: z.object({ email: z.boolean(), sms: z.boolean() }).strict(),
+    sender: z
+      .object({
+        from: z.string().trim().max(255).nullable(),
+        replyTo: z.string().trim().max(255).nullable(),
+        organisation: z.string().trim().min(1).max(200),
+      })
+      .strict(),
+    informationMail: z.boolean(),
+    templates: z.record(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/), templateSet),
+  })
+  .strict();
+
+export type Settings = z.output<typeof settingsSchema>;
+export const settingsUpdateSchema = settingsSchema.partial();
+
+const store = (strapi: Core.Strapi) => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: 'settings' });
+
+/** How long cached() may answer from memory: other instances see a change within this time. */
+const CACHE_MS = 5000;
+
+/** Settings editable in the admin panel, stored in Strapi's core store, over defaults from the plugin config. */
+const settings = ({ strapi }: { strapi: Core.Strapi }) => {
+  let cache: { at: number; value: Settings } | null = null;
+  return {
+    /** get(), from memory for up to 5 s: for hot paths (every new client reads the information-mail flag). */
+    async cached(): Promise<Settings> {
+      if (cache && Date.now() - cache.at < CACHE_MS) return cache.value;
+      const value = await this.get();
+      cache = { at: Date.now(), value };
+      return value;
+    },
+
+    defaults(): Settings {
+      const config = getService(strapi, 'config').get();
+      const templates: Templates = Object.fromEntries(config.locales.map((l) => [l, defaultTemplateSet(l)]));
+      return {
+        requestTtlDays: config.requestTtlDays,
+        reminderDaysBeforeExpiry: config.reminderDaysBeforeExpiry,
+        channels: { email: true, sms: Boolean(config.sms) },
+        sender: { from: null, replyTo: null, organisation: strapi.config.get<string>('info.name', '') || 'Our business' },
+        informationMail: false,
+        templates,
+      };
+    },
+
+    /** The stored settings over the defaults (read from the database every time: several instances share it). */
+    async get(): Promise<Settings> {
+      const stored = ((await store(strapi).get({})) ?? {}) as Partial<Settings>;
+      const base = this.defaults();
+      return {
+        ...base,
+        ...stored,
+        channels: { ...base.channels, ...stored.channels },
+        sender: { ...base.sender, ...stored.sender },
+        templates: { ...base.templates, ...stored.templates },
+      };
+    },
+
+    /** Validate a partial update (400 in Strapi's shape on bad input), store it, return the merged settings. */
+    async update(input: unknown): Promise<Settings> {
+      const patch = parse(settingsUpdateSchema, input);
+      const current = await this.get();
+      const next: Settings = {
+        ...current,
+        ...patch,
+        channels: { ...current.channels, ...patch.channels },
+        sender: { ...current.sender, ...patch.sender },
+        templates: { ...current.templates, ...patch.templates },
+      };
+      if (next.reminderDaysBeforeExpiry >= next.requestTtlDays) {
+        throw new errors.ValidationError('reminderDaysBeforeExpiry must be less than requestTtlDays', {
+          errors: [{ path: ['reminderDaysBeforeExpiry'], message: 'must be less than requestTtlDays' }],
+        });
+      }
+      await store(strapi).set({ value: next });
+      cache = null;
+      return next;
+    },
+  };
+};
+
+export default settings;

@@ -1,0 +1,52 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { TABLE, UID } from '../constants';
+import { newDocumentId } from '../utils/document-id';
+import { fromColumns } from '../utils/rows';
+import { getService } from '../utils/get-service';
+import type { RequestRow, TokenRow } from './types';
+
+/** 32 random bytes, base64url: 256 bits, 43 characters. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export const hashToken = (raw: string): string => createHash('sha256').update(raw).digest('hex');
+
+/**
+ * Link tokens. A token is made when a message is sent and travels only in that
+ * message; the database keeps its SHA-256, so a copy of the database opens no page.
+ */
+const tokens = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** New tokens for requests, stored (hashed) in the caller's transaction; returns the raw tokens in order. */
+  async issue(trx: Knex.Transaction, items: { request: string; subject: string }[], expiresAt: Date): Promise<string[]> {
+    if (items.length === 0) return [];
+    const now = getService(strapi, 'clock').now();
+    const raw = items.map(() => randomBytes(32).toString('base64url'));
+    const rows = items.map((item, i) => ({
+      document_id: newDocumentId(),
+      token_hash: hashToken(raw[i]),
+      request: item.request,
+      subject: item.subject,
+      expires_at: expiresAt,
+      created_at: now,
+      updated_at: now,
+    }));
+    await trx.batchInsert(TABLE.token, rows, 500);
+    return raw;
+  },
+
+  /**
+   * The request a raw token belongs to, or null when the token is malformed,
+   * unknown or past its expiry (the caller answers all three the same way).
+   */
+  async lookup(raw: string): Promise<{ token: TokenRow; request: RequestRow } | null> {
+    if (typeof raw !== 'string' || !TOKEN_PATTERN.test(raw)) return null;
+    const token = (await strapi.db.query(UID.token).findOne({ where: { tokenHash: hashToken(raw) } })) as TokenRow | null;
+    if (!token || new Date(token.expiresAt).getTime() <= getService(strapi, 'clock').now().getTime()) return null;
+    const row = await strapi.db.connection(TABLE.request).where('document_id', token.request).first();
+    if (!row) return null;
+    return { token, request: fromColumns<RequestRow>(strapi, UID.request, row) };
+  },
+});
+
+export default tokens;

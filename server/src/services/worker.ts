@@ -1,0 +1,113 @@
+import type { Core } from '@strapi/strapi';
+import { getService } from '../utils/get-service';
+
+export interface TickResult {
+  expired: number;
+  sent: number;
+  reminded: number;
+}
+
+/**
+ * The background loop of one instance: expire lapsed requests, send queued ones,
+ * send due reminders, complete finished campaigns. Every step works on claims in
+ * the database, so every instance may run it at the same time. It never runs
+ * inside an HTTP request: creating a request only wakes the loop.
+ */
+const worker = ({ strapi }: { strapi: Core.Strapi }) => {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<TickResult> | null = null;
+  let again = false;
+  let started = false;
+  let stopped = false;
+
+  const schedule = (ms: number) => {
+    if (!started || stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void loop(), ms);
+    timer.unref();
+  };
+
+  const loop = async () => {
+    try {
+      await worker.tick();
+    } catch (error) {
+      // A database restart or a lost connection: log it and try again at the next poll.
+      strapi.log.error(`[consent] worker: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    schedule(again ? 0 : getService(strapi, 'config').get().worker.pollIntervalMs);
+  };
+
+  const worker = {
+    start(): void {
+      if (!getService(strapi, 'config').get().worker.enabled) return;
+      started = true;
+      stopped = false;
+      schedule(0);
+    },
+
+    /** Stop polling and wait for the batch in hand (its rows are settled, not abandoned). */
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running?.catch(() => undefined);
+    },
+
+    /** Something was queued: run soon instead of at the next poll. */
+    wake(): void {
+      if (running) again = true;
+      else schedule(0);
+    },
+
+    /** One pass of every job; concurrent calls share the pass in progress. */
+    async tick(): Promise<TickResult> {
+      if (running) {
+        again = true;
+        return running;
+      }
+      again = false;
+      running = (async () => {
+        const result: TickResult = { expired: 0, sent: 0, reminded: 0 };
+        result.expired = await getService(strapi, 'expiry').run();
+        const sender = getService(strapi, 'sender');
+        const { batchSize, concurrency } = getService(strapi, 'config').get().worker;
+        // Several batches in flight keep the SMTP connections busy while another batch
+        // is claimed and settled in the database; the claims keep them apart.
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            for (let n = batchSize; n === batchSize && !stopped; ) {
+              n = await sender.runBatch('send');
+              result.sent += n;
+            }
+          })
+        );
+        for (let n = batchSize; n === batchSize && !stopped; ) {
+          n = await sender.runBatch('remind');
+          result.reminded += n;
+        }
+        await getService(strapi, 'campaigns').completeFinished();
+        return result;
+      })();
+      try {
+        return await running;
+      } finally {
+        running = null;
+      }
+    },
+
+    /** Run passes until nothing is due (tests and the CLI use it; the loop does the same over time). */
+    async drain(): Promise<TickResult> {
+      const total: TickResult = { expired: 0, sent: 0, reminded: 0 };
+      for (;;) {
+        const r = await this.tick();
+        total.expired += r.expired;
+        total.sent += r.sent;
+        total.reminded += r.reminded;
+        if (r.expired + r.sent + r.reminded === 0) return total;
+      }
+    },
+  };
+  return worker;
+};
+
+export default worker;

@@ -1,0 +1,34 @@
+import { z } from '@strapi/utils';
+import { REQUEST_STATUSES } from '../services/types';
+import { documentIdSchema } from './decision';
+import { purposeKeySchema } from './purpose';
+
+/** POST /consent/subjects/:subject/requests */
+export const createRequestSchema = z.object({ purposes: z.array(purposeKeySchema).min(1).max(50).optional() }).strict();
+
+/** GET /consent/requests */
+export const listRequestsSchema = z
+  .object({
+    subject: documentIdSchema.optional(),
+    campaign: documentIdSchema.optional(),
+    status: z.enum(REQUEST_STATUSES).optional(),
+    before: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+/** POST /consent/campaigns */
+export const createCampaignSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    audience: z.union([
+      z.object({ consent: z.literal('invalid') }).strict(),
+      z.object({ subjects: z.array(documentIdSchema).min(1).max(10_000) }).strict(),
+    ]),
+    purposes: z.array(purposeKeySchema).min(1).max(50).optional(),
+    reminder: z.boolean().optional(),
+  })
+  .strict();
+
+/** POST /consent/settings/test-email */
+export const testEmailSchema = z.object({ to: z.email().max(255), locale: z.string().max(16).optional() }).strict();

@@ -1,0 +1,38 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { APP_DIR, DIST_DIR } from './paths';
+
+export interface Instance {
+  port: number;
+  process: ChildProcess;
+  /** SIGKILL: the instance dies without cleaning up (its leases stay until they run out). */
+  kill: () => void;
+  stop: () => Promise<void>;
+}
+
+/** Start another Strapi instance of the demo app, in a child process, with this environment. */
+export const startInstance = (port: number, env: Record<string, string>): Promise<Instance> =>
+  new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'instance-main.js'), [], {
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', CONSENT_APP_DIR: APP_DIR, CONSENT_DIST_DIR: DIST_DIR },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const timer = setTimeout(() => reject(new Error(`instance on port ${port} did not start`)), 90_000);
+    child.once('exit', (code) => reject(new Error(`instance on port ${port} exited with ${code}`)));
+    child.on('message', (message: { ready?: boolean }) => {
+      if (!message.ready) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({
+        port,
+        process: child,
+        kill: () => child.kill('SIGKILL'),
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });

@@ -1,0 +1,341 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startApp, type TestApp } from '../helpers/app';
+import { auth, createClient, subjectConsent } from '../helpers/consent';
+import { startSmtp, type TestSmtp } from '../helpers/smtp';
+
+/**
+ * Consent requests end to end: queued over the admin API, sent by the worker
+ * through Strapi's email feature (nodemailer) to a real SMTP server in this
+ * process, or by SMS through a real HTTP server, and answered on the public page
+ * over HTTP as a browser without JavaScript would.
+ */
+let app: TestApp;
+let smtp: TestSmtp;
+let smsServer: http.Server;
+const smsReceived: { authorization?: string; body: { to: string; from?: string; body: string } }[] = [];
+
+const DAY = 24 * 60 * 60 * 1000;
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+  smsServer = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (chunk) => (data += chunk));
+    req.on('end', () => {
+      smsReceived.push({ authorization: req.headers.authorization, body: JSON.parse(data) });
+      res.writeHead(202, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => smsServer.listen(0, '127.0.0.1', resolve));
+  app = await startApp({
+    env: {
+      ...smtp.env,
+      // The test drives the worker itself, step by step.
+      CONSENT_WORKER: 'false',
+      CONSENT_SMS_URL: `http://127.0.0.1:${(smsServer.address() as AddressInfo).port}/sms`,
+      CONSENT_SMS_AUTH: 'Bearer sms-secret',
+      CONSENT_BACKOFF_SECONDS: '60',
+      CONSENT_RATE_LIMIT_MAX: '1000',
+    },
+  });
+});
+afterAll(async () => {
+  await app?.stop();
+  await smtp?.stop();
+  smsServer?.close();
+});
+afterEach(() => {
+  smtp?.fail(null);
+  if (app) clock().reset();
+});
+
+const service = <T = any>(name: string): T => app.strapi.plugin('consent').service(name) as T; // eslint-disable-line @typescript-eslint/no-explicit-any
+const worker = () => service('worker');
+const clock = () => service('clock');
+
+const ask = async (subject: string, body: object = {}) =>
+  app
+    .http()
+    .post(`/consent/subjects/${subject}/requests`)
+    .set(auth(await app.adminToken()))
+    .send(body);
+
+const requestRow = (documentId: string) => app.strapi.db.connection('consent_requests').where('document_id', documentId).first();
+const count = async (table: string, where: Record<string, unknown> = {}) =>
+  Number(((await app.strapi.db.connection(table).where(where).count({ n: '*' }).first()) as { n: number | string }).n);
+
+/** The path of a link of the message to the consent pages: r (answer), m (preferences), u (unsubscribe). */
+const linkIn = (text: string, kind: 'r' | 'm' | 'u' = 'r'): string => {
+  const match = text.match(new RegExp(`https?://[^\\s/]+(/api/consent/${kind}/[A-Za-z0-9_-]+)`));
+  if (!match) throw new Error(`no /${kind}/ link in: ${text}`);
+  return match[1];
+};
+
+/** Fill in the consent page like a browser: its hidden fields, plus a decision per purpose. */
+const answer = async (path: string, decisions: Record<string, 'given' | 'refused'>, explicit: string[] = []) => {
+  const page = await app.http().get(path);
+  expect(page.status).toBe(200);
+  const form = new URLSearchParams();
+  for (const m of page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.append(m[1], m[2]);
+  for (const [key, decision] of Object.entries(decisions)) form.append(`decision-${key}`, decision);
+  for (const key of explicit) form.append(`explicit-${key}`, 'yes');
+  return app.http().post(path).type('form').set('User-Agent', 'Mail-Browser/1.0').send(form.toString());
+};
+
+const mailFor = (client: string) =>
+  app.strapi
+    .documents('api::client.client')
+    .findOne({ documentId: client })
+    .then((c) => c!.email as string);
+
+describe('a consent request by email', () => {
+  it('is queued, sent once with a working link; approving makes the client valid with an email-link event', async () => {
+    const client = await createClient(app.strapi, { language: 'da' });
+    const res = await ask(client);
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({ subject: client, status: 'queued', kind: 'consent' });
+    expect(res.body.data).not.toHaveProperty('leaseOwner');
+
+    expect((await worker().drain()).sent).toBeGreaterThanOrEqual(1);
+    const row = await requestRow(res.body.data.documentId);
+    expect(row).toMatchObject({ status: 'sent', channel: 'email', request_locale: 'da' });
+    expect(new Date(row.expires_at).getTime() - new Date(row.sent_at).getTime()).toBe(7 * DAY);
+
+    const email = await mailFor(client);
+    const mail = await smtp.waitFor((m) => m.to.includes(email));
+    expect(smtp.messagesTo(email)).toHaveLength(1);
+    expect(mail.text).toContain('/api/consent/m/');
+    expect(mail.html).toContain(linkIn(mail.text));
+    // Only the token's hash is stored.
+    const token = linkIn(mail.text).split('/').pop() as string;
+    expect(JSON.stringify(await app.strapi.db.connection('consent_tokens').select())).not.toContain(token);
+
+    const posted = await answer(linkIn(mail.text), { storage: 'given', marketing: 'refused', health: 'given' }, ['health']);
+    expect(posted.status).toBe(303);
+    expect((await requestRow(res.body.data.documentId)).status).toBe('approved');
+    expect((await subjectConsent(app, client)).valid).toBe(true);
+    const events = await app.strapi.db
+      .query('plugin::consent.consent-event')
+      .findMany({ where: { subject: client }, orderBy: { id: 'asc' } });
+    expect(events.map((e: { purposeKey: string; decision: string }) => `${e.purposeKey}:${e.decision}`).sort()).toEqual(
+      ['health:given', 'marketing:refused', 'storage:given'].sort(),
+    );
+    expect(events[0]).toMatchObject({
+      channel: 'email_link',
+      actorType: 'subject',
+      requestId: res.body.data.documentId,
+      userAgent: 'Mail-Browser/1.0',
+      textLocale: 'da',
+    });
+    expect(events[0].ip).toEqual(expect.any(String));
+
+    // The same link again: the neutral page, nothing recorded twice.
+    expect((await app.http().get(linkIn(mail.text))).status).toBe(404);
+    const replay = await app.http().post(linkIn(mail.text)).type('form').send('decision-storage=refused');
+    expect(replay.status).toBe(404);
+    expect(await count('consent_events', { subject: client })).toBe(3);
+  });
+
+  it('declining refuses and marks the request declined; it can be sent again', async () => {
+    const client = await createClient(app.strapi);
+    const res = await ask(client, { purposes: ['storage'] });
+    await worker().drain();
+    const email = await mailFor(client);
+    const sent = await smtp.waitFor((m) => m.to.includes(email));
+    expect((await answer(linkIn(sent.text), { storage: 'refused' })).status).toBe(303);
+    expect((await requestRow(res.body.data.documentId)).status).toBe('declined');
+    expect((await subjectConsent(app, client)).status).toBe('refused');
+
+    const again = await app
+      .http()
+      .post(`/consent/requests/${res.body.data.documentId}/resend`)
+      .set(auth(await app.adminToken()));
+    expect(again.status).toBe(201);
+    expect(again.body.data).toMatchObject({ subject: client, status: 'queued', purposeKeys: ['storage'] });
+  });
+
+  it('a new request supersedes the open one, whose link then shows the neutral page', async () => {
+    const client = await createClient(app.strapi);
+    const first = await ask(client);
+    await worker().drain();
+    const email = await mailFor(client);
+    const firstMail = await smtp.waitFor((m) => m.to.includes(email));
+    const second = await ask(client);
+    expect((await requestRow(first.body.data.documentId)).status).toBe('cancelled');
+    expect((await requestRow(first.body.data.documentId)).reason).toContain(second.body.data.documentId);
+    const page = await app.http().get(linkIn(firstMail.text));
+    expect(page.status).toBe(404);
+  });
+
+  it('expires unanswered after the TTL: set-based, idempotent, an expired event for undecided purposes', async () => {
+    const client = await createClient(app.strapi);
+    const res = await ask(client, { purposes: ['storage'] });
+    await worker().drain();
+    const email = await mailFor(client);
+    const mail = await smtp.waitFor((m) => m.to.includes(email));
+
+    clock().advance(7 * DAY - 60_000);
+    expect((await worker().drain()).expired).toBe(0);
+    clock().advance(2 * 60_000);
+    const first = await worker().drain();
+    expect(first.expired).toBeGreaterThanOrEqual(1);
+    expect(await worker().drain()).toMatchObject({ expired: 0 });
+    expect((await requestRow(res.body.data.documentId)).status).toBe('expired');
+    const events = await app.strapi.db.query('plugin::consent.consent-event').findMany({ where: { subject: client } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      decision: 'expired',
+      purposeKey: 'storage',
+      channel: 'system',
+      actorType: 'system',
+      requestId: res.body.data.documentId,
+    });
+    expect((await subjectConsent(app, client)).status).toBe('expired');
+    // The expired link answers nothing.
+    expect((await app.http().get(linkIn(mail.text))).status).toBe(404);
+  });
+
+  it('sends a reminder before expiry, once', async () => {
+    const client = await createClient(app.strapi);
+    await ask(client, { purposes: ['storage'] });
+    await worker().drain();
+    const email = await mailFor(client);
+    await smtp.waitFor((m) => m.to.includes(email));
+    clock().advance(5 * DAY - 60_000);
+    expect((await worker().drain()).reminded).toBe(0);
+    clock().advance(2 * 60_000);
+    expect((await worker().drain()).reminded).toBe(1);
+    expect((await worker().drain()).reminded).toBe(0);
+    const reminder = await smtp.waitFor((m) => m.to.includes(email) && /remind|påmind/i.test(m.subject));
+    expect(linkIn(reminder.text)).toMatch(/\/api\/consent\/r\//);
+    expect(smtp.messagesTo(email)).toHaveLength(2);
+  });
+});
+
+describe('channels and faults', () => {
+  it('sends an SMS through the HTTP provider when the client has no email but a phone', async () => {
+    const client = await createClient(app.strapi, { email: null, phone: '+4512345678' });
+    const res = await ask(client);
+    await worker().drain();
+    const row = await requestRow(res.body.data.documentId);
+    expect(row).toMatchObject({ status: 'sent', channel: 'sms' });
+    const sms = smsReceived.find((s) => s.body.to === '+4512345678');
+    expect(sms).toBeDefined();
+    expect(sms!.authorization).toBe('Bearer sms-secret');
+    const path = linkIn(sms!.body.body);
+    expect((await answer(path, { storage: 'given', marketing: 'refused', health: 'refused' })).status).toBe(303);
+    const events = await app.strapi.db.query('plugin::consent.consent-event').findMany({ where: { subject: client } });
+    expect(events.every((e: { channel: string }) => e.channel === 'sms_link')).toBe(true);
+  });
+
+  it('fails with a reason when the client has neither email nor phone', async () => {
+    const client = await createClient(app.strapi, { email: null, phone: null });
+    const res = await ask(client);
+    await worker().drain();
+    expect(await requestRow(res.body.data.documentId)).toMatchObject({ status: 'failed', reason: 'no email and no phone number' });
+  });
+
+  it('SMTP down, then up: nothing lost, sent exactly once', async () => {
+    const client = await createClient(app.strapi);
+    const email = await mailFor(client);
+    smtp.fail({ stage: 'rcpt', code: 451, message: 'Try again later' });
+    const res = await ask(client);
+    await worker().drain();
+    let row = await requestRow(res.body.data.documentId);
+    expect(row).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(row.reason).toMatch(/451|later/i);
+    expect(smtp.messagesTo(email)).toHaveLength(0);
+    expect(await count('consent_tokens', { request: res.body.data.documentId })).toBe(0);
+
+    smtp.fail(null);
+    await worker().drain(); // the backoff has not passed: nothing yet
+    expect(smtp.messagesTo(email)).toHaveLength(0);
+    clock().advance(61_000);
+    await worker().drain();
+    row = await requestRow(res.body.data.documentId);
+    expect(row).toMatchObject({ status: 'sent', attempts: 2, reason: null });
+    await smtp.waitFor((m) => m.to.includes(email));
+    clock().advance(10 * 60_000);
+    await worker().drain();
+    expect(smtp.messagesTo(email)).toHaveLength(1);
+  });
+
+  it('gives up after the configured attempts, with the last error', async () => {
+    const client = await createClient(app.strapi);
+    smtp.fail({ stage: 'rcpt', code: 451, message: 'Mailbox busy' });
+    const res = await ask(client);
+    for (let i = 0; i < 8; i += 1) {
+      await worker().drain();
+      clock().advance(3600_000);
+    }
+    const row = await requestRow(res.body.data.documentId);
+    expect(row.status).toBe('failed');
+    expect(row.attempts).toBe(6);
+    expect(row.reason).toMatch(/gave up after 6 attempts/);
+  });
+});
+
+describe('bad input changes nothing', () => {
+  it.each([
+    ['an unknown client', 'nosuchclient000000000000', {}, 404],
+    ['an unknown purpose', ':client', { purposes: ['nope'] }, 400],
+    ['a purpose not based on consent', ':client', { purposes: ['service'] }, 400],
+    ['an unknown field', ':client', { purposes: ['storage'], urgent: true }, 400],
+    ['purposes not a list', ':client', { purposes: 'storage' }, 400],
+  ])('%s → %s', async (_name, subject, body, status) => {
+    const client = await createClient(app.strapi);
+    const before = await count('consent_requests');
+    const res = await ask(subject === ':client' ? client : subject, body);
+    expect(res.status).toBe(status);
+    expect(res.body).toMatchObject({ data: null, error: { status } });
+    expect(await count('consent_requests')).toBe(before);
+  });
+});
+
+describe('campaigns', () => {
+  it('asks every client without valid consent with one set-based insert; pause, resume, counts, completion', async () => {
+    const token = await app.adminToken();
+    smtp.clear();
+    const invalid = await app.http().get('/consent/subjects').query({ consent: 'invalid', limit: 200 }).set(auth(token));
+    const expected = invalid.body.data.length;
+    const created = await app
+      .http()
+      .post('/consent/campaigns')
+      .set(auth(token))
+      .send({ name: 'Re-consent 2026', audience: { consent: 'invalid' } });
+    expect(created.status).toBe(201);
+    expect(created.body.data).toMatchObject({ status: 'running', total: expected, counts: { queued: expected } });
+    const id = created.body.data.documentId;
+
+    const paused = await app.http().post(`/consent/campaigns/${id}/pause`).set(auth(token));
+    expect(paused.body.data.status).toBe('paused');
+    await worker().drain();
+    expect((await app.http().get(`/consent/campaigns/${id}`).set(auth(token))).body.data.counts.queued).toBe(expected);
+
+    expect((await app.http().post(`/consent/campaigns/${id}/pause`).set(auth(token))).status).toBe(400);
+    await app.http().post(`/consent/campaigns/${id}/resume`).set(auth(token));
+    await worker().drain();
+    const done = await app.http().get(`/consent/campaigns/${id}`).set(auth(token));
+    expect(done.body.data.status).toBe('completed');
+    expect(done.body.data.counts.queued).toBe(0);
+    expect(done.body.data.counts.sent + done.body.data.counts.failed).toBe(expected);
+    // One message per recipient address.
+    const recipients = smtp.messages.flatMap((m) => m.to);
+    expect(recipients).toHaveLength(await count('consent_requests', { campaign: id, status: 'sent', channel: 'email' }));
+    expect(new Set(recipients).size).toBe(recipients.length);
+  });
+
+  it('a selection campaign can be cancelled: its queued requests are cancelled', async () => {
+    const token = await app.adminToken();
+    const clients = [await createClient(app.strapi), await createClient(app.strapi)];
+    const created = await app
+      .http()
+      .post('/consent/campaigns')
+      .set(auth(token))
+      .send({ name: 'Two', audience: { subjects: clients } });
+    expect(created.body.data.total).toBe(2);
+    const cancelled = await app.http().post(`/consent/campaigns/${created.body.data.documentId}/cancel`).set(auth(token));
+    expect(cancelled.body.data).toMatchObject({ status: 'cancelled', counts: { cancelled: 2, queued: 0 } });
+  });
+});
