@@ -36,6 +36,12 @@ export interface TestSmtp {
   messagesTo(part: string): CaughtMail[];
   /** The first message (already received or arriving within the timeout) that matches. */
   waitFor(predicate: (mail: CaughtMail) => boolean, timeoutMs?: number): Promise<CaughtMail>;
+  /**
+   * Connection errors the server saw, e.g. `ECONNRESET` when a sending instance
+   * dies or exits with pooled connections open. A real mail server logs and
+   * drops those; without a listener smtp-server would throw them in this process.
+   */
+  connectionErrors: Error[];
   fail(failure: SmtpFailure | null): void;
   clear(): void;
   stop(): Promise<void>;
@@ -51,6 +57,7 @@ const addressText = (value: { text: string } | { text: string }[] | undefined): 
 export const startSmtp = async (): Promise<TestSmtp> => {
   const messages: CaughtMail[] = [];
   const waiters = new Set<() => void>();
+  const connectionErrors: Error[] = [];
   let failure: SmtpFailure | null = null;
 
   const server = new SMTPServer({
@@ -103,7 +110,11 @@ export const startSmtp = async (): Promise<TestSmtp> => {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => {
+      server.removeListener('error', reject);
+      server.on('error', (error: Error) => connectionErrors.push(error));
+      resolve();
+    });
   });
   const port = (server.server.address() as AddressInfo).port;
 
@@ -111,6 +122,7 @@ export const startSmtp = async (): Promise<TestSmtp> => {
     port,
     env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port) },
     messages,
+    connectionErrors,
     messagesTo: (part) => messages.filter((m) => m.to.some((address) => address.toLowerCase().includes(part.toLowerCase()))),
     waitFor(predicate, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
