@@ -15,6 +15,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     .service('admin::permission')
     .actionProvider.registerMany(ACTIONS.map((action) => ({ ...action, section: 'plugins', pluginName: 'consent' })));
   guardAppendOnly(strapi);
+  // Summary rows written before the reason column existed get one (set-based; a no-op afterwards).
+  await getService(strapi, 'states').recomputeReasons({ onlyUnset: true });
   // Sending and the scheduled jobs start once every plugin (the email feature) is up.
   getService(strapi, 'worker').start();
 };

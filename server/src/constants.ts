@@ -66,3 +66,18 @@ export const LEGAL_BASES = [
   'legitimate_interests',
 ] as const;
 export type LegalBasis = (typeof LEGAL_BASES)[number];
+
+/** The filters of the admin clients list (and of a campaign's audience). */
+export const CLIENT_STATES = [
+  'all',
+  'valid',
+  'invalid',
+  'missing',
+  'outdated',
+  'pending',
+  'refused',
+  'withdrawn',
+  'revoked',
+  'expired',
+] as const;
+export type ClientState = (typeof CLIENT_STATES)[number];

@@ -1,6 +1,8 @@
 import bookings from './bookings';
 import campaigns from './campaigns';
+import clients from './clients';
 import consentPage from './consent-page';
+import hostConfig from './host-config';
 import me from './me';
 import purposes from './purposes';
 import requests from './requests';
@@ -8,4 +10,4 @@ import settings from './settings';
 import subjects from './subjects';
 import texts from './texts';
 
-export default { bookings, campaigns, 'consent-page': consentPage, me, purposes, requests, settings, subjects, texts };
+export default { bookings, campaigns, clients, 'consent-page': consentPage, 'host-config': hostConfig, me, purposes, requests, settings, subjects, texts };

@@ -29,6 +29,13 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: { purpose, versions: await getService(strapi, 'texts').listVersions(purpose.key) } };
   },
 
+  /** What publishing would do (version, diff, clients affected); writes nothing. */
+  async preview(ctx: Context) {
+    const key = parse(purposeKeySchema, ctx.params.key);
+    const input = parse(publishTextSchema, ctx.request.body);
+    ctx.body = { data: await getService(strapi, 'text-preview').preview(key, input) };
+  },
+
   async publish(ctx: Context) {
     const key = parse(purposeKeySchema, ctx.params.key);
     const input = parse(publishTextSchema, ctx.request.body);

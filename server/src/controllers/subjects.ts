@@ -4,7 +4,8 @@ import type { Context } from 'koa';
 import { adminActor } from '../utils/admin-user';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
-import { documentIdSchema, paginationSchema, recordDecisionsSchema } from '../validation/decision';
+import { exportSchema } from '../validation/clients';
+import { adminRecordDecisionsSchema, documentIdSchema, paginationSchema } from '../validation/decision';
 
 const pageQuerySchema = z
   .object({
@@ -44,7 +45,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Staff record decisions (typically consent given in person), with themselves as the recorder. */
   async record(ctx: Context) {
     const subject = parse(documentIdSchema, ctx.params.subject);
-    const input = parse(recordDecisionsSchema, ctx.request.body);
+    const input = parse(adminRecordDecisionsSchema, ctx.request.body);
     const events = await getService(strapi, 'ledger').record({
       subject,
       decisions: input.decisions,
@@ -58,6 +59,17 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     ctx.status = 201;
     ctx.body = { data: { events, consent: await getService(strapi, 'states').forSubject(subject) } };
+  },
+
+  /** The subject's full event history as a CSV or JSON download, streamed. */
+  async export(ctx: Context) {
+    const subject = parse(documentIdSchema, ctx.params.subject);
+    const { format } = parse(exportSchema, ctx.query);
+    const stream = await getService(strapi, 'history-export').stream(subject, format);
+    ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+    ctx.set('Content-Disposition', `attachment; filename="consent-history-${subject}.${format}"`);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = stream;
   },
 
   async rebuild(ctx: Context) {

@@ -158,3 +158,35 @@ export const subjectFingerprint = (
  */
 export const hasValidConsent = (fingerprint: string | null, current: string): boolean =>
   current !== '' && fingerprint === current;
+
+/**
+ * Why a subject lacks valid consent, at the level of decisions (independent of
+ * which text major is current, so publishing never has to touch it): the first
+ * of withdrawn, revoked, refused, expired, missing (a required purpose with no
+ * state) found among the required purposes' states; `given` when every required
+ * purpose holds a given decision. Stored in the summary row beside the
+ * fingerprint; the subject's status is then derived (subjectStatus).
+ */
+export const SUBJECT_REASONS = ['withdrawn', 'revoked', 'refused', 'expired', 'missing', 'given'] as const;
+export type SubjectReason = (typeof SUBJECT_REASONS)[number];
+
+export const subjectReason = (
+  purposes: readonly PurposeRules[],
+  stateOf: (purposeId: number) => PurposeState | null
+): SubjectReason => {
+  const found = new Set<SubjectReason>(
+    requiredPurposes(purposes).map((p) => (stateOf(p.id)?.decision ?? 'missing') as SubjectReason)
+  );
+  return SUBJECT_REASONS.find((r) => found.has(r)) ?? 'missing';
+};
+
+export type SubjectStatus = 'valid' | 'outdated' | Exclude<SubjectReason, 'given'>;
+export const SUBJECT_STATUSES = ['valid', 'outdated', 'withdrawn', 'revoked', 'refused', 'expired', 'missing'] as const;
+
+/**
+ * The subject's status: valid, else its reason, where "all given" but not valid
+ * means some consent is to an older major (or lacks the explicit tick): outdated.
+ * No required purpose at all gives reason "missing": nobody is valid then.
+ */
+export const subjectStatus = (valid: boolean, reason: SubjectReason | null): SubjectStatus =>
+  valid ? 'valid' : reason === 'given' ? 'outdated' : (reason ?? 'missing');

@@ -1,15 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { contentTypes, errors } from '@strapi/utils';
+import { errors } from '@strapi/utils';
 import { TABLE, UID } from '../constants';
 import { dialectOf, randomDocumentIdSql } from '../utils/dialect';
 import { newDocumentId } from '../utils/document-id';
 import { fromColumns } from '../utils/rows';
 import { getService } from '../utils/get-service';
 import { OPEN_STATUSES } from './requests';
-import type { Actor, CampaignRow, RequestStatus } from './types';
+import type { Actor, Audience, CampaignRow, RequestStatus } from './types';
 
-export type Audience = { consent: 'invalid' } | { subjects: string[] };
+export type { Audience } from './types';
 
 export interface NewCampaign {
   name: string;
@@ -28,14 +28,15 @@ export interface NewCampaign {
 const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The audience's client document ids as a subquery (never loaded into memory). */
   audienceQuery(trx: Knex.Transaction, audience: Audience, fingerprint: string) {
-    const uid = getService(strapi, 'subjects').uid();
-    const hostTable = strapi.db.metadata.get(uid as never).tableName;
-    const query = trx({ c: hostTable }).distinct('c.document_id');
-    if (contentTypes.hasDraftAndPublish(strapi.contentType(uid as never))) query.whereNull('c.published_at');
-    if ('subjects' in audience) return query.whereIn('c.document_id', audience.subjects);
-    return query
-      .leftJoin({ s: TABLE.subject }, 's.subject', 'c.document_id')
-      .where((w) => w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint));
+    const clients = getService(strapi, 'clients');
+    if ('subjects' in audience) {
+      const host = clients.host();
+      const query = trx({ c: host.table }).distinct('c.document_id');
+      if (host.draftAndPublish) query.whereNull('c.published_at');
+      return query.whereIn('c.document_id', audience.subjects);
+    }
+    const filter = 'state' in audience ? { state: audience.state, q: audience.q } : { state: 'invalid' as const };
+    return clients.documentIdsQuery(trx, filter, fingerprint);
   },
 
   async create(input: NewCampaign): Promise<CampaignRow & { counts: Record<string, number> }> {
@@ -58,12 +59,6 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
         created_at: now,
         updated_at: now,
       });
-      // The audience's open requests are superseded by this campaign's.
-      await trx(TABLE.request)
-        .where('kind', 'consent')
-        .whereIn('status', [...OPEN_STATUSES])
-        .whereIn('subject', this.audienceQuery(trx, input.audience, fingerprint))
-        .update({ status: 'cancelled', reason: `superseded by campaign ${documentId}`, updated_at: now });
       const template = getService(strapi, 'requests').newRow({
         documentId: '',
         subject: '',
@@ -79,6 +74,15 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
         `INSERT INTO ${TABLE.request} (document_id, subject, ${columns.join(', ')}) SELECT ${randomDocumentIdSql(dialect)}, a.document_id, ${columns.map(() => '?').join(', ')} FROM ?`,
         [...columns.map((c) => template[c]), audience],
       );
+      // The audience's other open requests are superseded by this campaign's. After the
+      // insert: the "pending" audience is defined by those very requests. The derived
+      // table lets MySQL/MariaDB read the table the statement updates.
+      await trx(TABLE.request)
+        .where('kind', 'consent')
+        .whereIn('status', [...OPEN_STATUSES])
+        .where((w: Knex.QueryBuilder) => w.whereNull('campaign').orWhere('campaign', '<>', documentId))
+        .whereIn('subject', trx.select('x.subject').from(trx(TABLE.request).select('subject').where('campaign', documentId).as('x')))
+        .update({ status: 'cancelled', reason: `superseded by campaign ${documentId}`, updated_at: now });
       const [{ total }] = await trx(TABLE.request).where('campaign', documentId).count({ total: '*' });
       await trx(TABLE.campaign)
         .where('document_id', documentId)

@@ -1,11 +1,14 @@
 import bookings from './bookings';
 import campaigns from './campaigns';
+import clients from './clients';
 import clock from './clock';
 import config from './config';
 import consentPage from './consent-page';
 import delivery from './delivery';
 import expiry from './expiry';
+import historyExport from './history-export';
 import ledger from './ledger';
+import overview from './overview';
 import purposes from './purposes';
 import queue from './queue';
 import requests from './requests';
@@ -13,6 +16,7 @@ import sender from './sender';
 import settings from './settings';
 import states from './states';
 import subjects from './subjects';
+import textPreview from './text-preview';
 import texts from './texts';
 import tokens from './tokens';
 import worker from './worker';
@@ -20,12 +24,15 @@ import worker from './worker';
 const services = {
   bookings,
   campaigns,
+  clients,
   clock,
   config,
   'consent-page': consentPage,
   delivery,
   expiry,
+  'history-export': historyExport,
   ledger,
+  overview,
   purposes,
   queue,
   requests,
@@ -33,6 +40,7 @@ const services = {
   settings,
   states,
   subjects,
+  'text-preview': textPreview,
   texts,
   tokens,
   worker,

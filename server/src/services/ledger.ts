@@ -10,7 +10,9 @@ import {
   needsConsent,
   needsExplicitConsent,
   subjectFingerprint,
+  subjectReason,
   type Decision,
+  type SubjectReason,
   type PurposeState,
 } from '../domain/state-machine';
 import { parseVersion } from '../domain/version';
@@ -392,6 +394,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
         .where('id', step.summary.id)
         .update({
           required_fingerprint: this.fingerprintOf(step.purposeRows, states),
+          reason: this.reasonOf(step.purposeRows, states),
           last_event_id: Math.max(step.summary.last_event_id ?? 0, ...events.map((e) => e.id)),
           last_decision_at: latest(step.summary.last_decision_at, step.occurredAt),
           updated_at: new Date(),
@@ -466,12 +469,13 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
       bindings.push(...changedKeys.flatMap((key) => [key, newDocumentId()]));
     }
     withs.push(
-      `consent_sm AS (UPDATE ${TABLE.subject} SET required_fingerprint = ?, ` +
+      `consent_sm AS (UPDATE ${TABLE.subject} SET required_fingerprint = ?, reason = ?, ` +
         `last_event_id = GREATEST(COALESCE(last_event_id, 0), (SELECT max(id) FROM consent_ev)), ` +
         `last_decision_at = ?, updated_at = ? WHERE id = ?)`
     );
     bindings.push(
       this.fingerprintOf(step.purposeRows, states),
+      this.reasonOf(step.purposeRows, states),
       latest(step.summary.last_decision_at, step.occurredAt),
       new Date(),
       step.summary.id
@@ -494,6 +498,15 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   fingerprintOf(purposeRows: PurposeRow[], states: Map<string, StateRow>): string | null {
     return subjectFingerprint(purposeRows, (purposeId) => {
+      const purpose = purposeRows.find((p) => p.id === purposeId);
+      const row = purpose ? states.get(purpose.key) : undefined;
+      return row ? toState(row) : null;
+    });
+  },
+
+  /** Why the subject lacks valid consent (decision level), stored beside the fingerprint for the clients list. */
+  reasonOf(purposeRows: PurposeRow[], states: Map<string, StateRow>): SubjectReason {
+    return subjectReason(purposeRows, (purposeId) => {
       const purpose = purposeRows.find((p) => p.id === purposeId);
       const row = purpose ? states.get(purpose.key) : undefined;
       return row ? toState(row) : null;

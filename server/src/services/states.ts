@@ -8,16 +8,15 @@ import {
   needsExplicitConsent,
   purposeStatus,
   requiredPurposes,
+  subjectReason,
+  subjectStatus,
   type PurposeStatus,
 } from '../domain/state-machine';
 import { concatSql, dialectOf, quoteId, randomDocumentIdSql, stringAggSql } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { EventRow, PurposeRow, StateRow, SummaryRow } from './types';
 
-/** When consent is not valid, the reason shown first (the strongest signal from the client wins). */
-const SUMMARY_PRIORITY: PurposeStatus[] = ['withdrawn', 'revoked', 'refused', 'expired', 'outdated', 'missing'];
-
-export type SubjectStatus = 'valid' | Exclude<PurposeStatus, 'valid' | 'not_required'>;
+export type { SubjectStatus } from '../domain/state-machine';
 
 const asState = (row: StateRow | undefined) =>
   row
@@ -42,11 +41,9 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
     const summary = (await strapi.db.query(UID.subject).findOne({ where: { subject } })) as SummaryRow | null;
     const byKey = new Map(rows.map((r) => [r.purposeKey, r]));
     const valid = hasValidConsent(summary?.requiredFingerprint ?? null, currentFingerprint(purposes));
-    const required = requiredPurposes(purposes);
-    const statuses = required.map((p) => purposeStatus(p, asState(byKey.get(p.key))));
-    const status: SubjectStatus = valid
-      ? 'valid'
-      : ((SUMMARY_PRIORITY.find((s) => statuses.includes(s)) ?? 'missing') as SubjectStatus);
+    // The same rule as the summary's stored reason (the clients list filters on it).
+    const reason = subjectReason(purposes, (id) => asState(byKey.get(purposes.find((p) => p.id === id)?.key ?? '')));
+    const status = subjectStatus(valid, reason);
 
     return {
       subject,
@@ -166,6 +163,34 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
              AND (p.special_category = ? OR s.explicit = ?)
          )`,
         [...required.map((p) => p.id), false, true]
+      );
+    });
+    await this.recomputeReasons();
+  },
+
+  /**
+   * Recompute every subject's reason (see domain subjectReason) from the states,
+   * in one statement; `onlyUnset`: only rows without one (rows written before the
+   * column existed), as bootstrap does.
+   */
+  async recomputeReasons({ onlyUnset = false }: { onlyUnset?: boolean } = {}): Promise<void> {
+    const required = requiredPurposes(await getService(strapi, 'purposes').list());
+    await strapi.db.transaction(async ({ trx }) => {
+      if (required.length === 0) {
+        const all = trx(TABLE.subject);
+        if (onlyUnset) all.whereNull('reason');
+        await all.update({ reason: 'missing' });
+        return;
+      }
+      const has = (decision: string) => `WHEN SUM(CASE WHEN s.decision = '${decision}' THEN 1 ELSE 0 END) > 0 THEN '${decision}'`;
+      await trx.raw(
+        `UPDATE ${TABLE.subject} SET reason = (
+           SELECT CASE ${['withdrawn', 'revoked', 'refused', 'expired'].map(has).join(' ')}
+                  WHEN COUNT(*) < ? THEN 'missing' ELSE 'given' END
+           FROM ${TABLE.state} s
+           WHERE s.subject = ${TABLE.subject}.subject AND s.purpose_key IN (${required.map(() => '?').join(', ')})
+         )${onlyUnset ? ' WHERE reason IS NULL' : ''}`,
+        [required.length, ...required.map((p) => p.key)]
       );
     });
   },

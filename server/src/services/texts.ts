@@ -126,13 +126,8 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /**
-     * Publish a new version of a purpose's text. Substantive: MAJOR+1, consents to
-     * older majors become outdated, which costs one row update here because validity
-     * is derived from the purpose's current major. Editorial: MINOR+1, nothing changes
-     * for clients. The version row is immutable from then on.
-     */
-    async publish(purposeKey: string, input: PublishTextInput, publisher: Publisher = {}): Promise<TextRow> {
+    /** The bodies' locales are configured ones and the default locale is there (400 otherwise). */
+    assertBodies(input: PublishTextInput): void {
       const config = getService(strapi, 'config').get();
       const problems: { path: string[]; message: string }[] = [];
       for (const locale of Object.keys(input.bodies)) {
@@ -146,6 +141,17 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
       if (problems.length > 0) {
         throw new errors.ValidationError(problems[0].message, { errors: problems });
       }
+    },
+
+    /**
+     * Publish a new version of a purpose's text. Substantive: MAJOR+1, consents to
+     * older majors become outdated, which costs one row update here because validity
+     * is derived from the purpose's current major. Editorial: MINOR+1, nothing changes
+     * for clients. The version row is immutable from then on.
+     */
+    async publish(purposeKey: string, input: PublishTextInput, publisher: Publisher = {}): Promise<TextRow> {
+      this.assertBodies(input);
+      const config = getService(strapi, 'config').get();
 
       const text = await strapi.db.transaction(async ({ trx, onCommit }) => {
         // Lock the purpose so two editors publishing at once get consecutive versions.

@@ -1,5 +1,5 @@
-import type { Decision } from '../domain/state-machine';
-import type { Channel, LegalBasis } from '../constants';
+import type { Decision, SubjectReason } from '../domain/state-machine';
+import type { Channel, ClientState, LegalBasis } from '../constants';
 
 export interface PurposeRow {
   id: number;
@@ -85,6 +85,7 @@ export interface SummaryRow {
   id: number;
   subject: string;
   requiredFingerprint: string | null;
+  reason: SubjectReason | null;
   lastEventId: number | null;
   lastDecisionAt: string | null;
 }
@@ -142,7 +143,7 @@ export interface CampaignRow {
   documentId: string;
   name: string;
   status: 'running' | 'paused' | 'cancelled' | 'completed';
-  audience: { consent: 'invalid' } | { subjects: string[] };
+  audience: Audience;
   purposeKeys: string[] | null;
   total: number;
   reminder: boolean;
@@ -151,3 +152,6 @@ export interface CampaignRow {
   finishedAt: string | null;
   createdAt: string;
 }
+
+/** Who a campaign asks: every client without valid consent, a selection, or the clients of a list filter. */
+export type Audience = { consent: 'invalid' } | { subjects: string[] } | { state: ClientState; q?: string };

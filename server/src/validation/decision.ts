@@ -29,6 +29,16 @@ export const recordDecisionsSchema = z
   })
   .strict();
 
+/**
+ * Recording from the admin panel: annulling a consent (decision "revoked") needs
+ * the reason, in `note`; it is kept in the event as evidence.
+ */
+export const adminRecordDecisionsSchema = recordDecisionsSchema.superRefine((input, ctx) => {
+  if (input.decisions.some((d) => d.decision === 'revoked') && !input.note?.trim()) {
+    ctx.addIssue({ code: 'custom', path: ['note'], message: 'annulling a consent (decision "revoked") needs the reason in "note"' });
+  }
+});
+
 export type DecisionInput = z.output<typeof decisionInputSchema>;
 export type RecordDecisionsInput = z.output<typeof recordDecisionsSchema>;
 

@@ -1,5 +1,7 @@
 import { z } from '@strapi/utils';
 import { REQUEST_STATUSES } from '../services/types';
+import { CLIENT_STATES } from '../constants';
+import { searchSchema } from './clients';
 import { documentIdSchema } from './decision';
 import { purposeKeySchema } from './purpose';
 
@@ -24,6 +26,7 @@ export const createCampaignSchema = z
     audience: z.union([
       z.object({ consent: z.literal('invalid') }).strict(),
       z.object({ subjects: z.array(documentIdSchema).min(1).max(10_000) }).strict(),
+      z.object({ state: z.enum(CLIENT_STATES), q: searchSchema.optional() }).strict(),
     ]),
     purposes: z.array(purposeKeySchema).min(1).max(50).optional(),
     reminder: z.boolean().optional(),

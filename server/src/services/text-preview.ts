@@ -1,0 +1,104 @@
+import type { Core } from '@strapi/strapi';
+import { TABLE } from '../constants';
+import { diffLines, type DiffLine } from '../domain/line-diff';
+import { needsConsent, requiredPurposes } from '../domain/state-machine';
+import { formatVersion, nextVersion } from '../domain/version';
+import { getService } from '../utils/get-service';
+import type { PublishTextInput } from '../validation/text';
+
+export interface LocaleDiff {
+  locale: string;
+  title: { from: string | null; to: string | null };
+  lines: DiffLine[];
+}
+
+/**
+ * What publishing a version would do, before the editor confirms: the version it
+ * would get, a line diff against the current version per locale, and how many
+ * clients would lose valid consent. Reads only; nothing is written.
+ */
+const textPreview = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async preview(purposeKey: string, input: PublishTextInput) {
+    const texts = getService(strapi, 'texts');
+    const purpose = await getService(strapi, 'purposes').getByKey(purposeKey);
+    texts.assertBodies(input);
+    const current =
+      purpose.currentMajor !== null && purpose.currentMinor !== null
+        ? await texts.findVersion(purpose.key, purpose.currentMajor, purpose.currentMinor)
+        : null;
+    const { version, changeKind } = nextVersion(current ? { major: current.major, minor: current.minor } : null, input.changeKind);
+
+    const locales = [...new Set([...Object.keys(current?.bodies ?? {}), ...Object.keys(input.bodies)])].sort();
+    const diff: LocaleDiff[] = locales.map((locale) => {
+      const from = current?.bodies[locale] ?? null;
+      const to = input.bodies[locale] ?? null;
+      return { locale, title: { from: from?.title ?? null, to: to?.title ?? null }, lines: diffLines(from?.text ?? '', to?.text ?? '') };
+    });
+
+    return {
+      purpose: purpose.key,
+      currentVersion: current?.version ?? null,
+      nextVersion: formatVersion(version),
+      changeKind,
+      diff,
+      affected: await this.affected(purpose.key, changeKind),
+    };
+  },
+
+  /** Clients whose consent stops being valid if the change is published. */
+  async affected(purposeKey: string, changeKind: string): Promise<{ clients: number; description: string }> {
+    if (changeKind === 'editorial') {
+      return { clients: 0, description: 'Editorial change: existing consents stay valid.' };
+    }
+    if (changeKind === 'initial') {
+      return { clients: 0, description: 'First version of this text: nobody has consented to it yet, so no valid consent is lost.' };
+    }
+    const purposes = await getService(strapi, 'purposes').list();
+    const purpose = purposes.find((p) => p.key === purposeKey);
+    if (!purpose || !needsConsent(purpose)) {
+      return { clients: 0, description: `This purpose is based on ${purpose?.legalBasis ?? 'another legal basis'}, not consent: no client is asked again.` };
+    }
+    const clients = getService(strapi, 'clients');
+    const host = clients.host();
+    const hostRows = () => {
+      const q = strapi.db.connection({ c: host.table });
+      if (host.draftAndPublish) q.whereNull('c.published_at');
+      return q;
+    };
+    const toNumber = (row: unknown) => Number((row as { n: number | string } | undefined)?.n ?? 0);
+    // Consents to this purpose's current major: they become outdated.
+    const outdated = toNumber(
+      await hostRows()
+        .join({ st: TABLE.state }, 'st.subject', 'c.document_id')
+        .where('st.purpose_key', purposeKey)
+        .where('st.decision', 'given')
+        .where('st.text_major', purpose.currentMajor)
+        .count({ n: '*' })
+        .first()
+    );
+    if (!requiredPurposes(purposes).some((p) => p.key === purposeKey)) {
+      return {
+        clients: 0,
+        description: `Not a required purpose: valid consent does not change; ${outdated} client(s) will be asked again for this purpose.`,
+      };
+    }
+    // Every client with valid consent holds this purpose's current major: all of them lose it.
+    const fingerprint = await getService(strapi, 'states').currentFingerprint();
+    const valid =
+      fingerprint === ''
+        ? 0
+        : toNumber(
+            await hostRows()
+              .join({ s: TABLE.subject }, 's.subject', 'c.document_id')
+              .where('s.required_fingerprint', fingerprint)
+              .count({ n: '*' })
+              .first()
+          );
+    return {
+      clients: valid,
+      description: `Substantive change to a required purpose: ${valid} client(s) with valid consent today lose it and must consent again.`,
+    };
+  },
+});
+
+export default textPreview;

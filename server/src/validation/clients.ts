@@ -1,0 +1,47 @@
+import { z } from '@strapi/utils';
+import { CLIENT_STATES } from '../constants';
+import { documentIdSchema } from './decision';
+
+/** Search text of the clients list: matched as "contains", case-insensitive, on name, email and phone. */
+export const searchSchema = z.string().trim().max(200);
+
+/** An opaque cursor: the last document id of the previous page, base64url-encoded. */
+export const encodeCursor = (documentId: string): string => Buffer.from(documentId, 'utf8').toString('base64url');
+
+const cursorSchema = z
+  .string()
+  .max(200)
+  .transform((value, ctx) => {
+    const decoded = Buffer.from(value, 'base64url').toString('utf8');
+    if (!documentIdSchema.safeParse(decoded).success) {
+      ctx.addIssue({ code: 'custom', message: 'must be the meta.next value of a previous page' });
+      return z.NEVER;
+    }
+    return decoded;
+  });
+
+/** GET /consent/clients */
+export const listClientsSchema = z
+  .object({
+    state: z.enum(CLIENT_STATES).default('all'),
+    q: searchSchema.optional(),
+    cursor: cursorSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+/** GET /consent/subjects/statuses?documentIds=a,b,c */
+export const statusesSchema = z
+  .object({
+    documentIds: z
+      .string()
+      .transform((value) => [...new Set(value.split(',').map((id) => id.trim()).filter(Boolean))])
+      .pipe(z.array(documentIdSchema).min(1).max(100)),
+  })
+  .strict();
+
+/** GET /consent/overview */
+export const overviewSchema = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }).strict();
+
+/** GET /consent/subjects/:subject/export */
+export const exportSchema = z.object({ format: z.enum(['csv', 'json']).default('csv') }).strict();
