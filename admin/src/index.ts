@@ -1,24 +1,64 @@
-import { SealCheck } from '@strapi/icons';
 import { PERMISSIONS, PLUGIN_ID, getTranslation } from './pluginId';
+import { MenuIcon } from './components/MenuIcon';
+import { BookingConsentPanel } from './cm/BookingConsentPanel';
+import { consentColumnHook } from './cm/ConsentColumn';
+import { ConsentListFilter } from './cm/ConsentListFilter';
+import { ConsentPanel } from './cm/ConsentPanel';
+import { RequestConsentBulkAction } from './cm/RequestConsentBulkAction';
+import { getKnownConfig } from './hooks/useConsentConfig';
 
 type Locale = 'en' | 'da' | 'sv';
 const TRANSLATED: Locale[] = ['en', 'da', 'sv'];
 
+interface ContentManagerApis {
+  addEditViewSidePanel(panels: unknown[]): void;
+  addBulkAction(actions: unknown[]): void;
+}
+interface ContentManagerPlugin {
+  apis: ContentManagerApis;
+  injectComponent(view: string, zone: string, component: { name: string; Component: unknown }): void;
+}
 interface AdminApp {
   addMenuLink(link: unknown): void;
+  addSettingsLink(section: { id: string; intlLabel: { id: string; defaultMessage: string } }, link: unknown): void;
   registerPlugin(plugin: unknown): void;
+  registerHook(name: string, fn: unknown): void;
+  getPlugin(id: string): unknown;
 }
+
+const settingsLabel = { id: getTranslation('plugin.name'), defaultMessage: 'Consent' };
 
 export default {
   register(app: AdminApp) {
     app.addMenuLink({
       to: `plugins/${PLUGIN_ID}`,
-      icon: SealCheck,
+      icon: MenuIcon,
       intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Consent' },
       permissions: PERMISSIONS.read,
       Component: () => import('./pages/App'),
     });
     app.registerPlugin({ id: PLUGIN_ID, name: 'Consent' });
+  },
+
+  bootstrap(app: AdminApp) {
+    app.addSettingsLink(
+      { id: PLUGIN_ID, intlLabel: settingsLabel },
+      {
+        id: `${PLUGIN_ID}-settings`,
+        to: PLUGIN_ID,
+        intlLabel: { id: getTranslation('settings.link'), defaultMessage: 'Consent settings' },
+        permissions: PERMISSIONS.settings,
+        Component: () => import('./pages/settings/SettingsPage'),
+      }
+    );
+
+    app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', consentColumnHook(() => getKnownConfig()?.subject.uid ?? null));
+
+    const contentManager = app.getPlugin('content-manager') as ContentManagerPlugin | undefined;
+    if (!contentManager) return;
+    contentManager.apis.addEditViewSidePanel([ConsentPanel, BookingConsentPanel]);
+    contentManager.apis.addBulkAction([RequestConsentBulkAction]);
+    contentManager.injectComponent('listView', 'actions', { name: 'consent-filter', Component: ConsentListFilter });
   },
 
   async registerTrads({ locales }: { locales: string[] }) {

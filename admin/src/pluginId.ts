@@ -5,7 +5,17 @@ export const PERMISSIONS = {
   read: [{ action: 'plugin::consent.read', subject: null }],
   record: [{ action: 'plugin::consent.record', subject: null }],
   manageTexts: [{ action: 'plugin::consent.texts.manage', subject: null }],
+  requests: [{ action: 'plugin::consent.requests', subject: null }],
   settings: [{ action: 'plugin::consent.settings', subject: null }],
 };
+
+/** Every action of the plugin, for useRBAC: `allowedActions.canRead`, `canRecord`, ... */
+export const ALL_PERMISSIONS = [
+  ...PERMISSIONS.read,
+  ...PERMISSIONS.record,
+  ...PERMISSIONS.manageTexts,
+  ...PERMISSIONS.requests,
+  ...PERMISSIONS.settings,
+];
 
 export const getTranslation = (id: string) => `${PLUGIN_ID}.${id}`;

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { assertHostTypes } from './config/host-types';
+import { registerContentManagerListFilter } from './middlewares/content-manager-list';
 import { bookingDocumentsMiddleware } from './middlewares/documents';
 import { subjectDocumentsMiddleware } from './middlewares/subjects';
 import { getService } from './utils/get-service';
@@ -21,6 +22,8 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   });
   strapi.documents.use(bookingDocumentsMiddleware(strapi));
   strapi.documents.use(subjectDocumentsMiddleware(strapi));
+  // The Content Manager list of clients: ?consent=valid|invalid (the admin's list filter).
+  registerContentManagerListFilter(strapi);
 };
 
 export default register;

@@ -1,14 +1,55 @@
-import { Page } from '@strapi/strapi/admin';
-import { Route, Routes } from 'react-router-dom';
+import { SubNav, SubNavHeader, SubNavLink, SubNavSection, SubNavSections } from '@strapi/design-system';
+import { Layouts, Page } from '@strapi/strapi/admin';
+import { lazy, Suspense } from 'react';
+import { NavLink, Route, Routes, useMatch, useResolvedPath } from 'react-router-dom';
+import { useT } from '../hooks/useT';
 import { PERMISSIONS } from '../pluginId';
-import { PurposesPage } from './PurposesPage';
+
+const OverviewPage = lazy(() => import('./OverviewPage'));
+const ClientsPage = lazy(() => import('./ClientsPage'));
+const TextsPage = lazy(() => import('./TextsPage'));
+const RequestsPage = lazy(() => import('./RequestsPage'));
+
+const NavItem = ({ to, end, children }: { to: string; end?: boolean; children: string }) => {
+  const resolved = useResolvedPath(to);
+  const active = Boolean(useMatch({ path: resolved.pathname, end: Boolean(end) }));
+  return (
+    <SubNavLink tag={NavLink} to={to} end={end} active={active}>
+      {children}
+    </SubNavLink>
+  );
+};
+
+const ConsentNav = () => {
+  const t = useT();
+  return (
+    <SubNav aria-label={t('nav.label')}>
+      <SubNavHeader label={t('plugin.name')} />
+      <SubNavSections>
+        <SubNavSection label={t('nav.section')}>
+          <NavItem to="" end>{t('nav.overview')}</NavItem>
+          <NavItem to="clients">{t('nav.clients')}</NavItem>
+          <NavItem to="texts">{t('nav.texts')}</NavItem>
+          <NavItem to="requests">{t('nav.requests')}</NavItem>
+        </SubNavSection>
+      </SubNavSections>
+    </SubNav>
+  );
+};
 
 const App = () => (
   <Page.Protect permissions={PERMISSIONS.read}>
-    <Routes>
-      <Route index element={<PurposesPage />} />
-      <Route path="*" element={<Page.Error />} />
-    </Routes>
+    <Layouts.Root sideNav={<ConsentNav />}>
+      <Suspense fallback={<Page.Loading />}>
+        <Routes>
+          <Route index element={<OverviewPage />} />
+          <Route path="clients" element={<ClientsPage />} />
+          <Route path="texts" element={<TextsPage />} />
+          <Route path="requests" element={<RequestsPage />} />
+          <Route path="*" element={<Page.Error />} />
+        </Routes>
+      </Suspense>
+    </Layouts.Root>
   </Page.Protect>
 );
 

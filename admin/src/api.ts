@@ -1,0 +1,177 @@
+/** Shapes of the plugin's admin API (server/src/routes/admin.ts), as the admin panel reads them. */
+
+export const SUBJECT_STATES = ['valid', 'missing', 'outdated', 'pending', 'refused', 'withdrawn', 'expired'] as const;
+export type SubjectState = (typeof SUBJECT_STATES)[number];
+/** Filters of the clients list: all, valid, invalid (= no valid consent) and the finer states. */
+export const CLIENT_FILTERS = ['all', 'valid', 'invalid', 'missing', 'outdated', 'pending', 'refused', 'withdrawn', 'expired'] as const;
+export type ClientFilter = (typeof CLIENT_FILTERS)[number];
+
+export const LEGAL_BASES = ['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests'] as const;
+export type LegalBasis = (typeof LEGAL_BASES)[number];
+
+export interface Purpose {
+  id: number;
+  documentId: string;
+  key: string;
+  name: string;
+  description: string | null;
+  legalBasis: LegalBasis;
+  specialCategory: boolean;
+  marketing: boolean;
+  required: boolean;
+  active: boolean;
+  position: number | null;
+  currentMajor: number | null;
+  currentMinor: number | null;
+}
+
+export interface TextBody {
+  title: string;
+  text: string;
+  sha256?: string;
+}
+
+export interface TextVersion {
+  id: number;
+  documentId: string;
+  purposeKey: string;
+  version: string;
+  major: number;
+  minor: number;
+  changeKind: 'initial' | 'substantive' | 'editorial';
+  defaultLocale: string;
+  bodies: Record<string, TextBody>;
+  summary: string | null;
+  releasedAt: string;
+  releasedByName: string | null;
+}
+
+export interface LastRequest {
+  status: string;
+  channel: string | null;
+  sentAt: string | null;
+  createdAt: string;
+}
+
+export interface ClientRow {
+  documentId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  status: SubjectState;
+  valid: boolean;
+  lastDecisionAt: string | null;
+  lastRequest: LastRequest | null;
+}
+
+export interface Overview {
+  counts: Record<'total' | 'valid' | 'invalid' | SubjectState, number>;
+  trend: { date: string; given: number; withdrawn: number }[];
+  campaigns: Campaign[];
+}
+
+export interface Campaign {
+  documentId: string;
+  name: string;
+  status: 'running' | 'paused' | 'cancelled' | 'completed';
+  total: number;
+  counts: Partial<Record<string, number>>;
+  createdAt?: string;
+  startedByName?: string | null;
+}
+
+export interface ConsentRequest {
+  id: number;
+  documentId: string;
+  subject: string;
+  kind: 'consent' | 'information';
+  status: string;
+  channel: 'email' | 'sms' | null;
+  reason: string | null;
+  sentAt: string | null;
+  expiresAt: string | null;
+  answeredAt: string | null;
+  requestedByName: string | null;
+  campaign: string | null;
+  createdAt: string;
+}
+
+export interface PurposeState {
+  purpose: string;
+  name: string;
+  legalBasis: LegalBasis;
+  requiresConsent: boolean;
+  required: boolean;
+  explicit: boolean;
+  status: SubjectState;
+  currentVersion: string | null;
+  decision: {
+    decision: string;
+    version: string | null;
+    locale: string | null;
+    explicit: boolean;
+    channel: string | null;
+    decidedAt: string;
+  } | null;
+}
+
+export interface SubjectConsent {
+  subject: string;
+  valid: boolean;
+  status: SubjectState;
+  lastDecisionAt: string | null;
+  purposes: PurposeState[];
+}
+
+export interface ConsentEvent {
+  id: number;
+  documentId: string;
+  purposeKey: string;
+  decision: string;
+  explicit: boolean;
+  textVersion: string | null;
+  textLocale: string | null;
+  channel: string;
+  source: string | null;
+  actorType: 'subject' | 'admin' | 'system';
+  actorName: string | null;
+  occurredAt: string;
+  note: string | null;
+}
+
+export interface PluginConfigView {
+  subject: { uid: string; name?: string; email?: string; phone?: string };
+  bookings: { uid: string; subject: string; requirement: 'none' | 'warn' | 'block' }[];
+  locales: string[];
+  defaultLocale: string;
+}
+
+export interface PreviewResult {
+  purpose: string;
+  currentVersion: string | null;
+  nextVersion: string;
+  changeKind: 'substantive' | 'editorial';
+  diff: { locale: string; title: { from: string | null; to: string }; lines: { op: 'same' | 'add' | 'remove'; text: string }[] }[];
+  affected: { clients: number; description?: string };
+}
+
+export interface MessageTemplate {
+  subject: string;
+  body: string;
+  sms: string;
+}
+
+export interface Settings {
+  requestTtlDays: number;
+  reminderDaysBeforeExpiry: number;
+  channels: { email: boolean; sms: boolean };
+  sender: { from: string | null; replyTo: string | null; organisation: string };
+  informationMail: boolean;
+  templates: Record<string, Record<'request' | 'reminder' | 'information', MessageTemplate>>;
+}
+
+/** The message of an error from useFetchClient (Strapi's error shape), for a notification. */
+export const errorMessage = (error: unknown): string | null => {
+  const e = error as { response?: { data?: { error?: { message?: string } } }; message?: string };
+  return e?.response?.data?.error?.message ?? e?.message ?? null;
+};

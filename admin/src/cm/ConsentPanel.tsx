@@ -1,0 +1,188 @@
+import { Box, Button, Divider, Flex, Modal, TextButton, Typography } from '@strapi/design-system';
+import { Download } from '@strapi/icons';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useCallback, useEffect, useState } from 'react';
+import { errorMessage, type ConsentEvent, type SubjectConsent } from '../api';
+import { StatusBadge } from '../components/StatusBadge';
+import { useConsentConfig } from '../hooks/useConsentConfig';
+import { useConsentRBAC } from '../hooks/useConsentRBAC';
+import { useFormatDateTime, useT } from '../hooks/useT';
+import { AnnulConsentModal } from './AnnulConsentModal';
+import { HistoryTimeline } from './HistoryTimeline';
+import { RegisterConsentModal } from './RegisterConsentModal';
+
+const RECENT = 5;
+
+const ConsentPanelContent = ({ subject }: { subject: string }) => {
+  const t = useT();
+  const formatDateTime = useFormatDateTime();
+  const { get, post } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const { canRecord, canRequest } = useConsentRBAC();
+  const [consent, setConsent] = useState<SubjectConsent | null>(null);
+  const [events, setEvents] = useState<ConsentEvent[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [modal, setModal] = useState<'register' | 'annul' | 'history' | null>(null);
+  const [allEvents, setAllEvents] = useState<ConsentEvent[] | null>(null);
+  const [sending, setSending] = useState(false);
+
+  const load = useCallback(() => {
+    get<{ data: SubjectConsent }>(`/consent/subjects/${subject}`)
+      .then(({ data }) => setConsent(data.data))
+      .catch(() => setConsent(null));
+    get<{ data: ConsentEvent[]; meta: { pagination: { total: number } } }>(`/consent/subjects/${subject}/events?pageSize=${RECENT}`)
+      .then(({ data }) => {
+        setEvents(data.data);
+        setTotal(data.meta.pagination.total);
+      })
+      .catch(() => setEvents([]));
+  }, [get, subject]);
+  useEffect(load, [load]);
+
+  const sendRequest = async () => {
+    setSending(true);
+    try {
+      await post(`/consent/subjects/${subject}/requests`, {});
+      toggleNotification({ type: 'success', message: t('panel.request.done') });
+      load();
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const download = async (format: 'csv' | 'json') => {
+    try {
+      const { data } = await get<Blob>(`/consent/subjects/${subject}/export?format=${format}`, { responseType: 'blob' });
+      const url = URL.createObjectURL(data);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `consent-history-${subject}.${format}`;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+    }
+  };
+
+  const openHistory = () => {
+    setModal('history');
+    get<{ data: ConsentEvent[] }>(`/consent/subjects/${subject}/events?pageSize=100`)
+      .then(({ data }) => setAllEvents(data.data))
+      .catch(() => setAllEvents([]));
+  };
+
+  if (!consent) return <Typography textColor="neutral600">{t('common.loading')}</Typography>;
+
+  return (
+    <Flex direction="column" alignItems="stretch" gap={3} width="100%" data-testid="consent-panel">
+      <Flex gap={2} justifyContent="space-between">
+        <Typography variant="sigma" textColor="neutral600">
+          {consent.valid ? t('filter.valid') : t('filter.invalid')}
+        </Typography>
+        <StatusBadge status={consent.status} />
+      </Flex>
+      <Flex direction="column" alignItems="stretch" gap={2} tag="ul" aria-label={t('panel.purposes')}>
+        {consent.purposes
+          .filter((p) => p.requiresConsent)
+          .map((p) => (
+            <Flex key={p.purpose} tag="li" justifyContent="space-between" gap={2}>
+              <Flex direction="column" alignItems="flex-start">
+                <Typography variant="omega">{p.name}</Typography>
+                {p.decision && (
+                  <Typography variant="pi" textColor="neutral600">
+                    {p.decision.version ? `v${p.decision.version} · ` : ''}
+                    {formatDateTime(p.decision.decidedAt)}
+                  </Typography>
+                )}
+              </Flex>
+              <StatusBadge status={p.status} />
+            </Flex>
+          ))}
+      </Flex>
+      <Flex direction="column" alignItems="stretch" gap={2}>
+        {canRecord && (
+          <Button fullWidth onClick={() => setModal('register')}>
+            {t('panel.register')}
+          </Button>
+        )}
+        {canRequest && (
+          <Button fullWidth variant="secondary" onClick={sendRequest} loading={sending}>
+            {t('panel.request')}
+          </Button>
+        )}
+        {canRecord && (
+          <Button fullWidth variant="danger-light" onClick={() => setModal('annul')}>
+            {t('panel.annul')}
+          </Button>
+        )}
+      </Flex>
+      <Divider />
+      <Typography variant="sigma" textColor="neutral600">
+        {t('panel.history')}
+      </Typography>
+      {events && <HistoryTimeline events={events} />}
+      <Flex gap={3} wrap="wrap">
+        {total > RECENT && <TextButton onClick={openHistory}>{t('panel.history.all', { count: total })}</TextButton>}
+        <TextButton startIcon={<Download />} onClick={() => download('csv')}>
+          {t('panel.export.csv')}
+        </TextButton>
+        <TextButton startIcon={<Download />} onClick={() => download('json')}>
+          {t('panel.export.json')}
+        </TextButton>
+      </Flex>
+
+      {modal === 'register' && (
+        <RegisterConsentModal
+          subject={subject}
+          onClose={() => setModal(null)}
+          onRecorded={() => {
+            setModal(null);
+            load();
+          }}
+        />
+      )}
+      {modal === 'annul' && (
+        <AnnulConsentModal
+          subject={subject}
+          purposes={consent.purposes}
+          onClose={() => setModal(null)}
+          onDone={() => {
+            setModal(null);
+            load();
+          }}
+        />
+      )}
+      {modal === 'history' && (
+        <Modal.Root open onOpenChange={(open: boolean) => !open && setModal(null)}>
+          <Modal.Content>
+            <Modal.Header>
+              <Modal.Title>{t('panel.history')}</Modal.Title>
+            </Modal.Header>
+            <Modal.Body>
+              <Box>{allEvents ? <HistoryTimeline events={allEvents} /> : <Typography>{t('common.loading')}</Typography>}</Box>
+            </Modal.Body>
+          </Modal.Content>
+        </Modal.Root>
+      )}
+    </Flex>
+  );
+};
+
+interface EditViewProps {
+  model: string;
+  documentId?: string;
+  collectionType: string;
+}
+
+/** Edit-view side panel on the configured client type: consent per purpose, history and actions. */
+export const ConsentPanel = ({ model, documentId }: EditViewProps) => {
+  const t = useT();
+  const config = useConsentConfig();
+  const { canRead, isLoading } = useConsentRBAC();
+  if (isLoading || !canRead || !config || model !== config.subject.uid || !documentId) return null;
+  return { title: t('panel.title'), content: <ConsentPanelContent subject={documentId} /> };
+};

@@ -1,0 +1,26 @@
+import { Flex, ProgressBar, Typography } from '@strapi/design-system';
+import type { Campaign } from '../api';
+import { useT } from '../hooks/useT';
+
+const DONE = ['sent', 'approved', 'declined', 'expired', 'failed', 'cancelled'];
+
+/** How far a campaign got: requests that left the queue, of its total. */
+export const campaignProgress = (campaign: Campaign) => {
+  const done = DONE.reduce((sum, status) => sum + (campaign.counts?.[status] ?? 0), 0);
+  const total = Math.max(campaign.total ?? 0, 0);
+  return { done, total, percent: total === 0 ? 100 : Math.min(100, Math.round((done / total) * 100)) };
+};
+
+export const CampaignProgress = ({ campaign }: { campaign: Campaign }) => {
+  const t = useT();
+  const { done, total, percent } = campaignProgress(campaign);
+  const label = t('campaigns.progress', { done, total });
+  return (
+    <Flex direction="column" alignItems="stretch" gap={1}>
+      <ProgressBar value={percent} aria-label={`${campaign.name}: ${label}`} />
+      <Typography variant="pi" textColor="neutral600">
+        {label} · {t('campaigns.approved', { count: campaign.counts?.approved ?? 0 })}
+      </Typography>
+    </Flex>
+  );
+};

@@ -1,0 +1,106 @@
+import { Checkbox, Field, Flex, SingleSelect, SingleSelectOption, TextInput, Textarea } from '@strapi/design-system';
+import { LEGAL_BASES, type LegalBasis } from '../api';
+import { useT, type TranslationKey } from '../hooks/useT';
+
+export interface PurposeInput {
+  key: string;
+  name: string;
+  description: string;
+  legalBasis: LegalBasis;
+  specialCategory: boolean;
+  required: boolean;
+  marketing: boolean;
+}
+
+export const emptyPurpose: PurposeInput = {
+  key: '',
+  name: '',
+  description: '',
+  legalBasis: 'consent',
+  specialCategory: false,
+  required: true,
+  marketing: false,
+};
+
+export const KEY_PATTERN = /^[a-z][a-z0-9_-]{1,63}$/;
+
+/** The fields of a new purpose: key, name, legal basis and its flags. */
+export const PurposeFields = ({
+  value,
+  onChange,
+  errors = {},
+}: {
+  value: PurposeInput;
+  onChange: (next: PurposeInput) => void;
+  errors?: Partial<Record<keyof PurposeInput, string>>;
+}) => {
+  const t = useT();
+  const set = <K extends keyof PurposeInput>(key: K, v: PurposeInput[K]) => onChange({ ...value, [key]: v });
+  return (
+    <Flex direction="column" alignItems="stretch" gap={4}>
+      <Field.Root name="name" required error={errors.name}>
+        <Field.Label>{t('purpose.field.name')}</Field.Label>
+        <TextInput value={value.name} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('name', e.target.value)} />
+        <Field.Error />
+      </Field.Root>
+      <Field.Root name="key" required error={errors.key} hint={t('purpose.field.key.hint')}>
+        <Field.Label>{t('purpose.field.key')}</Field.Label>
+        <TextInput value={value.key} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('key', e.target.value.toLowerCase())} />
+        <Field.Hint />
+        <Field.Error />
+      </Field.Root>
+      <Field.Root name="legalBasis" required hint={t('purpose.field.legalBasis.hint')}>
+        <Field.Label>{t('purpose.field.legalBasis')}</Field.Label>
+        <SingleSelect
+          value={value.legalBasis}
+          onChange={(v: string | number) => {
+            const legalBasis = String(v) as LegalBasis;
+            onChange({ ...value, legalBasis, required: legalBasis === 'consent' ? value.required : false });
+          }}
+        >
+          {LEGAL_BASES.map((basis) => (
+            <SingleSelectOption key={basis} value={basis}>
+              {t(`legalBasis.${basis}` as TranslationKey)}
+            </SingleSelectOption>
+          ))}
+        </SingleSelect>
+        <Field.Hint />
+      </Field.Root>
+      <Field.Root name="description">
+        <Field.Label>{t('purpose.field.description')}</Field.Label>
+        <Textarea value={value.description} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => set('description', e.target.value)} />
+      </Field.Root>
+      <Checkbox
+        checked={value.required}
+        disabled={value.legalBasis !== 'consent'}
+        onCheckedChange={(c) => set('required', c === true)}
+      >
+        {t('purpose.field.required')}
+      </Checkbox>
+      <Checkbox checked={value.specialCategory} onCheckedChange={(c) => set('specialCategory', c === true)}>
+        {t('purpose.field.specialCategory')}
+      </Checkbox>
+      <Checkbox checked={value.marketing} onCheckedChange={(c) => set('marketing', c === true)}>
+        {t('purpose.field.marketing')}
+      </Checkbox>
+    </Flex>
+  );
+};
+
+/** Client-side checks before POST /consent/purposes (the server checks again). */
+export const purposeErrors = (value: PurposeInput, t: ReturnType<typeof useT>) => {
+  const errors: Partial<Record<keyof PurposeInput, string>> = {};
+  if (!value.name.trim()) errors.name = t('form.required');
+  if (!KEY_PATTERN.test(value.key)) errors.key = t('purpose.field.key.invalid');
+  return errors;
+};
+
+export const purposePayload = (value: PurposeInput) => ({
+  key: value.key,
+  name: value.name.trim(),
+  description: value.description.trim() || null,
+  legalBasis: value.legalBasis,
+  specialCategory: value.specialCategory,
+  required: value.legalBasis === 'consent' ? value.required : false,
+  marketing: value.marketing,
+});

@@ -1,0 +1,91 @@
+import { Box, Flex, Typography } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
+import { useTheme } from 'styled-components';
+import { useT } from '../hooks/useT';
+
+interface Point {
+  date: string;
+  given: number;
+  withdrawn: number;
+}
+
+const WIDTH = 720;
+const HEIGHT = 220;
+const PAD = { top: 12, right: 12, bottom: 28, left: 40 };
+
+/** Consents given and withdrawn per day, as two lines in a small SVG (no chart library). */
+export const TrendChart = ({ points }: { points: Point[] }) => {
+  const t = useT();
+  const { formatDate } = useIntl();
+  const theme = useTheme() as unknown as { colors: Record<string, string> };
+  const max = Math.max(1, ...points.map((p) => Math.max(p.given, p.withdrawn)));
+  const innerW = WIDTH - PAD.left - PAD.right;
+  const innerH = HEIGHT - PAD.top - PAD.bottom;
+  const x = (i: number) => PAD.left + (points.length <= 1 ? innerW / 2 : (i * innerW) / (points.length - 1));
+  const y = (v: number) => PAD.top + innerH - (v / max) * innerH;
+  const line = (key: 'given' | 'withdrawn') => points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ');
+  const ticks = [0, Math.round(max / 2), max].filter((v, i, all) => all.indexOf(v) === i);
+  const labelEvery = Math.max(1, Math.ceil(points.length / 6));
+  const given = theme.colors.success600 ?? '#328048';
+  const withdrawn = theme.colors.danger600 ?? '#d02b20';
+  const grid = theme.colors.neutral200 ?? '#dcdce4';
+  const text = theme.colors.neutral600 ?? '#666687';
+  const totals = points.reduce((acc, p) => ({ given: acc.given + p.given, withdrawn: acc.withdrawn + p.withdrawn }), { given: 0, withdrawn: 0 });
+
+  return (
+    <Box>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        width="100%"
+        role="img"
+        aria-label={t('overview.trend.aria', { given: totals.given, withdrawn: totals.withdrawn, days: points.length })}
+      >
+        {ticks.map((v) => (
+          <g key={v}>
+            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(v)} y2={y(v)} stroke={grid} strokeWidth={1} />
+            <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end" fontSize={11} fill={text}>
+              {v}
+            </text>
+          </g>
+        ))}
+        {points.map((p, i) =>
+          i % labelEvery === 0 || i === points.length - 1 ? (
+            <text key={p.date} x={x(i)} y={HEIGHT - 8} textAnchor="middle" fontSize={11} fill={text}>
+              {formatDate(new Date(p.date), { day: 'numeric', month: 'short' })}
+            </text>
+          ) : null
+        )}
+        {points.length > 0 && (
+          <>
+            <path d={line('given')} fill="none" stroke={given} strokeWidth={2} />
+            <path d={line('withdrawn')} fill="none" stroke={withdrawn} strokeWidth={2} strokeDasharray="5 3" />
+            {points.map((p, i) => (
+              <g key={`pt-${p.date}`}>
+                <circle cx={x(i)} cy={y(p.given)} r={2.5} fill={given}>
+                  <title>{`${p.date}: ${t('overview.trend.given')} ${p.given}`}</title>
+                </circle>
+                <circle cx={x(i)} cy={y(p.withdrawn)} r={2.5} fill={withdrawn}>
+                  <title>{`${p.date}: ${t('overview.trend.withdrawn')} ${p.withdrawn}`}</title>
+                </circle>
+              </g>
+            ))}
+          </>
+        )}
+      </svg>
+      <Flex gap={4} paddingTop={2}>
+        <Flex gap={2}>
+          <Box width="1.2rem" height="0.3rem" background="success600" />
+          <Typography variant="pi">
+            {t('overview.trend.given')}: {totals.given}
+          </Typography>
+        </Flex>
+        <Flex gap={2}>
+          <Box width="1.2rem" height="0.3rem" background="danger600" />
+          <Typography variant="pi">
+            {t('overview.trend.withdrawn')}: {totals.withdrawn}
+          </Typography>
+        </Flex>
+      </Flex>
+    </Box>
+  );
+};

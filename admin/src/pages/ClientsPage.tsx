@@ -1,0 +1,299 @@
+import {
+  Box,
+  Button,
+  Checkbox,
+  Dialog,
+  Flex,
+  Searchbar,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+  Link,
+} from '@strapi/design-system';
+import { Mail } from '@strapi/icons';
+import { ConfirmDialog, Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useCallback, useEffect, useState } from 'react';
+import { Link as RouterLink, useSearchParams } from 'react-router-dom';
+import { CLIENT_FILTERS, errorMessage, type ClientFilter, type ClientRow } from '../api';
+import { ClientFilterSelect } from '../components/ClientFilterSelect';
+import { RequestStatusBadge, StatusBadge } from '../components/StatusBadge';
+import { useConsentConfig } from '../hooks/useConsentConfig';
+import { useConsentRBAC } from '../hooks/useConsentRBAC';
+import { useFormatDateTime, useT, type TranslationKey } from '../hooks/useT';
+
+const PAGE_SIZE = 50;
+
+/** Clients with their consent state: filtered and searched on the server, keyset-paginated ("Load more"). */
+const ClientsPage = () => {
+  const t = useT();
+  const formatDateTime = useFormatDateTime();
+  const { get, post } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const config = useConsentConfig();
+  const { canRequest } = useConsentRBAC();
+  const [params, setParams] = useSearchParams();
+  const stateParam = params.get('state') as ClientFilter | null;
+  const state: ClientFilter = stateParam && (CLIENT_FILTERS as readonly string[]).includes(stateParam) ? stateParam : 'all';
+  const q = params.get('q') ?? '';
+  const [search, setSearch] = useState(q);
+  const [rows, setRows] = useState<ClientRow[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [confirmAll, setConfirmAll] = useState(false);
+  const [sending, setSending] = useState(false);
+
+  const fetchPage = useCallback(
+    (cursor: string | null) => {
+      const query = new URLSearchParams({ state, limit: String(PAGE_SIZE) });
+      if (q) query.set('q', q);
+      if (cursor) query.set('cursor', cursor);
+      return get<{ data: ClientRow[]; meta: { next: string | null } }>(`/consent/clients?${query}`).then(({ data }) => data);
+    },
+    [get, state, q]
+  );
+
+  useEffect(() => {
+    let live = true;
+    setRows(null);
+    setSelected(new Set());
+    fetchPage(null)
+      .then((page) => {
+        if (!live) return;
+        setRows(page.data);
+        setNext(page.meta.next);
+      })
+      .catch(() => live && setFailed(true));
+    return () => {
+      live = false;
+    };
+  }, [fetchPage]);
+
+  // Search as the admin types, after a short pause.
+  useEffect(() => {
+    if (search === q) return undefined;
+    const timer = setTimeout(() => update({ q: search }), 400);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search]);
+
+  const update = (patch: { state?: ClientFilter; q?: string }) => {
+    const nextParams = new URLSearchParams(params);
+    if (patch.state !== undefined) nextParams.set('state', patch.state);
+    if (patch.q !== undefined) {
+      if (patch.q) nextParams.set('q', patch.q);
+      else nextParams.delete('q');
+    }
+    setParams(nextParams, { replace: true });
+  };
+
+  const loadMore = async () => {
+    if (!next) return;
+    setLoadingMore(true);
+    try {
+      const page = await fetchPage(next);
+      setRows((current) => [...(current ?? []), ...page.data]);
+      setNext(page.meta.next);
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  const startCampaign = async (audience: Record<string, unknown>, count: number | null) => {
+    setSending(true);
+    try {
+      const name = t('clients.campaignName', { filter: t(`filter.${state}` as TranslationKey), date: new Date().toLocaleString() });
+      const { data } = await post<{ data: { total: number } }>('/consent/campaigns', { name, audience });
+      toggleNotification({ type: 'success', message: t('clients.requestsQueued', { count: data.data?.total ?? count ?? 0 }) });
+      setSelected(new Set());
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+    } finally {
+      setSending(false);
+    }
+  };
+
+  if (failed) return <Page.Error />;
+
+  const all = rows ?? [];
+  const allSelected = all.length > 0 && all.every((r) => selected.has(r.documentId));
+  const someSelected = all.some((r) => selected.has(r.documentId));
+  const toggle = (documentId: string, on: boolean) =>
+    setSelected((current) => {
+      const copy = new Set(current);
+      if (on) copy.add(documentId);
+      else copy.delete(documentId);
+      return copy;
+    });
+  const editLink = (documentId: string) =>
+    config ? `/content-manager/collection-types/${config.subject.uid}/${documentId}` : null;
+
+  return (
+    <>
+      <Page.Title>{t('clients.title')}</Page.Title>
+      <Layouts.Header
+        title={t('clients.title')}
+        subtitle={t('clients.subtitle')}
+        primaryAction={
+          canRequest ? (
+            <Button startIcon={<Mail />} onClick={() => setConfirmAll(true)} disabled={sending || all.length === 0}>
+              {t('clients.sendToFilter')}
+            </Button>
+          ) : undefined
+        }
+      />
+      <Layouts.Action
+        startActions={
+          <Flex gap={2}>
+            <Box width="24rem">
+              <ClientFilterSelect value={state} onChange={(value) => update({ state: value })} />
+            </Box>
+            <Box width="28rem">
+              <Searchbar
+                name="q"
+                value={search}
+                onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
+                onClear={() => {
+                  setSearch('');
+                  update({ q: '' });
+                }}
+                clearLabel={t('clients.search.clear')}
+                placeholder={t('clients.search.placeholder')}
+              >
+                {t('clients.search.label')}
+              </Searchbar>
+            </Box>
+          </Flex>
+        }
+        endActions={
+          canRequest && selected.size > 0 ? (
+            <Button
+              variant="secondary"
+              startIcon={<Mail />}
+              disabled={sending}
+              onClick={() => startCampaign({ subjects: [...selected] }, selected.size)}
+            >
+              {t('clients.sendToSelection', { count: selected.size })}
+            </Button>
+          ) : undefined
+        }
+      />
+      <Layouts.Content>
+        {!rows ? (
+          <Page.Loading />
+        ) : (
+          <Flex direction="column" alignItems="stretch" gap={4}>
+            <Table colCount={canRequest ? 7 : 6} rowCount={all.length + 1}>
+              <Thead>
+                <Tr>
+                  {canRequest && (
+                    <Th>
+                      <Checkbox
+                        aria-label={t('clients.selectAll')}
+                        checked={allSelected ? true : someSelected ? 'indeterminate' : false}
+                        onCheckedChange={(checked) => setSelected(checked === true ? new Set(all.map((r) => r.documentId)) : new Set())}
+                      />
+                    </Th>
+                  )}
+                  <Th><Typography variant="sigma">{t('clients.col.name')}</Typography></Th>
+                  <Th><Typography variant="sigma">{t('clients.col.contact')}</Typography></Th>
+                  <Th><Typography variant="sigma">{t('clients.col.status')}</Typography></Th>
+                  <Th><Typography variant="sigma">{t('clients.col.lastDecision')}</Typography></Th>
+                  <Th><Typography variant="sigma">{t('clients.col.lastRequest')}</Typography></Th>
+                  <Th><Typography variant="sigma">{t('clients.col.open')}</Typography></Th>
+                </Tr>
+              </Thead>
+              <Tbody>
+                {all.length === 0 && (
+                  <Tr>
+                    <Td colSpan={7}>
+                      <Typography textColor="neutral600">{t('clients.empty')}</Typography>
+                    </Td>
+                  </Tr>
+                )}
+                {all.map((row) => {
+                  const href = editLink(row.documentId);
+                  const name = row.name || row.email || row.phone || row.documentId;
+                  return (
+                    <Tr key={row.documentId} data-testid="client-row">
+                      {canRequest && (
+                        <Td>
+                          <Checkbox
+                            aria-label={t('clients.select', { name })}
+                            checked={selected.has(row.documentId)}
+                            onCheckedChange={(checked) => toggle(row.documentId, checked === true)}
+                          />
+                        </Td>
+                      )}
+                      <Td>
+                        <Typography fontWeight="bold">{name}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography textColor="neutral800">{[row.email, row.phone].filter(Boolean).join(' · ') || '–'}</Typography>
+                      </Td>
+                      <Td>
+                        <StatusBadge status={row.status} />
+                      </Td>
+                      <Td>
+                        <Typography>{formatDateTime(row.lastDecisionAt)}</Typography>
+                      </Td>
+                      <Td>
+                        {row.lastRequest ? (
+                          <Flex gap={2}>
+                            <RequestStatusBadge status={row.lastRequest.status} />
+                            <Typography variant="pi" textColor="neutral600">
+                              {formatDateTime(row.lastRequest.sentAt ?? row.lastRequest.createdAt)}
+                            </Typography>
+                          </Flex>
+                        ) : (
+                          <Typography textColor="neutral600">–</Typography>
+                        )}
+                      </Td>
+                      <Td>
+                        {href && (
+                          <Link tag={RouterLink} to={href} aria-label={t('clients.openClient', { name })}>
+                            {t('clients.open')}
+                          </Link>
+                        )}
+                      </Td>
+                    </Tr>
+                  );
+                })}
+              </Tbody>
+            </Table>
+            <Flex justifyContent="space-between">
+              <Typography textColor="neutral600" data-testid="clients-shown">
+                {t('clients.shown', { count: all.length })}
+              </Typography>
+              {next && (
+                <Button variant="tertiary" onClick={loadMore} loading={loadingMore}>
+                  {t('clients.loadMore')}
+                </Button>
+              )}
+            </Flex>
+          </Flex>
+        )}
+      </Layouts.Content>
+      <Dialog.Root open={confirmAll} onOpenChange={setConfirmAll}>
+        <ConfirmDialog
+          title={t('clients.sendToFilter')}
+          onConfirm={async () => {
+            await startCampaign(q ? { state, q } : { state }, null);
+            setConfirmAll(false);
+          }}
+        >
+          {t('clients.sendToFilter.confirm', { filter: t(`filter.${state}` as TranslationKey) })}
+        </ConfirmDialog>
+      </Dialog.Root>
+    </>
+  );
+};
+
+export default ClientsPage;

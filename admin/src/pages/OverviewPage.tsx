@@ -1,0 +1,130 @@
+import { Box, Flex, Grid, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
+import { useEffect, useState } from 'react';
+import { Link as RouterLink } from 'react-router-dom';
+import type { Overview } from '../api';
+import { CampaignProgress } from '../components/CampaignProgress';
+import { RequestStatusBadge } from '../components/StatusBadge';
+import { TrendChart } from '../components/TrendChart';
+import { useT, type TranslationKey } from '../hooks/useT';
+
+const CARDS: { key: keyof Overview['counts']; label: TranslationKey; color: string }[] = [
+  { key: 'total', label: 'overview.count.total', color: 'neutral800' },
+  { key: 'valid', label: 'filter.valid', color: 'success600' },
+  { key: 'invalid', label: 'filter.invalid', color: 'danger600' },
+  { key: 'outdated', label: 'state.outdated', color: 'warning600' },
+  { key: 'pending', label: 'state.pending', color: 'primary600' },
+  { key: 'refused', label: 'state.refused', color: 'danger600' },
+  { key: 'withdrawn', label: 'state.withdrawn', color: 'danger600' },
+  { key: 'missing', label: 'state.missing', color: 'neutral600' },
+];
+
+const DAYS = [7, 30, 90, 365];
+
+/** Counts of clients per consent state, the trend of decisions, and running campaigns. */
+const OverviewPage = () => {
+  const t = useT();
+  const { get } = useFetchClient();
+  const [days, setDays] = useState(30);
+  const [overview, setOverview] = useState<Overview | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    get<{ data: Overview }>(`/consent/overview?days=${days}`)
+      .then(({ data }) => live && setOverview(data.data))
+      .catch(() => live && setFailed(true));
+    return () => {
+      live = false;
+    };
+  }, [get, days]);
+
+  if (failed) return <Page.Error />;
+  if (!overview) return <Page.Loading />;
+
+  const active = overview.campaigns.filter((c) => c.status === 'running' || c.status === 'paused');
+
+  return (
+    <>
+      <Page.Title>{t('overview.title')}</Page.Title>
+      <Layouts.Header title={t('overview.title')} subtitle={t('overview.subtitle')} />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={6}>
+          <Grid.Root gap={4} tag="section" aria-label={t('overview.counts')}>
+            {CARDS.map((card) => {
+              const value = overview.counts[card.key] ?? 0;
+              const filter = card.key === 'total' ? 'all' : card.key;
+              return (
+                <Grid.Item key={card.key} col={3} s={6} xs={12}>
+                  <Box
+                    tag={RouterLink}
+                    to={`clients?state=${filter}`}
+                    background="neutral0"
+                    hasRadius
+                    shadow="tableShadow"
+                    padding={5}
+                    width="100%"
+                    style={{ textDecoration: 'none' }}
+                    aria-label={`${t(card.label)}: ${value}`}
+                    data-testid={`overview-count-${card.key}`}
+                  >
+                    <Flex direction="column" alignItems="flex-start" gap={1}>
+                      <Typography variant="sigma" textColor="neutral600">
+                        {t(card.label)}
+                      </Typography>
+                      <Typography variant="alpha" textColor={card.color} data-testid={`overview-count-${card.key}-value`}>
+                        {value.toLocaleString()}
+                      </Typography>
+                    </Flex>
+                  </Box>
+                </Grid.Item>
+              );
+            })}
+          </Grid.Root>
+
+          <Box background="neutral0" hasRadius shadow="tableShadow" padding={6}>
+            <Flex justifyContent="space-between" alignItems="center" paddingBottom={4}>
+              <Typography variant="delta" tag="h2">
+                {t('overview.trend.title')}
+              </Typography>
+              <Box width="16rem">
+                <SingleSelect
+                  aria-label={t('overview.trend.period')}
+                  value={String(days)}
+                  onChange={(value: string | number) => setDays(Number(value))}
+                >
+                  {DAYS.map((d) => (
+                    <SingleSelectOption key={d} value={String(d)}>
+                      {t('overview.trend.days', { days: d })}
+                    </SingleSelectOption>
+                  ))}
+                </SingleSelect>
+              </Box>
+            </Flex>
+            <TrendChart points={overview.trend} />
+          </Box>
+
+          <Box background="neutral0" hasRadius shadow="tableShadow" padding={6}>
+            <Typography variant="delta" tag="h2">
+              {t('overview.campaigns.title')}
+            </Typography>
+            <Flex direction="column" alignItems="stretch" gap={4} paddingTop={4}>
+              {active.length === 0 && <Typography textColor="neutral600">{t('overview.campaigns.none')}</Typography>}
+              {active.map((campaign) => (
+                <Flex key={campaign.documentId} direction="column" alignItems="stretch" gap={2}>
+                  <Flex gap={2}>
+                    <Typography fontWeight="bold">{campaign.name}</Typography>
+                    <RequestStatusBadge status={campaign.status} />
+                  </Flex>
+                  <CampaignProgress campaign={campaign} />
+                </Flex>
+              ))}
+            </Flex>
+          </Box>
+        </Flex>
+      </Layouts.Content>
+    </>
+  );
+};
+
+export default OverviewPage;

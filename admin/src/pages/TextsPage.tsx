@@ -1,0 +1,219 @@
+import { Accordion, Badge, Box, Button, Flex, Tabs, Typography } from '@strapi/design-system';
+import { Plus } from '@strapi/icons';
+import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
+import { useCallback, useEffect, useState } from 'react';
+import type { Purpose, TextVersion } from '../api';
+import { NewPurposeModal } from '../components/NewPurposeModal';
+import { NewVersionModal } from '../components/NewVersionModal';
+import { useConsentConfig } from '../hooks/useConsentConfig';
+import { useConsentRBAC } from '../hooks/useConsentRBAC';
+import { useFormatDateTime, useT, type TranslationKey } from '../hooks/useT';
+
+const Flag = ({ on, label }: { on: boolean; label: string }) =>
+  on ? (
+    <Badge backgroundColor="primary100" textColor="primary700">
+      {label}
+    </Badge>
+  ) : null;
+
+const VersionBodies = ({ version }: { version: TextVersion }) => {
+  const t = useT();
+  const locales = Object.keys(version.bodies);
+  return (
+    <Tabs.Root defaultValue={version.defaultLocale} variant="simple">
+      <Tabs.List aria-label={t('texts.translations')}>
+        {locales.map((locale) => (
+          <Tabs.Trigger key={locale} value={locale}>
+            {locale.toUpperCase()}
+          </Tabs.Trigger>
+        ))}
+      </Tabs.List>
+      {locales.map((locale) => (
+        <Tabs.Content key={locale} value={locale}>
+          <Box padding={4}>
+            <Typography variant="delta" tag="h4">
+              {version.bodies[locale].title}
+            </Typography>
+            <Box paddingTop={2}>
+              <Typography style={{ whiteSpace: 'pre-wrap' }}>{version.bodies[locale].text}</Typography>
+            </Box>
+            {version.bodies[locale].sha256 && (
+              <Box paddingTop={2}>
+                <Typography variant="pi" textColor="neutral500">
+                  SHA-256 {version.bodies[locale].sha256}
+                </Typography>
+              </Box>
+            )}
+          </Box>
+        </Tabs.Content>
+      ))}
+    </Tabs.Root>
+  );
+};
+
+/** One purpose: its flags, its versions (newest first) and the "New version" action. */
+const PurposeCard = ({
+  purpose,
+  locales,
+  defaultLocale,
+  canManage,
+  onChanged,
+}: {
+  purpose: Purpose;
+  locales: string[] | null;
+  defaultLocale: string;
+  canManage: boolean;
+  onChanged: () => void;
+}) => {
+  const t = useT();
+  const formatDateTime = useFormatDateTime();
+  const { get } = useFetchClient();
+  const [versions, setVersions] = useState<TextVersion[] | null>(null);
+  const [editing, setEditing] = useState(false);
+
+  const load = useCallback(() => {
+    get<{ data: { versions: TextVersion[] } }>(`/consent/purposes/${purpose.key}/versions`)
+      .then(({ data }) => setVersions([...data.data.versions].sort((a, b) => b.major - a.major || b.minor - a.minor)))
+      .catch(() => setVersions([]));
+  }, [get, purpose.key]);
+  useEffect(load, [load]);
+
+  const current = versions?.[0] ?? null;
+  const editorLocales = locales ?? (current ? Object.keys(current.bodies) : [defaultLocale]);
+
+  return (
+    <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} tag="section" aria-label={purpose.name}>
+      <Flex justifyContent="space-between" alignItems="flex-start">
+        <Flex direction="column" alignItems="flex-start" gap={2}>
+          <Typography variant="delta" tag="h2">
+            {purpose.name} <Typography textColor="neutral600">({purpose.key})</Typography>
+          </Typography>
+          <Flex gap={2} wrap="wrap">
+            <Badge>{t(`legalBasis.${purpose.legalBasis}` as TranslationKey)}</Badge>
+            <Flag on={purpose.required} label={t('purposes.required')} />
+            <Flag on={purpose.specialCategory} label={t('purposes.special')} />
+            <Flag on={purpose.marketing} label={t('purposes.marketing')} />
+            {!purpose.active && <Badge>{t('purposes.inactive')}</Badge>}
+          </Flex>
+          {purpose.description && <Typography textColor="neutral600">{purpose.description}</Typography>}
+          <Typography variant="pi" textColor="neutral600">
+            {purpose.currentMajor !== null
+              ? t('texts.currentVersion', { version: `${purpose.currentMajor}.${purpose.currentMinor ?? 0}` })
+              : t('purposes.noText')}
+          </Typography>
+        </Flex>
+        {canManage && (
+          <Button
+            variant="secondary"
+            startIcon={<Plus />}
+            onClick={() => setEditing(true)}
+            disabled={!versions}
+            aria-label={t('texts.newVersion.aria', { purpose: purpose.name })}
+          >
+            {t('texts.newVersion')}
+          </Button>
+        )}
+      </Flex>
+      {versions && versions.length > 0 && (
+        <Box paddingTop={4}>
+          <Accordion.Root>
+            {versions.map((version) => (
+              <Accordion.Item key={version.documentId} value={version.documentId}>
+                <Accordion.Header>
+                  <Accordion.Trigger
+                    description={`${t(`changeKind.${version.changeKind}` as TranslationKey)} · ${formatDateTime(version.releasedAt)}${
+                      version.releasedByName ? ` · ${version.releasedByName}` : ''
+                    }${version.summary ? ` · ${version.summary}` : ''}`}
+                  >
+                    {t('texts.version', { version: version.version })}
+                  </Accordion.Trigger>
+                </Accordion.Header>
+                <Accordion.Content>
+                  <VersionBodies version={version} />
+                </Accordion.Content>
+              </Accordion.Item>
+            ))}
+          </Accordion.Root>
+        </Box>
+      )}
+      {editing && (
+        <NewVersionModal
+          purpose={purpose}
+          current={current}
+          locales={editorLocales}
+          defaultLocale={current?.defaultLocale ?? defaultLocale}
+          onClose={() => setEditing(false)}
+          onPublished={() => {
+            setEditing(false);
+            load();
+            onChanged();
+          }}
+        />
+      )}
+    </Box>
+  );
+};
+
+/** Purposes and the versions of their texts; new versions and purposes for editors. */
+const TextsPage = () => {
+  const t = useT();
+  const { get } = useFetchClient();
+  const config = useConsentConfig();
+  const { canManageTexts } = useConsentRBAC();
+  const [purposes, setPurposes] = useState<Purpose[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [creating, setCreating] = useState(false);
+
+  const load = useCallback(() => {
+    get<{ data: Purpose[] }>('/consent/purposes')
+      .then(({ data }) => setPurposes(data.data))
+      .catch(() => setFailed(true));
+  }, [get]);
+  useEffect(load, [load]);
+
+  if (failed) return <Page.Error />;
+  if (!purposes) return <Page.Loading />;
+
+  return (
+    <>
+      <Page.Title>{t('texts.title')}</Page.Title>
+      <Layouts.Header
+        title={t('texts.title')}
+        subtitle={t('texts.subtitle')}
+        primaryAction={
+          canManageTexts ? (
+            <Button startIcon={<Plus />} onClick={() => setCreating(true)}>
+              {t('purpose.new')}
+            </Button>
+          ) : undefined
+        }
+      />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={4}>
+          {purposes.length === 0 && <Typography textColor="neutral600">{t('texts.empty')}</Typography>}
+          {purposes.map((purpose) => (
+            <PurposeCard
+              key={purpose.key}
+              purpose={purpose}
+              locales={config?.locales ?? null}
+              defaultLocale={config?.defaultLocale ?? 'en'}
+              canManage={canManageTexts}
+              onChanged={load}
+            />
+          ))}
+        </Flex>
+      </Layouts.Content>
+      {creating && (
+        <NewPurposeModal
+          onClose={() => setCreating(false)}
+          onCreated={() => {
+            setCreating(false);
+            load();
+          }}
+        />
+      )}
+    </>
+  );
+};
+
+export default TextsPage;

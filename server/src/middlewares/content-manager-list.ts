@@ -1,0 +1,71 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context, Next } from 'koa';
+import { ACTION, TABLE } from '../constants';
+import { getService } from '../utils/get-service';
+
+/** Where the list filter travels from the route middleware to the query (per request, on ctx.state). */
+const STATE_KEY = 'consentListFilter';
+type ListFilter = 'valid' | 'invalid';
+
+interface AbilityState {
+  userAbility?: { can(action: string): boolean };
+  [STATE_KEY]?: ListFilter;
+}
+
+/**
+ * Route middleware on the Content Manager's `GET /content-manager/collection-types/:model`.
+ * The list view sends `plugins[consent][consent]=valid|invalid` from its URL as
+ * `consent=valid|invalid`; take it off the query (the Content Manager would reject an
+ * unknown parameter) and remember it for the queries of this request.
+ */
+export const contentManagerListParam =
+  (strapi: Core.Strapi) =>
+  async (ctx: Context, next: Next) => {
+    const { consent, ...rest } = ctx.request.query as Record<string, unknown>;
+    if (consent === undefined) return next();
+    ctx.request.query = rest as typeof ctx.request.query;
+    if (ctx.params?.model !== getService(strapi, 'subjects').uid()) return next();
+    if (consent !== 'valid' && consent !== 'invalid') {
+      throw new errors.ValidationError('consent must be "valid" or "invalid"', { consent });
+    }
+    const state = ctx.state as AbilityState;
+    if (!state.userAbility?.can(ACTION.read)) throw new errors.ForbiddenError('Filtering by consent needs plugin::consent.read');
+    state[STATE_KEY] = consent;
+    return next();
+  };
+
+/**
+ * Database lifecycle on the subject type: during a list request that carries the
+ * filter, narrow every findMany / count with one indexed subquery on the consent
+ * summary table (`document_id IN (SELECT subject ... WHERE required_fingerprint = ?)`,
+ * or NOT IN for "no valid consent"). Set-based: no id is loaded into JavaScript.
+ * The query engine accepts a knex builder as the `$in` value (@strapi/database
+ * where.js: isKnexQuery); the document service would deep-clone it, so this runs
+ * below it, on the query's `where`.
+ */
+export const contentManagerListLifecycle = (strapi: Core.Strapi) => {
+  const narrow = async (event: { params: { where?: unknown } }) => {
+    const ctx = strapi.requestContext.get() as { state?: AbilityState } | undefined;
+    const filter = ctx?.state?.[STATE_KEY];
+    if (!filter) return;
+    const fingerprint = await getService(strapi, 'states').currentFingerprint();
+    const subquery = strapi.db.getConnection(TABLE.subject).select('subject').where('required_fingerprint', fingerprint);
+    const condition = { documentId: { [filter === 'valid' ? '$in' : '$notIn']: subquery } };
+    event.params.where = event.params.where ? { $and: [event.params.where, condition] } : condition;
+  };
+  return {
+    models: [getService(strapi, 'subjects').uid()],
+    beforeFindMany: narrow,
+    beforeCount: narrow,
+  };
+};
+
+/** Register both on the Content Manager's list route and the subject type (called from register). */
+export const registerContentManagerListFilter = (strapi: Core.Strapi) => {
+  const admin = (strapi.plugin('content-manager')?.routes as Record<string, { routes: Core.Route[] }> | undefined)?.admin;
+  const route = admin?.routes.find((r) => r.method === 'GET' && r.handler === 'collection-types.find');
+  if (!route) return;
+  route.config = { ...route.config, middlewares: [contentManagerListParam(strapi), ...(route.config?.middlewares ?? [])] };
+  strapi.db.lifecycles.subscribe(contentManagerListLifecycle(strapi) as never);
+};
