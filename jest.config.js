@@ -1,4 +1,7 @@
-/** Unit tests (pure modules) and integration tests (the real demo app on a real database). */
+/**
+ * Unit tests (pure modules), integration tests (the real demo app on a real
+ * database) and browser tests of the admin panel (the built demo app in Chromium).
+ */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest'] };
 
 module.exports = {
@@ -15,6 +18,13 @@ module.exports = {
       roots: ['<rootDir>/tests/integration'],
       transform,
       globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/tests/e2e'],
+      transform,
+      globalSetup: '<rootDir>/tests/helpers/e2e-setup.ts',
     },
   ],
   testTimeout: 120000,

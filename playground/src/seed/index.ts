@@ -8,12 +8,15 @@ type Decision = 'given' | 'refused' | 'withdrawn' | 'revoked' | 'expired';
 
 /**
  * The demo admin: created when no admin exists yet, from DEMO_ADMIN_EMAIL and
- * DEMO_ADMIN_PASSWORD (documented defaults otherwise).
+ * DEMO_ADMIN_PASSWORD (documented defaults otherwise). DEMO_ADMIN=off leaves the
+ * app without one, so the admin panel asks for the first admin (the browser tests
+ * register it through that page).
  */
 const ensureDemoAdmin = async (strapi: Core.Strapi) => {
   const email = process.env.DEMO_ADMIN_EMAIL || DEFAULT_ADMIN.email;
   const password = process.env.DEMO_ADMIN_PASSWORD || DEFAULT_ADMIN.password;
   const users = strapi.service('admin::user');
+  if (process.env.DEMO_ADMIN === 'off') return { email, password: '(no demo admin: DEMO_ADMIN=off)' };
   if (!(await users.exists())) {
     await users.createFirstAdmin({ email, password, firstname: 'Demo', lastname: 'Admin' });
     strapi.log.info(`[demo] created the demo admin ${email}`);

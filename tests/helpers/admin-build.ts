@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { baseEnv } from './app';
+import { APP_DIR, DIST_DIR, ROOT } from './paths';
+
+/** Where `strapi build` puts the admin bundle, and where Strapi serves it from. */
+export const ADMIN_BUILD_DIR = path.join(DIST_DIR, 'build');
+const STAMP = path.join(ADMIN_BUILD_DIR, '.consent-e2e-stamp');
+
+const filesUnder = (dir: string): string[] =>
+  fs.existsSync(dir)
+    ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const full = path.join(dir, entry.name);
+        return entry.isDirectory() ? filesUnder(full) : [full];
+      })
+    : [];
+
+/**
+ * What the admin bundle is made of: the plugin's built admin code, the demo app's
+ * sources and config, and the locked dependency versions. A content hash rather
+ * than file times: `npm test` rebuilds the plugin's dist on every run, which
+ * would make any bundle look stale by date although nothing changed.
+ */
+const inputsHash = (): string => {
+  const hash = createHash('sha256');
+  const files = [
+    ...filesUnder(path.join(ROOT, 'dist', 'admin')),
+    ...filesUnder(path.join(APP_DIR, 'src')),
+    ...filesUnder(path.join(APP_DIR, 'config')),
+    path.join(ROOT, 'package-lock.json'),
+  ].sort();
+  for (const file of files) {
+    hash.update(path.relative(ROOT, file));
+    hash.update(fs.readFileSync(file));
+  }
+  return hash.digest('hex');
+};
+
+const runStrapiBuild = () =>
+  new Promise<void>((resolve, reject) => {
+    const output: Buffer[] = [];
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'build'], {
+      cwd: APP_DIR,
+      // The build reads the app's config, which asks for secrets; any will do.
+      env: { ...process.env, ...baseEnv(), NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`strapi build failed (${code}):\n${Buffer.concat(output).toString('utf8')}`))
+    );
+  });
+
+/**
+ * Build the demo app's admin panel (with the plugin's admin code in it), or reuse
+ * the bundle of an earlier run when nothing it is made of has changed. CI (CI=true)
+ * or E2E_REBUILD_ADMIN=true always builds fresh.
+ */
+export const ensureAdminBuild = async (): Promise<'built' | 'reused'> => {
+  const hash = inputsHash();
+  const fresh = process.env.CI === 'true' || process.env.E2E_REBUILD_ADMIN === 'true';
+  if (!fresh && fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html')) && fs.existsSync(STAMP)) {
+    if (fs.readFileSync(STAMP, 'utf8') === hash) return 'reused';
+  }
+  fs.rmSync(ADMIN_BUILD_DIR, { recursive: true, force: true });
+  await runStrapiBuild();
+  if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html'))) {
+    throw new Error(`strapi build finished but ${ADMIN_BUILD_DIR}/index.html is missing`);
+  }
+  fs.writeFileSync(STAMP, hash);
+  return 'built';
+};

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT } from './paths';
+
+/** Debian's chromium (`apt-get install chromium`); Playwright never downloads a browser here. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Screenshots of the admin screens, shown in the README. */
+export const SCREENSHOT_DIR = path.join(ROOT, 'docs', 'screenshots');
+
+export const VIEWPORT = { width: 1440, height: 900 };
+
+export interface TestBrowser {
+  browser: Browser;
+  /** A fresh context (own cookies and storage: a different admin session) with one page. */
+  newPage: (baseURL: string) => Promise<Page>;
+  close: () => Promise<void>;
+}
+
+export const launchBrowser = async (): Promise<TestBrowser> => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`No chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      // Without these Chromium keeps dialling out (updates, sync) and gets refused.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    // Playwright gives Chromium a fresh temporary profile (--user-data-dir) and removes it on close.
+  });
+  const contexts: BrowserContext[] = [];
+  return {
+    browser,
+    newPage: async (baseURL) => {
+      const context = await browser.newContext({ baseURL, viewport: VIEWPORT, locale: 'en-GB', timezoneId: 'Europe/Copenhagen' });
+      context.setDefaultTimeout(15_000);
+      contexts.push(context);
+      return context.newPage();
+    },
+    close: async () => {
+      await browser.close();
+    },
+  };
+};
+
+/** Save the page as docs/screenshots/<name>.png (the fixed 1440x900 viewport). */
+export const screenshot = async (page: Page, name: string) => {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // Let fonts settle and the design system's transitions end, so the images are stable.
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
+};
+
+/** Log in through the admin panel's login page. */
+export const logIn = async (page: Page, email: string, password: string) => {
+  await page.goto('/admin/auth/login');
+  await page.getByLabel(/^Email/).fill(email);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: /^Login$/i }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/admin/auth'));
+};
