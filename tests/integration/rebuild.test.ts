@@ -10,7 +10,7 @@ afterAll(async () => {
 });
 
 const STATE_FIELDS = ['subject', 'purposeKey', 'decision', 'explicit', 'textId', 'textVersion', 'textMajor', 'textHash', 'textLocale', 'channel', 'eventId', 'decidedAt'];
-const SUMMARY_FIELDS = ['subject', 'requiredFingerprint', 'lastEventId', 'lastDecisionAt'];
+const SUMMARY_FIELDS = ['subject', 'requiredFingerprint', 'reason', 'lastEventId', 'lastDecisionAt'];
 
 const pick = (row: Record<string, unknown>, fields: string[]) =>
   Object.fromEntries(fields.map((f) => [f, f === 'explicit' ? Boolean(row[f]) : row[f] instanceof Date ? (row[f] as Date).toISOString() : row[f]]));
