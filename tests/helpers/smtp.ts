@@ -18,6 +18,8 @@ export interface CaughtMail {
   /** Every header by lower-case name, unfolded, as sent (the last one wins for repeated names). */
   headers: Record<string, string>;
   raw: string;
+  /** The sending client's port: tells which of its connections a message came on. */
+  clientPort: number;
 }
 
 /** Make the server refuse: at connection, at RCPT TO (e.g. 451: try later) or after DATA. */
@@ -98,6 +100,7 @@ export const startSmtp = async (): Promise<TestSmtp> => {
               html: typeof parsed.html === 'string' ? parsed.html : '',
               headers,
               raw: raw.toString('utf8'),
+              clientPort: session.remotePort,
             });
             for (const wake of waiters) wake();
             callback();

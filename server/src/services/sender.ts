@@ -22,6 +22,19 @@ interface Outcome {
   error?: { message: string; final: boolean };
 }
 
+/** A claimed batch, ready to leave. */
+export interface PreparedBatch {
+  kind: ClaimKind;
+  now: Date;
+  expiresAt: Date;
+  settings: Settings;
+  plans: Outcome[];
+  messages: { plan: Outcome; to: string; messageId: string; message: RenderedMessage }[];
+  /** Rows claimed; `full` when the claim filled a whole batch (more may be due). */
+  size: number;
+  full: boolean;
+}
+
 /** Sends claimed requests: chooses the channel, issues link tokens, renders, delivers, settles the rows. */
 const sender = ({ strapi }: { strapi: Core.Strapi }) => {
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -39,6 +52,17 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Claim and send one batch; returns how many rows were claimed (0: nothing due). */
     async runBatch(kind: ClaimKind): Promise<number> {
+      const batch = await this.claim(kind);
+      if (batch) await this.deliver(batch);
+      return batch?.size ?? 0;
+    },
+
+    /**
+     * Claim one batch and make it ready to leave: channels chosen, link tokens
+     * committed, messages rendered. Null when nothing is due. The worker claims the
+     * next batch while the previous one is still with the mail server.
+     */
+    async claim(kind: ClaimKind): Promise<PreparedBatch | null> {
       const { worker } = getService(strapi, 'config').get();
       const now = getService(strapi, 'clock').now();
       const rows = await getService(strapi, 'queue').claim(
@@ -48,11 +72,11 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         now,
         new Date(now.getTime() + worker.leaseSeconds * 1000),
       );
-      if (rows.length > 0) await this.send(rows, kind, now);
-      return rows.length;
+      if (rows.length === 0) return null;
+      return this.prepare(rows, kind, now);
     },
 
-    async send(rows: RequestRow[], kind: ClaimKind, now: Date): Promise<void> {
+    async prepare(rows: RequestRow[], kind: ClaimKind, now: Date): Promise<PreparedBatch> {
       const config = getService(strapi, 'config').get();
       const settings = await getService(strapi, 'settings').cached();
       const contacts = await getService(strapi, 'subjects').contacts([...new Set(rows.map((r) => r.subject))]);
@@ -78,32 +102,44 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         await Promise.all(locales.map(async (locale) => [locale, await getService(strapi, 'texts').current(locale)] as const))
       );
       const purposes = await getService(strapi, 'purposes').list();
-      await Promise.all(
-        sendable.map(async (plan, i) => {
-          const locale = plan.locale as string;
-          const message = this.render(
+      const host = new URL(baseUrl()).hostname;
+      const messages = sendable.map((plan, i) => {
+        const contact = contacts.get(plan.row.subject)!;
+        const locale = plan.locale as string;
+        return {
+          plan,
+          to: plan.channel === 'email' ? contact.email! : contact.phone!,
+          // The same id on every attempt: a copy sent again after a crash can be recognised.
+          messageId: `<${plan.row.documentId}.${kind}@${host}>`,
+          message: this.render(
             plan.row,
             kind,
             locale,
-            contacts.get(plan.row.subject)!,
+            contact,
             settings,
             texts.get(locale)!,
             purposes,
             tokens[i],
             kind === 'remind' ? new Date(plan.row.expiresAt as string) : expiresAt,
-          );
-          const to = plan.channel === 'email' ? contacts.get(plan.row.subject)!.email! : contacts.get(plan.row.subject)!.phone!;
+          ),
+        };
+      });
+      return { kind, now, expiresAt, settings, plans, messages, size: rows.length, full: rows.length === config.worker.batchSize };
+    },
+
+    /** Hand a prepared batch to the mail server / SMS gateway, then settle its rows. */
+    async deliver(batch: PreparedBatch): Promise<void> {
+      const delivery = getService(strapi, 'delivery');
+      await Promise.all(
+        batch.messages.map(async ({ plan, to, message, messageId }) => {
           try {
-            await delivery.send(plan.channel!, to, message, {
-              // The same id on every attempt: a copy sent again after a crash can be recognised.
-              messageId: `<${plan.row.documentId}.${kind}@${new URL(baseUrl()).hostname}>`,
-            });
+            await delivery.send(plan.channel!, to, message, { messageId });
           } catch (error) {
             plan.error = { message: error instanceof Error ? error.message : String(error), final: false };
           }
         }),
       );
-      await this.settle(plans, kind, now, expiresAt, settings);
+      await this.settle(batch.plans, batch.kind, batch.now, batch.expiresAt, batch.settings);
     },
 
     plan(row: RequestRow, contact: Contact | null, settings: Settings, canSms: boolean): Outcome {

@@ -71,13 +71,25 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
         result.expired = await getService(strapi, 'expiry').run();
         const sender = getService(strapi, 'sender');
         const { batchSize, concurrency } = getService(strapi, 'config').get().worker;
-        // Several batches in flight keep the SMTP connections busy while another batch
-        // is claimed and settled in the database; the claims keep them apart.
+        // Several lanes keep the SMTP connections busy; within a lane the next batch is
+        // claimed and prepared while the previous one is still with the mail server, so
+        // the connections do not idle while a batch waits on its SQL. A stopping worker
+        // claims nothing more but sends what it holds (its rows are settled, not abandoned).
         await Promise.all(
           Array.from({ length: concurrency }, async () => {
-            for (let n = batchSize; n === batchSize && !stopped; ) {
-              n = await sender.runBatch('send');
-              result.sent += n;
+            let batch = await sender.claim('send');
+            while (batch) {
+              const sending = sender.deliver(batch);
+              const next =
+                batch.full && !stopped
+                  ? await sender.claim('send').catch(async (error) => {
+                      await sending.catch(() => undefined);
+                      throw error;
+                    })
+                  : null;
+              await sending;
+              result.sent += batch.size;
+              batch = next;
             }
           })
         );
