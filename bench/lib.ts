@@ -111,3 +111,14 @@ export const arg = (name: string): string | undefined => {
 
 /** Whether `--name` is on the command line. */
 export const flag = (name: string): boolean => process.argv.includes(`--${name}`);
+
+/** A number for the console: `-` when it is not finite. */
+export const fmt = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+/** Deterministic pseudo-random numbers in [0, 1) from a seed: the same sequence on every run. */
+export const mulberry32 = (seedValue: number) => (): number => {
+  let t = (seedValue += 0x6d2b79f5);
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};

@@ -30,23 +30,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
-import { arg, bootApp, connect, dropSchema, ms, quantile, resetSchema, round, schemaFor, type Db } from './lib';
+import { prepareDemoApp, RESULTS } from './boot';
+import { arg, bootApp, connect, dropSchema, fmt, ms, mulberry32, quantile, resetSchema, round, schemaFor, type Db } from './lib';
 import { clientDocumentIdSql, MIXES, reconsent, seed, verifySeed, type MixName, type SeedResult, type VerifyResult } from './seed';
 
-const ROOT = path.resolve(__dirname, '..');
-const APP_DIR = path.join(ROOT, 'playground');
-const RESULTS = path.join(__dirname, 'results');
 
 const TARGETS = { publishMs: 2000, pageDbMs: 5 };
 
-
-/** Deterministic pseudo-random numbers in [0, 1): the same keyset positions at every size. */
-const mulberry32 = (seedValue: number) => () => {
-  let t = (seedValue += 0x6d2b79f5);
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
 
 const stats = (values: number[]) => ({
   p50: round(quantile(values, 0.5), 3),
@@ -347,7 +337,6 @@ const runChild = (n: number, mix: MixName): Promise<SizeResult> =>
     });
   });
 
-const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 
 const printTable = (results: SizeResult[], mostlyValid: SizeResult[]) => {
@@ -451,16 +440,7 @@ const main = async () => {
 
   const started = process.hrtime.bigint();
   const sizes = (arg('sizes') ?? '10000,1000000').split(',').map(Number).sort((a, b) => a - b);
-  if (!process.argv.includes('--no-compile')) {
-    const t = process.hrtime.bigint();
-    process.env.STRAPI_TELEMETRY_DISABLED = 'true';
-    const { compileStrapi } = await import('@strapi/strapi');
-    await compileStrapi({ appDir: APP_DIR });
-    console.log(`compiled the demo app in ${(ms(t) / 1000).toFixed(1)} s`);
-  }
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'server', 'index.js'))) {
-    throw new Error('The plugin is not built: run `npx strapi-plugin build` first');
-  }
+  await prepareDemoApp({ compile: !process.argv.includes('--no-compile') });
 
   const mixes: MixName[] = process.argv.includes('--no-sparse') ? ['default'] : ['default', 'mostly-valid'];
   for (const mix of mixes) if (!MIXES[mix]) throw new Error(`unknown mix ${mix}`);

@@ -1,0 +1,195 @@
+/**
+ * The diagnostic campaign (--diag): one batch at a time, with the time of each
+ * phase of a batch (claim, prelude, render + SMTP, settle), the calls per mail
+ * of the services involved and the SQL statements per mail; with --cpu-prof
+ * also CPU profiles of that plugin send and of a raw send.
+ */
+import path from 'node:path';
+import type { Core } from '@strapi/strapi';
+import type { TestApp } from '../../tests/helpers/app';
+import { RESULTS } from '../boot';
+import { ms, round, type Db } from '../lib';
+import { profiled, summariseProfile } from '../profile';
+import { normaliseSql, onQuery, patchService } from './hooks';
+import type { Sender } from './plugin';
+import type { Transport } from './provider';
+import { rawSend, type RawMessages } from './raw';
+import { resetQueue } from './seed';
+import { checkSink, type Sink } from './sink';
+
+const PROFILES = path.join(RESULTS, 'profiles');
+
+/** Wrap service methods to time them; returns the measures and an undo. */
+const instrument = (strapi: Core.Strapi) => {
+  const calls: Record<string, { count: number; ms: number }> = {};
+  const undo: (() => void)[] = [];
+  const batches: { claimMs: number; preludeMs: number; fanoutMs: number; settleMs: number; renderMs: number; rows: number }[] = [];
+  let current: (typeof batches)[number] | null = null;
+  let sendStart = 0n;
+  let firstRender = 0n;
+  let settleStart = 0n;
+
+  const wrap = (service: string, method: string, hooks: { before?: () => void; after?: (elapsed: number) => void } = {}) => {
+    const key = `${service}.${method}`;
+    calls[key] = { count: 0, ms: 0 };
+    undo.push(
+      patchService(strapi, service, method, (original) =>
+        function timed(this: unknown, ...args: unknown[]) {
+          const t = process.hrtime.bigint();
+          hooks.before?.();
+          calls[key].count += 1;
+          const done = (value: unknown) => {
+            const elapsed = ms(t);
+            calls[key].ms += elapsed;
+            hooks.after?.(elapsed);
+            return value;
+          };
+          const result = original.apply(this, args);
+          return result instanceof Promise ? result.then(done) : done(result);
+        }
+      )
+    );
+  };
+
+  wrap('queue', 'claim', {
+    before: () => {
+      current = { claimMs: 0, preludeMs: 0, fanoutMs: 0, settleMs: 0, renderMs: 0, rows: 0 };
+    },
+    after: (elapsed) => {
+      if (current) current.claimMs = elapsed;
+    },
+  });
+  wrap('sender', 'send', {
+    before: () => {
+      sendStart = process.hrtime.bigint();
+      firstRender = 0n;
+    },
+    after: () => {
+      if (current) {
+        current.preludeMs = Number(firstRender - sendStart) / 1e6;
+        current.fanoutMs = Number(settleStart - firstRender) / 1e6;
+        batches.push(current);
+      }
+      current = null;
+    },
+  });
+  wrap('sender', 'render', {
+    before: () => {
+      if (!firstRender) firstRender = process.hrtime.bigint();
+      if (current) current.rows += 1;
+    },
+    after: (elapsed) => {
+      if (current) current.renderMs += elapsed;
+    },
+  });
+  wrap('sender', 'settle', {
+    before: () => {
+      settleStart = process.hrtime.bigint();
+    },
+    after: (elapsed) => {
+      if (current) current.settleMs = elapsed;
+    },
+  });
+  for (const [service, method] of [
+    ['settings', 'get'],
+    ['settings', 'cached'],
+    ['subjects', 'contacts'],
+    ['tokens', 'issue'],
+    ['texts', 'current'],
+    ['purposes', 'list'],
+    ['delivery', 'send'],
+    ['campaigns', 'campaignsWithoutReminder'],
+    ['sender', 'campaignsWithoutReminder'],
+  ] as const) {
+    const target = strapi.plugin('consent').service(service) as Record<string, unknown>;
+    if (typeof target?.[method] === 'function') wrap(service, method);
+  }
+
+  const statements = new Map<string, number>();
+  undo.push(onQuery(strapi, (q) => statements.set(normaliseSql(q.sql), (statements.get(normaliseSql(q.sql)) ?? 0) + 1)));
+
+  return {
+    result: (mails: number) => {
+      const sum = (k: keyof (typeof batches)[number]) => batches.reduce((s, b) => s + b[k], 0);
+      const perBatch = (k: keyof (typeof batches)[number]) => round(sum(k) / Math.max(batches.length, 1), 2);
+      const totalStatements = [...statements.values()].reduce((a, b) => a + b, 0);
+      return {
+        mails,
+        batches: batches.length,
+        phaseMsPerBatch: {
+          claim: perBatch('claimMs'),
+          prelude: perBatch('preludeMs'),
+          renderAndSmtp: perBatch('fanoutMs'),
+          settle: perBatch('settleMs'),
+          renderCpuInside: perBatch('renderMs'),
+        },
+        callsPerMail: Object.fromEntries(
+          Object.entries(calls)
+            .filter(([, c]) => c.count > 0)
+            .map(([k, c]) => [k, { perMail: round(c.count / mails, 3), msPerCall: round(c.ms / c.count, 3) }])
+        ),
+        statementsPerMail: round(totalStatements / mails, 2),
+        statements: [...statements]
+          .map(([sql, count]) => ({ sql, perMail: round(count / mails, 3) }))
+          .sort((a, b) => b.perMail - a.perMail)
+          .slice(0, 25),
+      };
+    },
+    undo: () => undo.forEach((f) => f()),
+  };
+};
+
+export const diagnose = async (
+  app: TestApp,
+  db: Db,
+  sink: Sink,
+  sender: Sender,
+  transport: Transport,
+  mail: RawMessages,
+  n: number,
+  { cpuProf, window }: { cpuProf: boolean; window: number }
+) => {
+  const { strapi } = app;
+  await resetQueue(db);
+  await sink.reset('@example.com');
+  const subjects = (await db.query(`SELECT document_id FROM clients ORDER BY id LIMIT $1`, [n])).rows.map((r) => r.document_id as string);
+  await strapi.plugin('consent').service('campaigns').create({ name: 'Bench diagnostics', audience: { subjects } });
+  // One batch at a time, so the phases of a batch do not interleave with another's.
+  const worker = (strapi.plugin('consent').service('config').get() as { worker: { concurrency?: number } }).worker;
+  const concurrency = worker.concurrency;
+  worker.concurrency = 1;
+  const probe = instrument(strapi);
+  let plugin;
+  let pluginProfile = null;
+  const t = process.hrtime.bigint();
+  try {
+    if (cpuProf) {
+      const out = await profiled(path.join(PROFILES, 'campaign-plugin.cpuprofile'), () => sender.run());
+      pluginProfile = summariseProfile(out.profile);
+    } else await sender.run();
+  } finally {
+    plugin = probe.result(n);
+    probe.undo();
+    worker.concurrency = concurrency;
+  }
+  const seconds = ms(t) / 1000;
+  const got = await sink.stats();
+  const problems = checkSink(got, n);
+  let rawProfile = null;
+  let rawSeconds = null;
+  if (cpuProf) {
+    await sink.reset('@example.com');
+    const tr = process.hrtime.bigint();
+    const out = await profiled(path.join(PROFILES, 'campaign-raw.cpuprofile'), () => rawSend(transport, (i) => mail(999, i), n, window));
+    rawSeconds = round(ms(tr) / 1000, 2);
+    rawProfile = summariseProfile(out.profile);
+  }
+  return {
+    ...plugin,
+    seconds: round(seconds, 2),
+    note: `one batch at a time (worker.concurrency 1), ${cpuProf ? 'under the profiler and with counters: slower than the measured rounds' : 'with counters'}`,
+    problems,
+    profiles: cpuProf ? { plugin: pluginProfile, raw: rawProfile, rawSeconds } : null,
+  };
+};
+export type Diagnostics = Awaited<ReturnType<typeof diagnose>>;
