@@ -1,6 +1,6 @@
 /**
- * The diagnostic campaign (--diag): one batch at a time, with the time of each
- * phase of a batch (claim, prelude, render + SMTP, settle), the calls per mail
+ * The diagnostic campaign (--diag): one lane (worker.concurrency 1), with the time of each
+ * phase of a batch (claim, prelude incl. render, SMTP, settle), the calls per mail
  * of the services involved and the SQL statements per mail; with --cpu-prof
  * also CPU profiles of that plugin send and of a raw send.
  */
@@ -23,10 +23,13 @@ const PROFILES = path.join(RESULTS, 'profiles');
 const instrument = (strapi: Core.Strapi) => {
   const calls: Record<string, { count: number; ms: number }> = {};
   const undo: (() => void)[] = [];
-  const batches: { claimMs: number; preludeMs: number; fanoutMs: number; settleMs: number; renderMs: number; rows: number }[] = [];
-  let current: (typeof batches)[number] | null = null;
-  let sendStart = 0n;
-  let firstRender = 0n;
+  // Per phase, one entry per batch. Within a lane the next batch is claimed and
+  // prepared while the previous one is delivered, so phases are timed per call,
+  // not as one batch's sequence; deliveries (and their settles) do not overlap.
+  const phases = { claim: [] as number[], prelude: [] as number[], fanout: [] as number[], settle: [] as number[] };
+  let renderMs = 0;
+  let rendered = 0;
+  let deliverStart = 0n;
   let settleStart = 0n;
 
   const wrap = (service: string, method: string, hooks: { before?: () => void; after?: (elapsed: number) => void } = {}) => {
@@ -51,44 +54,25 @@ const instrument = (strapi: Core.Strapi) => {
     );
   };
 
-  wrap('queue', 'claim', {
+  wrap('queue', 'claim', { after: (elapsed) => phases.claim.push(elapsed) });
+  wrap('sender', 'prepare', { after: (elapsed) => phases.prelude.push(elapsed) });
+  wrap('sender', 'deliver', {
     before: () => {
-      current = { claimMs: 0, preludeMs: 0, fanoutMs: 0, settleMs: 0, renderMs: 0, rows: 0 };
+      deliverStart = process.hrtime.bigint();
     },
-    after: (elapsed) => {
-      if (current) current.claimMs = elapsed;
-    },
-  });
-  wrap('sender', 'send', {
-    before: () => {
-      sendStart = process.hrtime.bigint();
-      firstRender = 0n;
-    },
-    after: () => {
-      if (current) {
-        current.preludeMs = Number(firstRender - sendStart) / 1e6;
-        current.fanoutMs = Number(settleStart - firstRender) / 1e6;
-        batches.push(current);
-      }
-      current = null;
-    },
+    after: () => phases.fanout.push(Number(settleStart - deliverStart) / 1e6),
   });
   wrap('sender', 'render', {
-    before: () => {
-      if (!firstRender) firstRender = process.hrtime.bigint();
-      if (current) current.rows += 1;
-    },
     after: (elapsed) => {
-      if (current) current.renderMs += elapsed;
+      renderMs += elapsed;
+      rendered += 1;
     },
   });
   wrap('sender', 'settle', {
     before: () => {
       settleStart = process.hrtime.bigint();
     },
-    after: (elapsed) => {
-      if (current) current.settleMs = elapsed;
-    },
+    after: (elapsed) => phases.settle.push(elapsed),
   });
   for (const [service, method] of [
     ['settings', 'get'],
@@ -110,18 +94,18 @@ const instrument = (strapi: Core.Strapi) => {
 
   return {
     result: (mails: number) => {
-      const sum = (k: keyof (typeof batches)[number]) => batches.reduce((s, b) => s + b[k], 0);
-      const perBatch = (k: keyof (typeof batches)[number]) => round(sum(k) / Math.max(batches.length, 1), 2);
+      const perBatch = (values: number[]) => round(values.reduce((t, v) => t + v, 0) / Math.max(values.length, 1), 2);
       const totalStatements = [...statements.values()].reduce((a, b) => a + b, 0);
       return {
         mails,
-        batches: batches.length,
+        batches: phases.fanout.length,
+        renderedMessages: rendered,
         phaseMsPerBatch: {
-          claim: perBatch('claimMs'),
-          prelude: perBatch('preludeMs'),
-          renderAndSmtp: perBatch('fanoutMs'),
-          settle: perBatch('settleMs'),
-          renderCpuInside: perBatch('renderMs'),
+          claim: perBatch(phases.claim),
+          prelude: perBatch(phases.prelude),
+          renderAndSmtp: perBatch(phases.fanout),
+          settle: perBatch(phases.settle),
+          renderCpuInside: round(renderMs / Math.max(phases.fanout.length, 1), 2),
         },
         callsPerMail: Object.fromEntries(
           Object.entries(calls)

@@ -73,12 +73,14 @@ const checkPlugin = async (db: Db, sink: SinkStats, n: number, campaign: string)
 
 /** Time of every claim and settle (about 2 per 100 mails: no measurable cost), to see them grow with the queue. */
 const batchTimer = (strapi: Core.Strapi) => {
-  const times: Record<'claim' | 'settle' | 'send', number[]> = { claim: [], settle: [], send: [] };
+  const times: Record<'claim' | 'prepare' | 'settle' | 'send', number[]> = { claim: [], prepare: [], settle: [], send: [] };
   const undo: (() => void)[] = [];
   for (const [service, method, key] of [
     ['queue', 'claim', 'claim'],
+    ['sender', 'prepare', 'prepare'],
     ['sender', 'settle', 'settle'],
-    ['sender', 'send', 'send'],
+    // deliver: SMTP, then the settle of the batch.
+    ['sender', 'deliver', 'send'],
   ] as const) {
     undo.push(
       patchService(strapi, service, method, (original) =>
@@ -106,7 +108,7 @@ const batchTimer = (strapi: Core.Strapi) => {
     };
   };
   return {
-    result: () => ({ claim: describe(times.claim), send: describe(times.send), settle: describe(times.settle) }),
+    result: () => ({ claim: describe(times.claim), prepare: describe(times.prepare), send: describe(times.send), settle: describe(times.settle) }),
     undo: () => undo.forEach((f) => f()),
   };
 };

@@ -121,7 +121,7 @@ const print = (report: Report, { summary, pass }: ReturnType<typeof summarise>) 
   if (b) {
     console.log(
       `per batch of ${settings.batch}, round 1 (ms): claim p50 ${fmt(b.claim.p50, 2)} / p95 ${fmt(b.claim.p95, 2)} ` +
-        `(first tenth ${fmt(b.claim.firstTenthMean, 2)}, last tenth ${fmt(b.claim.lastTenthMean, 2)}), send+settle p50 ${fmt(b.send.p50, 1)}, settle p50 ${fmt(b.settle.p50, 2)}`
+        `(first tenth ${fmt(b.claim.firstTenthMean, 2)}, last tenth ${fmt(b.claim.lastTenthMean, 2)}), prepare (contacts, tokens, render) p50 ${fmt(b.prepare?.p50 ?? NaN, 2)}, SMTP+settle p50 ${fmt(b.send.p50, 1)}, settle p50 ${fmt(b.settle.p50, 2)}`
     );
   }
   const plan = plugin[0]?.claimPlan;
