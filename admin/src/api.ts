@@ -1,9 +1,9 @@
 /** Shapes of the plugin's admin API (server/src/routes/admin.ts), as the admin panel reads them. */
 
-export const SUBJECT_STATES = ['valid', 'missing', 'outdated', 'pending', 'refused', 'withdrawn', 'expired'] as const;
+export const SUBJECT_STATES = ['valid', 'missing', 'outdated', 'pending', 'refused', 'withdrawn', 'revoked', 'expired'] as const;
 export type SubjectState = (typeof SUBJECT_STATES)[number];
 /** Filters of the clients list: all, valid, invalid (= no valid consent) and the finer states. */
-export const CLIENT_FILTERS = ['all', 'valid', 'invalid', 'missing', 'outdated', 'pending', 'refused', 'withdrawn', 'expired'] as const;
+export const CLIENT_FILTERS = ['all', 'valid', 'invalid', 'missing', 'outdated', 'pending', 'refused', 'withdrawn', 'revoked', 'expired'] as const;
 export type ClientFilter = (typeof CLIENT_FILTERS)[number];
 
 export const LEGAL_BASES = ['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests'] as const;
@@ -150,7 +150,7 @@ export interface PreviewResult {
   purpose: string;
   currentVersion: string | null;
   nextVersion: string;
-  changeKind: 'substantive' | 'editorial';
+  changeKind: 'initial' | 'substantive' | 'editorial';
   diff: { locale: string; title: { from: string | null; to: string }; lines: { op: 'same' | 'add' | 'remove'; text: string }[] }[];
   affected: { clients: number; description?: string };
 }

@@ -2,11 +2,13 @@ import { Typography } from '@strapi/design-system';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { useEffect, useState } from 'react';
 import { StatusBadge } from '../components/StatusBadge';
+import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { getTranslation } from '../pluginId';
 import { statusOf, type StatusEntry } from './statusBatcher';
 
 const ConsentCell = ({ documentId }: { documentId: string }) => {
   const { get } = useFetchClient();
+  const { canRead } = useConsentRBAC();
   const [entry, setEntry] = useState<StatusEntry | null | undefined>(undefined);
   useEffect(() => {
     let live = true;
@@ -15,6 +17,7 @@ const ConsentCell = ({ documentId }: { documentId: string }) => {
       live = false;
     };
   }, [get, documentId]);
+  if (!canRead) return null;
   if (entry === undefined) return <Typography textColor="neutral500">…</Typography>;
   if (entry === null) return <Typography textColor="neutral500">–</Typography>;
   return <StatusBadge status={entry.status} />;

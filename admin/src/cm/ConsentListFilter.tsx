@@ -1,7 +1,8 @@
 import { SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import { useQueryParams } from '@strapi/strapi/admin';
 import { useParams } from 'react-router-dom';
-import { useConsentConfig } from '../hooks/useConsentConfig';
+import { useEffect } from 'react';
+import { forgetConfig, useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { useT } from '../hooks/useT';
 
@@ -24,6 +25,9 @@ export const ConsentListFilter = () => {
   const config = useConsentConfig();
   const { canRead, isLoading } = useConsentRBAC();
   const [{ query }, setQuery] = useQueryParams<Query>();
+  useEffect(() => {
+    if (!isLoading && !canRead) forgetConfig();
+  }, [isLoading, canRead]);
   if (isLoading || !canRead || !config || slug !== config.subject.uid) return null;
   const value: Value = (query.plugins?.consent?.consent as Value | undefined) ?? 'all';
 

@@ -9,6 +9,7 @@ const COLORS: Record<string, { background: string; text: string }> = {
   pending: { background: 'primary100', text: 'primary700' },
   refused: { background: 'danger100', text: 'danger700' },
   withdrawn: { background: 'danger100', text: 'danger700' },
+  revoked: { background: 'danger100', text: 'danger700' },
   expired: { background: 'neutral150', text: 'neutral700' },
 };
 

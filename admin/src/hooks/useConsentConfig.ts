@@ -5,24 +5,55 @@ import type { PluginConfigView } from '../api';
 let pending: Promise<PluginConfigView | null> | null = null;
 let known: PluginConfigView | null = null;
 
+/**
+ * Kept in localStorage too: the list view's column hook runs synchronously on the
+ * first render after a full page load, before any request could answer.
+ */
+const STORAGE_KEY = 'strapi-plugin-consent:config';
+const remember = (value: PluginConfigView | null) => {
+  try {
+    if (value) window.localStorage.setItem(STORAGE_KEY, JSON.stringify(value));
+    else window.localStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // Storage unavailable (private mode): the column then appears after the first in-app navigation.
+  }
+};
+const remembered = (): PluginConfigView | null => {
+  try {
+    const raw = window.localStorage.getItem(STORAGE_KEY);
+    return raw ? (JSON.parse(raw) as PluginConfigView) : null;
+  } catch {
+    return null;
+  }
+};
+
 type Get = ReturnType<typeof useFetchClient>['get'];
 
 const load = (get: Get): Promise<PluginConfigView | null> => {
   pending ??= get<{ data: PluginConfigView }>('/consent/config')
     .then(({ data }) => {
       known = data.data;
+      remember(known);
       return known;
     })
-    .catch(() => {
-      // No permission, or not logged in yet: ask again next time.
+    .catch((error: { status?: number; response?: { status?: number } }) => {
+      // No permission: forget what an earlier session knew. Not logged in yet: ask again next time.
+      const status = error?.status ?? error?.response?.status;
+      if (status === 403) remember(null);
       pending = null;
       return null;
     });
   return pending;
 };
 
+/** Forget the configuration (an admin without plugin::consent.read uses this browser). */
+export const forgetConfig = () => {
+  known = null;
+  remember(null);
+};
+
 /** The configuration if it was already fetched: for code that cannot wait (the list view's column hook). */
-export const getKnownConfig = () => known;
+export const getKnownConfig = () => known ?? remembered();
 
 /**
  * The host configuration (client and booking types, locales) from GET /consent/config,

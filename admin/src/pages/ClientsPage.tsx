@@ -190,7 +190,7 @@ const ClientsPage = () => {
           <Page.Loading />
         ) : (
           <Flex direction="column" alignItems="stretch" gap={4}>
-            <Table colCount={canRequest ? 7 : 6} rowCount={all.length + 1}>
+            <Table colCount={canRequest ? 6 : 5} rowCount={all.length + 1}>
               <Thead>
                 <Tr>
                   {canRequest && (
@@ -207,13 +207,12 @@ const ClientsPage = () => {
                   <Th><Typography variant="sigma">{t('clients.col.status')}</Typography></Th>
                   <Th><Typography variant="sigma">{t('clients.col.lastDecision')}</Typography></Th>
                   <Th><Typography variant="sigma">{t('clients.col.lastRequest')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('clients.col.open')}</Typography></Th>
                 </Tr>
               </Thead>
               <Tbody>
                 {all.length === 0 && (
                   <Tr>
-                    <Td colSpan={7}>
+                    <Td colSpan={6}>
                       <Typography textColor="neutral600">{t('clients.empty')}</Typography>
                     </Td>
                   </Tr>
@@ -233,7 +232,13 @@ const ClientsPage = () => {
                         </Td>
                       )}
                       <Td>
-                        <Typography fontWeight="bold">{name}</Typography>
+                        {href ? (
+                          <Link tag={RouterLink} to={href} aria-label={t('clients.openClient', { name })}>
+                            {name}
+                          </Link>
+                        ) : (
+                          <Typography fontWeight="bold">{name}</Typography>
+                        )}
                       </Td>
                       <Td>
                         <Typography textColor="neutral800">{[row.email, row.phone].filter(Boolean).join(' · ') || '–'}</Typography>
@@ -254,13 +259,6 @@ const ClientsPage = () => {
                           </Flex>
                         ) : (
                           <Typography textColor="neutral600">–</Typography>
-                        )}
-                      </Td>
-                      <Td>
-                        {href && (
-                          <Link tag={RouterLink} to={href} aria-label={t('clients.openClient', { name })}>
-                            {t('clients.open')}
-                          </Link>
                         )}
                       </Td>
                     </Tr>

@@ -158,7 +158,7 @@ const Requests = () => {
             <SingleSelect aria-label={t('requests.filter')} value={status} onChange={(v: string | number) => setStatus(String(v) as typeof status)}>
               {STATUSES.map((s) => (
                 <SingleSelectOption key={s} value={s}>
-                  {s === 'all' ? t('filter.all') : t(`requestStatus.${s}` as TranslationKey)}
+                  {s === 'all' ? t('requests.allStatuses') : t(`requestStatus.${s}` as TranslationKey)}
                 </SingleSelectOption>
               ))}
             </SingleSelect>

@@ -96,14 +96,14 @@ const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Se
         <Flex direction="column" alignItems="stretch" gap={6}>
           <Section title={t('settings.requests')}>
             <Grid.Root gap={4}>
-              <Grid.Item col={6} xs={12}>
+              <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
                 <Field.Root name="requestTtlDays" hint={t('settings.ttl.hint')}>
                   <Field.Label>{t('settings.ttl')}</Field.Label>
                   <NumberInput value={value.requestTtlDays} onValueChange={(n) => setValue({ ...value, requestTtlDays: n ?? 1 })} />
                   <Field.Hint />
                 </Field.Root>
               </Grid.Item>
-              <Grid.Item col={6} xs={12}>
+              <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
                 <Field.Root name="reminderDaysBeforeExpiry" hint={t('settings.reminder.hint')}>
                   <Field.Label>{t('settings.reminder')}</Field.Label>
                   <NumberInput
@@ -113,7 +113,7 @@ const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Se
                   <Field.Hint />
                 </Field.Root>
               </Grid.Item>
-              <Grid.Item col={4} xs={12}>
+              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
                 <Field.Root name="channelEmail">
                   <Field.Label>{t('settings.channel.email')}</Field.Label>
                   <Toggle
@@ -124,7 +124,7 @@ const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Se
                   />
                 </Field.Root>
               </Grid.Item>
-              <Grid.Item col={4} xs={12}>
+              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
                 <Field.Root name="channelSms" hint={t('settings.channel.sms.hint')}>
                   <Field.Label>{t('settings.channel.sms')}</Field.Label>
                   <Toggle
@@ -136,7 +136,7 @@ const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Se
                   <Field.Hint />
                 </Field.Root>
               </Grid.Item>
-              <Grid.Item col={4} xs={12}>
+              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
                 <Field.Root name="informationMail" hint={t('settings.informationMail.hint')}>
                   <Field.Label>{t('settings.informationMail')}</Field.Label>
                   <Toggle
@@ -153,7 +153,7 @@ const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Se
 
           <Section title={t('settings.sender')}>
             <Grid.Root gap={4}>
-              <Grid.Item col={4} xs={12}>
+              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
                 <Field.Root name="organisation" required>
                   <Field.Label>{t('settings.sender.organisation')}</Field.Label>
                   <TextInput
@@ -162,7 +162,7 @@ const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Se
                   />
                 </Field.Root>
               </Grid.Item>
-              <Grid.Item col={4} xs={12}>
+              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
                 <Field.Root name="from" hint={t('settings.sender.from.hint')}>
                   <Field.Label>{t('settings.sender.from')}</Field.Label>
                   <TextInput
@@ -172,7 +172,7 @@ const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Se
                   <Field.Hint />
                 </Field.Root>
               </Grid.Item>
-              <Grid.Item col={4} xs={12}>
+              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
                 <Field.Root name="replyTo">
                   <Field.Label>{t('settings.sender.replyTo')}</Field.Label>
                   <TextInput
