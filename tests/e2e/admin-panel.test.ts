@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { DEMO_ADMIN } from '../helpers/app';
 import { startAdminApp, type AdminApp } from '../helpers/admin-app';
-import { launchBrowser, logIn, type TestBrowser } from '../helpers/browser';
+import { dismissBanner, launchBrowser, logIn, saveFailure, screenshot, type TestBrowser } from '../helpers/browser';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 let app: AdminApp;
@@ -44,8 +44,63 @@ const findClient = async (email: string): Promise<{ documentId: string; name: st
   return res.body.results[0];
 };
 
+/** it(), and when it fails a screenshot and the HTML of `page` in tests/.artifacts/e2e. */
+const step = (name: string, page: () => Page | undefined, fn: () => Promise<void>) =>
+  it(name, async () => {
+    try {
+      await fn();
+    } catch (error) {
+      const shown = page();
+      if (shown) (error as Error).message += `\n(page saved: ${await saveFailure(shown, name)})`;
+      throw error;
+    }
+  });
+
+/** Wait until `check` holds (the consent page's answer is recorded before its redirect, but give it time). */
+const until = async (check: () => Promise<boolean>, what: string, timeoutMs = 10_000) => {
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+    if (await check()) return;
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+/** The consent side panel of the Content Manager's edit view (its panels have an h2 title). */
+const consentPanel = (page: Page) => page.getByRole('heading', { level: 2, name: 'Consent', exact: true });
+
+const editView = (documentId: string) => `/admin/content-manager/collection-types/api::client.client/${documentId}`;
+
+/**
+ * How many clients have ("valid") or lack ("invalid") valid consent, by the
+ * plugin's admin API (keyset pages), independently of the screens under test.
+ */
+const countByApi = async (consent: 'valid' | 'invalid'): Promise<{ count: number; ids: string[] }> => {
+  const ids: string[] = [];
+  let after = 0;
+  for (;;) {
+    const res = await app.http().get('/consent/subjects').query({ consent, after, limit: 200 }).set(auth(adminToken));
+    expect(res.status).toBe(200);
+    ids.push(...res.body.data.map((row: { subject?: string; documentId?: string }) => row.subject ?? row.documentId));
+    if (res.body.meta.next === null) return { count: ids.length, ids };
+    after = res.body.meta.next;
+  }
+};
+
+/** The Clients screen with a consent filter chosen from its select, and the count it shows. */
+const showClients = async (page: Page, filter: 'All clients' | 'Valid consent' | 'No valid consent') => {
+  await page.goto('/admin/plugins/consent/clients');
+  await page.getByRole('heading', { name: 'Clients', exact: true }).waitFor();
+  await page.getByRole('combobox', { name: 'Consent filter' }).click();
+  await page.getByRole('option', { name: filter, exact: true }).click();
+};
+
+const expectShown = async (page: Page, count: number) => {
+  await page.getByText(new RegExp(`^${count} clients? shown$`)).waitFor();
+  // One "Open <name>" link per row: the rows are there, not only the sentence.
+  await expect(page.getByRole('link', { name: /^Open / }).count()).resolves.toBe(count);
+};
+
 describe('first admin', () => {
-  it('registers the first admin on the registration page and lands in the panel', async () => {
+  step('registers the first admin on the registration page and lands in the panel', () => admin, async () => {
     admin = await browser.newPage(app.url);
     await admin.goto('/admin');
     // The panel finds no admin and redirects client-side.
@@ -57,6 +112,8 @@ describe('first admin', () => {
     await admin.getByLabel(/^Confirm password/i).fill(DEMO_ADMIN.password);
     await admin.getByRole('button', { name: /let's start/i }).click();
     await admin.waitForURL((url) => !url.pathname.startsWith('/admin/auth'), { timeout: 30_000 });
+    await admin.getByRole('link', { name: 'Home', exact: true }).waitFor();
+    await dismissBanner(admin);
 
     // The account exists and is a super admin: it logs in over the API and may use the plugin.
     adminToken = await app.token(DEMO_ADMIN.email, DEMO_ADMIN.password);
@@ -108,27 +165,28 @@ describe('a role without the plugin actions', () => {
     await logIn(restricted, FRONT_DESK.email, FRONT_DESK.password);
   });
 
-  it('has no Consent link in the main menu', async () => {
+  step('has no Consent link in the main menu', () => restricted, async () => {
     // The menu is there (the Content Manager link the role does have), without the plugin's entry.
     await restricted.getByRole('link', { name: 'Content Manager' }).first().waitFor();
     await expect(restricted.getByRole('link', { name: 'Consent', exact: true }).count()).resolves.toBe(0);
   });
 
-  it('sees no access on the plugin page', async () => {
+  step('sees no access on the plugin page', () => restricted, async () => {
     await restricted.goto('/admin/plugins/consent');
     await restricted.getByText(/don't have the permissions to access that content/i).waitFor();
   });
 
-  it('sees no consent side panel on a client in the Content Manager', async () => {
+  step('sees no consent side panel on a client in the Content Manager', () => restricted, async () => {
     await restricted.goto(`/admin/content-manager/collection-types/api::client.client/${client.documentId}`);
     // The client's form is there (the role may read clients)...
     await restricted.getByRole('textbox', { name: /^name/i }).waitFor();
     await expect(restricted.getByRole('textbox', { name: /^name/i }).inputValue()).resolves.toBe(client.name);
-    // ...without the plugin's panel.
-    await expect(restricted.getByRole('heading', { name: /^consent$/i }).count()).resolves.toBe(0);
+    // ...with the Content Manager's own side panel, but without the plugin's.
+    await restricted.getByRole('heading', { level: 2, name: 'Entry', exact: true }).waitFor();
+    await expect(consentPanel(restricted).count()).resolves.toBe(0);
   });
 
-  it('gets 403 from the plugin API', async () => {
+  step('gets 403 from the plugin API', () => restricted, async () => {
     for (const [method, path] of [
       ['get', '/consent/purposes'],
       ['get', '/consent/subjects?consent=valid'],
@@ -151,3 +209,150 @@ describe('a role without the plugin actions', () => {
   });
 });
 
+
+describe('the consent screens of an admin with every permission', () => {
+  /** Seeded clients without any consent event (the seed's clients 42-49). */
+  const IN_PERSON = { name: 'Magnus Berg' }; // no email, no phone: only in person
+  const BY_MAIL = { email: 'linnea.lindqvist.44@example.com' }; // English
+  let validBefore: number;
+
+  beforeAll(() => {
+    if (!adminToken) throw new Error('the first admin was not registered (see the first test)');
+  });
+
+  step('Overview: counts per state', () => admin, async () => {
+    const valid = await countByApi('valid');
+    const invalid = await countByApi('invalid');
+    await admin.goto('/admin/plugins/consent');
+    await admin.getByRole('heading', { name: 'Consent overview' }).waitFor();
+    await admin.getByLabel(`Valid consent: ${valid.count}`, { exact: true }).waitFor();
+    await admin.getByLabel(`No valid consent: ${invalid.count}`, { exact: true }).waitFor();
+    await admin.getByLabel('All clients: 50', { exact: true }).waitFor();
+    await screenshot(admin, 'overview');
+  });
+
+  step('Clients: the valid / no valid consent filters show the counts of the API', () => admin, async () => {
+    const valid = await countByApi('valid');
+    const invalid = await countByApi('invalid');
+    // The seed has clients on both sides; together they are all 50.
+    expect(valid.count).toBeGreaterThan(0);
+    expect(invalid.count).toBeGreaterThan(0);
+    expect(valid.count + invalid.count).toBe(50);
+    validBefore = valid.count;
+
+    await showClients(admin, 'Valid consent');
+    await expectShown(admin, valid.count);
+    await showClients(admin, 'No valid consent');
+    await expectShown(admin, invalid.count);
+    await screenshot(admin, 'clients');
+
+    // The same filters in the Content Manager's own list of clients, with its count.
+    for (const [option, expected] of [['Valid consent', valid.count], ['No valid consent', invalid.count]] as const) {
+      await admin.goto('/admin/content-manager/collection-types/api::client.client?page=1');
+      await admin.getByText(/^50 entries found$/).waitFor();
+      await admin.getByRole('combobox', { name: 'Consent filter' }).click();
+      await admin.getByRole('option', { name: option, exact: true }).click();
+      await admin.getByText(new RegExp(`^${expected} entries found$`)).waitFor();
+    }
+  });
+
+  step('registers a consent in person from the side panel; the client moves to valid', () => admin, async () => {
+    const res = await app.http().get('/content-manager/collection-types/api::client.client').query({ 'filters[name][$eq]': IN_PERSON.name }).set(auth(adminToken));
+    expect(res.body.results).toHaveLength(1);
+    const client = res.body.results[0];
+    expect((await countByApi('valid')).ids).not.toContain(client.documentId);
+
+    await admin.goto(editView(client.documentId));
+    await consentPanel(admin).waitFor();
+    await screenshot(admin, 'content-manager-panel');
+    await admin.getByRole('button', { name: 'Register consent in person' }).click();
+    const modal = admin.getByRole('dialog', { name: 'Register consent in person' });
+    await modal.waitFor();
+    await modal.getByRole('checkbox', { name: 'The client consents to “Storage of personal data”' }).check();
+    await screenshot(admin, 'in-person-modal');
+    await modal.getByRole('button', { name: 'Record consent' }).click();
+    await admin.getByText('Consent recorded').first().waitFor();
+    await modal.waitFor({ state: 'hidden' });
+
+    // The ledger has it, recorded in person by this admin; the client is now among the valid ones.
+    const events = await app.http().get(`/consent/subjects/${client.documentId}/events`).set(auth(adminToken));
+    expect(events.body.data).toEqual(
+      expect.arrayContaining([expect.objectContaining({ purposeKey: 'storage', decision: 'given', channel: 'in_person', actorType: 'admin' })])
+    );
+    const valid = await countByApi('valid');
+    expect(valid.ids).toContain(client.documentId);
+    expect(valid.count).toBe(validBefore + 1);
+    await showClients(admin, 'Valid consent');
+    await expectShown(admin, validBefore + 1);
+    await expect(admin.getByRole('link', { name: `Open ${IN_PERSON.name}` }).count()).resolves.toBe(1);
+  });
+
+  step('sends a request from the side panel: the mail arrives with a link that works', () => admin, async () => {
+    const client = await findClient(BY_MAIL.email);
+    await admin.goto(editView(client.documentId));
+    await consentPanel(admin).waitFor();
+    await admin.getByRole('button', { name: 'Send request' }).click();
+    await admin.getByText('Consent request queued').first().waitFor();
+
+    const mail = await smtp.waitFor((m) => m.to.includes(BY_MAIL.email), 30_000);
+    const link = mail.text.match(/https?:\/\/\S+\/api\/consent\/r\/[A-Za-z0-9_-]+/)?.[0];
+    expect(link).toBeDefined();
+    expect(link!.startsWith(app.url)).toBe(true);
+
+    // The client opens the link in a browser, consents to storage and sends the form.
+    const clientPage = await browser.newPage(app.url);
+    const opened = await clientPage.goto(link!);
+    expect(opened?.status()).toBe(200);
+    // Every asked purpose needs an answer: decline them all, then consent to storage.
+    for (const refuse of await clientPage.locator('input[type="radio"][value="refused"]').all()) await refuse.check();
+    await clientPage.locator('#storage-given').check();
+    await clientPage.locator('button[type="submit"]').first().click();
+    await clientPage.waitForLoadState();
+    await until(async () => (await countByApi('valid')).ids.includes(client.documentId), 'the client to be valid after answering');
+    await clientPage.context().close();
+  });
+
+  step('publishes a substantive version of the required text: the valid clients move to "no valid consent"', () => admin, async () => {
+    const valid = await countByApi('valid');
+    expect(valid.count).toBeGreaterThan(0);
+
+    await admin.goto('/admin/plugins/consent/texts');
+    await admin.getByRole('heading', { name: 'Consent texts' }).waitFor();
+    await admin.getByRole('button', { name: 'New version of Storage of personal data' }).click();
+    const editor = admin.getByRole('dialog', { name: 'New version of “Storage of personal data”' });
+    await editor.waitFor();
+    await editor.getByLabel(/^Title \(EN\)/).fill('Storage of personal data and photos');
+    await editor.getByLabel(/^Text \(EN\)/).fill('I consent to the salon keeping my client card and photos of my treatments between visits.');
+    await editor.getByRole('radio', { name: 'Substantive change: clients must consent again' }).check();
+    await editor.getByRole('button', { name: 'Review changes' }).click();
+    const review = admin.getByRole('dialog', { name: 'Publish “Storage of personal data”?' });
+    await review.waitFor();
+    // Storage is the only required purpose: each valid client consented to its current version.
+    await review.getByText(`${valid.count} clients have consented to the current version and will have to consent again.`).waitFor();
+    await screenshot(admin, 'texts-publish');
+    await review.getByRole('button', { name: 'Publish version' }).click();
+    await admin.getByText(/^Version 3\.0 of “Storage of personal data” published$/).first().waitFor();
+
+    const after = await countByApi('valid');
+    expect(after.count).toBe(0);
+    await showClients(admin, 'No valid consent');
+    await expectShown(admin, 50);
+    await showClients(admin, 'Valid consent');
+    await admin.getByText('No clients match this filter.').waitFor();
+  });
+
+  step('Requests and campaigns: the request sent above is listed', () => admin, async () => {
+    await admin.goto('/admin/plugins/consent/requests');
+    await admin.getByRole('heading', { name: 'Requests and campaigns' }).waitFor();
+    const client = await findClient(BY_MAIL.email);
+    await admin.getByRole('row').filter({ hasText: client.documentId }).first().waitFor();
+    await screenshot(admin, 'requests');
+  });
+
+  step('Settings: the request settings and the test mail', () => admin, async () => {
+    await admin.goto('/admin/settings/consent');
+    await admin.getByRole('heading', { name: 'Consent settings' }).waitFor();
+    await admin.getByLabel('Days a request stays open').waitFor();
+    await screenshot(admin, 'settings');
+  });
+});

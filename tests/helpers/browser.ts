@@ -59,6 +59,15 @@ export const screenshot = async (page: Page, name: string) => {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
 };
 
+/**
+ * Close Strapi's announcement banner (e.g. "Introducing the new Media Library")
+ * if it shows, so that screenshots show the plugin's screens, not the news.
+ */
+export const dismissBanner = async (page: Page) => {
+  const close = page.getByRole('button', { name: 'Close the banner.' });
+  if (await close.isVisible()) await close.click();
+};
+
 /** Log in through the admin panel's login page. */
 export const logIn = async (page: Page, email: string, password: string) => {
   await page.goto('/admin/auth/login');
@@ -66,4 +75,18 @@ export const logIn = async (page: Page, email: string, password: string) => {
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: /^Login$/i }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/admin/auth'));
+  await page.getByRole('link', { name: 'Home', exact: true }).waitFor();
+  await dismissBanner(page);
+};
+
+/** Where a failing browser test leaves a screenshot and the HTML of its page (git-ignored). */
+export const FAILURE_DIR = path.join(ROOT, 'tests', '.artifacts', 'e2e');
+
+/** Save what the page showed when a test failed; returns the path of the screenshot. */
+export const saveFailure = async (page: Page, testName: string): Promise<string> => {
+  fs.mkdirSync(FAILURE_DIR, { recursive: true });
+  const base = path.join(FAILURE_DIR, testName.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 80));
+  await page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => undefined);
+  fs.writeFileSync(`${base}.html`, await page.content().catch(() => ''));
+  return `${base}.png`;
 };
