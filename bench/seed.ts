@@ -78,6 +78,13 @@ const DEFAULT_PROFILES: Profile[] = Array.from({ length: 20 }, (_, b): Profile =
 export const MIXES = {
   default: DEFAULT_PROFILES,
   'mostly-valid': Array.from({ length: 100 }, (_, b) => (b === 99 ? DEFAULT_PROFILES[13] : DEFAULT_PROFILES[b % 12])),
+  /**
+   * Most clients without valid consent (a shop that just started asking), by i % 20:
+   * 20 % valid, 15 % outdated, 5 % refused, 5 % withdrawn, 55 % no decision.
+   */
+  'mostly-invalid': Array.from({ length: 20 }, (_, b) =>
+    b <= 3 ? DEFAULT_PROFILES[b] : b <= 6 ? DEFAULT_PROFILES[12 + b - 4] : b === 7 ? DEFAULT_PROFILES[15] : b === 8 ? DEFAULT_PROFILES[16] : DEFAULT_PROFILES[17]
+  ),
 } satisfies Record<string, Profile[]>;
 export type MixName = keyof typeof MIXES;
 
@@ -313,14 +320,19 @@ export const seed = async (db: Db, { clients: n, mix = 'default', keepIndexes = 
       [now.toISOString()]
     );
 
-    // The summary: the fingerprint of the required consents held (ordered by purpose id), last event.
+    // The summary: the fingerprint of the required consents held (ordered by purpose id),
+    // the reason it may lack valid consent (domain subjectReason), last event.
+    const reasonSql = `CASE ${['withdrawn', 'revoked', 'refused', 'expired']
+      .map((d) => `WHEN bool_or(rp.id IS NOT NULL AND e.is_state AND e.decision = '${d}') THEN '${d}'`)
+      .join(' ')} WHEN count(DISTINCT rp.id) FILTER (WHERE e.is_state) < ${required.length} THEN 'missing' ELSE 'given' END`;
     const subjects = await step(
       'consent_subjects',
       `INSERT INTO consent_subjects
-         (document_id, subject, required_fingerprint, last_event_id, last_decision_at, created_at, updated_at, published_at)
+         (document_id, subject, required_fingerprint, reason, last_event_id, last_decision_at, created_at, updated_at, published_at)
        SELECT 'u' || substr(md5('bench-subject-' || e.i), 1, 23), min(e.subject),
               string_agg(CASE WHEN e.is_state AND e.decision = 'given' AND e.major IS NOT NULL AND (NOT rp.special_category OR e.explicit)
                               THEN rp.id || ':' || e.major END, '|' ORDER BY rp.id),
+              ${reasonSql},
               max(e.id), max(e.occurred_at), $1::timestamp, $1::timestamp, $1::timestamp
        FROM bench_ev e
        LEFT JOIN consent_purposes rp ON rp.key = e.purpose_key AND rp.active AND rp.required AND rp.legal_basis = 'consent'
@@ -436,7 +448,13 @@ export const reconsent = async (db: Db, { clients: n, every }: { clients: number
          SELECT string_agg(p.id || ':' || st.text_major, '|' ORDER BY p.id)
          FROM consent_states st JOIN consent_purposes p ON p.key = st.purpose_key
          WHERE st.subject = s.subject AND st.decision = 'given' AND st.text_major IS NOT NULL
-           AND p.active AND p.required AND p.legal_basis = 'consent' AND (NOT p.special_category OR st.explicit))
+           AND p.active AND p.required AND p.legal_basis = 'consent' AND (NOT p.special_category OR st.explicit)),
+         reason = (
+         SELECT CASE ${['withdrawn', 'revoked', 'refused', 'expired'].map((d) => `WHEN bool_or(st.decision = '${d}') THEN '${d}'`).join(' ')}
+                WHEN count(*) < (SELECT count(*) FROM consent_purposes WHERE active AND required AND legal_basis = 'consent') THEN 'missing'
+                ELSE 'given' END
+         FROM consent_states st JOIN consent_purposes p ON p.key = st.purpose_key
+         WHERE st.subject = s.subject AND p.active AND p.required AND p.legal_basis = 'consent')
        WHERE s.subject IN (SELECT subject FROM bench_re)`
     );
     await db.query('COMMIT');
@@ -464,7 +482,7 @@ export const countByPaging = async (strapi: Core.Strapi, valid: boolean, limit =
 
 const STATE_COLUMNS =
   'subject, purpose_key, decision, explicit, text_id, text_version, text_major, text_hash, text_locale, channel, event_id, decided_at';
-const SUBJECT_COLUMNS = 'subject, required_fingerprint, last_event_id, last_decision_at';
+const SUBJECT_COLUMNS = 'subject, required_fingerprint, reason, last_event_id, last_decision_at';
 
 export interface VerifyResult {
   ok: boolean;

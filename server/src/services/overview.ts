@@ -57,21 +57,15 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
       .select('s.reason as reason', db.raw(`CASE WHEN s.required_fingerprint = ? THEN 1 ELSE 0 END AS v`, [fingerprint]))
       .count({ n: '*' })
       .groupBy('s.reason', 'v')) as { reason: SubjectReason | null; v: number | string; n: number | string }[];
-    const pending = toNumber(
-      await hostRows()
-        .leftJoin({ s: TABLE.subject }, 's.subject', 'c.document_id')
-        .where((w) => w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint))
-        .whereExists((sub) =>
-          sub
-            .select(db.raw('1'))
-            .from({ r: TABLE.request })
-            .whereRaw('r.subject = c.document_id')
-            .where('r.kind', 'consent')
-            .whereIn('r.status', [...OPEN_STATUSES])
-        )
-        .count({ n: '*' })
-        .first()
-    );
+    // Driven by the open requests (few, through their (status, ...) index), not by the client table.
+    const open = db({ r: TABLE.request })
+      .join({ c: host.table }, 'c.document_id', 'r.subject')
+      .leftJoin({ s: TABLE.subject }, 's.subject', 'r.subject')
+      .where('r.kind', 'consent')
+      .whereIn('r.status', [...OPEN_STATUSES])
+      .where((w) => w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint));
+    if (host.draftAndPublish) open.whereNull('c.published_at');
+    const pending = toNumber(await open.countDistinct({ n: 'r.subject' }).first());
 
     const counts: OverviewCounts = { total, valid: 0, invalid: 0, missing: 0, outdated: 0, pending, refused: 0, withdrawn: 0, revoked: 0, expired: 0 };
     let withReason = 0;
