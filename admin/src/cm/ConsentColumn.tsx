@@ -1,5 +1,4 @@
 import { Typography } from '@strapi/design-system';
-import { useFetchClient } from '@strapi/strapi/admin';
 import { useEffect, useState } from 'react';
 import { StatusBadge } from '../components/StatusBadge';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
@@ -7,16 +6,15 @@ import { getTranslation } from '../pluginId';
 import { statusOf, type StatusEntry } from './statusBatcher';
 
 const ConsentCell = ({ documentId }: { documentId: string }) => {
-  const { get } = useFetchClient();
   const { canRead } = useConsentRBAC();
   const [entry, setEntry] = useState<StatusEntry | null | undefined>(undefined);
   useEffect(() => {
     let live = true;
-    statusOf(get as never, documentId).then((value) => live && setEntry(value));
+    statusOf(documentId).then((value) => live && setEntry(value));
     return () => {
       live = false;
     };
-  }, [get, documentId]);
+  }, [documentId]);
   if (!canRead) return null;
   if (entry === undefined) return <Typography textColor="neutral500">…</Typography>;
   if (entry === null) return <Typography textColor="neutral500">–</Typography>;

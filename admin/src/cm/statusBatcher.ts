@@ -1,10 +1,10 @@
+import { getFetchClient } from '@strapi/strapi/admin';
 import type { SubjectState } from '../api';
 
 export interface StatusEntry {
   status: SubjectState;
   valid: boolean;
 }
-type Getter = <T>(url: string) => Promise<{ data: T }>;
 
 const MAX_IDS = 100;
 const cache = new Map<string, Promise<StatusEntry | null>>();
@@ -15,27 +15,29 @@ let scheduled = false;
  * The consent status of one client, fetched together with every other cell rendered
  * in the same tick: one GET /consent/subjects/statuses call per list page.
  */
-export const statusOf = (get: Getter, documentId: string): Promise<StatusEntry | null> => {
+export const statusOf = (documentId: string): Promise<StatusEntry | null> => {
   const known = cache.get(documentId);
   if (known) return known;
   const promise = new Promise<StatusEntry | null>((resolve) => {
     pending.push({ id: documentId, resolve });
     if (!scheduled) {
       scheduled = true;
-      setTimeout(() => flush(get), 0);
+      setTimeout(flush, 0);
     }
   });
   cache.set(documentId, promise);
   return promise;
 };
 
-const flush = (get: Getter) => {
+/** Not useFetchClient: a batch serves many cells, and must not be aborted when the first of them unmounts. */
+const flush = () => {
   scheduled = false;
   const batch = pending;
   pending = [];
   for (let i = 0; i < batch.length; i += MAX_IDS) {
     const chunk = batch.slice(i, i + MAX_IDS);
-    get<{ data: Record<string, StatusEntry> }>(`/consent/subjects/statuses?documentIds=${chunk.map((c) => encodeURIComponent(c.id)).join(',')}`)
+    getFetchClient()
+      .get<{ data: Record<string, StatusEntry> }>(`/consent/subjects/statuses?documentIds=${chunk.map((c) => encodeURIComponent(c.id)).join(',')}`)
       .then(({ data }) => chunk.forEach((c) => c.resolve(data.data[c.id] ?? null)))
       .catch(() => chunk.forEach((c) => c.resolve(null)));
   }

@@ -1,4 +1,4 @@
-import { useFetchClient } from '@strapi/strapi/admin';
+import { getFetchClient } from '@strapi/strapi/admin';
 import { useEffect, useState } from 'react';
 import type { PluginConfigView } from '../api';
 
@@ -27,10 +27,12 @@ const remembered = (): PluginConfigView | null => {
   }
 };
 
-type Get = ReturnType<typeof useFetchClient>['get'];
-
-const load = (get: Get): Promise<PluginConfigView | null> => {
-  pending ??= get<{ data: PluginConfigView }>('/consent/config')
+/**
+ * Shared by every component, so not through useFetchClient: its requests are aborted
+ * when the component that made them unmounts, and the menu icon that asks first does.
+ */
+const load = (): Promise<PluginConfigView | null> => {
+  pending ??= getFetchClient().get<{ data: PluginConfigView }>('/consent/config')
     .then(({ data }) => {
       known = data.data;
       remember(known);
@@ -61,14 +63,13 @@ export const getKnownConfig = () => known ?? remembered();
  * plugin::consent.read permission): callers then render nothing.
  */
 export const useConsentConfig = (): PluginConfigView | null => {
-  const { get } = useFetchClient();
   const [config, setConfig] = useState<PluginConfigView | null>(known);
   useEffect(() => {
     let live = true;
-    load(get).then((value) => live && setConfig(value));
+    load().then((value) => live && setConfig(value));
     return () => {
       live = false;
     };
-  }, [get]);
+  }, []);
   return config;
 };

@@ -1,23 +1,19 @@
 import { useRBAC } from '@strapi/strapi/admin';
-import { PERMISSIONS } from '../pluginId';
+import { ALL_PERMISSIONS } from '../pluginId';
 
-const ACTIONS = {
-  read: PERMISSIONS.read,
-  record: PERMISSIONS.record,
-  manageTexts: PERMISSIONS.manageTexts,
-  requests: PERMISSIONS.requests,
-  settings: PERMISSIONS.settings,
-};
-
-/** Which of the plugin's actions the current admin may use. */
+/**
+ * Which of the plugin's actions the current admin may use. useRBAC names each result
+ * after the last segment of its action: plugin::consent.read -> canRead,
+ * plugin::consent.texts.manage -> canManage, plugin::consent.requests -> canRequests.
+ */
 export const useConsentRBAC = () => {
-  const { isLoading, allowedActions } = useRBAC(ACTIONS);
+  const { isLoading, allowedActions } = useRBAC(ALL_PERMISSIONS);
   return {
     isLoading,
-    canRead: allowedActions.canRead,
-    canRecord: allowedActions.canRecord,
-    canManageTexts: allowedActions.canManageTexts,
-    canRequest: allowedActions.canRequests,
-    canSettings: allowedActions.canSettings,
+    canRead: Boolean(allowedActions.canRead),
+    canRecord: Boolean(allowedActions.canRecord),
+    canManageTexts: Boolean(allowedActions.canManage),
+    canRequest: Boolean(allowedActions.canRequests),
+    canSettings: Boolean(allowedActions.canSettings),
   };
 };
