@@ -6,8 +6,11 @@ import { ROOT } from './paths';
 /** Debian's chromium (`apt-get install chromium`); Playwright never downloads a browser here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Screenshots of the admin screens, shown in the README. */
-export const SCREENSHOT_DIR = path.join(ROOT, 'docs', 'screenshots');
+/**
+ * Screenshots of the admin screens, shown in the README. E2E_SCREENSHOT_DIR sends
+ * them elsewhere (e.g. to keep a working tree's committed images unchanged).
+ */
+export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR ?? path.join(ROOT, 'docs', 'screenshots');
 
 export const VIEWPORT = { width: 1440, height: 900 };
 
@@ -50,7 +53,7 @@ export const launchBrowser = async (): Promise<TestBrowser> => {
   };
 };
 
-/** Save the page as docs/screenshots/<name>.png (the fixed 1440x900 viewport). */
+/** Save the page as <SCREENSHOT_DIR>/<name>.png (the fixed 1440x900 viewport). */
 export const screenshot = async (page: Page, name: string) => {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   // Let fonts settle and the design system's transitions end, so the images are stable.
