@@ -1,4 +1,4 @@
-import { Flex, ProgressBar, Typography } from '@strapi/design-system';
+import { Box, Flex, Typography } from '@strapi/design-system';
 import type { Campaign } from '../api';
 import { useT } from '../hooks/useT';
 
@@ -17,7 +17,21 @@ export const CampaignProgress = ({ campaign }: { campaign: Campaign }) => {
   const label = t('campaigns.progress', { done, total });
   return (
     <Flex direction="column" alignItems="stretch" gap={1}>
-      <ProgressBar value={percent} aria-label={`${campaign.name}: ${label}`} />
+      {/* The design system's ProgressBar is drawn for dark overlays (white on grey); this one reads on a white card. */}
+      <Box
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-label={`${campaign.name}: ${label}`}
+        background="neutral150"
+        hasRadius
+        height="0.8rem"
+        width="100%"
+        overflow="hidden"
+      >
+        <Box background={campaign.status === 'paused' ? 'warning500' : 'primary600'} height="100%" style={{ width: `${percent}%` }} />
+      </Box>
       <Typography variant="pi" textColor="neutral600">
         {label} · {t('campaigns.approved', { count: campaign.counts?.approved ?? 0 })}
       </Typography>
