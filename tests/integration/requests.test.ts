@@ -176,7 +176,9 @@ describe('a consent request by email', () => {
     const mail = await smtp.waitFor((m) => m.to.includes(email));
 
     clock().advance(7 * DAY - 60_000);
-    expect((await worker().drain()).expired).toBe(0);
+    // (The demo seed's own open requests may lapse here: only this request is looked at.)
+    await worker().drain();
+    expect((await requestRow(res.body.data.documentId)).status).toBe('sent');
     clock().advance(2 * 60_000);
     const first = await worker().drain();
     expect(first.expired).toBeGreaterThanOrEqual(1);

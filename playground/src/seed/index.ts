@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { demoClients, demoService } from './clients';
+import { seedRequests } from './requests';
 import { PURPOSES, STORAGE_V2, STORAGE_V2_1, TEXTS } from './texts';
 
 const DEFAULT_ADMIN = { email: 'admin@example.com', password: 'Consent-demo-2026' };
@@ -98,6 +99,9 @@ const seedConsentData = async (strapi: Core.Strapi) => {
   await record(39, [{ purpose: 'storage', decision: 'revoked' }], 'in_person');
   for (let i = 40; i < 42; i += 1) await record(i, [{ purpose: 'storage', decision: 'expired' }], 'email_link');
   // Clients 42-49 have no consent events: "missing".
+
+  // Requests and a finished campaign, for the admin screens.
+  await seedRequests(strapi, clients);
 
   // Bookings, once consents exist: under requirement "block" only clients with valid consent may book.
   const blocking = consent.service('config').get().bookings.some((b: { requirement: string }) => b.requirement === 'block');
