@@ -1,8 +1,8 @@
-import { Box, Flex, Grid, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Alert, Box, Flex, Grid, Link, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
 import { useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
-import type { Overview } from '../api';
+import type { Overview, Purpose } from '../api';
 import { CampaignProgress } from '../components/CampaignProgress';
 import { RequestStatusBadge } from '../components/StatusBadge';
 import { TrendChart } from '../components/TrendChart';
@@ -28,6 +28,14 @@ const OverviewPage = () => {
   const [days, setDays] = useState(30);
   const [overview, setOverview] = useState<Overview | null>(null);
   const [failed, setFailed] = useState(false);
+  const [inactive, setInactive] = useState(false);
+
+  // The module cannot be used until a consent text is published: point to the activation wizard.
+  useEffect(() => {
+    get<{ data: Purpose[] }>('/consent/purposes')
+      .then(({ data }) => setInactive(!data.data.some((p) => p.currentMajor !== null)))
+      .catch(() => undefined);
+  }, [get]);
 
   useEffect(() => {
     let live = true;
@@ -50,6 +58,20 @@ const OverviewPage = () => {
       <Layouts.Header title={t('overview.title')} subtitle={t('overview.subtitle')} />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
+          {inactive && (
+            <Alert
+              variant="warning"
+              closeLabel={t('common.close')}
+              title={t('overview.inactive.title')}
+              action={
+                <Link tag={RouterLink} to="/settings/consent">
+                  {t('overview.inactive.action')}
+                </Link>
+              }
+            >
+              {t('wizard.subtitle')}
+            </Alert>
+          )}
           <Grid.Root gap={4} tag="section" aria-label={t('overview.counts')}>
             {CARDS.map((card) => {
               const value = overview.counts[card.key] ?? 0;
