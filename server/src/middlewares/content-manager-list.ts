@@ -38,24 +38,41 @@ export const contentManagerListParam =
 /**
  * Database lifecycle on the subject type: during a list request that carries the
  * filter, narrow every findMany / count with one indexed subquery on the consent
- * summary table (`document_id IN (SELECT subject ... WHERE required_fingerprint = ?)`,
- * or NOT IN for "no valid consent"). Set-based: no id is loaded into JavaScript.
+ * summary table (`document_id IN (SELECT subject ... WHERE required_fingerprint = ?)`;
+ * for "no valid consent" the clients without such a row). Set-based: no id is loaded
+ * into JavaScript.
  * The query engine accepts a knex builder as the `$in` value (@strapi/database
  * where.js: isKnexQuery); the document service would deep-clone it, so this runs
  * below it, on the query's `where`.
  */
 export const contentManagerListLifecycle = (strapi: Core.Strapi) => {
+  const uid = getService(strapi, 'subjects').uid();
   const narrow = async (event: { params: { where?: unknown } }) => {
     const ctx = strapi.requestContext.get() as { state?: AbilityState } | undefined;
     const filter = ctx?.state?.[STATE_KEY];
     if (!filter) return;
     const fingerprint = await getService(strapi, 'states').currentFingerprint();
-    const subquery = strapi.db.getConnection(TABLE.subject).select('subject').where('required_fingerprint', fingerprint);
-    const condition = { documentId: { [filter === 'valid' ? '$in' : '$notIn']: subquery } };
+    const schema = strapi.db.getSchemaName();
+    const table = (name: string) => (schema ? `${schema}.${name}` : name);
+    const knex = strapi.db.getConnection();
+    // Both cases as `IN (subquery)`, which every database plans as a semi-join. "No valid
+    // consent" is an anti-join inside it rather than `NOT IN`: PostgreSQL runs a large
+    // NOT IN subquery that does not fit work_mem row by row.
+    const subquery =
+      filter === 'valid'
+        ? knex.select('s.subject').from({ s: table(TABLE.subject) }).where('s.required_fingerprint', fingerprint)
+        : knex
+            .select('c.document_id')
+            .from({ c: table(strapi.db.metadata.get(uid as never).tableName) })
+            .leftJoin({ s: table(TABLE.subject) }, (join) => {
+              join.on('s.subject', '=', 'c.document_id').andOn('s.required_fingerprint', '=', knex.raw('?', [fingerprint]));
+            })
+            .whereNull('s.id');
+    const condition = { documentId: { $in: subquery } };
     event.params.where = event.params.where ? { $and: [event.params.where, condition] } : condition;
   };
   return {
-    models: [getService(strapi, 'subjects').uid()],
+    models: [uid],
     beforeFindMany: narrow,
     beforeCount: narrow,
   };
