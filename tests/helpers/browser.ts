@@ -7,10 +7,13 @@ import { ROOT } from './paths';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
- * Screenshots of the admin screens, shown in the README. E2E_SCREENSHOT_DIR sends
- * them elsewhere (e.g. to keep a working tree's committed images unchanged).
+ * Screenshots of the admin screens. A test run writes them under tests/.artifacts
+ * (so running the tests leaves the committed images alone); `npm run screenshots`
+ * sets E2E_SCREENSHOT_DIR=docs/screenshots to renew the ones the README shows.
  */
-export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR ?? path.join(ROOT, 'docs', 'screenshots');
+export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR
+  ? path.resolve(ROOT, process.env.E2E_SCREENSHOT_DIR)
+  : path.join(ROOT, 'tests', '.artifacts', 'e2e', 'screenshots');
 
 export const VIEWPORT = { width: 1440, height: 900 };
 

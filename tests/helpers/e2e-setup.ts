@@ -7,7 +7,7 @@ import { APP_DIR, ROOT } from './paths';
 /**
  * Once per run of the browser tests: the plugin must be built (npm test does it);
  * the demo app is compiled and its admin panel built, or reused when nothing it
- * is made of changed (always built fresh in CI).
+ * is made of changed (E2E_REBUILD_ADMIN=true builds it fresh).
  */
 export default async function e2eSetup() {
   process.env.STRAPI_TELEMETRY_DISABLED = 'true';
