@@ -160,6 +160,21 @@ const main = async () => {
         .map((n) => [n, { p50: round(summary[n].p50 / plugin.p50, 1), p95: round(summary[n].p95 / plugin.p95, 1) }])
     );
 
+    // The same pages through the plugin's service in this process (no HTTP, no admin auth):
+    // what the list itself costs, beside what Strapi's admin request pipeline adds.
+    const service = app.strapi.plugin('consent').service('clients');
+    const serviceMs: number[] = [];
+    const decode = (c: string | null | undefined) => (c ? Buffer.from(c, 'base64url').toString('utf8') : null);
+    for (let r = 0; r < 50; r += 1) {
+      for (const page of PAGES) {
+        const t = process.hrtime.bigint();
+        await service.page({ state: 'invalid' }, { after: decode(cursors.get(page)), limit: 50 });
+        serviceMs.push(ms(t));
+      }
+    }
+    result.serviceInProcess = stats(serviceMs);
+    console.log(`plugin service in process (no HTTP): p50 ${stats(serviceMs).p50} ms, p95 ${stats(serviceMs).p95} ms`);
+
     // Not per page, once per visit: the overview (grouped counts over the summary) and the statuses of 50 clients.
     const overviewMs: number[] = [];
     for (let i = 0; i < 5; i += 1) {

@@ -51,12 +51,13 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
     };
     const toNumber = (row: unknown) => Number((row as { n: number | string } | undefined)?.n ?? 0);
 
-    const total = toNumber(await hostRows().count({ n: '*' }).first());
-    const grouped = (await hostRows()
+    // Three independent reads, sent together (outside a transaction each takes its own connection).
+    const totalQuery = hostRows().count({ n: '*' }).first();
+    const groupedQuery = hostRows()
       .join({ s: TABLE.subject }, 's.subject', 'c.document_id')
       .select('s.reason as reason', db.raw(`CASE WHEN s.required_fingerprint = ? THEN 1 ELSE 0 END AS v`, [fingerprint]))
       .count({ n: '*' })
-      .groupBy('s.reason', 'v')) as { reason: SubjectReason | null; v: number | string; n: number | string }[];
+      .groupBy('s.reason', 'v');
     // Driven by the open requests (few, through their (status, ...) index), not by the client table.
     const open = db({ r: TABLE.request })
       .join({ c: host.table }, 'c.document_id', 'r.subject')
@@ -65,7 +66,10 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
       .whereIn('r.status', [...OPEN_STATUSES])
       .where((w) => w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint));
     if (host.draftAndPublish) open.whereNull('c.published_at');
-    const pending = toNumber(await open.countDistinct({ n: 'r.subject' }).first());
+    const [totalRow, groupedRows, pendingRow] = await Promise.all([totalQuery, groupedQuery, open.countDistinct({ n: 'r.subject' }).first()]);
+    const total = toNumber(totalRow);
+    const pending = toNumber(pendingRow);
+    const grouped = groupedRows as unknown as { reason: SubjectReason | null; v: number | string; n: number | string }[];
 
     const counts: OverviewCounts = { total, valid: 0, invalid: 0, missing: 0, outdated: 0, pending, refused: 0, withdrawn: 0, revoked: 0, expired: 0 };
     let withReason = 0;
@@ -121,7 +125,8 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async get(days: number) {
-    return { counts: await this.counts(), trend: await this.trend(days), campaigns: await this.campaigns() };
+    const [counts, trend, campaigns] = await Promise.all([this.counts(), this.trend(days), this.campaigns()]);
+    return { counts, trend, campaigns };
   },
 });
 
