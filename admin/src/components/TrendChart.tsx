@@ -49,8 +49,15 @@ export const TrendChart = ({ points }: { points: Point[] }) => {
           </g>
         ))}
         {points.map((p, i) =>
-          i % labelEvery === 0 || i === points.length - 1 ? (
-            <text key={p.date} x={x(i)} y={HEIGHT - 8} textAnchor="middle" fontSize={11} fill={text}>
+          (i % labelEvery === 0 && points.length - 1 - i >= labelEvery / 2) || i === points.length - 1 ? (
+            <text
+              key={p.date}
+              x={x(i)}
+              y={HEIGHT - 8}
+              textAnchor={i === points.length - 1 && points.length > 1 ? 'end' : i === 0 && points.length > 1 ? 'start' : 'middle'}
+              fontSize={11}
+              fill={text}
+            >
               {formatDate(new Date(p.date), { day: 'numeric', month: 'short' })}
             </text>
           ) : null
