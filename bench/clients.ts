@@ -122,7 +122,14 @@ const main = async () => {
       console.log(`CM consent filter: ${cmFilterWorks ? `first page same clients as the plugin: ${sameRows}, ${cmSame.body.pagination.total} in all` : `not available (${cmSame.status})`}`);
     }
 
-    const variants: Record<string, (page: number) => string> = { plugin: pluginUrl, ...(cmFilterWorks ? { 'cm-consent': cmConsent } : {}), 'cm-host': cmHost };
+    // admin-floor: Strapi's own lightest admin route (the current admin user), for what any
+    // authenticated admin request costs here (session, user, roles, permissions), list or not.
+    const variants: Record<string, (page: number) => string> = {
+      plugin: pluginUrl,
+      ...(cmFilterWorks ? { 'cm-consent': cmConsent } : {}),
+      'cm-host': cmHost,
+      'admin-floor': () => '/admin/users/me',
+    };
     // Warm-up: every URL twice.
     for (const build of Object.values(variants)) for (const page of PAGES) for (let i = 0; i < 2; i += 1) await get(build(page));
 
@@ -134,7 +141,7 @@ const main = async () => {
     for (let r = 0; r < ROUNDS; r += 1) {
       for (const [name, build] of Object.entries(variants)) {
         // The plugin is cheap: more samples of it per round, same pages.
-        const repeat = name === 'plugin' ? 5 : 1;
+        const repeat = name === 'plugin' || name === 'admin-floor' ? 5 : 1;
         for (let k = 0; k < repeat; k += 1) {
           for (const page of PAGES) {
             const res = await get(build(page));
@@ -156,7 +163,7 @@ const main = async () => {
     const plugin = summary.plugin;
     const ratios = Object.fromEntries(
       Object.keys(summary)
-        .filter((n) => n !== 'plugin')
+        .filter((n) => n !== 'plugin' && n !== 'admin-floor')
         .map((n) => [n, { p50: round(summary[n].p50 / plugin.p50, 1), p95: round(summary[n].p95 / plugin.p95, 1) }])
     );
 
@@ -210,6 +217,7 @@ const main = async () => {
         plugin: 'GET /consent/clients?state=invalid&limit=50 (pages 1, 2, 11, 101 via meta.next)',
         ...(cmFilterWorks ? {} : { 'cm-consent (not measured)': 'run with --cm-consent' }),
         'cm-consent': `GET /content-manager/collection-types/${HOST}?page=1|2|11|101&pageSize=50&sort=${sort}&consent=invalid (the plugin's CM list filter: the same clients; the CM also counts them)`,
+        'admin-floor': 'GET /admin/users/me (Strapi admin route, no list: the cost of any authenticated admin request)',
         'cm-host': `GET /content-manager/collection-types/${HOST}?page=1|2|11|101&pageSize=50&sort=${sort}&filters[$and][0][language][$eq]=da (a filter on the host table)`,
       },
       sameRowsAsCm: sameRows,
