@@ -241,7 +241,14 @@ const ClientsPage = () => {
                         )}
                       </Td>
                       <Td>
-                        <Typography textColor="neutral800">{[row.email, row.phone].filter(Boolean).join(' · ') || '–'}</Typography>
+                        <Flex direction="column" alignItems="flex-start">
+                          <Typography textColor="neutral800">{row.email || (row.phone ? null : '–')}</Typography>
+                          {row.phone && (
+                            <Typography variant="pi" textColor="neutral600">
+                              {row.phone}
+                            </Typography>
+                          )}
+                        </Flex>
                       </Td>
                       <Td>
                         <StatusBadge status={row.status} />
