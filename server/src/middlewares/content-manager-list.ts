@@ -54,7 +54,8 @@ export const contentManagerListLifecycle = (strapi: Core.Strapi) => {
     const fingerprint = await getService(strapi, 'states').currentFingerprint();
     const schema = strapi.db.getSchemaName();
     const table = (name: string) => (schema ? `${schema}.${name}` : name);
-    const knex = strapi.db.getConnection();
+    // The knex instance itself (getConnection() is a builder bound to the schema when one is set).
+    const knex = strapi.db.connection;
     // Both cases as `IN (subquery)`, which every database plans as a semi-join. "No valid
     // consent" is an anti-join inside it rather than `NOT IN`: PostgreSQL runs a large
     // NOT IN subquery that does not fit work_mem row by row.
@@ -65,7 +66,7 @@ export const contentManagerListLifecycle = (strapi: Core.Strapi) => {
             .select('c.document_id')
             .from({ c: table(strapi.db.metadata.get(uid as never).tableName) })
             .leftJoin({ s: table(TABLE.subject) }, (join) => {
-              join.on('s.subject', '=', 'c.document_id').andOn('s.required_fingerprint', '=', knex.raw('?', [fingerprint]));
+              join.on('s.subject', '=', 'c.document_id').andOnVal('s.required_fingerprint', '=', fingerprint);
             })
             .whereNull('s.id');
     const condition = { documentId: { $in: subquery } };
