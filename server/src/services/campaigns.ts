@@ -69,24 +69,33 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
         now,
       });
       const columns = Object.keys(template).filter((c) => c !== 'document_id' && c !== 'subject');
+      const supersede = trx(TABLE.request).where('kind', 'consent').whereIn('status', [...OPEN_STATUSES]);
+      const superseded = { status: 'cancelled', reason: `superseded by campaign ${documentId}`, updated_at: now };
+      // The audience's open requests are superseded by this campaign's: before the insert
+      // (nothing of this campaign to skip), except for the "pending" audience, which is
+      // defined by those very requests.
+      const pendingAudience = 'state' in input.audience && input.audience.state === 'pending';
+      if (!pendingAudience) {
+        await supersede.clone().whereIn('subject', this.audienceQuery(trx, input.audience, fingerprint)).update(superseded);
+      }
       const audience = this.audienceQuery(trx, input.audience, fingerprint).as('a');
-      await trx.raw(
+      const inserted = (await trx.raw(
         `INSERT INTO ${TABLE.request} (document_id, subject, ${columns.join(', ')}) SELECT ${randomDocumentIdSql(dialect)}, a.document_id, ${columns.map(() => '?').join(', ')} FROM ?`,
         [...columns.map((c) => template[c]), audience],
-      );
-      // The audience's other open requests are superseded by this campaign's. After the
-      // insert: the "pending" audience is defined by those very requests. The derived
-      // table lets MySQL/MariaDB read the table the statement updates.
-      await trx(TABLE.request)
-        .where('kind', 'consent')
-        .whereIn('status', [...OPEN_STATUSES])
-        .where((w: Knex.QueryBuilder) => w.whereNull('campaign').orWhere('campaign', '<>', documentId))
-        .whereIn('subject', trx.select('x.subject').from(trx(TABLE.request).select('subject').where('campaign', documentId).as('x')))
-        .update({ status: 'cancelled', reason: `superseded by campaign ${documentId}`, updated_at: now });
-      const [{ total }] = await trx(TABLE.request).where('campaign', documentId).count({ total: '*' });
-      await trx(TABLE.campaign)
-        .where('document_id', documentId)
-        .update({ total: Number(total) });
+      )) as { rowCount?: number };
+      if (pendingAudience) {
+        // The derived table lets MySQL/MariaDB read the table the statement updates.
+        await supersede
+          .where((w: Knex.QueryBuilder) => w.whereNull('campaign').orWhere('campaign', '<>', documentId))
+          .whereIn('subject', trx.select('x.subject').from(trx(TABLE.request).select('subject').where('campaign', documentId).as('x')))
+          .update(superseded);
+      }
+      // PostgreSQL reports the rows inserted; elsewhere count them (campaign index).
+      const total =
+        dialect === 'postgres' && typeof inserted.rowCount === 'number'
+          ? inserted.rowCount
+          : Number(((await trx(TABLE.request).where('campaign', documentId).count({ total: '*' })) as { total: number | string }[])[0].total);
+      await trx(TABLE.campaign).where('document_id', documentId).update({ total });
       onCommit(() => getService(strapi, 'worker').wake());
     });
     // A campaign can add a large share of the table at once: fresh statistics keep the
