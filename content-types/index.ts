@@ -7,6 +7,7 @@ import bookingCheck from './booking-check/schema.json';
 import consentRequest from './consent-request/schema.json';
 import consentToken from './consent-token/schema.json';
 import consentCampaign from './consent-campaign/schema.json';
+import consentAudit from './consent-audit/schema.json';
 
 /**
  * The plugin's content types, keyed by singular name as Strapi expects
@@ -23,4 +24,5 @@ export default {
   'consent-request': { schema: consentRequest },
   'consent-token': { schema: consentToken },
   'consent-campaign': { schema: consentCampaign },
+  'consent-audit': { schema: consentAudit },
 };

@@ -9,11 +9,16 @@ import { UID } from './constants';
  */
 export const guardAppendOnly = (strapi: Core.Strapi): void => {
   const refuse = (event: { model: { uid: string } }) => {
-    const what = event.model.uid === UID.event ? 'Consent events are append-only' : 'Published consent texts are immutable: publish a new version';
+    const what =
+      event.model.uid === UID.text
+        ? 'Published consent texts are immutable: publish a new version'
+        : event.model.uid === UID.audit
+          ? 'The consent audit trail is append-only'
+          : 'Consent events are append-only';
     throw new errors.ForbiddenError(what);
   };
   strapi.db.lifecycles.subscribe({
-    models: [UID.event, UID.text],
+    models: [UID.event, UID.text, UID.audit],
     beforeUpdate: refuse,
     beforeUpdateMany: refuse,
     beforeDelete: refuse,

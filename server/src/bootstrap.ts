@@ -8,6 +8,10 @@ const ACTIONS = [
   { uid: 'texts.manage', displayName: 'Manage purposes and publish text versions', subCategory: 'texts' },
   { uid: 'requests', displayName: 'Send consent requests and run campaigns', subCategory: 'requests' },
   { uid: 'settings', displayName: 'Consent settings and maintenance', subCategory: 'settings' },
+  { uid: 'export', displayName: 'Export histories, receipts and access archives', subCategory: 'data rights' },
+  { uid: 'erase', displayName: 'Erase clients and run retention rules', subCategory: 'data rights' },
+  { uid: 'import', displayName: 'Import legacy consents', subCategory: 'data rights' },
+  { uid: 'proof', displayName: 'Verify the proof chain and read the audit trail', subCategory: 'data rights' },
 ];
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -15,6 +19,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     .service('admin::permission')
     .actionProvider.registerMany(ACTIONS.map((action) => ({ ...action, section: 'plugins', pluginName: 'consent' })));
   guardAppendOnly(strapi);
+  // The proof secret exists before the first event needs it.
+  await getService(strapi, 'keys').secret();
   // Summary rows written before the reason column existed get one (set-based; a no-op afterwards).
   await getService(strapi, 'states').recomputeReasons({ onlyUnset: true });
   // Sending and the scheduled jobs start once every plugin (the email feature) is up.

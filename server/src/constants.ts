@@ -10,6 +10,11 @@ export const UID = {
   request: 'plugin::consent.consent-request',
   token: 'plugin::consent.consent-token',
   campaign: 'plugin::consent.consent-campaign',
+  checkpoint: 'plugin::consent.consent-checkpoint',
+  checkpointLeaf: 'plugin::consent.consent-checkpoint-leaf',
+  erasure: 'plugin::consent.consent-erasure',
+  retentionRun: 'plugin::consent.retention-run',
+  audit: 'plugin::consent.consent-audit',
 } as const;
 
 /** Table names, as declared by `collectionName` in content-types/. */
@@ -23,6 +28,11 @@ export const TABLE = {
   request: 'consent_requests',
   token: 'consent_tokens',
   campaign: 'consent_campaigns',
+  checkpoint: 'consent_checkpoints',
+  checkpointLeaf: 'consent_checkpoint_leaves',
+  erasure: 'consent_erasures',
+  retentionRun: 'consent_retention_runs',
+  audit: 'consent_audit',
 } as const;
 
 /** RBAC actions of the plugin (registered in bootstrap, checked on every admin route). */
@@ -32,6 +42,14 @@ export const ACTION = {
   manageTexts: 'plugin::consent.texts.manage',
   requests: 'plugin::consent.requests',
   settings: 'plugin::consent.settings',
+  /** Export a client's history, receipts and the subject access archive. */
+  export: 'plugin::consent.export',
+  /** Erase clients (one, or by a retention rule). */
+  erase: 'plugin::consent.erase',
+  /** Import legacy consents from CSV. */
+  import: 'plugin::consent.import',
+  /** Verify the event chain, seal checkpoints, read the audit trail. */
+  proof: 'plugin::consent.proof',
 } as const;
 
 /** Events emitted on strapi.eventHub, after the transaction that caused them commits. */
@@ -43,7 +61,38 @@ export const HUB_EVENT = {
   revoked: 'consent.revoked',
   expired: 'consent.expired',
   textPublished: 'consent.text.published',
+  /** A client was erased (anonymised); payload { subject, erasure }. */
+  erased: 'consent.erased',
+  /** A checkpoint sealed the chain heads; payload { checkpoint }. */
+  checkpointSealed: 'consent.checkpoint.sealed',
 } as const;
+
+/**
+ * Strapi webhook events (Settings > Webhooks) the plugin offers. Fired after the
+ * transaction that caused them commits.
+ */
+export const WEBHOOK_EVENT = {
+  given: 'consent.given',
+  refused: 'consent.refused',
+  withdrawn: 'consent.withdrawn',
+  expired: 'consent.expired',
+  erased: 'consent.erased',
+} as const;
+
+/** What the audit trail records (consent-audit.action). */
+export const AUDIT_ACTIONS = [
+  'export.history',
+  'export.receipt',
+  'export.access',
+  'erase.subject',
+  'retention.preview',
+  'retention.run',
+  'import.dry-run',
+  'import.run',
+  'proof.verify',
+  'proof.checkpoint',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const CHANNELS = [
   'booking_page',

@@ -24,6 +24,8 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.documents.use(subjectDocumentsMiddleware(strapi));
   // The Content Manager list of clients: ?consent=valid|invalid (the admin's list filter).
   registerContentManagerListFilter(strapi);
+  // consent.given / refused / withdrawn / expired / erased become selectable webhook events.
+  getService(strapi, 'webhooks').register();
 };
 
 export default register;

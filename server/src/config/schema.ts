@@ -88,6 +88,70 @@ export const pluginConfigSchema = z
       .object({ windowSeconds: z.number().int().min(1).max(3600).default(60), max: z.number().int().min(1).max(10_000).default(30) })
       .strict()
       .prefault({}),
+    /**
+     * Tamper evidence. `secret` keys the digests of the personal fields of each
+     * event (IP, user agent, note, a client's own name), which the event hash
+     * covers instead of the fields, so erasure can remove them and the chain still
+     * verifies. Without it a random secret is generated once and kept in Strapi's
+     * core store. Set it before the first event and never change it.
+     */
+    proof: z
+      .object({
+        secret: z.string().min(32, 'must be at least 32 characters').optional(),
+        /** How often a checkpoint seals every chain head that moved (a Merkle root). */
+        checkpointIntervalMinutes: z.number().int().min(1).max(10_080).default(60),
+      })
+      .strict()
+      .prefault({}),
+    /** Consent receipts (Kantara v1.1, ISO/IEC TS 27560). Signed as JWS when a key is set. */
+    receipts: z
+      .object({
+        /** PEM private key: EC P-256 (ES256), Ed25519 (EdDSA) or RSA (RS256). */
+        signingKey: z.string().optional(),
+        /** The JWS `kid` header; defaults to the key's SHA-256 thumbprint. */
+        keyId: z.string().max(200).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Data-subject rights: which of the host's types hold a client's data (the
+     * access archive includes them; erasure anonymises or deletes them). Every
+     * `bookings` entry is included by default (anonymised: kept for bookkeeping,
+     * Art. 17(3)), with no personal fields of its own unless listed here.
+     */
+    dataSubject: z
+      .object({
+        /** The client's fields blanked on erasure; defaults to the configured email, phone, name and language. */
+        subjectFields: z.array(fieldName).optional(),
+        /** What an erased client's name field holds afterwards (when a name field is configured). */
+        erasedName: z.string().max(100).default('Erased client'),
+        related: z
+          .array(
+            z
+              .object({
+                uid: contentTypeUid,
+                /** The relation attribute pointing at the client. */
+                subject: fieldName,
+                /** keep: untouched; anonymise: personalFields set to null; delete: the records are removed. */
+                onErase: z.enum(['keep', 'anonymise', 'delete']).default('anonymise'),
+                personalFields: z.array(fieldName).default([]),
+                /** The date that counts as activity for the retention rule (default createdAt). */
+                activityField: fieldName.default('createdAt'),
+              })
+              .strict()
+          )
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** The retention rule: clients with no booking (or decision) for N months may be erased in bulk. */
+    retention: z
+      .object({
+        inactiveMonths: z.number().int().min(1).max(1200).optional(),
+        batchSize: z.number().int().min(1).max(5000).default(200),
+      })
+      .strict()
+      .prefault({}),
     defaultLocale: localeCode.default('en'),
     locales: z.array(localeCode).min(1).optional(),
   })

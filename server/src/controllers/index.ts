@@ -1,3 +1,4 @@
+import audit from './audit';
 import bookings from './bookings';
 import campaigns from './campaigns';
 import clients from './clients';
@@ -10,4 +11,4 @@ import settings from './settings';
 import subjects from './subjects';
 import texts from './texts';
 
-export default { bookings, campaigns, clients, 'consent-page': consentPage, 'host-config': hostConfig, me, purposes, requests, settings, subjects, texts };
+export default { audit, bookings, campaigns, clients, 'consent-page': consentPage, 'host-config': hostConfig, me, purposes, requests, settings, subjects, texts };

@@ -40,5 +40,6 @@ export default {
     { method: 'PUT', path: '/settings', handler: 'settings.update', config: { policies: guarded(ACTION.settings) } },
     { method: 'POST', path: '/settings/test-email', handler: 'settings.testEmail', config: { policies: guarded(ACTION.settings) } },
     { method: 'POST', path: '/states/rebuild', handler: 'subjects.rebuild', config: { policies: guarded(ACTION.settings) } },
+    { method: 'GET', path: '/audit', handler: 'audit.find', config: { policies: guarded(ACTION.proof) } },
   ],
 };

@@ -1,3 +1,4 @@
+import audit from './audit';
 import bookings from './bookings';
 import campaigns from './campaigns';
 import clients from './clients';
@@ -7,6 +8,7 @@ import consentPage from './consent-page';
 import delivery from './delivery';
 import expiry from './expiry';
 import historyExport from './history-export';
+import keys from './keys';
 import ledger from './ledger';
 import overview from './overview';
 import purposes from './purposes';
@@ -19,9 +21,11 @@ import subjects from './subjects';
 import textPreview from './text-preview';
 import texts from './texts';
 import tokens from './tokens';
+import webhooks from './webhooks';
 import worker from './worker';
 
 const services = {
+  audit,
   bookings,
   campaigns,
   clients,
@@ -31,6 +35,7 @@ const services = {
   delivery,
   expiry,
   'history-export': historyExport,
+  keys,
   ledger,
   overview,
   purposes,
@@ -43,6 +48,7 @@ const services = {
   'text-preview': textPreview,
   texts,
   tokens,
+  webhooks,
   worker,
 };
 

@@ -52,13 +52,24 @@ const CACHE_MS = 5000;
 /** Settings editable in the admin panel, stored in Strapi's core store, over defaults from the plugin config. */
 const settings = ({ strapi }: { strapi: Core.Strapi }) => {
   let cache: { at: number; value: Settings } | null = null;
+  // The read in flight: when the cache lapses, a batch's hundred concurrent callers share one read.
+  let reading: Promise<Settings> | null = null;
+  // Bumped by update(): a read that started before it must not refill the cache.
+  let generation = 0;
   return {
-    /** get(), from memory for up to 5 s: for hot paths (every new client reads the information-mail flag). */
+    /** get(), from memory for up to 5 s: for hot paths (every new client reads the information-mail flag, every mail the sender). */
     async cached(): Promise<Settings> {
       if (cache && Date.now() - cache.at < CACHE_MS) return cache.value;
-      const value = await this.get();
-      cache = { at: Date.now(), value };
-      return value;
+      const started = generation;
+      reading ??= this.get()
+        .then((value) => {
+          if (started === generation) cache = { at: Date.now(), value };
+          return value;
+        })
+        .finally(() => {
+          reading = null;
+        });
+      return reading;
     },
 
     defaults(): Settings {
@@ -105,6 +116,8 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       await store(strapi).set({ value: next });
       cache = null;
+      reading = null;
+      generation += 1;
       return next;
     },
   };

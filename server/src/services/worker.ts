@@ -39,7 +39,8 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const worker = {
     start(): void {
-      if (!getService(strapi, 'config').get().worker.enabled) return;
+      // The strapi-consent command loads the app to verify or seal, not to send.
+      if (!getService(strapi, 'config').get().worker.enabled || process.env.CONSENT_WORKER_DISABLED === 'true') return;
       started = true;
       stopped = false;
       schedule(0);
