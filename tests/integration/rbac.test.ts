@@ -82,6 +82,10 @@ describe('RBAC on every admin route', () => {
         'plugin::consent.texts.manage',
         'plugin::consent.requests',
         'plugin::consent.settings',
+        'plugin::consent.export',
+        'plugin::consent.erase',
+        'plugin::consent.import',
+        'plugin::consent.proof',
       ]),
     );
   });
@@ -120,6 +124,19 @@ describe('RBAC on every admin route', () => {
     expect(
       Number(((await app.strapi.db.connection('consent_requests').where('subject', client).count({ n: '*' }).first()) as { n: number }).n),
     ).toBe(0);
+
+    // Data rights have actions of their own: "read" opens none of them.
+    const dataRights = adminRoutes.routes.filter((route) => {
+      const policy = route.config.policies[1] as { config: { actions: string[] } };
+      return ['plugin::consent.export', 'plugin::consent.erase', 'plugin::consent.import', 'plugin::consent.proof'].includes(policy.config.actions[0]);
+    });
+    expect(dataRights.map((r) => r.path)).toEqual(expect.arrayContaining(['/audit']));
+    for (const route of dataRights) {
+      const path = '/consent' + route.path.replace(/:[A-Za-z]+/g, (param) => PARAMS[param] ?? param);
+      const res = await call(route.method.toLowerCase(), path, route.method === 'GET' ? null : {}).set(auth(readerToken));
+      expect([route.method, route.path, res.status]).toEqual([route.method, route.path, 403]);
+    }
+    expect(await app.strapi.db.query('plugin::consent.consent-audit').count()).toBe(0);
   });
 });
 
