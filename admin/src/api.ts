@@ -168,10 +168,141 @@ export interface Settings {
   sender: { from: string | null; replyTo: string | null; organisation: string };
   informationMail: boolean;
   templates: Record<string, Record<'request' | 'reminder' | 'information', MessageTemplate>>;
+  /** Who the consent receipts name as data controller. */
+  controller?: ControllerDetails;
 }
 
 /** The message of an error from useFetchClient (Strapi's error shape), for a notification. */
 export const errorMessage = (error: unknown): string | null => {
   const e = error as { response?: { data?: { error?: { message?: string } } }; message?: string };
   return e?.response?.data?.error?.message ?? e?.message ?? null;
+};
+
+/* Data rights (issue 6): export, receipts, erasure, retention, import, proof, audit. */
+
+export const EXPORT_FORMATS = ['csv', 'json', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const RECEIPT_FORMATS = ['kantara', 'iso27560'] as const;
+export type ReceiptFormat = (typeof RECEIPT_FORMATS)[number];
+
+/** GET /consent/subjects/:subject/receipt: the receipt, and its JWS when a signing key is configured. */
+export interface ReceiptResult {
+  receipt: Record<string, unknown>;
+  jws?: string | null;
+}
+
+/** Who the receipts name as controller (settings.controller). */
+export interface ControllerDetails {
+  name: string | null;
+  contact: string | null;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  country: string | null;
+  privacyPolicyUrl: string | null;
+}
+export const CONTROLLER_FIELDS = ['name', 'contact', 'email', 'phone', 'address', 'country', 'privacyPolicyUrl'] as const;
+
+/** What an erasure touched (or, in a dry run, would touch), per kind of record. */
+export type ErasureCounts = Record<string, number>;
+
+export interface ErasureResult {
+  id?: number;
+  documentId?: string;
+  subject?: string;
+  dryRun?: boolean;
+  reason?: string | null;
+  counts?: ErasureCounts;
+  erasedAt?: string | null;
+  [key: string]: unknown;
+}
+
+export interface RetentionClient {
+  subject?: string;
+  documentId?: string;
+  name?: string | null;
+  lastActivityAt?: string | null;
+  [key: string]: unknown;
+}
+
+export interface RetentionPreview {
+  inactiveMonths: number;
+  cutoff: string;
+  total: number;
+  clients: RetentionClient[];
+  next: unknown;
+}
+
+export interface RetentionRun {
+  id: number | string;
+  documentId?: string;
+  status: string;
+  inactiveMonths?: number;
+  total: number;
+  erased: number;
+  failed: number;
+  reason?: string | null;
+  startedByName?: string | null;
+  createdAt?: string;
+  finishedAt?: string | null;
+}
+
+export interface ImportLine {
+  line: number;
+  ok: boolean;
+  errors: string[];
+  [key: string]: unknown;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  total: number;
+  valid: number;
+  invalid: number;
+  imported: number;
+  lines: ImportLine[];
+}
+
+export interface BrokenLink {
+  subject?: string | null;
+  eventId?: number | string | null;
+  seq?: number | null;
+  reason?: string;
+  [key: string]: unknown;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  events: number;
+  subjects: number;
+  checkpoints: number;
+  firstBroken: BrokenLink | null;
+  durationMs: number;
+}
+
+export interface Checkpoint {
+  id: number | string;
+  root?: string;
+  merkleRoot?: string;
+  subjects?: number;
+  leaves?: number;
+  sealedAt?: string;
+  createdAt?: string;
+  [key: string]: unknown;
+}
+
+export interface AuditEntry {
+  id: number;
+  action: string;
+  actorName: string | null;
+  subject: string | null;
+  outcome: string;
+  details: Record<string, unknown> | null;
+  occurredAt: string;
+}
+
+/** The report of a refused import travels in the error's details (a 400). */
+export const errorDetails = <T>(error: unknown): T | null => {
+  const e = error as { response?: { data?: { error?: { details?: T } } } };
+  return e?.response?.data?.error?.details ?? null;
 };

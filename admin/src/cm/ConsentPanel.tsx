@@ -1,19 +1,20 @@
 import { Box, Button, Divider, Flex, Modal, TextButton, Typography } from '@strapi/design-system';
-import { Download } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useState } from 'react';
-import { errorMessage, type ConsentEvent, type SubjectConsent } from '../api';
+import { errorMessage, type ConsentEvent, type ErasureResult, type SubjectConsent } from '../api';
 import { StatusBadge } from '../components/StatusBadge';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { useFormatDateTime, useT } from '../hooks/useT';
 import { AnnulConsentModal } from './AnnulConsentModal';
+import { DataRightsActions } from './DataRightsActions';
+import { ErasedNotice, useErasure } from './ErasedNotice';
 import { HistoryTimeline } from './HistoryTimeline';
 import { RegisterConsentModal } from './RegisterConsentModal';
 
 const RECENT = 5;
 
-const ConsentPanelContent = ({ subject }: { subject: string }) => {
+const ConsentPanelContent = ({ subject, name }: { subject: string; name: string | null }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
   const { get, post } = useFetchClient();
@@ -25,6 +26,7 @@ const ConsentPanelContent = ({ subject }: { subject: string }) => {
   const [modal, setModal] = useState<'register' | 'annul' | 'history' | null>(null);
   const [allEvents, setAllEvents] = useState<ConsentEvent[] | null>(null);
   const [sending, setSending] = useState(false);
+  const [erasure, setErasure] = useErasure(subject);
 
   const load = useCallback(() => {
     get<{ data: SubjectConsent }>(`/consent/subjects/${subject}`)
@@ -49,22 +51,6 @@ const ConsentPanelContent = ({ subject }: { subject: string }) => {
       toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
     } finally {
       setSending(false);
-    }
-  };
-
-  const download = async (format: 'csv' | 'json') => {
-    try {
-      const { data } = await get<Blob>(`/consent/subjects/${subject}/export?format=${format}`, { responseType: 'blob' });
-      const url = URL.createObjectURL(data);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `consent-history-${subject}.${format}`;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
     }
   };
 
@@ -103,18 +89,19 @@ const ConsentPanelContent = ({ subject }: { subject: string }) => {
             </Flex>
           ))}
       </Flex>
+      {erasure && <ErasedNotice erasure={erasure} />}
       <Flex direction="column" alignItems="stretch" gap={2}>
-        {canRecord && (
+        {canRecord && !erasure && (
           <Button fullWidth onClick={() => setModal('register')}>
             {t('panel.register')}
           </Button>
         )}
-        {canRequest && (
+        {canRequest && !erasure && (
           <Button fullWidth variant="secondary" onClick={sendRequest} loading={sending}>
             {t('panel.request')}
           </Button>
         )}
-        {canRecord && (
+        {canRecord && !erasure && (
           <Button fullWidth variant="danger-light" onClick={() => setModal('annul')}>
             {t('panel.annul')}
           </Button>
@@ -127,13 +114,20 @@ const ConsentPanelContent = ({ subject }: { subject: string }) => {
       {events && <HistoryTimeline events={events} />}
       <Flex gap={3} wrap="wrap">
         {total > RECENT && <TextButton onClick={openHistory}>{t('panel.history.all', { count: total })}</TextButton>}
-        <TextButton startIcon={<Download />} onClick={() => download('csv')}>
-          {t('panel.export.csv')}
-        </TextButton>
-        <TextButton startIcon={<Download />} onClick={() => download('json')}>
-          {t('panel.export.json')}
-        </TextButton>
       </Flex>
+      <Divider />
+      <DataRightsActions
+        subject={subject}
+        name={name}
+        erased={Boolean(erasure)}
+        onErased={(result: ErasureResult) => {
+          setErasure(result);
+          load();
+          // The Content Manager's form still holds the erased values: saving it would write
+          // them back. A reload reads the anonymised client from the server.
+          window.setTimeout(() => window.location.reload(), 1500);
+        }}
+      />
 
       {modal === 'register' && (
         <RegisterConsentModal
@@ -176,13 +170,16 @@ interface EditViewProps {
   model: string;
   documentId?: string;
   collectionType: string;
+  document?: Record<string, unknown> | null;
 }
 
 /** Edit-view side panel on the configured client type: consent per purpose, history and actions. */
-export const ConsentPanel = ({ model, documentId }: EditViewProps) => {
+export const ConsentPanel = ({ model, documentId, document }: EditViewProps) => {
   const t = useT();
   const config = useConsentConfig();
   const { canRead, isLoading } = useConsentRBAC();
   if (isLoading || !canRead || !config || model !== config.subject.uid || !documentId) return null;
-  return { title: t('panel.title'), content: <ConsentPanelContent subject={documentId} /> };
+  const nameField = config.subject.name;
+  const name = nameField && typeof document?.[nameField] === 'string' ? (document[nameField] as string) : null;
+  return { title: t('panel.title'), content: <ConsentPanelContent subject={documentId} name={name} /> };
 };

@@ -4,7 +4,8 @@ import { ALL_PERMISSIONS } from '../pluginId';
 /**
  * Which of the plugin's actions the current admin may use. useRBAC names each result
  * after the last segment of its action: plugin::consent.read -> canRead,
- * plugin::consent.texts.manage -> canManage, plugin::consent.requests -> canRequests.
+ * plugin::consent.texts.manage -> canManage, plugin::consent.requests -> canRequests,
+ * plugin::consent.export -> canExport (and canErase, canImport, canProof).
  */
 export const useConsentRBAC = () => {
   const { isLoading, allowedActions } = useRBAC(ALL_PERMISSIONS);
@@ -15,5 +16,9 @@ export const useConsentRBAC = () => {
     canManageTexts: Boolean(allowedActions.canManage),
     canRequest: Boolean(allowedActions.canRequests),
     canSettings: Boolean(allowedActions.canSettings),
+    canExport: Boolean(allowedActions.canExport),
+    canErase: Boolean(allowedActions.canErase),
+    canImport: Boolean(allowedActions.canImport),
+    canProof: Boolean(allowedActions.canProof),
   };
 };

@@ -2,6 +2,7 @@ import { SubNav, SubNavHeader, SubNavLink, SubNavSection, SubNavSections } from 
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { lazy, Suspense } from 'react';
 import { NavLink, Route, Routes, useMatch, useResolvedPath } from 'react-router-dom';
+import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { useT } from '../hooks/useT';
 import { PERMISSIONS } from '../pluginId';
 
@@ -9,6 +10,7 @@ const OverviewPage = lazy(() => import('./OverviewPage'));
 const ClientsPage = lazy(() => import('./ClientsPage'));
 const TextsPage = lazy(() => import('./TextsPage'));
 const RequestsPage = lazy(() => import('./RequestsPage'));
+const DataRightsPage = lazy(() => import('./DataRightsPage'));
 
 const NavItem = ({ to, end, children }: { to: string; end?: boolean; children: string }) => {
   const resolved = useResolvedPath(to);
@@ -22,6 +24,7 @@ const NavItem = ({ to, end, children }: { to: string; end?: boolean; children: s
 
 const ConsentNav = () => {
   const t = useT();
+  const { canErase, canImport, canProof } = useConsentRBAC();
   return (
     <SubNav aria-label={t('nav.label')}>
       <SubNavHeader label={t('plugin.name')} />
@@ -31,6 +34,7 @@ const ConsentNav = () => {
           <NavItem to="clients">{t('nav.clients')}</NavItem>
           <NavItem to="texts">{t('nav.texts')}</NavItem>
           <NavItem to="requests">{t('nav.requests')}</NavItem>
+          {(canErase || canImport || canProof) && <NavItem to="data-rights">{t('nav.dataRights')}</NavItem>}
         </SubNavSection>
       </SubNavSections>
     </SubNav>
@@ -46,6 +50,7 @@ const App = () => (
           <Route path="clients" element={<ClientsPage />} />
           <Route path="texts" element={<TextsPage />} />
           <Route path="requests" element={<RequestsPage />} />
+          <Route path="data-rights" element={<DataRightsPage />} />
           <Route path="*" element={<Page.Error />} />
         </Routes>
       </Suspense>

@@ -17,6 +17,7 @@ import { Check, Mail } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage, type MessageTemplate, type Purpose, type Settings } from '../../api';
+import { ControllerSection } from './ControllerSection';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
 import { useT, type TranslationKey } from '../../hooks/useT';
 import { PERMISSIONS } from '../../pluginId';
@@ -183,6 +184,12 @@ const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Se
               </Grid.Item>
             </Grid.Root>
           </Section>
+
+          {value.controller && (
+            <Section title={t('settings.controller')}>
+              <ControllerSection value={value.controller} onChange={(controller) => setValue({ ...value, controller })} />
+            </Section>
+          )}
 
           <Section title={t('settings.templates')}>
             <Typography variant="pi" textColor="neutral600">

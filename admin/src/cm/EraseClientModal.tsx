@@ -1,0 +1,140 @@
+import { Box, Button, Field, Flex, Modal, TextInput, Textarea, Typography } from '@strapi/design-system';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useEffect, useState } from 'react';
+import { errorMessage, type ErasureCounts, type ErasureResult } from '../api';
+import { useT, type TranslationKey } from '../hooks/useT';
+
+/** The word that confirms an erasure when the client has no name to type. */
+export const ERASE_WORD = 'ERASE';
+
+const COUNT_KEYS = ['client', 'clients', 'bookings', 'events', 'requests', 'states', 'tokens'] as const;
+
+/** The counts of an erasure result, wherever the server put them (`counts`, or top-level numbers). */
+export const erasureCounts = (result: ErasureResult | null): ErasureCounts => {
+  if (!result) return {};
+  if (result.counts && typeof result.counts === 'object') return result.counts;
+  return Object.fromEntries(Object.entries(result).filter(([key, value]) => typeof value === 'number' && key !== 'id')) as ErasureCounts;
+};
+
+export const ErasureCountList = ({ counts }: { counts: ErasureCounts }) => {
+  const t = useT();
+  const entries = Object.entries(counts).filter(([, value]) => typeof value === 'number');
+  if (entries.length === 0) return null;
+  return (
+    <Flex tag="ul" direction="column" alignItems="stretch" gap={1} aria-label={t('erase.counts')}>
+      {entries.map(([key, value]) => (
+        <Flex tag="li" key={key} justifyContent="space-between" gap={4}>
+          <Typography>{(COUNT_KEYS as readonly string[]).includes(key) ? t(`erase.count.${key}` as TranslationKey) : key}</Typography>
+          <Typography fontWeight="bold">{value}</Typography>
+        </Flex>
+      ))}
+    </Flex>
+  );
+};
+
+/**
+ * Erase a client (GDPR Art. 17): first a dry run shows what would be anonymised or
+ * deleted, then the admin gives a reason and types the client's name (or ERASE)
+ * before the real erasure can start. An erasure cannot be undone.
+ */
+export const EraseClientModal = ({
+  subject,
+  name,
+  onClose,
+  onErased,
+}: {
+  subject: string;
+  name: string | null;
+  onClose: () => void;
+  onErased: (result: ErasureResult) => void;
+}) => {
+  const t = useT();
+  const { post } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const [preview, setPreview] = useState<ErasureResult | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const [typed, setTyped] = useState('');
+  const [showErrors, setShowErrors] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const confirmWord = name?.trim() || ERASE_WORD;
+  const confirmed = typed.trim() === confirmWord || typed.trim() === ERASE_WORD;
+
+  useEffect(() => {
+    let live = true;
+    post<{ data: ErasureResult }>(`/consent/subjects/${subject}/erase`, { dryRun: true, reason: t('erase.previewReason') })
+      .then(({ data }) => live && setPreview(data.data))
+      .catch((error) => live && setPreviewError(errorMessage(error) ?? t('error.generic')));
+    return () => {
+      live = false;
+    };
+  }, [post, subject, t]);
+
+  const erase = async () => {
+    setShowErrors(true);
+    if (!reason.trim() || !confirmed) return;
+    setBusy(true);
+    try {
+      const { data } = await post<{ data: ErasureResult }>(`/consent/subjects/${subject}/erase`, { reason: reason.trim() });
+      toggleNotification({ type: 'success', message: t('erase.done') });
+      onErased(data.data);
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal.Root open onOpenChange={(open: boolean) => !open && !busy && onClose()}>
+      <Modal.Content>
+        <Modal.Header>
+          <Modal.Title>{t('erase.title')}</Modal.Title>
+        </Modal.Header>
+        <Modal.Body>
+          <Flex direction="column" alignItems="stretch" gap={4}>
+            <Typography>{t('erase.intro')}</Typography>
+            <Box background="neutral100" hasRadius padding={4} data-testid="erase-preview">
+              {previewError ? (
+                <Typography textColor="danger600">{previewError}</Typography>
+              ) : preview ? (
+                <Flex direction="column" alignItems="stretch" gap={2}>
+                  <Typography variant="sigma" textColor="neutral600">
+                    {t('erase.preview')}
+                  </Typography>
+                  <ErasureCountList counts={erasureCounts(preview)} />
+                </Flex>
+              ) : (
+                <Typography textColor="neutral600">{t('common.loading')}</Typography>
+              )}
+            </Box>
+            <Field.Root name="reason" required error={showErrors && !reason.trim() ? t('form.required') : undefined} hint={t('erase.reason.hint')}>
+              <Field.Label>{t('erase.reason')}</Field.Label>
+              <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
+              <Field.Hint />
+              <Field.Error />
+            </Field.Root>
+            <Field.Root
+              name="confirm"
+              required
+              error={showErrors && !confirmed ? t('erase.confirm.mismatch') : undefined}
+              hint={t('erase.confirm.hint', { word: confirmWord })}
+            >
+              <Field.Label>{t('erase.confirm', { word: confirmWord })}</Field.Label>
+              <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
+              <Field.Hint />
+              <Field.Error />
+            </Field.Root>
+          </Flex>
+        </Modal.Body>
+        <Modal.Footer>
+          <Button variant="tertiary" onClick={onClose} disabled={busy}>
+            {t('common.cancel')}
+          </Button>
+          <Button variant="danger" onClick={erase} loading={busy} disabled={!preview || !confirmed || !reason.trim()}>
+            {t('erase.submit')}
+          </Button>
+        </Modal.Footer>
+      </Modal.Content>
+    </Modal.Root>
+  );
+};

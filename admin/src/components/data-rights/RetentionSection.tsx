@@ -1,0 +1,269 @@
+import {
+  Badge,
+  Button,
+  Field,
+  Flex,
+  Modal,
+  NumberInput,
+  Table,
+  Tbody,
+  Td,
+  TextInput,
+  Textarea,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
+import { ArrowClockwise, Search, Trash } from '@strapi/icons';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useCallback, useEffect, useState } from 'react';
+import { errorMessage, type RetentionClient, type RetentionPreview, type RetentionRun } from '../../api';
+import { ERASE_WORD } from '../../cm/EraseClientModal';
+import { useFormatDateTime, useT } from '../../hooks/useT';
+import { Card, ProgressLine } from './Card';
+
+const ACTIVE = ['queued', 'pending', 'running'];
+const POLL_MS = 1000;
+const SHOWN = 10;
+
+const runPercent = (run: RetentionRun) =>
+  run.total > 0 ? Math.min(100, Math.round(((run.erased + run.failed) / run.total) * 100)) : 100;
+
+const clientName = (c: RetentionClient) => (c.name as string | null | undefined) || (c.subject as string | undefined) || (c.documentId as string | undefined) || '–';
+const lastActivity = (c: RetentionClient) =>
+  (c.lastActivityAt as string | null | undefined) ?? (c.lastBookingAt as string | null | undefined) ?? null;
+
+/** Confirm a bulk erasure: a reason, and the number of clients (or ERASE) typed out. */
+const ConfirmRunModal = ({
+  preview,
+  onClose,
+  onStarted,
+}: {
+  preview: RetentionPreview;
+  onClose: () => void;
+  onStarted: (run: RetentionRun) => void;
+}) => {
+  const t = useT();
+  const { post } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const [reason, setReason] = useState(() => t('retention.reason.default', { months: preview.inactiveMonths }));
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const word = String(preview.total);
+  const confirmed = typed.trim() === word || typed.trim() === ERASE_WORD;
+
+  const start = async () => {
+    if (!confirmed || !reason.trim()) return;
+    setBusy(true);
+    try {
+      const { data } = await post<{ data: RetentionRun }>('/consent/retention/runs', {
+        inactiveMonths: preview.inactiveMonths,
+        expectedTotal: preview.total,
+        reason: reason.trim(),
+      });
+      toggleNotification({ type: 'success', message: t('retention.started', { count: preview.total }) });
+      onStarted(data.data);
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal.Root open onOpenChange={(open: boolean) => !open && !busy && onClose()}>
+      <Modal.Content>
+        <Modal.Header>
+          <Modal.Title>{t('retention.confirm.title', { count: preview.total })}</Modal.Title>
+        </Modal.Header>
+        <Modal.Body>
+          <Flex direction="column" alignItems="stretch" gap={4}>
+            <Typography>{t('retention.confirm.intro', { count: preview.total, months: preview.inactiveMonths })}</Typography>
+            <Field.Root name="reason" required>
+              <Field.Label>{t('erase.reason')}</Field.Label>
+              <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
+            </Field.Root>
+            <Field.Root name="confirm" required hint={t('erase.confirm.hint', { word })}>
+              <Field.Label>{t('erase.confirm', { word })}</Field.Label>
+              <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
+              <Field.Hint />
+            </Field.Root>
+          </Flex>
+        </Modal.Body>
+        <Modal.Footer>
+          <Button variant="tertiary" onClick={onClose} disabled={busy}>
+            {t('common.cancel')}
+          </Button>
+          <Button variant="danger" onClick={start} loading={busy} disabled={!confirmed || !reason.trim()}>
+            {t('retention.erase', { count: preview.total })}
+          </Button>
+        </Modal.Footer>
+      </Modal.Content>
+    </Modal.Root>
+  );
+};
+
+/**
+ * Retention (GDPR Art. 5(1)(e)): who has had no booking for N months, as a dry run,
+ * then their erasure in batches by the worker, with progress polled from the run.
+ */
+export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
+  const t = useT();
+  const formatDateTime = useFormatDateTime();
+  const { get, post } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const [months, setMonths] = useState<number>(24);
+  const [preview, setPreview] = useState<RetentionPreview | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [runs, setRuns] = useState<RetentionRun[] | null>(null);
+
+  const loadRuns = useCallback(
+    () =>
+      get<{ data: RetentionRun[] }>('/consent/retention/runs')
+        .then(({ data }) => setRuns(data.data))
+        .catch(() => setRuns([])),
+    [get]
+  );
+  useEffect(() => {
+    loadRuns();
+  }, [loadRuns]);
+
+  // While a run is in progress, poll it (and only it) until it ends.
+  const active = runs?.find((run) => ACTIVE.includes(run.status));
+  useEffect(() => {
+    if (!active) return undefined;
+    const timer = window.setInterval(() => {
+      get<{ data: RetentionRun }>(`/consent/retention/runs/${active.id}`)
+        .then(({ data }) => {
+          setRuns((current) => (current ?? []).map((run) => (run.id === data.data.id ? data.data : run)));
+          if (!ACTIVE.includes(data.data.status)) setPreview(null);
+        })
+        .catch(() => undefined);
+    }, POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [active?.id, get]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const runPreview = async () => {
+    setPreviewing(true);
+    try {
+      const { data } = await post<{ data: RetentionPreview }>('/consent/retention/preview', { inactiveMonths: months });
+      setPreview(data.data);
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+    } finally {
+      setPreviewing(false);
+    }
+  };
+
+  const cancel = async (run: RetentionRun) => {
+    try {
+      await post(`/consent/retention/runs/${run.id}/cancel`, {});
+      toggleNotification({ type: 'success', message: t('retention.cancelled') });
+      loadRuns();
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+    }
+  };
+
+  return (
+    <Card
+      title={t('retention.title')}
+      actions={
+        <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={loadRuns}>
+          {t('common.refresh')}
+        </Button>
+      }
+    >
+      <Typography variant="pi" textColor="neutral600">
+        {t('retention.hint')}
+      </Typography>
+      <Flex gap={4} alignItems="flex-end">
+        <Field.Root name="inactiveMonths" hint={t('retention.months.hint')}>
+          <Field.Label>{t('retention.months')}</Field.Label>
+          <NumberInput value={months} onValueChange={(n) => setMonths(n ?? 1)} />
+        </Field.Root>
+        <Button variant="secondary" startIcon={<Search />} onClick={runPreview} loading={previewing} disabled={!months || months < 1}>
+          {t('retention.preview')}
+        </Button>
+      </Flex>
+
+      {preview && (
+        <Flex direction="column" alignItems="stretch" gap={3} data-testid="retention-preview">
+          <Flex justifyContent="space-between" gap={4}>
+            <Typography fontWeight="bold">
+              {t('retention.preview.total', { count: preview.total, date: formatDateTime(preview.cutoff) })}
+            </Typography>
+            {canErase && preview.total > 0 && !active && (
+              <Button variant="danger" startIcon={<Trash />} onClick={() => setConfirming(true)}>
+                {t('retention.erase', { count: preview.total })}
+              </Button>
+            )}
+          </Flex>
+          {preview.clients.length > 0 && (
+            <Table colCount={2} rowCount={Math.min(SHOWN, preview.clients.length) + 1}>
+              <Thead>
+                <Tr>
+                  <Th><Typography variant="sigma">{t('clients.col.name')}</Typography></Th>
+                  <Th><Typography variant="sigma">{t('retention.col.lastActivity')}</Typography></Th>
+                </Tr>
+              </Thead>
+              <Tbody>
+                {preview.clients.slice(0, SHOWN).map((client, i) => (
+                  <Tr key={String(client.subject ?? client.documentId ?? i)} data-testid="retention-client">
+                    <Td><Typography>{clientName(client)}</Typography></Td>
+                    <Td><Typography>{lastActivity(client) ? formatDateTime(lastActivity(client)) : t('retention.never')}</Typography></Td>
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
+          )}
+          {preview.total > SHOWN && (
+            <Typography variant="pi" textColor="neutral600">
+              {t('retention.preview.more', { count: preview.total - Math.min(SHOWN, preview.clients.length) })}
+            </Typography>
+          )}
+        </Flex>
+      )}
+
+      <Typography variant="sigma" textColor="neutral600" tag="h3">
+        {t('retention.runs')}
+      </Typography>
+      {runs && runs.length === 0 && <Typography textColor="neutral600">{t('retention.runs.none')}</Typography>}
+      {runs?.map((run) => (
+        <Flex key={run.id} direction="column" alignItems="stretch" gap={2} data-testid="retention-run">
+          <Flex justifyContent="space-between" gap={2}>
+            <Flex gap={2}>
+              <Badge>{run.status}</Badge>
+              <Typography variant="pi" textColor="neutral600">
+                {formatDateTime(run.createdAt)}
+                {run.startedByName ? ` · ${run.startedByName}` : ''}
+                {run.inactiveMonths ? ` · ${t('retention.run.months', { months: run.inactiveMonths })}` : ''}
+              </Typography>
+            </Flex>
+            {canErase && ACTIVE.includes(run.status) && (
+              <Button size="S" variant="danger-light" onClick={() => cancel(run)}>
+                {t('campaigns.action.cancel')}
+              </Button>
+            )}
+          </Flex>
+          <ProgressLine
+            percent={runPercent(run)}
+            label={t('retention.run.progress', { erased: run.erased, failed: run.failed, total: run.total })}
+          />
+        </Flex>
+      ))}
+
+      {confirming && preview && (
+        <ConfirmRunModal
+          preview={preview}
+          onClose={() => setConfirming(false)}
+          onStarted={(run) => {
+            setConfirming(false);
+            setRuns((current) => [run, ...(current ?? []).filter((r) => r.id !== run.id)]);
+          }}
+        />
+      )}
+    </Card>
+  );
+};

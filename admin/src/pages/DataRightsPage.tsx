@@ -1,0 +1,36 @@
+import { Flex } from '@strapi/design-system';
+import { Layouts, Page } from '@strapi/strapi/admin';
+import { AuditSection } from '../components/data-rights/AuditSection';
+import { ImportSection } from '../components/data-rights/ImportSection';
+import { ProofSection } from '../components/data-rights/ProofSection';
+import { RetentionSection } from '../components/data-rights/RetentionSection';
+import { useConsentRBAC } from '../hooks/useConsentRBAC';
+import { useT } from '../hooks/useT';
+
+/**
+ * Data rights: retention (bulk erasure of inactive clients), import of legacy
+ * consents, tamper evidence and the audit trail. Each section needs its own
+ * permission (erase, import, proof); the page opens with any one of them.
+ */
+const DataRightsPage = () => {
+  const t = useT();
+  const { isLoading, canErase, canImport, canProof } = useConsentRBAC();
+  if (isLoading) return <Page.Loading />;
+  if (!canErase && !canImport && !canProof) return <Page.NoPermissions />;
+  return (
+    <>
+      <Page.Title>{t('rights.pageTitle')}</Page.Title>
+      <Layouts.Header title={t('rights.pageTitle')} subtitle={t('rights.subtitle')} />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={6}>
+          {canErase && <RetentionSection canErase={canErase} />}
+          {canImport && <ImportSection />}
+          {canProof && <ProofSection />}
+          {canProof && <AuditSection />}
+        </Flex>
+      </Layouts.Content>
+    </>
+  );
+};
+
+export default DataRightsPage;
