@@ -8,6 +8,8 @@ import consentRequest from './consent-request/schema.json';
 import consentToken from './consent-token/schema.json';
 import consentCampaign from './consent-campaign/schema.json';
 import consentAudit from './consent-audit/schema.json';
+import consentCheckpoint from './consent-checkpoint/schema.json';
+import consentCheckpointLeaf from './consent-checkpoint-leaf/schema.json';
 
 /**
  * The plugin's content types, keyed by singular name as Strapi expects
@@ -25,4 +27,6 @@ export default {
   'consent-token': { schema: consentToken },
   'consent-campaign': { schema: consentCampaign },
   'consent-audit': { schema: consentAudit },
+  'consent-checkpoint': { schema: consentCheckpoint },
+  'consent-checkpoint-leaf': { schema: consentCheckpointLeaf },
 };

@@ -10,5 +10,6 @@ import requests from './requests';
 import settings from './settings';
 import subjects from './subjects';
 import texts from './texts';
+import proof from './proof';
 
-export default { audit, bookings, campaigns, clients, 'consent-page': consentPage, 'host-config': hostConfig, me, purposes, requests, settings, subjects, texts };
+export default { audit, bookings, campaigns, clients, 'consent-page': consentPage, 'host-config': hostConfig, me, purposes, requests, settings, subjects, texts, proof };

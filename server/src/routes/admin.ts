@@ -41,5 +41,8 @@ export default {
     { method: 'POST', path: '/settings/test-email', handler: 'settings.testEmail', config: { policies: guarded(ACTION.settings) } },
     { method: 'POST', path: '/states/rebuild', handler: 'subjects.rebuild', config: { policies: guarded(ACTION.settings) } },
     { method: 'GET', path: '/audit', handler: 'audit.find', config: { policies: guarded(ACTION.proof) } },
+    { method: 'GET', path: '/proof/verify', handler: 'proof.verify', config: { policies: guarded(ACTION.proof) } },
+    { method: 'GET', path: '/proof/checkpoints', handler: 'proof.checkpoints', config: { policies: guarded(ACTION.proof) } },
+    { method: 'POST', path: '/proof/checkpoints', handler: 'proof.seal', config: { policies: guarded(ACTION.proof) } },
   ],
 };

@@ -1,6 +1,7 @@
 import audit from './audit';
 import bookings from './bookings';
 import campaigns from './campaigns';
+import checkpoints from './checkpoints';
 import clients from './clients';
 import clock from './clock';
 import config from './config';
@@ -11,6 +12,8 @@ import historyExport from './history-export';
 import keys from './keys';
 import ledger from './ledger';
 import overview from './overview';
+import proof from './proof';
+import proofVerify from './proof-verify';
 import purposes from './purposes';
 import queue from './queue';
 import requests from './requests';
@@ -28,6 +31,7 @@ const services = {
   audit,
   bookings,
   campaigns,
+  checkpoints,
   clients,
   clock,
   config,
@@ -38,6 +42,8 @@ const services = {
   keys,
   ledger,
   overview,
+  proof,
+  'proof-verify': proofVerify,
   purposes,
   queue,
   requests,

@@ -99,6 +99,8 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
           result.reminded += n;
         }
         await getService(strapi, 'campaigns').completeFinished();
+        // A checkpoint seals the chain heads once per proof.checkpointIntervalMinutes (claimed in the database).
+        await getService(strapi, 'checkpoints').sealIfDue();
         return result;
       })();
       try {
