@@ -15,6 +15,7 @@ import {
   type SubjectReason,
   type PurposeState,
 } from '../domain/state-machine';
+import { linkEvents } from '../domain/chain';
 import { parseVersion } from '../domain/version';
 import { dialectOf, supportsRowLocks } from '../utils/dialect';
 import { newDocumentId } from '../utils/document-id';
@@ -101,6 +102,9 @@ interface LockedSummary {
   id: number;
   last_event_id: number | null;
   last_decision_at: string | Date | number | null;
+  /** The subject's event chain head (domain/chain): the last event's sequence number and hash; null before its first event. */
+  chain_seq: number | string | null;
+  chain_head: string | null;
   /**
    * PostgreSQL: the lock statement created the summary row (RETURNING xmax = 0),
    * and the purposes' version read by that statement. A subject without a summary
@@ -135,6 +139,8 @@ interface WriteStep {
   /** The subject's states by purpose key, updated in place. */
   states: Map<string, StateRow>;
   finalWrite?: FinalWrite;
+  /** The chain head after these events, written to the summary with the rest. */
+  chain: { seq: number; head: string };
 }
 
 const time = (value: unknown): number => new Date(value as string | number | Date).getTime();
@@ -330,8 +336,29 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
           note: input.note ?? null,
         } as Record<string, unknown>;
       });
+      // The chain links are computed here, before the insert, so the booking path sends
+      // no extra statement: the summary row locked above holds the head, and the summary
+      // update below moves it. The secret is cached after its first read.
+      const secret = await getService(strapi, 'keys').secret();
+      const links = linkEvents(
+        secret,
+        input.subject,
+        { seq: Number(summary.chain_seq ?? 0), hash: summary.chain_head ?? null },
+        list as unknown as Parameters<typeof linkEvents>[3]
+      );
+      list.forEach((data, i) => Object.assign(data, links[i]));
+      const last = links[links.length - 1];
 
-      const step: WriteStep = { trx, subject: input.subject, occurredAt, summary, purposeRows, states, finalWrite: options.finalWrite };
+      const step: WriteStep = {
+        trx,
+        subject: input.subject,
+        occurredAt,
+        summary,
+        purposeRows,
+        states,
+        finalWrite: options.finalWrite,
+        chain: { seq: last.chainSeq, head: last.hash },
+      };
       const events =
         dialectOf(strapi) === 'mysql'
           ? await this.writeStepByStep(step, await this.createEventsOneByOne(list))
@@ -397,6 +424,8 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
           reason: this.reasonOf(step.purposeRows, states),
           last_event_id: Math.max(step.summary.last_event_id ?? 0, ...events.map((e) => e.id)),
           last_decision_at: latest(step.summary.last_decision_at, step.occurredAt),
+          chain_seq: step.chain.seq,
+          chain_head: step.chain.head,
           updated_at: new Date(),
         })
     );
@@ -471,12 +500,14 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
     withs.push(
       `consent_sm AS (UPDATE ${TABLE.subject} SET required_fingerprint = ?, reason = ?, ` +
         `last_event_id = GREATEST(COALESCE(last_event_id, 0), (SELECT max(id) FROM consent_ev)), ` +
-        `last_decision_at = ?, updated_at = ? WHERE id = ?)`
+        `last_decision_at = ?, chain_seq = ?, chain_head = ?, updated_at = ? WHERE id = ?)`
     );
     bindings.push(
       this.fingerprintOf(step.purposeRows, states),
       this.reasonOf(step.purposeRows, states),
       latest(step.summary.last_decision_at, step.occurredAt),
+      step.chain.seq,
+      step.chain.head,
       new Date(),
       step.summary.id
     );
@@ -575,7 +606,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
   async lockSummary(trx: Knex.Transaction, subject: string): Promise<LockedSummary> {
     const now = new Date();
     const row = { document_id: newDocumentId(), subject, created_at: now, updated_at: now, published_at: now };
-    const columns = ['id', 'last_event_id', 'last_decision_at'];
+    const columns = ['id', 'last_event_id', 'last_decision_at', 'chain_seq', 'chain_head'];
     const dialect = dialectOf(strapi);
     if (dialect === 'postgres') {
       const [locked] = (await trx(TABLE.subject)
@@ -610,7 +641,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
         `SELECT ?, s.document_id, ?, ?, ? FROM ${id(relation.joinTable)} l JOIN ${id(relation.subjectTable)} s ` +
         `ON s.id = l.${id(relation.subjectColumn)} WHERE l.${id(relation.ownerColumn)} = ? LIMIT 1 ` +
         `ON CONFLICT (subject) DO UPDATE SET subject = EXCLUDED.subject ` +
-        `RETURNING id, subject, last_event_id, last_decision_at, ${NEW_ROW_SQL}, ` +
+        `RETURNING id, subject, last_event_id, last_decision_at, chain_seq, chain_head, ${NEW_ROW_SQL}, ` +
         `${getService(strapi, 'purposes').versionSql()} AS purposes_version`,
       [newDocumentId(), now, now, now, ownerId]
     )) as { rows: (LockedSummary & { subject: string })[] };
