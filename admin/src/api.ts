@@ -203,26 +203,43 @@ export interface ControllerDetails {
 }
 export const CONTROLLER_FIELDS = ['name', 'contact', 'email', 'phone', 'address', 'country', 'privacyPolicyUrl'] as const;
 
-/** What an erasure touched (or, in a dry run, would touch), per kind of record. */
-export type ErasureCounts = Record<string, number>;
+/** What an erasure touched (or, in a dry run, would touch). */
+export interface ErasureCounts {
+  client: number;
+  /** Per related type (e.g. api::booking.booking): documents and what happens to them. */
+  related?: Record<string, { documents: number; onErase: 'keep' | 'anonymise' | 'delete' }>;
+  events: number;
+  requests: number;
+  requestsCancelled?: number;
+  tokens?: number;
+}
 
+/** A client's erasure record (no personal data: the identifiers only as keyed digests). */
+export interface ErasureRecord {
+  id: number;
+  documentId: string;
+  subject: string;
+  reason: string;
+  origin: 'request' | 'retention';
+  retentionRun: string | null;
+  counts: ErasureCounts | null;
+  erasedAt: string;
+  erasedByName: string | null;
+}
+
+/** POST /consent/subjects/:subject/erase: the counts, and the record unless it was a dry run. */
 export interface ErasureResult {
-  id?: number;
-  documentId?: string;
-  subject?: string;
-  dryRun?: boolean;
-  reason?: string | null;
-  counts?: ErasureCounts;
-  erasedAt?: string | null;
-  [key: string]: unknown;
+  dryRun: boolean;
+  subject: string;
+  counts: ErasureCounts;
+  erasure?: ErasureRecord;
 }
 
 export interface RetentionClient {
-  subject?: string;
-  documentId?: string;
+  documentId: string;
   name?: string | null;
-  lastActivityAt?: string | null;
-  [key: string]: unknown;
+  /** The newest of: created, last consent decision, last related record (booking). */
+  lastActivityAt: string | null;
 }
 
 export interface RetentionPreview {
@@ -230,21 +247,24 @@ export interface RetentionPreview {
   cutoff: string;
   total: number;
   clients: RetentionClient[];
-  next: unknown;
+  next: string | null;
 }
 
 export interface RetentionRun {
-  id: number | string;
-  documentId?: string;
-  status: string;
-  inactiveMonths?: number;
+  id: number;
+  documentId: string;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  inactiveMonths: number;
+  cutoff: string;
+  reason: string;
   total: number;
   erased: number;
   failed: number;
-  reason?: string | null;
-  startedByName?: string | null;
-  createdAt?: string;
-  finishedAt?: string | null;
+  lastError?: string | null;
+  createdByName: string | null;
+  createdAt: string;
+  startedAt?: string | null;
+  finishedAt: string | null;
 }
 
 export interface ImportLine {

@@ -1,7 +1,7 @@
 import { Box, Button, Divider, Flex, Modal, TextButton, Typography } from '@strapi/design-system';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useState } from 'react';
-import { errorMessage, type ConsentEvent, type ErasureResult, type SubjectConsent } from '../api';
+import { errorMessage, type ConsentEvent, type ErasureRecord, type SubjectConsent } from '../api';
 import { StatusBadge } from '../components/StatusBadge';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
@@ -120,8 +120,8 @@ const ConsentPanelContent = ({ subject, name }: { subject: string; name: string 
         subject={subject}
         name={name}
         erased={Boolean(erasure)}
-        onErased={(result: ErasureResult) => {
-          setErasure(result);
+        onErased={(record: ErasureRecord) => {
+          setErasure(record);
           load();
           // The Content Manager's form still holds the erased values: saving it would write
           // them back. A reload reads the anonymised client from the server.

@@ -2,7 +2,7 @@ import { Button, Flex, MenuItem, SimpleMenu, Typography } from '@strapi/design-s
 import { Download, Trash } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useState } from 'react';
-import { EXPORT_FORMATS, errorMessage, type ErasureResult, type ExportFormat, type ReceiptFormat, type ReceiptResult } from '../api';
+import { EXPORT_FORMATS, errorMessage, type ErasureRecord, type ExportFormat, type ReceiptFormat, type ReceiptResult } from '../api';
 import { fileNameOf, saveBlob, saveText } from '../components/download';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { useT, type TranslationKey } from '../hooks/useT';
@@ -23,7 +23,7 @@ export const DataRightsActions = ({
   subject: string;
   name: string | null;
   erased: boolean;
-  onErased: (result: ErasureResult) => void;
+  onErased: (erasure: ErasureRecord) => void;
 }) => {
   const t = useT();
   const { get } = useFetchClient();
@@ -110,7 +110,7 @@ export const DataRightsActions = ({
           onClose={() => setErasing(false)}
           onErased={(result) => {
             setErasing(false);
-            onErased(result);
+            if (result.erasure) onErased(result.erasure);
           }}
         />
       )}

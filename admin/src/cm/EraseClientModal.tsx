@@ -7,24 +7,26 @@ import { useT, type TranslationKey } from '../hooks/useT';
 /** The word that confirms an erasure when the client has no name to type. */
 export const ERASE_WORD = 'ERASE';
 
-const COUNT_KEYS = ['client', 'clients', 'bookings', 'events', 'requests', 'states', 'tokens'] as const;
+/** The last part of a content-type uid: api::booking.booking -> booking. */
+const typeName = (uid: string) => uid.split('.').pop() ?? uid;
 
-/** The counts of an erasure result, wherever the server put them (`counts`, or top-level numbers). */
-export const erasureCounts = (result: ErasureResult | null): ErasureCounts => {
-  if (!result) return {};
-  if (result.counts && typeof result.counts === 'object') return result.counts;
-  return Object.fromEntries(Object.entries(result).filter(([key, value]) => typeof value === 'number' && key !== 'id')) as ErasureCounts;
-};
-
+/** One line per kind of record: the client, each related type (kept, anonymised or deleted), events, requests. */
 export const ErasureCountList = ({ counts }: { counts: ErasureCounts }) => {
   const t = useT();
-  const entries = Object.entries(counts).filter(([, value]) => typeof value === 'number');
-  if (entries.length === 0) return null;
+  const rows: [string, string, number][] = [
+    ['client', t('erase.count.client'), counts.client],
+    ...Object.entries(counts.related ?? {}).map(
+      ([uid, r]): [string, string, number] => [uid, t(`erase.count.related.${r.onErase}` as TranslationKey, { type: typeName(uid) }), r.documents]
+    ),
+    ['events', t('erase.count.events'), counts.events],
+    ['requests', t('erase.count.requests'), counts.requests],
+    ...(counts.tokens !== undefined ? [['tokens', t('erase.count.tokens'), counts.tokens] as [string, string, number]] : []),
+  ];
   return (
     <Flex tag="ul" direction="column" alignItems="stretch" gap={1} aria-label={t('erase.counts')}>
-      {entries.map(([key, value]) => (
-        <Flex tag="li" key={key} justifyContent="space-between" gap={4}>
-          <Typography>{(COUNT_KEYS as readonly string[]).includes(key) ? t(`erase.count.${key}` as TranslationKey) : key}</Typography>
+      {rows.map(([key, label, value]) => (
+        <Flex tag="li" key={key} justifyContent="space-between" gap={4} data-testid={`erase-count-${key}`}>
+          <Typography>{label}</Typography>
           <Typography fontWeight="bold">{value}</Typography>
         </Flex>
       ))}
@@ -101,7 +103,7 @@ export const EraseClientModal = ({
                   <Typography variant="sigma" textColor="neutral600">
                     {t('erase.preview')}
                   </Typography>
-                  <ErasureCountList counts={erasureCounts(preview)} />
+                  <ErasureCountList counts={preview.counts} />
                 </Flex>
               ) : (
                 <Typography textColor="neutral600">{t('common.loading')}</Typography>

@@ -20,19 +20,35 @@ import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage, type RetentionClient, type RetentionPreview, type RetentionRun } from '../../api';
 import { ERASE_WORD } from '../../cm/EraseClientModal';
-import { useFormatDateTime, useT } from '../../hooks/useT';
+import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 import { Card, ProgressLine } from './Card';
 
-const ACTIVE = ['queued', 'pending', 'running'];
+const ACTIVE: RetentionRun['status'][] = ['queued', 'running'];
 const POLL_MS = 1000;
 const SHOWN = 10;
+
+const RUN_COLORS: Record<RetentionRun['status'], [string, string]> = {
+  queued: ['neutral150', 'neutral700'],
+  running: ['primary100', 'primary700'],
+  done: ['success100', 'success700'],
+  failed: ['danger100', 'danger700'],
+  cancelled: ['neutral150', 'neutral700'],
+};
+
+const RunStatus = ({ status }: { status: RetentionRun['status'] }) => {
+  const t = useT();
+  const [background, text] = RUN_COLORS[status] ?? RUN_COLORS.queued;
+  return (
+    <Badge backgroundColor={background} textColor={text}>
+      {t(`retention.status.${status}` as TranslationKey)}
+    </Badge>
+  );
+};
 
 const runPercent = (run: RetentionRun) =>
   run.total > 0 ? Math.min(100, Math.round(((run.erased + run.failed) / run.total) * 100)) : 100;
 
-const clientName = (c: RetentionClient) => (c.name as string | null | undefined) || (c.subject as string | undefined) || (c.documentId as string | undefined) || '–';
-const lastActivity = (c: RetentionClient) =>
-  (c.lastActivityAt as string | null | undefined) ?? (c.lastBookingAt as string | null | undefined) ?? null;
+const clientName = (c: RetentionClient) => c.name || c.documentId;
 
 /** Confirm a bulk erasure: a reason, and the number of clients (or ERASE) typed out. */
 const ConfirmRunModal = ({
@@ -134,15 +150,15 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
   useEffect(() => {
     if (!active) return undefined;
     const timer = window.setInterval(() => {
-      get<{ data: RetentionRun }>(`/consent/retention/runs/${active.id}`)
+      get<{ data: RetentionRun }>(`/consent/retention/runs/${active.documentId}`)
         .then(({ data }) => {
-          setRuns((current) => (current ?? []).map((run) => (run.id === data.data.id ? data.data : run)));
+          setRuns((current) => (current ?? []).map((run) => (run.documentId === data.data.documentId ? data.data : run)));
           if (!ACTIVE.includes(data.data.status)) setPreview(null);
         })
         .catch(() => undefined);
     }, POLL_MS);
     return () => window.clearInterval(timer);
-  }, [active?.id, get]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [active?.documentId, get]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const runPreview = async () => {
     setPreviewing(true);
@@ -158,7 +174,7 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
 
   const cancel = async (run: RetentionRun) => {
     try {
-      await post(`/consent/retention/runs/${run.id}/cancel`, {});
+      await post(`/consent/retention/runs/${run.documentId}/cancel`, {});
       toggleNotification({ type: 'success', message: t('retention.cancelled') });
       loadRuns();
     } catch (error) {
@@ -209,10 +225,10 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
                 </Tr>
               </Thead>
               <Tbody>
-                {preview.clients.slice(0, SHOWN).map((client, i) => (
-                  <Tr key={String(client.subject ?? client.documentId ?? i)} data-testid="retention-client">
+                {preview.clients.slice(0, SHOWN).map((client) => (
+                  <Tr key={client.documentId} data-testid="retention-client">
                     <Td><Typography>{clientName(client)}</Typography></Td>
-                    <Td><Typography>{lastActivity(client) ? formatDateTime(lastActivity(client)) : t('retention.never')}</Typography></Td>
+                    <Td><Typography>{client.lastActivityAt ? formatDateTime(client.lastActivityAt) : t('retention.never')}</Typography></Td>
                   </Tr>
                 ))}
               </Tbody>
@@ -231,14 +247,14 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
       </Typography>
       {runs && runs.length === 0 && <Typography textColor="neutral600">{t('retention.runs.none')}</Typography>}
       {runs?.map((run) => (
-        <Flex key={run.id} direction="column" alignItems="stretch" gap={2} data-testid="retention-run">
+        <Flex key={run.documentId} direction="column" alignItems="stretch" gap={2} data-testid="retention-run">
           <Flex justifyContent="space-between" gap={2}>
             <Flex gap={2}>
-              <Badge>{run.status}</Badge>
+              <RunStatus status={run.status} />
               <Typography variant="pi" textColor="neutral600">
                 {formatDateTime(run.createdAt)}
-                {run.startedByName ? ` · ${run.startedByName}` : ''}
-                {run.inactiveMonths ? ` · ${t('retention.run.months', { months: run.inactiveMonths })}` : ''}
+                {run.createdByName ? ` · ${run.createdByName}` : ''}
+                {` · ${t('retention.run.months', { months: run.inactiveMonths })}`}
               </Typography>
             </Flex>
             {canErase && ACTIVE.includes(run.status) && (
@@ -260,7 +276,7 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
           onClose={() => setConfirming(false)}
           onStarted={(run) => {
             setConfirming(false);
-            setRuns((current) => [run, ...(current ?? []).filter((r) => r.id !== run.id)]);
+            setRuns((current) => [run, ...(current ?? []).filter((r) => r.documentId !== run.documentId)]);
           }}
         />
       )}
