@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { z } from '@strapi/utils';
 import type { Context } from 'koa';
 import { adminActor } from '../utils/admin-user';
+import { EXPORT_CONTENT_TYPES } from '../services/history-export';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { exportSchema } from '../validation/clients';
@@ -61,12 +62,12 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: { events, consent: await getService(strapi, 'states').forSubject(subject) } };
   },
 
-  /** The subject's full event history as a CSV or JSON download, streamed. */
+  /** The subject's full event history as a CSV, JSON or XLSX download, streamed (and audited). */
   async export(ctx: Context) {
     const subject = parse(documentIdSchema, ctx.params.subject);
     const { format } = parse(exportSchema, ctx.query);
-    const stream = await getService(strapi, 'history-export').stream(subject, format);
-    ctx.set('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+    const stream = await getService(strapi, 'history-export').stream(subject, format, getService(strapi, 'audit').actorOf(ctx));
+    ctx.set('Content-Type', EXPORT_CONTENT_TYPES[format]);
     ctx.set('Content-Disposition', `attachment; filename="consent-history-${subject}.${format}"`);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = stream;

@@ -1,11 +1,14 @@
 import type { Core } from '@strapi/strapi';
-import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { once } from 'node:events';
+import { PassThrough, Readable } from 'node:stream';
 import { UID } from '../constants';
 import { csvRow } from '../utils/csv';
 import { getService } from '../utils/get-service';
+import type { AuditEntryInput } from './audit';
 import type { EventRow } from './types';
 
-export const EXPORT_FORMATS = ['csv', 'json'] as const;
+export const EXPORT_FORMATS = ['csv', 'json', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** The exported fields of an event, in column order (the proof: who, what, which text, how, when, evidence). */
@@ -34,6 +37,28 @@ export const EXPORT_FIELDS = [
 
 const BATCH = 500;
 
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** A cell of the XLSX sheet: numbers and booleans keep their type, dates are ISO 8601 text (unambiguous in every locale). */
+const xlsxCell = (value: unknown): string | number | boolean | null => {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+};
+
+/** Wait until the response has taken what was written: the sheet is generated no faster than it is downloaded. */
+const drained = async (output: PassThrough): Promise<void> => {
+  if (output.destroyed) throw new Error('the download was aborted');
+  if (output.writableNeedDrain) await Promise.race([once(output, 'drain'), once(output, 'close')]);
+  // Let the compressor catch up before reading the next batch.
+  await new Promise((resolve) => setImmediate(resolve));
+};
+
 /**
  * A subject's full event history as a download, streamed: events are read in
  * keyset batches (oldest first) and written as they come, so memory does not
@@ -54,10 +79,19 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
   },
 
-  /** The stream of the file; throws a 404 before anything is streamed when the subject does not exist. */
-  async stream(subject: string, format: ExportFormat): Promise<Readable> {
+  /**
+   * The stream of the file; throws a 404 before anything is streamed when the
+   * subject does not exist. The audit entry is written first, with the number of
+   * events the history holds when the export starts.
+   */
+  async stream(subject: string, format: ExportFormat, actor?: AuditEntryInput['actor']): Promise<Readable> {
     await getService(strapi, 'subjects').assertExists(subject);
+    if (actor) {
+      const count = await strapi.db.query(UID.event).count({ where: { subject } });
+      await getService(strapi, 'audit').record({ action: 'export.history', actor, subject, details: { format, events: Number(count) } });
+    }
     const events = this.events(subject);
+    if (format === 'xlsx') return this.xlsx(events);
     const pick = (e: EventRow) => Object.fromEntries(EXPORT_FIELDS.map((f) => [f, e[f] ?? null]));
     async function* csv() {
       yield csvRow([...EXPORT_FIELDS]);
@@ -73,6 +107,39 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
       yield '\n]}\n';
     }
     return Readable.from(format === 'csv' ? csv() : json());
+  },
+
+  /**
+   * XLSX through exceljs's streaming writer: inline strings (a shared-strings
+   * table would keep every distinct text of the history in memory until the end)
+   * and no styles; each row is committed as it is written, so only the ZIP
+   * compressor's window is held, and reading waits for the download to drain.
+   */
+  xlsx(events: AsyncGenerator<EventRow>): Readable {
+    const output = new PassThrough();
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: false, useSharedStrings: false });
+    workbook.creator = 'strapi-plugin-consent';
+    const sheet = workbook.addWorksheet('Consent history');
+    const write = async () => {
+      sheet.addRow([...EXPORT_FIELDS]).commit();
+      let n = 0;
+      for await (const e of events) {
+        sheet.addRow(EXPORT_FIELDS.map((f) => xlsxCell(e[f]))).commit();
+        n += 1;
+        if (n % BATCH === 0) await drained(output);
+      }
+      sheet.commit();
+      await workbook.commit();
+    };
+    write().catch((error: Error) => {
+      // An aborted download stops the reading; anything else is logged and ends the stream with an error.
+      if (!output.destroyed) {
+        strapi.log.error(`[consent] XLSX export failed: ${error.message}`);
+        output.destroy(error);
+      }
+      void events.return(undefined);
+    });
+    return output;
   },
 });
 

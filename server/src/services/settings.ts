@@ -37,6 +37,19 @@ export const settingsSchema = z
       })
       .strict(),
     informationMail: z.boolean(),
+    /** The controller (GDPR Art. 4(7)) named in consent receipts and access archives. */
+    controller: z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        contact: z.string().trim().max(200).nullable(),
+        email: z.string().trim().email().max(255).nullable(),
+        phone: z.string().trim().max(64).nullable(),
+        address: z.string().trim().max(500).nullable(),
+        /** ISO 3166-1 alpha-2, e.g. "DK": the receipts' jurisdiction. */
+        country: z.string().trim().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "DK"').nullable(),
+        privacyPolicyUrl: z.string().trim().url().max(500).nullable(),
+      })
+      .strict(),
     templates: z.record(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/), templateSet),
   })
   .strict();
@@ -75,12 +88,14 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
     defaults(): Settings {
       const config = getService(strapi, 'config').get();
       const templates: Templates = Object.fromEntries(config.locales.map((l) => [l, defaultTemplateSet(l)]));
+      const organisation = strapi.config.get<string>('info.name', '') || 'Our business';
       return {
         requestTtlDays: config.requestTtlDays,
         reminderDaysBeforeExpiry: config.reminderDaysBeforeExpiry,
         channels: { email: true, sms: Boolean(config.sms) },
-        sender: { from: null, replyTo: null, organisation: strapi.config.get<string>('info.name', '') || 'Our business' },
+        sender: { from: null, replyTo: null, organisation },
         informationMail: false,
+        controller: { name: organisation, contact: null, email: null, phone: null, address: null, country: null, privacyPolicyUrl: null },
         templates,
       };
     },
@@ -94,6 +109,8 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
         ...stored,
         channels: { ...base.channels, ...stored.channels },
         sender: { ...base.sender, ...stored.sender },
+        // Until a controller is set, it is the organisation that sends the messages.
+        controller: { ...base.controller, name: stored.sender?.organisation ?? base.controller.name, ...stored.controller },
         templates: { ...base.templates, ...stored.templates },
       };
     },
@@ -107,6 +124,7 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
         ...patch,
         channels: { ...current.channels, ...patch.channels },
         sender: { ...current.sender, ...patch.sender },
+        controller: { ...current.controller, ...patch.controller },
         templates: { ...current.templates, ...patch.templates },
       };
       if (next.reminderDaysBeforeExpiry >= next.requestTtlDays) {

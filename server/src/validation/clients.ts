@@ -1,5 +1,6 @@
 import { z } from '@strapi/utils';
 import { CLIENT_STATES } from '../constants';
+import { EXPORT_FORMATS } from '../services/history-export';
 import { documentIdSchema } from './decision';
 
 /** Search text of the clients list: matched as "contains", case-insensitive, on name, email and phone. */
@@ -44,4 +45,4 @@ export const statusesSchema = z
 export const overviewSchema = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }).strict();
 
 /** GET /consent/subjects/:subject/export */
-export const exportSchema = z.object({ format: z.enum(['csv', 'json']).default('csv') }).strict();
+export const exportSchema = z.object({ format: z.enum(EXPORT_FORMATS).default('csv') }).strict();

@@ -1,0 +1,52 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { getService } from '../utils/get-service';
+import { parse } from '../utils/validate';
+import { eventRefSchema, receiptQuerySchema, verifyReceiptSchema } from '../validation/data-rights';
+import { documentIdSchema } from '../validation/decision';
+
+/** Receipts, their verification and the subject access archive (admin API, plus the public verify and JWKS). */
+const dataRights = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async subjectReceipt(ctx: Context) {
+    const subject = parse(documentIdSchema, ctx.params.subject);
+    const { format } = parse(receiptQuerySchema, ctx.query);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { data: await getService(strapi, 'receipts').forSubject(subject, format, getService(strapi, 'audit').actorOf(ctx)) };
+  },
+
+  async eventReceipt(ctx: Context) {
+    const ref = parse(eventRefSchema, ctx.params.id);
+    const { format } = parse(receiptQuerySchema, ctx.query);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { data: await getService(strapi, 'receipts').forEvent(ref, format, getService(strapi, 'audit').actorOf(ctx)) };
+  },
+
+  /** Admin: verify a receipt (audited with the admin as actor). */
+  async verifyReceipt(ctx: Context) {
+    const input = parse(verifyReceiptSchema, ctx.request.body);
+    ctx.body = { data: await getService(strapi, 'receipts').verify(input, getService(strapi, 'audit').actorOf(ctx)) };
+  },
+
+  /** Public: anyone holding a receipt may check it; the answer reveals nothing the receipt does not hold. */
+  async verifyReceiptPublic(ctx: Context) {
+    const input = parse(verifyReceiptSchema, ctx.request.body);
+    ctx.body = { data: await getService(strapi, 'receipts').verify(input, { type: 'system', name: 'public receipt verification' }) };
+  },
+
+  /** Public: the keys that sign receipts, to verify them offline. */
+  async jwks(ctx: Context) {
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.body = getService(strapi, 'receipts').jwks();
+  },
+
+  async accessArchive(ctx: Context) {
+    const subject = parse(documentIdSchema, ctx.params.subject);
+    const stream = await getService(strapi, 'access-archive').stream(subject, getService(strapi, 'audit').actorOf(ctx));
+    ctx.set('Content-Type', 'application/zip');
+    ctx.set('Content-Disposition', `attachment; filename="access-archive-${subject}.zip"`);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = stream;
+  },
+});
+
+export default dataRights;
