@@ -71,7 +71,7 @@ const commands = {
     } catch (error) {
       throw Object.assign(new Error(`${file} is neither JSON nor a compact JWS: ${error.message}`), { usage: true });
     }
-    const result = await strapi.plugin('consent').service('receipts').verify(input);
+    const result = await strapi.plugin('consent').service('receipts').verify(input, { type: 'cli', name: 'strapi-consent' });
     print(args, result, [result.valid ? 'VALID: the receipt signature verifies' : `INVALID: ${result.reason}`]);
     return result.valid ? 0 : 1;
   },

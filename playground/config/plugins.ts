@@ -51,6 +51,18 @@ export default ({ env }) => ({
       sms: sms(env),
       // Links in messages point here (the public consent pages).
       publicUrl: env('PUBLIC_URL', `http://localhost:${env.int('PORT', 1337)}`),
+      // Data-subject rights: a booking is kept for bookkeeping (Art. 17(3)) with its notes removed;
+      // its start is what counts as the client's activity for the retention rule.
+      dataSubject: {
+        erasedName: 'Erased client',
+        related: [{ uid: 'api::booking.booking', subject: 'client', onErase: 'anonymise', personalFields: ['notes'], activityField: 'startsAt' }],
+      },
+      // Signed consent receipts: a PEM private key (EC P-256, Ed25519 or RSA); unsigned without it.
+      receipts: { signingKey: env('CONSENT_RECEIPT_KEY'), keyId: env('CONSENT_RECEIPT_KEY_ID') },
+      retention: {
+        inactiveMonths: env.int('CONSENT_RETENTION_MONTHS', 36),
+        batchSize: env.int('CONSENT_RETENTION_BATCH', 200),
+      },
       worker: {
         // Tests switch the background loop off and drive it step by step.
         enabled: env.bool('CONSENT_WORKER', true),

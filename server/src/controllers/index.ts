@@ -3,6 +3,7 @@ import bookings from './bookings';
 import campaigns from './campaigns';
 import clients from './clients';
 import consentPage from './consent-page';
+import dataRights from './data-rights';
 import hostConfig from './host-config';
 import me from './me';
 import purposes from './purposes';
@@ -11,5 +12,8 @@ import settings from './settings';
 import subjects from './subjects';
 import texts from './texts';
 import proof from './proof';
+import erasure from './erasure';
+import imports from './imports';
+import retention from './retention';
 
-export default { audit, bookings, campaigns, clients, 'consent-page': consentPage, 'host-config': hostConfig, me, purposes, requests, settings, subjects, texts, proof };
+export default { audit, bookings, campaigns, clients, 'consent-page': consentPage, 'data-rights': dataRights, 'host-config': hostConfig, me, purposes, requests, settings, subjects, texts, proof, erasure, imports, retention };

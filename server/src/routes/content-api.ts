@@ -1,4 +1,6 @@
+import { apiRateLimit } from '../middlewares/api-rate-limit';
 import { rateLimit } from '../middlewares/rate-limit';
+import { jwksRoute, verifyReceiptRoute } from './receipt-schemas';
 import { meDecisionsRoute, meRoute, textsRoute } from './schemas';
 
 /** A fresh object per route: Strapi may amend a route's config in place. */
@@ -27,5 +29,8 @@ export default {
     { method: 'POST', path: '/m/:token', handler: 'consent-page.withdraw', config: page() },
     { method: 'GET', path: '/u/:token', handler: 'consent-page.unsubscribeForm', config: page() },
     { method: 'POST', path: '/u/:token', handler: 'consent-page.unsubscribe', config: page() },
+    // Public on purpose: checking a receipt reveals nothing it does not hold; rate-limited per address (JSON 429).
+    { method: 'POST', path: '/receipts/verify', handler: 'data-rights.verifyReceiptPublic', config: { auth: false as const, policies: [], middlewares: [apiRateLimit] }, ...verifyReceiptRoute },
+    { method: 'GET', path: '/receipts/jwks', handler: 'data-rights.jwks', config: { auth: false as const, policies: [], middlewares: [apiRateLimit] }, ...jwksRoute },
   ],
 };

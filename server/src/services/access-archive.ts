@@ -59,6 +59,8 @@ type Row = Record<string, unknown>;
 interface Holder {
   uid: string;
   subject: string;
+  /** Fields the config names as the client's personal data: shown even when private (Art. 15 covers them). */
+  personalFields: string[];
 }
 
 const SYSTEM_FIELDS = ['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'locale'];
@@ -95,24 +97,29 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
   const attributesOf = (uid: string): Record<string, AttributeInfo> =>
     ((strapi.getModel(uid as never) as { attributes?: Record<string, AttributeInfo> } | undefined)?.attributes ?? {});
 
-  /** The attributes of a host type a client may see: no private or password fields, relations as document ids. */
-  const visible = (uid: string) =>
+  /**
+   * The attributes of a host type a client may see: no password fields, no private
+   * ones unless the config names them as the client's personal data; relations as
+   * document ids.
+   */
+  const visible = (uid: string, personal: string[] = []) =>
     Object.entries(attributesOf(uid)).filter(
-      ([name, a]) => !a.private && a.type !== 'password' && !['createdBy', 'updatedBy', 'localizations'].includes(name),
+      ([name, a]) =>
+        (!a.private || personal.includes(name)) && a.type !== 'password' && !['createdBy', 'updatedBy', 'localizations'].includes(name),
     );
 
-  const populateOf = (uid: string) =>
+  const populateOf = (uid: string, personal: string[] = []) =>
     Object.fromEntries(
-      visible(uid)
+      visible(uid, personal)
         .filter(([, a]) => a.type === 'relation' || a.type === 'media')
         .map(([name, a]) => [name, { select: a.type === 'media' ? ['documentId', 'name', 'url', 'mime'] : ['documentId'] }]),
     );
 
   /** A host record as the client sees it: its own fields; a relation as the related document id(s), media as name and url. */
-  const view = (uid: string, row: Row): Row => {
+  const view = (uid: string, row: Row, personal: string[] = []): Row => {
     const out: Row = {};
     for (const f of SYSTEM_FIELDS) if (row[f] !== undefined) out[f] = row[f];
-    for (const [name, a] of visible(uid)) {
+    for (const [name, a] of visible(uid, personal)) {
       const value = row[name];
       if (SYSTEM_FIELDS.includes(name)) continue;
       if (a.type === 'relation' || a.type === 'media') {
@@ -129,20 +136,20 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Every type that holds records of a client: the configured bookings and dataSubject.related, once each. */
     holders(): Holder[] {
       const config = getService(strapi, 'config').get();
-      const all = [...config.bookings.map((b) => ({ uid: b.uid, subject: b.subject })), ...config.dataSubject.related.map((r) => ({ uid: r.uid, subject: r.subject }))];
-      const seen = new Set<string>();
-      return all.filter((h) => {
+      const byKey = new Map<string, Holder>();
+      for (const h of [...config.bookings.map((b) => ({ ...b, personalFields: [] as string[] })), ...config.dataSubject.related]) {
+        if (!strapi.getModel(h.uid as never)) continue;
         const key = `${h.uid}#${h.subject}`;
-        if (seen.has(key) || !strapi.getModel(h.uid as never)) return false;
-        seen.add(key);
-        return true;
-      });
+        const known = byKey.get(key);
+        byKey.set(key, { uid: h.uid, subject: h.subject, personalFields: [...new Set([...(known?.personalFields ?? []), ...h.personalFields])] });
+      }
+      return [...byKey.values()];
     },
 
     /** The records of one holder type that point at the client, in id order, batch by batch. */
     async *records(holder: Holder, subject: string): AsyncGenerator<Row> {
       let after = 0;
-      const populate = populateOf(holder.uid);
+      const populate = populateOf(holder.uid, holder.personalFields);
       for (;;) {
         const rows = (await strapi.db.query(holder.uid as never).findMany({
           where: { [holder.subject]: { documentId: subject }, id: { $gt: after } },
@@ -150,7 +157,7 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
           limit: BATCH,
           populate,
         })) as Row[];
-        for (const row of rows) yield { type: holder.uid, ...view(holder.uid, row) };
+        for (const row of rows) yield { type: holder.uid, ...view(holder.uid, row, holder.personalFields) };
         if (rows.length < BATCH) return;
         after = rows[rows.length - 1].id as number;
       }
@@ -232,7 +239,7 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
       });
 
       const holders = this.holders();
-      const recordFields = ['type', ...new Set([...SYSTEM_FIELDS, ...holders.flatMap((h) => visible(h.uid).map(([name]) => name))])];
+      const recordFields = ['type', ...new Set([...SYSTEM_FIELDS, ...holders.flatMap((h) => visible(h.uid, h.personalFields).map(([name]) => name))])];
       const zip = new ZipFile();
       const mtime = generatedAt;
       const text = (name: string, value: string) => zip.addBuffer(Buffer.from(value, 'utf8'), name, { mtime });

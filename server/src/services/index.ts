@@ -1,3 +1,4 @@
+import accessArchive from './access-archive';
 import audit from './audit';
 import bookings from './bookings';
 import campaigns from './campaigns';
@@ -7,8 +8,10 @@ import clock from './clock';
 import config from './config';
 import consentPage from './consent-page';
 import delivery from './delivery';
+import erasure from './erasure';
 import expiry from './expiry';
 import historyExport from './history-export';
+import imports from './import';
 import keys from './keys';
 import ledger from './ledger';
 import overview from './overview';
@@ -16,7 +19,9 @@ import proof from './proof';
 import proofVerify from './proof-verify';
 import purposes from './purposes';
 import queue from './queue';
+import receipts from './receipts';
 import requests from './requests';
+import retention from './retention';
 import sender from './sender';
 import settings from './settings';
 import states from './states';
@@ -28,6 +33,7 @@ import webhooks from './webhooks';
 import worker from './worker';
 
 const services = {
+  'access-archive': accessArchive,
   audit,
   bookings,
   campaigns,
@@ -37,8 +43,10 @@ const services = {
   config,
   'consent-page': consentPage,
   delivery,
+  erasure,
   expiry,
   'history-export': historyExport,
+  import: imports,
   keys,
   ledger,
   overview,
@@ -46,7 +54,9 @@ const services = {
   'proof-verify': proofVerify,
   purposes,
   queue,
+  receipts,
   requests,
+  retention,
   sender,
   settings,
   states,
