@@ -8,6 +8,8 @@ import consentRequest from './consent-request/schema.json';
 import consentToken from './consent-token/schema.json';
 import consentCampaign from './consent-campaign/schema.json';
 import consentAudit from './consent-audit/schema.json';
+import consentErasure from './consent-erasure/schema.json';
+import retentionRun from './retention-run/schema.json';
 import consentCheckpoint from './consent-checkpoint/schema.json';
 import consentCheckpointLeaf from './consent-checkpoint-leaf/schema.json';
 
@@ -27,6 +29,8 @@ export default {
   'consent-token': { schema: consentToken },
   'consent-campaign': { schema: consentCampaign },
   'consent-audit': { schema: consentAudit },
+  'consent-erasure': { schema: consentErasure },
+  'retention-run': { schema: retentionRun },
   'consent-checkpoint': { schema: consentCheckpoint },
   'consent-checkpoint-leaf': { schema: consentCheckpointLeaf },
 };

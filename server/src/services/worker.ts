@@ -5,6 +5,8 @@ export interface TickResult {
   expired: number;
   sent: number;
   reminded: number;
+  /** Clients a retention run's batch looked at. */
+  retained: number;
 }
 
 /**
@@ -68,7 +70,7 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       again = false;
       running = (async () => {
-        const result: TickResult = { expired: 0, sent: 0, reminded: 0 };
+        const result: TickResult = { expired: 0, sent: 0, reminded: 0, retained: 0 };
         result.expired = await getService(strapi, 'expiry').run();
         const sender = getService(strapi, 'sender');
         const { batchSize, concurrency } = getService(strapi, 'config').get().worker;
@@ -99,6 +101,9 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
           result.reminded += n;
         }
         await getService(strapi, 'campaigns').completeFinished();
+        // One batch of a retention run per pass (each client erased in its own transaction); more: run again at once.
+        if (!stopped) result.retained = await getService(strapi, 'retention').runBatch();
+        if (result.retained > 0) again = true;
         // A checkpoint seals the chain heads once per proof.checkpointIntervalMinutes (claimed in the database).
         await getService(strapi, 'checkpoints').sealIfDue();
         return result;
@@ -112,13 +117,14 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Run passes until nothing is due (tests and the CLI use it; the loop does the same over time). */
     async drain(): Promise<TickResult> {
-      const total: TickResult = { expired: 0, sent: 0, reminded: 0 };
+      const total: TickResult = { expired: 0, sent: 0, reminded: 0, retained: 0 };
       for (;;) {
         const r = await this.tick();
         total.expired += r.expired;
         total.sent += r.sent;
         total.reminded += r.reminded;
-        if (r.expired + r.sent + r.reminded === 0) return total;
+        total.retained += r.retained;
+        if (r.expired + r.sent + r.reminded + r.retained === 0) return total;
       }
     },
   };
