@@ -89,4 +89,22 @@ describe('Strapi webhooks for consent events', () => {
     await waitFor(() => deliveries.length >= 1);
     expect(deliveries[0].body).toMatchObject({ event: 'consent.withdrawn', subject: client, purpose: 'storage' });
   });
+
+  it('posts an erasure with the erasure record, not the erased data', async () => {
+    const email = `erase-hook-${Date.now()}@example.com`;
+    const client = await createClient(app.strapi, { email, name: 'Hook Person', phone: '+4512345678' });
+    await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given' }] });
+    await waitFor(() => deliveries.some((d) => d.body.subject === client));
+    deliveries.length = 0;
+
+    const res = await app.http().post(`/consent/subjects/${client}/erase`).set(auth(await app.adminToken())).send({ reason: 'Art. 17 request' });
+    expect(res.status).toBe(201);
+    await waitFor(() => deliveries.length >= 1);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0].headers['x-strapi-event']).toBe('consent.erased');
+    expect(deliveries[0].body).toMatchObject({ event: 'consent.erased', subject: client });
+    expect(deliveries[0].body.erasure).toEqual(expect.objectContaining({ subject: client }));
+    const raw = JSON.stringify(deliveries[0].body);
+    for (const personal of [email, 'Hook Person', '12345678']) expect(raw).not.toContain(personal);
+  });
 });
