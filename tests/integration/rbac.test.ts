@@ -130,13 +130,17 @@ describe('RBAC on every admin route', () => {
       const policy = route.config.policies[1] as { config: { actions: string[] } };
       return ['plugin::consent.export', 'plugin::consent.erase', 'plugin::consent.import', 'plugin::consent.proof'].includes(policy.config.actions[0]);
     });
-    expect(dataRights.map((r) => r.path)).toEqual(expect.arrayContaining(['/audit']));
+    expect(dataRights.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/audit', '/subjects/:subject/erase', '/erasures', '/retention/preview', '/retention/runs', '/retention/runs/:id/cancel', '/imports']),
+    );
     for (const route of dataRights) {
       const path = '/consent' + route.path.replace(/:[A-Za-z]+/g, (param) => PARAMS[param] ?? param);
       const res = await call(route.method.toLowerCase(), path, route.method === 'GET' ? null : {}).set(auth(readerToken));
       expect([route.method, route.path, res.status]).toEqual([route.method, route.path, 403]);
     }
     expect(await app.strapi.db.query('plugin::consent.consent-audit').count()).toBe(0);
+    expect(await app.strapi.db.query('plugin::consent.consent-erasure').count()).toBe(0);
+    expect(await app.strapi.db.query('plugin::consent.retention-run').count()).toBe(0);
   });
 });
 
