@@ -75,12 +75,17 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
           const builder = new MerkleBuilder();
           let after: string | null = null;
           for (;;) {
-            const page = trx(TABLE.subject)
-              .select('subject', 'chain_seq', 'chain_head')
-              .whereRaw('chain_seq > COALESCE(sealed_seq, 0)')
-              .orderBy('subject')
+            // sealed_seq is moved after the commit; until then the leaves just committed tell
+            // that a head is sealed already (one probe of the leaves' (subject, chain_seq) index).
+            const page = trx({ s: TABLE.subject })
+              .select('s.subject', 's.chain_seq', 's.chain_head')
+              .whereRaw('s.chain_seq > COALESCE(s.sealed_seq, 0)')
+              .whereNotExists(function sealedAlready() {
+                this.select(trx.raw('1')).from({ l: TABLE.checkpointLeaf }).whereRaw('l.subject = s.subject AND l.chain_seq = s.chain_seq');
+              })
+              .orderBy('s.subject')
               .limit(PAGE);
-            if (after !== null) page.where('subject', '>', after);
+            if (after !== null) page.where('s.subject', '>', after);
             const heads = (await page) as { subject: string; chain_seq: number | string; chain_head: string }[];
             if (heads.length === 0) break;
             after = heads[heads.length - 1].subject;
