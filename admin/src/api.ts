@@ -203,15 +203,17 @@ export interface ControllerDetails {
 }
 export const CONTROLLER_FIELDS = ['name', 'contact', 'email', 'phone', 'address', 'country', 'privacyPolicyUrl'] as const;
 
-/** What an erasure touched (or, in a dry run, would touch). */
-export interface ErasureCounts {
-  client: number;
-  /** Per related type (e.g. api::booking.booking): documents and what happens to them. */
-  related?: Record<string, { documents: number; onErase: 'keep' | 'anonymise' | 'delete' }>;
-  events: number;
-  requests: number;
-  requestsCancelled?: number;
-  tokens?: number;
+/**
+ * What an erasure touched (a dry run: would touch), flat: client, events (redacted),
+ * requests, requestsCancelled, tokens, and per related uid (api::booking.booking) its documents.
+ */
+export type ErasureCounts = Record<string, number>;
+
+/** What happens to the documents of a related type (dataSubject.related[].onErase). */
+export interface RelatedOutcome {
+  uid: string;
+  onErase: 'keep' | 'anonymise' | 'delete';
+  documents: number;
 }
 
 /** A client's erasure record (no personal data: the identifiers only as keyed digests). */
@@ -227,13 +229,21 @@ export interface ErasureRecord {
   erasedByName: string | null;
 }
 
-/** POST /consent/subjects/:subject/erase: the counts, and the record unless it was a dry run. */
-export interface ErasureResult {
+/**
+ * POST /consent/subjects/:subject/erase: a dry run answers the counts; a real erasure
+ * answers its record (the record's fields, or under `erasure`).
+ */
+export interface ErasureResult extends Partial<Omit<ErasureRecord, 'counts'>> {
   dryRun: boolean;
   subject: string;
-  counts: ErasureCounts;
+  counts: ErasureCounts | null;
+  related?: RelatedOutcome[];
   erasure?: ErasureRecord;
 }
+
+/** The erasure record in an erase answer, or null for a dry run. */
+export const erasureRecordOf = (result: ErasureResult): ErasureRecord | null =>
+  result.erasure ?? (!result.dryRun && result.erasedAt ? (result as ErasureRecord) : null);
 
 export interface RetentionClient {
   documentId: string;
@@ -283,12 +293,14 @@ export interface ImportReport {
   lines: ImportLine[];
 }
 
+/** The first link the verifier found broken: which chain (client), row or checkpoint, and why. */
 export interface BrokenLink {
-  subject?: string | null;
-  eventId?: number | string | null;
-  seq?: number | null;
-  reason?: string;
-  [key: string]: unknown;
+  kind: string;
+  subject?: string;
+  eventId?: number;
+  chainSeq?: number;
+  checkpoint?: number;
+  message: string;
 }
 
 export interface VerifyResult {
@@ -300,15 +312,15 @@ export interface VerifyResult {
   durationMs: number;
 }
 
+/** A sealed checkpoint: the Merkle root over every chain head at that moment, chained to the previous one. */
 export interface Checkpoint {
-  id: number | string;
-  root?: string;
-  merkleRoot?: string;
-  subjects?: number;
-  leaves?: number;
-  sealedAt?: string;
-  createdAt?: string;
-  [key: string]: unknown;
+  id: number;
+  seq: number;
+  sealedAt: string;
+  leafCount: number;
+  root: string;
+  previousHash: string;
+  hash: string;
 }
 
 export interface AuditEntry {

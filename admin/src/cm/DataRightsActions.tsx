@@ -1,10 +1,9 @@
 import { Button, Flex, MenuItem, SimpleMenu, Typography } from '@strapi/design-system';
 import { Download, Trash } from '@strapi/icons';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useState } from 'react';
-import { EXPORT_FORMATS, errorMessage, type ErasureRecord, type ExportFormat, type ReceiptFormat, type ReceiptResult } from '../api';
-import { fileNameOf, saveBlob, saveText } from '../components/download';
+import { EXPORT_FORMATS, erasureRecordOf, type ErasureRecord, type ExportFormat } from '../api';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
+import { useSubjectDownloads } from '../hooks/useSubjectDownloads';
 import { useT, type TranslationKey } from '../hooks/useT';
 import { EraseClientModal } from './EraseClientModal';
 
@@ -26,42 +25,9 @@ export const DataRightsActions = ({
   onErased: (erasure: ErasureRecord) => void;
 }) => {
   const t = useT();
-  const { get } = useFetchClient();
-  const { toggleNotification } = useNotification();
   const { canExport, canErase } = useConsentRBAC();
   const [erasing, setErasing] = useState(false);
-  const [downloading, setDownloading] = useState(false);
-
-  const fail = (error: unknown) => toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-
-  const download = async (path: string, fallbackName: string) => {
-    setDownloading(true);
-    try {
-      const { data, headers } = await get<Blob>(path, { responseType: 'blob' });
-      saveBlob(data, fileNameOf(headers, fallbackName));
-    } catch (error) {
-      fail(error);
-    } finally {
-      setDownloading(false);
-    }
-  };
-
-  const receipt = async (format: ReceiptFormat, signed: boolean) => {
-    try {
-      const { data } = await get<{ data: ReceiptResult }>(`/consent/subjects/${subject}/receipt?format=${format}`);
-      if (signed) {
-        if (!data.data.jws) {
-          toggleNotification({ type: 'warning', message: t('receipt.unsigned') });
-          return;
-        }
-        saveText(data.data.jws, `consent-receipt-${subject}.jws`, 'application/jose');
-      } else {
-        saveText(JSON.stringify(data.data.receipt, null, 2), `consent-receipt-${subject}-${format}.json`);
-      }
-    } catch (error) {
-      fail(error);
-    }
-  };
+  const { downloading, exportHistory, accessArchive, receipt } = useSubjectDownloads(subject);
 
   if (!canExport && !canErase) return null;
 
@@ -76,7 +42,7 @@ export const DataRightsActions = ({
             {EXPORT_FORMATS.map((format: ExportFormat) => (
               <MenuItem
                 key={format}
-                onSelect={() => download(`/consent/subjects/${subject}/export?format=${format}`, `consent-history-${subject}.${format}`)}
+                onSelect={() => exportHistory(format)}
               >
                 {t(`rights.export.${format}` as TranslationKey)}
               </MenuItem>
@@ -92,7 +58,7 @@ export const DataRightsActions = ({
             size="S"
             startIcon={<Download />}
             loading={downloading}
-            onClick={() => download(`/consent/subjects/${subject}/access-archive`, `subject-access-${subject}.zip`)}
+            onClick={accessArchive}
           >
             {t('rights.archive')}
           </Button>
@@ -110,7 +76,8 @@ export const DataRightsActions = ({
           onClose={() => setErasing(false)}
           onErased={(result) => {
             setErasing(false);
-            if (result.erasure) onErased(result.erasure);
+            const record = erasureRecordOf(result);
+            if (record) onErased(record);
           }}
         />
       )}

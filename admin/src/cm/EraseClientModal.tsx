@@ -1,7 +1,7 @@
 import { Box, Button, Field, Flex, Modal, TextInput, Textarea, Typography } from '@strapi/design-system';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useEffect, useState } from 'react';
-import { errorMessage, type ErasureCounts, type ErasureResult } from '../api';
+import { errorMessage, type ErasureCounts, type ErasureResult, type RelatedOutcome } from '../api';
 import { useT, type TranslationKey } from '../hooks/useT';
 
 /** The word that confirms an erasure when the client has no name to type. */
@@ -10,26 +10,37 @@ export const ERASE_WORD = 'ERASE';
 /** The last part of a content-type uid: api::booking.booking -> booking. */
 const typeName = (uid: string) => uid.split('.').pop() ?? uid;
 
-/** One line per kind of record: the client, each related type (kept, anonymised or deleted), events, requests. */
-export const ErasureCountList = ({ counts }: { counts: ErasureCounts }) => {
+const FIXED = ['client', 'events', 'requests', 'requestsCancelled', 'tokens'];
+
+/**
+ * One line per kind of record: the client, each related type (with what happens to
+ * it, when the answer says), consent events, requests and request links.
+ */
+export const ErasureCountList = ({ counts, related }: { counts: ErasureCounts; related?: RelatedOutcome[] }) => {
   const t = useT();
-  const rows: [string, string, number][] = [
+  const relatedLabel = (uid: string) => {
+    const onErase = related?.find((r) => r.uid === uid)?.onErase;
+    return onErase ? t(`erase.count.related.${onErase}` as TranslationKey, { type: typeName(uid) }) : typeName(uid);
+  };
+  const rows: [string, string, number | undefined][] = [
     ['client', t('erase.count.client'), counts.client],
-    ...Object.entries(counts.related ?? {}).map(
-      ([uid, r]): [string, string, number] => [uid, t(`erase.count.related.${r.onErase}` as TranslationKey, { type: typeName(uid) }), r.documents]
-    ),
+    ...Object.keys(counts)
+      .filter((key) => !FIXED.includes(key))
+      .map((uid): [string, string, number] => [uid, relatedLabel(uid), counts[uid]]),
     ['events', t('erase.count.events'), counts.events],
     ['requests', t('erase.count.requests'), counts.requests],
-    ...(counts.tokens !== undefined ? [['tokens', t('erase.count.tokens'), counts.tokens] as [string, string, number]] : []),
+    ['tokens', t('erase.count.tokens'), counts.tokens],
   ];
   return (
     <Flex tag="ul" direction="column" alignItems="stretch" gap={1} aria-label={t('erase.counts')}>
-      {rows.map(([key, label, value]) => (
-        <Flex tag="li" key={key} justifyContent="space-between" gap={4} data-testid={`erase-count-${key}`}>
-          <Typography>{label}</Typography>
-          <Typography fontWeight="bold">{value}</Typography>
-        </Flex>
-      ))}
+      {rows
+        .filter((row): row is [string, string, number] => typeof row[2] === 'number')
+        .map(([key, label, value]) => (
+          <Flex tag="li" key={key} justifyContent="space-between" gap={4} data-testid={`erase-count-${typeName(key)}`}>
+            <Typography>{label}</Typography>
+            <Typography fontWeight="bold">{value}</Typography>
+          </Flex>
+        ))}
     </Flex>
   );
 };
@@ -103,7 +114,7 @@ export const EraseClientModal = ({
                   <Typography variant="sigma" textColor="neutral600">
                     {t('erase.preview')}
                   </Typography>
-                  <ErasureCountList counts={preview.counts} />
+                  {preview.counts && <ErasureCountList counts={preview.counts} related={preview.related} />}
                 </Flex>
               ) : (
                 <Typography textColor="neutral600">{t('common.loading')}</Typography>

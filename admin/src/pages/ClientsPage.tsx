@@ -19,6 +19,7 @@ import { ConfirmDialog, Layouts, Page, useFetchClient, useNotification } from '@
 import { useCallback, useEffect, useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import { CLIENT_FILTERS, errorMessage, type ClientFilter, type ClientRow } from '../api';
+import { ClientRowActions } from '../cm/ClientRowActions';
 import { ClientFilterSelect } from '../components/ClientFilterSelect';
 import { RequestStatusBadge, StatusBadge } from '../components/StatusBadge';
 import { useConsentConfig } from '../hooks/useConsentConfig';
@@ -34,7 +35,9 @@ const ClientsPage = () => {
   const { get, post } = useFetchClient();
   const { toggleNotification } = useNotification();
   const config = useConsentConfig();
-  const { canRequest } = useConsentRBAC();
+  const { canRequest, canExport, canErase } = useConsentRBAC();
+  const rowActions = canExport || canErase;
+  const [reloads, setReloads] = useState(0);
   const [params, setParams] = useSearchParams();
   const stateParam = params.get('state') as ClientFilter | null;
   const state: ClientFilter = stateParam && (CLIENT_FILTERS as readonly string[]).includes(stateParam) ? stateParam : 'all';
@@ -72,7 +75,7 @@ const ClientsPage = () => {
     return () => {
       live = false;
     };
-  }, [fetchPage]);
+  }, [fetchPage, reloads]);
 
   // Search as the admin types, after a short pause.
   useEffect(() => {
@@ -190,7 +193,7 @@ const ClientsPage = () => {
           <Page.Loading />
         ) : (
           <Flex direction="column" alignItems="stretch" gap={4}>
-            <Table colCount={canRequest ? 6 : 5} rowCount={all.length + 1}>
+            <Table colCount={5 + (canRequest ? 1 : 0) + (rowActions ? 1 : 0)} rowCount={all.length + 1}>
               <Thead>
                 <Tr>
                   {canRequest && (
@@ -207,12 +210,17 @@ const ClientsPage = () => {
                   <Th><Typography variant="sigma">{t('clients.col.status')}</Typography></Th>
                   <Th><Typography variant="sigma">{t('clients.col.lastDecision')}</Typography></Th>
                   <Th><Typography variant="sigma">{t('clients.col.lastRequest')}</Typography></Th>
+                  {rowActions && (
+                    <Th>
+                      <Typography variant="sigma">{t('requests.col.actions')}</Typography>
+                    </Th>
+                  )}
                 </Tr>
               </Thead>
               <Tbody>
                 {all.length === 0 && (
                   <Tr>
-                    <Td colSpan={6}>
+                    <Td colSpan={7}>
                       <Typography textColor="neutral600">{t('clients.empty')}</Typography>
                     </Td>
                   </Tr>
@@ -268,6 +276,11 @@ const ClientsPage = () => {
                           <Typography textColor="neutral600">–</Typography>
                         )}
                       </Td>
+                      {rowActions && (
+                        <Td>
+                          <ClientRowActions subject={row.documentId} name={row.name} onErased={() => setReloads((n) => n + 1)} />
+                        </Td>
+                      )}
                     </Tr>
                   );
                 })}

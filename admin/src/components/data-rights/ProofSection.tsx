@@ -6,15 +6,15 @@ import { errorMessage, type BrokenLink, type Checkpoint, type VerifyResult } fro
 import { useFormatDateTime, useT } from '../../hooks/useT';
 import { Card } from './Card';
 
-const rootOf = (c: Checkpoint) => String(c.root ?? c.merkleRoot ?? '');
-const sealedAtOf = (c: Checkpoint) => (c.sealedAt as string | undefined) ?? (c.createdAt as string | undefined) ?? null;
-const sizeOf = (c: Checkpoint) => (c.subjects as number | undefined) ?? (c.leaves as number | undefined) ?? (c.heads as number | undefined) ?? null;
-
-/** The first broken link, as plain words: which client's chain, which row, why. */
-const describe = (broken: BrokenLink) =>
-  Object.entries(broken)
-    .filter(([, value]) => value !== null && value !== undefined && typeof value !== 'object')
-    .map(([key, value]) => `${key}: ${value}`)
+/** Where the first broken link is: the client's chain, the event row and its place in the chain, or the checkpoint. */
+const whereBroken = (t: ReturnType<typeof useT>, broken: BrokenLink) =>
+  [
+    broken.subject ? t('proof.where.client', { subject: broken.subject }) : null,
+    broken.eventId !== undefined ? t('proof.where.event', { id: broken.eventId }) : null,
+    broken.chainSeq !== undefined ? t('proof.where.seq', { seq: broken.chainSeq }) : null,
+    broken.checkpoint !== undefined ? t('proof.where.checkpoint', { seq: broken.checkpoint }) : null,
+  ]
+    .filter(Boolean)
     .join(' · ');
 
 /**
@@ -33,8 +33,8 @@ export const ProofSection = () => {
 
   const loadCheckpoints = useCallback(
     () =>
-      get<{ data: Checkpoint[] | { checkpoints?: Checkpoint[] } }>('/consent/proof/checkpoints')
-        .then(({ data }) => setCheckpoints(Array.isArray(data.data) ? data.data : (data.data?.checkpoints ?? [])))
+      get<{ data: Checkpoint[] }>('/consent/proof/checkpoints')
+        .then(({ data }) => setCheckpoints(data.data))
         .catch(() => setCheckpoints([])),
     [get]
   );
@@ -58,8 +58,9 @@ export const ProofSection = () => {
   const seal = async () => {
     setSealing(true);
     try {
-      await post('/consent/proof/checkpoints', {});
-      toggleNotification({ type: 'success', message: t('proof.sealed') });
+      const { data } = await post<{ data: Checkpoint | null }>('/consent/proof/checkpoints', {});
+      // No chain moved since the last checkpoint: nothing new to seal.
+      toggleNotification(data.data ? { type: 'success', message: t('proof.sealed') } : { type: 'info', message: t('proof.unchanged') });
       loadCheckpoints();
     } catch (error) {
       toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
@@ -111,7 +112,7 @@ export const ProofSection = () => {
             </Typography>
             {result.firstBroken && (
               <Typography textColor="danger700" data-testid="proof-first-broken">
-                {t('proof.firstBroken', { link: describe(result.firstBroken) })}
+                {t('proof.firstBroken', { where: whereBroken(t, result.firstBroken), message: result.firstBroken.message })}
               </Typography>
             )}
           </Flex>
@@ -123,9 +124,10 @@ export const ProofSection = () => {
       {checkpoints && checkpoints.length === 0 ? (
         <Typography textColor="neutral600">{t('proof.checkpoints.none')}</Typography>
       ) : (
-        <Table colCount={3} rowCount={(checkpoints?.length ?? 0) + 1}>
+        <Table colCount={4} rowCount={(checkpoints?.length ?? 0) + 1}>
           <Thead>
             <Tr>
+              <Th><Typography variant="sigma">{t('proof.col.seq')}</Typography></Th>
               <Th><Typography variant="sigma">{t('proof.col.sealedAt')}</Typography></Th>
               <Th><Typography variant="sigma">{t('proof.col.chains')}</Typography></Th>
               <Th><Typography variant="sigma">{t('proof.col.root')}</Typography></Th>
@@ -133,12 +135,13 @@ export const ProofSection = () => {
           </Thead>
           <Tbody>
             {checkpoints?.slice(0, 20).map((c) => (
-              <Tr key={String(c.id)} data-testid="checkpoint">
-                <Td><Typography>{formatDateTime(sealedAtOf(c))}</Typography></Td>
-                <Td><Typography>{sizeOf(c) ?? '–'}</Typography></Td>
+              <Tr key={c.id} data-testid="checkpoint">
+                <Td><Typography>{c.seq}</Typography></Td>
+                <Td><Typography>{formatDateTime(c.sealedAt)}</Typography></Td>
+                <Td><Typography>{c.leafCount}</Typography></Td>
                 <Td>
-                  <Typography variant="pi" style={{ fontFamily: 'monospace' }} title={rootOf(c)}>
-                    {rootOf(c).slice(0, 16)}…
+                  <Typography variant="pi" style={{ fontFamily: 'monospace' }} title={c.root}>
+                    {c.root.slice(0, 16)}…
                   </Typography>
                 </Td>
               </Tr>

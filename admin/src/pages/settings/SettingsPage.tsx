@@ -18,6 +18,7 @@ import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/a
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage, type MessageTemplate, type Purpose, type Settings } from '../../api';
 import { ControllerSection } from './ControllerSection';
+import { WebhookEventsSection } from './WebhookEventsSection';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
 import { useT, type TranslationKey } from '../../hooks/useT';
 import { PERMISSIONS } from '../../pluginId';
@@ -271,6 +272,10 @@ const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Se
                 {t('settings.test.send')}
               </Button>
             </Flex>
+          </Section>
+
+          <Section title={t('settings.webhooks')}>
+            <WebhookEventsSection />
           </Section>
         </Flex>
       </Layouts.Content>
