@@ -9,6 +9,7 @@
  * (CONSENT_CLOCK_ADVANCE_DAYS), so the seeded clients, created a moment ago, are
  * old enough for the retention rule; a client booked "now" on that clock is not.
  */
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { demoClients } from '../../playground/src/seed/clients';
 import { DEMO_ADMIN } from '../helpers/app';
@@ -117,6 +118,17 @@ const ERASED = CLIENTS[0];
 /** Booked "now" on the app's clock: active, so not affected by the retention rule. */
 const BOOKED = CLIENTS[20];
 
+/** Scroll a section's top to just under the panel's sticky header, for its screenshot. */
+const showSection = async (section: ReturnType<Page['getByRole']>) => {
+  await section.evaluate((el) => {
+    el.scrollIntoView({ block: 'start' });
+    // The panel scrolls inside its main element, under a sticky header of about 60 px.
+    let scroller = el.parentElement;
+    while (scroller && scroller.scrollHeight <= scroller.clientHeight) scroller = scroller.parentElement;
+    (scroller ?? document.scrollingElement)?.scrollBy(0, -90);
+  });
+};
+
 const csvOf = (lines: string[][]) => ['client,purpose,decision,date,source', ...lines.map((l) => l.join(','))].join('\n') + '\n';
 
 describe('data rights in the admin panel', () => {
@@ -142,7 +154,7 @@ describe('data rights in the admin panel', () => {
     await expect(badRow.getByText(/decision/i).count()).resolves.toBeGreaterThan(0);
     // No import button for a file with errors.
     await expect(section.getByRole('button', { name: /^Import \d+ consents?$/ }).count()).resolves.toBe(0);
-    await section.scrollIntoViewIfNeeded();
+    await showSection(section);
     await screenshot(admin, 'data-rights-import');
 
     // Nothing was imported (a dry run), and the API refuses the same file outright.
@@ -244,7 +256,7 @@ describe('data rights in the admin panel', () => {
 
     await admin.goto('/admin/plugins/consent/data-rights');
     const section = admin.getByRole('region', { name: 'Retention' });
-    await section.getByLabel('Months without a booking').fill(String(INACTIVE_MONTHS));
+    await section.getByLabel('Months without activity').fill(String(INACTIVE_MONTHS));
     await section.getByRole('button', { name: 'Preview' }).click();
     const summary = section.getByText(/^\d+ clients? inactive since /);
     await summary.waitFor();
@@ -284,14 +296,15 @@ describe('data rights in the admin panel', () => {
     const section = admin.getByRole('region', { name: 'Proof' });
     await section.getByRole('button', { name: 'Seal checkpoint now' }).click();
     await admin.getByText(/^(Checkpoint sealed|No chain changed since the last checkpoint: nothing to seal)$/).first().waitFor();
-    await expect(section.getByTestId('checkpoint').count()).resolves.toBeGreaterThan(0);
+    // The list reloads after the seal: at least the checkpoint just sealed (or the worker's) is in it.
+    await section.getByTestId('checkpoint').first().waitFor();
     await section.getByRole('button', { name: 'Verify' }).click();
     const result = section.getByTestId('proof-result');
     await result.getByText('The consent log is intact').waitFor();
     const api = await app.http().get('/consent/proof/verify').set(auth());
     expect(api.body.data).toMatchObject({ ok: true, firstBroken: null });
     await result.getByText(new RegExp(`^${api.body.data.events} events in `)).waitFor();
-    await section.scrollIntoViewIfNeeded();
+    await showSection(section);
     await screenshot(admin, 'data-rights-proof');
   });
 
@@ -312,7 +325,7 @@ describe('data rights in the admin panel', () => {
     await section.getByRole('combobox', { name: 'Action' }).click();
     await admin.getByRole('option', { name: 'All actions', exact: true }).click();
     await section.getByTestId('audit-entry').first().getByText('Verification', { exact: true }).waitFor();
-    await section.scrollIntoViewIfNeeded();
+    await showSection(section);
     await screenshot(admin, 'data-rights-audit');
   });
 
@@ -327,7 +340,7 @@ describe('data rights in the admin panel', () => {
     await admin.getByText('Settings saved').first().waitFor();
     const settings = await app.http().get('/consent/settings').set(auth());
     expect(settings.body.data.controller).toMatchObject({ name: 'Salon Demo ApS', email: 'privacy@salon.example', country: 'DK' });
-    await section.scrollIntoViewIfNeeded();
+    await showSection(section);
     await screenshot(admin, 'settings-controller');
   });
 });
@@ -372,6 +385,20 @@ describe('a role with the export action only', () => {
       await page.getByRole('heading', { level: 2, name: 'Consent', exact: true }).waitFor();
       await page.getByRole('button', { name: 'Access archive (ZIP)' }).waitFor();
       await expect(page.getByRole('button', { name: 'Erase client…' }).count()).resolves.toBe(0);
+
+      // The downloads arrive as files: the access archive is a ZIP, the history an XLSX
+      // workbook (also a ZIP container), the Kantara receipt JSON about this client.
+      const [archive] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Access archive (ZIP)' }).click()]);
+      expect(fs.readFileSync((await archive.path())!).subarray(0, 2).toString('latin1')).toBe('PK');
+      await page.getByRole('button', { name: 'Export history' }).click();
+      const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'Excel (XLSX)' }).click()]);
+      expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+      expect(fs.readFileSync((await xlsx.path())!).subarray(0, 2).toString('latin1')).toBe('PK');
+      await page.getByRole('button', { name: 'Consent receipt' }).click();
+      const [receipt] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'Kantara v1.1 (JSON)' }).click()]);
+      expect(receipt.suggestedFilename()).toBe(`consent-receipt-${client.documentId}-kantara.json`);
+      const kantara = JSON.parse(fs.readFileSync((await receipt.path())!, 'utf8'));
+      expect(kantara).toMatchObject({ consentReceiptID: expect.any(String), piiPrincipalId: client.documentId });
 
       await page.goto('/admin/plugins/consent');
       await page.getByRole('link', { name: 'Clients', exact: true }).waitFor();

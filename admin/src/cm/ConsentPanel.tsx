@@ -19,7 +19,7 @@ const ConsentPanelContent = ({ subject, name }: { subject: string; name: string 
   const formatDateTime = useFormatDateTime();
   const { get, post } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { canRecord, canRequest } = useConsentRBAC();
+  const { canRecord, canRequest, canExport, canErase } = useConsentRBAC();
   const [consent, setConsent] = useState<SubjectConsent | null>(null);
   const [events, setEvents] = useState<ConsentEvent[] | null>(null);
   const [total, setTotal] = useState(0);
@@ -115,7 +115,7 @@ const ConsentPanelContent = ({ subject, name }: { subject: string; name: string 
       <Flex gap={3} wrap="wrap">
         {total > RECENT && <TextButton onClick={openHistory}>{t('panel.history.all', { count: total })}</TextButton>}
       </Flex>
-      <Divider />
+      {(canExport || canErase) && <Divider />}
       <DataRightsActions
         subject={subject}
         name={name}

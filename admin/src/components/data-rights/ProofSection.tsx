@@ -107,7 +107,7 @@ export const ProofSection = () => {
                 events: result.events,
                 subjects: result.subjects,
                 checkpoints: result.checkpoints,
-                seconds: (result.durationMs / 1000).toFixed(1),
+                seconds: (result.durationMs / 1000).toFixed(result.durationMs < 1000 ? 2 : 1),
               })}
             </Typography>
             {result.firstBroken && (
