@@ -49,7 +49,7 @@ export const searchDatabase = async (strapi: Core.Strapi, needle: string): Promi
         : kind === 'mysql'
           ? `lower(CAST(\`${column}\` AS CHAR))`
           : `lower(CAST("${column}" AS TEXT))`;
-    const from = kind === 'postgres' ? knex.withSchema(databaseName()).from(table) : knex(table);
+    const from: ReturnType<typeof knex> = kind === 'postgres' ? knex.withSchema(databaseName()).from(table) : knex(table);
     const row = (await from.count({ n: '*' }).whereRaw(`${expr} LIKE ?`, [pattern]).first()) as { n: number | string };
     if (Number(row.n) > 0) hits.push({ table, column, count: Number(row.n) });
   }

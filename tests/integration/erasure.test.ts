@@ -132,7 +132,9 @@ describe('erasing a client', () => {
   it('leaves no personal data in any table, keeps the bookings and the proof, and records the erasure', async () => {
     const eventsBefore = await count('consent_events', { subject: client });
     const heard: unknown[] = [];
-    const listener = (payload: unknown) => heard.push(payload);
+    const listener = async (payload: unknown) => {
+      heard.push(payload);
+    };
     app.strapi.eventHub.on('consent.erased', listener);
 
     const res = await erase(client, { reason: 'Art. 17 request of 2026-11-20' });
