@@ -400,6 +400,14 @@ describe('a role with the export action only', () => {
       const kantara = JSON.parse(fs.readFileSync((await receipt.path())!, 'utf8'));
       expect(kantara).toMatchObject({ consentReceiptID: expect.any(String), piiPrincipalId: client.documentId });
 
+      // The plugin's client list has the same actions in a menu per row, without erasure for this role.
+      await page.goto('/admin/plugins/consent/clients');
+      await page.getByRole('button', { name: `Data rights of ${BOOKED.name}` }).click();
+      await page.getByRole('menuitem', { name: 'Access archive (ZIP)' }).waitFor();
+      await page.getByRole('menuitem', { name: 'Excel (XLSX)' }).waitFor();
+      await expect(page.getByRole('menuitem', { name: 'Erase client…' }).count()).resolves.toBe(0);
+      await page.keyboard.press('Escape');
+
       await page.goto('/admin/plugins/consent');
       await page.getByRole('link', { name: 'Clients', exact: true }).waitFor();
       await expect(page.getByRole('link', { name: 'Data rights', exact: true }).count()).resolves.toBe(0);
