@@ -59,6 +59,7 @@ const smsPerson = { name: `Sven Zephyrine-${unique}`, phone: `+46 70 ${unique.sl
 let client: string;
 let smsClient: string;
 let bookingIds: string[];
+let loginJwt: string;
 
 describe('erasing a client', () => {
   beforeAll(async () => {
@@ -93,6 +94,13 @@ describe('erasing a client', () => {
     expect(askSms.status).toBe(201);
     await service('worker').drain();
     expect(smsReceived.some((s) => s.to.replace(/\s/g, '') === smsPerson.phone.replace(/\s/g, ''))).toBe(true);
+
+    // The client's own login (users-permissions), linked as the demo links them (config subject.user).
+    const register = await app.http().post('/api/auth/local/register').send({ username: 'erasure.login', email: person.email, password: 'Login-pass-2026' });
+    expect(register.status).toBe(200);
+    loginJwt = register.body.jwt;
+    await app.strapi.documents('api::client.client').update({ documentId: client, data: { user: register.body.user.id } as never });
+    expect((await app.http().get('/api/consent/me').set('Authorization', `Bearer ${loginJwt}`)).status).toBe(200);
 
     // Before: the database does hold the personal data (the search finds it).
     expect((await searchDatabase(app.strapi, person.email)).length).toBeGreaterThan(0);
@@ -155,6 +163,9 @@ describe('erasing a client', () => {
       expect([needle, await searchDatabase(app.strapi, needle)]).toEqual([needle, []]);
     }
     expect(await searchDatabase(app.strapi, 'Allergic to latex')).toEqual([]);
+    // The client's login is blocked: its token no longer opens /api/consent/me.
+    expect(res.body.data.counts.login).toBe(1);
+    expect((await app.http().get('/api/consent/me').set('Authorization', `Bearer ${loginJwt}`)).status).toBe(401);
 
     // The client row stays (bookings and events point at it), blanked.
     const row = await app.strapi.db.query('api::client.client').findOne({ where: { documentId: client } });

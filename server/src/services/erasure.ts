@@ -75,6 +75,9 @@ export const normalisePhone = (phone: string): string => {
   return (trimmed.startsWith('+') ? '+' : '') + trimmed.replace(/\D/g, '');
 };
 
+/** A client's login, when the host links clients to users-permissions accounts (config subject.user). */
+const LOGIN_UID = 'plugin::users-permissions.user';
+
 const notFound = (subject: string) => new errors.NotFoundError('Subject not found', { subject });
 
 /**
@@ -183,6 +186,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
       }
 
       const related = await this.relatedRows(client.id as number);
+      const login = await this.linkedLogin(client.id as number);
       const bySubject = (q: Knex.QueryBuilder) => q.where('subject', input.subject);
       const outcomes: RelatedOutcome[] = related.map(({ type, rows }) => ({
         uid: type.uid,
@@ -196,6 +200,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
         requests: await this.count(trx, TABLE.request, bySubject),
         requestsCancelled: await this.count(trx, TABLE.request, (q) => bySubject(q).whereIn('status', OPEN_REQUEST_STATUSES)),
         tokens: await this.count(trx, TABLE.token, bySubject),
+        ...(login !== null ? { login: 1 } : {}),
       };
       if (input.dryRun) return { dryRun: true as const, subject: input.subject, counts, related: outcomes };
 
@@ -211,6 +216,24 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
 
       // The client: personal fields blanked; the row stays, so bookings and events keep pointing at it.
       await strapi.db.query(subjectUid as never).updateMany({ where: { documentId: input.subject }, data: this.subjectData() });
+
+      // The client's own login (users-permissions), when the host links one: its email and
+      // username are personal data too. The account is blocked, its identifiers replaced,
+      // its password and pending tokens removed; the link stays, pointing at nobody.
+      if (login !== null) {
+        await strapi.db.query(LOGIN_UID as never).update({
+          where: { id: login },
+          data: {
+            username: `erased-${login}`,
+            email: `erased-${login}@erased.invalid`,
+            blocked: true,
+            confirmed: false,
+            password: null,
+            resetPasswordToken: null,
+            confirmationToken: null,
+          },
+        });
+      }
 
       // Related records, through the query engine: no document middleware runs, so an
       // anonymised booking records no consent and is not checked again.
@@ -269,6 +292,18 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
       return { ...record, dryRun: false as const, related: outcomes };
     });
     return result as EraseResult;
+  },
+
+  /** The id of the users-permissions account linked to the client (config subject.user), if any. */
+  async linkedLogin(clientId: number): Promise<number | null> {
+    const field = getService(strapi, 'config').get().subject.user;
+    if (!field) return null;
+    const row = (await strapi.db.query(getService(strapi, 'subjects').uid() as never).findOne({
+      where: { id: clientId },
+      select: ['id'],
+      populate: { [field]: { select: ['id'] } },
+    })) as Record<string, { id: number } | null> | null;
+    return row?.[field]?.id ?? null;
   },
 
   /** The proof's redacted_at column exists once the hash chain (tamper evidence) is installed. */
