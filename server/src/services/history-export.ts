@@ -52,7 +52,7 @@ const xlsxCell = (value: unknown): string | number | boolean | null => {
 };
 
 /** Uncompressed XML the sheet may hold ahead of the ZIP writer before reading waits. */
-const SHEET_BACKLOG_BYTES = 1 << 20;
+const SHEET_BACKLOG_BYTES = 256 * 1024;
 
 interface StreamState {
   length: number;
