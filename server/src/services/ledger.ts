@@ -366,9 +366,9 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
 
       onCommit(() => {
         for (const event of events) {
-          const payload = { subject: event.subject, purpose: event.purposeKey, decision: event.decision, event };
-          strapi.eventHub.emit(HUB_EVENT.recorded, payload);
-          strapi.eventHub.emit(HUB_EVENT[event.decision as Decision], payload);
+          strapi.eventHub.emit(HUB_EVENT.recorded, { subject: event.subject, purpose: event.purposeKey, decision: event.decision, event });
+          // Also what Strapi webhooks send: without the event's personal fields.
+          strapi.eventHub.emit(HUB_EVENT[event.decision as Decision], getService(strapi, 'webhooks').decisionPayload(event));
         }
       });
       return { events, purposes: purposeRows, states };
