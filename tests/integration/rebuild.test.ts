@@ -93,4 +93,20 @@ describe('rebuilding the projection from the event log', () => {
     await app.strapi.plugin('consent').service('purposes').update('marketing', { required: false });
   });
 
+  it('gives a lost summary row its chain head back: the proof verifies and the next decision continues the chain', async () => {
+    const subject = (await app.strapi.db.query('plugin::consent.consent-subject').findMany({ orderBy: { id: 'asc' }, limit: 1 }))[0];
+    expect(subject.chainSeq).toBeGreaterThan(0);
+    await app.strapi.db.connection('consent_subjects').where('subject', subject.subject).del();
+    await app.strapi.plugin('consent').service('states').rebuild();
+    const back = await app.strapi.db.query('plugin::consent.consent-subject').findOne({ where: { subject: subject.subject } });
+    expect({ chainSeq: back.chainSeq, chainHead: back.chainHead }).toEqual({ chainSeq: subject.chainSeq, chainHead: subject.chainHead });
+    await app.strapi.plugin('consent').service('ledger').record({
+      subject: subject.subject,
+      decisions: [{ purpose: 'marketing', decision: 'withdrawn' }],
+      channel: 'api',
+      actor: { type: 'system' },
+    });
+    const verify = await app.http().get('/consent/proof/verify').set(auth(await app.adminToken()));
+    expect(verify.body.data).toMatchObject({ ok: true, firstBroken: null });
+  });
 });

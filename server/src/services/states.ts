@@ -222,11 +222,16 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
          WHERE r.rn = 1`,
         [now, now, now]
       );
+      // A summary row that was lost gets its chain head back from the events (the proof's
+      // verify compares the two), so the next event continues the same chain.
       await trx.raw(
-        `INSERT INTO ${TABLE.subject} (document_id, subject, created_at, updated_at, published_at)
-         SELECT ${randomDocumentIdSql(dialect)}, x.subject, ?, ?, ?
-         FROM (SELECT DISTINCT e.subject FROM ${TABLE.event} e
-               WHERE NOT EXISTS (SELECT 1 FROM ${TABLE.subject} s WHERE s.subject = e.subject)) x`,
+        `INSERT INTO ${TABLE.subject} (document_id, subject, chain_seq, chain_head, created_at, updated_at, published_at)
+         SELECT ${randomDocumentIdSql(dialect)}, x.subject, x.chain_seq,
+                (SELECT h.hash FROM ${TABLE.event} h WHERE h.subject = x.subject AND h.chain_seq = x.chain_seq ORDER BY h.id DESC LIMIT 1),
+                ?, ?, ?
+         FROM (SELECT e.subject, MAX(e.chain_seq) AS chain_seq FROM ${TABLE.event} e
+               WHERE NOT EXISTS (SELECT 1 FROM ${TABLE.subject} s WHERE s.subject = e.subject)
+               GROUP BY e.subject) x`,
         [now, now, now]
       );
       await trx.raw(
