@@ -84,6 +84,7 @@ export const AUDIT_ACTIONS = [
   'export.history',
   'export.receipt',
   'export.access',
+  'receipt.verify',
   'erase.subject',
   'retention.preview',
   'retention.run',

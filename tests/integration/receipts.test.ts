@@ -155,6 +155,17 @@ describe('Kantara Consent Receipt v1.1 of a client', () => {
     expect(rows[0]).toMatchObject({ actorType: 'admin', details: { format: 'kantara', scope: 'subject', signed: true, purposes: 2, receiptId: receipt.consentReceiptID } });
     expect(JSON.stringify(rows)).not.toContain(email);
   });
+
+  it('admin verifications are audited as receipt.verify; public ones are not', async () => {
+    const audit = app.strapi.db.query('plugin::consent.consent-audit');
+    const verifies = await audit.count({ where: { action: 'receipt.verify' } });
+    expect(verifies).toBeGreaterThanOrEqual(1);
+    const total = await audit.count({});
+    expect((await verifyPublic({ jws })).body.data.valid).toBe(true);
+    expect(await audit.count({})).toBe(total);
+    expect((await verifyAdmin({ jws })).body.data.valid).toBe(true);
+    expect(await audit.count({ where: { action: 'receipt.verify', actorType: 'admin' } })).toBe(verifies + 1);
+  });
 });
 
 describe('ISO/IEC TS 27560-shaped record', () => {

@@ -280,10 +280,10 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
       })();
       if (actor) {
         await getService(strapi, 'audit').record({
-          action: 'proof.verify',
+          action: 'receipt.verify',
           actor,
           outcome: result.valid ? 'ok' : 'failed',
-          details: { target: 'receipt', valid: result.valid, ...(result.kid ? { kid: result.kid } : {}) },
+          details: { valid: result.valid, ...(result.kid ? { kid: result.kid } : {}) },
         });
       }
       return result;

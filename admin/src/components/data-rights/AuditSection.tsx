@@ -11,6 +11,7 @@ const ACTIONS = [
   'export.history',
   'export.receipt',
   'export.access',
+  'receipt.verify',
   'erase.subject',
   'retention.preview',
   'retention.run',
