@@ -3,7 +3,7 @@
  *
  *   node -r ./bench/register.js bench/bookings.ts [--rounds 6] [--requests 1000] [--concurrency 10]
  *        [--warmup 1000] [--segment-warmup 100] [--returning 0] [--serial 500] [--count 20]
- *        [--no-compile] [--keep] [--cpu-prof]
+ *        [--no-compile] [--keep] [--cpu-prof] [--no-vacuum]
  *
  * Two variants of the same demo app, each in a child process of its own, in
  * production mode, on a PostgreSQL schema of its own (dropped and created again):
@@ -38,7 +38,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { prepareDemoApp, RESULTS, ROOT } from './boot';
-import { arg, dropSchema, flag, fmt, ms, resetSchema } from './lib';
+import { arg, autovacuumOn, dropSchema, flag, fmt, ms, resetSchema, vacuumSchema } from './lib';
 import { countQueries, drive, makeLoad, measure, serial, type Load, type Segment } from './bookings/load';
 import { report } from './bookings/report';
 import { SCHEMA, startServer, VARIANTS, type QueryCount, type Server, type Variant } from './bookings/server';
@@ -72,8 +72,12 @@ const main = async () => {
     // JIT, connection pools, PostgreSQL caches: the same bookings on both, not measured.
     for (const variant of VARIANTS) await drive(servers[variant], loads[variant], settings.warmup, settings.concurrency);
 
+    // Autovacuum's stand-in (off on these machines' PostgreSQL): both schemas, between rounds, unmeasured.
+    const vacuum = !flag('no-vacuum') && !(await autovacuumOn());
+    if (vacuum) console.log('PostgreSQL runs without autovacuum: both schemas get VACUUM (ANALYZE) before every round, unmeasured');
     const segments: Segment[] = [];
     for (let r = 1; r <= settings.rounds; r += 1) {
+      if (vacuum) for (const variant of VARIANTS) await vacuumSchema(SCHEMA[variant]);
       for (const variant of r % 2 === 1 ? VARIANTS : [...VARIANTS].reverse()) {
         if (settings.segmentWarmup > 0) await drive(servers[variant], loads[variant], settings.segmentWarmup, settings.concurrency);
         const s = await measure(servers[variant], loads[variant], r, settings.requests, settings.concurrency);
@@ -100,7 +104,7 @@ const main = async () => {
     const counts = {} as Record<Variant, QueryCount>;
     for (const variant of VARIANTS) counts[variant] = await countQueries(servers[variant], loads[variant], settings.count);
 
-    report(settings, segments, counts, oneAtATime);
+    report({ ...settings, vacuumBetweenRounds: vacuum }, segments, counts, oneAtATime);
   } finally {
     for (const server of Object.values(servers)) await server.stop();
     if (!flag('keep')) for (const variant of VARIANTS) await dropSchema(SCHEMA[variant]);

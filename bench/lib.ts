@@ -56,6 +56,38 @@ export const resetSchema = async (schema: string): Promise<void> => {
   }
 };
 
+/**
+ * VACUUM (ANALYZE) every table of a bench schema: what PostgreSQL's autovacuum does
+ * in production. Benchmarks call it between rounds, for every variant alike, when
+ * the server runs with autovacuum off (as these machines' PostgreSQL does), so dead
+ * rows do not pile up and plans do not go stale as tables grow during the run.
+ */
+export const vacuumSchema = async (schema: string): Promise<number> => {
+  assertBenchSchema(schema);
+  const client = new Client(PG);
+  await client.connect();
+  const started = process.hrtime.bigint();
+  try {
+    const { rows } = await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
+    for (const { tablename } of rows) await client.query(`VACUUM (ANALYZE) ${schema}."${tablename.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+  return ms(started);
+};
+
+/** Whether the PostgreSQL server runs autovacuum. */
+export const autovacuumOn = async (): Promise<boolean> => {
+  const client = new Client(PG);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ autovacuum: string }>('SHOW autovacuum');
+    return rows[0]?.autovacuum === 'on';
+  } finally {
+    await client.end();
+  }
+};
+
 export const dropSchema = async (schema: string): Promise<void> => {
   assertBenchSchema(schema);
   const client = new Client(PG);

@@ -19,6 +19,7 @@ interface ReportSettings {
   concurrency: number;
   returning: number;
   count: number;
+  vacuumBetweenRounds?: boolean;
 }
 
 export const report = (

@@ -83,6 +83,18 @@ export const pluginConfigSchema = z
       })
       .strict()
       .prefault({}),
+    database: z
+      .object({
+        /**
+         * PostgreSQL: the statements a booking with consent sends are named prepared
+         * statements, parsed and planned once per connection. Set false behind a
+         * connection pooler in transaction mode that does not support them
+         * (PgBouncer before 1.21).
+         */
+        preparedStatements: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     /** Per-IP limit on the public consent pages (per instance). */
     rateLimit: z
       .object({ windowSeconds: z.number().int().min(1).max(3600).default(60), max: z.number().int().min(1).max(10_000).default(30) })

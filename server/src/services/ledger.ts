@@ -19,7 +19,8 @@ import { linkEvents } from '../domain/chain';
 import { parseVersion } from '../domain/version';
 import { dialectOf, supportsRowLocks } from '../utils/dialect';
 import { newDocumentId } from '../utils/document-id';
-import { fromColumns, toColumns } from '../utils/rows';
+import { columnsOf, fromColumns, toColumns } from '../utils/rows';
+import { preparedRaw } from '../utils/prepared';
 import { WriteBatch } from '../utils/write-batch';
 import { getService } from '../utils/get-service';
 import type { DecisionInput } from '../validation/decision';
@@ -481,7 +482,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
 
     const insert = trx(TABLE.event)
       .insert(pending.map(({ params }) => toColumns(strapi, UID.event, params.data)))
-      .returning('*')
+      .returning(columnsOf(strapi, UID.event))
       .toSQL();
     const withs = [`consent_ev AS (${insert.sql})`];
     const bindings: unknown[] = [...insert.bindings];
@@ -516,7 +517,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
       withs.push(`consent_fw AS (${sql.sql})`);
       bindings.push(...sql.bindings);
     }
-    const result = (await trx.raw(`WITH ${withs.join(', ')} SELECT * FROM consent_ev`, bindings as Knex.Value[])) as {
+    const result = (await preparedRaw(strapi, trx, `WITH ${withs.join(', ')} SELECT * FROM consent_ev`, bindings as Knex.Value[])) as {
       rows: Record<string, unknown>[];
     };
     const events = await this.afterCreateEvents(result.rows, pending);
@@ -636,7 +637,9 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (dialectOf(strapi) !== 'postgres') throw new Error('consent: lockSummaryThrough() is for PostgreSQL');
     const id = (name: string) => `"${name.replace(/"/g, '""')}"`;
     const now = new Date();
-    const result = (await trx.raw(
+    const result = (await preparedRaw(
+      strapi,
+      trx,
       `INSERT INTO ${TABLE.subject} (document_id, subject, created_at, updated_at, published_at) ` +
         `SELECT ?, s.document_id, ?, ?, ? FROM ${id(relation.joinTable)} l JOIN ${id(relation.subjectTable)} s ` +
         `ON s.id = l.${id(relation.subjectColumn)} WHERE l.${id(relation.ownerColumn)} = ? LIMIT 1 ` +

@@ -116,6 +116,12 @@ export const toColumns = (strapi: Core.Strapi, uid: string, data: Record<string,
   return row;
 };
 
+/** Every column of a type's table that maps to an attribute (what RETURNING lists instead of `*`). */
+export const columnsOf = (strapi: Core.Strapi, uid: string): string[] =>
+  Object.values(metaOf(strapi, uid).attributes)
+    .map((attribute) => attribute.columnName)
+    .filter((column): column is string => Boolean(column));
+
 /** A row as the database returns it (RETURNING *), as the query engine would hand it back. */
 export const fromColumns = <T>(strapi: Core.Strapi, uid: string, row: Record<string, unknown>): T => {
   const meta = metaOf(strapi, uid);
