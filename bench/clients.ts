@@ -3,8 +3,9 @@
  * clients on PostgreSQL, against the Content Manager's own list endpoint, in one run.
  *
  *   npm run bench:clients            (npm run build first; ~2-3 min on 2 cores)
- *   node -r ./bench/register.js bench/clients.ts [--clients 1000000] [--rounds 20] [--reuse] [--cm-consent]
- *   --reuse: keep the schema seeded by a previous run; --cm-consent: also measure the CM list with consent=invalid
+ *   node -r ./bench/register.js bench/clients.ts [--clients 1000000] [--rounds 10] [--reuse] [--no-cm-consent]
+ *   --reuse: keep the schema seeded by a previous run; --no-cm-consent: skip the CM list with consent=invalid
+ *   (the target's comparison, ~10 s a request at 1M: most of the run's time)
  *
  * 1. Reset the schema consent_bench_clients (own schema: never the test schemas,
  *    never bench/run.ts's), boot the real demo app on it (production mode), seed N
@@ -35,7 +36,7 @@ import { seed } from './seed';
 
 const SCHEMA = 'consent_bench_clients';
 const N = Number(arg('clients') ?? 1_000_000);
-const ROUNDS = Number(arg('rounds') ?? 20);
+const ROUNDS = Number(arg('rounds') ?? 10);
 const PAGES = [1, 2, 11, 101];
 const HOST = 'api::client.client';
 
@@ -106,12 +107,12 @@ const main = async () => {
     }
     const pluginUrl = (page: number) => `/consent/clients?state=invalid&limit=50${cursors.get(page) ? `&cursor=${cursors.get(page)}` : ''}`;
 
-    // --cm-consent: also the CM list with the plugin's CM list filter (consent=invalid, the
-    // same clients). Off by default: its NOT IN subquery did not finish in 10 minutes at
-    // 1,000,000 clients (2026-11-22). Checked first: its first page must be the plugin's.
+    // The CM list with the plugin's CM list filter (consent=invalid, the same clients): the
+    // target's comparison. About 10 s a request at 1,000,000 clients (the CM counts every
+    // page); --no-cm-consent skips it. Checked first: its first page must be the plugin's.
     let cmFilterWorks = false;
     let sameRows: boolean | null = null;
-    if (flag('cm-consent')) {
+    if (!flag('no-cm-consent')) {
       const first = await get(pluginUrl(1));
       const cmSame = await get(`/content-manager/collection-types/${HOST}?page=1&pageSize=50&sort=documentId:ASC&consent=invalid`);
       cmFilterWorks = cmSame.status === 200;
@@ -215,7 +216,7 @@ const main = async () => {
       measuredMs: round(ms(started), 0),
       compared: {
         plugin: 'GET /consent/clients?state=invalid&limit=50 (pages 1, 2, 11, 101 via meta.next)',
-        ...(cmFilterWorks ? {} : { 'cm-consent (not measured)': 'run with --cm-consent' }),
+        ...(cmFilterWorks ? {} : { 'cm-consent (not measured)': 'run without --no-cm-consent' }),
         'cm-consent': `GET /content-manager/collection-types/${HOST}?page=1|2|11|101&pageSize=50&sort=${sort}&consent=invalid (the plugin's CM list filter: the same clients; the CM also counts them)`,
         'admin-floor': 'GET /admin/users/me (Strapi admin route, no list: the cost of any authenticated admin request)',
         'cm-host': `GET /content-manager/collection-types/${HOST}?page=1|2|11|101&pageSize=50&sort=${sort}&filters[$and][0][language][$eq]=da (a filter on the host table)`,
@@ -226,7 +227,8 @@ const main = async () => {
       ratios,
       targets: {
         pluginP95AtMost25ms: plugin.p95 <= 25,
-        atLeast20xFasterThanCm: Object.fromEntries(Object.entries(ratios).map(([n, r]) => [n, r.p95 >= 20 && r.p50 >= 20])),
+        // The target compares the CM list with the equivalent filter (cm-consent); cm-host is a reference.
+        atLeast20xFasterThanCm: ratios['cm-consent'] ? ratios['cm-consent'].p95 >= 20 && ratios['cm-consent'].p50 >= 20 : null,
       },
       explain,
     });
@@ -237,7 +239,11 @@ const main = async () => {
     }
     for (const [name, r] of Object.entries(ratios)) console.log(`ratio ${name} / plugin: p50 ${r.p50}x, p95 ${r.p95}x`);
     console.log(`plugin p95 <= 25 ms: ${plugin.p95 <= 25 ? 'PASS' : 'FAIL'}`);
-    for (const [name, r] of Object.entries(ratios)) console.log(`>= 20x faster than ${name}: ${r.p95 >= 20 && r.p50 >= 20 ? 'PASS' : 'FAIL'}`);
+    const cmTarget = ratios['cm-consent'];
+    console.log(
+      `>= 20x faster than the CM list with the equivalent filter (cm-consent): ${cmTarget ? (cmTarget.p95 >= 20 && cmTarget.p50 >= 20 ? 'PASS' : 'FAIL') : 'not measured (--no-cm-consent)'}`
+    );
+    console.log('(cm-host filters on a host attribute instead: a reference for what a plain CM filter costs, not the target)');
     if (explain.page101) console.log(`\nplugin page 101 plan:\n${explain.page101}`);
 
     const out = path.join(__dirname, 'results', 'clients-latest.json');

@@ -189,6 +189,53 @@ describe('a booking with consent (requirement "warn")', () => {
   });
 });
 
+describe('prepared statements (PostgreSQL)', () => {
+  /** The statements a booking with consent sends, with the prepared-statement name knex passes to node-postgres. */
+  const statementsOfBooking = async (consent: boolean) => {
+    const texts = await currentTexts(app, 'en');
+    const seen: { sql: string; name?: string }[] = [];
+    const listener = (q: { sql: string; options?: { name?: string } }) => seen.push({ sql: q.sql, name: q.options?.name });
+    app.strapi.db.connection.client.on('query', listener);
+    try {
+      const res = await book(app, {
+        contact: newContact(),
+        ...(consent
+          ? { consent: { locale: 'en', given: ['storage'], refused: ['marketing'], versions: { storage: texts.storage.version, marketing: texts.marketing.version } } }
+          : {}),
+      });
+      expect(res.status).toBe(201);
+    } finally {
+      app.strapi.db.connection.client.off('query', listener);
+    }
+    return seen;
+  };
+  const isPostgres = () => String(app.strapi.db.dialect.client).includes('postgres');
+
+  it('names the summary lock and the events statement on PostgreSQL, one name per text, and not when switched off', async () => {
+    const config = app.strapi.plugin('consent').service('config').get() as { database: { preparedStatements: boolean } };
+    const first = await statementsOfBooking(true);
+    const second = await statementsOfBooking(true);
+    const named = (list: { sql: string; name?: string }[]) => list.filter((q) => q.name);
+    if (!isPostgres()) {
+      expect(named(first)).toEqual([]);
+      return;
+    }
+    expect(named(first).map((q) => q.sql.slice(0, 30))).toEqual(['INSERT INTO consent_subjects (', 'WITH consent_ev AS (insert int']);
+    for (const q of named(first)) expect(q.name).toMatch(/^consent_[0-9a-f]{24}$/);
+    // The same texts get the same names: the second booking reuses the statements PostgreSQL prepared.
+    expect(named(second)).toEqual(named(first));
+    // Host statements are never named.
+    expect(named(await statementsOfBooking(false))).toEqual([]);
+
+    config.database.preparedStatements = false;
+    try {
+      expect(named(await statementsOfBooking(true))).toEqual([]);
+    } finally {
+      config.database.preparedStatements = true;
+    }
+  });
+});
+
 describe('GET /api/consent/texts is cacheable', () => {
   it('answers 304 to a matching If-None-Match, and a new version changes the ETag', async () => {
     const first = await app.http().get('/api/consent/texts').query({ locale: 'sv' });
