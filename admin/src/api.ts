@@ -84,6 +84,8 @@ export interface ConsentRequest {
   id: number;
   documentId: string;
   subject: string;
+  /** The client's name (GET /consent/requests only), null when the client has none or is gone. */
+  subjectName?: string | null;
   kind: 'consent' | 'information';
   status: string;
   channel: 'email' | 'sms' | null;
@@ -140,7 +142,7 @@ export interface ConsentEvent {
 }
 
 export interface PluginConfigView {
-  subject: { uid: string; name?: string; email?: string; phone?: string };
+  subject: { uid: string; name?: string; email?: string; phone?: string; language?: string | null };
   bookings: { uid: string; subject: string; requirement: 'none' | 'warn' | 'block' }[];
   locales: string[];
   defaultLocale: string;

@@ -270,6 +270,13 @@ describe('the consent screens of an admin with every permission', () => {
     expect(res.body.results).toHaveLength(1);
     const client = res.body.results[0];
     expect((await countByApi('valid')).ids).not.toContain(client.documentId);
+    // A Danish client (the admin's interface is English): the texts are shown, and recorded, in Danish.
+    const updated = await app
+      .http()
+      .put(`/content-manager/collection-types/api::client.client/${client.documentId}`)
+      .set(auth(adminToken))
+      .send({ name: IN_PERSON.name, language: 'da' });
+    expect(updated.status).toBe(200);
 
     await admin.goto(editView(client.documentId));
     await consentPanel(admin).waitFor();
@@ -277,6 +284,8 @@ describe('the consent screens of an admin with every permission', () => {
     await admin.getByRole('button', { name: 'Register consent in person' }).click();
     const modal = admin.getByRole('dialog', { name: 'Register consent in person' });
     await modal.waitFor();
+    await modal.getByRole('combobox', { name: 'Language' }).filter({ hasText: "DA (the client's language)" }).waitFor();
+    await modal.getByRole('heading', { name: 'Opbevaring af personoplysninger' }).waitFor();
     await modal.getByRole('checkbox', { name: 'The client consents to “Storage of personal data”' }).check();
     await screenshot(admin, 'in-person-modal');
     await modal.getByRole('button', { name: 'Record consent' }).click();
@@ -286,7 +295,9 @@ describe('the consent screens of an admin with every permission', () => {
     // The ledger has it, recorded in person by this admin; the client is now among the valid ones.
     const events = await app.http().get(`/consent/subjects/${client.documentId}/events`).set(auth(adminToken));
     expect(events.body.data).toEqual(
-      expect.arrayContaining([expect.objectContaining({ purposeKey: 'storage', decision: 'given', channel: 'in_person', actorType: 'admin' })])
+      expect.arrayContaining([
+        expect.objectContaining({ purposeKey: 'storage', decision: 'given', channel: 'in_person', actorType: 'admin', textLocale: 'da' }),
+      ])
     );
     const valid = await countByApi('valid');
     expect(valid.ids).toContain(client.documentId);
@@ -354,7 +365,9 @@ describe('the consent screens of an admin with every permission', () => {
     await admin.goto('/admin/plugins/consent/requests');
     await admin.getByRole('heading', { name: 'Requests and campaigns' }).waitFor();
     const client = await findClient(BY_MAIL.email);
-    await admin.getByRole('row').filter({ hasText: client.documentId }).first().waitFor();
+    // The client by name (a link to the client), the document id as secondary text.
+    const row = admin.getByRole('row').filter({ hasText: client.documentId }).first();
+    await row.getByRole('link', { name: client.name, exact: true }).waitFor();
     await screenshot(admin, 'requests');
   });
 

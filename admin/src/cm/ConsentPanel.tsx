@@ -14,7 +14,7 @@ import { RegisterConsentModal } from './RegisterConsentModal';
 
 const RECENT = 5;
 
-const ConsentPanelContent = ({ subject, name }: { subject: string; name: string | null }) => {
+const ConsentPanelContent = ({ subject, name, language }: { subject: string; name: string | null; language: string | null }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
   const { get, post } = useFetchClient();
@@ -132,6 +132,7 @@ const ConsentPanelContent = ({ subject, name }: { subject: string; name: string 
       {modal === 'register' && (
         <RegisterConsentModal
           subject={subject}
+          language={language}
           onClose={() => setModal(null)}
           onRecorded={() => {
             setModal(null);
@@ -181,5 +182,7 @@ export const ConsentPanel = ({ model, documentId, document }: EditViewProps) => 
   if (isLoading || !canRead || !config || model !== config.subject.uid || !documentId) return null;
   const nameField = config.subject.name;
   const name = nameField && typeof document?.[nameField] === 'string' ? (document[nameField] as string) : null;
-  return { title: t('panel.title'), content: <ConsentPanelContent subject={documentId} name={name} /> };
+  const languageField = config.subject.language;
+  const language = languageField && typeof document?.[languageField] === 'string' ? (document[languageField] as string) : null;
+  return { title: t('panel.title'), content: <ConsentPanelContent subject={documentId} name={name} language={language} /> };
 };

@@ -10,11 +10,37 @@ interface Shown {
   version: TextVersion | null;
 }
 
+/** The plugin's locale for a client's language ("da", "DA", "da-DK" -> "da"), or null when it has none. */
+export const localeFor = (language: string | null | undefined, locales: string[]): string | null => {
+  const value = language?.trim();
+  if (!value) return null;
+  const lower = value.toLowerCase();
+  return (
+    locales.find((l) => l === value) ??
+    locales.find((l) => l.toLowerCase() === lower) ??
+    locales.find((l) => l.toLowerCase() === lower.split(/[-_]/)[0]) ??
+    null
+  );
+};
+
 /**
  * Staff show the current text of every purpose to the client and tick what the client
- * consents to; recorded as in-person events with the admin as recorder.
+ * consents to; recorded as in-person events with the admin as recorder. The texts are
+ * shown in the client's language (one of the plugin's locales), else the default locale;
+ * staff can switch, and the decisions are recorded with the locale shown.
  */
-export const RegisterConsentModal = ({ subject, onClose, onRecorded }: { subject: string; onClose: () => void; onRecorded: () => void }) => {
+export const RegisterConsentModal = ({
+  subject,
+  language = null,
+  onClose,
+  onRecorded,
+}: {
+  subject: string;
+  /** The client's configured language field, as stored. */
+  language?: string | null;
+  onClose: () => void;
+  onRecorded: () => void;
+}) => {
   const t = useT();
   const { get, post } = useFetchClient();
   const { toggleNotification } = useNotification();
@@ -43,7 +69,9 @@ export const RegisterConsentModal = ({ subject, onClose, onRecorded }: { subject
   }, [get, toggleNotification, t]);
 
   const availableLocales = Array.from(new Set((shown ?? []).flatMap((s) => (s.version ? Object.keys(s.version.bodies) : []))));
-  const currentLocale = locale ?? config?.defaultLocale ?? availableLocales[0] ?? 'en';
+  const clientLocale = config ? localeFor(language, config.locales) : null;
+  const defaultLocale = [clientLocale, config?.defaultLocale].find((l): l is string => Boolean(l && availableLocales.includes(l)));
+  const currentLocale = locale ?? defaultLocale ?? config?.defaultLocale ?? availableLocales[0] ?? 'en';
   const consentBased = (shown ?? []).filter((s) => s.purpose.legalBasis === 'consent');
   const missingExplicit = consentBased.some((s) => s.purpose.specialCategory && given[s.purpose.key] && !explicit[s.purpose.key]);
   const anything = consentBased.some((s) => given[s.purpose.key]) || refuseUnticked;
@@ -88,7 +116,7 @@ export const RegisterConsentModal = ({ subject, onClose, onRecorded }: { subject
                     <SingleSelect value={currentLocale} onChange={(v: string | number) => setLocale(String(v))}>
                       {availableLocales.map((l) => (
                         <SingleSelectOption key={l} value={l}>
-                          {l.toUpperCase()}
+                          {l === clientLocale ? t('panel.register.clientLanguage', { locale: l.toUpperCase() }) : l.toUpperCase()}
                         </SingleSelectOption>
                       ))}
                     </SingleSelect>

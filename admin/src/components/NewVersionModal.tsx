@@ -38,6 +38,8 @@ export const NewVersionModal = ({
   const [step, setStep] = useState<'edit' | 'review'>('edit');
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [previewFailed, setPreviewFailed] = useState(false);
+  /** The review's alert, closed by the admin (shown again at the next review). */
+  const [alertClosed, setAlertClosed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [showErrors, setShowErrors] = useState(false);
 
@@ -54,6 +56,7 @@ export const NewVersionModal = ({
     if (!valid) return;
     setBusy(true);
     setPreviewFailed(false);
+    setAlertClosed(false);
     try {
       const { data } = await post<{ data: PreviewResult }>(`/consent/purposes/${purpose.key}/versions/preview`, payload());
       setPreview(data.data);
@@ -121,23 +124,26 @@ export const NewVersionModal = ({
             <Flex direction="column" alignItems="stretch" gap={4}>
               {preview ? (
                 <>
-                  <Alert
-                    closeLabel={t('common.close')}
-                    onClose={() => undefined}
-                    variant={preview.changeKind === 'substantive' && preview.affected.clients > 0 ? 'warning' : 'default'}
-                    title={t('texts.review.version', { from: preview.currentVersion ?? '–', to: preview.nextVersion })}
-                  >
-                    <span data-testid="affected-clients">
-                      {preview.changeKind === 'substantive'
-                        ? t('texts.review.affected.substantive', { count: preview.affected.clients })
-                        : t('texts.review.affected.editorial', { count: preview.affected.clients })}
-                    </span>
-                  </Alert>
+                  {!alertClosed && (
+                    <Alert
+                      closeLabel={t('common.close')}
+                      onClose={() => setAlertClosed(true)}
+                      variant={preview.changeKind === 'substantive' && preview.affected.clients > 0 ? 'warning' : 'default'}
+                      title={t('texts.review.version', { from: preview.currentVersion ?? '–', to: preview.nextVersion })}
+                    >
+                      <span data-testid="affected-clients">
+                        {preview.changeKind === 'substantive'
+                          ? t('texts.review.affected.substantive', { count: preview.affected.clients })
+                          : t('texts.review.affected.editorial', { count: preview.affected.clients })}
+                      </span>
+                    </Alert>
+                  )}
                   <DiffView diff={preview.diff} />
                 </>
               ) : (
-                previewFailed && (
-                  <Alert closeLabel={t('common.close')} onClose={() => undefined} variant="warning" title={t('texts.review.noPreview')}>
+                previewFailed &&
+                !alertClosed && (
+                  <Alert closeLabel={t('common.close')} onClose={() => setAlertClosed(true)} variant="warning" title={t('texts.review.noPreview')}>
                     {changeKind === 'substantive' ? t('texts.changeKind.substantive') : t('texts.changeKind.editorial')}
                   </Alert>
                 )

@@ -29,6 +29,7 @@ const OverviewPage = () => {
   const [overview, setOverview] = useState<Overview | null>(null);
   const [failed, setFailed] = useState(false);
   const [inactive, setInactive] = useState(false);
+  const [inactiveClosed, setInactiveClosed] = useState(false);
 
   // The module cannot be used until a consent text is published: point to the activation wizard.
   useEffect(() => {
@@ -58,10 +59,11 @@ const OverviewPage = () => {
       <Layouts.Header title={t('overview.title')} subtitle={t('overview.subtitle')} />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
-          {inactive && (
+          {inactive && !inactiveClosed && (
             <Alert
               variant="warning"
               closeLabel={t('common.close')}
+              onClose={() => setInactiveClosed(true)}
               title={t('overview.inactive.title')}
               action={
                 <Link tag={RouterLink} to="/settings/consent">

@@ -203,13 +203,20 @@ const Requests = () => {
                 <Typography>{row.channel ? t(`requestChannel.${row.channel}` as TranslationKey) : '–'}</Typography>
               </Td>
               <Td>
-                {config ? (
-                  <Link tag={RouterLink} to={`/content-manager/collection-types/${config.subject.uid}/${row.subject}`}>
-                    {row.subject}
-                  </Link>
-                ) : (
-                  <Typography>{row.subject}</Typography>
-                )}
+                <Flex direction="column" alignItems="flex-start" gap={1} title={row.subject} data-testid="request-client">
+                  {config ? (
+                    <Link tag={RouterLink} to={`/content-manager/collection-types/${config.subject.uid}/${row.subject}`}>
+                      {row.subjectName ?? row.subject}
+                    </Link>
+                  ) : (
+                    <Typography>{row.subjectName ?? row.subject}</Typography>
+                  )}
+                  {row.subjectName && (
+                    <Typography variant="pi" textColor="neutral600">
+                      {row.subject}
+                    </Typography>
+                  )}
+                </Flex>
               </Td>
               <Td>
                 <Typography>{formatDateTime(row.sentAt ?? row.createdAt)}</Typography>

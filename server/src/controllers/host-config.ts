@@ -14,6 +14,7 @@ const hostConfig = ({ strapi }: { strapi: Core.Strapi }) => ({
           name: config.subject.name ?? null,
           email: config.subject.email ?? null,
           phone: config.subject.phone ?? null,
+          language: config.subject.language ?? null,
         },
         bookings: config.bookings.map((b) => ({ uid: b.uid, subject: b.subject, requirement: b.requirement })),
         locales: config.locales,

@@ -19,7 +19,10 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: Context) {
     const query = parse(listRequestsSchema, ctx.query);
     const { results, next } = await getService(strapi, 'requests').list(query);
-    ctx.body = { data: results, meta: { next } };
+    // The clients' names for the list, in one batched lookup (the name only: no contact details).
+    const ids = [...new Set(results.map((r) => r.subject))];
+    const contacts = ids.length > 0 ? await getService(strapi, 'subjects').contacts(ids) : new Map<string, { name: string | null }>();
+    ctx.body = { data: results.map((r) => ({ ...r, subjectName: contacts.get(r.subject)?.name ?? null })), meta: { next } };
   },
 
   async forSubject(ctx: Context) {
