@@ -137,6 +137,26 @@ describe('a consent request by email', () => {
     expect(await count('consent_events', { subject: client })).toBe(3);
   });
 
+  it('the admin list names each request\'s client, and nothing more of them', async () => {
+    const client = await createClient(app.strapi, { name: 'Liv Requestlist', phone: '+4511223344' });
+    const res = await ask(client);
+    expect(res.status).toBe(201);
+    const list = await app.http().get(`/consent/requests?subject=${client}`).set(auth(await app.adminToken()));
+    expect(list.status).toBe(200);
+    const row = list.body.data.find((r: { documentId: string }) => r.documentId === res.body.data.documentId);
+    expect(row).toMatchObject({ subject: client, subjectName: 'Liv Requestlist' });
+    const text = JSON.stringify(list.body);
+    expect(text).not.toContain(await mailFor(client));
+    expect(text).not.toContain('+4511223344');
+  });
+
+  it('GET /consent/config gives the admin panel the client type\'s field names (the in-person modal reads the language field)', async () => {
+    const res = await app.http().get('/consent/config').set(auth(await app.adminToken()));
+    expect(res.status).toBe(200);
+    expect(res.body.data.subject).toEqual({ uid: 'api::client.client', name: 'name', email: 'email', phone: 'phone', language: 'language' });
+    expect(res.body.data.locales).toEqual(expect.arrayContaining(['en', 'da', 'sv']));
+  });
+
   it('declining refuses and marks the request declined; it can be sent again', async () => {
     const client = await createClient(app.strapi);
     const res = await ask(client, { purposes: ['storage'] });
