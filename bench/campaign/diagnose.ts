@@ -23,14 +23,12 @@ const PROFILES = path.join(RESULTS, 'profiles');
 const instrument = (strapi: Core.Strapi) => {
   const calls: Record<string, { count: number; ms: number }> = {};
   const undo: (() => void)[] = [];
-  // Per phase, one entry per batch. Within a lane the next batch is claimed and
-  // prepared while the previous one is delivered, so phases are timed per call,
-  // not as one batch's sequence; deliveries (and their settles) do not overlap.
-  const phases = { claim: [] as number[], prelude: [] as number[], fanout: [] as number[], settle: [] as number[] };
+  // Per phase: claim, prelude and settle one entry per batch; send one entry per
+  // message (hand-over to the mail server's answer). The send pipeline overlaps
+  // them: a batch is claimed and prepared while earlier messages are at the server.
+  const phases = { claim: [] as number[], prelude: [] as number[], send: [] as number[], settle: [] as number[] };
   let renderMs = 0;
   let rendered = 0;
-  let deliverStart = 0n;
-  let settleStart = 0n;
 
   const wrap = (service: string, method: string, hooks: { before?: () => void; after?: (elapsed: number) => void } = {}) => {
     const key = `${service}.${method}`;
@@ -56,24 +54,14 @@ const instrument = (strapi: Core.Strapi) => {
 
   wrap('queue', 'claim', { after: (elapsed) => phases.claim.push(elapsed) });
   wrap('sender', 'prepare', { after: (elapsed) => phases.prelude.push(elapsed) });
-  wrap('sender', 'deliver', {
-    before: () => {
-      deliverStart = process.hrtime.bigint();
-    },
-    after: () => phases.fanout.push(Number(settleStart - deliverStart) / 1e6),
-  });
+  wrap('sender', 'sendOne', { after: (elapsed) => phases.send.push(elapsed) });
   wrap('sender', 'render', {
     after: (elapsed) => {
       renderMs += elapsed;
       rendered += 1;
     },
   });
-  wrap('sender', 'settle', {
-    before: () => {
-      settleStart = process.hrtime.bigint();
-    },
-    after: (elapsed) => phases.settle.push(elapsed),
-  });
+  wrap('sender', 'settle', { after: (elapsed) => phases.settle.push(elapsed) });
   for (const [service, method] of [
     ['settings', 'get'],
     ['settings', 'cached'],
@@ -98,14 +86,14 @@ const instrument = (strapi: Core.Strapi) => {
       const totalStatements = [...statements.values()].reduce((a, b) => a + b, 0);
       return {
         mails,
-        batches: phases.fanout.length,
+        batches: phases.settle.length,
         renderedMessages: rendered,
         phaseMsPerBatch: {
           claim: perBatch(phases.claim),
           prelude: perBatch(phases.prelude),
-          renderAndSmtp: perBatch(phases.fanout),
+          sendPerMessage: perBatch(phases.send),
           settle: perBatch(phases.settle),
-          renderCpuInside: round(renderMs / Math.max(phases.fanout.length, 1), 2),
+          renderCpu: round(renderMs / Math.max(phases.settle.length, 1), 2),
         },
         callsPerMail: Object.fromEntries(
           Object.entries(calls)

@@ -71,7 +71,7 @@ const checkPlugin = async (db: Db, sink: SinkStats, n: number, campaign: string)
   return { ok: problems.length === 0, problems, rows };
 };
 
-/** Time of every claim and settle (about 2 per 100 mails: no measurable cost), to see them grow with the queue. */
+/** Time of every claim, prepare and settle (per batch) and send (per message), to see them grow with the queue. */
 const batchTimer = (strapi: Core.Strapi) => {
   const times: Record<'claim' | 'prepare' | 'settle' | 'send', number[]> = { claim: [], prepare: [], settle: [], send: [] };
   const undo: (() => void)[] = [];
@@ -79,8 +79,8 @@ const batchTimer = (strapi: Core.Strapi) => {
     ['queue', 'claim', 'claim'],
     ['sender', 'prepare', 'prepare'],
     ['sender', 'settle', 'settle'],
-    // deliver: SMTP, then the settle of the batch.
-    ['sender', 'deliver', 'send'],
+    // One message at the provider: from hand-over to the mail server's answer.
+    ['sender', 'sendOne', 'send'],
   ] as const) {
     undo.push(
       patchService(strapi, service, method, (original) =>

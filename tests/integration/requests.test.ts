@@ -283,6 +283,35 @@ describe('channels and faults', () => {
     expect(smtp.messagesTo(email)).toHaveLength(1);
   });
 
+  it('a write of sent requests that fails once (a dropped database connection) is tried again: the mail is not sent twice', async () => {
+    const client = await createClient(app.strapi);
+    const email = await mailFor(client);
+    const queue = service('queue');
+    const original = queue.settle;
+    let failures = 0;
+    // The fault is injected where the database answers the settle; everything else is real.
+    queue.settle = async (...args: unknown[]) => {
+      if (failures === 0) {
+        failures += 1;
+        throw new Error('Connection terminated unexpectedly');
+      }
+      return original.apply(queue, args);
+    };
+    try {
+      const res = await ask(client);
+      await worker().drain();
+      expect(failures).toBe(1);
+      expect(await requestRow(res.body.data.documentId)).toMatchObject({ status: 'sent', attempts: 1, lease_owner: null });
+      await smtp.waitFor((m) => m.to.includes(email));
+      // Long past the claim's lease: nothing is due again.
+      clock().advance(60 * 60_000);
+      await worker().drain();
+      expect(smtp.messagesTo(email)).toHaveLength(1);
+    } finally {
+      queue.settle = original;
+    }
+  });
+
   it('gives up after the configured attempts, with the last error', async () => {
     const client = await createClient(app.strapi);
     smtp.fail({ stage: 'rcpt', code: 451, message: 'Mailbox busy' });

@@ -6,6 +6,7 @@ import { defaultTemplateSet } from '../messages/default-templates';
 import { renderMessage } from '../messages/render';
 import type { MessageKind, RenderedMessage } from '../messages/types';
 import { getService } from '../utils/get-service';
+import { runSendPipeline } from '../utils/send-pipeline';
 import { askablePurposes } from './requests';
 import type { ClaimKind } from './queue';
 import type { Settings } from './settings';
@@ -129,17 +130,63 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Hand a prepared batch to the mail server / SMS gateway, then settle its rows. */
     async deliver(batch: PreparedBatch): Promise<void> {
-      const delivery = getService(strapi, 'delivery');
-      await Promise.all(
-        batch.messages.map(async ({ plan, to, message, messageId }) => {
-          try {
-            await delivery.send(plan.channel!, to, message, { messageId });
-          } catch (error) {
-            plan.error = { message: error instanceof Error ? error.message : String(error), final: false };
-          }
-        }),
-      );
-      await this.settle(batch.plans, batch.kind, batch.now, batch.expiresAt, batch.settings);
+      await Promise.all(batch.messages.map((item) => this.sendOne(item)));
+      await this.settleBatch(batch);
+    },
+
+    /** Send every due row of a kind through the send pipeline; resolves with the rows settled. */
+    async sendDue(kind: ClaimKind, stopped: () => boolean = () => false): Promise<number> {
+      const { batchSize, concurrency } = getService(strapi, 'config').get().worker;
+      let settled = 0;
+      await runSendPipeline<PreparedBatch, PreparedBatch['messages'][number]>({
+        claim: () => this.claim(kind),
+        more: (batch) => batch.full,
+        send: (item) => this.sendOne(item),
+        settle: async (batch) => {
+          await this.settleBatch(batch);
+          settled += batch.size;
+        },
+        // As many messages at the provider as one batch holds; `concurrency` batches
+        // held at once: the one being sent and the ones claimed and prepared behind it.
+        window: batchSize,
+        ahead: concurrency - 1,
+        stopped,
+      });
+      return settled;
+    },
+
+    /** One message to the mail server / SMS gateway; a failure is recorded on its plan, never thrown. */
+    async sendOne({ plan, to, message, messageId }: PreparedBatch['messages'][number]): Promise<void> {
+      try {
+        await getService(strapi, 'delivery').send(plan.channel!, to, message, { messageId });
+      } catch (error) {
+        plan.error = { message: error instanceof Error ? error.message : String(error), final: false };
+      }
+    },
+
+    /**
+     * Settle a batch whose messages were answered. Its mails have left: if the write
+     * fails (a dropped connection, the database restarting), it is tried again while
+     * the claim's lease still has half its time, so the rows are not taken for unsent
+     * and mailed again when the lease runs out. settle() is idempotent: it only
+     * touches rows this instance still holds.
+     */
+    async settleBatch(batch: PreparedBatch): Promise<void> {
+      const { leaseSeconds } = getService(strapi, 'config').get().worker;
+      const deadline = Date.now() + (leaseSeconds * 1000) / 2;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await this.settle(batch.plans, batch.kind, batch.now, batch.expiresAt, batch.settings);
+          return;
+        } catch (error) {
+          const wait = Math.min(250 * 2 ** attempt, 5000);
+          if (Date.now() + wait > deadline) throw error;
+          strapi.log.warn(
+            `[consent] writing ${batch.size} sent request(s) failed (${error instanceof Error ? error.message : String(error)}); trying again in ${wait} ms`
+          );
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      }
     },
 
     plan(row: RequestRow, contact: Contact | null, settings: Settings, canSms: boolean): Outcome {

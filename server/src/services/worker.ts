@@ -73,33 +73,12 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
         const result: TickResult = { expired: 0, sent: 0, reminded: 0, retained: 0 };
         result.expired = await getService(strapi, 'expiry').run();
         const sender = getService(strapi, 'sender');
-        const { batchSize, concurrency } = getService(strapi, 'config').get().worker;
-        // Several lanes keep the SMTP connections busy; within a lane the next batch is
-        // claimed and prepared while the previous one is still with the mail server, so
-        // the connections do not idle while a batch waits on its SQL. A stopping worker
-        // claims nothing more but sends what it holds (its rows are settled, not abandoned).
-        await Promise.all(
-          Array.from({ length: concurrency }, async () => {
-            let batch = await sender.claim('send');
-            while (batch) {
-              const sending = sender.deliver(batch);
-              const next =
-                batch.full && !stopped
-                  ? await sender.claim('send').catch(async (error) => {
-                      await sending.catch(() => undefined);
-                      throw error;
-                    })
-                  : null;
-              await sending;
-              result.sent += batch.size;
-              batch = next;
-            }
-          })
-        );
-        for (let n = batchSize; n === batchSize && !stopped; ) {
-          n = await sender.runBatch('remind');
-          result.reminded += n;
-        }
+        // Queued rows flow through the send pipeline (utils/send-pipeline): a window of
+        // messages at the mail server, refilled per message, the next batch claimed and
+        // prepared while the window is still full. A stopping worker claims nothing more
+        // but sends what it holds (its rows are settled, not abandoned).
+        result.sent = await sender.sendDue('send', () => stopped);
+        if (!stopped) result.reminded = await sender.sendDue('remind', () => stopped);
         await getService(strapi, 'campaigns').completeFinished();
         // One batch of a retention run per pass (each client erased in its own transaction); more: run again at once.
         if (!stopped) result.retained = await getService(strapi, 'retention').runBatch();
