@@ -5,7 +5,7 @@
  * to the same server with the same pool?
  *
  *   node -r ./bench/register.js bench/campaign.ts [--clients 100000] [--rounds 3] [--pool 5] [--batch 100]
- *        [--lease 300] [--window <batch>] [--warmup 2000] [--diag 10000] [--cpu-prof]
+ *        [--lease 300] [--window <batch>] [--segments 10] [--warmup 2000] [--diag 10000] [--cpu-prof]
  *        [--what-if "analyze;analyze+reads;..." | none] [--no-re-enqueue] [--no-compile] [--keep]
  *
  * Targets: enqueue <= 3 s; plugin throughput >= 0.8x raw nodemailer (pool: true,
@@ -28,10 +28,16 @@
  * worker.drain() sends everything in this process) and the baseline (raw
  * nodemailer from the provider's own dependency, with the provider's own
  * options object, the same number of mails of the same size: the plugin's own
- * renderer, a token per mail), in the order AB, BA, AB, ... Before each plugin
+ * renderer, a token per mail). By default they are interleaved: the campaign's
+ * rows are held after the enqueue and released a tenth at a time (`--segments`),
+ * and each tenth of the plugin's send alternates with a tenth of the baseline's
+ * (AB BA AB ...), each part timed on its own; this machine's speed drifts by up
+ * to a fifth over minutes, and whole rounds of each (`--segments 1`: AB, BA, ...
+ * per round) put that drift into the ratio. Before each plugin
  * round the queue tables (requests, link tokens, campaigns) are emptied, so
  * every round queues the same campaign onto the same database. After the send
- * the round checks that the sink got exactly N mails to N distinct recipients,
+ * the round checks that the sink got exactly N mails to N distinct recipients
+ * (2N, all distinct, when interleaved with the baseline's),
  * that every request row is 'sent', no row is still leased, N link tokens
  * exist and the campaign is completed. Then it times a second campaign while
  * the first one's requests are still open (it supersedes all of them: a
@@ -60,7 +66,7 @@ import { arg, bootApp, connect, dropSchema, flag, fmt, ms, resetSchema, type Db 
 import { diagnose } from './campaign/diagnose';
 import { drainSender, pluginRound, type PluginRound } from './campaign/plugin';
 import { checkProvider, providerNodemailer, type Transport } from './campaign/provider';
-import { makeRawMessages, rawRound, rawSend, type RawRound } from './campaign/raw';
+import { makeRawMessages, rawParts, rawRound, rawSend, type RawRound } from './campaign/raw';
 import { codeVersion, report } from './campaign/report';
 import { resetQueue, seedClients } from './campaign/seed';
 import { startSink } from './campaign/sink';
@@ -75,6 +81,7 @@ const parseSettings = () => ({
   batch: Number(arg('batch') ?? 100),
   lease: Number(arg('lease') ?? 300),
   window: Number(arg('window') ?? arg('batch') ?? 100),
+  segments: Number(arg('segments') ?? 10),
   warmup: Number(arg('warmup') ?? 2000),
   diag: Number(arg('diag') ?? 10_000),
   cpuProf: flag('cpu-prof'),
@@ -159,10 +166,17 @@ const main = async () => {
     const plugin: PluginRound[] = [];
     const raw: RawRound[] = [];
     for (let r = 1; r <= settings.rounds; r += 1) {
-      const order = r % 2 === 1 ? ['raw', 'plugin'] : ['plugin', 'raw'];
+      // Interleaved (the default): each round sends the campaign and the baseline in
+      // `segments` alternating parts (AB BA ...), so both see the same machine.
+      const interleaved = settings.segments > 1 ? rawParts(transport, sink, mail, settings.clients, r, settings.window, settings.segments) : null;
+      const order = interleaved ? ['plugin', 'raw'] : r % 2 === 1 ? ['raw', 'plugin'] : ['plugin', 'raw'];
       for (const which of order) {
         if (which === 'plugin') {
-          const p = await pluginRound(app, db, sink, sender, token, settings.clients, r, settings.reEnqueue);
+          const p = await pluginRound(app, db, sink, sender, token, settings.clients, r, settings.reEnqueue, {
+            interleave: interleaved
+              ? { segments: settings.segments, between: () => interleaved.part(), sinkTotal: 2 * settings.clients }
+              : undefined,
+          });
           plugin.push(p);
           console.log(
             `round ${r} plugin: enqueue ${fmt(p.enqueue.ms, 0)} ms (${p.enqueue.total} queued), sent ${p.sent} in ${fmt(p.seconds, 1)} s = ` +
@@ -171,7 +185,9 @@ const main = async () => {
               (p.reEnqueue ? `; re-enqueue over the open campaign ${fmt(p.reEnqueue.ms, 0)} ms (${p.reEnqueue.superseded} superseded)` : '')
           );
         } else {
-          const q = await rawRound(transport, sink, mail, settings.clients, r, settings.window);
+          const q = interleaved
+            ? await interleaved.result(plugin[plugin.length - 1].checks)
+            : await rawRound(transport, sink, mail, settings.clients, r, settings.window);
           raw.push(q);
           console.log(
             `round ${r} raw   : sent ${q.sent} in ${fmt(q.seconds, 1)} s = ${fmt(q.mailsPerSecond)} mails/s; CPU per mail: sender ${fmt(q.cpu.senderMs, 3)} ms, ` +

@@ -41,3 +41,21 @@ export const sendFigures = (sent: number, seconds: number, cpu: CpuPerMail, got:
   bytesPerMail: Math.round(got.bytes / Math.max(got.messages, 1)),
   connections: got.connections,
 });
+
+/** Snapshot deltas summed over several timed pieces (interleaved segments), as one pair for cpuPerMail(). */
+export const accumulator = () => {
+  const zero = (): CpuSnapshot => ({ self: 0, sink: 0, machine: { idle: 0, total: 0 } });
+  const total = zero();
+  let seconds = 0;
+  return {
+    add(a: CpuSnapshot, b: CpuSnapshot, elapsedSeconds: number) {
+      total.self += b.self - a.self;
+      total.sink += b.sink - a.sink;
+      total.machine.idle += b.machine.idle - a.machine.idle;
+      total.machine.total += b.machine.total - a.machine.total;
+      seconds += elapsedSeconds;
+    },
+    pair: (): [CpuSnapshot, CpuSnapshot] => [zero(), total],
+    seconds: () => seconds,
+  };
+};

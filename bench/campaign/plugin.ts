@@ -9,7 +9,7 @@ import type { TestApp } from '../../tests/helpers/app';
 import { postgresTracker } from '../cpu';
 import { ms, quantile, round, type Db } from '../lib';
 import { normaliseSql, onQuery, patchService } from './hooks';
-import { cpuPerMail, sendFigures, snapshot, type CpuPerMail, type SendFigures } from './measure';
+import { accumulator, cpuPerMail, sendFigures, snapshot, type CpuPerMail, type SendFigures } from './measure';
 import { resetQueue } from './seed';
 import { checkSink, type Checks, type Sink, type SinkStats } from './sink';
 
@@ -53,7 +53,7 @@ const enqueue = async (app: TestApp, token: string, name: string): Promise<Enque
   };
 };
 
-const checkPlugin = async (db: Db, sink: SinkStats, n: number, campaign: string): Promise<Checks & { rows: Record<string, number> }> => {
+const checkPlugin = async (db: Db, sink: SinkStats, n: number, campaign: string, sinkTotal = n): Promise<Checks & { rows: Record<string, number> }> => {
   const problems: string[] = [];
   const rows = Object.fromEntries(
     (await db.query(`SELECT status, count(*)::int AS n FROM consent_requests WHERE campaign = $1 GROUP BY status`, [campaign])).rows.map(
@@ -67,7 +67,7 @@ const checkPlugin = async (db: Db, sink: SinkStats, n: number, campaign: string)
   if (tokens !== n) problems.push(`${tokens} link tokens (want ${n})`);
   const status = (await db.query(`SELECT status FROM consent_campaigns WHERE document_id = $1`, [campaign])).rows[0]?.status;
   if (status !== 'completed') problems.push(`campaign status ${status} (want completed)`);
-  problems.push(...checkSink(sink, n));
+  problems.push(...checkSink(sink, sinkTotal));
   return { ok: problems.length === 0, problems, rows };
 };
 
@@ -169,7 +169,18 @@ export const pluginRound = async (
   n: number,
   roundNo: number,
   reEnqueue: boolean,
-  options: { afterEnqueue?: () => Promise<void> } = {}
+  options: {
+    afterEnqueue?: () => Promise<void>;
+    /**
+     * Interleaved with the baseline: the campaign is sent in `segments` parts (its
+     * rows held, a part released at a time), and `between(segment)` runs the
+     * baseline's part of each segment, before the plugin's part in odd segments and
+     * after it in even ones (AB BA ...), outside the plugin's timing. Both then see
+     * the same machine: a speed that drifts over minutes cancels out.
+     * `sinkTotal`: what the sink will have got in all (the baseline's mails too).
+     */
+    interleave?: { segments: number; between: (segment: number) => Promise<void>; sinkTotal: number };
+  } = {}
 ): Promise<PluginRound> => {
   await resetQueue(db);
   await sink.reset('@example.com');
@@ -182,21 +193,39 @@ export const pluginRound = async (
   const ta = process.hrtime.bigint();
   await options.afterEnqueue?.();
   const afterEnqueueMs = options.afterEnqueue ? round(ms(ta), 1) : undefined;
+  const segments = Math.max(1, options.interleave?.segments ?? 1);
+  // Held rows are not due (the pause of a campaign holds them the same way); a part is released before each timed drain.
+  if (segments > 1) await db.query(`UPDATE consent_requests SET held = true WHERE campaign = $1`, [queued.campaign]);
+  const perSegment = Math.ceil(n / segments);
   const timer = batchTimer(app.strapi);
-  const c1s = await snapshot(sink);
-  const pgSend = postgresTracker(app.strapi);
-  const t = process.hrtime.bigint();
-  let sent: number;
+  const cpu = accumulator();
+  let pgSendMs = 0;
+  let sent = 0;
   try {
-    sent = await sender.run();
+    for (let segment = 0; segment < segments; segment += 1) {
+      if (options.interleave && segment % 2 === 1) await options.interleave.between(segment);
+      if (segments > 1) {
+        await db.query(
+          `UPDATE consent_requests SET held = false WHERE id IN (SELECT id FROM consent_requests WHERE campaign = $1 AND held ORDER BY id LIMIT $2)`,
+          [queued.campaign, perSegment]
+        );
+      }
+      const a = await snapshot(sink);
+      const pgSend = postgresTracker(app.strapi);
+      const t = process.hrtime.bigint();
+      sent += await sender.run();
+      const seconds = ms(t) / 1000;
+      pgSendMs += pgSend();
+      cpu.add(a, await snapshot(sink), seconds);
+      if (options.interleave && segment % 2 === 0) await options.interleave.between(segment);
+    }
   } finally {
     timer.undo();
   }
-  const seconds = ms(t) / 1000;
-  const pgSendMs = pgSend();
-  const c2 = await snapshot(sink);
+  const seconds = cpu.seconds();
+  const [c1s, c2] = cpu.pair();
   const got = await sink.stats();
-  const checks = await checkPlugin(db, got, n, queued.campaign);
+  const checks = await checkPlugin(db, got, n, queued.campaign, options.interleave?.sinkTotal ?? n);
 
   let again: PluginRound['reEnqueue'] = null;
   if (reEnqueue) {

@@ -5,7 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { ms } from '../lib';
-import { cpuPerMail, sendFigures, snapshot, type SendFigures } from './measure';
+import { accumulator, cpuPerMail, sendFigures, snapshot, type SendFigures } from './measure';
 import type { Mail, Transport } from './provider';
 import { checkSink, type Checks, type Sink } from './sink';
 
@@ -107,5 +107,30 @@ export const rawRound = async (transport: Transport, sink: Sink, mail: RawMessag
     round: roundNo,
     ...sendFigures(sent, seconds, cpuPerMail(c0, c1, Math.max(sent, 1)), got),
     checks: { ok: problems.length === 0, problems },
+  };
+};
+
+/**
+ * The baseline's side of an interleaved round: `part(segment)` sends the next
+ * share of n mails (recipients numbered on from the last part); `result()` sums
+ * the parts' time and CPU. The sink is checked once, by the plugin's side.
+ */
+export const rawParts = (transport: Transport, sink: Sink, mail: RawMessages, n: number, roundNo: number, window: number, segments: number) => {
+  const cpu = accumulator();
+  const perSegment = Math.ceil(n / segments);
+  let sent = 0;
+  return {
+    part: async () => {
+      const count = Math.min(perSegment, n - sent);
+      const a = await snapshot(sink);
+      const t = process.hrtime.bigint();
+      const offset = sent;
+      sent += await rawSend(transport, (i) => mail(roundNo, offset + i), count, window);
+      cpu.add(a, await snapshot(sink), ms(t) / 1000);
+    },
+    result: async (checks: Checks): Promise<RawRound> => {
+      const [a, b] = cpu.pair();
+      return { round: roundNo, ...sendFigures(sent, cpu.seconds(), cpuPerMail(a, b, Math.max(sent, 1)), await sink.stats()), checks };
+    },
   };
 };

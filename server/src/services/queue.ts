@@ -5,6 +5,10 @@ import { dialectOf } from '../utils/dialect';
 import { fromColumns } from '../utils/rows';
 import type { RequestRow } from './types';
 
+/** What a sender reads of a claimed row (the rest is never parsed: a claim returns up to a batch of rows). */
+export type ClaimedRow = Pick<RequestRow, 'id' | 'documentId' | 'subject' | 'kind' | 'purposeKeys' | 'campaign' | 'attempts' | 'expiresAt'>;
+const CLAIMED_COLUMNS = ['id', 'document_id', 'subject', 'kind', 'purpose_keys', 'campaign', 'attempts', 'expires_at'];
+
 /** What a claim is for: a first send (or a retry), or the reminder of a sent request. */
 export type ClaimKind = 'send' | 'remind';
 
@@ -35,7 +39,7 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Claim up to `limit` due rows for `owner` until `leaseUntil`; a first send counts an attempt. */
-  async claim(kind: ClaimKind, owner: string, limit: number, now: Date, leaseUntil: Date): Promise<RequestRow[]> {
+  async claim(kind: ClaimKind, owner: string, limit: number, now: Date, leaseUntil: Date): Promise<ClaimedRow[]> {
     const dialect = dialectOf(strapi);
     const lease = (trx: Knex.Transaction) => ({
       lease_owner: owner,
@@ -48,16 +52,16 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
         return trx(TABLE.request)
           .whereIn('id', this.due(trx, kind, now).limit(limit).forUpdate().skipLocked())
           .update(lease(trx))
-          .returning('*');
+          .returning(CLAIMED_COLUMNS);
       }
       const due = this.due(trx, kind, now).limit(limit);
       if (dialect === 'mysql') due.forUpdate().skipLocked();
       const ids = (await due).map((r: { id: number }) => r.id);
       if (ids.length === 0) return [];
       await trx(TABLE.request).whereIn('id', ids).update(lease(trx));
-      return trx(TABLE.request).whereIn('id', ids).orderBy('id');
+      return trx(TABLE.request).whereIn('id', ids).orderBy('id').select(CLAIMED_COLUMNS);
     });
-    return (rows as Record<string, unknown>[]).map((row) => fromColumns<RequestRow>(strapi, UID.request, row));
+    return (rows as Record<string, unknown>[]).map((row) => fromColumns<ClaimedRow>(strapi, UID.request, row));
   },
 
   /**

@@ -8,15 +8,14 @@ import type { MessageKind, RenderedMessage } from '../messages/types';
 import { getService } from '../utils/get-service';
 import { runSendPipeline } from '../utils/send-pipeline';
 import { askablePurposes } from './requests';
-import type { ClaimKind } from './queue';
+import type { ClaimedRow, ClaimKind } from './queue';
 import type { Settings } from './settings';
 import type { Contact } from './subjects';
-import type { RequestRow } from './types';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 interface Outcome {
-  row: RequestRow;
+  row: ClaimedRow;
   channel?: 'email' | 'sms';
   locale?: string;
   /** Set when the send failed; `final` when retrying cannot help (no address). */
@@ -77,7 +76,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       return this.prepare(rows, kind, now);
     },
 
-    async prepare(rows: RequestRow[], kind: ClaimKind, now: Date): Promise<PreparedBatch> {
+    async prepare(rows: ClaimedRow[], kind: ClaimKind, now: Date): Promise<PreparedBatch> {
       const config = getService(strapi, 'config').get();
       const settings = await getService(strapi, 'settings').cached();
       const contacts = await getService(strapi, 'subjects').contacts([...new Set(rows.map((r) => r.subject))]);
@@ -130,7 +129,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Hand a prepared batch to the mail server / SMS gateway, then settle its rows. */
     async deliver(batch: PreparedBatch): Promise<void> {
-      await Promise.all(batch.messages.map((item) => this.sendOne(item)));
+      await Promise.all(batch.messages.map((item) => this.sendOne(item, batch.settings.sender)));
       await this.settleBatch(batch);
     },
 
@@ -141,14 +140,14 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       await runSendPipeline<PreparedBatch, PreparedBatch['messages'][number]>({
         claim: () => this.claim(kind),
         more: (batch) => batch.full,
-        send: (item) => this.sendOne(item),
+        send: (item, batch) => this.sendOne(item, batch.settings.sender),
         settle: async (batch) => {
           await this.settleBatch(batch);
           settled += batch.size;
         },
-        // As many messages at the provider as one batch holds; `concurrency` batches
-        // held at once: the one being sent and the ones claimed and prepared behind it.
-        window: batchSize,
+        // `concurrency` batches' worth of messages at the provider, and as many
+        // batches held at once: the ones being sent and the one prepared behind them.
+        window: batchSize * concurrency,
         ahead: concurrency - 1,
         stopped,
       });
@@ -156,9 +155,9 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** One message to the mail server / SMS gateway; a failure is recorded on its plan, never thrown. */
-    async sendOne({ plan, to, message, messageId }: PreparedBatch['messages'][number]): Promise<void> {
+    async sendOne({ plan, to, message, messageId }: PreparedBatch['messages'][number], sender?: Settings['sender']): Promise<void> {
       try {
-        await getService(strapi, 'delivery').send(plan.channel!, to, message, { messageId });
+        await getService(strapi, 'delivery').send(plan.channel!, to, message, { messageId, sender });
       } catch (error) {
         plan.error = { message: error instanceof Error ? error.message : String(error), final: false };
       }
@@ -189,7 +188,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    plan(row: RequestRow, contact: Contact | null, settings: Settings, canSms: boolean): Outcome {
+    plan(row: ClaimedRow, contact: Contact | null, settings: Settings, canSms: boolean): Outcome {
       const config = getService(strapi, 'config').get();
       const locale = contact?.language && config.locales.includes(contact.language) ? contact.language : config.defaultLocale;
       if (!contact) return { row, error: { message: 'the client no longer exists', final: true } };
@@ -205,7 +204,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     render(
-      row: RequestRow,
+      row: ClaimedRow,
       kind: ClaimKind,
       locale: string,
       contact: Contact,
@@ -266,7 +265,9 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       const groups = new Map<string, Outcome[]>();
       for (const plan of sent) {
         const key = `${plan.channel}|${plan.locale}|${plan.row.kind}|${plan.row.campaign === null ? 'none' : 'campaign'}`;
-        groups.set(key, [...(groups.get(key) ?? []), plan]);
+        const group = groups.get(key);
+        if (group) group.push(plan);
+        else groups.set(key, [plan]);
       }
       const campaignReminders = await this.campaignsWithoutReminder(sent.map((p) => p.row.campaign).filter((c): c is string => Boolean(c)));
       for (const group of groups.values()) {
