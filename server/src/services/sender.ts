@@ -96,8 +96,12 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       );
 
       const expiresAt = new Date(now.getTime() + settings.requestTtlDays * DAY);
-      // The purposes and the current texts in every locale of the batch: one read each (not once per message or locale).
-      const { purposes, texts } = await getService(strapi, 'texts').currentIn([...new Set(sendable.map((p) => p.locale as string))]);
+      // The current texts once per locale of the batch (not once per message).
+      const locales = [...new Set(sendable.map((p) => p.locale as string))];
+      const texts = new Map(
+        await Promise.all(locales.map(async (locale) => [locale, await getService(strapi, 'texts').current(locale)] as const))
+      );
+      const purposes = await getService(strapi, 'purposes').list();
       const host = new URL(baseUrl()).hostname;
       const messages = sendable.map((plan, i) => {
         const contact = contacts.get(plan.row.subject)!;

@@ -95,45 +95,35 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The current version of every active purpose's text, in one locale (default locale as fallback). */
     async current(locale?: string): Promise<CurrentText[]> {
-      return (await this.currentIn([locale])).texts.get(locale) ?? [];
-    },
-
-    /**
-     * current() for several locales from one read of the purposes and one of their
-     * current texts (a batch of messages in three languages: two statements, not
-     * seven), with the purposes as read.
-     */
-    async currentIn<L extends string | undefined>(locales: L[]): Promise<{ purposes: PurposeRow[]; texts: Map<L, CurrentText[]> }> {
-      const purposes = await getService(strapi, 'purposes').list();
-      const active = purposes.filter((p) => p.active && p.currentTextId);
-      const byId = new Map((await this.findByDocumentIds(active.map((p) => p.currentTextId as string))).map((t) => [t.documentId, t]));
-      const inLocale = (locale: L): CurrentText[] =>
-        active.flatMap((purpose) => {
-          const text = byId.get(purpose.currentTextId as string);
-          if (!text) return [];
-          const chosen = bodyFor(text, locale);
-          return [
-            {
-              purpose: purpose.key,
-              name: purpose.name,
-              description: purpose.description,
-              legalBasis: purpose.legalBasis,
-              requiresConsent: needsConsent(purpose),
-              required: purpose.required && needsConsent(purpose),
-              explicit: needsExplicitConsent(purpose),
-              specialCategory: purpose.specialCategory,
-              marketing: purpose.marketing,
-              textId: text.documentId,
-              version: text.version,
-              locale: chosen.locale,
-              title: chosen.body.title,
-              text: chosen.body.text,
-              sha256: chosen.body.sha256,
-              releasedAt: text.releasedAt,
-            },
-          ];
-        });
-      return { purposes, texts: new Map(locales.map((locale) => [locale, inLocale(locale)])) };
+      const purposes = (await getService(strapi, 'purposes').list()).filter((p) => p.active && p.currentTextId);
+      const byId = new Map(
+        (await this.findByDocumentIds(purposes.map((p) => p.currentTextId as string))).map((t) => [t.documentId, t])
+      );
+      return purposes.flatMap((purpose) => {
+        const text = byId.get(purpose.currentTextId as string);
+        if (!text) return [];
+        const chosen = bodyFor(text, locale);
+        return [
+          {
+            purpose: purpose.key,
+            name: purpose.name,
+            description: purpose.description,
+            legalBasis: purpose.legalBasis,
+            requiresConsent: needsConsent(purpose),
+            required: purpose.required && needsConsent(purpose),
+            explicit: needsExplicitConsent(purpose),
+            specialCategory: purpose.specialCategory,
+            marketing: purpose.marketing,
+            textId: text.documentId,
+            version: text.version,
+            locale: chosen.locale,
+            title: chosen.body.title,
+            text: chosen.body.text,
+            sha256: chosen.body.sha256,
+            releasedAt: text.releasedAt,
+          },
+        ];
+      });
     },
 
     /** The bodies' locales are configured ones and the default locale is there (400 otherwise). */
