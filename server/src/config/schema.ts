@@ -73,7 +73,7 @@ export const pluginConfigSchema = z
         enabled: z.boolean().default(true),
         pollIntervalMs: z.number().int().min(50).max(600_000).default(2000),
         batchSize: z.number().int().min(1).max(1000).default(100),
-        /** Batches in flight at once in this instance: one is being sent while the next is claimed and prepared. */
+        /** Batches' worth of messages at the mail server at once (the send window is batchSize × concurrency); one more batch is claimed and prepared behind them. */
         concurrency: z.number().int().min(1).max(16).default(2),
         /** How long a claim holds: longer than the slowest send (SMTP timeouts are shorter). */
         leaseSeconds: z.number().int().min(5).max(3600).default(300),
