@@ -50,17 +50,10 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       return owner;
     },
 
-    /** Claim and send one batch; returns how many rows were claimed (0: nothing due). */
-    async runBatch(kind: ClaimKind): Promise<number> {
-      const batch = await this.claim(kind);
-      if (batch) await this.deliver(batch);
-      return batch?.size ?? 0;
-    },
-
     /**
      * Claim one batch and make it ready to leave: channels chosen, link tokens
-     * committed, messages rendered. Null when nothing is due. The worker claims the
-     * next batch while the previous one is still with the mail server.
+     * committed, messages rendered. Null when nothing is due. The send pipeline claims
+     * the next batch while earlier messages are still with the mail server.
      */
     async claim(kind: ClaimKind): Promise<PreparedBatch | null> {
       const { worker } = getService(strapi, 'config').get();
@@ -125,12 +118,6 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         };
       });
       return { kind, now, expiresAt, settings, plans, messages, size: rows.length, full: rows.length === config.worker.batchSize };
-    },
-
-    /** Hand a prepared batch to the mail server / SMS gateway, then settle its rows. */
-    async deliver(batch: PreparedBatch): Promise<void> {
-      await Promise.all(batch.messages.map((item) => this.sendOne(item, batch.settings.sender)));
-      await this.settleBatch(batch);
     },
 
     /** Send every due row of a kind through the send pipeline; resolves with the rows settled. */
