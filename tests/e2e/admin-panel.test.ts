@@ -284,7 +284,7 @@ describe('the consent screens of an admin with every permission', () => {
     await admin.getByRole('button', { name: 'Register consent in person' }).click();
     const modal = admin.getByRole('dialog', { name: 'Register consent in person' });
     await modal.waitFor();
-    await modal.getByRole('combobox', { name: 'Language' }).filter({ hasText: "DA (the client's language)" }).waitFor();
+    await modal.getByRole('combobox', { name: 'Language' }).filter({ hasText: "DA (client's)" }).waitFor();
     await modal.getByRole('heading', { name: 'Opbevaring af personoplysninger' }).waitFor();
     await modal.getByRole('checkbox', { name: 'The client consents to “Storage of personal data”' }).check();
     await screenshot(admin, 'in-person-modal');

@@ -110,7 +110,7 @@ export const RegisterConsentModal = ({
             <Flex direction="column" alignItems="stretch" gap={5}>
               <Flex justifyContent="space-between" alignItems="flex-end">
                 <Typography textColor="neutral600">{t('panel.register.intro')}</Typography>
-                <Box width="14rem">
+                <Box width="16rem">
                   <Field.Root name="locale">
                     <Field.Label>{t('panel.register.language')}</Field.Label>
                     <SingleSelect value={currentLocale} onChange={(v: string | number) => setLocale(String(v))}>
