@@ -6,7 +6,6 @@ import { createSmsSender, type SmsSender } from '../messages/sms';
 import type { RenderedMessage } from '../messages/types';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
-import type { Settings } from './settings';
 
 export type DeliveryChannel = 'email' | 'sms';
 
@@ -55,20 +54,15 @@ const delivery = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Send one message; resolves when the mail server or SMS provider accepted it. */
-    async send(
-      channel: DeliveryChannel,
-      to: string,
-      message: RenderedMessage,
-      options: { messageId?: string; sender?: Settings['sender'] } = {}
-    ): Promise<void> {
+    async send(channel: DeliveryChannel, to: string, message: RenderedMessage, options: { messageId?: string } = {}): Promise<void> {
       if (channel === 'sms') {
         const sender = smsSender();
         if (!sender) throw new Error('no SMS provider is configured (plugin config "consent.sms")');
         await sender.send(to, message.sms);
         return;
       }
-      // A batch passes the sender of the settings it was prepared with; else the cached settings.
-      const sender = options.sender ?? (await getService(strapi, 'settings').cached()).sender;
+      // Every mail of a batch comes here: the cached settings, not a read per mail.
+      const { sender } = await getService(strapi, 'settings').cached();
       const email = strapi.plugin('email').service('email') as EmailService;
       await email.send({
         to,

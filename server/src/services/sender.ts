@@ -127,7 +127,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       await runSendPipeline<PreparedBatch, PreparedBatch['messages'][number]>({
         claim: () => this.claim(kind),
         more: (batch) => batch.full,
-        send: (item, batch) => this.sendOne(item, batch.settings.sender),
+        send: (item) => this.sendOne(item),
         settle: async (batch) => {
           await this.settleBatch(batch);
           settled += batch.size;
@@ -142,9 +142,9 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** One message to the mail server / SMS gateway; a failure is recorded on its plan, never thrown. */
-    async sendOne({ plan, to, message, messageId }: PreparedBatch['messages'][number], sender?: Settings['sender']): Promise<void> {
+    async sendOne({ plan, to, message, messageId }: PreparedBatch['messages'][number]): Promise<void> {
       try {
-        await getService(strapi, 'delivery').send(plan.channel!, to, message, { messageId, sender });
+        await getService(strapi, 'delivery').send(plan.channel!, to, message, { messageId });
       } catch (error) {
         plan.error = { message: error instanceof Error ? error.message : String(error), final: false };
       }
