@@ -5,7 +5,7 @@
  * to the same server with the same pool?
  *
  *   node -r ./bench/register.js bench/campaign.ts [--clients 100000] [--rounds 3] [--pool 5] [--batch 100]
- *        [--lease 300] [--window <batch>] [--segments 10] [--warmup 2000] [--diag 10000] [--cpu-prof]
+ *        [--lease 300] [--window <batch>] [--segments 10] [--warmup 2000] [--diag 10000] [--cpu-prof | --alloc-prof]
  *        [--what-if "analyze;analyze+reads;..." | none] [--no-re-enqueue] [--no-compile] [--keep]
  *
  * Targets: enqueue <= 3 s; plugin throughput >= 0.8x raw nodemailer (pool: true,
@@ -85,6 +85,7 @@ const parseSettings = () => ({
   warmup: Number(arg('warmup') ?? 2000),
   diag: Number(arg('diag') ?? 10_000),
   cpuProf: flag('cpu-prof'),
+  allocProf: flag('alloc-prof'),
   reEnqueue: !flag('no-re-enqueue'),
   concurrency: arg('concurrency'),
   whatIf: parseWhatIf(arg('what-if')),

@@ -84,3 +84,80 @@ export const summariseProfile = (profile: CpuProfile) => {
       .map(([name, us]) => ({ name, ms: round(us / 1000, 1), share: round(us / total, 3) }));
   return { sampledMs: round(total / 1000, 1), byArea: top(byArea, 15), byFunction: top(byFunction, 25) };
 };
+
+interface SamplingNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: SamplingNode[];
+}
+
+/**
+ * `work` under V8's sampling heap profiler (a sample every 32 KiB allocated) and
+ * with GC pauses counted by kind (node:perf_hooks): what a piece of work allocates,
+ * by function and package, and what collecting it cost.
+ */
+export const allocations = async <T>(work: () => Promise<T>) => {
+  const { Session } = await import('node:inspector');
+  const { PerformanceObserver, constants } = await import('node:perf_hooks');
+  const session: Session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  const gc = { minorMs: 0, minor: 0, majorMs: 0, major: 0, otherMs: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+        gc.minor += 1;
+        gc.minorMs += entry.duration;
+      } else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        gc.major += 1;
+        gc.majorMs += entry.duration;
+      } else gc.otherMs += entry.duration;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  await post('HeapProfiler.enable');
+  // Every sampled allocation counts, not only what is still alive when sampling stops.
+  await post('HeapProfiler.startSampling', { samplingInterval: 32 * 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  let result: T;
+  let head: SamplingNode;
+  try {
+    result = await work();
+  } finally {
+    head = ((await post('HeapProfiler.stopSampling')) as { profile: { head: SamplingNode } }).profile.head;
+    await post('HeapProfiler.disable');
+    session.disconnect();
+    // Entries are delivered asynchronously: let the last ones arrive.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    observer.disconnect();
+  }
+  const byFunction = new Map<string, number>();
+  const byArea = new Map<string, number>();
+  let total = 0;
+  const walk = (node: SamplingNode) => {
+    if (node.selfSize > 0) {
+      const { functionName, url, lineNumber } = node.callFrame;
+      const m = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)(?!.*node_modules)/);
+      const area = !url ? '(native)' : url.includes('/dist/server/') ? 'consent plugin' : m ? m[1] : url.startsWith('node:') ? 'node' : path.relative(ROOT, url);
+      const f = `${functionName || '(anonymous)'} ${url ? `${area}:${lineNumber + 1}` : ''}`.trim();
+      byFunction.set(f, (byFunction.get(f) ?? 0) + node.selfSize);
+      byArea.set(area, (byArea.get(area) ?? 0) + node.selfSize);
+      total += node.selfSize;
+    }
+    node.children.forEach(walk);
+  };
+  walk(head);
+  const top = (map: Map<string, number>, k: number) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([name, bytes]) => ({ name, mb: round(bytes / 2 ** 20, 1), share: round(bytes / Math.max(total, 1), 3) }));
+  return {
+    result: result!,
+    allocatedMb: round(total / 2 ** 20, 1),
+    gc: { ...gc, minorMs: round(gc.minorMs, 1), majorMs: round(gc.majorMs, 1), otherMs: round(gc.otherMs, 1) },
+    byArea: top(byArea, 12),
+    byFunction: top(byFunction, 25),
+  };
+};

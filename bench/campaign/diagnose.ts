@@ -1,6 +1,6 @@
 /**
  * The diagnostic campaign (--diag): one lane (worker.concurrency 1), with the time of each
- * phase of a batch (claim, prelude incl. render, SMTP, settle), the calls per mail
+ * phase of a batch (claim, prelude incl. the shapes rendered, SMTP, settle), the calls per mail
  * of the services involved and the SQL statements per mail; with --cpu-prof
  * also CPU profiles of that plugin send and of a raw send.
  */
@@ -9,7 +9,7 @@ import type { Core } from '@strapi/strapi';
 import type { TestApp } from '../../tests/helpers/app';
 import { RESULTS } from '../boot';
 import { ms, round, type Db } from '../lib';
-import { profiled, summariseProfile } from '../profile';
+import { allocations, profiled, summariseProfile } from '../profile';
 import { normaliseSql, onQuery, patchService } from './hooks';
 import type { Sender } from './plugin';
 import type { Transport } from './provider';
@@ -55,7 +55,8 @@ const instrument = (strapi: Core.Strapi) => {
   wrap('queue', 'claim', { after: (elapsed) => phases.claim.push(elapsed) });
   wrap('sender', 'prepare', { after: (elapsed) => phases.prelude.push(elapsed) });
   wrap('sender', 'sendOne', { after: (elapsed) => phases.send.push(elapsed) });
-  wrap('sender', 'render', {
+  // One call per shape of message in a batch (the messages themselves are built at hand-over, inside sendOne).
+  wrap('sender', 'renderer', {
     after: (elapsed) => {
       renderMs += elapsed;
       rendered += 1;
@@ -87,7 +88,7 @@ const instrument = (strapi: Core.Strapi) => {
       return {
         mails,
         batches: phases.settle.length,
-        renderedMessages: rendered,
+        renderedShapes: rendered,
         phaseMsPerBatch: {
           claim: perBatch(phases.claim),
           prelude: perBatch(phases.prelude),
@@ -119,7 +120,7 @@ export const diagnose = async (
   transport: Transport,
   mail: RawMessages,
   n: number,
-  { cpuProf, window }: { cpuProf: boolean; window: number }
+  { cpuProf, allocProf, window }: { cpuProf: boolean; allocProf: boolean; window: number }
 ) => {
   const { strapi } = app;
   await resetQueue(db);
@@ -135,6 +136,9 @@ export const diagnose = async (
     if (cpuProf) {
       const out = await profiled(path.join(PROFILES, 'campaign-plugin.cpuprofile'), () => sender.run());
       pluginProfile = summariseProfile(out.profile);
+    } else if (allocProf) {
+      const { result: _, ...out } = await allocations(() => sender.run());
+      pluginProfile = out;
     } else await sender.run();
   } finally {
     plugin = probe.result(n);
@@ -151,13 +155,19 @@ export const diagnose = async (
     const out = await profiled(path.join(PROFILES, 'campaign-raw.cpuprofile'), () => rawSend(transport, (i) => mail(999, i), n, window));
     rawSeconds = round(ms(tr) / 1000, 2);
     rawProfile = summariseProfile(out.profile);
+  } else if (allocProf) {
+    await sink.reset('@example.com');
+    const tr = process.hrtime.bigint();
+    const { result: _, ...out } = await allocations(() => rawSend(transport, (i) => mail(999, i), n, window));
+    rawSeconds = round(ms(tr) / 1000, 2);
+    rawProfile = out;
   }
   return {
     ...plugin,
     seconds: round(seconds, 2),
-    note: `the send pipeline as configured, ${cpuProf ? 'under the profiler and with counters: slower than the measured rounds' : 'with counters'}`,
+    note: `the send pipeline as configured, ${cpuProf || allocProf ? 'under the profiler and with counters: slower than the measured rounds' : 'with counters'}`,
     problems,
-    profiles: cpuProf ? { plugin: pluginProfile, raw: rawProfile, rawSeconds } : null,
+    profiles: cpuProf || allocProf ? { kind: cpuProf ? 'cpu' : 'allocations', plugin: pluginProfile, raw: rawProfile, rawSeconds } : null,
   };
 };
 export type Diagnostics = Awaited<ReturnType<typeof diagnose>>;

@@ -150,6 +150,17 @@ const print = (report: Report, { summary, pass }: ReturnType<typeof summarise>) 
         ['raw', d.profiles.raw],
       ] as const) {
         if (!p) continue;
+        if ('allocatedMb' in p) {
+          const perMail = (p.allocatedMb * 1024) / d.mails;
+          console.log(
+            `  allocations, ${name}: ${p.allocatedMb} MB (${fmt(perMail, 1)} KB per mail); GC: ${p.gc.minor} scavenges ${p.gc.minorMs} ms, ` +
+              `${p.gc.major} mark-compacts ${p.gc.majorMs} ms, other ${p.gc.otherMs} ms; by area:`
+          );
+          for (const a of p.byArea.slice(0, 10)) console.log(`    ${fmt(a.share * 100, 1).padStart(5)} %  ${fmt(a.mb, 1).padStart(7)} MB  ${a.name}`);
+          console.log(`  top allocating functions (${name}):`);
+          for (const f of p.byFunction.slice(0, 15)) console.log(`    ${fmt(f.share * 100, 1).padStart(5)} %  ${fmt(f.mb, 1).padStart(7)} MB  ${f.name}`);
+          continue;
+        }
         console.log(`  CPU profile, ${name} (${p.sampledMs} ms sampled), self time by area:`);
         for (const a of p.byArea.slice(0, 10)) console.log(`    ${fmt(a.share * 100, 1).padStart(5)} %  ${a.name}`);
         console.log(`  top functions (${name}):`);

@@ -19,7 +19,7 @@ import { linkEvents } from '../domain/chain';
 import { parseVersion } from '../domain/version';
 import { dialectOf, supportsRowLocks } from '../utils/dialect';
 import { newDocumentId } from '../utils/document-id';
-import { columnsOf, fromColumns, toColumns } from '../utils/rows';
+import { fromColumns, insertReturning, toColumns } from '../utils/rows';
 import { preparedRaw } from '../utils/prepared';
 import { WriteBatch } from '../utils/write-batch';
 import { getService } from '../utils/get-service';
@@ -480,10 +480,11 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     const extra = step.finalWrite?.(trx, { purposes: step.purposeRows, states });
 
-    const insert = trx(TABLE.event)
-      .insert(pending.map(({ params }) => toColumns(strapi, UID.event, params.data)))
-      .returning(columnsOf(strapi, UID.event))
-      .toSQL();
+    const insert = insertReturning(
+      strapi,
+      UID.event,
+      pending.map(({ params }) => toColumns(strapi, UID.event, params.data))
+    );
     const withs = [`consent_ev AS (${insert.sql})`];
     const bindings: unknown[] = [...insert.bindings];
     if (changedKeys.length > 0) {

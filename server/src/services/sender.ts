@@ -3,7 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { randomBytes } from 'node:crypto';
 import { TABLE } from '../constants';
 import { defaultTemplateSet } from '../messages/default-templates';
-import { renderMessage } from '../messages/render';
+import { messageRenderer } from '../messages/render';
 import type { MessageKind, RenderedMessage } from '../messages/types';
 import { getService } from '../utils/get-service';
 import { runSendPipeline } from '../utils/send-pipeline';
@@ -13,6 +13,9 @@ import type { Settings } from './settings';
 import type { Contact } from './subjects';
 
 const DAY = 24 * 60 * 60 * 1000;
+
+type CurrentTexts = Awaited<ReturnType<ReturnType<typeof getService<'texts'>>['current']>>;
+type PurposeList = Awaited<ReturnType<ReturnType<typeof getService<'purposes'>>['list']>>;
 
 interface Outcome {
   row: ClaimedRow;
@@ -29,7 +32,8 @@ export interface PreparedBatch {
   expiresAt: Date;
   settings: Settings;
   plans: Outcome[];
-  messages: { plan: Outcome; to: string; messageId: string; message: RenderedMessage }[];
+  /** Each message is built when it is handed over (`message()`): a batch waiting behind the window holds no mail bodies. */
+  messages: { plan: Outcome; to: string; messageId: string; message: () => RenderedMessage }[];
   /** Rows claimed; `full` when the claim filled a whole batch (more may be due). */
   size: number;
   full: boolean;
@@ -96,25 +100,26 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       );
       const purposes = await getService(strapi, 'purposes').list();
       const host = new URL(baseUrl()).hostname;
+      // A batch's messages share a few shapes (language, kind, purposes asked, expiry): each
+      // shape is rendered once, and a message only adds its client's name and its token.
+      const renderers = new Map<string, ReturnType<typeof this.renderer>>();
       const messages = sendable.map((plan, i) => {
         const contact = contacts.get(plan.row.subject)!;
         const locale = plan.locale as string;
+        const expiry = kind === 'remind' ? new Date(plan.row.expiresAt as string) : expiresAt;
+        const shape = `${locale}|${plan.row.kind}|${plan.row.purposeKeys?.join(',') ?? '*'}|${expiry.getTime()}`;
+        let render = renderers.get(shape);
+        if (!render) {
+          render = this.renderer(plan.row, kind, locale, settings, texts.get(locale)!, purposes, expiry);
+          renderers.set(shape, render);
+        }
+        const token = tokens[i];
         return {
           plan,
           to: plan.channel === 'email' ? contact.email! : contact.phone!,
           // The same id on every attempt: a copy sent again after a crash can be recognised.
           messageId: `<${plan.row.documentId}.${kind}@${host}>`,
-          message: this.render(
-            plan.row,
-            kind,
-            locale,
-            contact,
-            settings,
-            texts.get(locale)!,
-            purposes,
-            tokens[i],
-            kind === 'remind' ? new Date(plan.row.expiresAt as string) : expiresAt,
-          ),
+          message: () => render(contact.name, token),
         };
       });
       return { kind, now, expiresAt, settings, plans, messages, size: rows.length, full: rows.length === config.worker.batchSize };
@@ -144,7 +149,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
     /** One message to the mail server / SMS gateway; a failure is recorded on its plan, never thrown. */
     async sendOne({ plan, to, message, messageId }: PreparedBatch['messages'][number]): Promise<void> {
       try {
-        await getService(strapi, 'delivery').send(plan.channel!, to, message, { messageId });
+        await getService(strapi, 'delivery').send(plan.channel!, to, message(), { messageId });
       } catch (error) {
         plan.error = { message: error instanceof Error ? error.message : String(error), final: false };
       }
@@ -190,17 +195,35 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       return { row, locale, error: { message: reason, final: true } };
     },
 
+    /** One message (the campaign bench's baseline renders its mails with it). */
     render(
       row: ClaimedRow,
       kind: ClaimKind,
       locale: string,
       contact: Contact,
       settings: Settings,
-      current: Awaited<ReturnType<ReturnType<typeof getService<'texts'>>['current']>>,
-      purposes: Awaited<ReturnType<ReturnType<typeof getService<'purposes'>>['list']>>,
+      current: CurrentTexts,
+      purposes: PurposeList,
       token: string,
       expiresAt: Date,
     ): RenderedMessage {
+      return this.renderer(row, kind, locale, settings, current, purposes, expiresAt)(contact.name, token);
+    },
+
+    /**
+     * The messages of one shape: a row's kind, the purposes it asks about, its language and
+     * expiry. The result renders a message from the client's name and the link token, exactly
+     * as renderMessage would (messages/render.ts messageRenderer).
+     */
+    renderer(
+      row: ClaimedRow,
+      kind: ClaimKind,
+      locale: string,
+      settings: Settings,
+      current: CurrentTexts,
+      purposes: PurposeList,
+      expiresAt: Date,
+    ): (name: string | null | undefined, token: string) => RenderedMessage {
       const messageKind: MessageKind = row.kind === 'information' ? 'information' : kind === 'remind' ? 'reminder' : 'request';
       const asked =
         row.kind === 'information'
@@ -212,16 +235,15 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       const base = `${baseUrl()}/api/consent`;
       const template =
         settings.templates[locale] ?? settings.templates[getService(strapi, 'config').get().defaultLocale] ?? defaultTemplateSet(locale);
-      return renderMessage(template, {
+      return messageRenderer(template, {
         kind: messageKind,
         locale,
-        name: contact.name,
         organisation: settings.sender.organisation,
         purposes: asked.map((p) => ({ key: p.key, name: p.name, title: titles.get(p.key) ?? p.name, marketing: p.marketing })),
-        links: {
-          respond: row.kind === 'consent' ? `${base}/r/${token}` : null,
-          manage: `${base}/m/${token}`,
-          unsubscribe: asked.some((p) => p.marketing) ? `${base}/u/${token}` : null,
+        linkBases: {
+          respond: row.kind === 'consent' ? `${base}/r/` : null,
+          manage: `${base}/m/`,
+          unsubscribe: asked.some((p) => p.marketing) ? `${base}/u/` : null,
         },
         expiresAt: row.kind === 'consent' ? expiresAt : null,
       });

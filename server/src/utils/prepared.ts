@@ -22,5 +22,20 @@ import { dialectOf } from './dialect';
 export const preparedRaw = (strapi: Core.Strapi, trx: Knex.Transaction, sql: string, bindings: readonly Knex.Value[]): Knex.Raw => {
   const raw = trx.raw(sql, bindings as Knex.Value[]);
   if (dialectOf(strapi) !== 'postgres' || !getService(strapi, 'config').get().database.preparedStatements) return raw;
-  return raw.options({ name: `consent_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}` });
+  return raw.options({ name: statementName(sql) });
+};
+
+// A booking's statements have a handful of texts (one per number of decisions and
+// changed states): each text's name is hashed once, not once per booking.
+const names = new Map<string, string>();
+
+const statementName = (sql: string): string => {
+  let name = names.get(sql);
+  if (name === undefined) {
+    // Bounded: texts are few, but an unbounded map keyed by SQL must never grow with traffic.
+    if (names.size >= 500) names.clear();
+    name = `consent_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    names.set(sql, name);
+  }
+  return name;
 };

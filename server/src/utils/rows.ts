@@ -102,25 +102,91 @@ const metaOf = (strapi: Core.Strapi, uid: string) => strapi.db.metadata.get(uid 
  * (document id, publishedAt, booleans), values converted for the database.
  */
 export const toColumns = (strapi: Core.Strapi, uid: string, data: Record<string, unknown>): Record<string, unknown> => {
-  const meta = metaOf(strapi, uid);
   const row: Record<string, unknown> = {};
-  for (const [name, attribute] of Object.entries(meta.attributes)) {
-    if (!attribute.columnName) continue; // relations (createdBy, updatedBy, localizations): not set here
+  for (const { name, column, type, fallback } of columnPlan(metaOf(strapi, uid))) {
     let value = data[name];
     if (value === undefined) {
-      if (attribute.default === undefined) continue;
-      value = typeof attribute.default === 'function' ? (attribute.default as () => unknown)() : attribute.default;
+      if (fallback === undefined) continue;
+      value = typeof fallback === 'function' ? (fallback as () => unknown)() : fallback;
     }
-    row[attribute.columnName] = toDB(attribute.type, value);
+    row[column] = toDB(type, value);
   }
   return row;
 };
 
+interface PlannedColumn {
+  name: string;
+  column: string;
+  type: string;
+  fallback: unknown;
+}
+
+// The attributes with a column, per model, worked out once: a booking writes several rows
+// through toColumns, and walking Object.entries of every attribute each time showed in profiles.
+const plans = new WeakMap<Meta, PlannedColumn[]>();
+
+const columnPlan = (meta: Meta): PlannedColumn[] => {
+  let plan = plans.get(meta);
+  if (!plan) {
+    plan = Object.entries(meta.attributes)
+      // Relations (createdBy, updatedBy, localizations) have no column: not set here.
+      .filter(([, attribute]) => attribute.columnName)
+      .map(([name, attribute]) => ({ name, column: attribute.columnName as string, type: attribute.type, fallback: attribute.default }));
+    plans.set(meta, plan);
+  }
+  return plan;
+};
+
 /** Every column of a type's table that maps to an attribute (what RETURNING lists instead of `*`). */
-export const columnsOf = (strapi: Core.Strapi, uid: string): string[] =>
-  Object.values(metaOf(strapi, uid).attributes)
-    .map((attribute) => attribute.columnName)
-    .filter((column): column is string => Boolean(column));
+export const columnsOf = (strapi: Core.Strapi, uid: string): string[] => columnPlan(metaOf(strapi, uid)).map((c) => c.column);
+
+const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
+const insertTexts = new Map<string, string>();
+
+/**
+ * `INSERT INTO table (...) VALUES (...), ... RETURNING <every column>` for PostgreSQL, with
+ * `?` placeholders (for knex.raw), from rows made by toColumns. What knex's insert() compiles,
+ * without compiling it on every booking: the text depends only on the table, the columns
+ * and the number of rows, so it is made once per such shape. A column a row lacks gets
+ * DEFAULT, as in knex.
+ */
+export const insertReturning = (
+  strapi: Core.Strapi,
+  uid: string,
+  rows: Record<string, unknown>[]
+): { sql: string; bindings: unknown[] } => {
+  const meta = metaOf(strapi, uid);
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    for (const column of Object.keys(row)) {
+      if (!seen.has(column)) {
+        seen.add(column);
+        columns.push(column);
+      }
+    }
+  }
+  const bindings: unknown[] = [];
+  const values = rows.map((row) =>
+    columns
+      .map((column) => {
+        if (!(column in row) || row[column] === undefined) return 'DEFAULT';
+        bindings.push(row[column]);
+        return '?';
+      })
+      .join(', ')
+  );
+  const key = `${meta.tableName}|${columns.join(',')}|${values.join('|')}`;
+  let sql = insertTexts.get(key);
+  if (sql === undefined) {
+    if (insertTexts.size >= 200) insertTexts.clear();
+    sql =
+      `insert into ${quote(meta.tableName)} (${columns.map(quote).join(', ')}) values ${values.map((v) => `(${v})`).join(', ')} ` +
+      `returning ${columnsOf(strapi, uid).map(quote).join(', ')}`;
+    insertTexts.set(key, sql);
+  }
+  return { sql, bindings };
+};
 
 /** A row as the database returns it (RETURNING *), as the query engine would hand it back. */
 export const fromColumns = <T>(strapi: Core.Strapi, uid: string, row: Record<string, unknown>): T => {
