@@ -53,6 +53,8 @@ export const profiled = async <T>(file: string, work: () => Promise<T>): Promise
   return { result, profile };
 };
 
+const isPlugin = (url: string): boolean => url.includes('/dist/server/') && !url.includes('/node_modules/');
+
 /** Self time by function and by package/area, from a V8 CPU profile. */
 export const summariseProfile = (profile: CpuProfile) => {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -61,7 +63,8 @@ export const summariseProfile = (profile: CpuProfile) => {
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const area = (url: string, fn: string) => {
     if (!url) return fn === '(garbage collector)' ? 'GC' : fn === '(idle)' ? 'idle' : fn === '(program)' ? 'V8/native' : `native ${fn}`;
-    if (url.includes('/dist/server/')) return 'consent plugin';
+    // The plugin's own bundle, not another package's dist/server (users-permissions, i18n).
+    if (isPlugin(url)) return 'consent plugin';
     const m = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)(?!.*node_modules)/);
     if (m) return m[1];
     if (url.startsWith('node:')) return url.replace(/^node:(internal\/)?/, 'node:').split('/')[0];
@@ -139,7 +142,7 @@ export const allocations = async <T>(work: () => Promise<T>) => {
     if (node.selfSize > 0) {
       const { functionName, url, lineNumber } = node.callFrame;
       const m = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)(?!.*node_modules)/);
-      const area = !url ? '(native)' : url.includes('/dist/server/') ? 'consent plugin' : m ? m[1] : url.startsWith('node:') ? 'node' : path.relative(ROOT, url);
+      const area = !url ? '(native)' : isPlugin(url) ? 'consent plugin' : m ? m[1] : url.startsWith('node:') ? 'node' : path.relative(ROOT, url);
       const f = `${functionName || '(anonymous)'} ${url ? `${area}:${lineNumber + 1}` : ''}`.trim();
       byFunction.set(f, (byFunction.get(f) ?? 0) + node.selfSize);
       byArea.set(area, (byArea.get(area) ?? 0) + node.selfSize);

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { newDocumentId } from './document-id';
 
 /**
  * Rows of the plugin's own content types written and read with knex directly, in
@@ -131,7 +132,14 @@ const columnPlan = (meta: Meta): PlannedColumn[] => {
     plan = Object.entries(meta.attributes)
       // Relations (createdBy, updatedBy, localizations) have no column: not set here.
       .filter(([, attribute]) => attribute.columnName)
-      .map(([name, attribute]) => ({ name, column: attribute.columnName as string, type: attribute.type, fallback: attribute.default }));
+      .map(([name, attribute]) => ({
+        name,
+        column: attribute.columnName as string,
+        type: attribute.type,
+        // Strapi's default document id is a cuid2 (a SHA-3 per id: the largest part of toColumns
+        // in profiles); ours has the same shape and comes from the CSPRNG.
+        fallback: name === 'documentId' && typeof attribute.default === 'function' ? newDocumentId : attribute.default,
+      }));
     plans.set(meta, plan);
   }
   return plan;
