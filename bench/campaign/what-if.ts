@@ -22,6 +22,8 @@ const WHAT_IF: Record<string, string> = {
   index: 'an index on consent_requests (status, held, next_attempt_at, id), so the claim reads its 100 rows in order instead of sorting every queued row',
   conc: 'worker.concurrency set to N (concN) for the round: batches in flight at once in the instance',
   batch: 'worker.batchSize set to N (batchN) for the round: fewer per-batch round trips and barriers per mail',
+  transport:
+    "delivery.send hands the plugin's messages straight to the baseline's own nodemailer transport (not Strapi's email service, its provider and transporter): what those layers cost",
 };
 const describeWhatIf = (key: string) =>
   key.startsWith('batch')
@@ -81,6 +83,24 @@ const removeReads = (strapi: Core.Strapi) => {
   return () => undo.reverse().forEach((f) => f());
 };
 
+/** `transport`: delivery.send straight to a raw nodemailer transport, with the fields the provider would pass; returns the undo. */
+const direct = (strapi: Core.Strapi, transport: Transport) => {
+  const email = strapi.config.get('plugin::email') as { settings?: { defaultFrom?: string; defaultReplyTo?: string } };
+  return patchService(strapi, 'delivery', 'send', () => async (_channel: unknown, to: unknown, message: unknown, options: unknown) => {
+    const m = message as { subject: string; text: string; html: string; headers: Record<string, string> };
+    await transport.sendMail({
+      from: email.settings?.defaultFrom,
+      replyTo: email.settings?.defaultReplyTo,
+      to: to as string,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      headers: m.headers,
+      messageId: (options as { messageId: string }).messageId,
+    });
+  });
+};
+
 export interface WhatIf {
   stage: string;
   changes: string[];
@@ -111,6 +131,7 @@ export const whatIfRounds = async (bench: Bench, combos: string[][], { clients, 
     let p: PluginRound;
     try {
       if (combo.includes('reads')) undo.push(removeReads(app.strapi));
+      if (combo.includes('transport')) undo.push(direct(app.strapi, transport));
       if (combo.includes('index')) {
         await db.query(`CREATE INDEX bench_claim_order_idx ON consent_requests (status, held, next_attempt_at, id)`);
         undo.push(() => db.query('DROP INDEX IF EXISTS bench_claim_order_idx').then(() => undefined));

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startApp, type TestApp } from '../helpers/app';
-import { auth, createClient, subjectConsent } from '../helpers/consent';
+import { auth, bodies, createClient, publishVersion, subjectConsent } from '../helpers/consent';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 /**
@@ -388,5 +388,34 @@ describe('campaigns', () => {
     expect(created.body.data.total).toBe(2);
     const cancelled = await app.http().post(`/consent/campaigns/${created.body.data.documentId}/cancel`).set(auth(token));
     expect(cancelled.body.data).toMatchObject({ status: 'cancelled', counts: { cancelled: 2, queued: 0 } });
+  });
+});
+
+describe('what a message says', () => {
+  it("a text published between two batches is in the next batch's messages: the sender re-uses purposes and texts only while unchanged", async () => {
+    const titleIn = async (client: string) => {
+      const email = await mailFor(client);
+      const mail = await smtp.waitFor((m) => m.to.includes(email));
+      return mail.text;
+    };
+    const first = await createClient(app.strapi, { language: 'en' });
+    expect((await ask(first, { purposes: ['storage'] })).status).toBe(201);
+    await worker().drain();
+    const current = (await app.http().get('/api/consent/texts?locale=en')).body.data.find((t: { purpose: string }) => t.purpose === 'storage');
+    expect(await titleIn(first)).toContain(current.title);
+
+    const revised = `Storage of your details, revised ${Date.now()}`;
+    const published = await publishVersion(app, 'storage', {
+      changeKind: 'editorial',
+      bodies: { ...bodies('revised'), en: { title: revised, text: 'English text, revised' } },
+    });
+    expect(published.status).toBe(201);
+
+    const second = await createClient(app.strapi, { language: 'en' });
+    expect((await ask(second, { purposes: ['storage'] })).status).toBe(201);
+    await worker().drain();
+    const text = await titleIn(second);
+    expect(text).toContain(revised);
+    expect(text).not.toContain(current.title);
   });
 });

@@ -2,12 +2,20 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { TABLE, UID } from '../constants';
 import { dialectOf } from '../utils/dialect';
+import { getService } from '../utils/get-service';
 import { fromColumns } from '../utils/rows';
 import type { RequestRow } from './types';
 
 /** What a sender reads of a claimed row (the rest is never parsed: a claim returns up to a batch of rows). */
 export type ClaimedRow = Pick<RequestRow, 'id' | 'documentId' | 'subject' | 'kind' | 'purposeKeys' | 'campaign' | 'attempts' | 'expiresAt'>;
 const CLAIMED_COLUMNS = ['id', 'document_id', 'subject', 'kind', 'purpose_keys', 'campaign', 'attempts', 'expires_at'];
+
+/** Claimed rows, and the purposes' version read with them (null when none is known). */
+export interface Claimed {
+  rows: ClaimedRow[];
+  purposesVersion: string | null;
+}
+const VERSION_COLUMN = 'consent_purposes_version';
 
 /** What a claim is for: a first send (or a retry), or the reminder of a sent request. */
 export type ClaimKind = 'send' | 'remind';
@@ -21,7 +29,7 @@ export type ClaimKind = 'send' | 'remind';
  * SKIP LOCKED); SQLite has one writer at a time.
  */
 const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
-  due(trx: Knex.Transaction | Knex, kind: ClaimKind, now: Date) {
+  due(trx: Knex, kind: ClaimKind, now: Date) {
     const query = trx(TABLE.request)
       .select('id')
       .where('held', false)
@@ -38,30 +46,43 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
     return query;
   },
 
-  /** Claim up to `limit` due rows for `owner` until `leaseUntil`; a first send counts an attempt. */
-  async claim(kind: ClaimKind, owner: string, limit: number, now: Date, leaseUntil: Date): Promise<ClaimedRow[]> {
+  /**
+   * Claim up to `limit` due rows for `owner` until `leaseUntil`; a first send counts an
+   * attempt. With the rows comes the purposes' version (purposes.versionSql()), read in
+   * the same statement, so the sender re-uses the purposes and texts it read for an
+   * earlier batch while they are unchanged (purposes.listAt()).
+   */
+  async claim(kind: ClaimKind, owner: string, limit: number, now: Date, leaseUntil: Date): Promise<Claimed> {
     const dialect = dialectOf(strapi);
-    const lease = (trx: Knex.Transaction) => ({
+    const lease = (db: Knex) => ({
       lease_owner: owner,
       lease_until: leaseUntil,
-      ...(kind === 'send' ? { attempts: trx.raw('attempts + 1') } : {}),
+      ...(kind === 'send' ? { attempts: db.raw('attempts + 1') } : {}),
       updated_at: now,
     });
-    const rows = await strapi.db.transaction(async ({ trx }) => {
-      if (dialect === 'postgres') {
-        return trx(TABLE.request)
-          .whereIn('id', this.due(trx, kind, now).limit(limit).forUpdate().skipLocked())
-          .update(lease(trx))
-          .returning(CLAIMED_COLUMNS);
-      }
-      const due = this.due(trx, kind, now).limit(limit);
-      if (dialect === 'mysql') due.forUpdate().skipLocked();
-      const ids = (await due).map((r: { id: number }) => r.id);
-      if (ids.length === 0) return [];
-      await trx(TABLE.request).whereIn('id', ids).update(lease(trx));
-      return trx(TABLE.request).whereIn('id', ids).orderBy('id').select(CLAIMED_COLUMNS);
-    });
-    return (rows as Record<string, unknown>[]).map((row) => fromColumns<ClaimedRow>(strapi, UID.request, row));
+    const version = () => strapi.db.connection.raw(`${getService(strapi, 'purposes').versionSql()} AS ${VERSION_COLUMN}`);
+    let rows: Record<string, unknown>[];
+    if (dialect === 'postgres') {
+      // One statement, atomic on its own: no transaction around it (BEGIN and COMMIT were two more round trips per batch).
+      const db = strapi.db.connection;
+      rows = await db(TABLE.request)
+        .whereIn('id', this.due(db, kind, now).limit(limit).forUpdate().skipLocked())
+        .update(lease(db))
+        .returning([...CLAIMED_COLUMNS, version()]);
+    } else {
+      rows = await strapi.db.transaction(async ({ trx }) => {
+        const due = this.due(trx, kind, now).limit(limit);
+        if (dialect === 'mysql') due.forUpdate().skipLocked();
+        const ids = (await due).map((r: { id: number }) => r.id);
+        if (ids.length === 0) return [];
+        await trx(TABLE.request).whereIn('id', ids).update(lease(trx));
+        return trx(TABLE.request).whereIn('id', ids).orderBy('id').select([...CLAIMED_COLUMNS, version()]);
+      });
+    }
+    return {
+      rows: rows.map((row) => fromColumns<ClaimedRow>(strapi, UID.request, row)),
+      purposesVersion: (rows[0]?.[VERSION_COLUMN] as string | null | undefined) ?? null,
+    };
   },
 
   /**

@@ -62,7 +62,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
     async claim(kind: ClaimKind): Promise<PreparedBatch | null> {
       const { worker } = getService(strapi, 'config').get();
       const now = getService(strapi, 'clock').now();
-      const rows = await getService(strapi, 'queue').claim(
+      const { rows, purposesVersion } = await getService(strapi, 'queue').claim(
         kind,
         owner,
         worker.batchSize,
@@ -70,10 +70,11 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         new Date(now.getTime() + worker.leaseSeconds * 1000),
       );
       if (rows.length === 0) return null;
-      return this.prepare(rows, kind, now);
+      return this.prepare(rows, kind, now, purposesVersion);
     },
 
-    async prepare(rows: ClaimedRow[], kind: ClaimKind, now: Date): Promise<PreparedBatch> {
+    /** `purposesVersion`: read with the rows (queue.claim); while it is unchanged, no purposes or texts are read again. */
+    async prepare(rows: ClaimedRow[], kind: ClaimKind, now: Date, purposesVersion: string | null = null): Promise<PreparedBatch> {
       const config = getService(strapi, 'config').get();
       const settings = await getService(strapi, 'settings').cached();
       const contacts = await getService(strapi, 'subjects').contacts([...new Set(rows.map((r) => r.subject))]);
@@ -84,21 +85,21 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       const sendable = plans.filter((p) => !p.error);
 
       // Tokens are stored (hashed) and committed before any message leaves: a link must work when it arrives.
-      const tokens = await strapi.db.transaction(({ trx }) =>
-        getService(strapi, 'tokens').issue(
-          trx,
-          sendable.map((p) => ({ request: p.row.documentId, subject: p.row.subject })),
-          new Date(now.getTime() + config.manageLinkDays * DAY),
-        ),
+      // One statement (tokens.issue), committed on its own.
+      const tokens = await getService(strapi, 'tokens').issue(
+        strapi.db.connection,
+        sendable.map((p) => ({ request: p.row.documentId, subject: p.row.subject })),
+        new Date(now.getTime() + config.manageLinkDays * DAY),
       );
 
       const expiresAt = new Date(now.getTime() + settings.requestTtlDays * DAY);
-      // The current texts once per locale of the batch (not once per message).
+      // The purposes as of the claim (re-used while unchanged), and their current texts once
+      // per locale of the batch (published versions, kept once read).
+      const purposes = await getService(strapi, 'purposes').listAt(purposesVersion);
       const locales = [...new Set(sendable.map((p) => p.locale as string))];
       const texts = new Map(
-        await Promise.all(locales.map(async (locale) => [locale, await getService(strapi, 'texts').current(locale)] as const))
+        await Promise.all(locales.map(async (locale) => [locale, await getService(strapi, 'texts').currentOf(purposes, locale)] as const))
       );
-      const purposes = await getService(strapi, 'purposes').list();
       const host = new URL(baseUrl()).hostname;
       // A batch's messages share a few shapes (language, kind, purposes asked, expiry): each
       // shape is rendered once, and a message only adds its client's name and its token.

@@ -95,10 +95,25 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The current version of every active purpose's text, in one locale (default locale as fallback). */
     async current(locale?: string): Promise<CurrentText[]> {
-      const purposes = (await getService(strapi, 'purposes').list()).filter((p) => p.active && p.currentTextId);
-      const byId = new Map(
-        (await this.findByDocumentIds(purposes.map((p) => p.currentTextId as string))).map((t) => [t.documentId, t])
+      return this.currentOf(await getService(strapi, 'purposes').list(), locale);
+    },
+
+    /**
+     * current() for a list of purposes the caller has (the sender's, from purposes.listAt()).
+     * The texts are published versions, which never change: read once (findVersions keeps
+     * them), so a batch of messages whose purposes are unchanged reads nothing.
+     */
+    async currentOf(all: readonly PurposeRow[], locale?: string): Promise<CurrentText[]> {
+      const purposes = all.filter((p) => p.active && p.currentTextId);
+      const versions = await this.findVersions(
+        purposes
+          .filter((p) => p.currentMajor !== null && p.currentMinor !== null)
+          .map((p) => ({ purposeKey: p.key, major: p.currentMajor as number, minor: p.currentMinor as number }))
       );
+      const byId = new Map([...versions.values()].map((t) => [t.documentId, t]));
+      // A current text id that is not the version the purpose names (never written so; a safeguard): read by id.
+      const missing = purposes.filter((p) => !byId.has(p.currentTextId as string)).map((p) => p.currentTextId as string);
+      for (const text of await this.findByDocumentIds(missing)) byId.set(text.documentId, text);
       return purposes.flatMap((purpose) => {
         const text = byId.get(purpose.currentTextId as string);
         if (!text) return [];

@@ -9,6 +9,8 @@ import type { RequestRow, TokenRow } from './types';
 
 /** 32 random bytes, base64url: 256 bits, 43 characters. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** Rows per insert statement: 7 values each, well under every database's limit on bound parameters. */
+const INSERT_CHUNK = 500;
 
 export const hashToken = (raw: string): string => createHash('sha256').update(raw).digest('hex');
 
@@ -17,8 +19,13 @@ export const hashToken = (raw: string): string => createHash('sha256').update(ra
  * message; the database keeps its SHA-256, so a copy of the database opens no page.
  */
 const tokens = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** New tokens for requests, stored (hashed) in the caller's transaction; returns the raw tokens in order. */
-  async issue(trx: Knex.Transaction, items: { request: string; subject: string }[], expiresAt: Date): Promise<string[]> {
+  /**
+   * New tokens for requests, stored (hashed) in the caller's transaction or, given the
+   * connection, committed at once; returns the raw tokens in order. Up to 500 are one
+   * statement (atomic on its own); more are inserted in chunks, which only a transaction
+   * makes all-or-nothing.
+   */
+  async issue(trx: Knex.Transaction | Knex, items: { request: string; subject: string }[], expiresAt: Date): Promise<string[]> {
     if (items.length === 0) return [];
     const now = getService(strapi, 'clock').now();
     // One call to the CSPRNG for the whole batch, cut into 32-byte tokens.
@@ -33,7 +40,9 @@ const tokens = ({ strapi }: { strapi: Core.Strapi }) => ({
       created_at: now,
       updated_at: now,
     }));
-    await trx.batchInsert(TABLE.token, rows, 500);
+    if (rows.length <= INSERT_CHUNK) await trx(TABLE.token).insert(rows);
+    else if (trx.isTransaction) await trx.batchInsert(TABLE.token, rows, INSERT_CHUNK);
+    else await strapi.db.transaction(({ trx: own }) => own.batchInsert(TABLE.token, rows, INSERT_CHUNK));
     return raw;
   },
 
