@@ -377,6 +377,27 @@ describe('campaigns', () => {
     expect(new Set(recipients).size).toBe(recipients.length);
   });
 
+  it('a campaign without reminders sends none; one with them schedules its reminders', async () => {
+    const token = await app.adminToken();
+    const quiet = await createClient(app.strapi);
+    const reminded = await createClient(app.strapi);
+    for (const [client, reminder] of [
+      [quiet, false],
+      [reminded, true],
+    ] as const) {
+      const created = await app
+        .http()
+        .post('/consent/campaigns')
+        .set(auth(token))
+        .send({ name: `Reminder ${reminder}`, audience: { subjects: [client] }, reminder });
+      expect(created.status).toBe(201);
+    }
+    await worker().drain();
+    const row = (client: string) => app.strapi.db.connection('consent_requests').where({ subject: client, status: 'sent' }).first();
+    expect((await row(quiet)).reminder_at).toBeNull();
+    expect((await row(reminded)).reminder_at).not.toBeNull();
+  });
+
   it('a selection campaign can be cancelled: its queued requests are cancelled', async () => {
     const token = await app.adminToken();
     const clients = [await createClient(app.strapi), await createClient(app.strapi)];

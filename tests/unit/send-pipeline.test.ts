@@ -90,7 +90,7 @@ describe('send pipeline', () => {
         expect(messages).toBe(total);
         expect(log.sent).toHaveLength(total);
         expect(new Set(log.sent).size).toBe(total);
-        expect(batches.map((b) => b.id)).toEqual(input.sizes.map((_, i) => i));
+        expect(batches).toBe(input.sizes.length);
         expect([...log.settled].sort((a, b) => a - b)).toEqual(input.sizes.map((_, i) => i));
         expect(log.settledBeforeAllAnswered).toEqual([]);
         // Claims stop at the first batch that was not full (the last one), or at the empty answer.
@@ -154,7 +154,7 @@ describe('send pipeline', () => {
 
   it('an empty queue resolves at once with nothing sent', async () => {
     const { result, log } = await simulate({ sizes: [], delays: [0], window: 5, ahead: 1 });
-    await expect(result).resolves.toEqual({ batches: [], messages: 0 });
+    await expect(result).resolves.toEqual({ batches: 0, messages: 0 });
     expect(log.claims).toBe(1);
   });
 });

@@ -42,6 +42,9 @@ export interface PreparedBatch {
 /** Sends claimed requests: chooses the channel, issues link tokens, renders, delivers, settles the rows. */
 const sender = ({ strapi }: { strapi: Core.Strapi }) => {
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  // Whether a campaign sends reminders: set when it is created and never changed, so
+  // each campaign is read once, not once per batch.
+  const reminderOf = new Map<string, boolean>();
 
   const baseUrl = (): string => {
     const configured = getService(strapi, 'config').get().publicUrl ?? strapi.config.get<string>('server.url', '');
@@ -325,13 +328,15 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async campaignsWithoutReminder(ids: string[]): Promise<Set<string>> {
-      if (ids.length === 0) return new Set();
-      const rows = await strapi.db
-        .connection(TABLE.campaign)
-        .whereIn('document_id', [...new Set(ids)])
-        .where('reminder', false)
-        .select('document_id');
-      return new Set(rows.map((r: { document_id: string }) => r.document_id));
+      const unknown = [...new Set(ids)].filter((id) => !reminderOf.has(id));
+      if (unknown.length > 0) {
+        const rows = await strapi.db.connection(TABLE.campaign).whereIn('document_id', unknown).select('document_id', 'reminder');
+        if (reminderOf.size + rows.length > 10_000) reminderOf.clear();
+        for (const row of rows as { document_id: string; reminder: unknown }[]) {
+          reminderOf.set(row.document_id, row.reminder === true || row.reminder === 1 || row.reminder === '1');
+        }
+      }
+      return new Set(ids.filter((id) => reminderOf.get(id) === false));
     },
   };
 };
