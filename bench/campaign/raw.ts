@@ -12,7 +12,7 @@ import { checkSink, type Checks, type Sink } from './sink';
 const TOKEN_PLACEHOLDER = 'T'.repeat(43);
 
 /**
- * Messages like the plugin's: its own renderer (sender.render) on the demo's
+ * Messages like the plugin's: its own renderer (sender.renderer) on the demo's
  * purposes, texts and settings, one per locale, with a placeholder where the
  * link token goes; every mail gets its own token string (cheap, not random:
  * the baseline should cost what nodemailer costs) and its own recipient.
@@ -30,7 +30,7 @@ export const makeRawMessages = async (strapi: Core.Strapi) => {
       const contact = { email: 'x@example.com', phone: null, name: 'Bench Client 54321', language: locale };
       const message = consent
         .service('sender')
-        .render(row, 'send', locale, contact, settings, current, purposes, TOKEN_PLACEHOLDER, new Date(Date.now() + 7 * 86_400_000)) as {
+        .renderer(row, 'send', locale, settings, current, purposes, new Date(Date.now() + 7 * 86_400_000))(contact.name, TOKEN_PLACEHOLDER) as {
         subject: string;
         text: string;
         html: string;

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Core } from '@strapi/strapi';
 import { randomBytes } from 'node:crypto';
 import { TABLE } from '../constants';
+import { normaliseBoolean } from '../domain/chain';
 import { defaultTemplateSet } from '../messages/default-templates';
 import { messageRenderer } from '../messages/render';
 import type { MessageKind, RenderedMessage } from '../messages/types';
@@ -199,21 +200,6 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       return { row, locale, error: { message: reason, final: true } };
     },
 
-    /** One message (the campaign bench's baseline renders its mails with it). */
-    render(
-      row: ClaimedRow,
-      kind: ClaimKind,
-      locale: string,
-      contact: Contact,
-      settings: Settings,
-      current: CurrentTexts,
-      purposes: PurposeList,
-      token: string,
-      expiresAt: Date,
-    ): RenderedMessage {
-      return this.renderer(row, kind, locale, settings, current, purposes, expiresAt)(contact.name, token);
-    },
-
     /**
      * The messages of one shape: a row's kind, the purposes it asks about, its language and
      * expiry. The result renders a message from the client's name and the link token, exactly
@@ -333,7 +319,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         const rows = await strapi.db.connection(TABLE.campaign).whereIn('document_id', unknown).select('document_id', 'reminder');
         if (reminderOf.size + rows.length > 10_000) reminderOf.clear();
         for (const row of rows as { document_id: string; reminder: unknown }[]) {
-          reminderOf.set(row.document_id, row.reminder === true || row.reminder === 1 || row.reminder === '1');
+          reminderOf.set(row.document_id, normaliseBoolean(row.reminder));
         }
       }
       return new Set(ids.filter((id) => reminderOf.get(id) === false));

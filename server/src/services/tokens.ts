@@ -40,9 +40,9 @@ const tokens = ({ strapi }: { strapi: Core.Strapi }) => ({
       created_at: now,
       updated_at: now,
     }));
+    // knex's batchInsert runs its chunks in a transaction of its own when not given one.
     if (rows.length <= INSERT_CHUNK) await trx(TABLE.token).insert(rows);
-    else if (trx.isTransaction) await trx.batchInsert(TABLE.token, rows, INSERT_CHUNK);
-    else await strapi.db.transaction(({ trx: own }) => own.batchInsert(TABLE.token, rows, INSERT_CHUNK));
+    else await trx.batchInsert(TABLE.token, rows, INSERT_CHUNK);
     return raw;
   },
 
