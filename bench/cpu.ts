@@ -12,13 +12,21 @@ export const selfCpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-/** The command name and utime + stime (ms; ticks of 10 ms, USER_HZ 100) of a process, or null when it is gone. */
-const procStat = (pid: number | string): { name: string; cpuMs: number } | null => {
+/**
+ * The command name, utime + stime, and cutime + cstime (the CPU time of its children
+ * that have ended and been reaped) of a process, in ms (ticks of 10 ms, USER_HZ 100),
+ * or null when it is gone.
+ */
+const procStat = (pid: number | string): { name: string; cpuMs: number; reapedChildrenMs: number } | null => {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
     const fields = stat.slice(close + 2).split(' ');
-    return { name: stat.slice(stat.indexOf('(') + 1, close), cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 };
+    return {
+      name: stat.slice(stat.indexOf('(') + 1, close),
+      cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
+      reapedChildrenMs: (Number(fields[13]) + Number(fields[14])) * 10,
+    };
   } catch {
     return null;
   }
@@ -30,7 +38,10 @@ export const procCpuMs = (pid: number): number | null => procStat(pid)?.cpuMs ??
 /**
  * CPU time (ms, user + system) of every PostgreSQL process of this machine, from
  * /proc: the database's share of the work when only one thing uses it at a time.
- * NaN without /proc.
+ * A backend that ends (a pool closing an idle connection) leaves the sum of the
+ * live processes, but its time moves to the postmaster's reaped children
+ * (cutime + cstime), which are counted too: without them a difference of two
+ * readings could even come out negative. NaN without /proc.
  */
 export const postgresCpuMs = (): number => {
   try {
@@ -38,7 +49,7 @@ export const postgresCpuMs = (): number => {
     for (const pid of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       const stat = procStat(pid); // null: the process ended meanwhile
-      if (stat?.name.startsWith('postgres')) total += stat.cpuMs;
+      if (stat?.name.startsWith('postgres')) total += stat.cpuMs + stat.reapedChildrenMs;
     }
     return total;
   } catch {
