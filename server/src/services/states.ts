@@ -58,8 +58,11 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** The required purposes a subject lacks valid consent to (empty: valid consent). */
   async missingRequired(subject: string): Promise<{ purpose: string; status: PurposeStatus }[]> {
-    const consent = await this.forSubject(subject);
-    return consent.purposes.filter((p) => p.required && p.status !== 'valid').map((p) => ({ purpose: p.purpose, status: p.status }));
+    // The purposes and the subject's states are all it takes (not the summary forSubject() also reads):
+    // one statement less for every booking that comes without consent input. One after the other, as there.
+    const purposes = await getService(strapi, 'purposes').list();
+    const rows = (await strapi.db.query(UID.state).findMany({ where: { subject } })) as StateRow[];
+    return this.missingFrom(purposes, new Map(rows.map((r) => [r.purposeKey, r])));
   },
 
   /**
