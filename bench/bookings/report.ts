@@ -5,13 +5,25 @@
  */
 import os from 'node:os';
 import { writeResults } from '../boot';
-import { fmt, quantile, round } from '../lib';
+import { fmt, mulberry32, quantile, round } from '../lib';
 import type { Segment, serial } from './load';
 import type { QueryCount, Variant } from './server';
 
 const TARGET = 1.15;
 
 const median = (values: number[]) => round(quantile(values, 0.5), 3);
+
+/**
+ * A 95 % bootstrap interval of the median of per-round ratios (rounds drawn with
+ * replacement, 2,000 times, a fixed seed): how far this machine's noise between
+ * rounds leaves the median uncertain. Null with fewer than 4 rounds.
+ */
+export const medianInterval = (values: number[]): [number, number] | null => {
+  if (values.length < 4) return null;
+  const rand = mulberry32(20261204);
+  const medians = Array.from({ length: 2000 }, () => quantile(Array.from(values, () => values[Math.floor(rand() * values.length)]), 0.5));
+  return [round(quantile(medians, 0.025), 3), round(quantile(medians, 0.975), 3)];
+};
 
 interface ReportSettings {
   rounds: number;
@@ -73,6 +85,10 @@ export const report = (
     serverCpu: median(perRound.map((p) => p.serverCpu)),
     postgresCpu: median(perRound.map((p) => p.postgresCpu)),
   };
+  const intervals = {
+    medianLatency: medianInterval(perRound.map((p) => p.medianLatency)),
+    throughput: medianInterval(perRound.map((p) => p.throughput)),
+  };
 
   const w = [40, 11, 11, 9];
   const line = (label: string, b: number, c: number, r?: number, d = 1) =>
@@ -115,9 +131,15 @@ export const report = (
     `  median of rounds: median latency ${medianOfRounds.medianLatency.toFixed(3)}x, throughput ${medianOfRounds.throughput.toFixed(3)}x, ` +
       `server CPU ${medianOfRounds.serverCpu.toFixed(3)}x, PostgreSQL CPU ${medianOfRounds.postgresCpu.toFixed(3)}x`
   );
+  const interval = (i: [number, number] | null) => (i ? `${i[0].toFixed(3)}-${i[1].toFixed(3)}` : 'n/a (fewer than 4 rounds)');
+  console.log(
+    `  95 % interval of the median of rounds (bootstrap): median latency ${interval(intervals.medianLatency)}, throughput ${interval(intervals.throughput)}`
+  );
   console.log('(latency and CPU ratios: consent / baseline; throughput ratio: baseline / consent)');
   const pass = ratios.medianLatency <= TARGET && ratios.throughput <= TARGET;
   console.log(`target <= ${TARGET}x (pooled median latency and throughput): ${pass ? 'PASS' : 'FAIL'}`);
+  const straddles = [intervals.medianLatency, intervals.throughput].some((i) => i && i[0] <= TARGET && i[1] > TARGET);
+  if (straddles) console.log(`  the interval contains ${TARGET}: on this machine's noise this run alone does not settle the target`);
 
   console.log(`\nSQL statements of a booking with consent (${settings.count} bookings, one at a time, per booking):`);
   for (const q of counts.consent.statements) console.log(`  ${fmt(q.count / counts.consent.bookings, 2).padStart(5)}  ${q.sql}`);
@@ -128,6 +150,7 @@ export const report = (
     ratios,
     perRound,
     medianOfRounds,
+    medianOfRoundsInterval95: intervals,
     oneAtATime,
     target: TARGET,
     pass,
