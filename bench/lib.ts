@@ -154,3 +154,15 @@ export const mulberry32 = (seedValue: number) => (): number => {
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
+
+/**
+ * A 95 % bootstrap interval of the median of `values` (resampled with replacement
+ * 2,000 times, a fixed seed): how uncertain this machine's noise leaves a median of
+ * per-round or per-segment ratios. Null with fewer than 4 values.
+ */
+export const medianInterval = (values: number[]): [number, number] | null => {
+  if (values.length < 4) return null;
+  const rand = mulberry32(20261204);
+  const medians = Array.from({ length: 2000 }, () => quantile(Array.from(values, () => values[Math.floor(rand() * values.length)]), 0.5));
+  return [round(quantile(medians, 0.025), 3), round(quantile(medians, 0.975), 3)];
+};

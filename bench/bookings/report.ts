@@ -5,25 +5,13 @@
  */
 import os from 'node:os';
 import { writeResults } from '../boot';
-import { fmt, mulberry32, quantile, round } from '../lib';
+import { fmt, medianInterval, quantile, round } from '../lib';
 import type { Segment, serial } from './load';
 import type { QueryCount, Variant } from './server';
 
 const TARGET = 1.15;
 
 const median = (values: number[]) => round(quantile(values, 0.5), 3);
-
-/**
- * A 95 % bootstrap interval of the median of per-round ratios (rounds drawn with
- * replacement, 2,000 times, a fixed seed): how far this machine's noise between
- * rounds leaves the median uncertain. Null with fewer than 4 rounds.
- */
-export const medianInterval = (values: number[]): [number, number] | null => {
-  if (values.length < 4) return null;
-  const rand = mulberry32(20261204);
-  const medians = Array.from({ length: 2000 }, () => quantile(Array.from(values, () => values[Math.floor(rand() * values.length)]), 0.5));
-  return [round(quantile(medians, 0.025), 3), round(quantile(medians, 0.975), 3)];
-};
 
 interface ReportSettings {
   rounds: number;

@@ -31,6 +31,8 @@ export interface SendFigures {
   cpu: CpuPerMail;
   bytesPerMail: number;
   connections: number;
+  /** Interleaved rounds: mails/s of each segment, in order (segment k of the plugin ran next to segment k of the baseline). */
+  segmentRates?: number[];
 }
 
 export const sendFigures = (sent: number, seconds: number, cpu: CpuPerMail, got: SinkStats): SendFigures => ({

@@ -201,6 +201,7 @@ export const pluginRound = async (
   const cpu = accumulator();
   let pgSendMs = 0;
   let sent = 0;
+  const segmentRates: number[] = [];
   try {
     for (let segment = 0; segment < segments; segment += 1) {
       if (options.interleave && segment % 2 === 1) await options.interleave.between(segment);
@@ -213,8 +214,10 @@ export const pluginRound = async (
       const a = await snapshot(sink);
       const pgSend = postgresTracker(app.strapi);
       const t = process.hrtime.bigint();
-      sent += await sender.run();
+      const sentNow = await sender.run();
+      sent += sentNow;
       const seconds = ms(t) / 1000;
+      segmentRates.push(round(sentNow / seconds, 1));
       pgSendMs += pgSend();
       cpu.add(a, await snapshot(sink), seconds);
       if (options.interleave && segment % 2 === 0) await options.interleave.between(segment);
@@ -245,6 +248,7 @@ export const pluginRound = async (
     enqueue: queued,
     enqueueCpu: cpuPerMail(c0, c1, 1, pgEnqueueMs),
     ...sendFigures(sent, seconds, cpuPerMail(c1s, c2, Math.max(sent, 1), pgSendMs), got),
+    ...(segments > 1 ? { segmentRates } : {}),
     checks,
     reEnqueue: again,
   };

@@ -4,7 +4,7 @@
  * token per mail) to the same sink.
  */
 import type { Core } from '@strapi/strapi';
-import { ms } from '../lib';
+import { ms, round } from '../lib';
 import { accumulator, cpuPerMail, sendFigures, snapshot, type SendFigures } from './measure';
 import type { Mail, Transport } from './provider';
 import { checkSink, type Checks, type Sink } from './sink';
@@ -119,18 +119,27 @@ export const rawParts = (transport: Transport, sink: Sink, mail: RawMessages, n:
   const cpu = accumulator();
   const perSegment = Math.ceil(n / segments);
   let sent = 0;
+  const segmentRates: number[] = [];
   return {
     part: async () => {
       const count = Math.min(perSegment, n - sent);
       const a = await snapshot(sink);
       const t = process.hrtime.bigint();
       const offset = sent;
-      sent += await rawSend(transport, (i) => mail(roundNo, offset + i), count, window);
-      cpu.add(a, await snapshot(sink), ms(t) / 1000);
+      const sentNow = await rawSend(transport, (i) => mail(roundNo, offset + i), count, window);
+      sent += sentNow;
+      const seconds = ms(t) / 1000;
+      cpu.add(a, await snapshot(sink), seconds);
+      segmentRates.push(round(sentNow / seconds, 1));
     },
     result: async (checks: Checks): Promise<RawRound> => {
       const [a, b] = cpu.pair();
-      return { round: roundNo, ...sendFigures(sent, cpu.seconds(), cpuPerMail(a, b, Math.max(sent, 1)), await sink.stats()), checks };
+      return {
+        round: roundNo,
+        ...sendFigures(sent, cpu.seconds(), cpuPerMail(a, b, Math.max(sent, 1)), await sink.stats()),
+        segmentRates,
+        checks,
+      };
     },
   };
 };

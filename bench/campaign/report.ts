@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, writeResults } from '../boot';
-import { fmt, quantile, round } from '../lib';
+import { fmt, medianInterval, quantile, round } from '../lib';
 import type { Diagnostics } from './diagnose';
 import type { PluginRound } from './plugin';
 import type { RawRound } from './raw';
@@ -65,6 +65,14 @@ export interface Report {
 
 const summarise = ({ settings, plugin, raw, noDelay }: Report) => {
   const perRound = plugin.map((p, i) => ({ round: p.round, ratio: round(p.mailsPerSecond / raw[i].mailsPerSecond, 3) }));
+  // Interleaved rounds: segment k of the plugin and of the baseline ran back to back, so each pair is a ratio of its own.
+  const pairs = plugin.flatMap((p, i) =>
+    (p.segmentRates ?? []).flatMap((rate, k) => {
+      const baseline = raw[i]?.segmentRates?.[k];
+      return baseline ? [round(rate / baseline, 3)] : [];
+    })
+  );
+  const segmentPairs = pairs.length ? { count: pairs.length, median: round(quantile(pairs, 0.5), 3), interval95: medianInterval(pairs) } : null;
   const summary = {
     enqueueMs: stats(plugin.map((p) => p.enqueue.ms)),
     queued: plugin.map((p) => p.enqueue.total),
@@ -88,6 +96,7 @@ const summarise = ({ settings, plugin, raw, noDelay }: Report) => {
     pool: settings.pool,
     noDelaySockets: noDelay,
     checksOk: plugin.every((p) => p.checks.ok) && raw.every((p) => p.checks.ok),
+    segmentPairs,
   };
   const pass = {
     enqueue: summary.enqueueMs.median <= TARGET.enqueueMs && summary.queued.every((q) => q === settings.clients),
@@ -110,6 +119,15 @@ const print = (report: Report, { summary, pass }: ReturnType<typeof summarise>) 
   line('plugin (mails/s)', summary.pluginMailsPerSecond);
   line('raw nodemailer (mails/s)', summary.rawMailsPerSecond);
   line('ratio plugin / raw (per round)', summary.ratio, 3, `   target >= ${TARGET.ratio}: ${pass.throughput ? 'PASS' : 'FAIL'}`);
+  const sp = summary.segmentPairs;
+  if (sp) {
+    const i = sp.interval95;
+    console.log(
+      `${'ratio per segment pair (median)'.padEnd(34)}${fmt(sp.median, 3).padStart(10)}   ` +
+        `(95 % interval of the median ${i ? `${fmt(i[0], 3)} - ${fmt(i[1], 3)}` : 'n/a'}, ${sp.count} pairs, bootstrap)` +
+        (i && i[0] < TARGET.ratio && i[1] >= TARGET.ratio ? `; contains ${TARGET.ratio}: this run alone does not settle the target` : '')
+    );
+  }
   if (summary.reEnqueueMs) line('re-enqueue over an open campaign', summary.reEnqueueMs, 0, '   (supersedes N open requests; not a target)');
   console.log(
     `CPU per mail, plugin: sender ${fmt(summary.cpuPerMail.plugin.senderMs, 3)} ms, PostgreSQL ${fmt(summary.cpuPerMail.plugin.postgresMs, 3)} ms, ` +
