@@ -76,3 +76,13 @@ export const bodies = (suffix: string) => ({
   da: { title: 'Opbevaring af personoplysninger', text: `Dansk tekst ${suffix}` },
   sv: { title: 'Lagring av personuppgifter', text: `Svensk text ${suffix}` },
 });
+
+/** Rows of a table (optionally matching `where`), read straight from the database. */
+export const rowCount = async (strapi: Core.Strapi, table: string, where: Record<string, unknown> = {}): Promise<number> =>
+  Number(((await strapi.db.connection(table).where(where).count({ n: '*' }).first()) as { n: number | string }).n);
+
+/** A client's email address, as the mail to it is addressed. */
+export const clientEmail = async (strapi: Core.Strapi, client: string): Promise<string> => {
+  const found = await strapi.documents('api::client.client').findOne({ documentId: client });
+  return found!.email as string;
+};

@@ -1,5 +1,5 @@
 import { startApp, type TestApp } from '../helpers/app';
-import { auth, bodies, createClient, publishVersion } from '../helpers/consent';
+import { auth, bodies, createClient, publishVersion, rowCount, clientEmail } from '../helpers/consent';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 /**
@@ -34,14 +34,9 @@ const ask = async (subject: string, body: object = {}) =>
     .set(auth(await app.adminToken()))
     .send(body);
 
-const count = async (table: string, where: Record<string, unknown> = {}) =>
-  Number(((await app.strapi.db.connection(table).where(where).count({ n: '*' }).first()) as { n: number | string }).n);
+const count = (table: string, where: Record<string, unknown> = {}) => rowCount(app.strapi, table, where);
 
-const mailFor = (client: string) =>
-  app.strapi
-    .documents('api::client.client')
-    .findOne({ documentId: client })
-    .then((c) => c!.email as string);
+const mailFor = (client: string) => clientEmail(app.strapi, client);
 
 describe('campaigns', () => {
   it('asks every client without valid consent with one set-based insert; pause, resume, counts, completion', async () => {

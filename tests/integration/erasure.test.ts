@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startApp, type TestApp } from '../helpers/app';
 import { book, currentTexts } from '../helpers/booking';
-import { auth, createClient, recordDecisions } from '../helpers/consent';
+import { auth, createClient, recordDecisions, rowCount } from '../helpers/consent';
 import { searchDatabase } from '../helpers/search-database';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
@@ -47,8 +47,7 @@ afterAll(async () => {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const service = <T = any>(name: string): T => app.strapi.plugin('consent').service(name) as T;
-const count = async (table: string, where: Record<string, unknown> = {}) =>
-  Number(((await app.strapi.db.connection(table).where(where).count({ n: '*' }).first()) as { n: number | string }).n);
+const count = (table: string, where: Record<string, unknown> = {}) => rowCount(app.strapi, table, where);
 const erase = async (subject: string, body: object) =>
   app.http().post(`/consent/subjects/${subject}/erase`).set(auth(await app.adminToken())).send(body);
 

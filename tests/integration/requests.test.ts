@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startApp, type TestApp } from '../helpers/app';
-import { auth, createClient, subjectConsent } from '../helpers/consent';
+import { auth, createClient, subjectConsent, rowCount, clientEmail } from '../helpers/consent';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 /**
@@ -62,8 +62,7 @@ const ask = async (subject: string, body: object = {}) =>
     .send(body);
 
 const requestRow = (documentId: string) => app.strapi.db.connection('consent_requests').where('document_id', documentId).first();
-const count = async (table: string, where: Record<string, unknown> = {}) =>
-  Number(((await app.strapi.db.connection(table).where(where).count({ n: '*' }).first()) as { n: number | string }).n);
+const count = (table: string, where: Record<string, unknown> = {}) => rowCount(app.strapi, table, where);
 
 /** The path of a link of the message to the consent pages: r (answer), m (preferences), u (unsubscribe). */
 const linkIn = (text: string, kind: 'r' | 'm' | 'u' = 'r'): string => {
@@ -83,11 +82,7 @@ const answer = async (path: string, decisions: Record<string, 'given' | 'refused
   return app.http().post(path).type('form').set('User-Agent', 'Mail-Browser/1.0').send(form.toString());
 };
 
-const mailFor = (client: string) =>
-  app.strapi
-    .documents('api::client.client')
-    .findOne({ documentId: client })
-    .then((c) => c!.email as string);
+const mailFor = (client: string) => clientEmail(app.strapi, client);
 
 describe('a consent request by email', () => {
   it('is queued, sent once with a working link; approving makes the client valid with an email-link event', async () => {
