@@ -7,7 +7,7 @@ import { newDocumentId } from '../utils/document-id';
 import { getService } from '../utils/get-service';
 import type { BookingConsentInput } from '../validation/booking-consent';
 import type { DecisionInput } from '../validation/decision';
-import type { SubjectRelation } from './ledger';
+import { lockSummaryThrough, type SubjectRelation } from './summary-lock';
 
 type Missing = { purpose: string | null; status: string };
 
@@ -71,7 +71,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
    * Where the booking -> subject relation is stored, when it is a plain join-table
    * relation (Strapi 5's default): then subjectOf() reads it in one query on the
    * join table joined to the subject table, instead of findOne + populate (two),
-   * and on PostgreSQL ledger.lockSummaryThrough() reads it with the summary lock.
+   * and on PostgreSQL summary-lock's lockSummaryThrough() reads it with the summary lock.
    * Null otherwise, and the query engine reads it.
    */
   joinTableOf(uid: string, field: string): SubjectRelation | null {
@@ -104,7 +104,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     // PostgreSQL, consent to record: find the client and lock its consent summary in one statement.
     const relation = decisions.length > 0 && dialectOf(strapi) === 'postgres' ? this.joinTableOf(context.uid, settings.subject) : null;
     const locked = relation
-      ? await strapi.db.transaction(({ trx }) => getService(strapi, 'ledger').lockSummaryThrough(trx, relation, context.booking.id))
+      ? await strapi.db.transaction(({ trx }) => lockSummaryThrough(strapi, trx, relation, context.booking.id))
       : undefined;
     const subject = locked !== undefined ? (locked?.subject ?? null) : await this.subjectOf(context.uid, context.booking.id);
 

@@ -6,6 +6,7 @@ import { HUB_EVENT, TABLE, UID } from '../constants';
 import { PERSONAL_EVENT_COLUMNS } from '../domain/evidence';
 import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from './audit';
+import { lockSummary } from './summary-lock';
 
 /** A host type holding a client's data, as erasure and the retention rule see it. */
 export interface RelatedType {
@@ -178,7 +179,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
       if (!client) throw notFound(input.subject);
       if (!input.dryRun) {
         // Serialise with the ledger (a decision being recorded for this client) and with a concurrent erasure.
-        await getService(strapi, 'ledger').lockSummary(trx, input.subject);
+        await lockSummary(strapi, trx, input.subject);
       }
       const earlier = await this.findBySubject(input.subject);
       if (earlier) {

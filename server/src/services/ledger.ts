@@ -1,19 +1,16 @@
 import type { Core } from '@strapi/strapi';
-import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
 import createError from 'http-errors';
-import { HUB_EVENT, TABLE, UID, type Channel } from '../constants';
+import { HUB_EVENT, type Channel } from '../constants';
 import { needsConsent, needsExplicitConsent, type Decision } from '../domain/state-machine';
 import { linkEvents } from '../domain/chain';
 import { parseVersion } from '../domain/version';
-import { dialectOf, supportsRowLocks } from '../utils/dialect';
-import { newDocumentId } from '../utils/document-id';
-import { fromColumns } from '../utils/rows';
-import { preparedRaw } from '../utils/prepared';
+import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { DecisionInput } from '../validation/decision';
 import { bodyFor, versionKey } from './texts';
-import ledgerWriter, { type FinalWrite, type LockedSummary, type WriteStep } from './ledger-writer';
+import ledgerWriter, { type FinalWrite, type WriteStep } from './ledger-writer';
+import { lockSummary, readStates, type LockedSubject } from './summary-lock';
 import type { Actor, EventRow, PurposeRow, StateRow, TextRow } from './types';
 
 export type { FinalWrite } from './ledger-writer';
@@ -49,23 +46,7 @@ const fail = (problems: Problem[]): never => {
   throw new errors.ValidationError(problems[0].message, { errors: problems });
 };
 
-/** A relation to the subject type stored in a join table (bookings.joinTableOf()). */
-export interface SubjectRelation {
-  joinTable: string;
-  /** The join table's column holding the owner's (booking's) row id. */
-  ownerColumn: string;
-  /** The join table's column holding the subject's row id. */
-  subjectColumn: string;
-  subjectTable: string;
-}
-
-export interface LockedSubject {
-  subject: string;
-  summary: LockedSummary;
-}
-
-/** In RETURNING of INSERT ... ON CONFLICT DO UPDATE: true when the row was inserted, not updated (PostgreSQL). */
-const NEW_ROW_SQL = '(xmax = 0) AS new_row';
+export type { SubjectRelation } from './summary-lock';
 
 export interface RecordResult {
   events: EventRow[];
@@ -235,7 +216,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
 
       return strapi.db.transaction(async ({ trx, onCommit }) => {
         // Serialise writers per subject: concurrent decisions of one client apply in order.
-        const summary = locked ?? (await this.lockSummary(trx, input.subject));
+        const summary = locked ?? (await lockSummary(strapi, trx, input.subject));
 
         const { stateRows, purposesVersion } =
           summary.new_row === true
@@ -243,7 +224,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
                 stateRows: [] as StateRow[],
                 purposesVersion: summary.purposes_version ?? null,
               }
-            : await this.readStates(trx, input.subject);
+            : await readStates(strapi, trx, input.subject);
         const states = new Map(stateRows.map((s) => [s.purposeKey, s]));
         const purposeRows = await getService(strapi, 'purposes').listAt(purposesVersion);
         const purposes = new Map(purposeRows.map((p) => [p.key, p]));
@@ -319,92 +300,6 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         });
         return { events, purposes: purposeRows, states };
       });
-    },
-
-    /**
-     * The subject's states, read once the summary lock is held, and in the same
-     * statement the purposes' version (purposes.versionSql()): purposes.listAt()
-     * re-reads the purposes only when they changed since its last read.
-     */
-    async readStates(trx: Knex.Transaction, subject: string): Promise<{ stateRows: StateRow[]; purposesVersion: string | null }> {
-      const rows = (await trx
-        .select(trx.raw(`${getService(strapi, 'purposes').versionSql()} AS consent_purposes_version`), 's.*')
-        .from(trx.raw('(SELECT 1 AS one) v'))
-        .leftJoin({ s: TABLE.state }, (join) => join.on('s.subject', '=', trx.raw('?', [subject])))) as Record<string, unknown>[];
-      return {
-        purposesVersion: (rows[0]?.consent_purposes_version as string | null | undefined) ?? null,
-        stateRows: rows.filter((row) => row.id != null).map((row) => fromColumns<StateRow>(strapi, UID.state, row)),
-      };
-    },
-
-    /**
-     * Create the subject's summary row if it is missing, take its row lock and read
-     * what the summary update needs. PostgreSQL and SQLite do it in one statement
-     * (an upsert whose no-op update locks the row, RETURNING the row as it is once
-     * the lock is held); MySQL/MariaDB have no RETURNING: insert-ignore, then SELECT ... FOR UPDATE.
-     */
-    async lockSummary(trx: Knex.Transaction, subject: string): Promise<LockedSummary> {
-      const now = new Date();
-      const row = {
-        document_id: newDocumentId(),
-        subject,
-        created_at: now,
-        updated_at: now,
-        published_at: now,
-      };
-      const columns = ['id', 'last_event_id', 'last_decision_at', 'chain_seq', 'chain_head'];
-      const dialect = dialectOf(strapi);
-      if (dialect === 'postgres') {
-        const [locked] = (await trx(TABLE.subject)
-          .insert(row)
-          .onConflict('subject')
-          .merge({ subject })
-          .returning([
-            ...columns,
-            trx.raw(NEW_ROW_SQL),
-            trx.raw(`${getService(strapi, 'purposes').versionSql()} AS purposes_version`),
-          ])) as LockedSummary[];
-        return locked;
-      }
-      if (dialect === 'sqlite') {
-        const [locked] = (await trx(TABLE.subject)
-          .insert(row)
-          .onConflict('subject')
-          .merge({ subject })
-          .returning(columns)) as LockedSummary[];
-        return locked;
-      }
-      await trx(TABLE.subject).insert(row).onConflict('subject').ignore();
-      const lock = trx(TABLE.subject).where('subject', subject).first(columns);
-      return (await (supportsRowLocks(dialect) ? lock.forUpdate() : lock)) as LockedSummary;
-    },
-
-    /**
-     * PostgreSQL: the subject a relation row points to (a booking's client, through
-     * the relation's join table) and lockSummary() of that subject, in ONE statement
-     * (INSERT ... SELECT ... ON CONFLICT DO UPDATE ... RETURNING). Null when the
-     * relation holds no subject: then nothing is written. Pass the result to
-     * recordDecisions({ locked }) in the same transaction.
-     */
-    async lockSummaryThrough(trx: Knex.Transaction, relation: SubjectRelation, ownerId: number): Promise<LockedSubject | null> {
-      if (dialectOf(strapi) !== 'postgres') throw new Error('consent: lockSummaryThrough() is for PostgreSQL');
-      const id = (name: string) => `"${name.replace(/"/g, '""')}"`;
-      const now = new Date();
-      const result = (await preparedRaw(
-        strapi,
-        trx,
-        `INSERT INTO ${TABLE.subject} (document_id, subject, created_at, updated_at, published_at) ` +
-          `SELECT ?, s.document_id, ?, ?, ? FROM ${id(relation.joinTable)} l JOIN ${id(relation.subjectTable)} s ` +
-          `ON s.id = l.${id(relation.subjectColumn)} WHERE l.${id(relation.ownerColumn)} = ? LIMIT 1 ` +
-          `ON CONFLICT (subject) DO UPDATE SET subject = EXCLUDED.subject ` +
-          `RETURNING id, subject, last_event_id, last_decision_at, chain_seq, chain_head, ${NEW_ROW_SQL}, ` +
-          `${getService(strapi, 'purposes').versionSql()} AS purposes_version`,
-        [newDocumentId(), now, now, now, ownerId]
-      )) as { rows: (LockedSummary & { subject: string })[] };
-      const row = result.rows[0];
-      if (!row) return null;
-      const { subject, ...summary } = row;
-      return { subject, summary };
     },
   };
 };
