@@ -1,81 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type { Response } from 'supertest';
-import { startApp, type TestApp } from '../helpers/app';
-import { bodies, createClient, ledgerCounts, publishVersion, subjectConsent } from '../helpers/consent';
+import { randomBytes } from 'node:crypto';
+import type { TestApp } from '../helpers/app';
+import { bodies, createClient, ledgerCounts, publishVersion } from '../helpers/consent';
+import { consentPageSuite, UA } from '../helpers/consent-page';
 import { clock, createSentRequest, requestRow, seededClient } from '../helpers/requests';
 
-const RATE_LIMIT = 20;
-const WINDOW_MS = 60_000;
-const UA = 'Mozilla/5.0 (consent-page test)';
-
+const page = consentPageSuite();
+const { esc, get, postForm, formFor, currentTexts, events, statusOf, expectPageHeaders } = page;
+// The app of this file, booted by consentPageSuite()'s beforeAll.
 let app: TestApp;
-beforeAll(async () => {
-  // No background worker: these tests move the clock, and the expiry job would follow it.
-  app = await startApp({ env: { CONSENT_WORKER: 'false', CONSENT_RATE_LIMIT_MAX: String(RATE_LIMIT) } });
+beforeAll(() => {
+  app = page.app();
 });
-// Every test starts in a fresh rate-limit window (fixed windows on the plugin clock).
-beforeEach(() => clock(app.strapi).advance(WINDOW_MS));
-afterAll(async () => {
-  clock(app.strapi).reset();
-  await app?.stop();
-});
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
-const get = (path: string, language?: string) => {
-  const req = app.http().get(path).set('User-Agent', UA);
-  return language ? req.set('Accept-Language', language) : req;
-};
-const postForm = (path: string, form: Record<string, string>, language?: string) => {
-  const req = app.http().post(path).set('User-Agent', UA).type('form').send(form);
-  return language ? req.set('Accept-Language', language) : req;
-};
-
-/** What a browser sends for the request form: its hidden fields, plus the radios and boxes the client picks. */
-const formFor = (html: string, picks: Record<string, 'given' | 'refused'>, ticks: string[] = []): Record<string, string> => {
-  const fields: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]] = m[2];
-  for (const [key, value] of Object.entries(picks)) {
-    expect(html).toContain(`name="decision-${key}" value="${value}"`);
-    fields[`decision-${key}`] = value;
-  }
-  for (const key of ticks) {
-    expect(html).toContain(`name="explicit-${key}" value="yes"`);
-    fields[`explicit-${key}`] = 'yes';
-  }
-  return fields;
-};
-
-const currentTexts = async (locale: string) => {
-  const res = await app.http().get('/api/consent/texts').query({ locale });
-  return Object.fromEntries(res.body.data.map((t: { purpose: string }) => [t.purpose, t])) as Record<
-    string,
-    { title: string; text: string; version: string; locale: string }
-  >;
-};
-
-const events = (subject: string) =>
-  app.strapi.db.query('plugin::consent.consent-event').findMany({ where: { subject }, orderBy: { id: 'asc' } }) as Promise<
-    { purposeKey: string; decision: string; channel: string; ip: string | null; userAgent: string | null; requestId: string | null; textVersion: string | null; textLocale: string | null; actorType: string; explicit: boolean }[]
-  >;
-
-const statusOf = async (subject: string) =>
-  Object.fromEntries((await subjectConsent(app, subject)).purposes.map((p) => [p.purpose, p.status]));
-
-/** Security headers every consent page carries, and a stylesheet the CSP actually allows. */
-const expectPageHeaders = (res: Response) => {
-  expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-  expect(res.headers['cache-control']).toBe('no-store');
-  expect(res.headers['referrer-policy']).toBe('no-referrer');
-  expect(res.headers['x-robots-tag']).toContain('noindex');
-  const csp = res.headers['content-security-policy'] as string;
-  expect(csp).toContain("default-src 'none'");
-  expect(csp).toContain("frame-ancestors 'none'");
-  expect(csp).not.toContain('unsafe-inline');
-  const style = /<style>([\s\S]*?)<\/style>/.exec(res.text)?.[1] ?? '';
-  expect(style.length).toBeGreaterThan(100);
-  expect(csp).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
-};
 
 describe('the request page', () => {
   it('shows the request in the client’s language, with each text, its version, the legal basis and nothing preselected', async () => {
@@ -310,123 +245,5 @@ describe('links that cannot be used', () => {
     const manage = await get(`/api/consent/m/${lapsed.token}`);
     expect(manage.status).toBe(200);
     expect(manage.text).not.toContain(`../r/${lapsed.token}`);
-  });
-});
-
-describe('the preference page', () => {
-  it('shows each consent purpose’s state and withdraws a given consent with one click', async () => {
-    const subject = await createClient(app.strapi, { language: 'en' });
-    const { token, request } = await createSentRequest(app.strapi, { subject, locale: 'en' });
-    const open = await get(`/api/consent/m/${token}`);
-    expect(open.status).toBe(200);
-    expectPageHeaders(open);
-    expect(open.text).toContain(`href="../r/${token}"`); // not answered yet
-    expect(open.text).not.toContain('name="purpose"');
-
-    const page = await get(`/api/consent/r/${token}`);
-    await postForm(`/api/consent/r/${token}`, formFor(page.text, { storage: 'given', marketing: 'given', health: 'refused' }));
-    const manage = await get(`/api/consent/m/${token}`);
-    expect(manage.text).toContain('<input type="hidden" name="purpose" value="storage">');
-    expect(manage.text).toContain('<input type="hidden" name="purpose" value="marketing">');
-    expect(manage.text).not.toContain('<input type="hidden" name="purpose" value="health">');
-    expect(manage.text).not.toContain('<input type="hidden" name="purpose" value="service">');
-    expect(manage.text).toContain('You declined.');
-
-    const res = await postForm(`/api/consent/m/${token}`, { purpose: 'marketing' });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe(`../m/${token}?withdrawn=marketing`);
-    const confirmed = await get(`/api/consent/m/${token}?withdrawn=marketing`);
-    expect(confirmed.text).toContain('Your consent to “News');
-    expect(confirmed.text).toContain('has been withdrawn');
-    expect(confirmed.text).not.toContain('<input type="hidden" name="purpose" value="marketing">');
-    expect(await statusOf(subject)).toMatchObject({ storage: 'valid', marketing: 'withdrawn' });
-    const withdrawal = (await events(subject)).at(-1);
-    expect(withdrawal).toMatchObject({ purposeKey: 'marketing', decision: 'withdrawn', channel: 'email_link', actorType: 'subject', requestId: request, userAgent: UA });
-
-    // A second click, an unknown purpose, a query that is not a purpose: nothing written, nothing echoed.
-    const before = await ledgerCounts(app.strapi);
-    const twice = await postForm(`/api/consent/m/${token}`, { purpose: 'marketing' });
-    expect(twice.status).toBe(303);
-    expect(twice.headers.location).toBe(`../m/${token}`);
-    const unknown = await postForm(`/api/consent/m/${token}`, { purpose: '<script>' });
-    expect(unknown.status).toBe(400);
-    expect(unknown.text).toContain('could not be found');
-    expect(unknown.text).not.toContain('<script>');
-    const echo = await get(`/api/consent/m/${token}?withdrawn=%3Cscript%3E&confirm=%3Cb%3E`);
-    expect(echo.status).toBe(200);
-    expect(echo.text).not.toContain('role="status"');
-    expect(await ledgerCounts(app.strapi)).toEqual(before);
-  });
-});
-
-describe('one-click unsubscribe (RFC 8058)', () => {
-  const marketingGiven = async (): Promise<string> => {
-    const row = await app.strapi.db
-      .connection('consent_states')
-      .where({ purpose_key: 'marketing', decision: 'given' })
-      .orderBy('id')
-      .first('subject');
-    return row.subject;
-  };
-
-  it('GET shows a confirm page and changes nothing; POST List-Unsubscribe=One-Click withdraws marketing', async () => {
-    const subject = await marketingGiven();
-    const { token, request } = await createSentRequest(app.strapi, { subject, kind: 'information', locale: 'da' });
-    const before = await ledgerCounts(app.strapi);
-    const confirm = await get(`/api/consent/u/${token}`);
-    expect(confirm.status).toBe(200);
-    expectPageHeaders(confirm);
-    expect(confirm.text).toContain('<input type="hidden" name="List-Unsubscribe" value="One-Click">');
-    expect(confirm.text).toContain('Nyheder og tilbud');
-    expect(await ledgerCounts(app.strapi)).toEqual(before);
-    expect(await statusOf(subject)).toMatchObject({ marketing: 'valid' });
-
-    const incomplete = await postForm(`/api/consent/u/${token}`, {});
-    expect(incomplete.status).toBe(400);
-    expect(await ledgerCounts(app.strapi)).toEqual(before);
-
-    // As a mail provider sends it: no browser, no language.
-    const res = await app.http().post(`/api/consent/u/${token}`).type('form').send('List-Unsubscribe=One-Click');
-    expect(res.status).toBe(200);
-    expect(res.text).toContain('Du er afmeldt');
-    const states = await statusOf(subject);
-    expect(states.marketing).toBe('withdrawn');
-    expect(states.storage).not.toBe('withdrawn');
-    expect((await events(subject)).at(-1)).toMatchObject({ purposeKey: 'marketing', decision: 'withdrawn', channel: 'email_link', requestId: request });
-    const after = await ledgerCounts(app.strapi);
-    expect(after.events).toBe(before.events + 1);
-
-    // Again: already out, nothing more to record.
-    expect((await app.http().post(`/api/consent/u/${token}`).type('form').send('List-Unsubscribe=One-Click')).status).toBe(200);
-    expect(await ledgerCounts(app.strapi)).toEqual(after);
-  });
-
-  it('accepts multipart/form-data, and refuses marketing for a client who never decided', async () => {
-    const subject = await createClient(app.strapi);
-    const { token } = await createSentRequest(app.strapi, { subject, channel: 'sms' });
-    const res = await app.http().post(`/api/consent/u/${token}`).field('List-Unsubscribe', 'One-Click');
-    expect(res.status).toBe(200);
-    expect(await statusOf(subject)).toMatchObject({ marketing: 'refused', storage: 'missing' });
-    expect((await events(subject)).map((e) => [e.purposeKey, e.decision, e.channel])).toEqual([['marketing', 'refused', 'sms_link']]);
-  });
-});
-
-describe('rate limit', () => {
-  it('answers 429 with Retry-After once an address goes over the limit, until the window ends', async () => {
-    const { token } = await createSentRequest(app.strapi, { subject: await createClient(app.strapi) });
-    for (let i = 0; i < RATE_LIMIT; i += 1) {
-      expect((await get(`/api/consent/r/${randomBytes(32).toString('base64url')}`)).status).toBe(404);
-    }
-    const limited = await get(`/api/consent/r/${token}`, 'sv');
-    expect(limited.status).toBe(429);
-    expectPageHeaders(limited);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(WINDOW_MS / 1000);
-    expect(limited.text).toContain('<html lang="sv">');
-    expect(limited.text).toContain('Vänta en stund');
-    expect((await postForm(`/api/consent/u/${token}`, { 'List-Unsubscribe': 'One-Click' })).status).toBe(429);
-
-    clock(app.strapi).advance(WINDOW_MS);
-    expect((await get(`/api/consent/r/${token}`)).status).toBe(200);
   });
 });
