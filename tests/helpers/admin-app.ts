@@ -86,3 +86,23 @@ export const startAdminApp = async (env: Record<string, string> = {}): Promise<A
       }),
   };
 };
+
+/** A client as the Content Manager's API returns it (the fields the browser tests read). */
+export interface ClientDoc {
+  documentId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  createdAt: string;
+}
+
+/** A client by email, through the Content Manager's API as an admin (null when no client has it). */
+export const findClientByEmail = async (app: AdminApp, adminToken: string, email: string): Promise<ClientDoc | null> => {
+  const res = await app
+    .http()
+    .get('/content-manager/collection-types/api::client.client')
+    .query({ 'filters[email][$eq]': email, pageSize: 10 })
+    .set({ Authorization: `Bearer ${adminToken}` });
+  expect(res.status).toBe(200);
+  return res.body.results[0] ?? null;
+};
