@@ -29,177 +29,23 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Core } from '@strapi/strapi';
 import { prepareDemoApp, RESULTS } from './boot';
-import { arg, bootApp, connect, dropSchema, fmt, ms, mulberry32, quantile, resetSchema, round, schemaFor, type Db } from './lib';
+import { arg, bootApp, connect, dropSchema, ms, resetSchema, round, schemaFor } from './lib';
 import { clientDocumentIdSql, MIXES, reconsent, seed, verifySeed, type MixName, type SeedResult, type VerifyResult } from './seed';
+import { measurePages, measurePublish } from './run/measure';
+import { label, printTable, TARGETS } from './run/report';
 
 
-const TARGETS = { publishMs: 2000, pageDbMs: 5 };
 
 
-const stats = (values: number[]) => ({
-  p50: round(quantile(values, 0.5), 3),
-  p95: round(quantile(values, 0.95), 3),
-  max: round(Math.max(...values), 3),
-  n: values.length,
-});
 
 // ---------------------------------------------------------------------------
 // Child: one size.
 // ---------------------------------------------------------------------------
 
-interface CapturedQuery {
-  sql: string;
-  bindings: unknown[];
-  afterIndex: number;
-}
-
-/** Run pageSubjects once and capture the SQL it sends (and which binding is `after`). */
-const capturePageQuery = async (strapi: Core.Strapi, valid: boolean): Promise<CapturedQuery> => {
-  const sentinel = 987654321;
-  const seen: { sql: string; bindings: unknown[] }[] = [];
-  const client = strapi.db.connection.client;
-  const listener = (q: { sql: string; bindings: unknown[] }) => seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
-  client.on('query', listener);
-  try {
-    await strapi.plugin('consent').service('states').pageSubjects({ valid, after: sentinel, limit: 50 });
-  } finally {
-    client.off('query', listener);
-  }
-  const page = seen.find((q) => q.bindings.includes(sentinel));
-  if (!page) throw new Error('could not capture the page query');
-  return { ...page, afterIndex: page.bindings.indexOf(sentinel) };
-};
-
-interface PlanSample {
-  executionMs: number;
-  planningMs: number;
-  sharedHit: number;
-  sharedRead: number;
-  rows: number;
-  /** Rows the scan of `clients` produced before the page was full (how far it walked). */
-  clientsVisited: number;
-}
-
-const findNode = (node: any, test: (n: any) => boolean): any => {
-  if (test(node)) return node;
-  for (const child of node.Plans ?? []) {
-    const found = findNode(child, test);
-    if (found) return found;
-  }
-  return null;
-};
-
-const explain = async (db: Db, q: CapturedQuery, after: number): Promise<PlanSample> => {
-  const params = [...q.bindings];
-  params[q.afterIndex] = after;
-  const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${q.sql}`, params);
-  const out = rows[0]['QUERY PLAN'][0];
-  const scan = findNode(out.Plan, (n) => n['Relation Name'] === 'clients');
-  return {
-    executionMs: out['Execution Time'],
-    planningMs: out['Planning Time'],
-    sharedHit: out.Plan['Shared Hit Blocks'] ?? 0,
-    sharedRead: out.Plan['Shared Read Blocks'] ?? 0,
-    rows: out.Plan['Actual Rows'],
-    clientsVisited: scan ? scan['Actual Rows'] * (scan['Actual Loops'] ?? 1) : NaN,
-  };
-};
-
-const explainText = async (db: Db, q: CapturedQuery, after: number): Promise<string> => {
-  const params = [...q.bindings];
-  params[q.afterIndex] = after;
-  const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, params);
-  return rows.map((r) => r['QUERY PLAN']).join('\n');
-};
-
-/** The page of 50, at the database (EXPLAIN ANALYZE) and through the service, at random keyset positions. */
-const measurePages = async (strapi: Core.Strapi, db: Db, valid: boolean, pages: number, maxId: number) => {
-  const q = await capturePageQuery(strapi, valid);
-  const random = mulberry32(valid ? 2 : 1);
-  const afters = Array.from({ length: pages }, () => Math.floor(random() * maxId));
-  for (const after of afters.slice(0, 20)) await explain(db, q, after); // warm-up
-  const samples: PlanSample[] = [];
-  for (const after of afters) samples.push(await explain(db, q, after));
-  const states = strapi.plugin('consent').service('states');
-  const js: number[] = [];
-  for (const after of afters.slice(0, 10)) await states.pageSubjects({ valid, after, limit: 50 }); // warm-up
-  for (const after of afters) {
-    const t = process.hrtime.bigint();
-    await states.pageSubjects({ valid, after, limit: 50 });
-    js.push(ms(t));
-  }
-  const median = [...afters].sort((a, b) => a - b)[Math.floor(afters.length / 2)];
-  return {
-    sql: q.sql,
-    bindings: q.bindings,
-    db: stats(samples.map((s) => s.executionMs)),
-    planning: stats(samples.map((s) => s.planningMs)),
-    buffers: stats(samples.map((s) => s.sharedHit + s.sharedRead)),
-    clientsVisited: stats(samples.map((s) => s.clientsVisited)),
-    rowsReturned: stats(samples.map((s) => s.rows)),
-    js: stats(js),
-    plan: await explainText(db, q, median),
-    planAfter: median,
-  };
-};
-
-const BODIES = (k: number) => ({
-  en: { title: 'Storage of personal data', text: `Bench version ${k}: the client card and booking history are kept between visits.` },
-  da: { title: 'Opbevaring af personoplysninger', text: `Bench version ${k}: kundekortet og bookinghistorikken opbevares mellem besøgene.` },
-  sv: { title: 'Lagring av personuppgifter', text: `Bench version ${k}: kundkortet och bokningshistoriken sparas mellan besöken.` },
-});
-
-const measurePublish = async (strapi: Core.Strapi, db: Db, runs: number, validBefore: number) => {
-  const consent = strapi.plugin('consent');
-  const states = consent.service('states');
-  const texts = consent.service('texts');
-  const before = await states.currentFingerprint();
-  const results: { ms: number; version: string; fingerprint: string; validNow: number; holdingOld: number }[] = [];
-  for (let k = 1; k <= runs; k += 1) {
-    const previous = await states.currentFingerprint();
-    const t = process.hrtime.bigint();
-    const text = await texts.publish('storage', { changeKind: 'substantive', bodies: BODIES(k), summary: `bench ${k}` }, { id: 'bench', name: 'bench' });
-    const took = ms(t);
-    const fingerprint = await states.currentFingerprint();
-    // The proof, in one count: nobody holds the new fingerprint (nobody is valid any
-    // more), and everyone who was valid still holds the one they consented to.
-    const { rows } = await db.query(
-      `SELECT count(*) FILTER (WHERE s.required_fingerprint = $1) AS valid_now,
-              count(*) FILTER (WHERE s.required_fingerprint = $2) AS holding_old
-       FROM clients c JOIN consent_subjects s ON s.subject = c.document_id`,
-      [fingerprint, before]
-    );
-    results.push({ ms: round(took, 2), version: text.version, fingerprint, validNow: Number(rows[0].valid_now), holdingOld: Number(rows[0].holding_old) });
-    if (fingerprint === previous) throw new Error(`publish ${k} did not change the fingerprint (${fingerprint})`);
-  }
-  const problems: string[] = [];
-  for (const r of results) {
-    if (r.validNow !== 0) problems.push(`after ${r.version}: ${r.validNow} subjects still valid`);
-    if (r.holdingOld !== validBefore) problems.push(`after ${r.version}: ${r.holdingOld} hold the old fingerprint, ${validBefore} were valid`);
-  }
-  // And as the plugin sees it: no page of valid subjects, bench client 1 (valid before) is outdated.
-  const validPage = await states.pageSubjects({ valid: true, after: 0, limit: 50 });
-  if (validPage.length !== 0) problems.push(`pageSubjects({ valid: true }) still returns ${validPage.length} rows`);
-  const one = (await db.query(`SELECT ${clientDocumentIdSql('1')} AS id`)).rows[0].id;
-  const view = await states.forSubject(one);
-  if (view.valid || view.status !== 'outdated') problems.push(`bench client 1 is ${view.status} after publishing, expected outdated`);
-  const timings = results.map((r) => r.ms);
-  return {
-    runs: results,
-    median: round(quantile(timings, 0.5), 2),
-    max: round(Math.max(...timings), 2),
-    first: timings[0],
-    validBefore,
-    ok: problems.length === 0,
-    problems,
-  };
-};
-
 type Pages = Awaited<ReturnType<typeof measurePages>>;
 
-interface SizeResult {
+export interface SizeResult {
   clients: number;
   mix: MixName;
   schema: string;
@@ -336,103 +182,6 @@ const runChild = (n: number, mix: MixName): Promise<SizeResult> =>
       resolve(result);
     });
   });
-
-const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
-
-const printTable = (results: SizeResult[], mostlyValid: SizeResult[]) => {
-  const [small, large] = [results[0], results[results.length - 1]];
-  type Row = [string, (i: number) => number | undefined, number?];
-  const d = (get: (r: SizeResult) => number | undefined) => (i: number) => get(results[i]);
-  const mv = (get: (r: SizeResult) => number | undefined) => (i: number) => (mostlyValid[i] ? get(mostlyValid[i]) : undefined);
-  const rows: Row[] = [
-    ['seed (s)', d((r) => r.seed.totalMs / 1000), 1],
-    ['consent_states rows', d((r) => r.states), 0],
-    ['publish substantive, median (ms)', d((r) => r.publish?.median)],
-    ['publish substantive, max (ms)', d((r) => r.publish?.max)],
-    ["page 'no valid consent', DB p50 (ms)", d((r) => r.pages.invalid.db.p50), 3],
-    ["page 'no valid consent', DB p95 (ms)", d((r) => r.pages.invalid.db.p95), 3],
-    ["page 'no valid consent', service p50 (ms)", d((r) => r.pages.invalid.js.p50)],
-    ["page 'no valid consent', service p95 (ms)", d((r) => r.pages.invalid.js.p95)],
-    ["page 'valid consent', DB p50 (ms)", d((r) => r.pages.valid.db.p50), 3],
-    ["page 'valid consent', DB p95 (ms)", d((r) => r.pages.valid.db.p95), 3],
-    ["page 'valid consent', service p50 (ms)", d((r) => r.pages.valid.js.p50)],
-    ['-- sparse cases (beyond the spec) --', () => undefined],
-    ["after publish, 0 valid: 'no valid' DB p50", d((r) => r.afterPublish?.invalid.db.p50), 3],
-    ["after publish, 0 valid: 'valid' DB p50", d((r) => r.afterPublish?.valid.db.p50), 3],
-    ["1 % re-consented: 'valid' DB p50, stale stats", d((r) => r.reconsent?.staleStats.db.p50), 3],
-    ["1 % re-consented: 'valid' DB p95, stale stats", d((r) => r.reconsent?.staleStats.db.p95), 3],
-    ["1 % re-consented: 'valid' DB p50, analyzed", d((r) => r.reconsent?.analyzed.db.p50), 3],
-    ["1 % re-consented: 'valid' DB p95, analyzed", d((r) => r.reconsent?.analyzed.db.p95), 3],
-    ["99 % valid mix: 'no valid' DB p50 (ms)", mv((r) => r.pages.invalid.db.p50), 3],
-    ["99 % valid mix: 'no valid' DB p95 (ms)", mv((r) => r.pages.invalid.db.p95), 3],
-    ["99 % valid mix: 'no valid' service p50", mv((r) => r.pages.invalid.js.p50)],
-    ["99 % valid mix: clients scanned per page", mv((r) => r.pages.invalid.clientsVisited.p50), 0],
-  ];
-  const head = ['operation (ms unless noted)', ...results.map((r) => label(r.clients)), `ratio ${label(large.clients)}/${label(small.clients)}`];
-  const last = results.length - 1;
-  const body = rows.map(([name, get, digits = 2]) => {
-    const a = get(0);
-    const b = get(last);
-    if (name.startsWith('--')) return [name, ...results.map(() => ''), ''];
-    return [
-      name,
-      ...results.map((_, i) => fmt(get(i) ?? NaN, digits)),
-      results.length > 1 && a !== undefined && b !== undefined ? fmt(b / a, 2) : '',
-    ];
-  });
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
-  console.log('');
-  console.log(line(head));
-  console.log('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
-  for (const row of body) console.log(line(row));
-  console.log('');
-
-  const target = results.find((r) => r.clients === 1_000_000) ?? large;
-  const sparse = mostlyValid.find((r) => r.clients === target.clients);
-  const checks = [
-    {
-      name: `publish substantive <= ${TARGETS.publishMs} ms at ${label(target.clients)} (max of ${target.publish?.runs.length})`,
-      value: target.publish?.max ?? NaN,
-      pass: (target.publish?.max ?? Infinity) <= TARGETS.publishMs,
-      spec: true,
-    },
-    {
-      name: `page 'no valid consent' <= ${TARGETS.pageDbMs} ms at the database at ${label(target.clients)} (p95 of ${target.pages.invalid.db.n})`,
-      value: target.pages.invalid.db.p95,
-      pass: target.pages.invalid.db.p95 <= TARGETS.pageDbMs,
-      spec: true,
-    },
-    ...(sparse
-      ? [
-          {
-            name: `same page when 99 % are valid, at ${label(target.clients)} (p95)`,
-            value: sparse.pages.invalid.db.p95,
-            pass: sparse.pages.invalid.db.p95 <= TARGETS.pageDbMs,
-            spec: false,
-          },
-        ]
-      : []),
-    ...(target.reconsent
-      ? [
-          {
-            name: `page 'valid consent' when 1 % are valid (stale statistics), at ${label(target.clients)} (p95)`,
-            value: target.reconsent.staleStats.db.p95,
-            pass: target.reconsent.staleStats.db.p95 <= TARGETS.pageDbMs,
-            spec: false,
-          },
-        ]
-      : []),
-  ];
-  console.log('targets (spec, default mix: 60 % valid):');
-  for (const c of checks.filter((c) => c.spec)) console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${fmt(c.value, 3)} ms`);
-  if (checks.some((c) => !c.spec)) {
-    console.log(`the same ${TARGETS.pageDbMs} ms budget on sparse pages (informative, not the spec):`);
-    for (const c of checks.filter((c) => !c.spec)) console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${fmt(c.value, 3)} ms`);
-  }
-  console.log('');
-  return checks;
-};
 
 const main = async () => {
   const child = arg('child');
