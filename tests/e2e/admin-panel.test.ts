@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { DEMO_ADMIN } from '../helpers/app';
-import { startAdminApp, type AdminApp } from '../helpers/admin-app';
+import { CLIENT_EDITOR_PERMISSIONS, createAdminWithRole, startAdminApp, type AdminApp } from '../helpers/admin-app';
 import { dismissBanner, launchBrowser, logIn, saveFailure, screenshot, type TestBrowser } from '../helpers/browser';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
@@ -143,28 +143,12 @@ describe('a role without the plugin actions', () => {
   beforeAll(async () => {
     // Through the admin API, as an admin would in Settings > Roles and Users:
     // a role with the Content Manager on clients and nothing of the plugin.
-    const role = await app.http().post('/admin/roles').set(auth(adminToken)).send({ name: 'Front desk', description: 'Clients only' });
-    expect(role.status).toBe(201);
-    const fields = ['name', 'email', 'phone', 'language', 'bookings', 'user'];
-    const permissions = ['read', 'update'].map((action) => ({
-      action: `plugin::content-manager.explorer.${action}`,
-      subject: 'api::client.client',
-      properties: { fields },
-      conditions: [],
-    }));
-    const granted = await app.http().put(`/admin/roles/${role.body.data.id}/permissions`).set(auth(adminToken)).send({ permissions });
-    expect(granted.status).toBe(200);
-    const user = await app
-      .http()
-      .post('/admin/users')
-      .set(auth(adminToken))
-      .send({ firstname: 'Front', lastname: 'Desk', email: FRONT_DESK.email, roles: [role.body.data.id] });
-    expect(user.status).toBe(201);
-    const registered = await app
-      .http()
-      .post('/admin/register')
-      .send({ registrationToken: user.body.data.registrationToken, userInfo: { firstname: 'Front', lastname: 'Desk', password: FRONT_DESK.password } });
-    expect(registered.status).toBe(200);
+    await createAdminWithRole(
+      app,
+      adminToken,
+      { name: 'Front desk', description: 'Clients only', permissions: CLIENT_EDITOR_PERMISSIONS },
+      { firstname: 'Front', lastname: 'Desk', ...FRONT_DESK }
+    );
     restrictedToken = await app.token(FRONT_DESK.email, FRONT_DESK.password);
     client = await findClient('ida.johansson.42@example.com');
 

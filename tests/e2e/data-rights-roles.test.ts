@@ -9,14 +9,12 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { demoClients } from '../../playground/src/seed/clients';
 import { DEMO_ADMIN } from '../helpers/app';
-import { findClientByEmail, startAdminApp, type AdminApp, type ClientDoc } from '../helpers/admin-app';
+import { CLIENT_EDITOR_PERMISSIONS, createAdminWithRole, findClientByEmail, startAdminApp, type AdminApp, type ClientDoc } from '../helpers/admin-app';
 import { launchBrowser, logIn, saveFailure, type TestBrowser } from '../helpers/browser';
 
 let app: AdminApp;
 let browser: TestBrowser;
 let token: string;
-
-const auth = () => ({ Authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   app = await startAdminApp({ CONSENT_WORKER: 'false' });
@@ -40,27 +38,19 @@ describe('a role with the export action only', () => {
   beforeAll(async () => {
     // Through the admin API, as in Settings > Roles: the Content Manager on clients,
     // the plugin's read and export actions, none of erase, import or proof.
-    const role = await app.http().post('/admin/roles').set(auth()).send({ name: 'Exporter', description: 'Exports only' });
-    expect(role.status).toBe(201);
-    const fields = ['name', 'email', 'phone', 'language', 'bookings', 'user'];
-    const permissions = [
-      ...['read', 'update'].map((action) => ({
-        action: `plugin::content-manager.explorer.${action}`,
-        subject: 'api::client.client',
-        properties: { fields },
-        conditions: [],
-      })),
-      ...['plugin::consent.read', 'plugin::consent.export'].map((action) => ({ action, subject: null, properties: {}, conditions: [] })),
-    ];
-    const granted = await app.http().put(`/admin/roles/${role.body.data.id}/permissions`).set(auth()).send({ permissions });
-    expect(granted.status).toBe(200);
-    const user = await app.http().post('/admin/users').set(auth()).send({ firstname: 'Ex', lastname: 'Porter', email: EXPORTER.email, roles: [role.body.data.id] });
-    expect(user.status).toBe(201);
-    const registered = await app
-      .http()
-      .post('/admin/register')
-      .send({ registrationToken: user.body.data.registrationToken, userInfo: { firstname: 'Ex', lastname: 'Porter', password: EXPORTER.password } });
-    expect(registered.status).toBe(200);
+    await createAdminWithRole(
+      app,
+      token,
+      {
+        name: 'Exporter',
+        description: 'Exports only',
+        permissions: [
+          ...CLIENT_EDITOR_PERMISSIONS,
+          ...['plugin::consent.read', 'plugin::consent.export'].map((action) => ({ action, subject: null, properties: {}, conditions: [] })),
+        ],
+      },
+      { firstname: 'Ex', lastname: 'Porter', ...EXPORTER }
+    );
     client = (await findClientByEmail(app, token, BOOKED.email!))!;
     page = await browser.newPage(app.url);
     await logIn(page, EXPORTER.email, EXPORTER.password);

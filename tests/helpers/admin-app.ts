@@ -106,3 +106,43 @@ export const findClientByEmail = async (app: AdminApp, adminToken: string, email
   expect(res.status).toBe(200);
   return res.body.results[0] ?? null;
 };
+
+/** The Content Manager's read and update on clients (every field the demo's client has). */
+export const CLIENT_EDITOR_PERMISSIONS = ['read', 'update'].map((action) => ({
+  action: `plugin::content-manager.explorer.${action}`,
+  subject: 'api::client.client',
+  properties: { fields: ['name', 'email', 'phone', 'language', 'bookings', 'user'] },
+  conditions: [],
+}));
+
+/**
+ * An admin user with a role of its own, through the admin API as an admin would do
+ * it in Settings > Roles and Users: the role, its permissions, the invited user,
+ * and the user's registration with a password.
+ */
+export const createAdminWithRole = async (
+  app: AdminApp,
+  adminToken: string,
+  role: { name: string; description: string; permissions: object[] },
+  user: { firstname: string; lastname: string; email: string; password: string }
+): Promise<void> => {
+  const headers = { Authorization: `Bearer ${adminToken}` };
+  const created = await app.http().post('/admin/roles').set(headers).send({ name: role.name, description: role.description });
+  expect(created.status).toBe(201);
+  const granted = await app.http().put(`/admin/roles/${created.body.data.id}/permissions`).set(headers).send({ permissions: role.permissions });
+  expect(granted.status).toBe(200);
+  const invited = await app
+    .http()
+    .post('/admin/users')
+    .set(headers)
+    .send({ firstname: user.firstname, lastname: user.lastname, email: user.email, roles: [created.body.data.id] });
+  expect(invited.status).toBe(201);
+  const registered = await app
+    .http()
+    .post('/admin/register')
+    .send({
+      registrationToken: invited.body.data.registrationToken,
+      userInfo: { firstname: user.firstname, lastname: user.lastname, password: user.password },
+    });
+  expect(registered.status).toBe(200);
+};
