@@ -7,6 +7,8 @@ import { newDocumentId } from '../utils/document-id';
 import { getService } from '../utils/get-service';
 import type { BookingConsentInput } from '../validation/booking-consent';
 import type { DecisionInput } from '../validation/decision';
+import type { FinalWrite } from './ledger';
+import { subjectsCreatedHere } from './first-decisions';
 import { lockSummaryThrough, type SubjectRelation } from './summary-lock';
 
 type Missing = { purpose: string | null; status: string };
@@ -41,7 +43,11 @@ export const decisionsFrom = (consent: BookingConsentInput): DecisionInput[] => 
  */
 const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
   settingsFor(uid: string) {
-    return getService(strapi, 'config').get().bookings.find((b) => b.uid === uid) ?? null;
+    return (
+      getService(strapi, 'config')
+        .get()
+        .bookings.find((b) => b.uid === uid) ?? null
+    );
   },
 
   /** The booking's client (document id) through the configured relation. */
@@ -88,7 +94,8 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
       | undefined;
     const joinTable = attribute?.joinTable;
     if (!attribute?.target || !joinTable || joinTable.on) return null;
-    if ((joinTable.joinColumn.referencedColumn ?? 'id') !== 'id' || (joinTable.inverseJoinColumn.referencedColumn ?? 'id') !== 'id') return null;
+    if ((joinTable.joinColumn.referencedColumn ?? 'id') !== 'id' || (joinTable.inverseJoinColumn.referencedColumn ?? 'id') !== 'id')
+      return null;
     return {
       joinTable: joinTable.name,
       ownerColumn: joinTable.joinColumn.name,
@@ -101,15 +108,21 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     const settings = this.settingsFor(context.uid);
     if (!settings) return;
     const decisions = context.consent ? decisionsFrom(context.consent) : [];
-    // PostgreSQL, consent to record: find the client and lock its consent summary in one statement.
     const relation = decisions.length > 0 && dialectOf(strapi) === 'postgres' ? this.joinTableOf(context.uid, settings.subject) : null;
-    const locked = relation
-      ? await strapi.db.transaction(({ trx }) => lockSummaryThrough(strapi, trx, relation, context.booking.id))
-      : undefined;
-    const subject = locked !== undefined ? (locked?.subject ?? null) : await this.subjectOf(context.uid, context.booking.id);
+    const recordInput = (subject: string) => ({
+      subject,
+      decisions,
+      channel: 'booking_page' as const,
+      locale: context.consent?.locale,
+      source: `booking:${context.uid}`,
+      actor: { type: 'subject' as const },
+      ip: context.ip,
+      userAgent: context.userAgent,
+      bookingId: context.booking.documentId,
+    });
 
     /** The requirement check: refuses (block) or returns the check row to write (warn), from the client's consent. */
-    const check = (trx: Knex.Transaction, missing: Missing[]) => {
+    const check = (trx: Knex.Transaction, missing: Missing[], subject: string | null) => {
       if (missing.length > 0 && settings.requirement === 'block' && context.action === 'create') {
         throw new errors.ValidationError('The client has not given the consent this booking requires', {
           missing,
@@ -124,43 +137,53 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
       return this.checkWrite(trx, context.uid, context.booking.documentId, subject, missing);
     };
 
+    /** The check as the ledger's final write: decided on the purposes and states after the decisions. */
+    const finalWrite = (subject: string | null): FinalWrite | undefined =>
+      settings.requirement === 'none'
+        ? undefined
+        : (trx, after) => check(trx, getService(strapi, 'states').missingFrom(after.purposes, after.states), subject);
+
+    // PostgreSQL, a client created with this booking (in its transaction): the client's first
+    // decisions in one statement. Only when the booking needs no check row (valid consent, or
+    // requirement none): anything else is decided on the locked path below.
+    const created = relation ? await subjectsCreatedHere(strapi) : [];
+    if (relation && created.length === 1) {
+      const first = await getService(strapi, 'ledger').recordFirstDecisions(recordInput(created[0]), {
+        relation,
+        ownerId: context.booking.id,
+        finalWrite: finalWrite(created[0]),
+      });
+      if (first) return;
+    }
+
+    // PostgreSQL, consent to record: find the client and lock its consent summary in one statement.
+    const locked = relation
+      ? await strapi.db.transaction(({ trx }) => lockSummaryThrough(strapi, trx, relation, context.booking.id))
+      : undefined;
+    const subject = locked !== undefined ? (locked?.subject ?? null) : await this.subjectOf(context.uid, context.booking.id);
+
     if (decisions.length > 0) {
       if (!subject) {
         throw new errors.ValidationError('Consent was given with a booking that has no client', {
           errors: [{ path: ['data', settings.subject], message: 'a booking with consent needs a client' }],
         });
       }
-      await getService(strapi, 'ledger').recordDecisions(
-        {
-          subject,
-          decisions,
-          channel: 'booking_page',
-          locale: context.consent?.locale,
-          source: `booking:${context.uid}`,
-          actor: { type: 'subject' },
-          ip: context.ip,
-          userAgent: context.userAgent,
-          bookingId: context.booking.documentId,
-        },
-        {
-          // The subject was just read through the booking's relation, joined to the subject table.
-          subjectExists: true,
-          locked,
-          // The check is decided on the purposes and states the ledger read and computed in
-          // this transaction, and written with the ledger's last statement.
-          finalWrite:
-            settings.requirement === 'none'
-              ? undefined
-              : (trx, after) => check(trx, getService(strapi, 'states').missingFrom(after.purposes, after.states)),
-        }
-      );
+      await getService(strapi, 'ledger').recordDecisions(recordInput(subject), {
+        // The subject was just read through the booking's relation, joined to the subject table.
+        subjectExists: true,
+        locked,
+        // The check is written with the ledger's last statement.
+        finalWrite: finalWrite(subject),
+      });
       return;
     }
 
     if (settings.requirement === 'none') return;
-    const missing: Missing[] = subject ? await getService(strapi, 'states').missingRequired(subject) : [{ purpose: null, status: 'no_client' }];
+    const missing: Missing[] = subject
+      ? await getService(strapi, 'states').missingRequired(subject)
+      : [{ purpose: null, status: 'no_client' }];
     await strapi.db.transaction(async ({ trx }) => {
-      await check(trx, missing);
+      await check(trx, missing, subject);
     });
   },
 

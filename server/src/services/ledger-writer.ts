@@ -191,38 +191,9 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
    * order then needs the new event's id, or folding the log again.
    */
   async writeInOneStatement(step: WriteStep, pending: PendingEvent[]): Promise<EventRow[] | null> {
-    const { trx, subject, states } = step;
-    const changedKeys: string[] = [];
-    for (const { params } of pending) {
-      const data = params.data;
-      const previous = states.get(data.purposeKey as string) ?? null;
-      const current = previous ? toState(previous) : null;
-      if (current && !(time(current.event.occurredAt) < time(data.occurredAt))) return null;
-      // The event as applyEvent() sees it (its id is not needed once the order is known).
-      const event = {
-        id: Number.NaN,
-        decision: data.decision as Decision,
-        occurredAt: new Date(data.occurredAt as string | Date).toISOString(),
-        textMajor: (data.textMajor as number | null | undefined) ?? null,
-        explicit: data.explicit === true,
-      } as EventRow;
-      const next = applyEvent(current, event);
-      if (next !== null && next.event === event) changedKeys.push(data.purposeKey as string);
-    }
-
-    // The states after the decisions, as the statement below writes them.
-    for (const { params } of pending) {
-      const data = params.data;
-      const key = data.purposeKey as string;
-      if (!changedKeys.includes(key)) continue;
-      const written = stateData(subject, {
-        ...data,
-        id: 0,
-        explicit: data.explicit === true,
-        occurredAt: new Date(data.occurredAt as string | Date).toISOString(),
-      } as unknown as EventRow);
-      states.set(key, { ...written, id: states.get(key)?.id } as StateRow);
-    }
+    const { trx, states } = step;
+    const changedKeys = this.applyInOrder(step, pending);
+    if (changedKeys === null) return null;
     const extra = step.finalWrite?.(trx, {
       purposes: step.purposeRows,
       states,
@@ -235,17 +206,10 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
     );
     const withs = [`consent_ev AS (${insert.sql})`];
     const bindings: unknown[] = [...insert.bindings];
-    if (changedKeys.length > 0) {
-      withs.push(
-        `consent_st AS (INSERT INTO ${TABLE.state} (document_id, subject, purpose_key, decision, explicit, text_id, text_version, ` +
-          `text_major, text_hash, text_locale, channel, event_id, decided_at, created_at, updated_at, published_at) ` +
-          `SELECT n.document_id, e.subject, e.purpose_key, e.decision, e.explicit, e.text_id, e.text_version, e.text_major, ` +
-          `e.text_hash, e.text_locale, e.channel, e.id, e.occurred_at, e.created_at, e.created_at, e.created_at ` +
-          `FROM consent_ev e JOIN (VALUES ${changedKeys.map(() => '(?, ?)').join(', ')}) AS n (purpose_key, document_id) ` +
-          `ON n.purpose_key = e.purpose_key ` +
-          `ON CONFLICT (subject, purpose_key) DO UPDATE SET ${STATE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')})`
-      );
-      bindings.push(...changedKeys.flatMap((key) => [key, newDocumentId()]));
+    const stateCte = this.statesFromEvents(changedKeys);
+    if (stateCte) {
+      withs.push(stateCte.sql);
+      bindings.push(...stateCte.bindings);
     }
     withs.push(
       `consent_sm AS (UPDATE ${TABLE.subject} SET required_fingerprint = ?, reason = ?, ` +
@@ -269,10 +233,83 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
     const result = (await preparedRaw(strapi, trx, `WITH ${withs.join(', ')} SELECT * FROM consent_ev`, bindings as Knex.Value[])) as {
       rows: Record<string, unknown>[];
     };
-    const events = await this.afterCreateEvents(result.rows, pending);
+    return this.afterOneStatement(step, pending, changedKeys, result.rows);
+  },
+
+  /**
+   * Which states the decisions change, decided as writeStepByStep() decides it
+   * (applyEvent looks at decisions, not ids, once the order is known), and the
+   * states after the decisions set in `step.states` as the one-statement writes
+   * store them (their eventId once the events are stored: afterOneStatement()).
+   * Null, with `step.states` unchanged, when a decision is not strictly later than
+   * its purpose's state: telling the order then needs the new event's id, or
+   * folding the log again.
+   */
+  applyInOrder(step: WriteStep, pending: PendingEvent[]): string[] | null {
+    const { subject, states } = step;
+    const changedKeys: string[] = [];
+    for (const { params } of pending) {
+      const data = params.data;
+      const previous = states.get(data.purposeKey as string) ?? null;
+      const current = previous ? toState(previous) : null;
+      if (current && !(time(current.event.occurredAt) < time(data.occurredAt))) return null;
+      // The event as applyEvent() sees it (its id is not needed once the order is known).
+      const event = {
+        id: Number.NaN,
+        decision: data.decision as Decision,
+        occurredAt: new Date(data.occurredAt as string | Date).toISOString(),
+        textMajor: (data.textMajor as number | null | undefined) ?? null,
+        explicit: data.explicit === true,
+      } as EventRow;
+      const next = applyEvent(current, event);
+      if (next !== null && next.event === event) changedKeys.push(data.purposeKey as string);
+    }
+    for (const { params } of pending) {
+      const data = params.data;
+      const key = data.purposeKey as string;
+      if (!changedKeys.includes(key)) continue;
+      const written = stateData(subject, {
+        ...data,
+        id: 0,
+        explicit: data.explicit === true,
+        occurredAt: new Date(data.occurredAt as string | Date).toISOString(),
+      } as unknown as EventRow);
+      states.set(key, { ...written, id: states.get(key)?.id } as StateRow);
+    }
+    return changedKeys;
+  },
+
+  /**
+   * The WITH query that writes the changed states from the events inserted by
+   * `consent_ev` (one decision per purpose: joined on purpose key), as an upsert
+   * on (subject, purpose_key). Null when no state changes.
+   */
+  statesFromEvents(changedKeys: string[]): { sql: string; bindings: unknown[] } | null {
+    if (changedKeys.length === 0) return null;
+    return {
+      sql:
+        `consent_st AS (INSERT INTO ${TABLE.state} (document_id, subject, purpose_key, decision, explicit, text_id, text_version, ` +
+        `text_major, text_hash, text_locale, channel, event_id, decided_at, created_at, updated_at, published_at) ` +
+        `SELECT n.document_id, e.subject, e.purpose_key, e.decision, e.explicit, e.text_id, e.text_version, e.text_major, ` +
+        `e.text_hash, e.text_locale, e.channel, e.id, e.occurred_at, e.created_at, e.created_at, e.created_at ` +
+        `FROM consent_ev e JOIN (VALUES ${changedKeys.map(() => '(?, ?)').join(', ')}) AS n (purpose_key, document_id) ` +
+        `ON n.purpose_key = e.purpose_key ` +
+        `ON CONFLICT (subject, purpose_key) DO UPDATE SET ${STATE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')})`,
+      bindings: changedKeys.flatMap((key) => [key, newDocumentId()]),
+    };
+  },
+
+  /** The events a one-statement write returned, after their afterCreate lifecycles; the changed states get their event ids. */
+  async afterOneStatement(
+    step: WriteStep,
+    pending: PendingEvent[],
+    changedKeys: string[],
+    rows: Record<string, unknown>[]
+  ): Promise<EventRow[]> {
+    const events = await this.afterCreateEvents(rows, pending);
     for (const event of events) {
-      const state = states.get(event.purposeKey);
-      if (state && changedKeys.includes(event.purposeKey)) states.set(event.purposeKey, { ...state, eventId: event.id });
+      const state = step.states.get(event.purposeKey);
+      if (state && changedKeys.includes(event.purposeKey)) step.states.set(event.purposeKey, { ...state, eventId: event.id });
     }
     return events;
   },

@@ -9,8 +9,9 @@ import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { DecisionInput } from '../validation/decision';
 import { bodyFor, versionKey } from './texts';
-import ledgerWriter, { type FinalWrite, type WriteStep } from './ledger-writer';
-import { lockSummary, readStates, type LockedSubject } from './summary-lock';
+import ledgerWriter, { type FinalWrite, type LockedSummary, type WriteStep } from './ledger-writer';
+import { writeFirstDecisions } from './first-decisions';
+import { lockSummary, readStates, type LockedSubject, type SubjectRelation } from './summary-lock';
 import type { Actor, EventRow, PurposeRow, StateRow, TextRow } from './types';
 
 export type { FinalWrite } from './ledger-writer';
@@ -179,6 +180,69 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * The events' rows for the resolved decisions, linked into the subject's chain
+     * after the head the summary holds. The links are computed here, before the
+     * insert, so the booking path sends no extra statement: the summary row locked
+     * holds the head, and the summary write moves it. The secret is cached after its first read.
+     */
+    async eventRows(
+      input: RecordInput,
+      items: { decision: DecisionInput; purpose: PurposeRow; text: TextRow | null }[],
+      summary: LockedSummary,
+      occurredAt: Date
+    ): Promise<{ list: Record<string, unknown>[]; chain: { seq: number; head: string } }> {
+      const list = items.map(({ decision, purpose, text }) => {
+        const chosen = text ? bodyFor(text, input.locale) : null;
+        return {
+          subject: input.subject,
+          purposeKey: purpose.key,
+          decision: decision.decision,
+          explicit: decision.explicit === true,
+          textId: text?.documentId ?? null,
+          textVersion: text?.version ?? null,
+          textMajor: text?.major ?? null,
+          textHash: chosen?.body.sha256 ?? null,
+          textLocale: chosen?.locale ?? null,
+          channel: input.channel,
+          source: input.source ?? null,
+          actorType: input.actor.type,
+          actorId: input.actor.id != null ? String(input.actor.id) : null,
+          actorName: input.actor.name ?? null,
+          occurredAt,
+          ip: input.ip ?? null,
+          userAgent: input.userAgent ? input.userAgent.slice(0, 512) : null,
+          bookingId: input.bookingId ?? null,
+          requestId: input.requestId ?? null,
+          note: input.note ?? null,
+        } as Record<string, unknown>;
+      });
+      const secret = await getService(strapi, 'keys').secret();
+      const links = linkEvents(
+        secret,
+        input.subject,
+        { seq: Number(summary.chain_seq ?? 0), hash: summary.chain_head ?? null },
+        list as unknown as Parameters<typeof linkEvents>[3]
+      );
+      list.forEach((data, i) => Object.assign(data, links[i]));
+      const last = links[links.length - 1];
+      return { list, chain: { seq: last.chainSeq, head: last.hash } };
+    },
+
+    /** The hub events of recorded events (call after commit). */
+    announce(events: EventRow[]): void {
+      for (const event of events) {
+        strapi.eventHub.emit(HUB_EVENT.recorded, {
+          subject: event.subject,
+          purpose: event.purposeKey,
+          decision: event.decision,
+          event,
+        });
+        // Also what Strapi webhooks send: without the event's personal fields.
+        strapi.eventHub.emit(HUB_EVENT[event.decision as Decision], getService(strapi, 'webhooks').decisionPayload(event));
+      }
+    },
+
+    /**
      * Record one or more decisions of one subject. Everything happens in one
      * transaction (joining the caller's, e.g. a booking's): the events, the
      * per-purpose states and the subject summary. Hub events fire after commit.
@@ -230,47 +294,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         const purposes = new Map(purposeRows.map((p) => [p.key, p]));
 
         const items = await this.resolveTexts(purposes, input, states);
-        const list = items.map(({ decision, purpose, text }) => {
-          const chosen = text ? bodyFor(text, input.locale) : null;
-          return {
-            subject: input.subject,
-            purposeKey: purpose.key,
-            decision: decision.decision,
-            explicit: decision.explicit === true,
-            textId: text?.documentId ?? null,
-            textVersion: text?.version ?? null,
-            textMajor: text?.major ?? null,
-            textHash: chosen?.body.sha256 ?? null,
-            textLocale: chosen?.locale ?? null,
-            channel: input.channel,
-            source: input.source ?? null,
-            actorType: input.actor.type,
-            actorId: input.actor.id != null ? String(input.actor.id) : null,
-            actorName: input.actor.name ?? null,
-            occurredAt,
-            ip: input.ip ?? null,
-            userAgent: input.userAgent ? input.userAgent.slice(0, 512) : null,
-            bookingId: input.bookingId ?? null,
-            requestId: input.requestId ?? null,
-            note: input.note ?? null,
-          } as Record<string, unknown>;
-        });
-        // The chain links are computed here, before the insert, so the booking path sends
-        // no extra statement: the summary row locked above holds the head, and the summary
-        // update below moves it. The secret is cached after its first read.
-        const secret = await getService(strapi, 'keys').secret();
-        const links = linkEvents(
-          secret,
-          input.subject,
-          {
-            seq: Number(summary.chain_seq ?? 0),
-            hash: summary.chain_head ?? null,
-          },
-          list as unknown as Parameters<typeof linkEvents>[3]
-        );
-        list.forEach((data, i) => Object.assign(data, links[i]));
-        const last = links[links.length - 1];
-
+        const { list, chain } = await this.eventRows(input, items, summary, occurredAt);
         const step: WriteStep = {
           trx,
           subject: input.subject,
@@ -279,26 +303,66 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           purposeRows,
           states,
           finalWrite: options.finalWrite,
-          chain: { seq: last.chainSeq, head: last.hash },
+          chain,
         };
         const events =
           dialectOf(strapi) === 'mysql'
             ? await writer.writeStepByStep(step, await writer.createEventsOneByOne(list))
             : await writer.writeEvents(step, await writer.beforeCreateEvents(list));
 
-        onCommit(() => {
-          for (const event of events) {
-            strapi.eventHub.emit(HUB_EVENT.recorded, {
-              subject: event.subject,
-              purpose: event.purposeKey,
-              decision: event.decision,
-              event,
-            });
-            // Also what Strapi webhooks send: without the event's personal fields.
-            strapi.eventHub.emit(HUB_EVENT[event.decision as Decision], getService(strapi, 'webhooks').decisionPayload(event));
-          }
-        });
+        onCommit(() => this.announce(events));
         return { events, purposes: purposeRows, states };
+      });
+    },
+
+    /**
+     * PostgreSQL: the first decisions of a subject created in this transaction,
+     * recorded with a booking in ONE statement (services/first-decisions.ts), with
+     * the purposes as last read (purposes.lastRead()) and no summary or states yet.
+     * Null when nothing was written: the purposes are not known yet or changed, the
+     * relation or the subject is not what the caller thought, or the decisions
+     * need a check only the locked path makes (a refusal, a validation problem);
+     * then the caller records with recordDecisions(), in the same transaction.
+     * A beforeCreate lifecycle subscriber of consent events then runs again for
+     * the events recorded there.
+     */
+    async recordFirstDecisions(
+      input: RecordInput,
+      options: { relation: SubjectRelation; ownerId: number; finalWrite?: FinalWrite }
+    ): Promise<RecordResult | null> {
+      if (input.decisions.length === 0 || dialectOf(strapi) !== 'postgres' || !strapi.db.inTransaction()) return null;
+      const known = getService(strapi, 'purposes').lastRead();
+      if (!known) return null;
+      const occurredAt = input.occurredAt ?? new Date();
+      const states = new Map<string, StateRow>();
+      let items: Awaited<ReturnType<typeof this.resolveTexts>>;
+      try {
+        items = await this.resolveTexts(new Map(known.rows.map((p) => [p.key, p])), input, states);
+      } catch {
+        // Told on the locked path, against the purposes as they are in the database.
+        return null;
+      }
+      const summary: LockedSummary = { id: 0, last_event_id: null, last_decision_at: null, chain_seq: 0, chain_head: null, new_row: true };
+      const { list, chain } = await this.eventRows(input, items, summary, occurredAt);
+      return strapi.db.transaction(async ({ trx, onCommit }) => {
+        const step: WriteStep = {
+          trx,
+          subject: input.subject,
+          occurredAt,
+          summary,
+          purposeRows: known.rows,
+          states,
+          finalWrite: options.finalWrite,
+          chain,
+        };
+        const events = await writeFirstDecisions(strapi, writer, step, await writer.beforeCreateEvents(list), {
+          relation: options.relation,
+          ownerId: options.ownerId,
+          purposesVersion: known.version,
+        });
+        if (!events) return null;
+        onCommit(() => this.announce(events));
+        return { events, purposes: known.rows, states };
       });
     },
   };

@@ -129,6 +129,11 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
       return `(SELECT ${stringAggSql(dialect, parts.join(` || ':' || `), 'p.id', '|')} FROM ${TABLE.purpose} p)`;
     },
 
+    /** The rows listAt() read last, with their version; null before its first read. */
+    lastRead(): { version: string; rows: PurposeRow[] } | null {
+      return known;
+    },
+
     /**
      * list(), unless the rows read last time have `version`, a versionSql() value
      * the caller read in a statement it sends anyway: then those rows (unchanged
