@@ -105,6 +105,30 @@ const subjectStatus = async (subject: string) =>
       .set(auth(await app.adminToken()))
   ).body.data as { valid: boolean };
 
+/**
+ * In one transaction: a new client, an in-person consent to `earlier` recorded for them
+ * through the ledger service, then their booking with `consent`; the plugin statements sent.
+ */
+const bookAfterInPerson = async (earlier: string, consent: Record<string, unknown>) => {
+  let client = '';
+  const statements = await pluginStatements(() =>
+    app.strapi.db.transaction(async () => {
+      client = await createClient(app.strapi);
+      await app.strapi
+        .plugin('consent')
+        .service('ledger')
+        .record({
+          subject: client,
+          decisions: [{ purpose: earlier, decision: 'given' }],
+          channel: 'in_person',
+          actor: { type: 'subject' },
+        });
+      return app.strapi.documents('api::booking.booking').create({ data: { ...BOOKING, client, consent } as never });
+    })
+  );
+  return { client, statements };
+};
+
 describe("a new client's first decisions, recorded with the booking", () => {
   it('take one statement on PostgreSQL; the ledger is what a rebuild gives and the proof verifies', async () => {
     const contact = newContact({ language: 'en' });
@@ -195,22 +219,7 @@ describe("a new client's first decisions, recorded with the booking", () => {
 
   it('consent recorded for the new client earlier in the same transaction: the guard sees its summary, the chain continues after it', async () => {
     const consent = await consentInput(['storage'], []);
-    let client = '';
-    const statements = await pluginStatements(() =>
-      app.strapi.db.transaction(async () => {
-        client = await createClient(app.strapi);
-        await app.strapi
-          .plugin('consent')
-          .service('ledger')
-          .record({
-            subject: client,
-            decisions: [{ purpose: 'marketing', decision: 'given' }],
-            channel: 'in_person',
-            actor: { type: 'subject' },
-          });
-        return app.strapi.documents('api::booking.booking').create({ data: { ...BOOKING, client, consent } as never });
-      })
-    );
+    const { client, statements } = await bookAfterInPerson('marketing', consent);
     // record(): its summary lock is not a named statement, its write is.
     if (isPostgres()) expect(statements).toEqual(['with consent_ev as (insert int', ...ONE_STATEMENT, ...LOCKED]);
     const ledger = await expectProvable(client);
@@ -222,22 +231,7 @@ describe("a new client's first decisions, recorded with the booking", () => {
 
   it('a check the one statement cannot tell (a state from earlier in the transaction) is left to the locked path, nothing sent before it', async () => {
     const consent = await consentInput(['marketing'], []);
-    let client = '';
-    const statements = await pluginStatements(() =>
-      app.strapi.db.transaction(async () => {
-        client = await createClient(app.strapi);
-        await app.strapi
-          .plugin('consent')
-          .service('ledger')
-          .record({
-            subject: client,
-            decisions: [{ purpose: 'storage', decision: 'given' }],
-            channel: 'in_person',
-            actor: { type: 'subject' },
-          });
-        return app.strapi.documents('api::booking.booking').create({ data: { ...BOOKING, client, consent } as never });
-      })
-    );
+    const { client, statements } = await bookAfterInPerson('storage', consent);
     if (isPostgres()) expect(statements).toEqual(['with consent_ev as (insert int', ...LOCKED]);
     await expectProvable(client);
     expect(await subjectStatus(client)).toMatchObject({ valid: true });

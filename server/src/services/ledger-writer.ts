@@ -172,10 +172,7 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
           updated_at: new Date(),
         })
     );
-    const extra = step.finalWrite?.(trx, {
-      purposes: step.purposeRows,
-      states,
-    });
+    const extra = step.finalWrite?.(trx, { purposes: step.purposeRows, states });
     if (extra) batch.add(extra);
     await batch.flush(trx);
     return events;
@@ -194,10 +191,7 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
     const { trx, states } = step;
     const changedKeys = this.applyInOrder(step, pending);
     if (changedKeys === null) return null;
-    const extra = step.finalWrite?.(trx, {
-      purposes: step.purposeRows,
-      states,
-    });
+    const extra = step.finalWrite?.(trx, { purposes: step.purposeRows, states });
 
     const insert = insertReturning(
       strapi,
@@ -342,9 +336,7 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
       const params = { data };
       pending.push({
         params,
-        states: await strapi.db.lifecycles.run('beforeCreate', UID.event, {
-          params,
-        }),
+        states: await strapi.db.lifecycles.run('beforeCreate', UID.event, { params }),
       });
     }
     return pending;
