@@ -43,11 +43,7 @@ export const decisionsFrom = (consent: BookingConsentInput): DecisionInput[] => 
  */
 const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
   settingsFor(uid: string) {
-    return (
-      getService(strapi, 'config')
-        .get()
-        .bookings.find((b) => b.uid === uid) ?? null
-    );
+    return getService(strapi, 'config').get().bookings.find((b) => b.uid === uid) ?? null;
   },
 
   /** The booking's client (document id) through the configured relation. */
@@ -94,8 +90,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
       | undefined;
     const joinTable = attribute?.joinTable;
     if (!attribute?.target || !joinTable || joinTable.on) return null;
-    if ((joinTable.joinColumn.referencedColumn ?? 'id') !== 'id' || (joinTable.inverseJoinColumn.referencedColumn ?? 'id') !== 'id')
-      return null;
+    if ((joinTable.joinColumn.referencedColumn ?? 'id') !== 'id' || (joinTable.inverseJoinColumn.referencedColumn ?? 'id') !== 'id') return null;
     return {
       joinTable: joinTable.name,
       ownerColumn: joinTable.joinColumn.name,
@@ -179,9 +174,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
 
     if (settings.requirement === 'none') return;
-    const missing: Missing[] = subject
-      ? await getService(strapi, 'states').missingRequired(subject)
-      : [{ purpose: null, status: 'no_client' }];
+    const missing: Missing[] = subject ? await getService(strapi, 'states').missingRequired(subject) : [{ purpose: null, status: 'no_client' }];
     await strapi.db.transaction(async ({ trx }) => {
       await check(trx, missing, subject);
     });

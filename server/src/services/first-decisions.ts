@@ -16,13 +16,14 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { TABLE, UID } from '../constants';
+import { quoteId } from '../utils/dialect';
 import { newDocumentId } from '../utils/document-id';
 import { getService } from '../utils/get-service';
 import { preparedRaw } from '../utils/prepared';
 import { columnsOf, toColumns } from '../utils/rows';
 import type ledgerWriter from './ledger-writer';
 import type { PendingEvent, WriteStep } from './ledger-writer';
-import type { SubjectRelation } from './summary-lock';
+import { subjectThroughSql, type SubjectRelation } from './summary-lock';
 import type { EventRow } from './types';
 
 /** Subjects created in each open transaction (the subject's document middleware notes them), by transaction. */
@@ -77,7 +78,7 @@ export interface FirstDecisionsGuard {
   purposesVersion: string;
 }
 
-const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
+const quote = (identifier: string): string => quoteId('postgres', identifier);
 
 /**
  * The events, the states they set and the new summary row in one statement, all
@@ -109,12 +110,10 @@ export const writeFirstDecisions = async (
   const types = await columnTypes(strapi, trx, TABLE.event);
   if (columns.some((column) => !types.has(column))) return null;
 
-  const { relation } = guard;
   const now = new Date();
   const bindings: unknown[] = [guard.ownerId, step.subject, step.subject, guard.purposesVersion];
   const withs = [
-    `consent_ok AS (SELECT 1 FROM ${quote(relation.joinTable)} l JOIN ${quote(relation.subjectTable)} s ` +
-      `ON s.id = l.${quote(relation.subjectColumn)} WHERE l.${quote(relation.ownerColumn)} = ? AND s.document_id = ? ` +
+    `consent_ok AS (SELECT 1 FROM ${subjectThroughSql(guard.relation)} AND s.document_id = ? ` +
       `AND NOT EXISTS (SELECT 1 FROM ${TABLE.subject} WHERE subject = ?) ` +
       `AND ${getService(strapi, 'purposes').versionSql()} = ? LIMIT 1)`,
   ];

@@ -7,7 +7,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { TABLE, UID } from '../constants';
-import { dialectOf, supportsRowLocks } from '../utils/dialect';
+import { dialectOf, quoteId, supportsRowLocks } from '../utils/dialect';
 import { newDocumentId } from '../utils/document-id';
 import { fromColumns } from '../utils/rows';
 import { preparedRaw } from '../utils/prepared';
@@ -92,6 +92,18 @@ export const lockSummary = async (strapi: Core.Strapi, trx: Knex.Transaction, su
 };
 
 /**
+ * `<join table> l JOIN <subject table> s ... WHERE l.<owner column> = ?`: the subject
+ * row (`s`) a relation row of the owner (a booking) points to, for a FROM clause.
+ */
+export const subjectThroughSql = (relation: SubjectRelation): string => {
+  const id = (name: string) => quoteId('postgres', name);
+  return (
+    `${id(relation.joinTable)} l JOIN ${id(relation.subjectTable)} s ` +
+    `ON s.id = l.${id(relation.subjectColumn)} WHERE l.${id(relation.ownerColumn)} = ?`
+  );
+};
+
+/**
  * PostgreSQL: the subject a relation row points to (a booking's client, through
  * the relation's join table) and lockSummary() of that subject, in ONE statement
  * (INSERT ... SELECT ... ON CONFLICT DO UPDATE ... RETURNING). Null when the
@@ -105,14 +117,12 @@ export const lockSummaryThrough = async (
   ownerId: number
 ): Promise<LockedSubject | null> => {
   if (dialectOf(strapi) !== 'postgres') throw new Error('consent: lockSummaryThrough() is for PostgreSQL');
-  const id = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const now = new Date();
   const result = (await preparedRaw(
     strapi,
     trx,
     `INSERT INTO ${TABLE.subject} (document_id, subject, created_at, updated_at, published_at) ` +
-      `SELECT ?, s.document_id, ?, ?, ? FROM ${id(relation.joinTable)} l JOIN ${id(relation.subjectTable)} s ` +
-      `ON s.id = l.${id(relation.subjectColumn)} WHERE l.${id(relation.ownerColumn)} = ? LIMIT 1 ` +
+      `SELECT ?, s.document_id, ?, ?, ? FROM ${subjectThroughSql(relation)} LIMIT 1 ` +
       `ON CONFLICT (subject) DO UPDATE SET subject = EXCLUDED.subject ` +
       `RETURNING id, subject, last_event_id, last_decision_at, chain_seq, chain_head, ${NEW_ROW_SQL}, ` +
       `${getService(strapi, 'purposes').versionSql()} AS purposes_version`,

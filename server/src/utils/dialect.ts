@@ -41,6 +41,6 @@ export const randomDocumentIdSql = (dialect: Dialect): string => {
   }
 };
 
-/** Quote an identifier that may be a reserved word (`key` is one in MySQL). */
+/** Quote an identifier that may be a reserved word (`key` is one in MySQL), or a host type's table or column name. */
 export const quoteId = (dialect: Dialect, name: string): string =>
-  dialect === 'mysql' ? `\`${name}\`` : `"${name}"`;
+  dialect === 'mysql' ? `\`${name.replace(/`/g, '``')}\`` : `"${name.replace(/"/g, '""')}"`;

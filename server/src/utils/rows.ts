@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { quoteId } from './dialect';
 import { newDocumentId } from './document-id';
 
 /**
@@ -148,7 +149,7 @@ const columnPlan = (meta: Meta): PlannedColumn[] => {
 /** Every column of a type's table that maps to an attribute (what RETURNING lists instead of `*`). */
 export const columnsOf = (strapi: Core.Strapi, uid: string): string[] => columnPlan(metaOf(strapi, uid)).map((c) => c.column);
 
-const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
+const quote = (identifier: string): string => quoteId('postgres', identifier);
 const insertTexts = new Map<string, string>();
 
 /**
