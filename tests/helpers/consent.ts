@@ -17,8 +17,7 @@ export const createClient = async (
 
 /** Row counts of the plugin's tables: "nothing written" is checked by comparing two of these. */
 export const ledgerCounts = async (strapi: Core.Strapi) => {
-  const count = (table: string) =>
-    strapi.db.connection(table).count({ n: '*' }).first().then((r) => Number((r as { n: number | string }).n));
+  const count = (table: string) => rowCount(strapi, table);
   return {
     events: await count('consent_events'),
     states: await count('consent_states'),
