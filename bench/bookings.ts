@@ -72,7 +72,7 @@ const main = async () => {
     // JIT, connection pools, PostgreSQL caches: the same bookings on both, not measured.
     for (const variant of VARIANTS) await drive(servers[variant], loads[variant], settings.warmup, settings.concurrency);
 
-    // Autovacuum's stand-in (off on these machines' PostgreSQL): both schemas, between rounds, unmeasured.
+    // Autovacuum's stand-in (off on these machines' PostgreSQL): the catalogs once, both schemas between rounds; unmeasured.
     const vacuum = !flag('no-vacuum') && !(await autovacuumOn());
     if (vacuum) {
       console.log('PostgreSQL runs without autovacuum: both schemas get VACUUM (ANALYZE) before every round, unmeasured');

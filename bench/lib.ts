@@ -71,8 +71,8 @@ export const vacuumSchema = async (schema: string): Promise<number> => {
  * VACUUM (ANALYZE) PostgreSQL's own catalogs (pg_class, pg_attribute, ...): with
  * autovacuum off, every schema the test suites and the benches create and drop
  * leaves dead catalog rows behind (after one CI run on these machines: 114,000 in
- * pg_attribute). Benchmarks call it once before measuring, as autovacuum would
- * have kept them.
+ * pg_attribute). The booking bench calls it once before measuring, as autovacuum
+ * would have kept them.
  */
 export const vacuumCatalog = (): Promise<number> => vacuumTablesIn('pg_catalog');
 
