@@ -18,6 +18,7 @@ export interface Purpose {
   legalBasis: LegalBasis;
   specialCategory: boolean;
   marketing: boolean;
+  doubleOptIn: boolean;
   required: boolean;
   active: boolean;
   position: number | null;
@@ -117,12 +118,25 @@ export interface PurposeState {
   } | null;
 }
 
+/** Decisions from a public booking page, held until the client confirms them by link. */
+export interface PendingConfirmation {
+  request: string;
+  status: 'queued' | 'sent';
+  channel: 'email' | 'sms' | null;
+  sentAt: string | null;
+  expiresAt: string | null;
+  booking: { uid: string; documentId: string } | null;
+  heldAt: string;
+  decisions: { purpose: string; decision: 'given' | 'refused'; version?: string; explicit?: boolean }[];
+}
+
 export interface SubjectConsent {
   subject: string;
   valid: boolean;
   status: SubjectState;
   lastDecisionAt: string | null;
   purposes: PurposeState[];
+  pending: PendingConfirmation[];
 }
 
 export interface ConsentEvent {
@@ -169,7 +183,7 @@ export interface Settings {
   channels: { email: boolean; sms: boolean };
   sender: { from: string | null; replyTo: string | null; organisation: string };
   informationMail: boolean;
-  templates: Record<string, Record<'request' | 'reminder' | 'information', MessageTemplate>>;
+  templates: Record<string, Record<'request' | 'reminder' | 'information' | 'confirmation', MessageTemplate>>;
   /** Who the consent receipts name as data controller. */
   controller?: ControllerDetails;
 }

@@ -5,6 +5,7 @@ import { bookingDocumentsMiddleware } from './middlewares/documents';
 import { subjectDocumentsMiddleware } from './middlewares/subjects';
 import { getService } from './utils/get-service';
 import { bookingConsentSchema } from './validation/booking-consent';
+import { bookingContactSchema } from './validation/booking-contact';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = getService(strapi, 'config').get();
@@ -18,6 +19,15 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
     consent: {
       schema: (z) => bookingConsentSchema(z as never).optional(),
       matchRoute: (route) => typeof route.handler === 'string' && handlers.has(route.handler),
+    },
+  });
+  // The plugin's public intake: `data.contact` on the create route of every booking type with
+  // `intake` on; the plugin finds or creates the client (middlewares/documents.ts, services/intake.ts).
+  const intakeHandlers = new Set(config.bookings.filter((b) => b.intake).map((b) => `${b.uid}.create`));
+  strapi.contentAPI.addInputParams({
+    contact: {
+      schema: (z) => bookingContactSchema(z as never, config.locales).optional(),
+      matchRoute: (route) => typeof route.handler === 'string' && intakeHandlers.has(route.handler),
     },
   });
   strapi.documents.use(bookingDocumentsMiddleware(strapi));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DEFAULT_TEMPLATES, defaultTemplateSet } from '../../server/src/messages/default-templates';
-import { messageRenderer, renderMessage, type MessageShape } from '../../server/src/messages/render';
+import { greetingName, messageRenderer, renderMessage, type MessageShape } from '../../server/src/messages/render';
 import { MESSAGE_KINDS, type MessageInput, type MessageTemplate, type RenderedMessage, type TemplateSet } from '../../server/src/messages/types';
 
 const BASES = {
@@ -149,7 +149,7 @@ describe('messageRenderer: the same as renderMessage (property)', () => {
   const text = fc.array(fragment, { maxLength: 14 }).map((parts) => parts.join(''));
   const messageTemplate: fc.Arbitrary<MessageTemplate> = fc.record({ subject: text, body: text, sms: text });
   const templateSet: fc.Arbitrary<TemplateSet> = fc.oneof(
-    fc.record({ request: messageTemplate, reminder: messageTemplate, information: messageTemplate }),
+    fc.record({ request: messageTemplate, reminder: messageTemplate, information: messageTemplate, confirmation: messageTemplate }),
     fc.constantFrom(...Object.values(DEFAULT_TEMPLATES))
   );
 
@@ -222,7 +222,7 @@ describe('messageRenderer: the same as renderMessage (property)', () => {
           const before = counted.reads();
           expect(outcome(() => render(name, token))).toStrictEqual(outcome(() => reference(template, shape, name, token)));
           // Usual shapes, names and tokens take the renderer's own path, not renderMessage.
-          if (usual && oneLine(name) && /^[\w-]{43}$/.test(token)) expect(counted.reads()).toBe(before);
+          if (usual && greetingName(name) && /^[\w-]{43}$/.test(token)) expect(counted.reads()).toBe(before);
         }
       }),
       { numRuns: 2000 }
@@ -236,9 +236,12 @@ describe('messageRenderer: the same as renderMessage (property)', () => {
         const shape = shapeOf({ locale, kind, purposes: marketing ? PURPOSES : PURPOSES.filter((p) => !p.marketing) });
         const counted = counting(defaultTemplateSet(locale));
         const render = messageRenderer(counted.template, shape);
-        const before = counted.reads();
-        for (const [name, token] of messages) expect(render(name, token)).toStrictEqual(reference(defaultTemplateSet(locale), shape, name, token));
-        expect(counted.reads()).toBe(before);
+        for (const [name, token] of messages) {
+          const before = counted.reads();
+          expect(render(name, token)).toStrictEqual(reference(defaultTemplateSet(locale), shape, name, token));
+          // A name that could read as a link (a.example) is left out, through renderMessage.
+          if (greetingName(name)) expect(counted.reads()).toBe(before);
+        }
       }),
       { numRuns: 1000 }
     );

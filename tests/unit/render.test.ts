@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { BUTTON_LABELS, DEFAULT_TEMPLATES, defaultTemplateSet } from '../../server/src/messages/default-templates';
-import { renderMessage } from '../../server/src/messages/render';
+import { greetingName, renderMessage } from '../../server/src/messages/render';
 import { MESSAGE_KINDS, type MessageInput, type TemplateSet } from '../../server/src/messages/types';
 
 const TOKEN = 'A'.repeat(43);
@@ -82,9 +82,21 @@ describe('renderMessage: placeholders', () => {
   });
 
   it('keeps values on one line: a name with line breaks cannot add lines or headers', () => {
-    const message = renderMessage(withBody('Dear {{name}}', '{{link}}', 'For {{name}}'), input({ name: 'Maja\r\nBcc: x@example.com' }));
-    expect(message.subject).toBe('For Maja Bcc: x@example.com');
-    expect(message.text).toBe('Dear Maja Bcc: x@example.com');
+    const message = renderMessage(withBody('Dear {{name}}', '{{link}}', 'For {{name}}'), input({ name: 'Maja\r\nBcc Berg' }));
+    expect(message.subject).toBe('For Maja Bcc Berg');
+    expect(message.text).toBe('Dear Maja Bcc Berg');
+  });
+
+  it('leaves out a name that could read as a link or an address: no caller-chosen text becomes a link', () => {
+    for (const name of ['https://evil.example/x', 'Visit www.evil', 'evil.example', 'Maja bit.ly/x', 'x@example.com', 'javascript:alert(1)', 'Maja ftp:x']) {
+      const message = renderMessage(withBody('Hello {{name}},\n\n{{link}}', '{{link}}', 'For {{name}}'), input({ name }));
+      expect(message.text.startsWith('Hello,\n')).toBe(true);
+      expect(message.subject).toBe('For');
+      expect(message.html).not.toContain(name);
+    }
+    for (const name of ['Maja Berg', "O'Brien", 'Anne-Sofie Ødegård', 'J. R. Smith', 'Dr. Hansen']) {
+      expect(renderMessage(withBody('Hello {{name}},', '{{link}}', 'x'), input({ name })).text).toBe(`Hello ${name},`);
+    }
   });
 
   it('lists purposes one per line in the text part and on one line in subject and SMS', () => {
@@ -224,7 +236,7 @@ describe('renderMessage: no value can inject markup (property)', () => {
         const make = (n: string, o: string, p: [string, string, boolean][]) =>
           renderMessage(withBody(body, '{{link}}', '{{name}} {{organisation}}'), input({ name: n, organisation: o, purposes: p.map(([title, key, marketing]) => ({ key, name: key, title, marketing })) }));
         const real = make(name, organisation, purposes);
-        const plain = make(neutral(name), neutral(organisation), purposes.map(([t, k, m]) => [neutral(t), neutral(k), m]));
+        const plain = make(neutral(greetingName(name)), neutral(organisation), purposes.map(([t, k, m]) => [neutral(t), neutral(k), m]));
 
         expect(structure(real.html)).toEqual(structure(plain.html));
         // Every tag is well formed: quoted attributes without quotes or angle brackets inside.
@@ -234,7 +246,8 @@ describe('renderMessage: no value can inject markup (property)', () => {
         expect(text).not.toMatch(/[<>"]/);
         expect(text.replace(/&(amp|lt|gt|quot|#39);/g, '')).not.toContain('&');
         const shown = visibleText(real.html);
-        for (const v of [name, organisation]) expect(shown).toContain(v.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim());
+        expect(shown).toContain(greetingName(name));
+        expect(shown).toContain(organisation.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim());
       }),
       { numRuns: 500 }
     );

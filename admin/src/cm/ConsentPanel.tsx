@@ -10,6 +10,7 @@ import { AnnulConsentModal } from './AnnulConsentModal';
 import { DataRightsActions } from './DataRightsActions';
 import { ErasedNotice, useErasure } from './ErasedNotice';
 import { HistoryTimeline } from './HistoryTimeline';
+import { PendingConfirmations } from './PendingConfirmations';
 import { RegisterConsentModal } from './RegisterConsentModal';
 
 const RECENT = 5;
@@ -89,6 +90,7 @@ const ConsentPanelContent = ({ subject, name, language }: { subject: string; nam
             </Flex>
           ))}
       </Flex>
+      <PendingConfirmations pending={consent.pending ?? []} purposes={consent.purposes} />
       {erasure && <ErasedNotice erasure={erasure} />}
       <Flex direction="column" alignItems="stretch" gap={2}>
         {canRecord && !erasure && (

@@ -10,6 +10,7 @@ export interface PurposeInput {
   specialCategory: boolean;
   required: boolean;
   marketing: boolean;
+  doubleOptIn: boolean;
 }
 
 export const emptyPurpose: PurposeInput = {
@@ -20,6 +21,7 @@ export const emptyPurpose: PurposeInput = {
   specialCategory: false,
   required: true,
   marketing: false,
+  doubleOptIn: false,
 };
 
 export const KEY_PATTERN = /^[a-z][a-z0-9_-]{1,63}$/;
@@ -83,6 +85,13 @@ export const PurposeFields = ({
       <Checkbox checked={value.marketing} onCheckedChange={(c) => set('marketing', c === true)}>
         {t('purpose.field.marketing')}
       </Checkbox>
+      <Checkbox
+        disabled={value.legalBasis !== 'consent'}
+        checked={value.legalBasis === 'consent' && value.doubleOptIn}
+        onCheckedChange={(c) => set('doubleOptIn', c === true)}
+      >
+        {t('purpose.field.doubleOptIn')}
+      </Checkbox>
     </Flex>
   );
 };
@@ -103,4 +112,5 @@ export const purposePayload = (value: PurposeInput) => ({
   specialCategory: value.specialCategory,
   required: value.legalBasis === 'consent' ? value.required : false,
   marketing: value.marketing,
+  doubleOptIn: value.legalBasis === 'consent' ? value.doubleOptIn : false,
 });

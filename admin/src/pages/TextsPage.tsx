@@ -93,6 +93,7 @@ const PurposeCard = ({
             <Flag on={purpose.required} label={t('purposes.required')} />
             <Flag on={purpose.specialCategory} label={t('purposes.special')} />
             <Flag on={purpose.marketing} label={t('purposes.marketing')} />
+            <Flag on={purpose.doubleOptIn} label={t('purposes.doubleOptIn')} />
             {!purpose.active && <Badge>{t('purposes.inactive')}</Badge>}
           </Flex>
           {purpose.description && <Typography textColor="neutral600">{purpose.description}</Typography>}

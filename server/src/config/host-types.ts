@@ -52,5 +52,22 @@ export const assertHostTypes = (strapi: Core.Strapi, config: PluginConfig): void
     }
   });
 
+  // The intake creates clients from a contact: it needs a field to find them by, and
+  // every required field of the client type must be one it fills or have a default.
+  const intakeAt = config.bookings.findIndex((b) => b.intake);
+  if (subjectType && intakeAt >= 0) {
+    const filled = new Set([config.subject.email, config.subject.phone, config.subject.name, config.subject.language].filter(Boolean));
+    if (!config.subject.email && !config.subject.phone) {
+      problems.push(`bookings.${intakeAt}.intake: the intake finds clients by email or phone: name subject.email or subject.phone (or set intake: false)`);
+    }
+    for (const [field, attribute] of Object.entries(subjectType.attributes as Record<string, { required?: boolean; default?: unknown; type?: string }>)) {
+      if (attribute.required && attribute.default === undefined && attribute.type !== 'relation' && !filled.has(field)) {
+        problems.push(
+          `bookings.${intakeAt}.intake: "${field}" of ${config.subject.uid} is required and the intake cannot fill it: map it in subject, give it a default, or set intake: false`
+        );
+      }
+    }
+  }
+
   if (problems.length > 0) throw new ConsentConfigError(problems);
 };

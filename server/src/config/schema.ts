@@ -55,10 +55,25 @@ export const pluginConfigSchema = z
             uid: contentTypeUid,
             subject: fieldName,
             requirement: z.enum(REQUIREMENTS).default('warn'),
+            /**
+             * The plugin's public intake: the create route accepts `contact` (name, email,
+             * phone, language) and the plugin finds or creates the client itself, in the
+             * booking's transaction. false: the host sets the relation itself.
+             */
+            intake: z.boolean().default(true),
           })
           .strict()
       )
       .default([]),
+    /**
+     * Who may decide for a client at once through the content API (see docs/booking-intake.md):
+     * `apiTokens` names the API tokens of servers that authenticate their own users (a
+     * booking back-end). Their bookings count like the client's own decisions.
+     */
+    trust: z
+      .object({ apiTokens: z.array(z.string().min(1).max(255)).max(100).default([]) })
+      .strict()
+      .prefault({}),
     requestTtlDays: z.number().int().min(1).max(365).default(7),
     /** Days before a request expires to send one reminder (0: none). Settings can change it. */
     reminderDaysBeforeExpiry: z.number().int().min(0).max(364).default(2),

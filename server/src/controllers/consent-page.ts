@@ -80,7 +80,7 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => {
       const locale = localeOf(ctx, link.request);
       const view = await service().requestView(link, locale);
       if (!view) return neutral(ctx);
-      sendPage(ctx, 200, requestPage({ ...view, manageHref: href('m', raw) }));
+      sendPage(ctx, 200, requestPage({ ...view, manageHref: href('m', raw) }, service().heldAnswers(link, view)));
     }),
 
     /** POST /r/:token: the answer; 303 to the preference page once recorded. */

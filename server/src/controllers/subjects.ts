@@ -32,7 +32,9 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
   async consent(ctx: Context) {
     const subject = parse(documentIdSchema, ctx.params.subject);
     await getService(strapi, 'subjects').assertExists(subject);
-    ctx.body = { data: await getService(strapi, 'states').forSubject(subject) };
+    const consent = await getService(strapi, 'states').forSubject(subject);
+    // Decisions from a public booking page waiting for the client's confirmation by link.
+    ctx.body = { data: { ...consent, pending: await getService(strapi, 'confirmations').pendingFor(subject) } };
   },
 
   async events(ctx: Context) {

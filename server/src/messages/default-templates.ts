@@ -25,6 +25,14 @@ export const DEFAULT_TEMPLATES: Templates = {
         'See what you have agreed to, and withdraw it at any time:\n{{link}}',
       sms: '{{organisation}} has registered you as a client. What we store and why: {{link}}',
     },
+    confirmation: {
+      subject: 'Please confirm your choices with {{organisation}}',
+      body:
+        'Hello {{name}},\n\nSomeone booked with {{organisation}} using this address and made choices about:\n{{purposes}}\n\n' +
+        'If it was you, read the texts and confirm your choices here (the link works until {{expiresAt}}). ' +
+        'Nothing changes until you do; if it was not you, ignore this message:\n{{link}}',
+      sms: '{{organisation}}: confirm the choices made when booking with your number: {{link}}',
+    },
   },
   da: {
     request: {
@@ -48,6 +56,14 @@ export const DEFAULT_TEMPLATES: Templates = {
         'Hej {{name}},\n\n{{organisation}} har registreret dig som kunde. Vi opbevarer dine kontaktoplysninger og bookinger til følgende formål:\n{{purposes}}\n\n' +
         'Se, hvad du har givet samtykke til, og træk det tilbage når som helst:\n{{link}}',
       sms: '{{organisation}} har registreret dig som kunde. Hvad vi gemmer og hvorfor: {{link}}',
+    },
+    confirmation: {
+      subject: 'Bekræft dine valg hos {{organisation}}',
+      body:
+        'Hej {{name}},\n\nNogen har booket hos {{organisation}} med denne adresse og har truffet valg om følgende:\n{{purposes}}\n\n' +
+        'Hvis det var dig, kan du læse teksterne og bekræfte dine valg her (linket virker indtil {{expiresAt}}). ' +
+        'Intet ændres, før du gør det; hvis det ikke var dig, kan du se bort fra denne besked:\n{{link}}',
+      sms: '{{organisation}}: bekræft valgene fra en booking med dit nummer: {{link}}',
     },
   },
   sv: {
@@ -73,6 +89,14 @@ export const DEFAULT_TEMPLATES: Templates = {
         'Se vad du har samtyckt till och återkalla det när som helst:\n{{link}}',
       sms: '{{organisation}} har registrerat dig som kund. Vad vi sparar och varför: {{link}}',
     },
+    confirmation: {
+      subject: 'Bekräfta dina val hos {{organisation}}',
+      body:
+        'Hej {{name}},\n\nNågon har bokat hos {{organisation}} med den här adressen och gjort val om följande:\n{{purposes}}\n\n' +
+        'Om det var du kan du läsa texterna och bekräfta dina val här (länken gäller till {{expiresAt}}). ' +
+        'Inget ändras förrän du gör det; om det inte var du kan du bortse från meddelandet:\n{{link}}',
+      sms: '{{organisation}}: bekräfta valen som gjordes vid bokning med ditt nummer: {{link}}',
+    },
   },
 };
 
@@ -81,9 +105,9 @@ export const DEFAULT_TEMPLATES: Templates = {
  * the editable templates: it only repeats what the text around it says.
  */
 export const BUTTON_LABELS: Record<string, Record<MessageKind, string>> = {
-  en: { request: 'Read and answer', reminder: 'Read and answer', information: 'See your consents' },
-  da: { request: 'Læs og svar', reminder: 'Læs og svar', information: 'Se dine samtykker' },
-  sv: { request: 'Läs och svara', reminder: 'Läs och svara', information: 'Se dina samtycken' },
+  en: { request: 'Read and answer', reminder: 'Read and answer', information: 'See your consents', confirmation: 'Read and confirm' },
+  da: { request: 'Læs og svar', reminder: 'Læs og svar', information: 'Se dine samtykker', confirmation: 'Læs og bekræft' },
+  sv: { request: 'Läs och svara', reminder: 'Läs och svara', information: 'Se dina samtycken', confirmation: 'Läs och bekräfta' },
 };
 
 /** The bundled entry for a locale: exact tag, else its language (da-DK -> da), else English. */

@@ -53,6 +53,18 @@ const memo = <T>(limit: number, compute: (text: string) => T): ((text: string) =
 const oneLine = (value: string | null | undefined): string =>
   (value ?? '').replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
 
+/**
+ * What could read as a link or an address in a mail client: a scheme, "www.", an "@", or
+ * a dotted name such as evil.example. Names come from whoever filled in a public form.
+ */
+const LINK_LIKE = /[a-z][a-z0-9+.-]*:|www\.|@|[\p{L}\p{N}-]\.[\p{L}\p{N}]{2,}/iu;
+
+/** A client's name for the greeting: one line, and left out when it could become a link. */
+export const greetingName = (value: string | null | undefined): string => {
+  const line = oneLine(value);
+  return LINK_LIKE.test(line) ? '' : line;
+};
+
 export const escapeHtml = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
@@ -239,7 +251,7 @@ const unsubscribeHeaders = (input: MessageInput): Record<string, string> => {
 export const renderMessage = (template: TemplateSet, input: MessageInput): RenderedMessage => {
   const chosen = template[input.kind];
   const values: Values = {
-    name: oneLine(input.name),
+    name: greetingName(input.name),
     organisation: oneLine(input.organisation),
     purposes: input.purposes.map((p) => oneLine(p.title) || oneLine(p.name)).filter(Boolean),
     link: (input.kind === 'information' ? input.links.manage : input.links.respond ?? input.links.manage).trim(),
@@ -355,7 +367,7 @@ export const messageRenderer = (
   }
 
   return (name, token) => {
-    const line = oneLine(name);
+    const line = greetingName(name);
     // Without a name renderMessage drops the placeholder and the space before it.
     return line && PLAIN_TOKEN.test(token) ? fast(line, token) : slow(name, token);
   };

@@ -1,5 +1,8 @@
-/** What a message is for: a consent request, its reminder, or the Art. 13 information mail. */
-export const MESSAGE_KINDS = ['request', 'reminder', 'information'] as const;
+/**
+ * What a message is for: a consent request, its reminder, the Art. 13 information mail,
+ * or the confirmation of decisions made on a public booking page (services/confirmations.ts).
+ */
+export const MESSAGE_KINDS = ['request', 'reminder', 'information', 'confirmation'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /**

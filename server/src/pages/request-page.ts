@@ -77,7 +77,7 @@ export const requestPage = (view: RequestPageView, state: RequestFormState = EMP
     lang: view.locale,
     title: state.errors.length > 0 ? t.errorTitlePrefix + title : title,
     body: html`${errorSummary(t, view, state)}${staleNotice(t, view, state)}<h1>${title}</h1>
-<p>${t.request.intro}</p>
+<p>${view.confirming ? t.request.confirmIntro : t.request.intro}</p>
 <p class="muted">${t.request.openUntil(t.date(view.expiresAt))}</p>
 <form method="post" accept-charset="utf-8" novalidate>
 ${view.asked.map((text) => askedPurpose(t, view, text, state))}

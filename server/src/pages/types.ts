@@ -12,6 +12,8 @@ export interface RequestPageView {
   info: CurrentText[];
   /** Link to the preference page (relative to the request page). */
   manageHref: string;
+  /** A confirmation of choices made on a public booking page (pre-chosen, to confirm). */
+  confirming?: boolean;
 }
 
 export interface Answer {

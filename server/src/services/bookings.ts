@@ -9,9 +9,25 @@ import type { BookingConsentInput } from '../validation/booking-consent';
 import type { DecisionInput } from '../validation/decision';
 import type { FinalWrite } from './ledger';
 import { subjectsCreatedHere } from './first-decisions';
+import { speaksForClient, type Caller } from './intake';
+import type { PurposeRow } from './types';
 import { lockSummaryThrough, type SubjectRelation } from './summary-lock';
 
 type Missing = { purpose: string | null; status: string };
+
+type Authority = 'all' | 'new' | 'none';
+
+/** A booking's decisions: those recorded now and those held for the client's confirmation. */
+export const splitDecisions = (
+  decisions: DecisionInput[],
+  authority: Authority,
+  purposes: Map<string, PurposeRow>,
+): { now: DecisionInput[]; held: DecisionInput[] } => {
+  if (authority === 'all') return { now: decisions, held: [] };
+  if (authority === 'none') return { now: [], held: decisions };
+  const waits = (d: DecisionInput) => d.decision === 'given' && Boolean(purposes.get(d.purpose)?.doubleOptIn);
+  return { now: decisions.filter((d) => !waits(d)), held: decisions.filter(waits) };
+};
 
 export interface BookingContext {
   uid: string;
@@ -20,6 +36,12 @@ export interface BookingContext {
   consent?: BookingConsentInput;
   ip?: string | null;
   userAgent?: string | null;
+  /** Who wrote the booking (services/intake.ts); the host's own code when absent. */
+  caller?: Caller;
+  /** The client linked to a logged-in caller (users-permissions), if any. */
+  linkedSubject?: string | null;
+  /** `block` was already judged on the request alone, before the booking was written. */
+  judgedOnRequest?: boolean;
   /** Block only applies to new bookings; updates refresh the check. */
   action: 'create' | 'update';
 }
@@ -102,23 +124,29 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
   async afterWrite(context: BookingContext): Promise<void> {
     const settings = this.settingsFor(context.uid);
     if (!settings) return;
+    const caller = context.caller ?? { kind: 'server' };
     const decisions = context.consent ? decisionsFrom(context.consent) : [];
     const relation = decisions.length > 0 && dialectOf(strapi) === 'postgres' ? this.joinTableOf(context.uid, settings.subject) : null;
-    const recordInput = (subject: string) => ({
+    const recordInput = (subject: string, list: DecisionInput[]) => ({
       subject,
-      decisions,
+      decisions: list,
       channel: 'booking_page' as const,
       locale: context.consent?.locale,
       source: `booking:${context.uid}`,
-      actor: { type: 'subject' as const },
+      // Staff in the Content Manager are recorded as themselves; everyone else decides as the client.
+      actor: caller.kind === 'admin' ? caller.actor : { type: 'subject' as const },
       ip: context.ip,
       userAgent: context.userAgent,
       bookingId: context.booking.documentId,
     });
 
-    /** The requirement check: refuses (block) or returns the check row to write (warn), from the client's consent. */
-    const check = (trx: Knex.Transaction, missing: Missing[], subject: string | null) => {
-      if (missing.length > 0 && settings.requirement === 'block' && context.action === 'create') {
+    /**
+     * The requirement check: refuses (block) or returns the check row to write (warn). `block`
+     * judges the stored consent only for a caller who decides for this client; anyone else was
+     * judged on the request alone (judgeRequest), so that what is stored never shows.
+     */
+    const check = (trx: Knex.Transaction, missing: Missing[], subject: string | null, storeJudged: boolean) => {
+      if (missing.length > 0 && storeJudged && settings.requirement === 'block' && context.action === 'create') {
         throw new errors.ValidationError('The client has not given the consent this booking requires', {
           missing,
           errors: missing.map((m) => ({ path: ['data', 'consent', 'given'], message: `consent to "${m.purpose}" is ${m.status}` })),
@@ -133,22 +161,30 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     };
 
     /** The check as the ledger's final write: decided on the purposes and states after the decisions. */
-    const finalWrite = (subject: string | null): FinalWrite | undefined =>
+    const finalWrite = (subject: string | null, storeJudged: boolean): FinalWrite | undefined =>
       settings.requirement === 'none'
         ? undefined
-        : (trx, after) => check(trx, getService(strapi, 'states').missingFrom(after.purposes, after.states), subject);
+        : (trx, after) => check(trx, getService(strapi, 'states').missingFrom(after.purposes, after.states), subject, storeJudged);
+
+    const intake = getService(strapi, 'intake');
+    const created = decisions.length > 0 ? await subjectsCreatedHere(strapi) : [];
 
     // PostgreSQL, a client created with this booking (in its transaction): the client's first
-    // decisions in one statement. Only when the booking needs no check row (valid consent, or
-    // requirement none): anything else is decided on the locked path below.
-    const created = relation ? await subjectsCreatedHere(strapi) : [];
+    // decisions in one statement, when all of them count at once. The purposes read last decide
+    // which wait for a link (double opt-in); the statement checks that they are still the ones
+    // in the database. Anything else is decided on the locked path below.
     if (relation && created.length === 1) {
-      const first = await getService(strapi, 'ledger').recordFirstDecisions(recordInput(created[0]), {
-        relation,
-        ownerId: context.booking.id,
-        finalWrite: finalWrite(created[0]),
-      });
-      if (first) return;
+      const known = getService(strapi, 'purposes').lastRead();
+      const authority = this.authorityOf(caller, context.linkedSubject ?? null, created[0], true);
+      const split = known ? splitDecisions(decisions, authority, new Map(known.rows.map((p) => [p.key, p]))) : null;
+      if (split && split.held.length === 0) {
+        const first = await getService(strapi, 'ledger').recordFirstDecisions(recordInput(created[0], split.now), {
+          relation,
+          ownerId: context.booking.id,
+          finalWrite: finalWrite(created[0], authority === 'all'),
+        });
+        if (first) return;
+      }
     }
 
     // PostgreSQL, consent to record: find the client and lock its consent summary in one statement.
@@ -163,21 +199,60 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
           errors: [{ path: ['data', settings.subject], message: 'a booking with consent needs a client' }],
         });
       }
-      await getService(strapi, 'ledger').recordDecisions(recordInput(subject), {
-        // The subject was just read through the booking's relation, joined to the subject table.
-        subjectExists: true,
-        locked,
-        // The check is written with the ledger's last statement.
-        finalWrite: finalWrite(subject),
-      });
+      const authority = this.authorityOf(caller, context.linkedSubject ?? null, subject, created.includes(subject));
+      if (authority !== 'all' && !context.judgedOnRequest && settings.requirement === 'block' && context.action === 'create') {
+        intake.assertRequestGivesRequired(context.consent, await getService(strapi, 'purposes').list());
+      }
+      const purposes = await intake.purposesByKey();
+      const { now, held } = splitDecisions(decisions, authority, purposes);
+      if (held.length > 0) {
+        // Checked as if recorded now (unknown purpose, explicit tick, a stale version: the same
+        // 400 or 409 whether the address was known or not), then held for the client's confirmation.
+        await getService(strapi, 'ledger').resolveTexts(purposes, recordInput(subject, held), new Map());
+      }
+      if (now.length > 0) {
+        await getService(strapi, 'ledger').recordDecisions(recordInput(subject, now), {
+          // The subject was just read through the booking's relation, joined to the subject table.
+          subjectExists: true,
+          locked,
+          // The check is written with the ledger's last statement.
+          finalWrite: finalWrite(subject, authority === 'all'),
+        });
+      } else if (settings.requirement !== 'none') {
+        const missing = await getService(strapi, 'states').missingRequired(subject);
+        await strapi.db.transaction(async ({ trx }) => {
+          await check(trx, missing, subject, false);
+        });
+      }
+      if (held.length > 0) {
+        await getService(strapi, 'confirmations').hold(
+          { subject, decisions: held, locale: context.consent?.locale, booking: { uid: context.uid, documentId: context.booking.documentId } },
+          { newClient: created.includes(subject) },
+        );
+      }
       return;
     }
 
     if (settings.requirement === 'none') return;
     const missing: Missing[] = subject ? await getService(strapi, 'states').missingRequired(subject) : [{ purpose: null, status: 'no_client' }];
+    const storeJudged = speaksForClient(caller) || (subject !== null && subject === context.linkedSubject);
     await strapi.db.transaction(async ({ trx }) => {
-      await check(trx, missing, subject);
+      await check(trx, missing, subject, storeJudged);
     });
+  },
+
+  /**
+   * Which of a booking's decisions count at once (see docs/booking-intake.md):
+   * - `all`: the caller decides for this client (server code, staff, a trusted API token,
+   *   the logged-in user linked to the client);
+   * - `new`: an anonymous caller and a client created by this very booking: all but the given
+   *   consents to double opt-in purposes, which wait for the link;
+   * - `none`: an anonymous caller naming an existing client: every decision waits for the
+   *   client's confirmation through the address on file.
+   */
+  authorityOf(caller: Caller, linkedSubject: string | null, subject: string, createdHere: boolean): Authority {
+    if (speaksForClient(caller) || (linkedSubject !== null && subject === linkedSubject)) return 'all';
+    return createdHere ? 'new' : 'none';
   },
 
   /**

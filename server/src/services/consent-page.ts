@@ -86,7 +86,26 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
       expiresAt: new Date(link.request.expiresAt as string),
       asked,
       info: wanted.filter((text) => !text.requiresConsent),
+      confirming: link.request.origin !== null,
     };
+  },
+
+  /**
+   * A confirmation's form as the booking left it: each held decision pre-chosen, when it is
+   * about the major version shown now (a substantive change since: the client chooses again).
+   */
+  heldAnswers(link: PageLink, view: RequestView): RequestFormState | undefined {
+    const pending = getService(strapi, 'confirmations').pendingOf(link.request);
+    if (!pending) return undefined;
+    const shown = new Map(view.asked.map((text) => [text.purpose, parseVersion(text.version)]));
+    const answers: Record<string, Answer> = {};
+    for (const held of pending.decisions) {
+      const current = shown.get(held.purpose);
+      const version = held.version ? parseVersion(held.version) : current;
+      if (!current || !version || version.major !== current.major) continue;
+      answers[held.purpose] = { decision: held.decision, explicit: held.explicit === true };
+    }
+    return { answers, errors: [], stale: [] };
   },
 
   /**
@@ -147,6 +166,10 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
       const answered = await strapi.db.transaction(async () => {
         if (!(await getService(strapi, 'requests').markAnswered(link.request.documentId, status))) return false;
         await this.recordFromLink(link, decisions, locale, evidence, 'page:/consent/r', now);
+        // A confirmation answered: the address is the client's; mails that waited for it go out.
+        if (link.request.origin) {
+          await strapi.db.transaction(({ trx }) => getService(strapi, 'confirmations').release(trx, link.request.documentId));
+        }
         return true;
       });
       return answered ? { kind: 'recorded', status } : { kind: 'closed' };
@@ -191,7 +214,10 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** Record the client's decisions from one of their links: the link's channel, the page, IP and user agent, the request. */
   recordFromLink(link: PageLink, decisions: DecisionInput[], locale: string, evidence: Evidence, source: string, at?: Date) {
+    // A confirmation's decisions came with a booking: the events name it as their origin.
+    const booking = link.request.origin ? getService(strapi, 'confirmations').pendingOf(link.request)?.booking : undefined;
     return getService(strapi, 'ledger').record({
+      bookingId: booking?.documentId ?? null,
       subject: link.request.subject,
       decisions,
       channel: channelOf(link.request),

@@ -47,6 +47,11 @@ const expiry = ({ strapi }: { strapi: Core.Strapi }) => ({
         .where('status', 'sent')
         .update({ status: 'expired', reason: 'no answer before the request expired', updated_at: now });
 
+      // A confirmation's held decisions lapse with it: they came from an anonymous page, so
+      // nothing is recorded in the client's name, and mails that waited for it are dropped.
+      const confirmations = rows.filter((r) => r.origin !== null).map((r) => r.documentId);
+      await getService(strapi, 'confirmations').dropWaiting(trx, confirmations);
+
       const askable = askablePurposes(await getService(strapi, 'purposes').list()).map((p) => p.key);
       const states = (await strapi.db.query(UID.state).findMany({
         where: { subject: { $in: [...new Set(rows.map((r) => r.subject))] } },
@@ -55,6 +60,7 @@ const expiry = ({ strapi }: { strapi: Core.Strapi }) => ({
       const decided = new Set(states.filter((s) => s.decision !== 'expired').map((s) => `${s.subject}|${s.purposeKey}`));
       const ledger = getService(strapi, 'ledger');
       for (const row of rows) {
+        if (row.origin !== null) continue;
         const purposes = (row.purposeKeys ?? askable).filter((key) => askable.includes(key) && !decided.has(`${row.subject}|${key}`));
         if (purposes.length === 0) continue;
         await ledger.recordDecisions(

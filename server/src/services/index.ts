@@ -6,12 +6,14 @@ import checkpoints from './checkpoints';
 import clients from './clients';
 import clock from './clock';
 import config from './config';
+import confirmations from './confirmations';
 import consentPage from './consent-page';
 import delivery from './delivery';
 import erasure from './erasure';
 import expiry from './expiry';
 import historyExport from './history-export';
 import imports from './import';
+import intake from './intake';
 import keys from './keys';
 import ledger from './ledger';
 import overview from './overview';
@@ -41,12 +43,14 @@ const services = {
   clients,
   clock,
   config,
+  confirmations,
   'consent-page': consentPage,
   delivery,
   erasure,
   expiry,
   'history-export': historyExport,
   import: imports,
+  intake,
   keys,
   ledger,
   overview,

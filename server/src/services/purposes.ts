@@ -106,6 +106,7 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
         text('p.legal_basis'),
         flag('special_category'),
         flag('marketing'),
+        flag('double_opt_in'),
         flag('required'),
         flag('active'),
         text('p.position'),

@@ -7,8 +7,11 @@ import { fromColumns } from '../utils/rows';
 import type { RequestRow } from './types';
 
 /** What a sender reads of a claimed row (the rest is never parsed: a claim returns up to a batch of rows). */
-export type ClaimedRow = Pick<RequestRow, 'id' | 'documentId' | 'subject' | 'kind' | 'purposeKeys' | 'campaign' | 'attempts' | 'expiresAt'>;
-const CLAIMED_COLUMNS = ['id', 'document_id', 'subject', 'kind', 'purpose_keys', 'campaign', 'attempts', 'expires_at'];
+export type ClaimedRow = Pick<
+  RequestRow,
+  'id' | 'documentId' | 'subject' | 'kind' | 'purposeKeys' | 'origin' | 'campaign' | 'attempts' | 'expiresAt'
+>;
+const CLAIMED_COLUMNS = ['id', 'document_id', 'subject', 'kind', 'purpose_keys', 'origin', 'campaign', 'attempts', 'expires_at'];
 
 /** Claimed rows, and the purposes' version read with them (null when none is known). */
 export interface Claimed {

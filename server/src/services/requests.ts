@@ -114,6 +114,8 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
     await trx(TABLE.request)
       .whereIn('subject', subjects)
       .where('kind', 'consent')
+      // A booking's confirmation stays open: it carries the client's own choices to confirm.
+      .whereNull('origin')
       .whereIn('status', [...OPEN_STATUSES])
       .whereNot('document_id', except)
       .update({ status: 'cancelled', reason: `superseded by request ${except}`, updated_at: now });

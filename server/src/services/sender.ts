@@ -112,7 +112,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         const contact = contacts.get(plan.row.subject)!;
         const locale = plan.locale as string;
         const expiry = kind === 'remind' ? new Date(plan.row.expiresAt as string) : expiresAt;
-        const shape = `${locale}|${plan.row.kind}|${plan.row.purposeKeys?.join(',') ?? '*'}|${expiry.getTime()}`;
+        const shape = `${locale}|${plan.row.kind}|${plan.row.origin ? 'confirmation' : ''}|${plan.row.purposeKeys?.join(',') ?? '*'}|${expiry.getTime()}`;
         let render = renderers.get(shape);
         if (!render) {
           render = this.renderer(plan.row, kind, locale, settings, texts.get(locale)!, purposes, expiry);
@@ -214,7 +214,8 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       purposes: PurposeList,
       expiresAt: Date,
     ): (name: string | null | undefined, token: string) => RenderedMessage {
-      const messageKind: MessageKind = row.kind === 'information' ? 'information' : kind === 'remind' ? 'reminder' : 'request';
+      const messageKind: MessageKind =
+        row.kind === 'information' ? 'information' : kind === 'remind' ? 'reminder' : row.origin ? 'confirmation' : 'request';
       const asked =
         row.kind === 'information'
           ? purposes.filter((p) => p.active && p.currentTextId)
@@ -263,7 +264,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const groups = new Map<string, Outcome[]>();
       for (const plan of sent) {
-        const key = `${plan.channel}|${plan.locale}|${plan.row.kind}|${plan.row.campaign === null ? 'none' : 'campaign'}`;
+        const key = `${plan.channel}|${plan.locale}|${plan.row.kind}|${plan.row.campaign === null ? 'none' : 'campaign'}|${plan.row.origin ? 'confirmation' : ''}`;
         const group = groups.get(key);
         if (group) group.push(plan);
         else groups.set(key, [plan]);
@@ -272,8 +273,9 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const group of groups.values()) {
         const { channel, locale, row } = group[0];
         const consent = row.kind === 'consent';
+        // A confirmation of a booking's decisions gets no reminder: the client did not ask for it.
         const remindAt =
-          consent && settings.reminderDaysBeforeExpiry > 0 ? new Date(expiresAt.getTime() - settings.reminderDaysBeforeExpiry * DAY) : null;
+          consent && !row.origin && settings.reminderDaysBeforeExpiry > 0 ? new Date(expiresAt.getTime() - settings.reminderDaysBeforeExpiry * DAY) : null;
         const withReminder = group.filter((p) => !p.row.campaign || !campaignReminders.has(p.row.campaign));
         const withoutReminder = group.filter((p) => p.row.campaign && campaignReminders.has(p.row.campaign));
         for (const [part, reminderAt] of [

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors, z } from '@strapi/utils';
 import { PLUGIN_ID } from '../constants';
 import { defaultTemplateSet } from '../messages/default-templates';
-import { MESSAGE_KINDS, type Templates } from '../messages/types';
+import { MESSAGE_KINDS, type TemplateSet, type Templates } from '../messages/types';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 
@@ -19,8 +19,12 @@ const template = z
   })
   .strict();
 
+// `confirmation` came later than the others: a set stored or sent without it keeps the bundled one.
 const templateSet = z
-  .object(Object.fromEntries(MESSAGE_KINDS.map((k) => [k, template])) as Record<(typeof MESSAGE_KINDS)[number], typeof template>)
+  .object({
+    ...(Object.fromEntries(MESSAGE_KINDS.map((k) => [k, template])) as Record<(typeof MESSAGE_KINDS)[number], typeof template>),
+    confirmation: template.optional(),
+  })
   .strict();
 
 /** What an admin edits in Settings. Every field is optional in an update. */
@@ -54,8 +58,18 @@ export const settingsSchema = z
   })
   .strict();
 
-export type Settings = z.output<typeof settingsSchema>;
+/** The settings in force: every locale's templates complete (withBundled). */
+export type Settings = Omit<z.output<typeof settingsSchema>, 'templates'> & { templates: Templates };
 export const settingsUpdateSchema = settingsSchema.partial();
+
+/** Stored templates over the bundled ones, per locale and kind (a kind added later is never missing). */
+const withBundled = (base: Templates, stored: Partial<Record<string, Partial<TemplateSet>>> | undefined): Templates =>
+  Object.fromEntries(
+    [...new Set([...Object.keys(base), ...Object.keys(stored ?? {})])].map((locale) => [
+      locale,
+      { ...(base[locale] ?? defaultTemplateSet(locale)), ...stored?.[locale] } as TemplateSet,
+    ]),
+  );
 
 const store = (strapi: Core.Strapi) => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: 'settings' });
 
@@ -111,7 +125,7 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
         sender: { ...base.sender, ...stored.sender },
         // Until a controller is set, it is the organisation that sends the messages.
         controller: { ...base.controller, name: stored.sender?.organisation ?? base.controller.name, ...stored.controller },
-        templates: { ...base.templates, ...stored.templates },
+        templates: withBundled(base.templates, stored.templates),
       };
     },
 
@@ -125,7 +139,7 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
         channels: { ...current.channels, ...patch.channels },
         sender: { ...current.sender, ...patch.sender },
         controller: { ...current.controller, ...patch.controller },
-        templates: { ...current.templates, ...patch.templates },
+        templates: withBundled(current.templates, patch.templates),
       };
       if (next.reminderDaysBeforeExpiry >= next.requestTtlDays) {
         throw new errors.ValidationError('reminderDaysBeforeExpiry must be less than requestTtlDays', {

@@ -10,6 +10,8 @@ export interface PurposeRow {
   legalBasis: LegalBasis;
   specialCategory: boolean;
   marketing: boolean;
+  /** Anonymous consent to it counts only once confirmed by link (double opt-in). */
+  doubleOptIn: boolean;
   required: boolean;
   active: boolean;
   position: number | null;
@@ -112,6 +114,10 @@ export interface RequestRow {
   requestLocale: string | null;
   /** Purposes asked about; null: every active purpose that is based on consent. */
   purposeKeys: string[] | null;
+  /** A confirmation's held decisions (services/confirmations.ts); null for other requests. */
+  pending: unknown;
+  /** A confirmation's origin, e.g. `booking:<uid>:<documentId>`; null for other requests. */
+  origin: string | null;
   campaign: string | null;
   attempts: number;
   nextAttemptAt: string;

@@ -12,6 +12,11 @@ const purposeFields = {
   specialCategory: z.boolean(),
   /** Direct marketing: messages offer one-click unsubscribe (RFC 8058) for it. */
   marketing: z.boolean(),
+  /**
+   * Double opt-in: a consent given through an anonymous channel (a public booking page)
+   * counts only once confirmed through a link sent to the address, even for a new client.
+   */
+  doubleOptIn: z.boolean(),
   required: z.boolean(),
   active: z.boolean(),
   position: z.number().int().min(0).max(100000),
@@ -29,6 +34,7 @@ export const createPurposeSchema = z
     legalBasis: purposeFields.legalBasis,
     specialCategory: purposeFields.specialCategory.default(false),
     marketing: purposeFields.marketing.default(false),
+    doubleOptIn: purposeFields.doubleOptIn.default(false),
     required: purposeFields.required.default(false),
     active: purposeFields.active.default(true),
     position: purposeFields.position.default(0),
@@ -46,6 +52,7 @@ export const updatePurposeSchema = z
     legalBasis: purposeFields.legalBasis,
     specialCategory: purposeFields.specialCategory,
     marketing: purposeFields.marketing,
+    doubleOptIn: purposeFields.doubleOptIn,
     required: purposeFields.required,
     active: purposeFields.active,
     position: purposeFields.position,

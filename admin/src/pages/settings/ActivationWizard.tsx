@@ -33,6 +33,7 @@ export const ActivationWizard = ({
     specialCategory: false,
     required: true,
     marketing: false,
+    doubleOptIn: false,
   });
   const [bodies, setBodies] = useState<Bodies>(() => Object.fromEntries(locales.map((l) => [l, { title: '', text: '' }])));
   const [showErrors, setShowErrors] = useState(false);

@@ -24,7 +24,7 @@ import { useT, type TranslationKey } from '../../hooks/useT';
 import { PERMISSIONS } from '../../pluginId';
 import { ActivationWizard } from './ActivationWizard';
 
-const KINDS = ['request', 'reminder', 'information'] as const;
+const KINDS = ['request', 'reminder', 'information', 'confirmation'] as const;
 
 const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
   <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} tag="section" aria-label={title}>

@@ -23,6 +23,7 @@ const da: PageStrings = {
   request: {
     title: (organisation) => `${organisation} beder om dit samtykke`,
     intro: 'Læs hver tekst nedenfor, og vælg Godkend eller Afvis. Intet er valgt på forhånd.',
+    confirmIntro: 'Du traf disse valg, da du bookede. Læs hver tekst, ret de valg, du vil, og send for at bekræfte. Intet gælder, før du gør det.',
     openUntil: (date) => `Du kan svare indtil ${date}.`,
     version: (version) => `Tekstversion ${version}`,
     legalBasisLabel: 'Retsgrundlag:',

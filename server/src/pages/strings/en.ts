@@ -23,6 +23,7 @@ const en: PageStrings = {
   request: {
     title: (organisation) => `${organisation} asks for your consent`,
     intro: 'Read each text below and choose Approve or Decline. Nothing is chosen for you.',
+    confirmIntro: 'You made these choices when booking. Read each text, change any choice you like, and send to confirm. Nothing counts until you do.',
     openUntil: (date) => `You can answer until ${date}.`,
     version: (version) => `Text version ${version}`,
     legalBasisLabel: 'Legal basis:',

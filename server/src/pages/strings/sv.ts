@@ -23,6 +23,7 @@ const sv: PageStrings = {
   request: {
     title: (organisation) => `${organisation} ber om ditt samtycke`,
     intro: 'Läs varje text nedan och välj Godkänn eller Avböj. Inget är förvalt.',
+    confirmIntro: 'Du gjorde de här valen när du bokade. Läs varje text, ändra de val du vill och skicka för att bekräfta. Inget gäller förrän du gör det.',
     openUntil: (date) => `Du kan svara fram till ${date}.`,
     version: (version) => `Textversion ${version}`,
     legalBasisLabel: 'Rättslig grund:',

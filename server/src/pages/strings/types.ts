@@ -17,6 +17,8 @@ export interface PageStrings {
   request: {
     title: (organisation: string) => string;
     intro: string;
+    /** A confirmation of the choices made on a booking page: they are pre-chosen. */
+    confirmIntro: string;
     openUntil: (date: string) => string;
     version: (version: string) => string;
     legalBasisLabel: string;
