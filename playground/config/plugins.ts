@@ -44,6 +44,9 @@ export default ({ env }) => ({
     config: {
       subject: { uid: 'api::client.client', email: 'email', phone: 'phone', name: 'name', language: 'language', user: 'user' },
       bookings: [{ uid: 'api::booking.booking', subject: 'client', requirement: env('CONSENT_BOOKING_REQUIREMENT', 'warn') }],
+      // API tokens (by name) of booking back-ends that authenticate their own users: their
+      // bookings' decisions count at once, also for existing clients (docs/booking-intake.md).
+      trust: { apiTokens: env.array('CONSENT_TRUSTED_API_TOKENS', []) },
       requestTtlDays: env.int('CONSENT_REQUEST_TTL_DAYS', 7),
       defaultLocale: 'en',
       locales: ['en', 'da', 'sv'],

@@ -30,6 +30,7 @@ export const baseEnv = () => ({
   ENCRYPTION_KEY: secret(),
   DEMO_ADMIN_EMAIL: DEMO_ADMIN.email,
   DEMO_ADMIN_PASSWORD: DEMO_ADMIN.password,
+  CONSENT_TRUSTED_API_TOKENS: 'booking-server',
 });
 
 export interface StartOptions {

@@ -1,5 +1,5 @@
 import { startApp, type TestApp } from '../helpers/app';
-import { book, clientByEmail, currentTexts, newContact } from '../helpers/booking';
+import { bookTrusted, book, clientByEmail, currentTexts, newContact } from '../helpers/booking';
 import { auth, bodies, ledgerCounts, publishVersion, subjectConsent } from '../helpers/consent';
 
 let app: TestApp;
@@ -82,7 +82,9 @@ describe('a booking with consent (requirement "warn")', () => {
 
     const clients = await clientCount();
     const again = await currentTexts(app);
-    const res = await book(app, { contact, consent: { given: ['storage'], versions: { storage: again.storage.version } } });
+    // From a booking back-end the host trusts: a returning client's decisions count at once
+    // (from an anonymous page they would wait for the client's confirmation: intake.test.ts).
+    const res = await bookTrusted(app, { contact, consent: { given: ['storage'], versions: { storage: again.storage.version } } });
     expect(res.status).toBe(201);
     expect(await clientCount()).toBe(clients); // matched by email, not created again
     expect(await subjectConsent(app, client)).toMatchObject({ valid: true });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startApp, type TestApp } from '../helpers/app';
-import { book, currentTexts, newContact, clientByEmail } from '../helpers/booking';
+import { bookTrusted, book, currentTexts, newContact, clientByEmail } from '../helpers/booking';
 import { auth, bodies, createClient, ledgerCounts, publishVersion, recordDecisions, subjectConsent, subjectsByConsent } from '../helpers/consent';
 
 /**
@@ -146,7 +146,7 @@ describe('clients in every consent state', () => {
     const again = await currentTexts(app, 'en');
     expect(again.storage.version).not.toBe(shown.storage.version);
     const contactA = (await app.strapi.documents('api::client.client').findOne({ documentId: c.a })) as unknown as { email: string; name: string };
-    const rebook = await book(app, { contact: { name: contactA.name, email: contactA.email }, consent: { given: ['storage'], versions: { storage: again.storage.version } } });
+    const rebook = await bookTrusted(app, { contact: { name: contactA.name, email: contactA.email }, consent: { given: ['storage'], versions: { storage: again.storage.version } } });
     expect(rebook.status).toBe(201);
 
     const expected: Record<State, string[]> = {

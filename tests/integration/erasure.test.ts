@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startApp, type TestApp } from '../helpers/app';
-import { book, currentTexts } from '../helpers/booking';
+import { bookTrusted, book, currentTexts } from '../helpers/booking';
 import { auth, createClient, recordDecisions, rowCount } from '../helpers/consent';
 import { searchDatabase } from '../helpers/search-database';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
@@ -67,7 +67,8 @@ describe('erasing a client', () => {
     // Two bookings from the booking page: consent events with IP and user agent.
     bookingIds = [];
     for (const startsAt of ['2026-01-10T09:00:00.000Z', '2026-02-10T09:00:00.000Z']) {
-      const res = await book(app, {
+      // A trusted booking back-end: the decisions for this existing client count at once.
+      const res = await bookTrusted(app, {
         startsAt,
         contact: { name: person.name, email: person.email, phone: person.phone },
         consent: { locale: 'da', given: ['storage'], versions: { storage: texts.storage.version } },

@@ -203,9 +203,10 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
       if (authority !== 'all' && !context.judgedOnRequest && settings.requirement === 'block' && context.action === 'create') {
         intake.assertRequestGivesRequired(context.consent, await getService(strapi, 'purposes').list());
       }
-      const purposes = await intake.purposesByKey();
-      const { now, held } = splitDecisions(decisions, authority, purposes);
-      if (held.length > 0) {
+      // A caller who decides for the client records everything: no purposes to read for a split.
+      const purposes = authority === 'all' ? null : await intake.purposesByKey();
+      const { now, held } = purposes ? splitDecisions(decisions, authority, purposes) : { now: decisions, held: [] };
+      if (purposes && held.length > 0) {
         // Checked as if recorded now (unknown purpose, explicit tick, a stale version: the same
         // 400 or 409 whether the address was known or not), then held for the client's confirmation.
         await getService(strapi, 'ledger').resolveTexts(purposes, recordInput(subject, held), new Map());

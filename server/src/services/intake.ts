@@ -49,7 +49,8 @@ const intake = ({ strapi }: { strapi: Core.Strapi }) => ({
     const auth = ctx.state?.auth as AuthState | undefined;
     const strategy = auth?.strategy?.name;
     if (strategy === 'admin' && ctx.state.user) return { kind: 'admin', actor: adminActor(ctx) };
-    if (strategy === 'api-token') {
+    // Strapi 5.54 names the content-API token strategy `content-api-token` (earlier: `api-token`).
+    if (strategy === 'content-api-token' || strategy === 'api-token') {
       const name = auth?.credentials?.name;
       const trusted = getService(strapi, 'config').get().trust.apiTokens;
       return name && trusted.includes(name) ? { kind: 'trusted', token: name } : { kind: 'anonymous' };
