@@ -200,5 +200,11 @@ form.addEventListener('submit', onSubmit);
 for (const button of document.querySelectorAll('[data-lang]')) {
   button.addEventListener('click', () => applyLanguage(button.getAttribute('data-lang')));
 }
-field('startsAt').min = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+/** The next quarter hour, local time, as datetime-local wants it: also the base of the input's 15-minute step. */
+const nextQuarterHour = () => {
+  const quarter = 15 * 60_000;
+  const next = new Date(Math.ceil(Date.now() / quarter) * quarter);
+  return new Date(next.getTime() - next.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+field('startsAt').min = nextQuarterHour();
 applyLanguage(language);
