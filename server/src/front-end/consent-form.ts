@@ -99,7 +99,28 @@ export type SubmitResult<Booking = Record<string, unknown>> =
 
 export type UiLocale = 'en' | 'da' | 'sv';
 
-const STRINGS = {
+/** The few strings the helper writes itself (the consent texts come from the API). */
+export interface UiStrings {
+  legend: string;
+  intro: string;
+  required: string;
+  optional: string;
+  consent: string;
+  explicit: string;
+  information: string;
+  legalBasis: string;
+  version: string;
+  changed: string;
+  requiredMissing: (title: string) => string;
+  explicitMissing: (title: string) => string;
+  stale: string;
+  rateLimited: string;
+  failed: string;
+  /** Names of the GDPR Art. 6 legal bases, by the API's key. */
+  bases: Record<string, string>;
+}
+
+const STRINGS: Record<UiLocale, UiStrings> = {
   en: {
     legend: 'Your consent',
     intro: 'Please read each text and choose. Boxes marked required are needed to book.',
@@ -178,9 +199,7 @@ const STRINGS = {
       legitimate_interests: 'Berättigat intresse',
     },
   },
-} as const;
-
-export type UiStrings = (typeof STRINGS)[UiLocale];
+};
 
 /** The UI locale for a text locale: `da-DK` -> `da`; anything unknown -> English. */
 export const uiLocaleOf = (locale: string | null | undefined): UiLocale => {
@@ -341,7 +360,7 @@ const purposeGroup = (doc: Doc, prefix: string, text: ConsentText, strings: UiSt
 
 /** A purpose on another legal basis: its text, for information, nothing to tick. */
 const informationItem = (doc: Doc, text: ConsentText, strings: UiStrings) => {
-  const basis = (strings.bases as Record<string, string>)[text.legalBasis] ?? text.legalBasis;
+  const basis = strings.bases[text.legalBasis] ?? text.legalBasis;
   const item = el(
     doc,
     'div',
