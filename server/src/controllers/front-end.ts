@@ -6,9 +6,12 @@ import type { Context } from 'koa';
 
 /**
  * Where `npm run build` puts the helper: the bundled server runs from dist/server,
- * the helper is compiled apart (its own tsconfig) to dist/front-end.
+ * the helper is compiled apart (its own tsconfig) to dist/front-end. Asked lazily and
+ * guarded: Strapi requires the CommonJS bundle (which has __dirname); the ES module
+ * bundle has none and must still load.
  */
-export const CONSENT_FORM_FILE = path.resolve(__dirname, '..', 'front-end', 'consent-form.js');
+export const consentFormFile = (): string | null =>
+  typeof __dirname === 'string' ? path.resolve(__dirname, '..', 'front-end', 'consent-form.js') : null;
 
 interface Asset {
   body: Buffer;
@@ -20,10 +23,11 @@ let cached: Asset | null = null;
 /** Read once: the file only changes when the plugin is rebuilt, which restarts the server. */
 const consentFormAsset = (): Asset => {
   if (cached) return cached;
-  if (!fs.existsSync(CONSENT_FORM_FILE)) {
+  const file = consentFormFile();
+  if (!file || !fs.existsSync(file)) {
     throw new errors.NotFoundError('The consent form helper is not built (npm run build in the plugin)');
   }
-  const body = fs.readFileSync(CONSENT_FORM_FILE);
+  const body = fs.readFileSync(file);
   cached = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
   return cached;
 };
