@@ -55,8 +55,8 @@ const openPage = async (query: string, locale?: string): Promise<Page> => {
   current = page;
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
-    // Chromium logs every 4xx answer as a failed load; the answers themselves are what the tests check.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded')) {
+    // Chromium logs every 4xx answer (409, 429) as a failed load; those answers are what the tests check.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded with a status of 4')) {
       pageErrors.push(message.text());
     }
   });
