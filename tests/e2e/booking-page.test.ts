@@ -4,8 +4,8 @@
  * Chromium through playwright-core) against the built demo app on this worker's
  * fresh database: booking with consent, a text published while the page was open
  * (409: the new text is shown and asked again), a missing explicit tick (nothing
- * sent), the Danish page, and the rate-limit message. One app, one browser; the
- * tests run in order (the stale-version test publishes storage 2.0).
+ * sent), the Danish page, a server's 400 and the rate-limit message. One app, one browser; the
+ * tests run in order (the stale-version test publishes a new storage version).
  */
 import type { Page } from 'playwright-core';
 import { DEMO_ADMIN } from '../helpers/app';
@@ -253,6 +253,26 @@ describe('the demo booking page with the consent helper', () => {
     await page.getByRole('heading', { name: 'Boka en tid', level: 1 }).waitFor();
     await purpose(page, 'Lagring av personuppgifter').getByRole('checkbox', { name: 'Jag samtycker', exact: true }).waitFor();
     expect(new URL(page.url()).searchParams.get('lang')).toBe('sv');
+  });
+
+  step('a 400 from the server (an editor deactivated a purpose the page showed): its message is shown, nothing stored', async () => {
+    const page = await openPage('?lang=en');
+    const email = await fillDetails(page, EN);
+    await purpose(page, 'Storage of personal data').getByRole('checkbox', { name: 'I consent', exact: true }).check();
+    await purpose(page, 'News and offers').getByRole('checkbox', { name: 'I consent', exact: true }).check();
+    const deactivated = await app.http().put('/consent/purposes/marketing').set(auth()).send({ active: false });
+    expect(deactivated.status).toBe(200);
+    try {
+      const answer = page.waitForResponse((res) => new URL(res.url()).pathname === '/api/bookings');
+      await page.getByRole('button', { name: 'Book', exact: true }).click();
+      const body = await (await answer).json();
+      expect(body).toMatchObject({ data: null, error: { status: 400, name: 'ValidationError' } });
+      const alert = page.getByRole('alert').filter({ hasText: 'The booking was not accepted:' });
+      await alert.getByText(body.error.message, { exact: true }).waitFor();
+      expect((await clientAndEvents(email)).client).toBeNull();
+    } finally {
+      expect((await app.http().put('/consent/purposes/marketing').set(auth()).send({ active: true })).status).toBe(200);
+    }
   });
 
   step('a 429 from the server: the page asks to wait and retry', async () => {
