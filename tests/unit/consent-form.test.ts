@@ -110,6 +110,16 @@ describe('validateConsent', () => {
       },
     ]);
   });
+
+  it('stops an explicit tick without the consent tick (it would be recorded as a refusal)', () => {
+    expect(validateConsent(TEXTS, { given: ['storage'], explicit: ['health'] }, 'sv')).toEqual([
+      {
+        purpose: 'health',
+        kind: 'consent',
+        message: 'Du har kryssat i det uttryckliga samtycket för "Title of health" men inte "Jag samtycker": kryssa i båda rutorna eller ingen av dem.',
+      },
+    ]);
+  });
 });
 
 describe('small rules', () => {

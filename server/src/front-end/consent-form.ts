@@ -75,7 +75,8 @@ export interface StrapiError {
 /** A reason not to send the booking yet, on one purpose. */
 export interface ConsentProblem {
   purpose: string;
-  kind: 'required' | 'explicit';
+  /** Which box needs a tick: the consent box (`required`, `consent`) or the explicit one (`explicit`). */
+  kind: 'required' | 'explicit' | 'consent';
   message: string;
 }
 
@@ -113,6 +114,7 @@ export interface UiStrings {
   changed: string;
   requiredMissing: (title: string) => string;
   explicitMissing: (title: string) => string;
+  consentMissing: (title: string) => string;
   stale: string;
   rateLimited: string;
   failed: string;
@@ -135,6 +137,8 @@ const STRINGS: Record<UiLocale, UiStrings> = {
     requiredMissing: (title: string) => `"${title}" is required to book: tick "I consent", or contact us.`,
     explicitMissing: (title: string) =>
       `"${title}" needs your explicit consent: tick the second box as well, or untick the first one.`,
+    consentMissing: (title: string) =>
+      `You ticked the explicit consent for "${title}" but not "I consent": tick both boxes, or neither.`,
     stale: 'A consent text changed while you were booking. Please read the new text and choose again.',
     rateLimited: 'Too many attempts. Please wait a moment and try again.',
     failed: 'The booking could not be sent. Please try again.',
@@ -161,6 +165,8 @@ const STRINGS: Record<UiLocale, UiStrings> = {
     requiredMissing: (title: string) => `"${title}" er påkrævet for at booke: sæt kryds i "Jeg giver samtykke", eller kontakt os.`,
     explicitMissing: (title: string) =>
       `"${title}" kræver dit udtrykkelige samtykke: sæt også kryds i det andet felt, eller fjern krydset i det første.`,
+    consentMissing: (title: string) =>
+      `Du har sat kryds i det udtrykkelige samtykke til "${title}", men ikke i "Jeg giver samtykke": sæt kryds i begge felter eller i ingen af dem.`,
     stale: 'En samtykketekst blev ændret, mens du bookede. Læs venligst den nye tekst og vælg igen.',
     rateLimited: 'For mange forsøg. Vent venligst et øjeblik, og prøv igen.',
     failed: 'Bookingen kunne ikke sendes. Prøv venligst igen.',
@@ -187,6 +193,8 @@ const STRINGS: Record<UiLocale, UiStrings> = {
     requiredMissing: (title: string) => `"${title}" krävs för att boka: kryssa i "Jag samtycker", eller kontakta oss.`,
     explicitMissing: (title: string) =>
       `"${title}" kräver ditt uttryckliga samtycke: kryssa i den andra rutan också, eller avmarkera den första.`,
+    consentMissing: (title: string) =>
+      `Du har kryssat i det uttryckliga samtycket för "${title}" men inte "Jag samtycker": kryssa i båda rutorna eller ingen av dem.`,
     stale: 'En samtyckestext ändrades medan du bokade. Läs den nya texten och välj igen.',
     rateLimited: 'För många försök. Vänta en stund och försök igen.',
     failed: 'Bokningen kunde inte skickas. Försök igen.',
@@ -237,9 +245,10 @@ export const buildConsent = (texts: readonly ConsentText[], choices: ConsentChoi
 };
 
 /**
- * What stops a submit: a required purpose not given, and a special-category purpose
- * given without its explicit tick (the server would refuse it with a 400 anyway;
- * saying it here is clearer and sends nothing).
+ * What stops a submit: a required purpose not given; a special-category purpose given
+ * without its explicit tick (the server would refuse it with a 400 anyway; saying it
+ * here is clearer and sends nothing); and an explicit tick without the consent tick,
+ * which would otherwise be recorded as a refusal although the client meant to agree.
  */
 export const validateConsent = (
   texts: readonly ConsentText[],
@@ -255,6 +264,8 @@ export const validateConsent = (
       problems.push({ purpose: text.purpose, kind: 'required', message: strings.requiredMissing(text.title) });
     } else if (text.explicit && ticked.has(text.purpose) && !explicitTicked.has(text.purpose)) {
       problems.push({ purpose: text.purpose, kind: 'explicit', message: strings.explicitMissing(text.title) });
+    } else if (text.explicit && !ticked.has(text.purpose) && explicitTicked.has(text.purpose)) {
+      problems.push({ purpose: text.purpose, kind: 'consent', message: strings.consentMissing(text.title) });
     }
   }
   return problems;
@@ -457,7 +468,7 @@ export const renderConsent = (
         const problem = problems.find((p) => p.purpose === purpose);
         parts.problem.textContent = problem?.message ?? '';
         parts.problem.hidden = !problem;
-        parts.main.toggleAttribute('aria-invalid', Boolean(problem && problem.kind === 'required'));
+        parts.main.toggleAttribute('aria-invalid', Boolean(problem && problem.kind !== 'explicit'));
         parts.explicit?.toggleAttribute('aria-invalid', Boolean(problem && problem.kind === 'explicit'));
       }
       summary.replaceChildren(...problems.map((p) => el(doc, 'p', { text: p.message })));
