@@ -13,7 +13,8 @@ import subjects from './subjects';
 import texts from './texts';
 import proof from './proof';
 import erasure from './erasure';
+import frontEnd from './front-end';
 import imports from './imports';
 import retention from './retention';
 
-export default { audit, bookings, campaigns, clients, 'consent-page': consentPage, 'data-rights': dataRights, 'host-config': hostConfig, me, purposes, requests, settings, subjects, texts, proof, erasure, imports, retention };
+export default { audit, bookings, campaigns, clients, 'consent-page': consentPage, 'data-rights': dataRights, 'host-config': hostConfig, me, purposes, requests, settings, subjects, texts, proof, erasure, 'front-end': frontEnd, imports, retention };

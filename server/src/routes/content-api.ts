@@ -14,6 +14,9 @@ const page = () => ({ auth: false as const, policies: [], middlewares: [rateLimi
  *   by default: grant `find` and `decide` of Consent > me to the Authenticated role.
  * - /r, /m and /u/:token are the client's consent pages (HTML), public on purpose:
  *   the link token from the email or SMS is the credential; rate-limited per address.
+ * - GET /consent-form.js is public on purpose: the front-end helper (an ES module, the
+ *   same file as the package's `strapi-plugin-consent/consent-form`) for booking pages to
+ *   import; static code, no data. See docs/front-end.md.
  * Each JSON route carries zod request/response schemas: Strapi validates with them and
  * `strapi openapi generate` documents them.
  */
@@ -21,6 +24,7 @@ export default {
   type: 'content-api',
   routes: [
     { method: 'GET', path: '/texts', handler: 'texts.current', config: { auth: false, policies: [] }, ...textsRoute },
+    { method: 'GET', path: '/consent-form.js', handler: 'front-end.consentForm', config: { auth: false, policies: [] } },
     { method: 'GET', path: '/me', handler: 'me.find', config: { policies: [] }, ...meRoute },
     { method: 'POST', path: '/me/decisions', handler: 'me.decide', config: { policies: [] }, ...meDecisionsRoute },
     { method: 'GET', path: '/r/:token', handler: 'consent-page.request', config: page() },
