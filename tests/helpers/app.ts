@@ -1,8 +1,9 @@
-import { createStrapi, type Core } from '@strapi/strapi';
+import { compileStrapi, createStrapi, type Core } from '@strapi/strapi';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import request from 'supertest';
 import { resetDatabase } from './database';
-import { APP_DIR, DIST_DIR } from './paths';
+import { APP_DIR } from './paths';
 
 export const DEMO_ADMIN = { email: 'admin@example.com', password: 'Consent-demo-2026' };
 
@@ -37,16 +38,30 @@ export interface StartOptions {
   /** Keep the database of the previous boot (restart scenarios). */
   keepDatabase?: boolean;
   env?: Record<string, string>;
+  /** The app to boot: the demo app (playground/) unless a test names another one (tests/apps/). */
+  appDir?: string;
+  /** Its compiled output: `<appDir>/dist` unless given. */
   distDir?: string;
 }
 
-/** Boot the real demo app in this process on this worker's database and serve it over HTTP. */
+/**
+ * Compile a test app other than the demo (which the global setup compiles): once per test
+ * file that boots it, so only the files that use it pay for it (~3 s).
+ */
+export const compileApp = async (appDir: string): Promise<void> => {
+  process.env.STRAPI_TELEMETRY_DISABLED = 'true';
+  await compileStrapi({ appDir });
+};
+
+/** Boot the real demo app (or options.appDir) in this process on this worker's database and serve it over HTTP. */
 export const startApp = async (options: StartOptions = {}): Promise<TestApp> => {
-  const dbEnv = options.keepDatabase ? {} : await resetDatabase();
+  const appDir = options.appDir ?? APP_DIR;
+  const distDir = options.distDir ?? path.join(appDir, 'dist');
+  const dbEnv = options.keepDatabase ? {} : await resetDatabase(appDir);
   Object.assign(process.env, baseEnv(), dbEnv, options.env ?? {});
   if (options.keepDatabase && !process.env.APP_KEYS) Object.assign(process.env, baseEnv());
 
-  const strapi = createStrapi({ appDir: APP_DIR, distDir: options.distDir ?? DIST_DIR, autoReload: false, serveAdminPanel: false });
+  const strapi = createStrapi({ appDir, distDir, autoReload: false, serveAdminPanel: false });
   try {
     await strapi.load();
     await strapi.server.mount();

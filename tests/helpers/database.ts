@@ -19,15 +19,16 @@ export const databaseName = () => `${process.env.TEST_DB_PREFIX ?? 'consent_test
 
 /**
  * Drop and recreate this worker's database, so every test file boots on an empty
- * one, and return the Strapi environment variables that point at it.
+ * one, and return the Strapi environment variables that point at it. `appDir`: the
+ * app whose .tmp/ holds the SQLite file (its database config resolves it there).
  */
-export const resetDatabase = async (): Promise<Record<string, string>> => {
+export const resetDatabase = async (appDir: string = APP_DIR): Promise<Record<string, string>> => {
   const kind = testDatabase();
   const name = databaseName();
 
   if (kind === 'sqlite') {
     const file = path.join('.tmp', `${name}.db`);
-    for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(path.join(APP_DIR, file + suffix), { force: true });
+    for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(path.join(appDir, file + suffix), { force: true });
     return { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: file };
   }
 
