@@ -12,6 +12,7 @@ import erasure from './erasure';
 import expiry from './expiry';
 import historyExport from './history-export';
 import imports from './import';
+import intakeLimit from './intake-limit';
 import keys from './keys';
 import ledger from './ledger';
 import overview from './overview';
@@ -47,6 +48,7 @@ const services = {
   expiry,
   'history-export': historyExport,
   import: imports,
+  'intake-limit': intakeLimit,
   keys,
   ledger,
   overview,
