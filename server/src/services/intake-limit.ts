@@ -16,7 +16,7 @@ const T = TABLE.intakeCounter;
  * The database counter: one row per (client, window), incremented atomically in
  * the database, so every instance on it shares the count. The row is updated
  * first and inserted only when missing: an INSERT that meets an existing row
- * still draws an id from the table's sequence (PostgreSQL serial, InnoDB
+ * still draws an id from the table's 32-bit sequence (PostgreSQL serial, InnoDB
  * auto-increment), which a flood would otherwise use up.
  */
 const databaseCounter = (strapi: Core.Strapi): Counter => {
@@ -52,7 +52,7 @@ const databaseCounter = (strapi: Core.Strapi): Counter => {
         return upserted.affectedRows === 1 ? 1 : Number(upserted.insertId);
       };
     default:
-      // SQLite serialises writers and its rowids do not run out: a plain upsert.
+      // SQLite serialises writers and its 64-bit ids do not run out (its upsert draws one every time): a plain upsert.
       return async (clientHash, windowEnd) => {
         const rows = (await knex.raw(
           `INSERT INTO ${T} (client_hash, window_end, hits) VALUES (?, ?, 1) ` +
