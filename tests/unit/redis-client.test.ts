@@ -68,4 +68,23 @@ describe('failures', () => {
     client.close();
     server.close();
   });
+
+  it('a refused AUTH fails the command and the next command connects afresh', async () => {
+    let connections = 0;
+    const server = net.createServer((socket) => {
+      connections += 1;
+      const refuse = connections === 1;
+      socket.on('data', (chunk) => {
+        const commands = chunk.toString().split('*').length - 1;
+        socket.write(refuse ? '-WRONGPASS invalid password\r\n'.repeat(commands) : '+OK\r\n'.repeat(commands));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = createRedisClient({ url: `redis://:pw@127.0.0.1:${(server.address() as net.AddressInfo).port}`, timeoutMs: 1000 });
+    await expect(client.command(['PING'])).rejects.toThrow('WRONGPASS');
+    await expect(client.command(['PING'])).resolves.toBe('OK');
+    expect(connections).toBe(2);
+    client.close();
+    server.close();
+  });
 });

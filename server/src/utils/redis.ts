@@ -158,7 +158,14 @@ export const createRedisClient = (options: { url: string; timeoutMs: number }): 
       });
       s.once('connect', () => {
         clearTimeout(timer);
-        Promise.all(handshake(url).map((args) => send(s, args))).then(() => resolve(s), reject);
+        Promise.all(handshake(url).map((args) => send(s, args))).then(
+          () => resolve(s),
+          (error: Error) => {
+            // A refused AUTH: drop this connection, so the next command tries afresh.
+            if (socket === s) fail(error);
+            reject(error);
+          }
+        );
       });
     });
     return connected;
