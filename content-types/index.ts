@@ -12,6 +12,7 @@ import consentErasure from './consent-erasure/schema.json';
 import retentionRun from './retention-run/schema.json';
 import consentCheckpoint from './consent-checkpoint/schema.json';
 import consentCheckpointLeaf from './consent-checkpoint-leaf/schema.json';
+import intakeCounter from './intake-counter/schema.json';
 
 /**
  * The plugin's content types, keyed by singular name as Strapi expects
@@ -33,4 +34,5 @@ export default {
   'retention-run': { schema: retentionRun },
   'consent-checkpoint': { schema: consentCheckpoint },
   'consent-checkpoint-leaf': { schema: consentCheckpointLeaf },
+  'intake-counter': { schema: intakeCounter },
 };

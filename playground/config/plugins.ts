@@ -51,6 +51,16 @@ export default ({ env }) => ({
       defaultLocale: 'en',
       locales: ['en', 'da', 'sv'],
       rateLimit: { max: env.int('CONSENT_RATE_LIMIT_MAX', 30) },
+      // Bookings per address per window on POST /api/bookings, counted in the database (or Redis) by every instance.
+      intake: {
+        rateLimit: {
+          enabled: env.bool('CONSENT_INTAKE_RATE_LIMIT', true),
+          max: env.int('CONSENT_INTAKE_RATE_MAX', 20),
+          windowSeconds: env.int('CONSENT_INTAKE_RATE_WINDOW_SECONDS', 600),
+          store: env('CONSENT_INTAKE_RATE_STORE', 'database'),
+          redis: { url: env('CONSENT_INTAKE_REDIS_URL', 'redis://127.0.0.1:6379'), keyPrefix: env('CONSENT_INTAKE_REDIS_PREFIX', 'consent:intake:') },
+        },
+      },
       sms: sms(env),
       // Links in messages point here (the public consent pages).
       publicUrl: env('PUBLIC_URL', `http://localhost:${env.int('PORT', 1337)}`),

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { guardAppendOnly } from './append-only';
+import { intakeRateLimit } from './middlewares/intake-rate-limit';
 import { getService } from './utils/get-service';
 
 const ACTIONS = [
@@ -19,6 +20,9 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     .service('admin::permission')
     .actionProvider.registerMany(ACTIONS.map((action) => ({ ...action, section: 'plugins', pluginName: 'consent' })));
   guardAppendOnly(strapi);
+  // Added here, not in register: Strapi adds the app's middlewares (strapi::errors
+  // among them) between the two, and the 429 must come out in Strapi's error shape.
+  if (getService(strapi, 'config').get().intake.rateLimit.enabled) strapi.server.use(intakeRateLimit(strapi));
   // The proof secret exists before the first event needs it.
   await getService(strapi, 'keys').secret();
   // Events recorded before the hash chain existed (or seeded by SQL) get their chains, once.

@@ -15,6 +15,7 @@ export const UID = {
   erasure: 'plugin::consent.consent-erasure',
   retentionRun: 'plugin::consent.retention-run',
   audit: 'plugin::consent.consent-audit',
+  intakeCounter: 'plugin::consent.intake-counter',
 } as const;
 
 /** Table names, as declared by `collectionName` in content-types/. */
@@ -33,6 +34,7 @@ export const TABLE = {
   erasure: 'consent_erasures',
   retentionRun: 'consent_retention_runs',
   audit: 'consent_audit',
+  intakeCounter: 'consent_intake_counters',
 } as const;
 
 /** RBAC actions of the plugin (registered in bootstrap, checked on every admin route). */

@@ -32,6 +32,8 @@ export const baseEnv = () => ({
   DEMO_ADMIN_EMAIL: DEMO_ADMIN.email,
   DEMO_ADMIN_PASSWORD: DEMO_ADMIN.password,
   CONSENT_TRUSTED_API_TOKENS: 'booking-server',
+  // The suites post many bookings from 127.0.0.1; intake-rate-limit.test.ts sets a low limit.
+  CONSENT_INTAKE_RATE_MAX: '1000000',
 });
 
 export interface StartOptions {

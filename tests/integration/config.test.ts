@@ -51,6 +51,8 @@ describe('plugin configuration is validated at start', () => {
     [{ subject: { uid: 'not a uid' } }, 'subject.uid', 'must be a content-type uid'],
     [{ locales: ['da', 'sv'] }, 'locales', 'must include defaultLocale "en"'],
     [{ unknownKey: true }, '', 'unknownKey'],
+    [{ intake: { rateLimit: { store: 'memcached' } } }, 'intake.rateLimit.store', ''],
+    [{ intake: { rateLimit: { redis: { url: 'rediss://cache:6380' } } } }, 'intake.rateLimit.redis.url', 'must be a redis:// URL'],
   ])('%j stops Strapi with a message naming %s', async (config, key, detail) => {
     const error = await bootWith(config);
     expect(error).not.toBeNull();

@@ -116,6 +116,41 @@ export const pluginConfigSchema = z
       .strict()
       .prefault({}),
     /**
+     * The public booking intake (POST <api prefix>/<pluralName> of every `bookings`
+     * type): a per-address limit shared by every instance, the counter kept in the
+     * database (default) or in Redis. Requests with an Authorization header (a
+     * booking server's API token, a logged-in user) are not counted. See docs/security.md.
+     */
+    intake: z
+      .object({
+        rateLimit: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Fixed windows aligned on the clock: at most `max` bookings per address per window. */
+            windowSeconds: z.number().int().min(1).max(86_400).default(600),
+            max: z.number().int().min(1).max(1_000_000).default(20),
+            store: z.enum(['database', 'redis']).default('database'),
+            redis: z
+              .object({
+                url: z
+                  .string()
+                  // Plain TCP only: the plugin's small client speaks no TLS.
+                  .refine((v) => URL.canParse(v) && new URL(v).protocol === 'redis:', 'must be a redis:// URL such as redis://127.0.0.1:6379 (TLS is not supported)')
+                  .default('redis://127.0.0.1:6379'),
+                /** Prefix of the counter keys (several apps may share one Redis). */
+                keyPrefix: z.string().min(1).max(100).default('consent:intake:'),
+                /** Deadline of the connection and of each reply; past it the booking is let through (fail-open). */
+                timeoutMs: z.number().int().min(10).max(60_000).default(500),
+              })
+              .strict()
+              .prefault({}),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /**
      * Tamper evidence. `secret` keys the digests of the personal fields of each
      * event (IP, user agent, note, a client's own name), which the event hash
      * covers instead of the fields, so erasure can remove them and the chain still

@@ -14,6 +14,7 @@ import expiry from './expiry';
 import historyExport from './history-export';
 import imports from './import';
 import intake from './intake';
+import intakeLimit from './intake-limit';
 import keys from './keys';
 import ledger from './ledger';
 import overview from './overview';
@@ -51,6 +52,7 @@ const services = {
   'history-export': historyExport,
   import: imports,
   intake,
+  'intake-limit': intakeLimit,
   keys,
   ledger,
   overview,
