@@ -316,6 +316,22 @@ describe('the consent screens of an admin with every permission', () => {
     await clientPage.context().close();
   });
 
+  step('a public booking that names this client: the side panel shows the decisions waiting for the client to confirm', () => admin, async () => {
+    const client = await findClient(BY_MAIL.email);
+    const res = await fetch(`${app.url}/api/bookings`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        data: { startsAt: '2026-12-20T10:00:00.000Z', service: 'Haircut', contact: { name: 'Anyone', email: BY_MAIL.email }, consent: { given: ['marketing'] } },
+      }),
+    });
+    expect(res.status).toBe(201);
+    await admin.goto(editView(client.documentId));
+    const pending = admin.getByTestId('consent-pending');
+    await pending.getByText('Waiting for the client to confirm').waitFor();
+    await expect(pending.getByText(/consent given on the booking page/).count()).resolves.toBe(1);
+  });
+
   step('publishes a substantive version of the required text: the valid clients move to "no valid consent"', () => admin, async () => {
     const valid = await countByApi('valid');
     expect(valid.count).toBeGreaterThan(0);
