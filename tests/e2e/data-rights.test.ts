@@ -217,7 +217,7 @@ describe('data rights in the admin panel', () => {
     const booked = await app
       .http()
       .post('/api/bookings')
-      .send({ data: { startsAt: appNow.toISOString(), service: 'Haircut', contact: { email: BOOKED.email } } });
+      .send({ data: { startsAt: appNow.toISOString(), service: 'Haircut', contact: { name: 'Booked client', email: BOOKED.email } } });
     expect(booked.status).toBe(201);
     const bookedClient = (await clientByEmail(BOOKED.email!))!;
 
