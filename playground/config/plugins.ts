@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Core } from '@strapi/strapi';
 import { noDelaySocket } from '../src/smtp-socket';
 
 /**
@@ -22,7 +23,9 @@ const pluginRoot = (): string => {
  * optional Authorization header from CONSENT_SMS_AUTH), the console
  * (CONSENT_SMS=console: `npm start` uses it), or none.
  */
-const sms = (env) => {
+type Env = Core.Config.Shared.ConfigParams['env'];
+
+const sms = (env: Env) => {
   if (env('CONSENT_SMS_URL')) {
     return {
       provider: 'http',
@@ -36,7 +39,8 @@ const sms = (env) => {
   return undefined;
 };
 
-export default ({ env }) => ({
+// The typed form a freshly created (strict) Strapi app uses; see docs/install.md.
+export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
   consent: {
     // CONSENT_ENABLED=false runs the same app without the plugin (the booking benchmark's baseline).
     enabled: env.bool('CONSENT_ENABLED', true),
