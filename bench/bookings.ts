@@ -39,9 +39,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { prepareDemoApp, RESULTS, ROOT } from './boot';
 import { arg, autovacuumOn, dropSchema, flag, fmt, ms, resetSchema, vacuumCatalog, vacuumSchema } from './lib';
-import { countQueries, drive, makeLoad, measure, serial, type Load, type Segment } from './bookings/load';
+import { countQueries, drive, makeExistingLoad, makeLoad, measure, serial, type Load, type Segment } from './bookings/load';
 import { report } from './bookings/report';
-import { SCHEMA, startServer, VARIANTS, type QueryCount, type Server, type Variant } from './bookings/server';
+import { checkExisting } from './bookings/check';
+import { LABEL, SCHEMA, startServer, VARIANTS, type QueryCount, type Server, type Variant } from './bookings/server';
 
 const main = async () => {
   const settings = {
@@ -60,16 +61,29 @@ const main = async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
 
   const servers = {} as Record<Variant, Server>;
-  const loads = {} as Record<Variant, Load>;
+  const existing = makeExistingLoad(run);
+  const loads: Record<Variant, Load> = {
+    baseline: makeLoad('baseline', run, settings.returning),
+    new: makeLoad('new', run, settings.returning),
+    existing,
+  };
+  /** The clients the next `n` existing-client bookings name, made now (unmeasured, through the plugin's intake). */
+  let primedBookings = 0;
+  const prime = async (n: number) => {
+    const missing = n - existing.available();
+    if (missing <= 0) return;
+    await drive(servers.existing, existing.prime, missing, settings.concurrency);
+    primedBookings += missing;
+  };
   try {
     for (const variant of VARIANTS) {
       const t = process.hrtime.bigint();
       await resetSchema(SCHEMA[variant]);
       servers[variant] = await startServer(variant);
-      loads[variant] = makeLoad(variant, run, settings.returning);
-      console.log(`${variant}: booted on schema ${SCHEMA[variant]} in ${(ms(t) / 1000).toFixed(1)} s`);
+      console.log(`${LABEL[variant]}: booted on schema ${SCHEMA[variant]} in ${(ms(t) / 1000).toFixed(1)} s`);
     }
-    // JIT, connection pools, PostgreSQL caches: the same bookings on both, not measured.
+    // JIT, connection pools, PostgreSQL caches: the same bookings on all, not measured.
+    await prime(settings.warmup);
     for (const variant of VARIANTS) await drive(servers[variant], loads[variant], settings.warmup, settings.concurrency);
 
     // Autovacuum's stand-in (off on these machines' PostgreSQL): the catalogs once, both schemas between rounds; unmeasured.
@@ -81,13 +95,15 @@ const main = async () => {
     }
     const segments: Segment[] = [];
     for (let r = 1; r <= settings.rounds; r += 1) {
+      // This round's existing clients, before the vacuum (which then also cleans up after them).
+      await prime(settings.segmentWarmup + settings.requests);
       if (vacuum) for (const variant of VARIANTS) await vacuumSchema(SCHEMA[variant]);
       for (const variant of r % 2 === 1 ? VARIANTS : [...VARIANTS].reverse()) {
         if (settings.segmentWarmup > 0) await drive(servers[variant], loads[variant], settings.segmentWarmup, settings.concurrency);
         const s = await measure(servers[variant], loads[variant], r, settings.requests, settings.concurrency);
         segments.push(s);
         console.log(
-          `round ${r} ${variant.padEnd(8)}: ${s.bookings} bookings in ${fmt(s.seconds)} s, ${fmt(s.rps)} req/s, p50 ${fmt(s.p50)} ms, ` +
+          `round ${r} ${LABEL[variant].padEnd(15)}: ${s.bookings} bookings in ${fmt(s.seconds)} s, ${fmt(s.rps)} req/s, p50 ${fmt(s.p50)} ms, ` +
             `p95 ${fmt(s.p95)} ms; CPU per booking: server ${fmt(s.serverCpuMs, 2)} ms, PostgreSQL ${fmt(s.postgresCpuMs, 2)} ms`
         );
       }
@@ -95,6 +111,7 @@ const main = async () => {
 
     if (flag('cpu-prof')) {
       // Not part of the figures: the profiler slows the server down.
+      await prime(settings.requests);
       for (const variant of VARIANTS) {
         const file = path.join(RESULTS, 'profiles', `bookings-${variant}.cpuprofile`);
         await servers[variant].request({ cmd: 'profile-start' }, 'profiling');
@@ -104,11 +121,15 @@ const main = async () => {
       }
     }
 
+    await prime(settings.serial);
     const oneAtATime = settings.serial > 0 ? await serial(servers, loads, settings.serial) : null;
+    await prime(settings.count);
     const counts = {} as Record<Variant, QueryCount>;
     for (const variant of VARIANTS) counts[variant] = await countQueries(servers[variant], loads[variant], settings.count);
+    // What the existing-client bookings left behind: held decisions and one queued confirmation each, no events.
+    const existingCheck = await checkExisting(SCHEMA.existing, primedBookings, primedBookings - existing.available());
 
-    report({ ...settings, vacuumBetweenRounds: vacuum }, segments, counts, oneAtATime);
+    report({ ...settings, vacuumBetweenRounds: vacuum }, segments, counts, oneAtATime, existingCheck);
   } finally {
     for (const server of Object.values(servers)) await server.stop();
     if (!flag('keep')) for (const variant of VARIANTS) await dropSchema(SCHEMA[variant]);

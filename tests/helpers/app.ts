@@ -38,6 +38,8 @@ export interface StartOptions {
   keepDatabase?: boolean;
   env?: Record<string, string>;
   distDir?: string;
+  /** Runs after the app's and plugins' register(), before bootstrap (routes, input params, controllers). */
+  register?: (strapi: Core.Strapi) => void;
 }
 
 /** Boot the real demo app in this process on this worker's database and serve it over HTTP. */
@@ -47,6 +49,14 @@ export const startApp = async (options: StartOptions = {}): Promise<TestApp> => 
   if (options.keepDatabase && !process.env.APP_KEYS) Object.assign(process.env, baseEnv());
 
   const strapi = createStrapi({ appDir: APP_DIR, distDir: options.distDir ?? DIST_DIR, autoReload: false, serveAdminPanel: false });
+  if (options.register) {
+    const register = strapi.register.bind(strapi);
+    strapi.register = async () => {
+      await register();
+      options.register?.(strapi);
+      return strapi;
+    };
+  }
   try {
     await strapi.load();
     await strapi.server.mount();
