@@ -2,7 +2,7 @@
  * Shared plumbing of the benchmark: PostgreSQL connection, the bench's own
  * schema (never the test schemas consent_test_w*), booting the real demo app.
  */
-import { startApp, type TestApp } from '../tests/helpers/app';
+import { startApp, type StartOptions, type TestApp } from '../tests/helpers/app';
 
 /** The little of pg's Client the bench uses (@types/pg is not installed). */
 export interface Db {
@@ -119,9 +119,10 @@ export const dropSchema = async (schema: string): Promise<void> => {
  * schema Strapi creates the tables and the demo bootstrap seeds 4 purposes,
  * their texts (storage ends at 2.1) and 50 clients with their consents.
  */
-export const bootApp = async (schema: string): Promise<TestApp> => {
+export const bootApp = async (schema: string, options: Pick<StartOptions, 'register'> = {}): Promise<TestApp> => {
   assertBenchSchema(schema);
   return startApp({
+    ...options,
     keepDatabase: true, // the schema is reset by resetSchema(), never by the test helper
     env: {
       NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',

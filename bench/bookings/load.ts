@@ -9,39 +9,70 @@ import { postgresCpuMs } from '../cpu';
 import { ms, mulberry32, quantile, round } from '../lib';
 import { cpuOf, VARIANTS, type QueryCount, type Server, type Variant } from './server';
 
-/** The booking a front-end sends for request number i; the baseline gets no `consent`. */
+/**
+ * The booking a front-end sends for request number i: the same contact (name,
+ * email, language) and booking in every variant; the plugin's variants also send
+ * `data.consent` (the baseline would reject it as an unknown field).
+ */
 const SERVICES = ['Haircut', 'Colour', 'Beard trim', 'Manicure', 'Massage'];
 const LANGUAGES = ['da', 'sv', 'en'] as const;
-const bodyFor = (variant: Variant, i: number, run: string): string => {
+const bodyFor = (withConsent: boolean, i: number, run: string): string => {
   const language = LANGUAGES[i % 3];
   const data: Record<string, unknown> = {
     startsAt: new Date(Date.UTC(2027, 0, 1) + (i % 5000) * 30 * 60 * 1000).toISOString(),
     service: SERVICES[i % SERVICES.length],
     contact: { name: `Bench Client ${i}`, email: `bench.${run}.${i}@example.com`, language },
   };
-  if (variant === 'consent') {
+  if (withConsent) {
     data.consent = { locale: language, given: ['storage'], refused: ['marketing'], versions: { storage: '2.1', marketing: '1.0' } };
   }
   return JSON.stringify({ data });
 };
 
+/** The next request body of a variant. */
+export type Load = () => string;
 
 /**
- * The request bodies of one variant, in order: a new client per booking (unique
- * email), or with --returning f, that share of the bookings by a client who
- * booked before (same email: matched, not created; with the plugin, their
- * consent states are updated). Deterministic, so both variants get the same sequence.
+ * `baseline` and `new`: a new client per booking (unique email), or with
+ * --returning f, that share of the bookings by a client who booked before (same
+ * email: matched, not created). Deterministic, so both get the same sequence.
  */
-export const makeLoad = (variant: Variant, run: string, returning: number) => {
+export const makeLoad = (variant: 'baseline' | 'new', run: string, returning: number): Load => {
   let created = 0;
   const rand = mulberry32(42);
   return () => {
     const reuse = created > 0 && rand() < returning;
     const i = reuse ? 1 + Math.floor(rand() * created) : ++created;
-    return bodyFor(variant, i, run);
+    return bodyFor(variant === 'new', i, run);
   };
 };
-export type Load = ReturnType<typeof makeLoad>;
+
+/**
+ * `existing`: every booking by a client who booked before, each client once (so every
+ * booking holds its decisions and queues that client's one confirmation request).
+ * The clients are made unmeasured just before they are needed by `prime`: the same
+ * booking with consent by a new client, through the plugin's own intake, so each has
+ * the events, states and summary of a client who booked online before. Request i
+ * is then client i's second booking, with the same data as request i of the others.
+ * Priming as they are used keeps the clients table as large as the baseline's at
+ * every round (each of its bookings adds a client).
+ */
+export const makeExistingLoad = (run: string) => {
+  let primed = 0;
+  let used = 0;
+  const load = (() => {
+    if (used >= primed) throw new Error('existing: no primed client left (prime before driving)');
+    used += 1;
+    return bodyFor(true, used, run);
+  }) as Load & { prime: Load; available: () => number };
+  load.prime = () => {
+    primed += 1;
+    return bodyFor(true, primed, run);
+  };
+  load.available = () => primed - used;
+  return load;
+};
+export type ExistingLoad = ReturnType<typeof makeExistingLoad>;
 
 const post = (agent: http.Agent, port: number, body: string): Promise<{ status: number; text: string }> =>
   new Promise((resolve, reject) => {
@@ -158,7 +189,7 @@ export const serial = async (servers: Record<Variant, Server>, loads: Record<Var
     p95: round(quantile(acc[v].latencies, 0.95), 2),
     serverCpuMs: round(acc[v].cpuMs / acc[v].latencies.length, 3),
   });
-  return { baseline: of('baseline'), consent: of('consent') };
+  return Object.fromEntries(VARIANTS.map((v) => [v, of(v)])) as Record<Variant, ReturnType<typeof of>>;
 };
 
 export const countQueries = async (server: Server, load: Load, bookings: number): Promise<QueryCount> => {

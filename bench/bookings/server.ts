@@ -11,12 +11,24 @@ import net from 'node:net';
 import { startChild } from '../child';
 import { arg, bootApp, PG } from '../lib';
 import { startProfile, type CpuProfile } from '../profile';
+import { registerBaselineIntake } from './baseline';
 
-export type Variant = 'baseline' | 'consent';
-export const VARIANTS: Variant[] = ['baseline', 'consent'];
+/**
+ * - `baseline`: the app without the plugin; its booking intake is bench/bookings/baseline.ts;
+ * - `new`: the plugin's intake, every booking by a new client (created from `contact`);
+ * - `existing`: the plugin's intake, every booking by a client who booked before (an
+ *   anonymous page naming an existing client: decisions held, a confirmation queued).
+ */
+export type Variant = 'baseline' | 'new' | 'existing';
+export const VARIANTS: Variant[] = ['baseline', 'new', 'existing'];
+/** The variants measured against the baseline. */
+export const PLUGIN_VARIANTS = ['new', 'existing'] as const;
+export type PluginVariant = (typeof PLUGIN_VARIANTS)[number];
+export const LABEL: Record<Variant, string> = { baseline: 'baseline', new: 'new client', existing: 'existing client' };
 export const SCHEMA: Record<Variant, string> = {
   baseline: 'consent_bench_booking_baseline',
-  consent: 'consent_bench_booking_consent',
+  new: 'consent_bench_booking_new',
+  existing: 'consent_bench_booking_existing',
 };
 
 export interface QueryCount {
@@ -31,8 +43,11 @@ const normalise = (sql: string) => sql.replace(/\s+/g, ' ').replace(/\$\d+/g, '?
 
 /** The child: one Strapi serving HTTP. */
 const runServer = async (variant: Variant) => {
-  process.env.CONSENT_ENABLED = variant === 'consent' ? 'true' : 'false';
-  const app = await bootApp(SCHEMA[variant]);
+  process.env.CONSENT_ENABLED = variant === 'baseline' ? 'false' : 'true';
+  // The bench measures the booking, not the mail: queued confirmations stay queued
+  // (their sending is what bench/campaign.ts measures); nothing else is queued.
+  process.env.CONSENT_WORKER = 'false';
+  const app = await bootApp(SCHEMA[variant], variant === 'baseline' ? { register: registerBaselineIntake } : {});
   const { strapi } = app;
   const server = strapi.server.httpServer;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -109,7 +124,7 @@ export const startServer = async (variant: Variant): Promise<Server> => {
   const server = await startChild<{ type: string; port: number; plugin: boolean }>(`the ${variant} server`, __filename, ['--server', variant], {
     env: { ...process.env, STRAPI_TELEMETRY_DISABLED: 'true', NODE_NO_WARNINGS: '1', BENCH_NODE_ENV: 'production' },
   });
-  if (server.ready.plugin !== (variant === 'consent')) throw new Error(`the ${variant} server has plugin=${server.ready.plugin}`);
+  if (server.ready.plugin !== (variant !== 'baseline')) throw new Error(`the ${variant} server has plugin=${server.ready.plugin}`);
   return { variant, child: server.child, port: server.ready.port, request: server.request, stop: () => server.stop(15000) };
 };
 

@@ -44,6 +44,8 @@ export interface StartOptions {
   appDir?: string;
   /** Its compiled output: `<appDir>/dist` unless given. */
   distDir?: string;
+  /** Runs after the app's and plugins' register(), before bootstrap (routes, input params, controllers). */
+  register?: (strapi: Core.Strapi) => void;
 }
 
 /**
@@ -64,6 +66,14 @@ export const startApp = async (options: StartOptions = {}): Promise<TestApp> => 
   if (options.keepDatabase && !process.env.APP_KEYS) Object.assign(process.env, baseEnv());
 
   const strapi = createStrapi({ appDir, distDir, autoReload: false, serveAdminPanel: false });
+  if (options.register) {
+    const register = strapi.register.bind(strapi);
+    strapi.register = async () => {
+      await register();
+      options.register?.(strapi);
+      return strapi;
+    };
+  }
   try {
     await strapi.load();
     await strapi.server.mount();

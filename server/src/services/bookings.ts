@@ -200,11 +200,13 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
         });
       }
       const authority = this.authorityOf(caller, context.linkedSubject ?? null, subject, created.includes(subject));
-      if (authority !== 'all' && !context.judgedOnRequest && settings.requirement === 'block' && context.action === 'create') {
-        intake.assertRequestGivesRequired(context.consent, await getService(strapi, 'purposes').list());
-      }
       // A caller who decides for the client records everything: no purposes to read for a split.
-      const purposes = authority === 'all' ? null : await intake.purposesByKey();
+      // Otherwise they are read once, for the block judgement, the split, the texts check and the requirement check.
+      const purposeList = authority === 'all' ? null : await getService(strapi, 'purposes').list();
+      if (purposeList && !context.judgedOnRequest && settings.requirement === 'block' && context.action === 'create') {
+        intake.assertRequestGivesRequired(context.consent, purposeList);
+      }
+      const purposes = purposeList ? intake.byKey(purposeList) : null;
       const { now, held } = purposes ? splitDecisions(decisions, authority, purposes) : { now: decisions, held: [] };
       if (purposes && held.length > 0) {
         // Checked as if recorded now (unknown purpose, explicit tick, a stale version: the same
@@ -220,7 +222,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
           finalWrite: finalWrite(subject, authority === 'all'),
         });
       } else if (settings.requirement !== 'none') {
-        const missing = await getService(strapi, 'states').missingRequired(subject);
+        const missing = await getService(strapi, 'states').missingRequired(subject, purposeList ?? undefined);
         await strapi.db.transaction(async ({ trx }) => {
           await check(trx, missing, subject, false);
         });

@@ -133,8 +133,8 @@ const intake = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Purposes by key, as the ledger checks decisions against them. */
-  async purposesByKey(): Promise<Map<string, PurposeRow>> {
-    return new Map((await getService(strapi, 'purposes').list()).map((p) => [p.key, p]));
+  byKey(purposes: PurposeRow[]): Map<string, PurposeRow> {
+    return new Map(purposes.map((p) => [p.key, p]));
   },
 
   /** Whether a given decision for this purpose, from an anonymous page, waits for the link even for a new client. */

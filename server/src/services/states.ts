@@ -57,10 +57,11 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** The required purposes a subject lacks valid consent to (empty: valid consent). */
-  async missingRequired(subject: string): Promise<{ purpose: string; status: PurposeStatus }[]> {
+  async missingRequired(subject: string, purposesRead?: PurposeRow[]): Promise<{ purpose: string; status: PurposeStatus }[]> {
     // The purposes and the subject's states are all it takes (not the summary forSubject() also reads):
     // one statement less for every booking that comes without consent input. One after the other, as there.
-    const purposes = await getService(strapi, 'purposes').list();
+    // `purposesRead`: the list the caller read in this transaction (a booking whose decisions are held).
+    const purposes = purposesRead ?? (await getService(strapi, 'purposes').list());
     const rows = (await strapi.db.query(UID.state).findMany({ where: { subject } })) as StateRow[];
     return this.missingFrom(purposes, new Map(rows.map((r) => [r.purposeKey, r])));
   },
