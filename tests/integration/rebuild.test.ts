@@ -169,7 +169,7 @@ describe('rebuilding while bookings and staff decisions come in', () => {
           statuses.rebuilds.push(res.status);
           if (res.status !== 200) failures.push(`rebuild ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
           // The figure docs/operations.md quotes.
-          process.stdout.write(`rebuild under writes: ${res.body?.data?.subjects} subjects in ${Date.now() - started} ms (${res.status})\n`);
+          process.stdout.write(`rebuild under writes: ${res.body?.data?.subjects} subjects, ${res.body?.data?.states} states in ${Date.now() - started} ms (${res.status})\n`);
         }
       } finally {
         rebuilding = false;

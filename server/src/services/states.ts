@@ -220,7 +220,9 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
       // verify compares the two), so the next event continues the same chain.
       const [insert, conflict] =
         dialect === 'mysql'
-          ? ['INSERT IGNORE INTO', '']
+          ? // Not INSERT IGNORE: its shared lock on a row created meanwhile would have to be
+            // upgraded below, which deadlocks with a writer queued for that row (see summary-lock.ts).
+            ['INSERT INTO', ` ON DUPLICATE KEY UPDATE subject = ${TABLE.subject}.subject`]
           : dialect === 'sqlite'
             ? ['INSERT OR IGNORE INTO', '']
             : ['INSERT INTO', ' ON CONFLICT (subject) DO NOTHING'];
