@@ -1,5 +1,6 @@
 import { startApp, type TestApp } from '../helpers/app';
-import { auth, bodies, createClient, subjectsByConsent } from '../helpers/consent';
+import { bookTrusted, newContact } from '../helpers/booking';
+import { auth, bodies, createClient, recordDecisions, subjectsByConsent } from '../helpers/consent';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -109,4 +110,86 @@ describe('rebuilding the projection from the event log', () => {
     const verify = await app.http().get('/consent/proof/verify').set(auth(await app.adminToken()));
     expect(verify.body.data).toMatchObject({ ok: true, firstBroken: null });
   });
+});
+
+describe('rebuilding while bookings and staff decisions come in', () => {
+  // Enough clients that one rebuild spans many batches and takes long enough for writes to overlap it.
+  const CLIENTS = 600;
+  const WRITERS = 4;
+  // At least this many rebuilds, and on until at least OVERLAP writes finished while one ran
+  // (a rebuild on SQLite takes a fraction of a second), within MAX_REBUILDS.
+  const REBUILDS = 3;
+  const OVERLAP = 2 * WRITERS;
+  const MAX_REBUILDS = 30;
+
+  it('answers no 5xx on either side and ends where a quiet rebuild ends', async () => {
+    const ledger = app.strapi.plugin('consent').service('ledger');
+    const random = prng(42);
+    const clients: { subject: string; email: string }[] = [];
+    for (let i = 0; i < CLIENTS; i += 1) {
+      const email = `rebuild.load.${i}.${Date.now()}@example.com`;
+      const subject = await createClient(app.strapi, { email });
+      await ledger.record({ subject, decisions: [{ purpose: 'storage', decision: 'given' }], channel: 'in_person', actor: { type: 'subject' } });
+      clients.push({ subject, email });
+    }
+    const token = await app.adminToken();
+    const statuses = { bookings: [] as number[], decisions: [] as number[], rebuilds: [] as number[] };
+    const failures: string[] = [];
+    let rebuilding = true;
+    let inFlight = false;
+    let overlapping = 0;
+
+    // Each writer alternates: a booking of a new client, a trusted booking of an existing client
+    // (its decisions count at once) and a staff decision on an existing client.
+    const writer = async (index: number) => {
+      let step = index;
+      while (rebuilding) {
+        step += 1;
+        const known = clients[Math.floor(random() * clients.length)];
+        const decision = random() < 0.5 ? 'given' : 'withdrawn';
+        const kind = step % 3;
+        const res =
+          kind === 0
+            ? await bookTrusted(app, { contact: newContact(), consent: { given: ['storage', 'marketing'] } })
+            : kind === 1
+              ? await bookTrusted(app, { contact: { name: 'Known client', email: known.email }, consent: { [decision === 'given' ? 'given' : 'refused']: ['marketing'] } })
+              : await recordDecisions(app, known.subject, { decisions: [{ purpose: 'marketing', decision }] });
+        (kind === 2 ? statuses.decisions : statuses.bookings).push(res.status);
+        if (inFlight) overlapping += 1;
+        if (res.status >= 300) failures.push(`${kind === 2 ? 'decision' : 'booking'} ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      }
+    };
+    const rebuilds = async () => {
+      try {
+        for (let i = 0; i < MAX_REBUILDS && (i < REBUILDS || overlapping < OVERLAP); i += 1) {
+          const started = Date.now();
+          inFlight = true;
+          const res = await app.http().post('/consent/states/rebuild').set(auth(token));
+          inFlight = false;
+          statuses.rebuilds.push(res.status);
+          if (res.status !== 200) failures.push(`rebuild ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+          // The figure docs/operations.md quotes.
+          process.stdout.write(`rebuild under writes: ${res.body?.data?.subjects} subjects, ${res.body?.data?.states} states in ${Date.now() - started} ms (${res.status})\n`);
+        }
+      } finally {
+        rebuilding = false;
+      }
+    };
+    await Promise.all([rebuilds(), ...Array.from({ length: WRITERS }, (_, i) => writer(i))]);
+
+    process.stdout.write(
+      `rebuild under writes: ${statuses.rebuilds.length} rebuilds, ${statuses.bookings.length} bookings, ${statuses.decisions.length} decisions, ` +
+        `${overlapping} writes finished during a rebuild, failures: ${failures.length}\n${failures.slice(0, 5).join('\n')}\n`
+    );
+    expect(failures).toEqual([]);
+    expect(statuses.rebuilds).toEqual(Array(statuses.rebuilds.length).fill(200));
+    expect(overlapping).toBeGreaterThanOrEqual(OVERLAP);
+
+    const live = await snapshot();
+    const validLive = await subjectsByConsent(app, 'valid');
+    const res = await app.http().post('/consent/states/rebuild').set(auth(token));
+    expect(res.status).toBe(200);
+    expect(await snapshot()).toEqual(live);
+    expect(await subjectsByConsent(app, 'valid')).toEqual(validLive);
+  }, 300_000);
 });

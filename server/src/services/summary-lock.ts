@@ -86,7 +86,11 @@ export const lockSummary = async (strapi: Core.Strapi, trx: Knex.Transaction, su
     const [locked] = (await trx(TABLE.subject).insert(row).onConflict('subject').merge({ subject }).returning(columns)) as LockedSummary[];
     return locked;
   }
-  await trx(TABLE.subject).insert(row).onConflict('subject').ignore();
+  // ON DUPLICATE KEY UPDATE, not INSERT IGNORE: on an existing row InnoDB then takes the
+  // exclusive lock at once. INSERT IGNORE takes a shared one, and upgrading it in the
+  // SELECT ... FOR UPDATE below deadlocks with any other transaction already queued for
+  // the row's exclusive lock (a rebuild batch, another booking of the same client).
+  await trx(TABLE.subject).insert(row).onConflict('subject').merge({ subject });
   const lock = trx(TABLE.subject).where('subject', subject).first(columns);
   return (await (supportsRowLocks(dialect) ? lock.forUpdate() : lock)) as LockedSummary;
 };
