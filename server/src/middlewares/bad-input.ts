@@ -97,8 +97,10 @@ const findOverLong = (strapi: Core.Strapi, path: string, body: unknown): errors.
  */
 export const guardBodyParser = (strapi: Core.Strapi): void => {
   const routes = routeMatcher(strapi);
-  const middlewares = strapi.config.get('middlewares', []) as (string | { name?: string; config?: Record<string, unknown> })[];
-  const patched = middlewares.map((entry) => {
+  const middlewares = strapi.config.get('middlewares', []) as unknown;
+  // Not the array Strapi documents: leave it for Strapi to report, do not fail the boot here.
+  if (!Array.isArray(middlewares)) return;
+  const patched = (middlewares as (string | { name?: string; config?: Record<string, unknown> })[]).map((entry) => {
     const name = typeof entry === 'string' ? entry : entry.name;
     if (name !== 'strapi::body') return entry;
     const config = (typeof entry === 'string' ? {} : entry.config) ?? {};
