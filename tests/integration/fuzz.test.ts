@@ -32,9 +32,9 @@ beforeAll(async () => {
   app = await startApp({
     env: {
       CONSENT_WORKER: 'false',
-      // The limits would answer 429 long before the stream ends and hide the real answers;
-      // the 429 page itself is fuzzed once at the end with the limit lowered.
-      // (the highest values the config accepts).
+      // The limits would answer 429 long before the stream ends and hide the real answers, so
+      // they are raised to the highest values the config accepts; the 429 page itself is
+      // fuzzed once at the end with the limit lowered.
       CONSENT_RATE_LIMIT_MAX: '10000',
       CONSENT_INTAKE_RATE_MAX: '1000000',
       CONSENT_INTAKE_RATE_WINDOW_SECONDS: String(DAY_SECONDS),
