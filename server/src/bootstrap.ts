@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { guardAppendOnly } from './append-only';
+import { badInputGuard } from './middlewares/bad-input';
 import { intakeRateLimit } from './middlewares/intake-rate-limit';
 import { getService } from './utils/get-service';
 
@@ -21,7 +22,9 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     .actionProvider.registerMany(ACTIONS.map((action) => ({ ...action, section: 'plugins', pluginName: 'consent' })));
   guardAppendOnly(strapi);
   // Added here, not in register: Strapi adds the app's middlewares (strapi::errors
-  // among them) between the two, and the 429 must come out in Strapi's error shape.
+  // among them) between the two, and the 400 and 429 must come out in Strapi's error shape.
+  // Bad input first: a request refused as malformed does not count towards the intake limit.
+  strapi.server.use(badInputGuard(strapi));
   if (getService(strapi, 'config').get().intake.rateLimit.enabled) strapi.server.use(intakeRateLimit(strapi));
   // The proof secret exists before the first event needs it.
   await getService(strapi, 'keys').secret();

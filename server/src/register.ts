@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { assertHostTypes } from './config/host-types';
+import { guardBodyParser } from './middlewares/bad-input';
 import { registerContentManagerListFilter } from './middlewares/content-manager-list';
 import { bookingDocumentsMiddleware } from './middlewares/documents';
 import { subjectDocumentsMiddleware } from './middlewares/subjects';
@@ -11,6 +12,9 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = getService(strapi, 'config').get();
   // A wrong uid or field name stops Strapi here, before anything is served.
   assertHostTypes(strapi, config);
+  // Before the app's middlewares are set up (bootstrap): a malformed body on the plugin's routes
+  // and the booking intake is a 400, not the body parser's 500.
+  guardBodyParser(strapi);
 
   // Booking requests may carry `data.consent`: Strapi 5 rejects unknown body fields,
   // so declare it on the create/update routes of every configured booking type.

@@ -1,5 +1,6 @@
 import type { LegalBasis } from '../constants';
 import { COLLECTION_METHODS, type ReceiptConsent, type ReceiptController } from './receipt-kantara';
+import { own } from '../utils/own';
 
 /**
  * A consent record shaped after ISO/IEC TS 27560:2023 ("Consent record information
@@ -106,14 +107,14 @@ export const buildIsoRecord = (input: IsoInput) => {
             }
           : { version: null, current_version: p.currentVersion, locale: null, hash: null },
         consent: {
-          status: DPV_CONSENT_STATUS[c?.decision ?? 'none'] ?? 'dpv:ConsentUnknown',
+          status: own(DPV_CONSENT_STATUS, c?.decision ?? 'none') ?? 'dpv:ConsentUnknown',
           decision: c?.decision ?? null,
           explicit: c ? c.explicit || p.purpose.specialCategory : null,
           given_at: p.givenAt,
           ended_at: p.endedAt,
           decided_at: c?.occurredAt ?? null,
           collection_method: c?.channel
-            ? { channel: c.channel, description: COLLECTION_METHODS[c.channel] ?? c.channel, source: c.source }
+            ? { channel: c.channel, description: own(COLLECTION_METHODS, c.channel) ?? c.channel, source: c.source }
             : null,
         },
         withdrawal: input.withdrawal,

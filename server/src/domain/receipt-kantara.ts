@@ -1,4 +1,5 @@
 import type { Channel, LegalBasis } from '../constants';
+import { own } from '../utils/own';
 
 /**
  * Kantara Initiative Consent Receipt Specification v1.1.0 (2018-02-20): the JSON
@@ -121,7 +122,7 @@ export interface KantaraInput {
 export const buildKantaraReceipt = (input: KantaraInput): KantaraReceipt => {
   const { controller, consents } = input;
   const latest = consents.reduce((max, c) => Math.max(max, Date.parse(c.occurredAt)), 0);
-  const methods = [...new Set(consents.map((c) => COLLECTION_METHODS[c.channel ?? ''] ?? String(c.channel ?? 'unknown')))];
+  const methods = [...new Set(consents.map((c) => own(COLLECTION_METHODS, c.channel ?? '') ?? String(c.channel ?? 'unknown')))];
   const special = consents.filter((c) => c.purpose.specialCategory);
   const receipt: KantaraReceipt = {
     version: KANTARA_VERSION,

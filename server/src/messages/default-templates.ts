@@ -1,4 +1,5 @@
 import type { MessageKind, TemplateSet, Templates } from './types';
+import { own } from '../utils/own';
 
 /** The templates a fresh install starts with; editable per locale in Settings. */
 export const DEFAULT_TEMPLATES: Templates = {
@@ -112,7 +113,7 @@ export const BUTTON_LABELS: Record<string, Record<MessageKind, string>> = {
 
 /** The bundled entry for a locale: exact tag, else its language (da-DK -> da), else English. */
 const bundled = <T>(table: Record<string, T>, locale: string): T =>
-  table[locale] ?? table[locale.split('-')[0].toLowerCase()] ?? table.en;
+  own(table, locale) ?? own(table, locale.split('-')[0].toLowerCase()) ?? table.en;
 
 /** The default template set for a locale (English where none is bundled). */
 export const defaultTemplateSet = (locale: string): TemplateSet => bundled(DEFAULT_TEMPLATES, locale);

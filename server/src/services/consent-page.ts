@@ -8,6 +8,7 @@ import { getService } from '../utils/get-service';
 import type { DecisionInput } from '../validation/decision';
 import type { CurrentText } from './texts';
 import type { RequestRow, TokenRow } from './types';
+import { own } from '../utils/own';
 
 /** A link token that opened, and its request. */
 export interface PageLink {
@@ -33,7 +34,7 @@ export type WithdrawOutcome = { kind: 'withdrawn'; title: string } | { kind: 'un
 /** A form field as a string; repeated or nested fields (qs turns `a[b]` into objects) count as absent. */
 const field = (body: unknown, name: string): string | undefined => {
   if (typeof body !== 'object' || body === null) return undefined;
-  const value = (body as Record<string, unknown>)[name];
+  const value = own(body as Record<string, unknown>, name);
   return typeof value === 'string' ? value : undefined;
 };
 

@@ -12,6 +12,7 @@ import { askablePurposes } from './requests';
 import type { ClaimedRow, ClaimKind } from './queue';
 import type { Settings } from './settings';
 import type { Contact } from './subjects';
+import { own } from '../utils/own';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -225,7 +226,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       const titles = new Map(current.map((t) => [t.purpose, t.title]));
       const base = `${baseUrl()}/api/consent`;
       const template =
-        settings.templates[locale] ?? settings.templates[getService(strapi, 'config').get().defaultLocale] ?? defaultTemplateSet(locale);
+        own(settings.templates, locale) ?? own(settings.templates, getService(strapi, 'config').get().defaultLocale) ?? defaultTemplateSet(locale);
       return messageRenderer(template, {
         kind: messageKind,
         locale,

@@ -5,6 +5,7 @@ import { defaultTemplateSet } from '../messages/default-templates';
 import { MESSAGE_KINDS, type TemplateSet, type Templates } from '../messages/types';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
+import { own } from '../utils/own';
 
 const template = z
   .object({
@@ -67,7 +68,7 @@ const withBundled = (base: Templates, stored: Partial<Record<string, Partial<Tem
   Object.fromEntries(
     [...new Set([...Object.keys(base), ...Object.keys(stored ?? {})])].map((locale) => [
       locale,
-      { ...(base[locale] ?? defaultTemplateSet(locale)), ...stored?.[locale] } as TemplateSet,
+      { ...(own(base, locale) ?? defaultTemplateSet(locale)), ...own(stored, locale) } as TemplateSet,
     ]),
   );
 

@@ -5,6 +5,7 @@ import { needsConsent, requiredPurposes } from '../domain/state-machine';
 import { formatVersion, nextVersion } from '../domain/version';
 import { getService } from '../utils/get-service';
 import type { PublishTextInput } from '../validation/text';
+import { own } from '../utils/own';
 
 export interface LocaleDiff {
   locale: string;
@@ -30,8 +31,8 @@ const textPreview = ({ strapi }: { strapi: Core.Strapi }) => ({
 
     const locales = [...new Set([...Object.keys(current?.bodies ?? {}), ...Object.keys(input.bodies)])].sort();
     const diff: LocaleDiff[] = locales.map((locale) => {
-      const from = current?.bodies[locale] ?? null;
-      const to = input.bodies[locale] ?? null;
+      const from = own(current?.bodies, locale) ?? null;
+      const to = own(input.bodies, locale) ?? null;
       return { locale, title: { from: from?.title ?? null, to: to?.title ?? null }, lines: diffLines(from?.text ?? '', to?.text ?? '') };
     });
 

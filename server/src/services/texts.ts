@@ -7,6 +7,7 @@ import { dialectOf, supportsRowLocks } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { PublishTextInput } from '../validation/text';
 import type { PurposeRow, TextBody, TextRow } from './types';
+import { own } from '../utils/own';
 
 export interface Publisher {
   id?: string | number | null;
@@ -34,7 +35,8 @@ export interface CurrentText {
 
 /** Pick the body for a locale, falling back to the version's default locale. */
 export const bodyFor = (text: TextRow, locale: string | undefined): { locale: string; body: TextBody } => {
-  if (locale && text.bodies[locale]) return { locale, body: text.bodies[locale] };
+  const asked = locale ? own(text.bodies, locale) : undefined;
+  if (locale && asked) return { locale, body: asked };
   return { locale: text.defaultLocale, body: text.bodies[text.defaultLocale] };
 };
 

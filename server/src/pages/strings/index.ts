@@ -5,18 +5,26 @@ import type { PageStrings } from './types';
 
 export type { PageStrings } from './types';
 
-const STRINGS: Record<string, PageStrings> = { en, da, sv };
+/**
+ * A Map, not a plain object: the keys come from request headers, and `STRINGS['constructor']`
+ * on an object literal finds Object's constructor (an `Accept-Language: constructor` gave 500).
+ */
+const STRINGS = new Map<string, PageStrings>([
+  ['en', en],
+  ['da', da],
+  ['sv', sv],
+]);
 
 /** The locales the public pages are written in. */
-export const PAGE_LOCALES = Object.keys(STRINGS);
+export const PAGE_LOCALES = [...STRINGS.keys()];
 
-export const stringsFor = (locale: string): PageStrings => STRINGS[locale] ?? en;
+export const stringsFor = (locale: string): PageStrings => STRINGS.get(locale) ?? en;
 
 const supported = (tag: string): string | null => {
   const lower = tag.trim().toLowerCase();
-  if (STRINGS[lower]) return lower;
+  if (STRINGS.has(lower)) return lower;
   const primary = lower.split('-')[0];
-  return STRINGS[primary] ? primary : null;
+  return STRINGS.has(primary) ? primary : null;
 };
 
 /** The languages of an Accept-Language header, most preferred first (q=0 and "*" dropped). */
