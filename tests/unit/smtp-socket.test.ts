@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import nodemailer from 'nodemailer';
+import nodemailerProvider from '@strapi/provider-email-nodemailer';
 import { noDelaySocket } from '../../playground/src/smtp-socket';
 
 /** A port of 127.0.0.1 where nothing listens (taken, then freed). */
@@ -16,21 +16,17 @@ type Outcome = 'rejected' | 'sent' | 'pending';
 
 /** Send `count` mails through one pooled transport; what became of each within `waitMs`. */
 const outcomes = async (port: number, count: number, waitMs: number, withSocket: boolean): Promise<Outcome[]> => {
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    ignoreTLS: true,
-    pool: true,
-    maxConnections: 5,
-    ...(withSocket ? { getSocket: noDelaySocket } : {}),
-  });
+  // Strapi's nodemailer provider, as the demo configures it: one pooled transport.
+  const transport = nodemailerProvider.init(
+    { host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 5, ...(withSocket ? { getSocket: noDelaySocket } : {}) },
+    { defaultFrom: 'a@example.com', defaultReplyTo: 'a@example.com' }
+  );
   const result: Outcome[] = new Array(count).fill('pending');
   try {
     const sends: Promise<unknown>[] = [];
     for (let i = 0; i < count; i += 1) {
       // One after the other, as a queue that meets a refused connection each time would.
-      const sending = transport.sendMail({ from: 'a@example.com', to: `r${i}@example.com`, subject: 's', text: 't' }).then(
+      const sending = transport.send({ to: `r${i}@example.com`, subject: 's', text: 't' }).then(
         () => void (result[i] = 'sent'),
         () => void (result[i] = 'rejected')
       );
