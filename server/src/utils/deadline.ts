@@ -11,6 +11,7 @@ export const withDeadline = <T>(promise: Promise<T>, ms: number, message: string
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DeadlineError(message)), ms);
+    timer.unref();
   });
   promise.catch(() => undefined);
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));

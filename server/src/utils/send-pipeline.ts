@@ -161,6 +161,8 @@ export const runSendPipeline = <B extends PipelineBatch<M>, M>(options: Pipeline
                 answered(batch);
               }, options.deadlineMs)
             : null;
+        // A deadline alone must not keep a stopping process alive (shutdown gives up on hanging sends).
+        timer?.unref();
         sending.then(
           () => {
             if (done) return;
