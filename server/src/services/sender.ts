@@ -66,7 +66,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
      * committed, messages rendered. Null when nothing is due. The send pipeline claims
      * the next batch while earlier messages are still with the mail server.
      */
-    async claim(kind: ClaimKind): Promise<PreparedBatch | null> {
+    async claim(kind: ClaimKind, pass?: Map<number, boolean>): Promise<PreparedBatch | null> {
       const { worker } = getService(strapi, 'config').get();
       const now = getService(strapi, 'clock').now();
       const { rows, purposesVersion } = await getService(strapi, 'queue').claim(
@@ -77,6 +77,8 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         new Date(now.getTime() + worker.leaseSeconds * 1000),
       );
       if (rows.length === 0) return null;
+      // Held from here on: if preparing fails (tokens not written, the database gone), the pass releases them.
+      for (const row of rows) pass?.set(row.id, false);
       return this.prepare(rows, kind, now, purposesVersion);
     },
 
@@ -147,11 +149,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       passes.add(pass);
       try {
         await runSendPipeline<PreparedBatch, PreparedBatch['messages'][number]>({
-          claim: async () => {
-            const batch = await this.claim(kind);
-            for (const plan of batch?.plans ?? []) pass.set(plan.row.id, false);
-            return batch;
-          },
+          claim: () => this.claim(kind, pass),
           more: (batch) => batch.full,
           send: async (item) => {
             if (await this.sendOne(item)) pass.set(item.plan.row.id, true);
