@@ -10,10 +10,10 @@ interface SocketRequest {
 }
 
 /**
- * What nodemailer accepts back (lib/smtp-connection connect()): `socket`, a socket it
- * connects itself, or `connection`, one already open; `false` makes it dial on its own.
+ * What nodemailer accepts back (lib/smtp-pool/pool-resource.js, lib/smtp-connection):
+ * `connection`, a socket it uses as it is; `false` makes it dial on its own.
  */
-type SocketOptions = { socket: net.Socket } | { connection: net.Socket } | false;
+type SocketOptions = { connection: net.Socket } | false;
 type SocketCallback = (error: Error | null, socketOptions?: SocketOptions) => void;
 
 /**
@@ -24,30 +24,32 @@ type SocketCallback = (error: Error | null, socketOptions?: SocketOptions) => vo
  * new connection).
  *
  * It never hands nodemailer a connect error through the callback: the pool
- * (smtp-pool/pool-resource.js) passes such an error to the message but does not
- * free the connection's slot, so after `maxConnections` refused connections every
- * later send would wait for ever. Connect errors must come from the SMTP
- * connection itself, which frees the slot:
- * - plain and STARTTLS (`secure: false`): an unconnected socket (`{ socket }`);
- *   nodemailer connects it, with its own connection timeout and error handling.
- *   Node keeps `setNoDelay` for a socket that connects later.
- * - `secure: true`: nodemailer wraps a socket it is given as `connection` in TLS,
- *   but does not for `{ socket }`; so this connects first and hands over the open
- *   socket. If that connect fails, `false` makes nodemailer dial once more itself
- *   and report the failure the way that frees the slot (a refused port costs one
- *   more refused connect; a silent one, a second connection timeout).
+ * passes such an error to the message but does not free the connection's slot,
+ * so after `maxConnections` refused connections every later send would wait for
+ * ever (issue 18). Connect errors must come from the SMTP connection itself,
+ * which frees the slot:
+ * - plain and STARTTLS (`secure: false`): the socket is handed over at once,
+ *   still connecting. nodemailer waits for the server's greeting before it
+ *   writes, and a refused or reset connect reaches its socket error handler,
+ *   as with its own sockets. A server that never answers is ended by its
+ *   greeting timeout (30 s by default).
+ * - `secure: true`: nodemailer wraps the socket in TLS at once, so this waits
+ *   for 'connect' first. If the connect fails, `false` makes nodemailer dial
+ *   once more itself and report the failure the way that frees the slot (a
+ *   refused port costs one more refused connect; a silent one a second
+ *   connection timeout).
+ * (nodemailer also knows a `socket` option for a socket it should connect, but
+ * the pool ignores every answer of getSocket except `connection`.)
  */
 export const noDelaySocket = (options: SocketRequest, callback: SocketCallback): void => {
-  if (!options.secure) {
-    const socket = new net.Socket();
-    socket.setNoDelay(true);
-    callback(null, { socket });
-    return;
-  }
-  const port = Number(options.port) || 465;
+  const port = Number(options.port) || (options.secure ? 465 : 587);
   const socket = net.connect({ host: options.host || 'localhost', port, localAddress: options.localAddress });
   socket.setNoDelay(true);
   socket.setKeepAlive(true);
+  if (!options.secure) {
+    callback(null, { connection: socket });
+    return;
+  }
 
   let settled = false;
   const settle = (error: Error | null) => {

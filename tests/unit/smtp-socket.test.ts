@@ -14,11 +14,22 @@ const closedPort = async (): Promise<number> => {
 
 type Outcome = 'rejected' | 'sent' | 'pending';
 
+/** Connections the helper handed nodemailer that ended refused: proof that its sockets, not nodemailer's own, were used. */
+let refusedOnHelperSockets = 0;
+const countingSocket: typeof noDelaySocket = (options, callback) =>
+  noDelaySocket(options, (error, socketOptions) => {
+    if (socketOptions)
+      socketOptions.connection.once('close', (hadError: boolean) => {
+        if (hadError) refusedOnHelperSockets += 1;
+      });
+    callback(error, socketOptions);
+  });
+
 /** Send `count` mails through one pooled transport; what became of each within `waitMs`. */
 const outcomes = async (port: number, count: number, waitMs: number, withSocket: boolean): Promise<Outcome[]> => {
   // Strapi's nodemailer provider, as the demo configures it: one pooled transport.
   const transport = nodemailerProvider.init(
-    { host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 5, ...(withSocket ? { getSocket: noDelaySocket } : {}) },
+    { host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 5, ...(withSocket ? { getSocket: countingSocket } : {}) },
     { defaultFrom: 'a@example.com', defaultReplyTo: 'a@example.com' }
   );
   const result: Outcome[] = new Array(count).fill('pending');
@@ -49,6 +60,8 @@ const outcomes = async (port: number, count: number, waitMs: number, withSocket:
 it('a pooled transport with the no-delay socket rejects every mail to a refused port', async () => {
   const port = await closedPort();
   expect(await outcomes(port, 8, 2000, true)).toEqual(new Array(8).fill('rejected'));
+  await new Promise((r) => setTimeout(r, 50)); // the last socket's 'close' comes a tick after its error
+  expect(refusedOnHelperSockets).toBe(8);
 });
 
 it('(control) nodemailer’s own sockets reject them too', async () => {
