@@ -88,6 +88,10 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         backoffSeconds: env.int('CONSENT_BACKOFF_SECONDS', 30),
         batchSize: env.int('CONSENT_BATCH_SIZE', 100),
         concurrency: env.int('CONSENT_WORKER_CONCURRENCY', 2),
+        // A send still unanswered after this is a failed attempt and the email transport is made anew (docs/operations.md).
+        sendTimeoutMs: env.int('CONSENT_SEND_TIMEOUT_MS', 30_000),
+        // Shutdown waits this long for the sends in hand, then releases the unsent rows.
+        stopTimeoutMs: env.int('CONSENT_STOP_TIMEOUT_MS', 10_000),
       },
     },
   },

@@ -55,8 +55,8 @@ const refusal = (failure: SmtpFailure) =>
 const addressText = (value: { text: string } | { text: string }[] | undefined): string =>
   Array.isArray(value) ? value.map((v) => v.text).join(', ') : (value?.text ?? '');
 
-/** A real SMTP server in this process, on a free port of 127.0.0.1. */
-export const startSmtp = async (): Promise<TestSmtp> => {
+/** A real SMTP server in this process, on a free port of 127.0.0.1 (or on `port`: a mail server coming back where it was). */
+export const startSmtp = async (options: { port?: number } = {}): Promise<TestSmtp> => {
   const messages: CaughtMail[] = [];
   const waiters = new Set<() => void>();
   const connectionErrors: Error[] = [];
@@ -113,7 +113,7 @@ export const startSmtp = async (): Promise<TestSmtp> => {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.removeListener('error', reject);
       server.on('error', (error: Error) => connectionErrors.push(error));
       resolve();

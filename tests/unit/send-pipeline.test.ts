@@ -7,10 +7,13 @@ interface Batch {
   full: boolean;
 }
 
+/** A delay that never ends: the send neither resolves nor rejects (a transport that lost its connections). */
+const NEVER = -1;
+
 /**
  * A queue of `sizes.length` batches behind a mail server that answers each
- * message after `delays[i]` ms (0: in the same turn); records what the pipeline
- * does so the properties below can be checked.
+ * message after `delays[i]` ms (0: in the same turn; NEVER: not at all); records
+ * what the pipeline does so the properties below can be checked.
  */
 const simulate = async (options: {
   sizes: number[];
@@ -20,6 +23,7 @@ const simulate = async (options: {
   failClaimAt?: number;
   failSettleOf?: number;
   stopAfterClaims?: number;
+  deadlineMs?: number;
 }) => {
   const log = {
     sent: [] as string[],
@@ -28,11 +32,20 @@ const simulate = async (options: {
     maxInFlight: 0,
     maxHeldUnsettled: 0,
     settledBeforeAllAnswered: [] as number[],
-    answered: new Map<number, number>(),
+    /** Per batch, the messages answered (by the server or, for the pipeline, by the deadline). */
+    answered: new Map<number, Set<number>>(),
+    /** Messages whose send never settles, and those the pipeline reported timed out. */
+    hung: [] as string[],
+    timedOut: [] as string[],
   };
   let inFlight = 0;
   const held = new Set<number>();
   let sendNo = 0;
+  const answer = (message: Batch['messages'][number]) => {
+    const set = log.answered.get(message.batch) ?? new Set<number>();
+    set.add(message.index);
+    log.answered.set(message.batch, set);
+  };
   const result = runSendPipeline<Batch, Batch['messages'][number]>({
     claim: async () => {
       const n = log.claims;
@@ -54,13 +67,18 @@ const simulate = async (options: {
       log.maxInFlight = Math.max(log.maxInFlight, inFlight);
       log.sent.push(`${message.batch}.${message.index}`);
       const delay = options.delays[sendNo++ % options.delays.length];
+      if (delay === NEVER) {
+        log.hung.push(`${message.batch}.${message.index}`);
+        await new Promise<never>(() => undefined);
+      }
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       else await Promise.resolve();
+      if (log.timedOut.includes(`${message.batch}.${message.index}`)) return; // answered late: the pipeline gave up on it
       inFlight -= 1;
-      log.answered.set(message.batch, (log.answered.get(message.batch) ?? 0) + 1);
+      answer(message);
     },
     settle: async (batch) => {
-      if ((log.answered.get(batch.id) ?? 0) !== batch.messages.length) log.settledBeforeAllAnswered.push(batch.id);
+      if ((log.answered.get(batch.id)?.size ?? 0) !== batch.messages.length) log.settledBeforeAllAnswered.push(batch.id);
       await new Promise((r) => setTimeout(r, 1));
       held.delete(batch.id);
       if (options.failSettleOf === batch.id) throw new Error('settle failed');
@@ -69,6 +87,13 @@ const simulate = async (options: {
     window: options.window,
     ahead: options.ahead,
     stopped: () => options.stopAfterClaims !== undefined && log.claims >= options.stopAfterClaims,
+    deadlineMs: options.deadlineMs,
+    timedOut: (message) => {
+      // The pipeline gave up on it: it no longer counts against the window.
+      inFlight -= 1;
+      log.timedOut.push(`${message.batch}.${message.index}`);
+      answer(message);
+    },
   });
   return { result, log };
 };
@@ -78,6 +103,15 @@ const arbitrary = fc.record({
   delays: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 6 }),
   window: fc.integer({ min: 1, max: 10 }),
   ahead: fc.integer({ min: 0, max: 3 }),
+});
+
+/** As `arbitrary`, with sends that never settle among the delays, and a deadline. */
+const hanging = fc.record({
+  sizes: fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 8 }),
+  delays: fc.array(fc.oneof(fc.constant(NEVER), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 6 }),
+  window: fc.integer({ min: 1, max: 10 }),
+  ahead: fc.integer({ min: 0, max: 3 }),
+  deadlineMs: fc.integer({ min: 1, max: 8 }),
 });
 
 describe('send pipeline', () => {
@@ -154,7 +188,66 @@ describe('send pipeline', () => {
 
   it('an empty queue resolves at once with nothing sent', async () => {
     const { result, log } = await simulate({ sizes: [], delays: [0], window: 5, ahead: 1 });
-    await expect(result).resolves.toEqual({ batches: 0, messages: 0 });
+    await expect(result).resolves.toEqual({ batches: 0, messages: 0, timedOut: 0 });
     expect(log.claims).toBe(1);
+  });
+
+  describe('sends that never settle', () => {
+    it('with a deadline: every message is answered once (sent or timed out), every batch settled, the pass ends', async () => {
+      await fc.assert(
+        fc.asyncProperty(hanging, async (input) => {
+          const { result, log } = await simulate(input);
+          const { batches, messages, timedOut } = await result;
+          const total = input.sizes.reduce((a, b) => a + b, 0);
+          expect(messages).toBe(total);
+          expect(new Set(log.sent).size).toBe(total);
+          expect(batches).toBe(input.sizes.length);
+          // Exactly the sends that never settled timed out (a slow one, 3 ms, may too when the deadline is shorter).
+          expect(log.timedOut).toEqual(expect.arrayContaining(log.hung));
+          expect(timedOut).toBe(log.timedOut.length);
+          expect(new Set(log.timedOut).size).toBe(log.timedOut.length);
+          expect([...log.settled].sort((a, b) => a - b)).toEqual(input.sizes.map((_, i) => i));
+          expect(log.settledBeforeAllAnswered).toEqual([]);
+        }),
+        { numRuns: 150 }
+      );
+    });
+
+    it('with a deadline: at most `window` sends the pipeline still waits for', async () => {
+      await fc.assert(
+        fc.asyncProperty(hanging, async (input) => {
+          const { result, log } = await simulate(input);
+          await result;
+          expect(log.maxInFlight).toBeLessThanOrEqual(input.window);
+        }),
+        { numRuns: 100 }
+      );
+    });
+
+    it('with a deadline: a pass whose every send hangs ends within about one deadline per window', async () => {
+      const started = Date.now();
+      const { result, log } = await simulate({ sizes: [10, 10, 10], delays: [NEVER], window: 10, ahead: 1, deadlineMs: 50 });
+      const { messages, timedOut } = await result;
+      expect(messages).toBe(30);
+      expect(timedOut).toBe(30);
+      expect(log.settled.sort()).toEqual([0, 1, 2]);
+      // Three windows' worth, one deadline each (plus claims and settles): well under a second.
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
+
+    it('without a deadline a send that never settles holds the pass (why the sender always sets one)', async () => {
+      const { result } = await simulate({ sizes: [3], delays: [0, NEVER], window: 3, ahead: 0 });
+      const outcome = await Promise.race([result.then(() => 'ended'), new Promise((r) => setTimeout(() => r('pending'), 200))]);
+      expect(outcome).toBe('pending');
+    });
+
+    it('a late answer after the deadline is ignored (the message is not counted twice)', async () => {
+      const { result, log } = await simulate({ sizes: [4], delays: [30], window: 4, ahead: 0, deadlineMs: 5 });
+      const { messages, timedOut } = await result;
+      expect(messages).toBe(4);
+      expect(timedOut).toBe(4);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(log.settled).toEqual([0]);
+    });
   });
 });

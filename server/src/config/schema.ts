@@ -95,6 +95,15 @@ export const pluginConfigSchema = z
         maxAttempts: z.number().int().min(1).max(50).default(6),
         /** First retry delay; doubles per attempt, capped at one hour. */
         backoffSeconds: z.number().int().min(1).max(3600).default(30),
+        /**
+         * Longest wait for the mail server or SMS gateway to answer one message: a send
+         * still pending then is a failed attempt (retried after the backoff), and the
+         * email provider is created anew (a transport that lost its connections never
+         * answers). Keep it below leaseSeconds.
+         */
+        sendTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+        /** Longest wait at shutdown for the sends in hand; then the unsent rows are released for another instance. */
+        stopTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
       })
       .strict()
       .prefault({}),

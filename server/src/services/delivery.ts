@@ -1,9 +1,12 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { errors, z } from '@strapi/utils';
 import { defaultTemplateSet } from '../messages/default-templates';
 import { renderMessage } from '../messages/render';
 import { createSmsSender, type SmsSender } from '../messages/sms';
 import type { RenderedMessage } from '../messages/types';
+import { DeadlineError, withDeadline } from '../utils/deadline';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 
@@ -22,6 +25,51 @@ interface EmailService {
     messageId?: string;
   }): Promise<unknown>;
 }
+
+/** What Strapi's email plugin keeps in `strapi.plugin('email').provider`: the object a provider's `init` returns. */
+interface EmailProvider {
+  send(options: unknown): Promise<unknown>;
+  /** The nodemailer provider has it: closes the transport's idle connections and fails its queued mails. */
+  close?(): void;
+}
+
+interface EmailProviderModule {
+  init(providerOptions: unknown, settings: unknown): EmailProvider;
+}
+
+/** `plugin::email` as @strapi/email reads it in its bootstrap. */
+interface EmailPluginConfig {
+  provider?: string;
+  providerOptions?: unknown;
+  settings?: unknown;
+}
+
+/**
+ * A new provider made the way @strapi/email's bootstrap makes one (createProvider in
+ * its server bootstrap, not exported): `@strapi/provider-email-<name>`, else the name
+ * as a module, then `init(providerOptions, settings)` from the app's configuration.
+ * Resolved from where @strapi/email itself is installed (its require is the one
+ * Strapi uses), else from the app's root.
+ */
+const initEmailProvider = (appRoot: string, config: EmailPluginConfig & { provider: string }): EmailProvider => {
+  const appRequire = createRequire(path.join(appRoot, 'package.json'));
+  let from = appRequire;
+  try {
+    from = createRequire(appRequire.resolve('@strapi/email'));
+  } catch {
+    // Not resolvable from the app root (an unusual layout): resolve from the app root.
+  }
+  const name = config.provider.toLowerCase();
+  let modulePath: string;
+  try {
+    modulePath = from.resolve(`@strapi/provider-email-${name}`);
+  } catch {
+    modulePath = from.resolve(name);
+  }
+  const loaded = from(modulePath) as EmailProviderModule | { default: EmailProviderModule };
+  const module = 'init' in loaded ? loaded : loaded.default;
+  return module.init(config.providerOptions, config.settings);
+};
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -47,7 +95,44 @@ const delivery = ({ strapi }: { strapi: Core.Strapi }) => {
     return `http://${host}:${strapi.config.get<number>('server.port', 1337)}`;
   };
 
+  // When the provider was last made anew: all sends of one stall pass their deadline
+  // together, and one new transport is enough for all of them.
+  let replacedAt = 0;
+
   return {
+    /**
+     * Replace Strapi's email provider with a new one made from the same configuration,
+     * and close the old one. Called when sends pass their deadline: a transport that
+     * lost its connections (issue 18: a nodemailer pool whose slots leaked) never
+     * answers again, while a new one dials afresh. At most once per send deadline.
+     * Connections the old transport is stuck on are left to its own socket timeout.
+     * Returns whether it replaced the provider.
+     */
+    replaceEmailProvider(reason: string): boolean {
+      const { sendTimeoutMs } = getService(strapi, 'config').get().worker;
+      if (Date.now() - replacedAt < sendTimeoutMs) return false;
+      replacedAt = Date.now();
+      const config = strapi.config.get<EmailPluginConfig | undefined>('plugin::email');
+      if (!config?.provider) return false;
+      const plugin = strapi.plugin('email') as unknown as { provider: EmailProvider | undefined };
+      let fresh: EmailProvider;
+      try {
+        fresh = initEmailProvider(strapi.dirs.app.root, { ...config, provider: config.provider });
+      } catch (error) {
+        strapi.log.error(`[consent] email: ${reason}; making the email provider anew failed: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      }
+      const old = plugin.provider;
+      plugin.provider = fresh;
+      try {
+        old?.close?.();
+      } catch (error) {
+        strapi.log.warn(`[consent] email: closing the old email provider failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      strapi.log.warn(`[consent] email: ${reason}; the email provider "${config.provider}" was made anew from its configuration`);
+      return true;
+    },
+
     /** Whether an SMS provider is configured (Settings may still switch the channel off). */
     canSms(): boolean {
       return smsSender() !== null;
@@ -102,7 +187,18 @@ const delivery = ({ strapi }: { strapi: Core.Strapi }) => {
         links: { respond: `${base}/r/test`, manage: `${base}/m/test`, unsubscribe: null },
         expiresAt: new Date(getService(strapi, 'clock').now().getTime() + settings.requestTtlDays * DAY),
       });
-      await this.send('email', input.to, { ...message, subject: `[Test] ${message.subject}` });
+      // The Settings page waits for this answer: never longer than a worker's send.
+      const { sendTimeoutMs } = config.worker;
+      try {
+        await withDeadline(
+          this.send('email', input.to, { ...message, subject: `[Test] ${message.subject}` }),
+          sendTimeoutMs,
+          `the mail server did not answer within ${sendTimeoutMs} ms`
+        );
+      } catch (error) {
+        if (error instanceof DeadlineError) this.replaceEmailProvider('a test mail timed out');
+        throw error;
+      }
     },
   };
 };

@@ -89,6 +89,26 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /**
+   * End this owner's lease on rows it holds without changing anything else: a pass
+   * that failed (or a shutdown that stopped waiting) hands its unsent rows back at
+   * once instead of making them wait out the lease. Their attempt stays counted.
+   */
+  async release(ids: number[], owner: string, now: Date): Promise<number> {
+    let released = 0;
+    // In chunks: a pass may hold a few thousand rows, and SQLite limits bound parameters.
+    for (let i = 0; i < ids.length; i += 500) {
+      released += Number(
+        await strapi.db
+          .connection(TABLE.request)
+          .whereIn('id', ids.slice(i, i + 500))
+          .where('lease_owner', owner)
+          .update({ lease_owner: null, lease_until: now }),
+      );
+    }
+    return released;
+  },
+
+  /**
    * Update rows this owner still holds and end the lease. The status check makes a
    * cancellation (or supersession) that happened during the send win.
    */

@@ -47,6 +47,9 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
   // Whether a campaign sends reminders: set when it is created and never changed, so
   // each campaign is read once, not once per batch.
   const reminderOf = new Map<string, boolean>();
+  // The rows each running pass holds, by id: whether its message left (accepted by the
+  // mail server). What a failed pass or a shutdown that stops waiting releases.
+  const passes = new Set<Map<number, boolean>>();
 
   const baseUrl = (): string => {
     const configured = getService(strapi, 'config').get().publicUrl ?? strapi.config.get<string>('server.url', '');
@@ -64,7 +67,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
      * committed, messages rendered. Null when nothing is due. The send pipeline claims
      * the next batch while earlier messages are still with the mail server.
      */
-    async claim(kind: ClaimKind): Promise<PreparedBatch | null> {
+    async claim(kind: ClaimKind, pass?: Map<number, boolean>): Promise<PreparedBatch | null> {
       const { worker } = getService(strapi, 'config').get();
       const now = getService(strapi, 'clock').now();
       const { rows, purposesVersion } = await getService(strapi, 'queue').claim(
@@ -75,6 +78,8 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         new Date(now.getTime() + worker.leaseSeconds * 1000),
       );
       if (rows.length === 0) return null;
+      // Held from here on: if preparing fails (tokens not written, the database gone), the pass releases them.
+      for (const row of rows) pass?.set(row.id, false);
       return this.prepare(rows, kind, now, purposesVersion);
     },
 
@@ -131,33 +136,80 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       return { kind, now, expiresAt, settings, plans, messages, size: rows.length, full: rows.length === config.worker.batchSize };
     },
 
-    /** Send every due row of a kind through the send pipeline; resolves with the rows settled. */
+    /**
+     * Send every due row of a kind through the send pipeline; resolves with the rows settled.
+     * Every send has a deadline (worker.sendTimeoutMs): one still unanswered then is a
+     * failed attempt, and the email provider is made anew. If the pass fails (a claim,
+     * a write, the database), the rows it holds whose message did not leave are released
+     * at once instead of waiting out their lease.
+     */
     async sendDue(kind: ClaimKind, stopped: () => boolean = () => false): Promise<number> {
-      const { batchSize, concurrency } = getService(strapi, 'config').get().worker;
+      const { batchSize, concurrency, sendTimeoutMs } = getService(strapi, 'config').get().worker;
       let settled = 0;
-      await runSendPipeline<PreparedBatch, PreparedBatch['messages'][number]>({
-        claim: () => this.claim(kind),
-        more: (batch) => batch.full,
-        send: (item) => this.sendOne(item),
-        settle: async (batch) => {
-          await this.settleBatch(batch);
-          settled += batch.size;
-        },
-        // `concurrency` batches' worth of messages at the provider, and as many
-        // batches held at once: the ones being sent and the one prepared behind them.
-        window: batchSize * concurrency,
-        ahead: concurrency - 1,
-        stopped,
-      });
+      const pass = new Map<number, boolean>();
+      passes.add(pass);
+      try {
+        await runSendPipeline<PreparedBatch, PreparedBatch['messages'][number]>({
+          claim: () => this.claim(kind, pass),
+          more: (batch) => batch.full,
+          send: async (item) => {
+            if (await this.sendOne(item)) pass.set(item.plan.row.id, true);
+          },
+          settle: async (batch) => {
+            await this.settleBatch(batch);
+            for (const plan of batch.plans) pass.delete(plan.row.id);
+            settled += batch.size;
+          },
+          // `concurrency` batches' worth of messages at the provider, and as many
+          // batches held at once: the ones being sent and the one prepared behind them.
+          window: batchSize * concurrency,
+          ahead: concurrency - 1,
+          stopped,
+          deadlineMs: sendTimeoutMs,
+          timedOut: ({ plan }) => {
+            const message = `no answer within ${sendTimeoutMs} ms`;
+            plan.error = { message, final: false };
+            if (plan.channel === 'email') getService(strapi, 'delivery').replaceEmailProvider(`a mail got ${message}`);
+          },
+        });
+      } catch (error) {
+        await this.releaseUnsent(pass, `the sending pass failed (${error instanceof Error ? error.message : String(error)})`);
+        throw error;
+      } finally {
+        passes.delete(pass);
+      }
       return settled;
     },
 
-    /** One message to the mail server / SMS gateway; a failure is recorded on its plan, never thrown. */
-    async sendOne({ plan, to, message, messageId }: PreparedBatch['messages'][number]): Promise<void> {
+    /**
+     * Hand back the rows of running passes (or of one) whose message has not left:
+     * their lease ends now, so another pass (or instance) takes them at once. Rows
+     * whose message left keep their lease: they were mailed, and the settle may still
+     * write them. Returns how many rows were released.
+     */
+    async releaseUnsent(only: Map<number, boolean> | null, reason: string): Promise<number> {
+      const ids = [...(only ? [only] : passes)].flatMap((pass) => [...pass].filter(([, sent]) => !sent).map(([id]) => id));
+      if (ids.length === 0) return 0;
+      try {
+        const released = await getService(strapi, 'queue').release(ids, owner, getService(strapi, 'clock').now());
+        strapi.log.warn(`[consent] ${reason}: released ${released} unsent request(s) at once`);
+        return released;
+      } catch (releaseError) {
+        strapi.log.error(
+          `[consent] ${reason}; releasing ${ids.length} unsent request(s) failed too (${releaseError instanceof Error ? releaseError.message : String(releaseError)}): they are sent again when their lease ends`
+        );
+        return 0;
+      }
+    },
+
+    /** One message to the mail server / SMS gateway; a failure is recorded on its plan, never thrown. Whether it was accepted. */
+    async sendOne({ plan, to, message, messageId }: PreparedBatch['messages'][number]): Promise<boolean> {
       try {
         await getService(strapi, 'delivery').send(plan.channel!, to, message(), { messageId });
+        return true;
       } catch (error) {
         plan.error = { message: error instanceof Error ? error.message : String(error), final: false };
+        return false;
       }
     },
 

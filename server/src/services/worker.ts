@@ -48,12 +48,37 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
       schedule(0);
     },
 
-    /** Stop polling and wait for the batch in hand (its rows are settled, not abandoned). */
+    /**
+     * Stop polling and wait for the batch in hand (its rows are settled, not abandoned),
+     * but at most worker.stopTimeoutMs: a mail server or transport that does not answer
+     * must not keep the process from stopping (issue 18: it took SIGKILL). Then the rows
+     * whose message has not left are released for another instance, and the log says so;
+     * rows whose message left keep their lease.
+     */
     async stop(): Promise<void> {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      await running?.catch(() => undefined);
+      const pass = running;
+      if (!pass) return;
+      const { stopTimeoutMs } = getService(strapi, 'config').get().worker;
+      let waited: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        pass.then(
+          () => true,
+          () => true
+        ),
+        new Promise<false>((resolve) => (waited = setTimeout(() => resolve(false), stopTimeoutMs))),
+      ]);
+      clearTimeout(waited);
+      if (finished) return;
+      const released = await getService(strapi, 'sender').releaseUnsent(
+        null,
+        `shutdown: the sending pass did not finish within ${stopTimeoutMs} ms (worker.stopTimeoutMs)`
+      );
+      strapi.log.warn(
+        `[consent] worker: stopped without waiting longer for the pass in hand; ${released} unsent request(s) released, sends still in flight are settled by their lease`
+      );
     },
 
     /** Something was queued: run soon instead of at the next poll. */

@@ -13,6 +13,12 @@
  *   answered, while later batches keep sending: at most `window` messages are ever
  *   accepted by the mail server and not yet settled, which bounds what a crash can
  *   send twice.
+ * - Every send has a deadline (`deadlineMs`): a mail server or a transport that
+ *   never answers (issue 18: a pool that lost its connections left every send
+ *   pending for good) must not hold the window, the batch's settle, the pass and
+ *   the shutdown that waits for it. At the deadline the message counts as
+ *   answered, `timedOut` records it as a failed attempt, and whatever the send
+ *   does later is ignored.
  *
  * It knows nothing of Strapi or the database: `claim`, `send` and `settle` do.
  */
@@ -35,6 +41,10 @@ export interface PipelineOptions<B extends PipelineBatch<M>, M> {
   ahead: number;
   /** True once the pass should claim nothing more (it still sends and settles what it holds). */
   stopped(): boolean;
+  /** Longest wait for one send (ms); unset or 0: no deadline. */
+  deadlineMs?: number;
+  /** A send passed its deadline: record it as failed (its batch is settled without waiting for it). */
+  timedOut?(message: M, batch: B): void;
 }
 
 /** How many batches and messages went through. The batches themselves are not kept: a pass
@@ -42,7 +52,10 @@ export interface PipelineOptions<B extends PipelineBatch<M>, M> {
  * the heap, and collecting that made every mail cost more CPU. */
 export interface PipelineResult {
   batches: number;
+  /** Messages answered, the timed-out ones included. */
   messages: number;
+  /** Messages that passed their deadline. */
+  timedOut: number;
 }
 
 export const runSendPipeline = <B extends PipelineBatch<M>, M>(options: PipelineOptions<B, M>): Promise<PipelineResult> =>
@@ -55,6 +68,7 @@ export const runSendPipeline = <B extends PipelineBatch<M>, M>(options: Pipeline
     let readyBatches = 0;
     let inFlight = 0;
     let sent = 0;
+    let timedOut = 0;
     let claiming = false;
     let exhausted = false;
     let settling = 0;
@@ -131,14 +145,46 @@ export const runSendPipeline = <B extends PipelineBatch<M>, M>(options: Pipeline
         } catch (error) {
           sending = Promise.reject(error);
         }
-        sending.catch(fail).finally(() => answered(batch));
+        // Answered once: by the send, or by the deadline (a late answer is then ignored).
+        let done = false;
+        const timer =
+          options.deadlineMs && options.deadlineMs > 0
+            ? setTimeout(() => {
+                if (done) return;
+                done = true;
+                timedOut += 1;
+                try {
+                  options.timedOut?.(message, batch);
+                } catch (error) {
+                  fail(error);
+                }
+                answered(batch);
+              }, options.deadlineMs)
+            : null;
+        // A deadline alone must not keep a stopping process alive (shutdown gives up on hanging sends).
+        timer?.unref();
+        sending.then(
+          () => {
+            if (done) return;
+            done = true;
+            if (timer) clearTimeout(timer);
+            answered(batch);
+          },
+          (error: unknown) => {
+            if (done) return;
+            done = true;
+            if (timer) clearTimeout(timer);
+            fail(error);
+            answered(batch);
+          }
+        );
       }
       const lowOnWork = ready.length === 0 || readyBatches < options.ahead;
       if (!claiming && !exhausted && !options.stopped() && lowOnWork) claimNext();
       if (!claiming && ready.length === 0 && inFlight === 0 && settling === 0 && open.size === 0 && (exhausted || options.stopped())) {
         finished = true;
         if (failure) reject(failure);
-        else resolve({ batches, messages: sent });
+        else resolve({ batches, messages: sent, timedOut });
       }
     }
 
