@@ -18,9 +18,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** The README's shell blocks marked "runs-in-tests", pointed at this test server. */
+/** The shell blocks of docs/content-api.md (moved from the README) marked "runs-in-tests", pointed at this test server. */
 const examples = () =>
-  [...fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)]
+  [...fs.readFileSync(path.join(ROOT, 'docs', 'content-api.md'), 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)]
     .map((m) => m[1])
     .filter((block) => block.includes('# runs-in-tests'))
     .map((block) => block.replaceAll('http://localhost:1337', base));
