@@ -173,5 +173,4 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 });
 
-export type ConfirmationsService = ReturnType<typeof confirmations>;
 export default confirmations;

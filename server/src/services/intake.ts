@@ -137,11 +137,6 @@ const intake = ({ strapi }: { strapi: Core.Strapi }) => ({
     return new Map(purposes.map((p) => [p.key, p]));
   },
 
-  /** Whether a given decision for this purpose, from an anonymous page, waits for the link even for a new client. */
-  confirmsByLink(purpose: PurposeRow | undefined): boolean {
-    return Boolean(purpose?.doubleOptIn && needsConsent(purpose));
-  },
 });
 
-export type IntakeService = ReturnType<typeof intake>;
 export default intake;
