@@ -25,7 +25,10 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   // among them) between the two, and the 400 and 429 must come out in Strapi's error shape.
   // Bad input first: a request refused as malformed does not count towards the intake limit.
   strapi.server.use(badInputGuard(strapi));
-  if (getService(strapi, 'config').get().intake.rateLimit.enabled) strapi.server.use(intakeRateLimit(strapi));
+  if (getService(strapi, 'config').get().intake.rateLimit.enabled) {
+    await getService(strapi, 'intake-limit').prepare();
+    strapi.server.use(intakeRateLimit(strapi));
+  }
   // The proof secret exists before the first event needs it.
   await getService(strapi, 'keys').secret();
   // Events recorded before the hash chain existed (or seeded by SQL) get their chains, once.

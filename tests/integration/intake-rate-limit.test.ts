@@ -33,6 +33,13 @@ afterAll(async () => {
 });
 
 const counterRows = () => app.strapi.db.connection('consent_intake_counters');
+/** PostgreSQL: 'u' for an unlogged table, 'p' for a permanent (logged) one. */
+const persistence = async () =>
+  (
+    (await app.strapi.db.connection.raw('SELECT relpersistence FROM pg_class WHERE oid = to_regclass(?)', ['consent_intake_counters'])) as {
+      rows: { relpersistence: string }[];
+    }
+  ).rows[0]?.relpersistence;
 
 describe('the database counter', () => {
   beforeEach(() => nextWindow(app));
@@ -115,6 +122,13 @@ describe('the database counter', () => {
     expect(await writtenCounts(app)).toEqual(before);
   });
 
+  (testDatabase() === 'postgres' ? it : it.skip)('PostgreSQL: the counter table is unlogged (a count costs no WAL flush); preparing it again changes nothing', async () => {
+    expect(await persistence()).toBe('u');
+    await app.strapi.plugin('consent').service('intake-limit').prepare();
+    expect(await persistence()).toBe('u');
+    expect((await book(app, { contact: newContact() })).status).toBe(201);
+  });
+
   it('the counter keeps an HMAC of the address, never the address; ended windows are deleted', async () => {
     expect((await book(app, { contact: newContact() })).status).toBe(201);
     const rows = (await counterRows().select('client_hash', 'hits')) as { client_hash: string; hits: number | string }[];
@@ -180,4 +194,10 @@ multi('two instances on one database (PostgreSQL, MariaDB) share the count', () 
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(429));
     expect(await total()).toBe(before + 20);
   });
+
+  if (testDatabase() === 'postgres') {
+    it('the booted second instance (schema sync on the same database) left the counter table unlogged', async () => {
+      expect(await persistence()).toBe('u');
+    });
+  }
 });
