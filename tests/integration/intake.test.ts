@@ -162,6 +162,25 @@ describe('an anonymous booking that names an existing client', () => {
     expect(pending[0].decisions.map((d) => `${d.purpose}:${d.decision}`).sort()).toEqual(['marketing:refused', 'storage:refused']);
   });
 
+  it('bookings that name the same client at the same moment open one confirmation between them, every one answered 201', async () => {
+    const { contact, client } = await validClient();
+    const results = await Promise.all(
+      ['marketing', 'health', 'storage', 'marketing', 'health', 'storage'].map((purpose, i) =>
+        book(app, {
+          contact: { name: `x${i}`, email: contact.email },
+          consent: i % 2 ? { refused: [purpose] } : { given: [purpose], explicit: purpose === 'health' ? ['health'] : [] },
+        })
+      )
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
+    const open = (await requestsOf(client)).filter((r: { origin: string | null; status: string }) => r.origin && r.status === 'queued');
+    expect(open).toHaveLength(1);
+    const pending = await pendingOf(client);
+    expect(pending).toHaveLength(1);
+    // One held decision per purpose named (the later booking's wins), none lost to a second request.
+    expect(pending[0].decisions.map((d) => d.purpose).sort()).toEqual(['health', 'marketing', 'storage']);
+  });
+
   it('holds them also for an API token the host does not trust; a trusted one decides at once', async () => {
     const { contact, client } = await validClient();
     const before = (await events(client)).length;

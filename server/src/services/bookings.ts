@@ -230,7 +230,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
       if (held.length > 0) {
         await getService(strapi, 'confirmations').hold(
           { subject, decisions: held, locale: context.consent?.locale, booking: { uid: context.uid, documentId: context.booking.documentId } },
-          { newClient: created.includes(subject) },
+          { newClient: created.includes(subject), summaryLocked: locked !== undefined && locked !== null },
         );
       }
       return;

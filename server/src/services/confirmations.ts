@@ -6,6 +6,7 @@ import { fromColumns } from '../utils/rows';
 import { getService } from '../utils/get-service';
 import type { DecisionInput } from '../validation/decision';
 import { OPEN_STATUSES } from './requests';
+import { lockSummary } from './summary-lock';
 import type { RequestRow } from './types';
 
 /** A decision held until the client confirms it: given or refused, with the version shown. */
@@ -58,8 +59,13 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => ({
     return parsePending(row.pending);
   },
 
-  /** Hold decisions for the client, in the caller's transaction (the booking's). */
-  async hold(input: HoldInput, options: { newClient: boolean }): Promise<void> {
+  /**
+   * Hold decisions for the client, in the caller's transaction (the booking's).
+   * `summaryLocked`: the caller holds the client's summary lock already (PostgreSQL's
+   * booking path); otherwise it is taken here, so that bookings naming the same client
+   * at once queue for it and find one open confirmation, not none each.
+   */
+  async hold(input: HoldInput, options: { newClient: boolean; summaryLocked: boolean }): Promise<void> {
     const now = getService(strapi, 'clock').now();
     const held: HeldDecision[] = input.decisions
       .filter((d): d is DecisionInput & { decision: 'given' | 'refused' } => d.decision === 'given' || d.decision === 'refused')
@@ -71,6 +77,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => ({
       }));
     if (held.length === 0) return;
     await strapi.db.transaction(async ({ trx, onCommit }) => {
+      if (!options.summaryLocked) await lockSummary(strapi, trx, input.subject);
       const open = await this.openFor(trx, input.subject);
       const origin = `booking:${input.booking.uid}:${input.booking.documentId}`;
       let request: string;

@@ -3,6 +3,7 @@ import { TABLE } from '../constants';
 import { clientKey } from '../middlewares/rate-limit';
 import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
+import { preparedRaw } from '../utils/prepared';
 import { createRedisClient, type RedisClient } from '../utils/redis';
 
 export type IntakeVerdict = { limited: false } | { limited: true; retryAfterSeconds: number };
@@ -26,7 +27,9 @@ const databaseCounter = (strapi: Core.Strapi): Counter => {
       // One statement: the UPDATE sees the row, or the INSERT makes it; two first
       // requests at once meet in ON CONFLICT, which waits for the other and adds one.
       return async (clientHash, windowEnd) => {
-        const result = (await knex.raw(
+        const result = (await preparedRaw(
+          strapi,
+          knex,
           `WITH updated AS (UPDATE ${T} SET hits = hits + 1 WHERE client_hash = ? AND window_end = ? RETURNING hits), ` +
             `inserted AS (INSERT INTO ${T} (client_hash, window_end, hits) SELECT ?, ?, 1 WHERE NOT EXISTS (SELECT 1 FROM updated) ` +
             `ON CONFLICT (client_hash, window_end) DO UPDATE SET hits = ${T}.hits + 1 RETURNING hits) ` +

@@ -9,7 +9,8 @@ import { dialectOf } from './dialect';
  * prepared statement (node-postgres keeps it per connection; knex passes the name
  * through `.options()`). The booking path's two statements are long WITH queries
  * whose parsing and planning cost PostgreSQL more than their execution
- * (README, Benchmarks: 0.9 ms of PostgreSQL CPU per booking saved).
+ * (README, Benchmarks: 0.9 ms of PostgreSQL CPU per booking saved), and the intake
+ * limit's count, one statement on every public booking.
  *
  * The name is derived from the SQL text, so one name always means one text (node-
  * postgres refuses a name reused with another text), and the statements that use
@@ -19,8 +20,8 @@ import { dialectOf } from './dialect';
  * Off with `database.preparedStatements: false`, for a pooler in transaction mode
  * that does not keep prepared statements across transactions.
  */
-export const preparedRaw = (strapi: Core.Strapi, trx: Knex.Transaction, sql: string, bindings: readonly Knex.Value[]): Knex.Raw => {
-  const raw = trx.raw(sql, bindings as Knex.Value[]);
+export const preparedRaw = (strapi: Core.Strapi, db: Knex | Knex.Transaction, sql: string, bindings: readonly Knex.Value[]): Knex.Raw => {
+  const raw = db.raw(sql, bindings as Knex.Value[]);
   if (dialectOf(strapi) !== 'postgres' || !getService(strapi, 'config').get().database.preparedStatements) return raw;
   return raw.options({ name: statementName(sql) });
 };
