@@ -68,10 +68,7 @@ const runServer = async (variant: Variant) => {
     };
   }
   const counted = new Map<string, number>();
-  const listener = (q: { sql: string; bindings?: unknown[] }) => {
-    counted.set(normalise(q.sql), (counted.get(normalise(q.sql)) ?? 0) + 1);
-    if (process.env.BENCH_DUMP_SQL) require('fs').appendFileSync(process.env.BENCH_DUMP_SQL + '.' + process.pid, JSON.stringify({ sql: q.sql, bindings: q.bindings }) + '\n');
-  };
+  const listener = (q: { sql: string }) => counted.set(normalise(q.sql), (counted.get(normalise(q.sql)) ?? 0) + 1);
   const knexClient = strapi.db.connection.client;
 
   let stopProfile: ((file: string) => Promise<CpuProfile>) | null = null;
