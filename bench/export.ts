@@ -127,7 +127,6 @@ const measureExport = async (
   const result: Measured = { format, status: res.statusCode ?? 0, seconds: round(seconds), bytes, rowsPerSecond: Math.round(events / seconds), peakRssMb: round(peak, 1), peakHeap: heap };
   if (format === 'csv') result.lines = lines;
   if (file) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ExcelJS = require('exceljs') as typeof import('exceljs');
     let rows = 0;
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(`/tmp/${SCHEMA}.xlsx`, { sharedStrings: 'ignore', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit' });

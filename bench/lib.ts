@@ -11,7 +11,6 @@ export interface Db {
   query<R = any>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number | null; command: string }>;
   end(): Promise<void>;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Client } = require('pg') as { Client: new (config: typeof PG) => Db };
 
 export const PG = {

@@ -18,7 +18,7 @@
  * creates as the plugin's new-client path: what differs is only the consent work.
  */
 import { factories, type Core } from '@strapi/strapi';
-import { z } from '@strapi/utils';
+import { type z } from '@strapi/utils';
 import { bookingContactSchema } from '../../server/src/validation/booking-contact';
 
 const BOOKING = 'api::booking.booking';

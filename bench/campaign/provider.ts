@@ -26,7 +26,7 @@ export const providerNodemailer = (): { createTransport: (options: unknown) => T
   const providerDir = path.dirname(require.resolve('@strapi/provider-email-nodemailer/package.json'));
   const main = require.resolve('nodemailer', { paths: [providerDir] });
   const pkg = require.resolve('nodemailer/package.json', { paths: [providerDir] });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   return { ...require(main), version: require(pkg).version };
 };
 

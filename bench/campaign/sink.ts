@@ -25,7 +25,6 @@ export interface SinkStats {
 
 /** The child: the SMTP server and its counters. */
 const runSink = async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { SMTPServer } = require('smtp-server');
   let seen = new Set<string>();
   let stats = { messages: 0, recipients: 0, duplicates: 0, bytes: 0, connections: 0, unexpected: 0 };

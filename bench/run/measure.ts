@@ -47,6 +47,7 @@ export interface PlanSample {
   clientsVisited: number;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a node of EXPLAIN's JSON plan: any shape PostgreSQL gives
 const findNode = (node: any, test: (n: any) => boolean): any => {
   if (test(node)) return node;
   for (const child of node.Plans ?? []) {

@@ -9,7 +9,6 @@
  * (CONSENT_CLOCK_ADVANCE_DAYS), so the seeded clients, created a moment ago, are
  * old enough for the retention rule; a client booked "now" on that clock is not.
  */
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { demoClients } from '../../playground/src/seed/clients';
 import { DEMO_ADMIN } from '../helpers/app';

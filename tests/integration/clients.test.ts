@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startApp, type TestApp } from '../helpers/app';
 import { bookTrusted, book, currentTexts, newContact, clientByEmail } from '../helpers/booking';
+import { parseCsv } from '../helpers/downloads';
 import { auth, bodies, createClient, ledgerCounts, publishVersion, recordDecisions, subjectConsent, subjectsByConsent } from '../helpers/consent';
 
 /**
@@ -307,29 +308,6 @@ describe('annulling a consent', () => {
 });
 
 describe('exporting a client\'s history', () => {
-  /** RFC 4180 parser (quoted fields, doubled quotes, CRLF rows). */
-  const parseCsv = (text: string): string[][] => {
-    const rows: string[][] = [];
-    let row: string[] = [];
-    let field = '';
-    let quoted = false;
-    for (let i = 0; i < text.length; i += 1) {
-      const ch = text[i];
-      if (quoted) {
-        if (ch === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
-        else if (ch === '"') quoted = false;
-        else field += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === ',') row.push(field), (field = '');
-      else if (ch === '\r' && text[i + 1] === '\n') {
-        row.push(field);
-        rows.push(row);
-        (row = []), (field = ''), (i += 1);
-      } else field += ch;
-    }
-    return rows;
-  };
-
   it('CSV: an attachment with a header row and one row per event, formula-safe', async () => {
     const res = await get(`/consent/subjects/${c.f}/export`, { format: 'csv' }).buffer(true).parse((r, cb) => {
       let data = '';

@@ -5,7 +5,7 @@ import nodemailerProvider from '@strapi/provider-email-nodemailer';
 import { noDelaySocket } from '../../playground/src/smtp-socket';
 import { defaultTemplateSet } from '../../server/src/messages/default-templates';
 import { renderMessage } from '../../server/src/messages/render';
-import { createSmsSender, SmsProviderError } from '../../server/src/messages/sms';
+import { createSmsSender, type SmsProviderError } from '../../server/src/messages/sms';
 import type { MessageInput } from '../../server/src/messages/types';
 import { getService } from '../../server/src/utils/get-service';
 import { startApp, type TestApp } from '../helpers/app';

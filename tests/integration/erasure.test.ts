@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startApp, type TestApp } from '../helpers/app';
-import { bookTrusted, book, currentTexts } from '../helpers/booking';
+import { bookTrusted, currentTexts } from '../helpers/booking';
 import { auth, createClient, recordDecisions, rowCount } from '../helpers/consent';
 import { searchDatabase } from '../helpers/search-database';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';

@@ -61,8 +61,6 @@ const counting = (template: TemplateSet): { template: TemplateSet; reads: () => 
   return { template: proxy, reads: () => reads };
 };
 
-const oneLine = (value: string | null | undefined): string => (value ?? '').replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
-
 describe('messageRenderer: examples', () => {
   it('renders the bundled templates as renderMessage does', () => {
     for (const locale of Object.keys(DEFAULT_TEMPLATES)) {
