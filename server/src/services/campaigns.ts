@@ -98,8 +98,9 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
       await trx(TABLE.campaign).where('document_id', documentId).update({ total });
       onCommit(() => getService(strapi, 'worker').wake());
     });
-    // A campaign can add a large share of the table at once: fresh statistics keep the
-    // worker's claim and settle on their indexes (measured: 33 ms -> 5 ms per batch).
+    // A campaign can add a large share of the table at once, and autovacuum analyzes it
+    // late: with stale statistics the planner takes the settle's id list for a scan of
+    // the status index. Fresh statistics keep the claim and settle on their indexes.
     if (dialect === 'postgres') await strapi.db.connection.raw(`ANALYZE ${TABLE.request}`);
     return this.findOne(documentId);
   },

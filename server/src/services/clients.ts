@@ -73,7 +73,7 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
     const query = db({ c: host.table });
     // A page after a cursor bounds both sides of the join (the same bound, as the join
     // is on equality): a merge join otherwise reads the other side's index from its
-    // start to reach the cursor (7 ms at page 101 of 1,000,000 clients, 0.3 ms bounded).
+    // start to reach the cursor, so a deep page would cost as much as every page before it.
     if (summaryDriven) {
       query.join({ s: TABLE.subject }, (j) => {
         j.on('s.subject', '=', 'c.document_id');

@@ -66,8 +66,8 @@ const backlogOf = (stream: NonNullable<SheetStream['pipes']>[number]): number =>
 /**
  * Wait until the download has taken what was written, end to end. exceljs's sheet
  * stream writes into the ZIP writer's input without heeding its return value, so
- * without this the XML of a large history piles up in front of the compressor
- * (measured: 450 MB of buffers for 1,000,000 events). That input is itself held
+ * without this the XML of a large history piles up in front of the compressor,
+ * which is slower than reading the events (bench/HISTORY.md, export). That input is itself held
  * back by the response through the pipes behind it, so waiting for it to go down
  * paces the reading of events to the download. The streams are internals of
  * exceljs and archiver: if they are not found, only the response is waited for.

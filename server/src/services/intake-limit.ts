@@ -133,8 +133,8 @@ const intakeLimit = ({ strapi }: { strapi: Core.Strapi }) => {
      * PostgreSQL: the counter table is made UNLOGGED, once. Every booking from an
      * address updates its one row in a transaction of its own, and a logged table
      * makes each of those commits wait for a WAL flush while holding the row: the
-     * bookings of one busy address queue behind the disk (measured 0.7-0.8 ms per
-     * update, 10 at once, against 0.06-0.08 unlogged). What an unlogged table gives
+     * bookings of one busy address queue behind the disk (about ten times slower
+     * than unlogged with 10 at once; docs/security.md). What an unlogged table gives
      * up, counts after a database crash and on a standby, is what a rate limit can
      * lose: they start again from zero.
      */

@@ -36,7 +36,7 @@ export interface OverviewCounts {
  * The consent overview of the admin panel: clients per state, consents given and
  * withdrawn per day, running campaigns. Grouped counts over the summary table
  * (a few aggregate queries, not per page): their cost grows with the number of
- * clients (see README, Benchmarks).
+ * clients (bench/HISTORY.md, clients list).
  */
 const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
   async counts(): Promise<OverviewCounts> {

@@ -9,7 +9,7 @@ import { dialectOf } from './dialect';
  * prepared statement (node-postgres keeps it per connection; knex passes the name
  * through `.options()`). The booking path's two statements are long WITH queries
  * whose parsing and planning cost PostgreSQL more than their execution
- * (README, Benchmarks: 0.9 ms of PostgreSQL CPU per booking saved), and the intake
+ * (bench/HISTORY.md, bookings: prepared statements), and the intake
  * limit's count, one statement on every public booking.
  *
  * The name is derived from the SQL text, so one name always means one text (node-
