@@ -31,10 +31,6 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   }
   // The proof secret exists before the first event needs it.
   await getService(strapi, 'keys').secret();
-  // Events recorded before the hash chain existed (or seeded by SQL) get their chains, once.
-  await getService(strapi, 'proof').backfill();
-  // Summary rows written before the reason column existed get one (set-based; a no-op afterwards).
-  await getService(strapi, 'states').recomputeReasons({ onlyUnset: true });
   // Sending and the scheduled jobs start once every plugin (the email feature) is up.
   getService(strapi, 'worker').start();
 };

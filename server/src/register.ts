@@ -4,6 +4,7 @@ import { guardBodyParser } from './middlewares/bad-input';
 import { registerContentManagerListFilter } from './middlewares/content-manager-list';
 import { bookingDocumentsMiddleware } from './middlewares/documents';
 import { subjectDocumentsMiddleware } from './middlewares/subjects';
+import { registerMigrations } from './migrations';
 import { getService } from './utils/get-service';
 import { bookingConsentSchema } from './validation/booking-consent';
 import { bookingContactSchema } from './validation/booking-contact';
@@ -40,6 +41,8 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   registerContentManagerListFilter(strapi);
   // consent.given / refused / withdrawn / expired / erased become selectable webhook events.
   getService(strapi, 'webhooks').register();
+  // One-off data migrations, after the schema sync (migrations/index.ts).
+  registerMigrations(strapi);
 };
 
 export default register;
