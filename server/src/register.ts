@@ -19,6 +19,8 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
 
   // Booking requests may carry `data.consent`: Strapi 5 rejects unknown body fields,
   // so declare it on the create/update routes of every configured booking type.
+  // `z as never` below: Strapi hands the callback zod's classic module and the builders take
+  // @strapi/utils' `z` (zod/v4's index): the same runtime object under two declaration files.
   const handlers = new Set(config.bookings.flatMap((b) => [`${b.uid}.create`, `${b.uid}.update`]));
   strapi.contentAPI.addInputParams({
     consent: {

@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
 import { getService } from '../utils/get-service';
 import { intakePaths } from './intake-rate-limit';
+import { contentTypeOf } from '../utils/models';
 
 /**
  * Bad input gets a 400, never a 5xx, on every route the plugin answers (its content API under
@@ -76,9 +77,9 @@ const findOverLong = (strapi: Core.Strapi, path: string, body: unknown): errors.
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
   const { bookings } = getService(strapi, 'config').get();
   const prefix = String(strapi.config.get('api.rest.prefix', '/api'));
-  const booking = bookings.find((b) => lowerPath(`${prefix}/${strapi.contentType(b.uid as never).info.pluralName}`) === lowerPath(path));
+  const booking = bookings.find((b) => lowerPath(`${prefix}/${contentTypeOf(strapi, b.uid).info.pluralName}`) === lowerPath(path));
   if (!booking) return null;
-  const attributes = strapi.contentType(booking.uid as never).attributes as Record<string, { type?: string }>;
+  const attributes = contentTypeOf(strapi, booking.uid).attributes as Record<string, { type?: string }>;
   for (const [name, value] of Object.entries(data)) {
     if (!Object.hasOwn(attributes, name) || typeof value !== 'string') continue;
     if (VARCHAR_TYPES.has(attributes[name].type ?? '') && value.length > VARCHAR_LENGTH) {

@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
 import { ACTION, TABLE } from '../constants';
 import { getService } from '../utils/get-service';
+import { metadataOf } from '../utils/models';
 
 /** Where the list filter travels from the route middleware to the query (per request, on ctx.state). */
 const STATE_KEY = 'consentListFilter';
@@ -64,7 +65,7 @@ export const contentManagerListLifecycle = (strapi: Core.Strapi) => {
         ? knex.select('s.subject').from({ s: table(TABLE.subject) }).where('s.required_fingerprint', fingerprint)
         : knex
             .select('c.document_id')
-            .from({ c: table(strapi.db.metadata.get(uid as never).tableName) })
+            .from({ c: table(metadataOf(strapi, uid).tableName) })
             .leftJoin({ s: table(TABLE.subject) }, (join) => {
               join.on('s.subject', '=', 'c.document_id').andOnVal('s.required_fingerprint', '=', fingerprint);
             })
@@ -85,5 +86,5 @@ export const registerContentManagerListFilter = (strapi: Core.Strapi) => {
   const route = admin?.routes.find((r) => r.method === 'GET' && r.handler === 'collection-types.find');
   if (!route) return;
   route.config = { ...route.config, middlewares: [contentManagerListParam(strapi), ...(route.config?.middlewares ?? [])] };
-  strapi.db.lifecycles.subscribe(contentManagerListLifecycle(strapi) as never);
+  strapi.db.lifecycles.subscribe(contentManagerListLifecycle(strapi));
 };

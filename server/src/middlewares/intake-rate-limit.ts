@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
 import { getService } from '../utils/get-service';
+import { contentTypeOf } from '../utils/models';
 
 /** `/api/bookings`, lower case and without a trailing slash, as the router matches it (case-insensitively). */
 const normalise = (path: string): string => (path.length > 1 ? path.replace(/\/+$/, '') : path).toLowerCase();
@@ -12,7 +13,7 @@ export const intakePaths = (strapi: Core.Strapi): Set<string> => {
   const { bookings } = getService(strapi, 'config').get();
   return new Set(
     bookings.map((booking) => {
-      const pluralName = strapi.contentType(booking.uid as never).info.pluralName;
+      const pluralName = contentTypeOf(strapi, booking.uid).info.pluralName;
       return normalise(`${prefix}/${pluralName}`);
     })
   );

@@ -9,6 +9,7 @@ import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from './audit';
 import { EXPORT_FIELDS } from './history-export';
 import type { PurposeRow } from './types';
+import { modelUid, queryOf } from '../utils/models';
 
 const BATCH = 500;
 
@@ -95,7 +96,7 @@ async function* csvFile(fields: readonly string[], items: AsyncIterable<Row>): A
  */
 const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
   const attributesOf = (uid: string): Record<string, AttributeInfo> =>
-    ((strapi.getModel(uid as never) as { attributes?: Record<string, AttributeInfo> } | undefined)?.attributes ?? {});
+    ((strapi.getModel(modelUid(uid)) as { attributes?: Record<string, AttributeInfo> } | undefined)?.attributes ?? {});
 
   /**
    * The attributes of a host type a client may see: no password fields, no private
@@ -138,7 +139,7 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
       const config = getService(strapi, 'config').get();
       const byKey = new Map<string, Holder>();
       for (const h of [...config.bookings.map((b) => ({ ...b, personalFields: [] as string[] })), ...config.dataSubject.related]) {
-        if (!strapi.getModel(h.uid as never)) continue;
+        if (!strapi.getModel(modelUid(h.uid))) continue;
         const key = `${h.uid}#${h.subject}`;
         const known = byKey.get(key);
         byKey.set(key, { uid: h.uid, subject: h.subject, personalFields: [...new Set([...(known?.personalFields ?? []), ...h.personalFields])] });
@@ -151,7 +152,7 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
       let after = 0;
       const populate = populateOf(holder.uid, holder.personalFields);
       for (;;) {
-        const rows = (await strapi.db.query(holder.uid as never).findMany({
+        const rows = (await queryOf(strapi, holder.uid).findMany({
           where: { [holder.subject]: { documentId: subject }, id: { $gt: after } },
           orderBy: { id: 'asc' },
           limit: BATCH,
@@ -212,7 +213,7 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
     async counts(subject: string) {
       const records: Record<string, number> = {};
       for (const h of this.holders()) {
-        records[h.uid] = Number(await strapi.db.query(h.uid as never).count({ where: { [h.subject]: { documentId: subject } } }));
+        records[h.uid] = Number(await queryOf(strapi, h.uid).count({ where: { [h.subject]: { documentId: subject } } }));
       }
       return {
         records,
@@ -225,7 +226,7 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
     async stream(subject: string, actor: AuditEntryInput['actor']): Promise<Readable> {
       await getService(strapi, 'subjects').assertExists(subject);
       const uid = getService(strapi, 'subjects').uid();
-      const client = (await strapi.db.query(uid as never).findOne({ where: { documentId: subject }, populate: populateOf(uid) })) as Row;
+      const client = (await queryOf(strapi, uid).findOne({ where: { documentId: subject }, populate: populateOf(uid) })) as Row;
       const purposes = this.purposeRecords(await getService(strapi, 'purposes').list());
       const consent = await getService(strapi, 'states').forSubject(subject);
       const counts = await this.counts(subject);

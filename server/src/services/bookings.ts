@@ -12,6 +12,7 @@ import { subjectsCreatedHere } from './first-decisions';
 import { speaksForClient, type Caller } from './intake';
 import type { PurposeRow } from './types';
 import { lockSummaryThrough, type SubjectRelation } from './summary-lock';
+import { metadataOf, queryOf } from '../utils/models';
 
 type Missing = { purpose: string | null; status: string };
 
@@ -83,7 +84,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
       )) as { documentId?: string } | undefined;
       return row?.documentId ?? null;
     }
-    const row = (await strapi.db.query(uid as never).findOne({
+    const row = (await queryOf(strapi, uid).findOne({
       where: { id: bookingId },
       select: ['id'],
       populate: { [settings.subject]: { select: ['documentId'] } },
@@ -99,7 +100,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
    * Null otherwise, and the query engine reads it.
    */
   joinTableOf(uid: string, field: string): SubjectRelation | null {
-    const attribute = strapi.db.metadata.get(uid as never)?.attributes?.[field] as
+    const attribute = metadataOf(strapi, uid)?.attributes?.[field] as
       | {
           target?: string;
           joinTable?: {
@@ -117,7 +118,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
       joinTable: joinTable.name,
       ownerColumn: joinTable.joinColumn.name,
       subjectColumn: joinTable.inverseJoinColumn.name,
-      subjectTable: strapi.db.metadata.get(attribute.target as never).tableName,
+      subjectTable: metadataOf(strapi, attribute.target).tableName,
     };
   },
 
@@ -295,7 +296,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     const row = await strapi.db.query(UID.bookingCheck).findOne({ where: { bookingUid: uid, bookingId } });
     if (row) return row;
     if (this.settingsFor(uid)?.requirement === 'none') return null;
-    const booking = await strapi.db.query(uid as never).findOne({ where: { documentId: bookingId }, select: ['id'] });
+    const booking = await queryOf(strapi, uid).findOne({ where: { documentId: bookingId }, select: ['id'] });
     return booking ? { bookingUid: uid, bookingId, valid: true, missing: [] } : null;
   },
 

@@ -7,6 +7,7 @@ export { CLIENT_STATES, type ClientState } from '../constants';
 import { subjectStatus, type SubjectReason, type SubjectStatus } from '../domain/state-machine';
 import { getService } from '../utils/get-service';
 import { OPEN_STATUSES } from './requests';
+import { contentTypeOf, metadataOf } from '../utils/models';
 
 export interface ClientFilter {
   state: ClientState;
@@ -44,14 +45,14 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
   host() {
     const config = getService(strapi, 'config').get().subject;
     const uid = config.uid;
-    const meta = strapi.db.metadata.get(uid as never) as unknown as {
+    const meta = metadataOf(strapi, uid) as unknown as {
       tableName: string;
       attributes: Record<string, { columnName?: string }>;
     };
     const column = (field: string | undefined) => (field ? (meta.attributes[field]?.columnName ?? field) : null);
     return {
       table: meta.tableName,
-      draftAndPublish: contentTypes.hasDraftAndPublish(strapi.contentType(uid as never)),
+      draftAndPublish: contentTypes.hasDraftAndPublish(contentTypeOf(strapi, uid)),
       name: column(config.name),
       email: column(config.email),
       phone: column(config.phone),

@@ -7,6 +7,7 @@ import { PERSONAL_EVENT_COLUMNS } from '../domain/evidence';
 import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from './audit';
 import { lockSummary } from './summary-lock';
+import { metadataOf, queryOf } from '../utils/models';
 
 /** A host type holding a client's data, as erasure and the retention rule see it. */
 export interface RelatedType {
@@ -104,7 +105,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** A related type whose uid or fields do not exist is a configuration error, named, not a 500 deep in SQL. */
   assertRelated(r: RelatedType): void {
-    const meta = strapi.db.metadata.get(r.uid as never) as { attributes: Record<string, { type: string }> } | undefined;
+    const meta = metadataOf(strapi, r.uid) as { attributes: Record<string, { type: string }> } | undefined;
     const problem = (what: string) => new errors.ApplicationError(`consent config dataSubject.related (${r.uid}): ${what}`);
     if (!meta) throw problem('unknown content type');
     if (meta.attributes[r.subject]?.type !== 'relation') throw problem(`"${r.subject}" is not a relation`);
@@ -147,7 +148,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
     return Promise.all(
       this.relatedTypes().map(async (type) => ({
         type,
-        rows: (await strapi.db.query(type.uid as never).findMany({
+        rows: (await queryOf(strapi, type.uid).findMany({
           where: { [type.subject]: { id: clientId } },
           select: ['id', 'documentId'],
         })) as { id: number; documentId: string }[],
@@ -172,7 +173,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
     const fields = config.subject;
 
     const result = await strapi.db.transaction(async ({ trx, onCommit }) => {
-      const client = (await strapi.db.query(subjectUid as never).findOne({
+      const client = (await queryOf(strapi, subjectUid).findOne({
         where: { documentId: input.subject },
         select: ['id', 'documentId', ...[fields.email, fields.phone].filter((f): f is string => Boolean(f))],
       })) as Record<string, unknown> | null;
@@ -216,13 +217,13 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
       };
 
       // The client: personal fields blanked; the row stays, so bookings and events keep pointing at it.
-      await strapi.db.query(subjectUid as never).updateMany({ where: { documentId: input.subject }, data: this.subjectData() });
+      await queryOf(strapi, subjectUid).updateMany({ where: { documentId: input.subject }, data: this.subjectData() });
 
       // The client's own login (users-permissions), when the host links one: its email and
       // username are personal data too. The account is blocked, its identifiers replaced,
       // its password and pending tokens removed; the link stays, pointing at nobody.
       if (login !== null) {
-        await strapi.db.query(LOGIN_UID as never).update({
+        await queryOf(strapi, LOGIN_UID).update({
           where: { id: login },
           data: {
             username: `erased-${login}`,
@@ -244,10 +245,10 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
         if (type.onErase === 'anonymise') {
           if (type.personalFields.length === 0) continue;
           const data = Object.fromEntries(type.personalFields.map((f) => [f, null]));
-          for (const part of chunks(ids)) await strapi.db.query(type.uid as never).updateMany({ where: { id: { $in: part } }, data });
+          for (const part of chunks(ids)) await queryOf(strapi, type.uid).updateMany({ where: { id: { $in: part } }, data });
         } else {
           // One by one: the query engine's delete() also removes the row's relations.
-          for (const id of ids) await strapi.db.query(type.uid as never).delete({ where: { id } });
+          for (const id of ids) await queryOf(strapi, type.uid).delete({ where: { id } });
           const documentIds = [...new Set(rows.map((r) => r.documentId))];
           for (const part of chunks(documentIds)) await trx(TABLE.bookingCheck).where('booking_uid', type.uid).whereIn('booking_id', part).del();
         }
@@ -299,7 +300,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
   async linkedLogin(clientId: number): Promise<number | null> {
     const field = getService(strapi, 'config').get().subject.user;
     if (!field) return null;
-    const row = (await strapi.db.query(getService(strapi, 'subjects').uid() as never).findOne({
+    const row = (await queryOf(strapi, getService(strapi, 'subjects').uid()).findOne({
       where: { id: clientId },
       select: ['id'],
       populate: { [field]: { select: ['id'] } },
@@ -309,7 +310,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** The proof's redacted_at column exists once the hash chain (tamper evidence) is installed. */
   hasRedactedAt(): boolean {
-    const meta = strapi.db.metadata.get(UID.event as never) as { attributes: Record<string, unknown> };
+    const meta = metadataOf(strapi, UID.event) as { attributes: Record<string, unknown> };
     return Boolean(meta.attributes.redactedAt);
   },
 });

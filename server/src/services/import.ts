@@ -15,6 +15,7 @@ import {
 } from '../validation/import';
 import { normaliseEmail, normalisePhone } from './erasure';
 import type { Actor, PurposeRow, TextRow } from './types';
+import { metadataOf } from '../utils/models';
 
 export interface ImportLine {
   line: number;
@@ -277,7 +278,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => ({
   async resolveClients(values: string[], match: ImportMatch): Promise<Map<string, { documentId: string } | string>> {
     const config = getService(strapi, 'config').get();
     const uid = config.subject.uid;
-    const meta = strapi.db.metadata.get(uid as never) as { tableName: string; attributes: Record<string, { columnName?: string }> };
+    const meta = metadataOf(strapi, uid) as { tableName: string; attributes: Record<string, { columnName?: string }> };
     const column = (field: string | undefined) => (field ? (meta.attributes[field]?.columnName ?? field) : null);
     const knex = strapi.db.connection;
     const out = new Map<string, { documentId: string } | string>();

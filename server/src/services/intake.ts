@@ -7,6 +7,7 @@ import { getService } from '../utils/get-service';
 import type { BookingConsentInput } from '../validation/booking-consent';
 import type { BookingContactInput } from '../validation/booking-contact';
 import type { Actor, PurposeRow } from './types';
+import { documentsOf, queryOf } from '../utils/models';
 
 /**
  * Who is behind a booking write, as far as consent is concerned:
@@ -104,7 +105,7 @@ const intake = ({ strapi }: { strapi: Core.Strapi }) => ({
     const where =
       email && fields.email ? { [fields.email]: { $eqi: email } } : phone && fields.phone ? { [fields.phone]: { $in: phones } } : null;
     if (where) {
-      const existing = (await strapi.db.query(uid as never).findOne({ where, select: ['documentId'] })) as { documentId: string } | null;
+      const existing = (await queryOf(strapi, uid).findOne({ where, select: ['documentId'] })) as { documentId: string } | null;
       if (existing) return existing.documentId;
     }
     const data: Record<string, unknown> = {};
@@ -115,7 +116,7 @@ const intake = ({ strapi }: { strapi: Core.Strapi }) => ({
     put(fields.email, email);
     put(fields.phone, phone);
     put(fields.language, contact.language);
-    const created = await strapi.documents(uid as never).create({ data: data as never });
+    const created = await documentsOf(strapi, uid).create({ data });
     return (created as { documentId: string }).documentId;
   },
 

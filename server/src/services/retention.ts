@@ -8,6 +8,7 @@ import { TABLE, UID } from '../constants';
 import { dialectOf, supportsRowLocks } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from './audit';
+import { metadataOf } from '../utils/models';
 
 export interface RetentionRun {
   id: number;
@@ -74,7 +75,7 @@ const toDate = (value: unknown): Date | null => (value == null ? null : new Date
  */
 const retention = ({ strapi }: { strapi: Core.Strapi }) => {
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const meta = (uid: string) => strapi.db.metadata.get(uid as never) as unknown as Meta;
+  const meta = (uid: string) => metadataOf(strapi, uid) as unknown as Meta;
   const column = (m: Meta, field: string) => m.attributes[field]?.columnName ?? field;
 
   return {

@@ -16,6 +16,7 @@ import type { Knex } from 'knex';
 import { concatSql, dialectOf, quoteId, randomDocumentIdSql, stringAggSql, supportsRowLocks } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { EventRow, PurposeRow, StateRow, SummaryRow } from './types';
+import { contentTypeOf, metadataOf } from '../utils/models';
 
 export type { SubjectStatus } from '../domain/state-machine';
 
@@ -125,7 +126,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async pageSubjects({ valid, after = 0, limit = 50 }: { valid: boolean; after?: number; limit?: number }) {
     const uid = getService(strapi, 'subjects').uid();
-    const hostTable = strapi.db.metadata.get(uid as never).tableName;
+    const hostTable = metadataOf(strapi, uid).tableName;
     const fingerprint = await this.currentFingerprint();
     const query = strapi.db
       .connection({ c: hostTable })
@@ -134,7 +135,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
       .orderBy('c.id', 'asc')
       .limit(limit);
     // With draft & publish every document has exactly one draft row: count each client once.
-    if (contentTypes.hasDraftAndPublish(strapi.contentType(uid as never))) query.whereNull('c.published_at');
+    if (contentTypes.hasDraftAndPublish(contentTypeOf(strapi, uid))) query.whereNull('c.published_at');
     if (valid) {
       query.join({ s: TABLE.subject }, 's.subject', 'c.document_id').where('s.required_fingerprint', fingerprint);
     } else {

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { getService } from '../utils/get-service';
+import { queryOf } from '../utils/models';
 
 export interface Contact {
   email: string | null;
@@ -16,7 +17,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async exists(documentId: string): Promise<boolean> {
-    const row = await strapi.db.query(this.uid() as never).findOne({ where: { documentId }, select: ['id'] });
+    const row = await queryOf(strapi, this.uid()).findOne({ where: { documentId }, select: ['id'] });
     return Boolean(row);
   },
 
@@ -24,7 +25,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
   async forUser(userId: number): Promise<string | null> {
     const field = getService(strapi, 'config').get().subject.user;
     if (!field) return null;
-    const row = await strapi.db.query(this.uid() as never).findOne({ where: { [field]: { id: userId } }, select: ['documentId'] });
+    const row = await queryOf(strapi, this.uid()).findOne({ where: { [field]: { id: userId } }, select: ['documentId'] });
     return (row as { documentId?: string } | null)?.documentId ?? null;
   },
 
@@ -35,7 +36,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
   async contacts(documentIds: string[]): Promise<Map<string, Contact>> {
     const fields = getService(strapi, 'config').get().subject;
     const select = ['documentId', fields.email, fields.phone, fields.name, fields.language].filter((f): f is string => Boolean(f));
-    const rows = (await strapi.db.query(this.uid() as never).findMany({ where: { documentId: { $in: documentIds } }, select })) as Record<
+    const rows = (await queryOf(strapi, this.uid()).findMany({ where: { documentId: { $in: documentIds } }, select })) as Record<
       string,
       unknown
     >[];

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { quoteId } from './dialect';
 import { newDocumentId } from './document-id';
+import { metadataOf } from './models';
 
 /**
  * Rows of the plugin's own content types written and read with knex directly, in
@@ -96,7 +97,7 @@ const fromDB = (type: string, value: unknown): unknown => {
   }
 };
 
-const metaOf = (strapi: Core.Strapi, uid: string) => strapi.db.metadata.get(uid as never) as unknown as Meta;
+const metaOf = (strapi: Core.Strapi, uid: string) => metadataOf(strapi, uid) as unknown as Meta;
 
 /**
  * The columns of a new row from attribute data, as processData() in the query
