@@ -99,8 +99,9 @@ export interface Actor {
   name?: string | null;
 }
 
-export const REQUEST_STATUSES = ['queued', 'sent', 'approved', 'declined', 'expired', 'failed', 'cancelled'] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export { REQUEST_STATUSES } from '../contracts/enums';
+import type { RequestStatus } from '../contracts/enums';
+export type { RequestStatus };
 
 /** A consent request (or information mail): a row of the send queue. */
 export interface RequestRow {
