@@ -3,7 +3,7 @@ import { WarningCircle, CheckCircle } from '@strapi/icons';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
-import type { SubjectConsent } from '../api';
+import type { ClientConsent } from '../api';
 import { StatusBadge } from '../components/StatusBadge';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
@@ -19,14 +19,14 @@ const BookingConsentContent = ({ uid, documentId, subjectUid }: { uid: string; d
   const t = useT();
   const { get } = useFetchClient();
   const [check, setCheck] = useState<BookingCheck | null | undefined>(undefined);
-  const [current, setCurrent] = useState<SubjectConsent | null>(null);
+  const [current, setCurrent] = useState<ClientConsent | null>(null);
 
   useEffect(() => {
     get<{ data: BookingCheck | null }>(`/consent/bookings/${uid}/${documentId}/check`)
       .then(({ data }) => {
         setCheck(data.data);
         if (data.data?.subject) {
-          get<{ data: SubjectConsent }>(`/consent/subjects/${data.data.subject}`)
+          get<{ data: ClientConsent }>(`/consent/subjects/${data.data.subject}`)
             .then((res) => setCurrent(res.data.data))
             .catch(() => undefined);
         }

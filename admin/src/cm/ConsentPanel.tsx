@@ -1,7 +1,7 @@
 import { Box, Button, Divider, Flex, Modal, TextButton, Typography } from '@strapi/design-system';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useState } from 'react';
-import { errorMessage, type ConsentEvent, type ErasureRecord, type SubjectConsent } from '../api';
+import { errorMessage, type ConsentEvent, type ErasureRecord, type ClientConsent } from '../api';
 import { StatusBadge } from '../components/StatusBadge';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
@@ -21,7 +21,7 @@ const ConsentPanelContent = ({ subject, name, language }: { subject: string; nam
   const { get, post } = useFetchClient();
   const { toggleNotification } = useNotification();
   const { canRecord, canRequest, canExport, canErase } = useConsentRBAC();
-  const [consent, setConsent] = useState<SubjectConsent | null>(null);
+  const [consent, setConsent] = useState<ClientConsent | null>(null);
   const [events, setEvents] = useState<ConsentEvent[] | null>(null);
   const [total, setTotal] = useState(0);
   const [modal, setModal] = useState<'register' | 'annul' | 'history' | null>(null);
@@ -30,7 +30,7 @@ const ConsentPanelContent = ({ subject, name, language }: { subject: string; nam
   const [erasure, setErasure] = useErasure(subject);
 
   const load = useCallback(() => {
-    get<{ data: SubjectConsent }>(`/consent/subjects/${subject}`)
+    get<{ data: ClientConsent }>(`/consent/subjects/${subject}`)
       .then(({ data }) => setConsent(data.data))
       .catch(() => setConsent(null));
     get<{ data: ConsentEvent[]; meta: { pagination: { total: number } } }>(`/consent/subjects/${subject}/events?pageSize=${RECENT}`)

@@ -1,8 +1,8 @@
 import { getFetchClient } from '@strapi/strapi/admin';
-import type { SubjectState } from '../api';
+import type { ClientStatus } from '../api';
 
 export interface StatusEntry {
-  status: SubjectState;
+  status: ClientStatus;
   valid: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { Alert, Box, Button, Field, Flex, Modal, Radio, Textarea, Typography } from '@strapi/design-system';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useState } from 'react';
-import { errorMessage, type PreviewResult, type Purpose, type TextVersion } from '../api';
+import { errorMessage, type VersionPreview, type Purpose, type TextVersion } from '../api';
 import { useT } from '../hooks/useT';
 import { BodiesEditor, filledBodies, type Bodies } from './BodiesEditor';
 import { DiffView } from './DiffView';
@@ -36,7 +36,7 @@ export const NewVersionModal = ({
   const [changeKind, setChangeKind] = useState<ChangeKind | null>(current ? null : 'substantive');
   const [summary, setSummary] = useState('');
   const [step, setStep] = useState<'edit' | 'review'>('edit');
-  const [preview, setPreview] = useState<PreviewResult | null>(null);
+  const [preview, setPreview] = useState<VersionPreview | null>(null);
   const [previewFailed, setPreviewFailed] = useState(false);
   /** The review's alert, closed by the admin (shown again at the next review). */
   const [alertClosed, setAlertClosed] = useState(false);
@@ -58,7 +58,7 @@ export const NewVersionModal = ({
     setPreviewFailed(false);
     setAlertClosed(false);
     try {
-      const { data } = await post<{ data: PreviewResult }>(`/consent/purposes/${purpose.key}/versions/preview`, payload());
+      const { data } = await post<{ data: VersionPreview }>(`/consent/purposes/${purpose.key}/versions/preview`, payload());
       setPreview(data.data);
     } catch (error) {
       const status = (error as { response?: { status?: number } }).response?.status;

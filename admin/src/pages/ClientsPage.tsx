@@ -18,7 +18,7 @@ import { Mail } from '@strapi/icons';
 import { ConfirmDialog, Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
-import { CLIENT_FILTERS, errorMessage, type ClientFilter, type ClientRow } from '../api';
+import { CLIENT_STATES, errorMessage, type ClientState, type ClientRow } from '../api';
 import { ClientRowActions } from '../cm/ClientRowActions';
 import { ClientFilterSelect } from '../components/ClientFilterSelect';
 import { RequestStatusBadge, StatusBadge } from '../components/StatusBadge';
@@ -39,8 +39,8 @@ const ClientsPage = () => {
   const rowActions = canExport || canErase;
   const [reloads, setReloads] = useState(0);
   const [params, setParams] = useSearchParams();
-  const stateParam = params.get('state') as ClientFilter | null;
-  const state: ClientFilter = stateParam && (CLIENT_FILTERS as readonly string[]).includes(stateParam) ? stateParam : 'all';
+  const stateParam = params.get('state') as ClientState | null;
+  const state: ClientState = stateParam && (CLIENT_STATES as readonly string[]).includes(stateParam) ? stateParam : 'all';
   const q = params.get('q') ?? '';
   const [search, setSearch] = useState(q);
   const [rows, setRows] = useState<ClientRow[] | null>(null);
@@ -85,7 +85,7 @@ const ClientsPage = () => {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
 
-  const update = (patch: { state?: ClientFilter; q?: string }) => {
+  const update = (patch: { state?: ClientState; q?: string }) => {
     const nextParams = new URLSearchParams(params);
     if (patch.state !== undefined) nextParams.set('state', patch.state);
     if (patch.q !== undefined) {

@@ -1,0 +1,46 @@
+import { Button, Modal } from '@strapi/design-system';
+import { useT } from '../hooks/useT';
+
+/** A dialog with a Cancel button and one action: the frame the plugin's modals share. */
+export const FormModal = ({
+  title,
+  submitLabel,
+  onSubmit,
+  onClose,
+  busy,
+  disabled = false,
+  variant = 'default',
+  lockWhileBusy = false,
+  children,
+}: {
+  title: string;
+  submitLabel: string;
+  onSubmit: () => void;
+  onClose: () => void;
+  busy: boolean;
+  disabled?: boolean;
+  variant?: 'default' | 'danger';
+  /** Keep the dialog open while it works: a bulk erasure must not lose its answer. */
+  lockWhileBusy?: boolean;
+  children: React.ReactNode;
+}) => {
+  const t = useT();
+  return (
+    <Modal.Root open onOpenChange={(open: boolean) => !open && !(lockWhileBusy && busy) && onClose()}>
+      <Modal.Content>
+        <Modal.Header>
+          <Modal.Title>{title}</Modal.Title>
+        </Modal.Header>
+        <Modal.Body>{children}</Modal.Body>
+        <Modal.Footer>
+          <Button variant="tertiary" onClick={onClose} disabled={lockWhileBusy && busy}>
+            {t('common.cancel')}
+          </Button>
+          <Button variant={variant} onClick={onSubmit} loading={busy} disabled={disabled}>
+            {submitLabel}
+          </Button>
+        </Modal.Footer>
+      </Modal.Content>
+    </Modal.Root>
+  );
+};
