@@ -20,7 +20,8 @@ interface FirstPage<Row, Cursor> {
  */
 export const useLoadMore = <Row, Cursor>(
   first: FirstPage<Row, Cursor>,
-  fetchPage: (cursor: Cursor) => Promise<CursorPage<Row, Cursor>>
+  fetchPage: (cursor: Cursor) => Promise<CursorPage<Row, Cursor>>,
+  onError: (error: unknown) => void
 ) => {
   const [more, setMore] = useState<{ base?: number; rows: Row[]; next: Cursor | null } | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -34,6 +35,8 @@ export const useLoadMore = <Row, Cursor>(
     try {
       const page = await fetchPage(next);
       setMore({ base: first.fulfilledTimeStamp, rows: [...(current?.rows ?? []), ...page.rows], next: page.next });
+    } catch (error) {
+      onError(error);
     } finally {
       setLoadingMore(false);
     }

@@ -58,12 +58,16 @@ const subjectsApi = consentApi.injectEndpoints({
       providesTags: (_result, _error, documentId) => [{ type: 'ConsentErasure', id: documentId }],
       ...FRESH,
     }),
+    /** The dry run: what erasing would touch. A POST that writes nothing, so a query. */
+    getErasurePreview: builder.query<ErasureResult, { documentId: string; reason: string }>({
+      query: ({ documentId, reason }) => ({ url: `/consent/subjects/${documentId}/erase`, method: 'POST', data: { dryRun: true, reason } }),
+      transformResponse: (res: EraseClient.Response) => res.data,
+      ...FRESH,
+    }),
     eraseClient: builder.mutation<ErasureResult, { documentId: string; body: EraseClient.Request['body'] }>({
       query: ({ documentId, body }) => ({ url: `/consent/subjects/${documentId}/erase`, method: 'POST', data: body }),
       transformResponse: (res: EraseClient.Response) => res.data,
-      // A dry run changes nothing but the audit trail.
-      invalidatesTags: (_result, _error, { documentId, body }) =>
-        body.dryRun ? ['ConsentAudit'] : [{ type: 'ConsentErasure', id: documentId }, ...clientChanged(documentId), 'ConsentAudit'],
+      invalidatesTags: (_result, _error, { documentId }) => [{ type: 'ConsentErasure', id: documentId }, ...clientChanged(documentId), 'ConsentAudit'],
     }),
     /** A GET, but each one is written to the audit trail. */
     getClientReceipt: builder.mutation<ReceiptResult, { documentId: string; format: ReceiptFormat }>({
@@ -80,6 +84,7 @@ export const {
   useRecordDecisionsMutation,
   useCreateClientRequestMutation,
   useGetClientErasureQuery,
+  useGetErasurePreviewQuery,
   useEraseClientMutation,
   useGetClientReceiptMutation,
 } = subjectsApi;

@@ -11,6 +11,7 @@ export const FormModal = ({
   disabled = false,
   variant = 'default',
   lockWhileBusy = false,
+  back,
   children,
 }: {
   title: string;
@@ -22,6 +23,8 @@ export const FormModal = ({
   variant?: 'default' | 'danger';
   /** Keep the dialog open while it works: a bulk erasure must not lose its answer. */
   lockWhileBusy?: boolean;
+  /** In place of Cancel: a step back (the dialog stays open). */
+  back?: { label: string; onClick: () => void };
   children: React.ReactNode;
 }) => {
   const t = useT();
@@ -33,8 +36,8 @@ export const FormModal = ({
         </Modal.Header>
         <Modal.Body>{children}</Modal.Body>
         <Modal.Footer>
-          <Button variant="tertiary" onClick={onClose} disabled={lockWhileBusy && busy}>
-            {t('common.cancel')}
+          <Button variant="tertiary" onClick={back?.onClick ?? onClose} disabled={lockWhileBusy && busy}>
+            {back?.label ?? t('common.cancel')}
           </Button>
           <Button variant={variant} onClick={onSubmit} loading={busy} disabled={disabled}>
             {submitLabel}

@@ -1,12 +1,21 @@
-import { Alert, Box, Button, Field, Flex, Modal, Radio, Textarea, Typography } from '@strapi/design-system';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { Alert, Box, Field, Flex, Radio, Textarea, Typography } from '@strapi/design-system';
+import { useNotification } from '@strapi/strapi/admin';
 import { useState } from 'react';
-import { errorMessage, type VersionPreview, type Purpose, type TextVersion } from '../api';
+import {
+  errorMessage,
+  errorStatus,
+  usePreviewVersionMutation,
+  usePublishVersionMutation,
+  type PublishChangeKind,
+  type Purpose,
+  type TextVersion,
+  type VersionPreview,
+} from '../api';
+import { useSubmit } from '../hooks/useSubmit';
 import { useT } from '../hooks/useT';
 import { BodiesEditor, filledBodies, type Bodies } from './BodiesEditor';
 import { DiffView } from './DiffView';
-
-type ChangeKind = 'substantive' | 'editorial';
+import { FormModal } from './FormModal';
 
 /**
  * Write a new version of a purpose's text (one body per locale), choose substantive
@@ -28,19 +37,20 @@ export const NewVersionModal = ({
   onPublished: (version: TextVersion) => void;
 }) => {
   const t = useT();
-  const { post } = useFetchClient();
   const { toggleNotification } = useNotification();
+  const [previewVersion, { isLoading: previewing }] = usePreviewVersionMutation();
+  const [publishVersion] = usePublishVersionMutation();
+  const { busy: publishing, submit } = useSubmit();
   const [bodies, setBodies] = useState<Bodies>(() =>
     Object.fromEntries(locales.map((l) => [l, { title: current?.bodies[l]?.title ?? '', text: current?.bodies[l]?.text ?? '' }]))
   );
-  const [changeKind, setChangeKind] = useState<ChangeKind | null>(current ? null : 'substantive');
+  const [changeKind, setChangeKind] = useState<PublishChangeKind | null>(current ? null : 'substantive');
   const [summary, setSummary] = useState('');
   const [step, setStep] = useState<'edit' | 'review'>('edit');
   const [preview, setPreview] = useState<VersionPreview | null>(null);
   const [previewFailed, setPreviewFailed] = useState(false);
   /** The review's alert, closed by the admin (shown again at the next review). */
   const [alertClosed, setAlertClosed] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [showErrors, setShowErrors] = useState(false);
 
   const payload = () => ({
@@ -54,49 +64,38 @@ export const NewVersionModal = ({
   const review = async () => {
     setShowErrors(true);
     if (!valid) return;
-    setBusy(true);
     setPreviewFailed(false);
     setAlertClosed(false);
     try {
-      const { data } = await post<{ data: VersionPreview }>(`/consent/purposes/${purpose.key}/versions/preview`, payload());
-      setPreview(data.data);
+      setPreview(await previewVersion({ key: purpose.key, body: payload() }).unwrap());
     } catch (error) {
-      const status = (error as { response?: { status?: number } }).response?.status;
-      if (status === 400) {
+      // Bad input stays in the editor; a preview that could not be made still lets the admin publish.
+      if (errorStatus(error) === 400) {
         toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-        setBusy(false);
         return;
       }
       setPreview(null);
       setPreviewFailed(true);
     }
-    setBusy(false);
     setStep('review');
   };
 
-  const publish = async () => {
-    setBusy(true);
-    try {
-      const { data } = await post<{ data: TextVersion }>(`/consent/purposes/${purpose.key}/versions`, payload());
-      toggleNotification({ type: 'success', message: t('texts.published', { version: data.data.version, purpose: purpose.name }) });
-      onPublished(data.data);
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-      setBusy(false);
-    }
-  };
+  const publish = () =>
+    submit(() => publishVersion({ key: purpose.key, body: payload() }).unwrap(), {
+      notify: (version) => t('texts.published', { version: version.version, purpose: purpose.name }),
+      then: onPublished,
+    });
 
   return (
-    <Modal.Root open onOpenChange={(open: boolean) => !open && onClose()}>
-      <Modal.Content>
-        <Modal.Header>
-          <Modal.Title>
-            {step === 'edit'
-              ? t('texts.newVersion.title', { purpose: purpose.name })
-              : t('texts.review.title', { purpose: purpose.name })}
-          </Modal.Title>
-        </Modal.Header>
-        <Modal.Body>
+    <FormModal
+      title={step === 'edit' ? t('texts.newVersion.title', { purpose: purpose.name }) : t('texts.review.title', { purpose: purpose.name })}
+      submitLabel={step === 'edit' ? t('texts.review.button') : t('texts.publish.button')}
+      onSubmit={step === 'edit' ? review : publish}
+      onClose={onClose}
+      busy={previewing || publishing}
+      variant={step === 'review' && changeKind === 'substantive' ? 'danger' : 'default'}
+      back={step === 'review' ? { label: t('common.back'), onClick: () => setStep('edit') } : undefined}
+    >
           {step === 'edit' ? (
             <Flex direction="column" alignItems="stretch" gap={6}>
               <BodiesEditor locales={locales} defaultLocale={defaultLocale} value={bodies} onChange={setBodies} showErrors={showErrors} />
@@ -105,7 +104,7 @@ export const NewVersionModal = ({
                   <Field.Label>{t('texts.changeKind')}</Field.Label>
                   <Radio.Group
                     value={changeKind ?? undefined}
-                    onValueChange={(v: string) => setChangeKind(v as ChangeKind)}
+                    onValueChange={(v: string) => setChangeKind(v as PublishChangeKind)}
                     aria-label={t('texts.changeKind')}
                   >
                     <Radio.Item value="substantive">{t('texts.changeKind.substantive')}</Radio.Item>
@@ -155,29 +154,6 @@ export const NewVersionModal = ({
               </Box>
             </Flex>
           )}
-        </Modal.Body>
-        <Modal.Footer>
-          {step === 'edit' ? (
-            <>
-              <Button variant="tertiary" onClick={onClose}>
-                {t('common.cancel')}
-              </Button>
-              <Button onClick={review} loading={busy}>
-                {t('texts.review.button')}
-              </Button>
-            </>
-          ) : (
-            <>
-              <Button variant="tertiary" onClick={() => setStep('edit')}>
-                {t('common.back')}
-              </Button>
-              <Button variant={changeKind === 'substantive' ? 'danger' : 'default'} onClick={publish} loading={busy}>
-                {t('texts.publish.button')}
-              </Button>
-            </>
-          )}
-        </Modal.Footer>
-      </Modal.Content>
-    </Modal.Root>
+    </FormModal>
   );
 };

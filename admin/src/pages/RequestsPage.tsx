@@ -1,68 +1,60 @@
-import {
-  Box,
-  Button,
-  Flex,
-  IconButton,
-  Link,
-  SingleSelect,
-  SingleSelectOption,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Button, Flex, IconButton, Link, Td, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Cross } from '@strapi/icons';
-import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { useCallback, useEffect, useState } from 'react';
+import { Layouts, Page } from '@strapi/strapi/admin';
+import { useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
-import { errorMessage, type Campaign, type ConsentRequest } from '../api';
+import {
+  OPEN_REQUEST_STATUSES,
+  REQUEST_STATUSES,
+  useChangeCampaignMutation,
+  useChangeRequestMutation,
+  useGetCampaignsQuery,
+  useGetRequestsQuery,
+  useLazyGetRequestsQuery,
+  useLoadMore,
+  type Campaign,
+  type CampaignAction,
+  type ConsentRequest,
+  type CursorPage,
+  type RequestStatus,
+} from '../api';
 import { CampaignProgress } from '../components/CampaignProgress';
+import { Card } from '../components/Card';
+import { PagedTable } from '../components/PagedTable';
 import { RequestStatusBadge } from '../components/StatusBadge';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
+import { useNotifyError } from '../hooks/useNotifyError';
+import { useSubmit } from '../hooks/useSubmit';
 import { useFormatDateTime, useT, type TranslationKey } from '../hooks/useT';
 
-const STATUSES = ['all', 'queued', 'sent', 'approved', 'declined', 'expired', 'failed', 'cancelled'] as const;
-const OPEN = ['queued', 'sent'];
+const PAGE = 50;
+const NO_ROWS: CursorPage<ConsentRequest, number> = { rows: [], next: null };
+const isOpen = (status: RequestStatus) => (OPEN_REQUEST_STATUSES as readonly RequestStatus[]).includes(status);
 
 const Campaigns = () => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  const { get, post } = useFetchClient();
-  const { toggleNotification } = useNotification();
   const { canRequest } = useConsentRBAC();
-  const [campaigns, setCampaigns] = useState<Campaign[] | null>(null);
+  const { data, isError, refetch } = useGetCampaignsQuery();
+  const campaigns = isError ? [] : data ?? null;
+  const [changeCampaign] = useChangeCampaignMutation();
+  const { submit } = useSubmit();
 
-  const load = useCallback(() => {
-    get<{ data: Campaign[] }>('/consent/campaigns')
-      .then(({ data }) => setCampaigns(data.data))
-      .catch(() => setCampaigns([]));
-  }, [get]);
-  useEffect(load, [load]);
-
-  const act = async (campaign: Campaign, action: 'pause' | 'resume' | 'cancel') => {
-    try {
-      await post(`/consent/campaigns/${campaign.documentId}/${action}`, {});
-      toggleNotification({ type: 'success', message: t(`campaigns.${action}.done` as TranslationKey, { name: campaign.name }) });
-      load();
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    }
-  };
+  const act = (campaign: Campaign, action: CampaignAction) =>
+    submit(() => changeCampaign({ documentId: campaign.documentId, action }).unwrap(), {
+      notify: () => t(`campaigns.${action}.done` as TranslationKey, { name: campaign.name }),
+    });
 
   return (
-    <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} tag="section" aria-label={t('campaigns.title')}>
-      <Flex justifyContent="space-between" paddingBottom={4}>
-        <Typography variant="delta" tag="h2">
-          {t('campaigns.title')}
-        </Typography>
-        <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={load}>
+    <Card
+      title={t('campaigns.title')}
+      actions={
+        <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={refetch}>
           {t('common.refresh')}
         </Button>
-      </Flex>
+      }
+    >
       {!campaigns ? null : campaigns.length === 0 ? (
         <Typography textColor="neutral600">{t('campaigns.none')}</Typography>
       ) : (
@@ -103,163 +95,115 @@ const Campaigns = () => {
           ))}
         </Flex>
       )}
-    </Box>
+    </Card>
   );
 };
 
 const Requests = () => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  const { get, post } = useFetchClient();
-  const { toggleNotification } = useNotification();
   const { canRequest } = useConsentRBAC();
   const config = useConsentConfig();
-  const [status, setStatus] = useState<(typeof STATUSES)[number]>('all');
-  const [rows, setRows] = useState<ConsentRequest[] | null>(null);
-  const [next, setNext] = useState<number | null>(null);
-
-  const fetchPage = useCallback(
-    (before: number | null) => {
-      const query = new URLSearchParams({ limit: '50' });
-      if (status !== 'all') query.set('status', status);
-      if (before) query.set('before', String(before));
-      return get<{ data: ConsentRequest[]; meta: { next: number | null } }>(`/consent/requests?${query}`).then(({ data }) => data);
-    },
-    [get, status]
+  const notifyError = useNotifyError();
+  const { submit } = useSubmit();
+  const [status, setStatus] = useState<RequestStatus | 'all'>('all');
+  const query = { status: status === 'all' ? null : status, before: null, limit: PAGE };
+  const first = useGetRequestsQuery(query);
+  const [fetchRequests] = useLazyGetRequestsQuery();
+  const list = useLoadMore(
+    { data: first.currentData ?? (first.isError ? NO_ROWS : undefined), fulfilledTimeStamp: first.fulfilledTimeStamp },
+    (before) => fetchRequests({ ...query, before }).unwrap(),
+    notifyError
   );
-  const load = useCallback(() => {
-    fetchPage(null)
-      .then((page) => {
-        setRows(page.data);
-        setNext(page.meta.next);
-      })
-      .catch(() => setRows([]));
-  }, [fetchPage]);
-  useEffect(load, [load]);
+  const [changeRequest] = useChangeRequestMutation();
 
-  const act = async (row: ConsentRequest, action: 'cancel' | 'resend') => {
-    try {
-      await post(`/consent/requests/${row.documentId}/${action}`, {});
-      toggleNotification({ type: 'success', message: t(`requests.${action}.done` as TranslationKey) });
-      load();
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    }
-  };
+  const act = (row: ConsentRequest, action: 'cancel' | 'resend') =>
+    submit(() => changeRequest({ documentId: row.documentId, action }).unwrap(), {
+      notify: () => t(`requests.${action}.done` as TranslationKey),
+    });
 
   return (
-    <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} tag="section" aria-label={t('requests.title')}>
-      <Flex justifyContent="space-between" paddingBottom={4}>
-        <Typography variant="delta" tag="h2">
-          {t('requests.title')}
-        </Typography>
-        <Flex gap={2}>
-          <Box width="20rem">
-            <SingleSelect aria-label={t('requests.filter')} value={status} onChange={(v: string | number) => setStatus(String(v) as typeof status)}>
-              {STATUSES.map((s) => (
-                <SingleSelectOption key={s} value={s}>
-                  {s === 'all' ? t('requests.allStatuses') : t(`requestStatus.${s}` as TranslationKey)}
-                </SingleSelectOption>
-              ))}
-            </SingleSelect>
-          </Box>
-          <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={load}>
-            {t('common.refresh')}
-          </Button>
-        </Flex>
-      </Flex>
-      <Table colCount={6} rowCount={(rows?.length ?? 0) + 1}>
-        <Thead>
-          <Tr>
-            <Th><Typography variant="sigma">{t('requests.col.status')}</Typography></Th>
-            <Th><Typography variant="sigma">{t('requests.col.channel')}</Typography></Th>
-            <Th><Typography variant="sigma">{t('requests.col.client')}</Typography></Th>
-            <Th><Typography variant="sigma">{t('requests.col.sentAt')}</Typography></Th>
-            <Th><Typography variant="sigma">{t('requests.col.requestedBy')}</Typography></Th>
-            <Th><Typography variant="sigma">{t('requests.col.actions')}</Typography></Th>
-          </Tr>
-        </Thead>
-        <Tbody>
-          {rows?.length === 0 && (
-            <Tr>
-              <Td colSpan={6}>
-                <Typography textColor="neutral600">{t('requests.none')}</Typography>
-              </Td>
-            </Tr>
-          )}
-          {rows?.map((row) => (
-            <Tr key={row.documentId} data-testid="request-row">
-              <Td>
-                <Flex direction="column" alignItems="flex-start" gap={1}>
-                  <RequestStatusBadge status={row.status} />
-                  {row.reason && (
-                    <Typography variant="pi" textColor="neutral600">
-                      {row.reason}
-                    </Typography>
-                  )}
-                </Flex>
-              </Td>
-              <Td>
-                <Typography>{row.channel ? t(`requestChannel.${row.channel}` as TranslationKey) : '–'}</Typography>
-              </Td>
-              <Td>
-                <Flex direction="column" alignItems="flex-start" gap={1} title={row.subject} data-testid="request-client">
-                  {config ? (
-                    <Link tag={RouterLink} to={`/content-manager/collection-types/${config.subject.uid}/${row.subject}`}>
-                      {row.subjectName ?? row.subject}
-                    </Link>
-                  ) : (
-                    <Typography>{row.subjectName ?? row.subject}</Typography>
-                  )}
-                  {row.subjectName && (
-                    <Typography variant="pi" textColor="neutral600">
-                      {row.subject}
-                    </Typography>
-                  )}
-                </Flex>
-              </Td>
-              <Td>
-                <Typography>{formatDateTime(row.sentAt ?? row.createdAt)}</Typography>
-              </Td>
-              <Td>
-                <Typography>{row.requestedByName ?? (row.campaign ? t('requests.byCampaign') : '–')}</Typography>
-              </Td>
-              <Td>
-                {canRequest && (
-                  <Flex gap={1}>
-                    {OPEN.includes(row.status) && (
-                      <IconButton label={t('requests.cancel')} onClick={() => act(row, 'cancel')}>
-                        <Cross />
-                      </IconButton>
-                    )}
-                    {!OPEN.includes(row.status) && row.status !== 'approved' && (
-                      <IconButton label={t('requests.resend')} onClick={() => act(row, 'resend')}>
-                        <ArrowClockwise />
-                      </IconButton>
-                    )}
-                  </Flex>
+    <PagedTable
+      title={t('requests.title')}
+      filter={{
+        label: t('requests.filter'),
+        value: status,
+        options: [
+          { value: 'all', label: t('requests.allStatuses') },
+          ...REQUEST_STATUSES.map((s) => ({ value: s, label: t(`requestStatus.${s}` as TranslationKey) })),
+        ],
+        onChange: (value) => setStatus(value as RequestStatus | 'all'),
+        width: '20rem',
+      }}
+      onRefresh={first.refetch}
+      headers={[
+        t('requests.col.status'),
+        t('requests.col.channel'),
+        t('requests.col.client'),
+        t('requests.col.sentAt'),
+        t('requests.col.requestedBy'),
+        t('requests.col.actions'),
+      ]}
+      list={list}
+      rowKey={(row) => row.documentId}
+      rowTestId="request-row"
+      empty={t('requests.none')}
+      renderCells={(row) => (
+        <>
+          <Td>
+            <Flex direction="column" alignItems="flex-start" gap={1}>
+              <RequestStatusBadge status={row.status} />
+              {row.reason && (
+                <Typography variant="pi" textColor="neutral600">
+                  {row.reason}
+                </Typography>
+              )}
+            </Flex>
+          </Td>
+          <Td>
+            <Typography>{row.channel ? t(`requestChannel.${row.channel}` as TranslationKey) : '–'}</Typography>
+          </Td>
+          <Td>
+            <Flex direction="column" alignItems="flex-start" gap={1} title={row.subject} data-testid="request-client">
+              {config ? (
+                <Link tag={RouterLink} to={`/content-manager/collection-types/${config.subject.uid}/${row.subject}`}>
+                  {row.subjectName ?? row.subject}
+                </Link>
+              ) : (
+                <Typography>{row.subjectName ?? row.subject}</Typography>
+              )}
+              {row.subjectName && (
+                <Typography variant="pi" textColor="neutral600">
+                  {row.subject}
+                </Typography>
+              )}
+            </Flex>
+          </Td>
+          <Td>
+            <Typography>{formatDateTime(row.sentAt ?? row.createdAt)}</Typography>
+          </Td>
+          <Td>
+            <Typography>{row.requestedByName ?? (row.campaign ? t('requests.byCampaign') : '–')}</Typography>
+          </Td>
+          <Td>
+            {canRequest && (
+              <Flex gap={1}>
+                {isOpen(row.status) && (
+                  <IconButton label={t('requests.cancel')} onClick={() => act(row, 'cancel')}>
+                    <Cross />
+                  </IconButton>
                 )}
-              </Td>
-            </Tr>
-          ))}
-        </Tbody>
-      </Table>
-      {next && (
-        <Flex justifyContent="flex-end" paddingTop={4}>
-          <Button
-            variant="tertiary"
-            onClick={() =>
-              fetchPage(next).then((page) => {
-                setRows((current) => [...(current ?? []), ...page.data]);
-                setNext(page.meta.next);
-              })
-            }
-          >
-            {t('clients.loadMore')}
-          </Button>
-        </Flex>
+                {!isOpen(row.status) && row.status !== 'approved' && (
+                  <IconButton label={t('requests.resend')} onClick={() => act(row, 'resend')}>
+                    <ArrowClockwise />
+                  </IconButton>
+                )}
+              </Flex>
+            )}
+          </Td>
+        </>
       )}
-    </Box>
+    />
   );
 };
 

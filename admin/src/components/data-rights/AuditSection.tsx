@@ -1,133 +1,67 @@
-import { Button, Flex, SingleSelect, SingleSelectOption, Table, Tbody, Td, Th, Thead, Tr, Typography, Box } from '@strapi/design-system';
-import { ArrowClockwise } from '@strapi/icons';
-import { useFetchClient } from '@strapi/strapi/admin';
-import { useCallback, useEffect, useState } from 'react';
-import type { AuditEntry } from '../../api';
+import { Td, Typography } from '@strapi/design-system';
+import { useState } from 'react';
+import { AUDIT_ACTIONS, useGetAuditQuery, useLazyGetAuditQuery, useLoadMore, type AuditAction, type AuditEntry, type CursorPage } from '../../api';
+import { useNotifyError } from '../../hooks/useNotifyError';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
-import { Card } from './Card';
-
-/** The server's AUDIT_ACTIONS (server/src/constants.ts). */
-const ACTIONS = [
-  'export.history',
-  'export.receipt',
-  'export.access',
-  'receipt.verify',
-  'erase.subject',
-  'retention.preview',
-  'retention.run',
-  'import.dry-run',
-  'import.run',
-  'proof.verify',
-  'proof.checkpoint',
-] as const;
+import { PagedTable } from '../PagedTable';
 
 const PAGE = 25;
-
-type Cursor = string | number | null;
+const NO_ROWS: CursorPage<AuditEntry, number> = { rows: [], next: null };
+const isKnown = (action: string): action is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(action);
 
 /** Who did which export, erasure, import or verification, newest first, paged by cursor. */
 export const AuditSection = () => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  const { get } = useFetchClient();
-  const [action, setAction] = useState<string>('all');
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [next, setNext] = useState<Cursor>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-
-  const fetchPage = useCallback(
-    (before: Cursor) => {
-      const query = new URLSearchParams({ limit: String(PAGE) });
-      if (action !== 'all') query.set('action', action);
-      if (before !== null) query.set('before', String(before));
-      return get<{ data: { entries: AuditEntry[]; next: Cursor } }>(`/consent/audit?${query}`).then(({ data }) => data.data);
-    },
-    [get, action]
+  const notifyError = useNotifyError();
+  const [action, setAction] = useState<AuditAction | 'all'>('all');
+  const query = { action: action === 'all' ? null : action, before: null, limit: PAGE };
+  const first = useGetAuditQuery(query);
+  const [fetchAudit] = useLazyGetAuditQuery();
+  const list = useLoadMore(
+    { data: first.currentData ?? (first.isError ? NO_ROWS : undefined), fulfilledTimeStamp: first.fulfilledTimeStamp },
+    (before) => fetchAudit({ ...query, before }).unwrap(),
+    notifyError
   );
-  const load = useCallback(() => {
-    fetchPage(null)
-      .then((page) => {
-        setEntries(page.entries);
-        setNext(page.next);
-      })
-      .catch(() => setEntries([]));
-  }, [fetchPage]);
-  useEffect(load, [load]);
-
-  const more = async () => {
-    setLoadingMore(true);
-    try {
-      const page = await fetchPage(next);
-      setEntries((current) => [...(current ?? []), ...page.entries]);
-      setNext(page.next);
-    } finally {
-      setLoadingMore(false);
-    }
-  };
 
   return (
-    <Card
+    <PagedTable
       title={t('audit.title')}
-      actions={
-        <Flex gap={2}>
-          <Box width="22rem">
-            <SingleSelect aria-label={t('audit.filter')} value={action} onChange={(v: string | number) => setAction(String(v))}>
-              <SingleSelectOption value="all">{t('audit.allActions')}</SingleSelectOption>
-              {ACTIONS.map((a) => (
-                <SingleSelectOption key={a} value={a}>
-                  {t(`audit.action.${a}` as TranslationKey)}
-                </SingleSelectOption>
-              ))}
-            </SingleSelect>
-          </Box>
-          <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={load}>
-            {t('common.refresh')}
-          </Button>
-        </Flex>
-      }
-    >
-      <Table colCount={5} rowCount={(entries?.length ?? 0) + 1}>
-        <Thead>
-          <Tr>
-            <Th><Typography variant="sigma">{t('audit.col.when')}</Typography></Th>
-            <Th><Typography variant="sigma">{t('audit.col.action')}</Typography></Th>
-            <Th><Typography variant="sigma">{t('audit.col.actor')}</Typography></Th>
-            <Th><Typography variant="sigma">{t('audit.col.subject')}</Typography></Th>
-            <Th><Typography variant="sigma">{t('audit.col.outcome')}</Typography></Th>
-          </Tr>
-        </Thead>
-        <Tbody>
-          {entries?.length === 0 && (
-            <Tr>
-              <Td colSpan={5}>
-                <Typography textColor="neutral600">{t('audit.none')}</Typography>
-              </Td>
-            </Tr>
-          )}
-          {entries?.map((entry) => (
-            <Tr key={entry.id} data-testid="audit-entry">
-              <Td><Typography>{formatDateTime(entry.occurredAt)}</Typography></Td>
-              <Td>
-                <Typography>
-                  {(ACTIONS as readonly string[]).includes(entry.action) ? t(`audit.action.${entry.action}` as TranslationKey) : entry.action}
-                </Typography>
-              </Td>
-              <Td><Typography>{entry.actorName ?? '–'}</Typography></Td>
-              <Td><Typography variant="pi">{entry.subject ?? '–'}</Typography></Td>
-              <Td>
-                <Typography textColor={entry.outcome === 'success' || entry.outcome === 'ok' ? 'success700' : 'danger700'}>{entry.outcome}</Typography>
-              </Td>
-            </Tr>
-          ))}
-        </Tbody>
-      </Table>
-      {next !== null && next !== undefined && (
-        <Flex justifyContent="flex-end">
-          <Button variant="tertiary" onClick={more} loading={loadingMore}>
-            {t('clients.loadMore')}
-          </Button>
-        </Flex>
+      filter={{
+        label: t('audit.filter'),
+        value: action,
+        options: [
+          { value: 'all', label: t('audit.allActions') },
+          ...AUDIT_ACTIONS.map((a) => ({ value: a, label: t(`audit.action.${a}` as TranslationKey) })),
+        ],
+        onChange: (value) => setAction(value as AuditAction | 'all'),
+        width: '22rem',
+      }}
+      onRefresh={first.refetch}
+      headers={[t('audit.col.when'), t('audit.col.action'), t('audit.col.actor'), t('audit.col.subject'), t('audit.col.outcome')]}
+      list={list}
+      rowKey={(entry) => entry.id}
+      rowTestId="audit-entry"
+      empty={t('audit.none')}
+      renderCells={(entry) => (
+        <>
+          <Td>
+            <Typography>{formatDateTime(entry.occurredAt)}</Typography>
+          </Td>
+          <Td>
+            <Typography>{isKnown(entry.action) ? t(`audit.action.${entry.action}` as TranslationKey) : entry.action}</Typography>
+          </Td>
+          <Td>
+            <Typography>{entry.actorName ?? '–'}</Typography>
+          </Td>
+          <Td>
+            <Typography variant="pi">{entry.subject ?? '–'}</Typography>
+          </Td>
+          <Td>
+            <Typography textColor={entry.outcome === 'success' || entry.outcome === 'ok' ? 'success700' : 'danger700'}>{entry.outcome}</Typography>
+          </Td>
+        </>
       )}
-    </Card>
+    />
   );
 };

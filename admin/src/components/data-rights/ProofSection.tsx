@@ -4,7 +4,7 @@ import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage, type BrokenLink, type Checkpoint, type VerifyResult } from '../../api';
 import { useFormatDateTime, useT } from '../../hooks/useT';
-import { Card } from './Card';
+import { Card } from '../Card';
 
 /** Where the first broken link is: the client's chain, the event row and its place in the chain, or the checkpoint. */
 const whereBroken = (t: ReturnType<typeof useT>, broken: BrokenLink) =>

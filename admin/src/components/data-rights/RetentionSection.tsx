@@ -21,7 +21,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { errorMessage, type RetentionClient, type RetentionPreview, type RetentionRun } from '../../api';
 import { ERASE_WORD } from '../../cm/EraseClientModal';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
-import { Card, ProgressLine } from './Card';
+import { Card, ProgressLine } from '../Card';
 
 const ACTIVE: RetentionRun['status'][] = ['queued', 'running'];
 const POLL_MS = 1000;
