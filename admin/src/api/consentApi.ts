@@ -21,6 +21,7 @@ export const consentApi = adminApi.enhanceEndpoints({
     'ConsentRetentionRun',
     'ConsentCheckpoint',
     'ConsentAudit',
+    'ConsentWebhook',
   ],
 });
 

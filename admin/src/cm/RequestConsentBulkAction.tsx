@@ -1,6 +1,6 @@
 import { Mail } from '@strapi/icons';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { errorMessage } from '../api';
+import { useNotification } from '@strapi/strapi/admin';
+import { errorMessage, useCreateCampaignMutation } from '../api';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { useT } from '../hooks/useT';
@@ -14,7 +14,7 @@ interface ListViewProps {
 /** Bulk action on the client list: ask the selected clients for consent (one campaign). */
 export const RequestConsentBulkAction = ({ model, documents }: ListViewProps) => {
   const t = useT();
-  const { post } = useFetchClient();
+  const [createCampaign] = useCreateCampaignMutation();
   const { toggleNotification } = useNotification();
   const config = useConsentConfig();
   const { canRead, canRequest, isLoading } = useConsentRBAC();
@@ -31,11 +31,11 @@ export const RequestConsentBulkAction = ({ model, documents }: ListViewProps) =>
       confirmLabel: t('cm.bulk.request.send'),
       onConfirm: async () => {
         try {
-          const { data } = await post<{ data: { total: number } }>('/consent/campaigns', {
+          const campaign = await createCampaign({
             name: t('cm.bulk.campaignName', { count: subjects.length, date: new Date().toLocaleString() }),
             audience: { subjects },
-          });
-          toggleNotification({ type: 'success', message: t('clients.requestsQueued', { count: data.data?.total ?? subjects.length }) });
+          }).unwrap();
+          toggleNotification({ type: 'success', message: t('clients.requestsQueued', { count: campaign?.total ?? subjects.length }) });
         } catch (error) {
           toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
         }

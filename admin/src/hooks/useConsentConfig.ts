@@ -1,6 +1,5 @@
-import { getFetchClient } from '@strapi/strapi/admin';
 import { useEffect, useState } from 'react';
-import type { HostConfig } from '../api';
+import { fetchHostConfig, type HostConfig } from '../api';
 
 let pending: Promise<HostConfig | null> | null = null;
 let known: HostConfig | null = null;
@@ -32,9 +31,9 @@ const remembered = (): HostConfig | null => {
  * when the component that made them unmounts, and the menu icon that asks first does.
  */
 const load = (): Promise<HostConfig | null> => {
-  pending ??= getFetchClient().get<{ data: HostConfig }>('/consent/config')
-    .then(({ data }) => {
-      known = data.data;
+  pending ??= fetchHostConfig()
+    .then((config) => {
+      known = config;
       remember(known);
       return known;
     })

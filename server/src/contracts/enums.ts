@@ -75,6 +75,10 @@ export type ImportMatch = (typeof IMPORT_MATCHES)[number];
 export const MESSAGE_KINDS = ['request', 'reminder', 'information', 'confirmation'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
+/** The consent events a Strapi webhook can receive (Settings > Webhooks), after the transaction that caused them commits. */
+export const WEBHOOK_EVENTS = ['consent.given', 'consent.refused', 'consent.withdrawn', 'consent.expired', 'consent.erased'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
 /** RBAC actions of the plugin: registered by the server, checked on every admin route, asked for by the admin. */
 export const PERMISSIONS = {
   read: 'plugin::consent.read',

@@ -1,9 +1,9 @@
 import { Badge, Box, Button, Field, Flex, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Check, Upload } from '@strapi/icons';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useNotification } from '@strapi/strapi/admin';
 import { useRef, useState } from 'react';
 import { useTheme } from 'styled-components';
-import { errorDetails, errorMessage, type ImportLine, type ImportReport } from '../../api';
+import { errorDetails, errorMessage, useImportConsentsMutation, type ImportLine, type ImportReport } from '../../api';
 import { useT } from '../../hooks/useT';
 import { Card } from '../Card';
 
@@ -20,7 +20,7 @@ const ordered = (lines: ImportLine[]) => [...lines].sort((a, b) => Number(a.ok) 
  */
 export const ImportSection = () => {
   const t = useT();
-  const { post } = useFetchClient();
+  const [importConsents] = useImportConsentsMutation();
   const { toggleNotification } = useNotification();
   const theme = useTheme();
   const errorRow = { background: theme.colors.danger100 };
@@ -43,10 +43,10 @@ export const ImportSection = () => {
     setBusy(dryRun ? 'check' : 'import');
     try {
       const body = { csv: file.csv, dryRun, ...(source.trim() ? { source: source.trim() } : {}) };
-      const { data } = await post<{ data: ImportReport }>('/consent/imports', body);
-      setReport(data.data);
+      const imported = await importConsents(body).unwrap();
+      setReport(imported);
       if (!dryRun) {
-        toggleNotification({ type: 'success', message: t('import.done', { count: data.data.imported }) });
+        toggleNotification({ type: 'success', message: t('import.done', { count: imported.imported }) });
         setFile(null);
       }
     } catch (error) {
