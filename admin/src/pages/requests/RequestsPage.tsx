@@ -17,16 +17,16 @@ import {
   type ConsentRequest,
   type CursorPage,
   type RequestStatus,
-} from '../api';
-import { CampaignProgress } from '../components/CampaignProgress';
-import { Card } from '../components/Card';
-import { PagedTable } from '../components/PagedTable';
-import { RequestStatusBadge } from '../components/StatusBadge';
-import { useConsentConfig } from '../hooks/useConsentConfig';
-import { useConsentRBAC } from '../hooks/useConsentRBAC';
-import { useNotifyError } from '../hooks/useNotifyError';
-import { useSubmit } from '../hooks/useSubmit';
-import { useFormatDateTime, useT, type TranslationKey } from '../hooks/useT';
+} from '../../api';
+import { CampaignProgress } from '../../components/CampaignProgress';
+import { Card } from '../../components/Card';
+import { PagedTable } from '../../components/PagedTable';
+import { RequestStatusBadge } from '../../components/StatusBadge';
+import { useConsentConfig } from '../../hooks/useConsentConfig';
+import { useConsentRBAC } from '../../hooks/useConsentRBAC';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { useSubmit } from '../../hooks/useSubmit';
+import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 
 const PAGE = 50;
 const NO_ROWS: CursorPage<ConsentRequest, number> = { rows: [], next: null };

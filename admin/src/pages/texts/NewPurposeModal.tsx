@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { useCreatePurposeMutation, type Purpose } from '../api';
-import { useSubmit } from '../hooks/useSubmit';
-import { useT } from '../hooks/useT';
-import { FormModal } from './FormModal';
-import { emptyPurpose, PurposeFields, purposeErrors, purposePayload, type PurposeInput } from './PurposeFields';
+import { useCreatePurposeMutation, type Purpose } from '../../api';
+import { useSubmit } from '../../hooks/useSubmit';
+import { useT } from '../../hooks/useT';
+import { FormModal } from '../../components/FormModal';
+import { emptyPurpose, PurposeFields, purposeErrors, purposePayload, type PurposeInput } from '../../components/PurposeFields';
 
 /** Create a purpose (POST /consent/purposes). */
 export const NewPurposeModal = ({ onClose, onCreated }: { onClose: () => void; onCreated: (purpose: Purpose) => void }) => {

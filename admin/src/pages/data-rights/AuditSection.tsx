@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { AUDIT_ACTIONS, useGetAuditQuery, useLazyGetAuditQuery, useLoadMore, type AuditAction, type AuditEntry, type CursorPage } from '../../api';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
-import { PagedTable } from '../PagedTable';
+import { PagedTable } from '../../components/PagedTable';
 
 const PAGE = 25;
 const NO_ROWS: CursorPage<AuditEntry, number> = { rows: [], next: null };

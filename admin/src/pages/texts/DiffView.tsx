@@ -1,6 +1,6 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
-import type { VersionPreview } from '../api';
-import { useT } from '../hooks/useT';
+import type { VersionPreview } from '../../api';
+import { useT } from '../../hooks/useT';
 
 const PREFIX = { same: ' ', add: '+', remove: '−' } as const;
 const BACKGROUND = { same: undefined, add: 'success100', remove: 'danger100' } as const;

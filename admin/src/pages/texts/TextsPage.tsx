@@ -2,12 +2,12 @@ import { Accordion, Badge, Box, Button, Flex, Tabs, Typography } from '@strapi/d
 import { Plus } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { useState } from 'react';
-import { useGetPurposesQuery, useGetVersionsQuery, type Purpose, type TextVersion } from '../api';
-import { NewPurposeModal } from '../components/NewPurposeModal';
-import { NewVersionModal } from '../components/NewVersionModal';
-import { useConsentConfig } from '../hooks/useConsentConfig';
-import { useConsentRBAC } from '../hooks/useConsentRBAC';
-import { useFormatDateTime, useT, type TranslationKey } from '../hooks/useT';
+import { useGetPurposesQuery, useGetVersionsQuery, type Purpose, type TextVersion } from '../../api';
+import { NewPurposeModal } from './NewPurposeModal';
+import { NewVersionModal } from './NewVersionModal';
+import { useConsentConfig } from '../../hooks/useConsentConfig';
+import { useConsentRBAC } from '../../hooks/useConsentRBAC';
+import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 
 const Flag = ({ on, label }: { on: boolean; label: string }) =>
   on ? (

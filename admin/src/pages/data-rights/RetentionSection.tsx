@@ -27,9 +27,9 @@ import {
 } from '../../api';
 import { ERASE_WORD } from '../../cm/EraseClientModal';
 import { useSubmit } from '../../hooks/useSubmit';
-import { FormModal } from '../FormModal';
+import { FormModal } from '../../components/FormModal';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
-import { Card, ProgressLine } from '../Card';
+import { Card, ProgressLine } from '../../components/Card';
 
 const ACTIVE: RetentionRun['status'][] = ['queued', 'running'];
 const isActive = (run: RetentionRun | undefined) => Boolean(run && ACTIVE.includes(run.status));

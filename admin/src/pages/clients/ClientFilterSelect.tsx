@@ -1,6 +1,6 @@
 import { SingleSelect, SingleSelectOption } from '@strapi/design-system';
-import { CLIENT_STATES, type ClientState } from '../api';
-import { useT, type TranslationKey } from '../hooks/useT';
+import { CLIENT_STATES, type ClientState } from '../../api';
+import { useT, type TranslationKey } from '../../hooks/useT';
 
 /** All / valid consent / no valid consent, then the finer states. */
 export const ClientFilterSelect = ({ value, onChange }: { value: ClientState; onChange: (value: ClientState) => void }) => {

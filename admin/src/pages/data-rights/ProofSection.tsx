@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useGetCheckpointsQuery, useSealCheckpointMutation, useVerifyProofMutation, type BrokenLink, type VerifyResult } from '../../api';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useFormatDateTime, useT } from '../../hooks/useT';
-import { Card } from '../Card';
+import { Card } from '../../components/Card';
 
 /** Where the first broken link is: the client's chain, the event row and its place in the chain, or the checkpoint. */
 const whereBroken = (t: ReturnType<typeof useT>, broken: BrokenLink) =>

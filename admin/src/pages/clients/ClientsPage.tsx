@@ -27,13 +27,13 @@ import {
   useLoadMore,
   type CampaignAudience,
   type ClientState,
-} from '../api';
-import { ClientRowActions } from '../cm/ClientRowActions';
-import { ClientFilterSelect } from '../components/ClientFilterSelect';
-import { RequestStatusBadge, StatusBadge } from '../components/StatusBadge';
-import { useConsentConfig } from '../hooks/useConsentConfig';
-import { useConsentRBAC } from '../hooks/useConsentRBAC';
-import { useFormatDateTime, useT, type TranslationKey } from '../hooks/useT';
+} from '../../api';
+import { ClientRowActions } from '../../cm/ClientRowActions';
+import { ClientFilterSelect } from './ClientFilterSelect';
+import { RequestStatusBadge, StatusBadge } from '../../components/StatusBadge';
+import { useConsentConfig } from '../../hooks/useConsentConfig';
+import { useConsentRBAC } from '../../hooks/useConsentRBAC';
+import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 
 const PAGE_SIZE = 50;
 

@@ -2,11 +2,11 @@ import { Alert, Box, Flex, Grid, Link, SingleSelect, SingleSelectOption, Typogra
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
-import { useGetOverviewQuery, useGetPurposesQuery, type Overview } from '../api';
-import { CampaignProgress } from '../components/CampaignProgress';
-import { RequestStatusBadge } from '../components/StatusBadge';
-import { TrendChart } from '../components/TrendChart';
-import { useT, type TranslationKey } from '../hooks/useT';
+import { useGetOverviewQuery, useGetPurposesQuery, type Overview } from '../../api';
+import { CampaignProgress } from '../../components/CampaignProgress';
+import { RequestStatusBadge } from '../../components/StatusBadge';
+import { TrendChart } from './TrendChart';
+import { useT, type TranslationKey } from '../../hooks/useT';
 
 const CARDS: { key: keyof Overview['counts']; label: TranslationKey; color: string }[] = [
   { key: 'total', label: 'overview.count.total', color: 'neutral800' },

@@ -10,12 +10,12 @@ import {
   type Purpose,
   type TextVersion,
   type VersionPreview,
-} from '../api';
-import { useSubmit } from '../hooks/useSubmit';
-import { useT } from '../hooks/useT';
-import { BodiesEditor, filledBodies, type Bodies } from './BodiesEditor';
+} from '../../api';
+import { useSubmit } from '../../hooks/useSubmit';
+import { useT } from '../../hooks/useT';
+import { BodiesEditor, filledBodies, type Bodies } from '../../components/BodiesEditor';
 import { DiffView } from './DiffView';
-import { FormModal } from './FormModal';
+import { FormModal } from '../../components/FormModal';
 
 /**
  * Write a new version of a purpose's text (one body per locale), choose substantive

@@ -5,7 +5,7 @@ import { useRef, useState } from 'react';
 import { useTheme } from 'styled-components';
 import { errorDetails, errorMessage, useImportConsentsMutation, type ImportLine, type ImportReport } from '../../api';
 import { useT } from '../../hooks/useT';
-import { Card } from '../Card';
+import { Card } from '../../components/Card';
 
 /** Lines shown in the report table; the counts above it cover every line. */
 const SHOWN = 100;
