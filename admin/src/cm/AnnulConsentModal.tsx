@@ -43,23 +43,23 @@ export const AnnulConsentModal = ({
       disabled={keys.length === 0}
       variant="danger"
     >
-          <Flex direction="column" alignItems="stretch" gap={4}>
-            {givenPurposes.length === 0 ? (
-              <Typography>{t('panel.annul.nothing')}</Typography>
-            ) : (
-              givenPurposes.map((p) => (
-                <Checkbox key={p.purpose} checked={Boolean(chosen[p.purpose])} onCheckedChange={(c) => setChosen({ ...chosen, [p.purpose]: c === true })}>
-                  {p.name}
-                </Checkbox>
-              ))
-            )}
-            <Field.Root name="reason" required error={showErrors && !reason.trim() ? t('form.required') : undefined} hint={t('panel.annul.reason.hint')}>
-              <Field.Label>{t('panel.annul.reason')}</Field.Label>
-              <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
-              <Field.Hint />
-              <Field.Error />
-            </Field.Root>
-          </Flex>
+      <Flex direction="column" alignItems="stretch" gap={4}>
+        {givenPurposes.length === 0 ? (
+          <Typography>{t('panel.annul.nothing')}</Typography>
+        ) : (
+          givenPurposes.map((p) => (
+            <Checkbox key={p.purpose} checked={Boolean(chosen[p.purpose])} onCheckedChange={(c) => setChosen({ ...chosen, [p.purpose]: c === true })}>
+              {p.name}
+            </Checkbox>
+          ))
+        )}
+        <Field.Root name="reason" required error={showErrors && !reason.trim() ? t('form.required') : undefined} hint={t('panel.annul.reason.hint')}>
+          <Field.Label>{t('panel.annul.reason')}</Field.Label>
+          <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
+          <Field.Hint />
+          <Field.Error />
+        </Field.Root>
+      </Flex>
     </FormModal>
   );
 };

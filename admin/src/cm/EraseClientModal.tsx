@@ -100,40 +100,40 @@ export const EraseClientModal = ({
       variant="danger"
       lockWhileBusy
     >
-          <Flex direction="column" alignItems="stretch" gap={4}>
-            <Typography>{t('erase.intro')}</Typography>
-            <Box background="neutral100" hasRadius padding={4} data-testid="erase-preview">
-              {previewError ? (
-                <Typography textColor="danger600">{previewError}</Typography>
-              ) : preview ? (
-                <Flex direction="column" alignItems="stretch" gap={2}>
-                  <Typography variant="sigma" textColor="neutral600">
-                    {t('erase.preview')}
-                  </Typography>
-                  {preview.counts && <ErasureCountList counts={preview.counts} related={preview.related} />}
-                </Flex>
-              ) : (
-                <Typography textColor="neutral600">{t('common.loading')}</Typography>
-              )}
-            </Box>
-            <Field.Root name="reason" required error={showErrors && !reason.trim() ? t('form.required') : undefined} hint={t('erase.reason.hint')}>
-              <Field.Label>{t('erase.reason')}</Field.Label>
-              <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
-              <Field.Hint />
-              <Field.Error />
-            </Field.Root>
-            <Field.Root
-              name="confirm"
-              required
-              error={showErrors && !confirmed ? t('erase.confirm.mismatch') : undefined}
-              hint={t('erase.confirm.hint', { word: confirmWord })}
-            >
-              <Field.Label>{t('erase.confirm', { word: confirmWord })}</Field.Label>
-              <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
-              <Field.Hint />
-              <Field.Error />
-            </Field.Root>
-          </Flex>
+      <Flex direction="column" alignItems="stretch" gap={4}>
+        <Typography>{t('erase.intro')}</Typography>
+        <Box background="neutral100" hasRadius padding={4} data-testid="erase-preview">
+          {previewError ? (
+            <Typography textColor="danger600">{previewError}</Typography>
+          ) : preview ? (
+            <Flex direction="column" alignItems="stretch" gap={2}>
+              <Typography variant="sigma" textColor="neutral600">
+                {t('erase.preview')}
+              </Typography>
+              {preview.counts && <ErasureCountList counts={preview.counts} related={preview.related} />}
+            </Flex>
+          ) : (
+            <Typography textColor="neutral600">{t('common.loading')}</Typography>
+          )}
+        </Box>
+        <Field.Root name="reason" required error={showErrors && !reason.trim() ? t('form.required') : undefined} hint={t('erase.reason.hint')}>
+          <Field.Label>{t('erase.reason')}</Field.Label>
+          <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
+          <Field.Hint />
+          <Field.Error />
+        </Field.Root>
+        <Field.Root
+          name="confirm"
+          required
+          error={showErrors && !confirmed ? t('erase.confirm.mismatch') : undefined}
+          hint={t('erase.confirm.hint', { word: confirmWord })}
+        >
+          <Field.Label>{t('erase.confirm', { word: confirmWord })}</Field.Label>
+          <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
+          <Field.Hint />
+          <Field.Error />
+        </Field.Root>
+      </Flex>
     </FormModal>
   );
 };

@@ -80,76 +80,76 @@ export const RegisterConsentModal = ({
       busy={busy}
       disabled={!shown || !anything || missingExplicit}
     >
-          {error ? (
-            <Typography textColor="danger600">{errorMessage(error) ?? t('error.generic')}</Typography>
-          ) : !shown ? (
-            <Typography>{t('common.loading')}</Typography>
-          ) : (
-            <Flex direction="column" alignItems="stretch" gap={5}>
-              <Flex justifyContent="space-between" alignItems="flex-end">
-                <Typography textColor="neutral600">{t('panel.register.intro')}</Typography>
-                <Box width="16rem">
-                  <Field.Root name="locale">
-                    <Field.Label>{t('panel.register.language')}</Field.Label>
-                    <SingleSelect value={currentLocale} onChange={(v: string | number) => setLocale(String(v))}>
-                      {availableLocales.map((l) => (
-                        <SingleSelectOption key={l} value={l}>
-                          {l === clientLocale ? t('panel.register.clientLanguage', { locale: l.toUpperCase() }) : l.toUpperCase()}
-                        </SingleSelectOption>
-                      ))}
-                    </SingleSelect>
-                  </Field.Root>
-                </Box>
-              </Flex>
-              {shown.map(({ purpose, version }) => {
-                const body = version ? version.bodies[currentLocale] ?? version.bodies[version.defaultLocale] : null;
-                const isConsent = purpose.legalBasis === 'consent';
-                return (
-                  <Box key={purpose.key} borderColor="neutral200" hasRadius padding={4} tag="article" aria-label={purpose.name}>
-                    <Flex gap={2} paddingBottom={2}>
-                      <Typography variant="delta" tag="h3">
-                        {body?.title ?? purpose.name}
-                      </Typography>
-                      <Badge>{t(`legalBasis.${purpose.legalBasis}` as TranslationKey)}</Badge>
-                      {version && <Badge>{t('texts.version', { version: version.version })}</Badge>}
-                    </Flex>
-                    <Typography style={{ whiteSpace: 'pre-wrap' }}>{body?.text ?? ''}</Typography>
-                    <Flex direction="column" alignItems="flex-start" gap={2} paddingTop={3}>
-                      {isConsent ? (
-                        <>
-                          <Checkbox
-                            checked={Boolean(given[purpose.key])}
-                            onCheckedChange={(c) => setGiven({ ...given, [purpose.key]: c === true })}
-                          >
-                            {t('panel.register.consents', { purpose: purpose.name })}
-                          </Checkbox>
-                          {purpose.specialCategory && (
-                            <Checkbox
-                              checked={Boolean(explicit[purpose.key])}
-                              disabled={!given[purpose.key]}
-                              onCheckedChange={(c) => setExplicit({ ...explicit, [purpose.key]: c === true })}
-                            >
-                              {t('panel.register.explicit', { purpose: purpose.name })}
-                            </Checkbox>
-                          )}
-                        </>
-                      ) : (
-                        <Typography variant="pi" textColor="neutral600">
-                          {t('panel.register.informationOnly')}
-                        </Typography>
+      {error ? (
+        <Typography textColor="danger600">{errorMessage(error) ?? t('error.generic')}</Typography>
+      ) : !shown ? (
+        <Typography>{t('common.loading')}</Typography>
+      ) : (
+        <Flex direction="column" alignItems="stretch" gap={5}>
+          <Flex justifyContent="space-between" alignItems="flex-end">
+            <Typography textColor="neutral600">{t('panel.register.intro')}</Typography>
+            <Box width="16rem">
+              <Field.Root name="locale">
+                <Field.Label>{t('panel.register.language')}</Field.Label>
+                <SingleSelect value={currentLocale} onChange={(v: string | number) => setLocale(String(v))}>
+                  {availableLocales.map((l) => (
+                    <SingleSelectOption key={l} value={l}>
+                      {l === clientLocale ? t('panel.register.clientLanguage', { locale: l.toUpperCase() }) : l.toUpperCase()}
+                    </SingleSelectOption>
+                  ))}
+                </SingleSelect>
+              </Field.Root>
+            </Box>
+          </Flex>
+          {shown.map(({ purpose, version }) => {
+            const body = version ? version.bodies[currentLocale] ?? version.bodies[version.defaultLocale] : null;
+            const isConsent = purpose.legalBasis === 'consent';
+            return (
+              <Box key={purpose.key} borderColor="neutral200" hasRadius padding={4} tag="article" aria-label={purpose.name}>
+                <Flex gap={2} paddingBottom={2}>
+                  <Typography variant="delta" tag="h3">
+                    {body?.title ?? purpose.name}
+                  </Typography>
+                  <Badge>{t(`legalBasis.${purpose.legalBasis}` as TranslationKey)}</Badge>
+                  {version && <Badge>{t('texts.version', { version: version.version })}</Badge>}
+                </Flex>
+                <Typography style={{ whiteSpace: 'pre-wrap' }}>{body?.text ?? ''}</Typography>
+                <Flex direction="column" alignItems="flex-start" gap={2} paddingTop={3}>
+                  {isConsent ? (
+                    <>
+                      <Checkbox
+                        checked={Boolean(given[purpose.key])}
+                        onCheckedChange={(c) => setGiven({ ...given, [purpose.key]: c === true })}
+                      >
+                        {t('panel.register.consents', { purpose: purpose.name })}
+                      </Checkbox>
+                      {purpose.specialCategory && (
+                        <Checkbox
+                          checked={Boolean(explicit[purpose.key])}
+                          disabled={!given[purpose.key]}
+                          onCheckedChange={(c) => setExplicit({ ...explicit, [purpose.key]: c === true })}
+                        >
+                          {t('panel.register.explicit', { purpose: purpose.name })}
+                        </Checkbox>
                       )}
-                    </Flex>
-                  </Box>
-                );
-              })}
-              <Checkbox checked={refuseUnticked} onCheckedChange={(c) => setRefuseUnticked(c === true)}>
-                {t('panel.register.refuseUnticked')}
-              </Checkbox>
-              {missingExplicit && (
-                <Typography textColor="danger600">{t('panel.register.explicitMissing')}</Typography>
-              )}
-            </Flex>
+                    </>
+                  ) : (
+                    <Typography variant="pi" textColor="neutral600">
+                      {t('panel.register.informationOnly')}
+                    </Typography>
+                  )}
+                </Flex>
+              </Box>
+            );
+          })}
+          <Checkbox checked={refuseUnticked} onCheckedChange={(c) => setRefuseUnticked(c === true)}>
+            {t('panel.register.refuseUnticked')}
+          </Checkbox>
+          {missingExplicit && (
+            <Typography textColor="danger600">{t('panel.register.explicitMissing')}</Typography>
           )}
+        </Flex>
+      )}
     </FormModal>
   );
 };

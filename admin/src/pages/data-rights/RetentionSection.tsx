@@ -94,18 +94,18 @@ const ConfirmRunModal = ({
       variant="danger"
       lockWhileBusy
     >
-          <Flex direction="column" alignItems="stretch" gap={4}>
-            <Typography>{t('retention.confirm.intro', { count: preview.total, months: preview.inactiveMonths })}</Typography>
-            <Field.Root name="reason" required>
-              <Field.Label>{t('erase.reason')}</Field.Label>
-              <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
-            </Field.Root>
-            <Field.Root name="confirm" required hint={t('erase.confirm.hint', { word })}>
-              <Field.Label>{t('erase.confirm', { word })}</Field.Label>
-              <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
-              <Field.Hint />
-            </Field.Root>
-          </Flex>
+      <Flex direction="column" alignItems="stretch" gap={4}>
+        <Typography>{t('retention.confirm.intro', { count: preview.total, months: preview.inactiveMonths })}</Typography>
+        <Field.Root name="reason" required>
+          <Field.Label>{t('erase.reason')}</Field.Label>
+          <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
+        </Field.Root>
+        <Field.Root name="confirm" required hint={t('erase.confirm.hint', { word })}>
+          <Field.Label>{t('erase.confirm', { word })}</Field.Label>
+          <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
+          <Field.Hint />
+        </Field.Root>
+      </Flex>
     </FormModal>
   );
 };

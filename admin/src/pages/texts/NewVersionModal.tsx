@@ -96,64 +96,64 @@ export const NewVersionModal = ({
       variant={step === 'review' && changeKind === 'substantive' ? 'danger' : 'default'}
       back={step === 'review' ? { label: t('common.back'), onClick: () => setStep('edit') } : undefined}
     >
-          {step === 'edit' ? (
-            <Flex direction="column" alignItems="stretch" gap={6}>
-              <BodiesEditor locales={locales} defaultLocale={defaultLocale} value={bodies} onChange={setBodies} showErrors={showErrors} />
-              {current && (
-                <Field.Root name="changeKind" required error={showErrors && !changeKind ? t('form.required') : undefined}>
-                  <Field.Label>{t('texts.changeKind')}</Field.Label>
-                  <Radio.Group
-                    value={changeKind ?? undefined}
-                    onValueChange={(v: string) => setChangeKind(v as PublishChangeKind)}
-                    aria-label={t('texts.changeKind')}
-                  >
-                    <Radio.Item value="substantive">{t('texts.changeKind.substantive')}</Radio.Item>
-                    <Radio.Item value="editorial">{t('texts.changeKind.editorial')}</Radio.Item>
-                  </Radio.Group>
-                  <Field.Error />
-                </Field.Root>
-              )}
-              <Field.Root name="summary" hint={t('texts.summary.hint')}>
-                <Field.Label>{t('texts.summary')}</Field.Label>
-                <Textarea value={summary} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setSummary(e.target.value)} />
-                <Field.Hint />
-              </Field.Root>
-            </Flex>
-          ) : (
-            <Flex direction="column" alignItems="stretch" gap={4}>
-              {preview ? (
-                <>
-                  {!alertClosed && (
-                    <Alert
-                      closeLabel={t('common.close')}
-                      onClose={() => setAlertClosed(true)}
-                      variant={preview.changeKind === 'substantive' && preview.affected.clients > 0 ? 'warning' : 'default'}
-                      title={t('texts.review.version', { from: preview.currentVersion ?? '–', to: preview.nextVersion })}
-                    >
-                      <span data-testid="affected-clients">
-                        {preview.changeKind === 'substantive'
-                          ? t('texts.review.affected.substantive', { count: preview.affected.clients })
-                          : t('texts.review.affected.editorial', { count: preview.affected.clients })}
-                      </span>
-                    </Alert>
-                  )}
-                  <DiffView diff={preview.diff} />
-                </>
-              ) : (
-                previewFailed &&
-                !alertClosed && (
-                  <Alert closeLabel={t('common.close')} onClose={() => setAlertClosed(true)} variant="warning" title={t('texts.review.noPreview')}>
-                    {changeKind === 'substantive' ? t('texts.changeKind.substantive') : t('texts.changeKind.editorial')}
-                  </Alert>
-                )
-              )}
-              <Box>
-                <Typography variant="omega">
-                  {changeKind === 'substantive' ? t('texts.review.confirm.substantive') : t('texts.review.confirm.editorial')}
-                </Typography>
-              </Box>
-            </Flex>
+      {step === 'edit' ? (
+        <Flex direction="column" alignItems="stretch" gap={6}>
+          <BodiesEditor locales={locales} defaultLocale={defaultLocale} value={bodies} onChange={setBodies} showErrors={showErrors} />
+          {current && (
+            <Field.Root name="changeKind" required error={showErrors && !changeKind ? t('form.required') : undefined}>
+              <Field.Label>{t('texts.changeKind')}</Field.Label>
+              <Radio.Group
+                value={changeKind ?? undefined}
+                onValueChange={(v: string) => setChangeKind(v as PublishChangeKind)}
+                aria-label={t('texts.changeKind')}
+              >
+                <Radio.Item value="substantive">{t('texts.changeKind.substantive')}</Radio.Item>
+                <Radio.Item value="editorial">{t('texts.changeKind.editorial')}</Radio.Item>
+              </Radio.Group>
+              <Field.Error />
+            </Field.Root>
           )}
+          <Field.Root name="summary" hint={t('texts.summary.hint')}>
+            <Field.Label>{t('texts.summary')}</Field.Label>
+            <Textarea value={summary} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setSummary(e.target.value)} />
+            <Field.Hint />
+          </Field.Root>
+        </Flex>
+      ) : (
+        <Flex direction="column" alignItems="stretch" gap={4}>
+          {preview ? (
+            <>
+              {!alertClosed && (
+                <Alert
+                  closeLabel={t('common.close')}
+                  onClose={() => setAlertClosed(true)}
+                  variant={preview.changeKind === 'substantive' && preview.affected.clients > 0 ? 'warning' : 'default'}
+                  title={t('texts.review.version', { from: preview.currentVersion ?? '–', to: preview.nextVersion })}
+                >
+                  <span data-testid="affected-clients">
+                    {preview.changeKind === 'substantive'
+                      ? t('texts.review.affected.substantive', { count: preview.affected.clients })
+                      : t('texts.review.affected.editorial', { count: preview.affected.clients })}
+                  </span>
+                </Alert>
+              )}
+              <DiffView diff={preview.diff} />
+            </>
+          ) : (
+            previewFailed &&
+            !alertClosed && (
+              <Alert closeLabel={t('common.close')} onClose={() => setAlertClosed(true)} variant="warning" title={t('texts.review.noPreview')}>
+                {changeKind === 'substantive' ? t('texts.changeKind.substantive') : t('texts.changeKind.editorial')}
+              </Alert>
+            )
+          )}
+          <Box>
+            <Typography variant="omega">
+              {changeKind === 'substantive' ? t('texts.review.confirm.substantive') : t('texts.review.confirm.editorial')}
+            </Typography>
+          </Box>
+        </Flex>
+      )}
     </FormModal>
   );
 };
