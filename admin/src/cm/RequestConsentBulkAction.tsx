@@ -1,8 +1,9 @@
 import { Mail } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
-import { errorMessage, useCreateCampaignMutation } from '../api';
+import { useCreateCampaignMutation } from '../api';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
+import { useNotifyError } from '../hooks/useNotifyError';
 import { useT } from '../hooks/useT';
 
 interface ListViewProps {
@@ -16,6 +17,7 @@ export const RequestConsentBulkAction = ({ model, documents }: ListViewProps) =>
   const t = useT();
   const [createCampaign] = useCreateCampaignMutation();
   const { toggleNotification } = useNotification();
+  const notifyError = useNotifyError();
   const config = useConsentConfig();
   const { canRead, canRequest, isLoading } = useConsentRBAC();
   if (isLoading || !canRead || !canRequest || !config || model !== config.subject.uid) return null;
@@ -37,7 +39,7 @@ export const RequestConsentBulkAction = ({ model, documents }: ListViewProps) =>
           }).unwrap();
           toggleNotification({ type: 'success', message: t('clients.requestsQueued', { count: campaign?.total ?? subjects.length }) });
         } catch (error) {
-          toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+          notifyError(error);
         }
       },
     },

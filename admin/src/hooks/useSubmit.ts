@@ -1,7 +1,6 @@
 import { useNotification } from '@strapi/strapi/admin';
 import { useCallback, useState } from 'react';
-import { errorMessage } from '../api';
-import { useT } from './useT';
+import { useNotifyError } from './useNotifyError';
 
 type Notice = string | { type: 'info' | 'warning'; message: string } | null;
 
@@ -17,8 +16,8 @@ interface SubmitOptions<T> {
  * or the server's error message (a generic one when there is none), never both.
  */
 export const useSubmit = () => {
-  const t = useT();
   const { toggleNotification } = useNotification();
+  const notifyError = useNotifyError();
   const [busy, setBusy] = useState(false);
 
   const submit = useCallback(
@@ -32,13 +31,13 @@ export const useSubmit = () => {
         then?.(result);
         return true;
       } catch (error) {
-        toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+        notifyError(error);
         return false;
       } finally {
         setBusy(false);
       }
     },
-    [t, toggleNotification]
+    [notifyError, toggleNotification]
   );
 
   return { busy, submit };

@@ -15,12 +15,11 @@ import {
   Link,
 } from '@strapi/design-system';
 import { Mail } from '@strapi/icons';
-import { ConfirmDialog, Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { ConfirmDialog, Layouts, Page } from '@strapi/strapi/admin';
 import { useEffect, useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import {
   CLIENT_STATES,
-  errorMessage,
   useCreateCampaignMutation,
   useGetClientsQuery,
   useLazyGetClientsQuery,
@@ -33,6 +32,8 @@ import { ClientFilterSelect } from './ClientFilterSelect';
 import { RequestStatusBadge, StatusBadge } from '../../components/StatusBadge';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
 import { useConsentRBAC } from '../../hooks/useConsentRBAC';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { useSubmit } from '../../hooks/useSubmit';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 
 const PAGE_SIZE = 50;
@@ -41,7 +42,7 @@ const PAGE_SIZE = 50;
 const ClientsPage = () => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  const { toggleNotification } = useNotification();
+  const notifyError = useNotifyError();
   const config = useConsentConfig();
   const { canRequest, canExport, canErase } = useConsentRBAC();
   const rowActions = canExport || canErase;
@@ -57,7 +58,7 @@ const ClientsPage = () => {
   const { rows, next, loadMore, loadingMore } = useLoadMore(
     { data: first.currentData, fulfilledTimeStamp: first.fulfilledTimeStamp },
     (cursor) => fetchClients({ ...query, cursor }).unwrap(),
-    (error) => toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') })
+    notifyError
   );
   // The selection belongs to the filter it was made in.
   const filterKey = `${state}\n${q}`;
@@ -66,7 +67,8 @@ const ClientsPage = () => {
   const setSelected = (update: Set<string> | ((current: Set<string>) => Set<string>)) =>
     setSelection({ key: filterKey, ids: typeof update === 'function' ? update(selected) : update });
   const [confirmAll, setConfirmAll] = useState(false);
-  const [createCampaign, { isLoading: sending }] = useCreateCampaignMutation();
+  const [createCampaign] = useCreateCampaignMutation();
+  const { busy: sending, submit } = useSubmit();
 
   // Search as the admin types, after a short pause.
   useEffect(() => {
@@ -86,15 +88,12 @@ const ClientsPage = () => {
     setParams(nextParams, { replace: true });
   };
 
-  const startCampaign = async (audience: CampaignAudience, count: number | null) => {
-    try {
-      const name = t('clients.campaignName', { filter: t(`filter.${state}` as TranslationKey), date: new Date().toLocaleString() });
-      const campaign = await createCampaign({ name, audience }).unwrap();
-      toggleNotification({ type: 'success', message: t('clients.requestsQueued', { count: campaign?.total ?? count ?? 0 }) });
-      setSelected(new Set());
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    }
+  const startCampaign = (audience: CampaignAudience, count: number | null) => {
+    const name = t('clients.campaignName', { filter: t(`filter.${state}` as TranslationKey), date: new Date().toLocaleString() });
+    return submit(() => createCampaign({ name, audience }).unwrap(), {
+      notify: (campaign) => t('clients.requestsQueued', { count: campaign?.total ?? count ?? 0 }),
+      then: () => setSelected(new Set()),
+    });
   };
 
   if (first.isError) return <Page.Error />;

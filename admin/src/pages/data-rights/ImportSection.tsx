@@ -3,7 +3,8 @@ import { Check, Upload } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
 import { useRef, useState } from 'react';
 import { useTheme } from 'styled-components';
-import { errorDetails, errorMessage, useImportConsentsMutation, type ImportLine, type ImportReport } from '../../api';
+import { errorDetails, useImportConsentsMutation, type ImportLine, type ImportReport } from '../../api';
+import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../hooks/useT';
 import { Card } from '../../components/Card';
 
@@ -22,6 +23,7 @@ export const ImportSection = () => {
   const t = useT();
   const [importConsents] = useImportConsentsMutation();
   const { toggleNotification } = useNotification();
+  const notifyError = useNotifyError();
   const theme = useTheme();
   const errorRow = { background: theme.colors.danger100 };
   const input = useRef<HTMLInputElement>(null);
@@ -53,7 +55,7 @@ export const ImportSection = () => {
       // A file with errors is refused with a 400 that carries the line report.
       const details = errorDetails<ImportReport>(error);
       if (details && Array.isArray(details.lines)) setReport(details);
-      else toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+      else notifyError(error);
     } finally {
       setBusy(null);
     }

@@ -1,8 +1,6 @@
 import { Alert, Box, Field, Flex, Radio, Textarea, Typography } from '@strapi/design-system';
-import { useNotification } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import {
-  errorMessage,
   errorStatus,
   usePreviewVersionMutation,
   usePublishVersionMutation,
@@ -11,6 +9,7 @@ import {
   type TextVersion,
   type VersionPreview,
 } from '../../api';
+import { useNotifyError } from '../../hooks/useNotifyError';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useT } from '../../hooks/useT';
 import { BodiesEditor, filledBodies, type Bodies } from '../../components/BodiesEditor';
@@ -37,7 +36,7 @@ export const NewVersionModal = ({
   onPublished: (version: TextVersion) => void;
 }) => {
   const t = useT();
-  const { toggleNotification } = useNotification();
+  const notifyError = useNotifyError();
   const [previewVersion, { isLoading: previewing }] = usePreviewVersionMutation();
   const [publishVersion] = usePublishVersionMutation();
   const { busy: publishing, submit } = useSubmit();
@@ -71,7 +70,7 @@ export const NewVersionModal = ({
     } catch (error) {
       // Bad input stays in the editor; a preview that could not be made still lets the admin publish.
       if (errorStatus(error) === 400) {
-        toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+        notifyError(error);
         return;
       }
       setPreview(null);
