@@ -18,7 +18,7 @@ export type ClientsQuery = Required<Pick<GetClients.Request['query'], 'state' | 
 
 const clientsApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
-    getClients: builder.query<CursorPage<ClientRow, string>, ClientsQuery>({
+    getConsentClients: builder.query<CursorPage<ClientRow, string>, ClientsQuery>({
       query: ({ state, q, cursor, limit }) => {
         const params = new URLSearchParams({ state, limit: String(limit) });
         if (q) params.set('q', q);
@@ -29,7 +29,7 @@ const clientsApi = consentApi.injectEndpoints({
       providesTags: ['ConsentClient'],
       ...FRESH,
     }),
-    getOverview: builder.query<Overview, number>({
+    getConsentOverview: builder.query<Overview, number>({
       query: (days) => `/consent/overview?days=${days}`,
       transformResponse: (res: GetOverview.Response) => res.data,
       providesTags: ['ConsentOverview', { type: 'ConsentCampaign', id: 'LIST' }],
@@ -44,7 +44,7 @@ const clientsApi = consentApi.injectEndpoints({
   }),
 });
 
-export const { useGetClientsQuery, useLazyGetClientsQuery, useGetOverviewQuery, useGetBookingCheckQuery } = clientsApi;
+export const { useGetConsentClientsQuery, useLazyGetConsentClientsQuery, useGetConsentOverviewQuery, useGetBookingCheckQuery } = clientsApi;
 
 /**
  * Not through the store: the configuration is shared by every component for the page's

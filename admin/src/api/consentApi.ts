@@ -4,6 +4,10 @@ import { adminApi } from '@strapi/strapi/admin';
  * The plugin's slice of Strapi's admin API (RTK Query): the host's store already runs
  * it, so the plugin only adds its cache tags. A mutation invalidates the tags of what
  * it changes and every screen that reads them refetches by itself.
+ *
+ * Endpoint names share one namespace with Strapi and every other plugin, and
+ * injectEndpoints keeps the first definition of a name: i18n already has `getSettings`
+ * and the admin `getWebhooks`. Hence `getConsentSettings` and the like.
  */
 export const consentApi = adminApi.enhanceEndpoints({
   addTagTypes: [

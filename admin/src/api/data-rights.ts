@@ -54,24 +54,24 @@ const dataRightsApi = consentApi.injectEndpoints({
       invalidatesTags: (_result, _error, { dryRun }) => (dryRun ? ['ConsentAudit'] : ['ConsentAudit', 'ConsentClientState', ...CONSENT_CHANGED]),
     }),
     /** A GET, but each verification is written to the audit trail. */
-    verifyProof: builder.mutation<VerifyResult, void>({
+    verifyConsentProof: builder.mutation<VerifyResult, void>({
       query: () => '/consent/proof/verify',
       transformResponse: (res: VerifyProof.Response) => res.data,
       invalidatesTags: ['ConsentAudit'],
     }),
-    getCheckpoints: builder.query<Checkpoint[], void>({
+    getConsentCheckpoints: builder.query<Checkpoint[], void>({
       query: () => '/consent/proof/checkpoints',
       transformResponse: (res: GetCheckpoints.Response) => res.data,
       providesTags: [{ type: 'ConsentCheckpoint', id: 'LIST' }],
       ...FRESH,
     }),
     /** null when no chain moved since the last checkpoint. */
-    sealCheckpoint: builder.mutation<Checkpoint | null, void>({
+    sealConsentCheckpoint: builder.mutation<Checkpoint | null, void>({
       query: () => ({ url: '/consent/proof/checkpoints', method: 'POST', data: {} }),
       transformResponse: (res: SealCheckpoint.Response) => res.data,
       invalidatesTags: [{ type: 'ConsentCheckpoint', id: 'LIST' }, 'ConsentAudit'],
     }),
-    getAudit: builder.query<CursorPage<AuditEntry, number>, AuditQuery>({
+    getConsentAudit: builder.query<CursorPage<AuditEntry, number>, AuditQuery>({
       query: ({ action, before, limit }) => {
         const params = new URLSearchParams({ limit: String(limit) });
         if (action) params.set('action', action);
@@ -91,9 +91,9 @@ export const {
   useCreateRetentionRunMutation,
   useCancelRetentionRunMutation,
   useImportConsentsMutation,
-  useVerifyProofMutation,
-  useGetCheckpointsQuery,
-  useSealCheckpointMutation,
-  useGetAuditQuery,
-  useLazyGetAuditQuery,
+  useVerifyConsentProofMutation,
+  useGetConsentCheckpointsQuery,
+  useSealConsentCheckpointMutation,
+  useGetConsentAuditQuery,
+  useLazyGetConsentAuditQuery,
 } = dataRightsApi;

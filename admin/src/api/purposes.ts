@@ -19,13 +19,13 @@ const newestFirst = (versions: TextVersion[]) => [...versions].sort((a, b) => b.
 
 const purposesApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
-    getPurposes: builder.query<Purpose[], void>({
+    getConsentPurposes: builder.query<Purpose[], void>({
       query: () => '/consent/purposes',
       transformResponse: (res: GetPurposes.Response) => res.data,
       providesTags: [{ type: 'ConsentPurpose', id: 'LIST' }],
       ...FRESH,
     }),
-    getVersions: builder.query<TextVersion[], string>({
+    getConsentVersions: builder.query<TextVersion[], string>({
       query: (key) => `/consent/purposes/${key}/versions`,
       transformResponse: (res: GetVersions.Response) => newestFirst(res.data.versions),
       providesTags: (_result, _error, key) => [{ type: 'ConsentVersion', id: key }],
@@ -50,16 +50,16 @@ const purposesApi = consentApi.injectEndpoints({
       providesTags: [{ type: 'ConsentPurpose', id: 'LIST' }],
       ...FRESH,
     }),
-    createPurpose: builder.mutation<Purpose, CreatePurpose.Request['body']>({
+    createConsentPurpose: builder.mutation<Purpose, CreatePurpose.Request['body']>({
       query: (data) => ({ url: '/consent/purposes', method: 'POST', data }),
       transformResponse: (res: CreatePurpose.Response) => res.data,
       invalidatesTags: [{ type: 'ConsentPurpose', id: 'LIST' }, ...CONSENT_CHANGED, 'ConsentClientState'],
     }),
-    previewVersion: builder.mutation<PreviewVersion.Response['data'], { key: string; body: PreviewVersion.Request['body'] }>({
+    previewConsentVersion: builder.mutation<PreviewVersion.Response['data'], { key: string; body: PreviewVersion.Request['body'] }>({
       query: ({ key, body }) => ({ url: `/consent/purposes/${key}/versions/preview`, method: 'POST', data: body }),
       transformResponse: (res: PreviewVersion.Response) => res.data,
     }),
-    publishVersion: builder.mutation<TextVersion, { key: string; body: PublishVersion.Request['body'] }>({
+    publishConsentVersion: builder.mutation<TextVersion, { key: string; body: PublishVersion.Request['body'] }>({
       query: ({ key, body }) => ({ url: `/consent/purposes/${key}/versions`, method: 'POST', data: body }),
       transformResponse: (res: PublishVersion.Response) => res.data,
       invalidatesTags: (_result, _error, { key }) => [
@@ -73,12 +73,12 @@ const purposesApi = consentApi.injectEndpoints({
 });
 
 export const {
-  useGetPurposesQuery,
-  useGetVersionsQuery,
+  useGetConsentPurposesQuery,
+  useGetConsentVersionsQuery,
   useGetCurrentTextsQuery,
-  useCreatePurposeMutation,
-  usePreviewVersionMutation,
-  usePublishVersionMutation,
+  useCreateConsentPurposeMutation,
+  usePreviewConsentVersionMutation,
+  usePublishConsentVersionMutation,
 } = purposesApi;
 
 /** What publishing would do: the next version, the diff per locale and the clients affected. */

@@ -19,7 +19,7 @@ export interface RequestsQuery {
 
 const requestsApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
-    getRequests: builder.query<CursorPage<ConsentRequest, number>, RequestsQuery>({
+    getConsentRequests: builder.query<CursorPage<ConsentRequest, number>, RequestsQuery>({
       query: ({ status, before, limit }) => {
         const params = new URLSearchParams({ limit: String(limit) });
         if (status) params.set('status', status);
@@ -30,23 +30,23 @@ const requestsApi = consentApi.injectEndpoints({
       providesTags: [{ type: 'ConsentRequest', id: 'LIST' }],
       ...FRESH,
     }),
-    changeRequest: builder.mutation<ConsentRequest, ChangeRequest.Params>({
+    changeConsentRequest: builder.mutation<ConsentRequest, ChangeRequest.Params>({
       query: ({ documentId, action }) => ({ url: `/consent/requests/${documentId}/${action}`, method: 'POST', data: {} }),
       transformResponse: (res: ChangeRequest.Response) => res.data,
       invalidatesTags: [{ type: 'ConsentRequest', id: 'LIST' }, { type: 'ConsentCampaign', id: 'LIST' }, 'ConsentClient', 'ConsentClientState'],
     }),
-    getCampaigns: builder.query<Campaign[], void>({
+    getConsentCampaigns: builder.query<Campaign[], void>({
       query: () => '/consent/campaigns',
       transformResponse: (res: GetCampaigns.Response) => res.data,
       providesTags: [{ type: 'ConsentCampaign', id: 'LIST' }],
       ...FRESH,
     }),
-    createCampaign: builder.mutation<Campaign, CreateCampaign.Request['body']>({
+    createConsentCampaign: builder.mutation<Campaign, CreateCampaign.Request['body']>({
       query: (data) => ({ url: '/consent/campaigns', method: 'POST', data }),
       transformResponse: (res: CreateCampaign.Response) => res.data,
       invalidatesTags: [{ type: 'ConsentCampaign', id: 'LIST' }, { type: 'ConsentRequest', id: 'LIST' }, 'ConsentClient', 'ConsentOverview'],
     }),
-    changeCampaign: builder.mutation<Campaign, ChangeCampaign.Params>({
+    changeConsentCampaign: builder.mutation<Campaign, ChangeCampaign.Params>({
       query: ({ documentId, action }) => ({ url: `/consent/campaigns/${documentId}/${action}`, method: 'POST', data: {} }),
       transformResponse: (res: ChangeCampaign.Response) => res.data,
       invalidatesTags: [{ type: 'ConsentCampaign', id: 'LIST' }, { type: 'ConsentRequest', id: 'LIST' }, 'ConsentOverview'],
@@ -55,10 +55,10 @@ const requestsApi = consentApi.injectEndpoints({
 });
 
 export const {
-  useGetRequestsQuery,
-  useLazyGetRequestsQuery,
-  useChangeRequestMutation,
-  useGetCampaignsQuery,
-  useCreateCampaignMutation,
-  useChangeCampaignMutation,
+  useGetConsentRequestsQuery,
+  useLazyGetConsentRequestsQuery,
+  useChangeConsentRequestMutation,
+  useGetConsentCampaignsQuery,
+  useCreateConsentCampaignMutation,
+  useChangeConsentCampaignMutation,
 } = requestsApi;

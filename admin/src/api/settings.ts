@@ -3,22 +3,22 @@ import { consentApi, FRESH } from './consentApi';
 
 const settingsApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
-    getSettings: builder.query<Settings, void>({
+    getConsentSettings: builder.query<Settings, void>({
       query: () => '/consent/settings',
       transformResponse: (res: GetSettings.Response) => res.data,
       providesTags: ['ConsentSettings'],
       ...FRESH,
     }),
-    updateSettings: builder.mutation<Settings, UpdateSettings.Request['body']>({
+    updateConsentSettings: builder.mutation<Settings, UpdateSettings.Request['body']>({
       query: (data) => ({ url: '/consent/settings', method: 'PUT', data }),
       transformResponse: (res: UpdateSettings.Response) => res.data,
       invalidatesTags: ['ConsentSettings'],
     }),
-    sendTestEmail: builder.mutation<SendTestEmail.Response['data'], SendTestEmail.Request['body']>({
+    sendConsentTestEmail: builder.mutation<SendTestEmail.Response['data'], SendTestEmail.Request['body']>({
       query: (data) => ({ url: '/consent/settings/test-email', method: 'POST', data }),
       transformResponse: (res: SendTestEmail.Response) => res.data,
     }),
   }),
 });
 
-export const { useGetSettingsQuery, useUpdateSettingsMutation, useSendTestEmailMutation } = settingsApi;
+export const { useGetConsentSettingsQuery, useUpdateConsentSettingsMutation, useSendConsentTestEmailMutation } = settingsApi;

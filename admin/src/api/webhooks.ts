@@ -12,14 +12,14 @@ export interface Webhook {
 
 const webhooksApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
-    getWebhooks: builder.query<Webhook[], void>({
+    getConsentWebhooks: builder.query<Webhook[], void>({
       query: () => '/admin/webhooks',
       transformResponse: (res: { data: Webhook[] }) => res.data,
       providesTags: ['ConsentWebhook'],
       ...FRESH,
     }),
     /** Strapi's update replaces the webhook: its name, url and headers go along unchanged. */
-    updateWebhookEvents: builder.mutation<Webhook, { webhook: Webhook; events: string[] }>({
+    updateConsentWebhookEvents: builder.mutation<Webhook, { webhook: Webhook; events: string[] }>({
       query: ({ webhook, events }) => ({
         url: `/admin/webhooks/${webhook.id}`,
         method: 'PUT',
@@ -31,4 +31,4 @@ const webhooksApi = consentApi.injectEndpoints({
   }),
 });
 
-export const { useGetWebhooksQuery, useUpdateWebhookEventsMutation } = webhooksApi;
+export const { useGetConsentWebhooksQuery, useUpdateConsentWebhookEventsMutation } = webhooksApi;

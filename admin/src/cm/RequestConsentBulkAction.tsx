@@ -1,6 +1,6 @@
 import { Mail } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
-import { useCreateCampaignMutation } from '../api';
+import { useCreateConsentCampaignMutation } from '../api';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { useNotifyError } from '../hooks/useNotifyError';
@@ -15,7 +15,7 @@ interface ListViewProps {
 /** Bulk action on the client list: ask the selected clients for consent (one campaign). */
 export const RequestConsentBulkAction = ({ model, documents }: ListViewProps) => {
   const t = useT();
-  const [createCampaign] = useCreateCampaignMutation();
+  const [createCampaign] = useCreateConsentCampaignMutation();
   const { toggleNotification } = useNotification();
   const notifyError = useNotifyError();
   const config = useConsentConfig();

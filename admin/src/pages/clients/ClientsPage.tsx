@@ -20,9 +20,9 @@ import { useEffect, useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import {
   CLIENT_STATES,
-  useCreateCampaignMutation,
-  useGetClientsQuery,
-  useLazyGetClientsQuery,
+  useCreateConsentCampaignMutation,
+  useGetConsentClientsQuery,
+  useLazyGetConsentClientsQuery,
   useLoadMore,
   type CampaignAudience,
   type ClientState,
@@ -53,8 +53,8 @@ const ClientsPage = () => {
   const [search, setSearch] = useState(q);
   const query = { state, q: q || undefined, limit: PAGE_SIZE };
   // currentData: a new filter shows the loading state, not the previous filter's rows.
-  const first = useGetClientsQuery(query);
-  const [fetchClients] = useLazyGetClientsQuery();
+  const first = useGetConsentClientsQuery(query);
+  const [fetchClients] = useLazyGetConsentClientsQuery();
   const { rows, next, loadMore, loadingMore } = useLoadMore(
     { data: first.currentData, fulfilledTimeStamp: first.fulfilledTimeStamp },
     (cursor) => fetchClients({ ...query, cursor }).unwrap(),
@@ -67,7 +67,7 @@ const ClientsPage = () => {
   const setSelected = (update: Set<string> | ((current: Set<string>) => Set<string>)) =>
     setSelection({ key: filterKey, ids: typeof update === 'function' ? update(selected) : update });
   const [confirmAll, setConfirmAll] = useState(false);
-  const [createCampaign] = useCreateCampaignMutation();
+  const [createCampaign] = useCreateConsentCampaignMutation();
   const { busy: sending, submit } = useSubmit();
 
   // Search as the admin types, after a short pause.

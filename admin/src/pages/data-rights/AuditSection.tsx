@@ -1,6 +1,6 @@
 import { Td, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import { AUDIT_ACTIONS, useGetAuditQuery, useLazyGetAuditQuery, useLoadMore, type AuditAction, type AuditEntry, type CursorPage } from '../../api';
+import { AUDIT_ACTIONS, useGetConsentAuditQuery, useLazyGetConsentAuditQuery, useLoadMore, type AuditAction, type AuditEntry, type CursorPage } from '../../api';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 import { PagedTable } from '../../components/PagedTable';
@@ -16,8 +16,8 @@ export const AuditSection = () => {
   const notifyError = useNotifyError();
   const [action, setAction] = useState<AuditAction | 'all'>('all');
   const query = { action: action === 'all' ? null : action, before: null, limit: PAGE };
-  const first = useGetAuditQuery(query);
-  const [fetchAudit] = useLazyGetAuditQuery();
+  const first = useGetConsentAuditQuery(query);
+  const [fetchAudit] = useLazyGetConsentAuditQuery();
   const list = useLoadMore(
     { data: first.currentData ?? (first.isError ? NO_ROWS : undefined), fulfilledTimeStamp: first.fulfilledTimeStamp },
     (before) => fetchAudit({ ...query, before }).unwrap(),

@@ -1,7 +1,7 @@
 import { Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { CheckCircle, Lock, Shield, WarningCircle } from '@strapi/icons';
 import { useState } from 'react';
-import { useGetCheckpointsQuery, useSealCheckpointMutation, useVerifyProofMutation, type BrokenLink, type VerifyResult } from '../../api';
+import { useGetConsentCheckpointsQuery, useSealConsentCheckpointMutation, useVerifyConsentProofMutation, type BrokenLink, type VerifyResult } from '../../api';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useFormatDateTime, useT } from '../../hooks/useT';
 import { Card } from '../../components/Card';
@@ -25,10 +25,10 @@ export const ProofSection = () => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
   const [result, setResult] = useState<VerifyResult | null>(null);
-  const checkpointsQuery = useGetCheckpointsQuery();
+  const checkpointsQuery = useGetConsentCheckpointsQuery();
   const checkpoints = checkpointsQuery.isError ? [] : checkpointsQuery.data ?? null;
-  const [verifyProof] = useVerifyProofMutation();
-  const [sealCheckpoint] = useSealCheckpointMutation();
+  const [verifyProof] = useVerifyConsentProofMutation();
+  const [sealCheckpoint] = useSealConsentCheckpointMutation();
   const { busy: verifying, submit: submitVerify } = useSubmit();
   const { busy: sealing, submit: submitSeal } = useSubmit();
 

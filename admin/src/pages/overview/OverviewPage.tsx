@@ -2,7 +2,7 @@ import { Alert, Box, Flex, Grid, Link, SingleSelect, SingleSelectOption, Typogra
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
-import { useGetOverviewQuery, useGetPurposesQuery, type Overview } from '../../api';
+import { useGetConsentOverviewQuery, useGetConsentPurposesQuery, type Overview } from '../../api';
 import { CampaignProgress } from '../../components/CampaignProgress';
 import { RequestStatusBadge } from '../../components/StatusBadge';
 import { TrendChart } from './TrendChart';
@@ -25,9 +25,9 @@ const DAYS = [7, 30, 90, 365];
 const OverviewPage = () => {
   const t = useT();
   const [days, setDays] = useState(30);
-  const { data: overview, isError: failed } = useGetOverviewQuery(days);
+  const { data: overview, isError: failed } = useGetConsentOverviewQuery(days);
   // The module cannot be used until a consent text is published: point to the activation wizard.
-  const { data: purposes } = useGetPurposesQuery();
+  const { data: purposes } = useGetConsentPurposesQuery();
   const inactive = purposes ? !purposes.some((p) => p.currentMajor !== null) : false;
   const [inactiveClosed, setInactiveClosed] = useState(false);
 

@@ -6,11 +6,11 @@ import { Link as RouterLink } from 'react-router-dom';
 import {
   OPEN_REQUEST_STATUSES,
   REQUEST_STATUSES,
-  useChangeCampaignMutation,
-  useChangeRequestMutation,
-  useGetCampaignsQuery,
-  useGetRequestsQuery,
-  useLazyGetRequestsQuery,
+  useChangeConsentCampaignMutation,
+  useChangeConsentRequestMutation,
+  useGetConsentCampaignsQuery,
+  useGetConsentRequestsQuery,
+  useLazyGetConsentRequestsQuery,
   useLoadMore,
   type Campaign,
   type CampaignAction,
@@ -36,9 +36,9 @@ const Campaigns = () => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
   const { canRequest } = useConsentRBAC();
-  const { data, isError, refetch } = useGetCampaignsQuery();
+  const { data, isError, refetch } = useGetConsentCampaignsQuery();
   const campaigns = isError ? [] : data ?? null;
-  const [changeCampaign] = useChangeCampaignMutation();
+  const [changeCampaign] = useChangeConsentCampaignMutation();
   const { submit } = useSubmit();
 
   const act = (campaign: Campaign, action: CampaignAction) =>
@@ -108,14 +108,14 @@ const Requests = () => {
   const { submit } = useSubmit();
   const [status, setStatus] = useState<RequestStatus | 'all'>('all');
   const query = { status: status === 'all' ? null : status, before: null, limit: PAGE };
-  const first = useGetRequestsQuery(query);
-  const [fetchRequests] = useLazyGetRequestsQuery();
+  const first = useGetConsentRequestsQuery(query);
+  const [fetchRequests] = useLazyGetConsentRequestsQuery();
   const list = useLoadMore(
     { data: first.currentData ?? (first.isError ? NO_ROWS : undefined), fulfilledTimeStamp: first.fulfilledTimeStamp },
     (before) => fetchRequests({ ...query, before }).unwrap(),
     notifyError
   );
-  const [changeRequest] = useChangeRequestMutation();
+  const [changeRequest] = useChangeConsentRequestMutation();
 
   const act = (row: ConsentRequest, action: 'cancel' | 'resend') =>
     submit(() => changeRequest({ documentId: row.documentId, action }).unwrap(), {

@@ -1,6 +1,6 @@
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import { useCreatePurposeMutation, usePublishVersionMutation, type Purpose } from '../../api';
+import { useCreateConsentPurposeMutation, usePublishConsentVersionMutation, type Purpose } from '../../api';
 import { BodiesEditor, filledBodies, type Bodies } from '../../components/BodiesEditor';
 import { PurposeFields, purposeErrors, purposePayload, type PurposeInput } from '../../components/PurposeFields';
 import { useSubmit } from '../../hooks/useSubmit';
@@ -21,8 +21,8 @@ export const ActivationWizard = ({
   defaultLocale: string;
 }) => {
   const t = useT();
-  const [create] = useCreatePurposeMutation();
-  const [publishVersion] = usePublishVersionMutation();
+  const [create] = useCreateConsentPurposeMutation();
+  const [publishVersion] = usePublishConsentVersionMutation();
   const { busy, submit } = useSubmit();
   const [purpose, setPurpose] = useState<Purpose | null>(purposes[0] ?? null);
   const [input, setInput] = useState<PurposeInput>({

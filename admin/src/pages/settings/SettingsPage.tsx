@@ -18,10 +18,10 @@ import { Layouts, Page } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import {
   MESSAGE_KINDS,
-  useGetPurposesQuery,
-  useGetSettingsQuery,
-  useSendTestEmailMutation,
-  useUpdateSettingsMutation,
+  useGetConsentPurposesQuery,
+  useGetConsentSettingsQuery,
+  useSendConsentTestEmailMutation,
+  useUpdateConsentSettingsMutation,
   type MessageKind,
   type MessageTemplate,
   type Settings,
@@ -47,8 +47,8 @@ const Section = ({ title, children }: { title: string; children: React.ReactNode
 
 const SettingsForm = ({ initial }: { initial: Settings }) => {
   const t = useT();
-  const [updateSettings] = useUpdateSettingsMutation();
-  const [sendTestEmail] = useSendTestEmailMutation();
+  const [updateSettings] = useUpdateConsentSettingsMutation();
+  const [sendTestEmail] = useSendConsentTestEmailMutation();
   const { busy: saving, submit: submitSave } = useSubmit();
   const { busy: testing, submit: submitTest } = useSubmit();
   const [value, setValue] = useState<Settings>(initial);
@@ -281,8 +281,8 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
 const SettingsPage = () => {
   const t = useT();
   const config = useConsentConfig();
-  const settingsQuery = useGetSettingsQuery();
-  const purposesQuery = useGetPurposesQuery();
+  const settingsQuery = useGetConsentSettingsQuery();
+  const purposesQuery = useGetConsentPurposesQuery();
   const settings = settingsQuery.data;
   const purposes = purposesQuery.data;
 

@@ -3,7 +3,7 @@ import { Check } from '@strapi/icons';
 import { useRBAC } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import { NavLink } from 'react-router-dom';
-import { WEBHOOK_EVENTS as CONSENT_WEBHOOK_EVENTS, useGetWebhooksQuery, useUpdateWebhookEventsMutation, type Webhook } from '../../api';
+import { WEBHOOK_EVENTS as CONSENT_WEBHOOK_EVENTS, useGetConsentWebhooksQuery, useUpdateConsentWebhookEventsMutation, type Webhook } from '../../api';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useT, type TranslationKey } from '../../hooks/useT';
 
@@ -24,12 +24,12 @@ const WEBHOOK_PERMISSIONS = {
 export const WebhookEventsSection = () => {
   const t = useT();
   const { allowedActions } = useRBAC(WEBHOOK_PERMISSIONS);
-  const webhooksQuery = useGetWebhooksQuery(undefined, { skip: !allowedActions.canRead });
+  const webhooksQuery = useGetConsentWebhooksQuery(undefined, { skip: !allowedActions.canRead });
   const webhooks = webhooksQuery.isError ? [] : webhooksQuery.data ?? null;
   /** The admin's unsaved choices, per webhook; a webhook without one shows what it has. */
   const [edits, setEdits] = useState<Record<string, string[]>>({});
   const chosenFor = (webhook: Webhook) => edits[webhook.id] ?? consentEventsOf(webhook);
-  const [updateWebhookEvents] = useUpdateWebhookEventsMutation();
+  const [updateWebhookEvents] = useUpdateConsentWebhookEventsMutation();
   const { submit } = useSubmit();
   const [saving, setSaving] = useState<string | null>(null);
 

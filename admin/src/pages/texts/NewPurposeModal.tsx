@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useCreatePurposeMutation, type Purpose } from '../../api';
+import { useCreateConsentPurposeMutation, type Purpose } from '../../api';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useT } from '../../hooks/useT';
 import { FormModal } from '../../components/FormModal';
@@ -8,7 +8,7 @@ import { emptyPurpose, PurposeFields, purposeErrors, purposePayload, type Purpos
 /** Create a purpose (POST /consent/purposes). */
 export const NewPurposeModal = ({ onClose, onCreated }: { onClose: () => void; onCreated: (purpose: Purpose) => void }) => {
   const t = useT();
-  const [createPurpose] = useCreatePurposeMutation();
+  const [createPurpose] = useCreateConsentPurposeMutation();
   const { busy, submit } = useSubmit();
   const [value, setValue] = useState<PurposeInput>(emptyPurpose);
   const [showErrors, setShowErrors] = useState(false);

@@ -2,8 +2,8 @@ import { Alert, Box, Field, Flex, Radio, Textarea, Typography } from '@strapi/de
 import { useState } from 'react';
 import {
   errorStatus,
-  usePreviewVersionMutation,
-  usePublishVersionMutation,
+  usePreviewConsentVersionMutation,
+  usePublishConsentVersionMutation,
   type PublishChangeKind,
   type Purpose,
   type TextVersion,
@@ -37,8 +37,8 @@ export const NewVersionModal = ({
 }) => {
   const t = useT();
   const notifyError = useNotifyError();
-  const [previewVersion, { isLoading: previewing }] = usePreviewVersionMutation();
-  const [publishVersion] = usePublishVersionMutation();
+  const [previewVersion, { isLoading: previewing }] = usePreviewConsentVersionMutation();
+  const [publishVersion] = usePublishConsentVersionMutation();
   const { busy: publishing, submit } = useSubmit();
   const [bodies, setBodies] = useState<Bodies>(() =>
     Object.fromEntries(locales.map((l) => [l, { title: current?.bodies[l]?.title ?? '', text: current?.bodies[l]?.text ?? '' }]))

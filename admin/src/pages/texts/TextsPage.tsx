@@ -2,7 +2,7 @@ import { Accordion, Badge, Box, Button, Flex, Tabs, Typography } from '@strapi/d
 import { Plus } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { useState } from 'react';
-import { useGetPurposesQuery, useGetVersionsQuery, type Purpose, type TextVersion } from '../../api';
+import { useGetConsentPurposesQuery, useGetConsentVersionsQuery, type Purpose, type TextVersion } from '../../api';
 import { NewPurposeModal } from './NewPurposeModal';
 import { NewVersionModal } from './NewVersionModal';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
@@ -65,7 +65,7 @@ const PurposeCard = ({
 }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  const { data, isError } = useGetVersionsQuery(purpose.key);
+  const { data, isError } = useGetConsentVersionsQuery(purpose.key);
   const versions = isError ? [] : data ?? null;
   const [editing, setEditing] = useState(false);
 
@@ -147,7 +147,7 @@ const TextsPage = () => {
   const t = useT();
   const config = useConsentConfig();
   const { canManageTexts } = useConsentRBAC();
-  const { data: purposes, isError } = useGetPurposesQuery();
+  const { data: purposes, isError } = useGetConsentPurposesQuery();
   const [creating, setCreating] = useState(false);
 
   if (isError) return <Page.Error />;
