@@ -16,7 +16,7 @@ export const CLIENT_STATUSES = ['valid', 'missing', 'outdated', 'pending', 'refu
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
 /** The filters of the admin clients list (and of a campaign's audience): all, valid, invalid and the statuses. */
-export const CLIENT_STATES = ['all', 'valid', 'invalid', ...CLIENT_STATUSES] as const;
+export const CLIENT_STATES = ['all', 'valid', 'invalid', 'missing', 'outdated', 'pending', 'refused', 'withdrawn', 'revoked', 'expired'] as const;
 export type ClientState = (typeof CLIENT_STATES)[number];
 
 /** How a decision reached the ledger. */
