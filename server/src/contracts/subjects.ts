@@ -99,7 +99,7 @@ export declare namespace RecordDecisions {
     body: { decisions: DecisionInput[]; locale?: string; channel?: Channel; source?: string; note?: string };
   }
   interface Response {
-    data: { events: ConsentEvent[]; consent: ClientConsent };
+    data: { events: ConsentEvent[]; consent: Omit<ClientConsent, 'pending'> };
   }
 }
 
