@@ -15,6 +15,7 @@ import {
 } from '../validation/import';
 import { normaliseEmail, normalisePhone } from './erasure';
 import type { Actor, PurposeRow, TextRow } from './types';
+import type { ImportReport as ContractImportReport } from '../contracts';
 
 export interface ImportLine {
   line: number;
@@ -28,12 +29,7 @@ export interface ImportLine {
   errors: string[];
 }
 
-export interface ImportReport {
-  dryRun: boolean;
-  total: number;
-  valid: number;
-  invalid: number;
-  imported: number;
+export interface ImportReport extends Omit<ContractImportReport, 'lines'> {
   lines: ImportLine[];
 }
 
