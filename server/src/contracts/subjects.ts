@@ -1,4 +1,4 @@
-import type { Channel, ClientStatus, Decision, ExportFormat, LegalBasis, PurposeStatus, ReceiptFormat, RequestChannel } from './enums';
+import type { Channel, ClientStatus, Decision, ExportFormat, LegalBasis, PurposeStatus, ReceiptFormat, RequestChannel, RequestStatus } from './enums';
 
 /** A client's state for one purpose, with the decision behind it. */
 export interface PurposeState {
@@ -15,7 +15,8 @@ export interface PurposeState {
     version: string | null;
     locale: string | null;
     explicit: boolean;
-    channel: Channel | null;
+    /** A Channel, as the state row keeps it (unchecked text). */
+    channel: string | null;
     decidedAt: string;
   } | null;
 }
@@ -23,7 +24,8 @@ export interface PurposeState {
 /** Decisions from a public booking page, held until the client confirms them by link. */
 export interface PendingConfirmation {
   request: string;
-  status: 'queued' | 'sent';
+  /** Queued or sent: the request still waits for the client. */
+  status: RequestStatus;
   channel: RequestChannel | null;
   sentAt: string | null;
   expiresAt: string | null;
