@@ -16,8 +16,8 @@ import intakeCounter from './intake-counter/schema.json';
 
 /**
  * The plugin's content types, keyed by singular name as Strapi expects
- * (`plugin::consent.<name>`). Shared by the server (registration) and the admin
- * (labels, enumerations).
+ * (`plugin::consent.<name>`), for the server's registration. The admin reads the
+ * API's shapes and enumerations from server/src/contracts instead.
  */
 export default {
   purpose: { schema: purpose },

@@ -1,29 +1,16 @@
+import { PERMISSIONS as ACTIONS } from '../../server/src/contracts';
+
 export const PLUGIN_ID = 'consent';
 
-/** RBAC actions, the same strings the server registers. */
-export const PERMISSIONS = {
-  read: [{ action: 'plugin::consent.read', subject: null }],
-  record: [{ action: 'plugin::consent.record', subject: null }],
-  manageTexts: [{ action: 'plugin::consent.texts.manage', subject: null }],
-  requests: [{ action: 'plugin::consent.requests', subject: null }],
-  settings: [{ action: 'plugin::consent.settings', subject: null }],
-  export: [{ action: 'plugin::consent.export', subject: null }],
-  erase: [{ action: 'plugin::consent.erase', subject: null }],
-  import: [{ action: 'plugin::consent.import', subject: null }],
-  proof: [{ action: 'plugin::consent.proof', subject: null }],
-};
+type ActionName = keyof typeof ACTIONS;
+type PermissionList = { action: string; subject: null }[];
+
+/** The plugin's RBAC actions (the contract's), in the form Page.Protect and useRBAC take. */
+export const PERMISSIONS = Object.fromEntries(
+  Object.entries(ACTIONS).map(([name, action]) => [name, [{ action, subject: null }]])
+) as Record<ActionName, PermissionList>;
 
 /** Every action of the plugin, for useRBAC: `allowedActions.canRead`, `canRecord`, ... */
-export const ALL_PERMISSIONS = [
-  ...PERMISSIONS.read,
-  ...PERMISSIONS.record,
-  ...PERMISSIONS.manageTexts,
-  ...PERMISSIONS.requests,
-  ...PERMISSIONS.settings,
-  ...PERMISSIONS.export,
-  ...PERMISSIONS.erase,
-  ...PERMISSIONS.import,
-  ...PERMISSIONS.proof,
-];
+export const ALL_PERMISSIONS = Object.values(PERMISSIONS).flat();
 
 export const getTranslation = (id: string) => `${PLUGIN_ID}.${id}`;

@@ -38,21 +38,7 @@ export const TABLE = {
 } as const;
 
 /** RBAC actions of the plugin (registered in bootstrap, checked on every admin route). */
-export const ACTION = {
-  read: 'plugin::consent.read',
-  record: 'plugin::consent.record',
-  manageTexts: 'plugin::consent.texts.manage',
-  requests: 'plugin::consent.requests',
-  settings: 'plugin::consent.settings',
-  /** Export a client's history, receipts and the subject access archive. */
-  export: 'plugin::consent.export',
-  /** Erase clients (one, or by a retention rule). */
-  erase: 'plugin::consent.erase',
-  /** Import legacy consents from CSV. */
-  import: 'plugin::consent.import',
-  /** Verify the event chain, seal checkpoints, read the audit trail. */
-  proof: 'plugin::consent.proof',
-} as const;
+export { PERMISSIONS as ACTION } from './contracts';
 
 /** Events emitted on strapi.eventHub, after the transaction that caused them commits. */
 export const HUB_EVENT = {
@@ -81,55 +67,5 @@ export const WEBHOOK_EVENT = {
   erased: 'consent.erased',
 } as const;
 
-/** What the audit trail records (consent-audit.action). */
-export const AUDIT_ACTIONS = [
-  'export.history',
-  'export.receipt',
-  'export.access',
-  'receipt.verify',
-  'erase.subject',
-  'retention.preview',
-  'retention.run',
-  'import.dry-run',
-  'import.run',
-  'proof.verify',
-  'proof.checkpoint',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export const CHANNELS = [
-  'booking_page',
-  'email_link',
-  'sms_link',
-  'in_person',
-  'web_form',
-  'import',
-  'api',
-  'system',
-] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-export const LEGAL_BASES = [
-  'consent',
-  'contract',
-  'legal_obligation',
-  'vital_interests',
-  'public_task',
-  'legitimate_interests',
-] as const;
-export type LegalBasis = (typeof LEGAL_BASES)[number];
-
-/** The filters of the admin clients list (and of a campaign's audience). */
-export const CLIENT_STATES = [
-  'all',
-  'valid',
-  'invalid',
-  'missing',
-  'outdated',
-  'pending',
-  'refused',
-  'withdrawn',
-  'revoked',
-  'expired',
-] as const;
-export type ClientState = (typeof CLIENT_STATES)[number];
+export { AUDIT_ACTIONS, CHANNELS, CLIENT_STATES, LEGAL_BASES } from './contracts';
+export type { AuditAction, Channel, ClientState, LegalBasis } from './contracts';

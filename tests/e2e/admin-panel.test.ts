@@ -264,6 +264,8 @@ describe('the consent screens of an admin with every permission', () => {
 
     await admin.goto(editView(client.documentId));
     await consentPanel(admin).waitFor();
+    const panel = admin.getByTestId('consent-panel');
+    await panel.getByText('No valid consent', { exact: true }).waitFor();
     await screenshot(admin, 'content-manager-panel');
     await admin.getByRole('button', { name: 'Register consent in person' }).click();
     const modal = admin.getByRole('dialog', { name: 'Register consent in person' });
@@ -275,6 +277,8 @@ describe('the consent screens of an admin with every permission', () => {
     await modal.getByRole('button', { name: 'Record consent' }).click();
     await admin.getByText('Consent recorded').first().waitFor();
     await modal.waitFor({ state: 'hidden' });
+    // The panel refreshes by itself (the recording invalidates the client's cached state), without a reload.
+    await panel.getByText('Valid consent', { exact: true }).waitFor();
 
     // The ledger has it, recorded in person by this admin; the client is now among the valid ones.
     const events = await app.http().get(`/consent/subjects/${client.documentId}/events`).set(auth(adminToken));
@@ -352,6 +356,10 @@ describe('the consent screens of an admin with every permission', () => {
     await screenshot(admin, 'texts-publish');
     await review.getByRole('button', { name: 'Publish version' }).click();
     await admin.getByText(/^Version 3\.0 of “Storage of personal data” published$/).first().waitFor();
+    // The Texts screen lists the new version by itself: the publication invalidates the cached purposes and versions.
+    const storage = admin.getByRole('region', { name: 'Storage of personal data' });
+    await storage.getByText('Version in force: 3.0').waitFor();
+    await storage.getByRole('button', { name: /^Version 3\.0/ }).waitFor();
 
     const after = await countByApi('valid');
     expect(after.count).toBe(0);

@@ -1,38 +1,18 @@
 import { Flex, Link, Typography } from '@strapi/design-system';
 import { WarningCircle, CheckCircle } from '@strapi/icons';
-import { useFetchClient } from '@strapi/strapi/admin';
-import { useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
-import type { SubjectConsent } from '../api';
+import { useGetBookingCheckQuery, useGetClientConsentQuery } from '../api';
 import { StatusBadge } from '../components/StatusBadge';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { useT } from '../hooks/useT';
 
-interface BookingCheck {
-  valid: boolean;
-  subject?: string | null;
-  missing?: { purpose: string; status: string }[] | null;
-}
-
 const BookingConsentContent = ({ uid, documentId, subjectUid }: { uid: string; documentId: string; subjectUid: string }) => {
   const t = useT();
-  const { get } = useFetchClient();
-  const [check, setCheck] = useState<BookingCheck | null | undefined>(undefined);
-  const [current, setCurrent] = useState<SubjectConsent | null>(null);
-
-  useEffect(() => {
-    get<{ data: BookingCheck | null }>(`/consent/bookings/${uid}/${documentId}/check`)
-      .then(({ data }) => {
-        setCheck(data.data);
-        if (data.data?.subject) {
-          get<{ data: SubjectConsent }>(`/consent/subjects/${data.data.subject}`)
-            .then((res) => setCurrent(res.data.data))
-            .catch(() => undefined);
-        }
-      })
-      .catch(() => setCheck(null));
-  }, [get, uid, documentId]);
+  const checkQuery = useGetBookingCheckQuery({ uid, documentId });
+  const check = checkQuery.isError ? null : checkQuery.data;
+  const subject = check?.subject ?? null;
+  const { data: current } = useGetClientConsentQuery(subject ?? '', { skip: !subject });
 
   if (check === undefined) return <Typography textColor="neutral600">{t('common.loading')}</Typography>;
   if (check === null) return <Typography textColor="neutral600">{t('booking.noCheck')}</Typography>;

@@ -11,7 +11,7 @@ import { EraseClientModal } from './EraseClientModal';
  * The data-rights actions of one row of the plugin's client list, in a menu: the
  * same exports, receipts, access archive and erasure as the Content Manager's panel.
  */
-export const ClientRowActions = ({ subject, name, onErased }: { subject: string; name: string | null; onErased: () => void }) => {
+export const ClientRowActions = ({ subject, name }: { subject: string; name: string | null }) => {
   const t = useT();
   const { canExport, canErase } = useConsentRBAC();
   const { exportHistory, accessArchive, receipt } = useSubjectDownloads(subject);
@@ -51,10 +51,7 @@ export const ClientRowActions = ({ subject, name, onErased }: { subject: string;
           subject={subject}
           name={name}
           onClose={() => setErasing(false)}
-          onErased={() => {
-            setErasing(false);
-            onErased();
-          }}
+          onErased={() => setErasing(false)}
         />
       )}
     </>

@@ -3,11 +3,12 @@ import { useEffect, useState } from 'react';
 import { StatusBadge } from '../components/StatusBadge';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { getTranslation } from '../pluginId';
-import { statusOf, type StatusEntry } from './statusBatcher';
+import type { ClientStatusEntry } from '../api';
+import { statusOf } from './statusBatcher';
 
 const ConsentCell = ({ documentId }: { documentId: string }) => {
   const { canRead } = useConsentRBAC();
-  const [entry, setEntry] = useState<StatusEntry | null | undefined>(undefined);
+  const [entry, setEntry] = useState<ClientStatusEntry | null | undefined>(undefined);
   useEffect(() => {
     let live = true;
     statusOf(documentId).then((value) => live && setEntry(value));

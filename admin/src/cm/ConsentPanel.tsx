@@ -1,10 +1,10 @@
 import { Box, Button, Divider, Flex, Modal, TextButton, Typography } from '@strapi/design-system';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { useCallback, useEffect, useState } from 'react';
-import { errorMessage, type ConsentEvent, type ErasureRecord, type SubjectConsent } from '../api';
+import { useState } from 'react';
+import { useCreateClientRequestMutation, useGetClientConsentQuery, useGetClientEventsQuery } from '../api';
 import { StatusBadge } from '../components/StatusBadge';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
+import { useSubmit } from '../hooks/useSubmit';
 import { useFormatDateTime, useT } from '../hooks/useT';
 import { AnnulConsentModal } from './AnnulConsentModal';
 import { DataRightsActions } from './DataRightsActions';
@@ -18,49 +18,20 @@ const RECENT = 5;
 const ConsentPanelContent = ({ subject, name, language }: { subject: string; name: string | null; language: string | null }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  const { get, post } = useFetchClient();
-  const { toggleNotification } = useNotification();
   const { canRecord, canRequest, canExport, canErase } = useConsentRBAC();
-  const [consent, setConsent] = useState<SubjectConsent | null>(null);
-  const [events, setEvents] = useState<ConsentEvent[] | null>(null);
-  const [total, setTotal] = useState(0);
+  const { data: consent } = useGetClientConsentQuery(subject);
+  const recent = useGetClientEventsQuery({ documentId: subject, pageSize: RECENT });
+  const events = recent.isError ? [] : recent.data?.events ?? null;
+  const total = recent.data?.total ?? 0;
   const [modal, setModal] = useState<'register' | 'annul' | 'history' | null>(null);
-  const [allEvents, setAllEvents] = useState<ConsentEvent[] | null>(null);
-  const [sending, setSending] = useState(false);
-  const [erasure, setErasure] = useErasure(subject);
+  const all = useGetClientEventsQuery({ documentId: subject, pageSize: 100 }, { skip: modal !== 'history' });
+  const allEvents = all.isError ? [] : all.data?.events ?? null;
+  const erasure = useErasure(subject);
+  const [createRequest] = useCreateClientRequestMutation();
+  const { busy: sending, submit } = useSubmit();
 
-  const load = useCallback(() => {
-    get<{ data: SubjectConsent }>(`/consent/subjects/${subject}`)
-      .then(({ data }) => setConsent(data.data))
-      .catch(() => setConsent(null));
-    get<{ data: ConsentEvent[]; meta: { pagination: { total: number } } }>(`/consent/subjects/${subject}/events?pageSize=${RECENT}`)
-      .then(({ data }) => {
-        setEvents(data.data);
-        setTotal(data.meta.pagination.total);
-      })
-      .catch(() => setEvents([]));
-  }, [get, subject]);
-  useEffect(load, [load]);
-
-  const sendRequest = async () => {
-    setSending(true);
-    try {
-      await post(`/consent/subjects/${subject}/requests`, {});
-      toggleNotification({ type: 'success', message: t('panel.request.done') });
-      load();
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    } finally {
-      setSending(false);
-    }
-  };
-
-  const openHistory = () => {
-    setModal('history');
-    get<{ data: ConsentEvent[] }>(`/consent/subjects/${subject}/events?pageSize=100`)
-      .then(({ data }) => setAllEvents(data.data))
-      .catch(() => setAllEvents([]));
-  };
+  const sendRequest = () =>
+    submit(() => createRequest({ documentId: subject, body: {} }).unwrap(), { notify: () => t('panel.request.done') });
 
   if (!consent) return <Typography textColor="neutral600">{t('common.loading')}</Typography>;
 
@@ -115,16 +86,14 @@ const ConsentPanelContent = ({ subject, name, language }: { subject: string; nam
       </Typography>
       {events && <HistoryTimeline events={events} />}
       <Flex gap={3} wrap="wrap">
-        {total > RECENT && <TextButton onClick={openHistory}>{t('panel.history.all', { count: total })}</TextButton>}
+        {total > RECENT && <TextButton onClick={() => setModal('history')}>{t('panel.history.all', { count: total })}</TextButton>}
       </Flex>
       {(canExport || canErase) && <Divider />}
       <DataRightsActions
         subject={subject}
         name={name}
         erased={Boolean(erasure)}
-        onErased={(record: ErasureRecord) => {
-          setErasure(record);
-          load();
+        onErased={() => {
           // The Content Manager's form still holds the erased values: saving it would write
           // them back. A reload reads the anonymised client from the server.
           window.setTimeout(() => window.location.reload(), 1500);
@@ -136,10 +105,7 @@ const ConsentPanelContent = ({ subject, name, language }: { subject: string; nam
           subject={subject}
           language={language}
           onClose={() => setModal(null)}
-          onRecorded={() => {
-            setModal(null);
-            load();
-          }}
+          onRecorded={() => setModal(null)}
         />
       )}
       {modal === 'annul' && (
@@ -147,10 +113,7 @@ const ConsentPanelContent = ({ subject, name, language }: { subject: string; nam
           subject={subject}
           purposes={consent.purposes}
           onClose={() => setModal(null)}
-          onDone={() => {
-            setModal(null);
-            load();
-          }}
+          onDone={() => setModal(null)}
         />
       )}
       {modal === 'history' && (

@@ -1,7 +1,15 @@
-import { Box, Button, Field, Flex, Modal, TextInput, Textarea, Typography } from '@strapi/design-system';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { useEffect, useState } from 'react';
-import { errorMessage, type ErasureCounts, type ErasureResult, type RelatedOutcome } from '../api';
+import { Box, Field, Flex, TextInput, Textarea, Typography } from '@strapi/design-system';
+import { useState } from 'react';
+import {
+  errorMessage,
+  useEraseClientMutation,
+  useGetErasurePreviewQuery,
+  type ErasureCounts,
+  type ErasureResult,
+  type RelatedOutcome,
+} from '../api';
+import { FormModal } from '../components/FormModal';
+import { useSubmit } from '../hooks/useSubmit';
 import { useT, type TranslationKey } from '../hooks/useT';
 
 /** The word that confirms an erasure when the client has no name to type. */
@@ -62,92 +70,70 @@ export const EraseClientModal = ({
   onErased: (result: ErasureResult) => void;
 }) => {
   const t = useT();
-  const { post } = useFetchClient();
-  const { toggleNotification } = useNotification();
-  const [preview, setPreview] = useState<ErasureResult | null>(null);
-  const [previewError, setPreviewError] = useState<string | null>(null);
+  const { data: preview, error } = useGetErasurePreviewQuery({ documentId: subject, reason: t('erase.previewReason') });
+  const previewError = error ? errorMessage(error) ?? t('error.generic') : null;
+  const [eraseClient] = useEraseClientMutation();
+  const { busy, submit } = useSubmit();
   const [reason, setReason] = useState('');
   const [typed, setTyped] = useState('');
   const [showErrors, setShowErrors] = useState(false);
-  const [busy, setBusy] = useState(false);
   const confirmWord = name?.trim() || ERASE_WORD;
   const confirmed = typed.trim() === confirmWord || typed.trim() === ERASE_WORD;
 
-  useEffect(() => {
-    let live = true;
-    post<{ data: ErasureResult }>(`/consent/subjects/${subject}/erase`, { dryRun: true, reason: t('erase.previewReason') })
-      .then(({ data }) => live && setPreview(data.data))
-      .catch((error) => live && setPreviewError(errorMessage(error) ?? t('error.generic')));
-    return () => {
-      live = false;
-    };
-  }, [post, subject, t]);
-
-  const erase = async () => {
+  const erase = () => {
     setShowErrors(true);
     if (!reason.trim() || !confirmed) return;
-    setBusy(true);
-    try {
-      const { data } = await post<{ data: ErasureResult }>(`/consent/subjects/${subject}/erase`, { reason: reason.trim() });
-      toggleNotification({ type: 'success', message: t('erase.done') });
-      onErased(data.data);
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-      setBusy(false);
-    }
+    submit(() => eraseClient({ documentId: subject, body: { reason: reason.trim() } }).unwrap(), {
+      notify: () => t('erase.done'),
+      then: onErased,
+    });
   };
 
   return (
-    <Modal.Root open onOpenChange={(open: boolean) => !open && !busy && onClose()}>
-      <Modal.Content>
-        <Modal.Header>
-          <Modal.Title>{t('erase.title')}</Modal.Title>
-        </Modal.Header>
-        <Modal.Body>
-          <Flex direction="column" alignItems="stretch" gap={4}>
-            <Typography>{t('erase.intro')}</Typography>
-            <Box background="neutral100" hasRadius padding={4} data-testid="erase-preview">
-              {previewError ? (
-                <Typography textColor="danger600">{previewError}</Typography>
-              ) : preview ? (
-                <Flex direction="column" alignItems="stretch" gap={2}>
-                  <Typography variant="sigma" textColor="neutral600">
-                    {t('erase.preview')}
-                  </Typography>
-                  {preview.counts && <ErasureCountList counts={preview.counts} related={preview.related} />}
-                </Flex>
-              ) : (
-                <Typography textColor="neutral600">{t('common.loading')}</Typography>
-              )}
-            </Box>
-            <Field.Root name="reason" required error={showErrors && !reason.trim() ? t('form.required') : undefined} hint={t('erase.reason.hint')}>
-              <Field.Label>{t('erase.reason')}</Field.Label>
-              <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
-              <Field.Hint />
-              <Field.Error />
-            </Field.Root>
-            <Field.Root
-              name="confirm"
-              required
-              error={showErrors && !confirmed ? t('erase.confirm.mismatch') : undefined}
-              hint={t('erase.confirm.hint', { word: confirmWord })}
-            >
-              <Field.Label>{t('erase.confirm', { word: confirmWord })}</Field.Label>
-              <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
-              <Field.Hint />
-              <Field.Error />
-            </Field.Root>
-          </Flex>
-        </Modal.Body>
-        <Modal.Footer>
-          <Button variant="tertiary" onClick={onClose} disabled={busy}>
-            {t('common.cancel')}
-          </Button>
-          <Button variant="danger" onClick={erase} loading={busy} disabled={!preview || !confirmed || !reason.trim()}>
-            {t('erase.submit')}
-          </Button>
-        </Modal.Footer>
-      </Modal.Content>
-    </Modal.Root>
+    <FormModal
+      title={t('erase.title')}
+      submitLabel={t('erase.submit')}
+      onSubmit={erase}
+      onClose={onClose}
+      busy={busy}
+      disabled={!preview || !confirmed || !reason.trim()}
+      variant="danger"
+      lockWhileBusy
+    >
+      <Flex direction="column" alignItems="stretch" gap={4}>
+        <Typography>{t('erase.intro')}</Typography>
+        <Box background="neutral100" hasRadius padding={4} data-testid="erase-preview">
+          {previewError ? (
+            <Typography textColor="danger600">{previewError}</Typography>
+          ) : preview ? (
+            <Flex direction="column" alignItems="stretch" gap={2}>
+              <Typography variant="sigma" textColor="neutral600">
+                {t('erase.preview')}
+              </Typography>
+              {preview.counts && <ErasureCountList counts={preview.counts} related={preview.related} />}
+            </Flex>
+          ) : (
+            <Typography textColor="neutral600">{t('common.loading')}</Typography>
+          )}
+        </Box>
+        <Field.Root name="reason" required error={showErrors && !reason.trim() ? t('form.required') : undefined} hint={t('erase.reason.hint')}>
+          <Field.Label>{t('erase.reason')}</Field.Label>
+          <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
+          <Field.Hint />
+          <Field.Error />
+        </Field.Root>
+        <Field.Root
+          name="confirm"
+          required
+          error={showErrors && !confirmed ? t('erase.confirm.mismatch') : undefined}
+          hint={t('erase.confirm.hint', { word: confirmWord })}
+        >
+          <Field.Label>{t('erase.confirm', { word: confirmWord })}</Field.Label>
+          <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
+          <Field.Hint />
+          <Field.Error />
+        </Field.Root>
+      </Flex>
+    </FormModal>
   );
 };

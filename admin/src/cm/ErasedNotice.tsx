@@ -1,31 +1,18 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
 import { WarningCircle } from '@strapi/icons';
-import { useFetchClient } from '@strapi/strapi/admin';
-import { useEffect, useState } from 'react';
-import type { ErasureRecord } from '../api';
+import { useGetClientErasureQuery, type ErasureRecord } from '../api';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { useFormatDateTime, useT } from '../hooks/useT';
 import { ErasureCountList } from './EraseClientModal';
 
 /**
  * The client's erasure, if there was one (GET /consent/subjects/:subject/erasure, a 404
- * when not; readable with plugin::consent.erase); the setter shows a fresh erasure at once.
+ * when not; readable with plugin::consent.erase). An erasure from this panel refetches it.
  */
-export const useErasure = (subject: string) => {
-  const { get } = useFetchClient();
+export const useErasure = (subject: string): ErasureRecord | null => {
   const { canErase, isLoading } = useConsentRBAC();
-  const [erasure, setErasure] = useState<ErasureRecord | null>(null);
-  useEffect(() => {
-    if (isLoading || !canErase) return undefined;
-    let live = true;
-    get<{ data: ErasureRecord }>(`/consent/subjects/${subject}/erasure`)
-      .then(({ data }) => live && setErasure(data.data))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [get, subject, canErase, isLoading]);
-  return [erasure, setErasure] as const;
+  const { data } = useGetClientErasureQuery(subject, { skip: isLoading || !canErase });
+  return data ?? null;
 };
 
 /** Shown in place of the consent actions once a client is erased. */

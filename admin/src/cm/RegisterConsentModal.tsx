@@ -1,14 +1,10 @@
-import { Box, Button, Checkbox, Field, Flex, Modal, SingleSelect, SingleSelectOption, Typography, Badge } from '@strapi/design-system';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { useEffect, useState } from 'react';
-import { errorMessage, type Purpose, type TextVersion } from '../api';
+import { Badge, Box, Checkbox, Field, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { useState } from 'react';
+import { errorMessage, useGetCurrentTextsQuery, useRecordDecisionsMutation, type DecisionInput } from '../api';
+import { FormModal } from '../components/FormModal';
 import { useConsentConfig } from '../hooks/useConsentConfig';
+import { useSubmit } from '../hooks/useSubmit';
 import { useT, type TranslationKey } from '../hooks/useT';
-
-interface Shown {
-  purpose: Purpose;
-  version: TextVersion | null;
-}
 
 /** The plugin's locale for a client's language ("da", "DA", "da-DK" -> "da"), or null when it has none. */
 export const localeFor = (language: string | null | undefined, locales: string[]): string | null => {
@@ -42,31 +38,14 @@ export const RegisterConsentModal = ({
   onRecorded: () => void;
 }) => {
   const t = useT();
-  const { get, post } = useFetchClient();
-  const { toggleNotification } = useNotification();
   const config = useConsentConfig();
-  const [shown, setShown] = useState<Shown[] | null>(null);
+  const { data: shown, error } = useGetCurrentTextsQuery();
+  const [recordDecisions] = useRecordDecisionsMutation();
+  const { busy, submit } = useSubmit();
   const [locale, setLocale] = useState<string | null>(null);
   const [given, setGiven] = useState<Record<string, boolean>>({});
   const [explicit, setExplicit] = useState<Record<string, boolean>>({});
   const [refuseUnticked, setRefuseUnticked] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    (async () => {
-      const { data } = await get<{ data: Purpose[] }>('/consent/purposes');
-      const active = data.data.filter((p) => p.active && p.currentMajor !== null);
-      const withTexts = await Promise.all(
-        active.map(async (purpose) => {
-          const res = await get<{ data: { versions: TextVersion[] } }>(`/consent/purposes/${purpose.key}/versions`);
-          const version =
-            res.data.data.versions.find((v) => v.major === purpose.currentMajor && v.minor === (purpose.currentMinor ?? 0)) ?? null;
-          return { purpose, version };
-        })
-      );
-      setShown(withTexts);
-    })().catch((error) => toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') }));
-  }, [get, toggleNotification, t]);
 
   const availableLocales = Array.from(new Set((shown ?? []).flatMap((s) => (s.version ? Object.keys(s.version.bodies) : []))));
   const clientLocale = config ? localeFor(language, config.locales) : null;
@@ -76,112 +55,101 @@ export const RegisterConsentModal = ({
   const missingExplicit = consentBased.some((s) => s.purpose.specialCategory && given[s.purpose.key] && !explicit[s.purpose.key]);
   const anything = consentBased.some((s) => given[s.purpose.key]) || refuseUnticked;
 
-  const record = async () => {
+  const record = () => {
     const decisions = consentBased
       .filter((s) => given[s.purpose.key] || refuseUnticked)
-      .map((s) => ({
-        purpose: s.purpose.key,
-        decision: given[s.purpose.key] ? 'given' : 'refused',
-        ...(s.version ? { version: s.version.version } : {}),
-        ...(given[s.purpose.key] && s.purpose.specialCategory ? { explicit: true } : {}),
-      }));
+      .map(
+        (s): DecisionInput => ({
+          purpose: s.purpose.key,
+          decision: given[s.purpose.key] ? 'given' : 'refused',
+          ...(s.version ? { version: s.version.version } : {}),
+          ...(given[s.purpose.key] && s.purpose.specialCategory ? { explicit: true } : {}),
+        })
+      );
     if (decisions.length === 0) return;
-    setBusy(true);
-    try {
-      await post(`/consent/subjects/${subject}/decisions`, { decisions, channel: 'in_person', locale: currentLocale });
-      toggleNotification({ type: 'success', message: t('panel.register.done') });
-      onRecorded();
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-      setBusy(false);
-    }
+    const body = { decisions, channel: 'in_person' as const, locale: currentLocale };
+    submit(() => recordDecisions({ documentId: subject, body }).unwrap(), { notify: () => t('panel.register.done'), then: onRecorded });
   };
 
   return (
-    <Modal.Root open onOpenChange={(open: boolean) => !open && onClose()}>
-      <Modal.Content>
-        <Modal.Header>
-          <Modal.Title>{t('panel.register.title')}</Modal.Title>
-        </Modal.Header>
-        <Modal.Body>
-          {!shown ? (
-            <Typography>{t('common.loading')}</Typography>
-          ) : (
-            <Flex direction="column" alignItems="stretch" gap={5}>
-              <Flex justifyContent="space-between" alignItems="flex-end">
-                <Typography textColor="neutral600">{t('panel.register.intro')}</Typography>
-                <Box width="16rem">
-                  <Field.Root name="locale">
-                    <Field.Label>{t('panel.register.language')}</Field.Label>
-                    <SingleSelect value={currentLocale} onChange={(v: string | number) => setLocale(String(v))}>
-                      {availableLocales.map((l) => (
-                        <SingleSelectOption key={l} value={l}>
-                          {l === clientLocale ? t('panel.register.clientLanguage', { locale: l.toUpperCase() }) : l.toUpperCase()}
-                        </SingleSelectOption>
-                      ))}
-                    </SingleSelect>
-                  </Field.Root>
-                </Box>
-              </Flex>
-              {shown.map(({ purpose, version }) => {
-                const body = version ? version.bodies[currentLocale] ?? version.bodies[version.defaultLocale] : null;
-                const isConsent = purpose.legalBasis === 'consent';
-                return (
-                  <Box key={purpose.key} borderColor="neutral200" hasRadius padding={4} tag="article" aria-label={purpose.name}>
-                    <Flex gap={2} paddingBottom={2}>
-                      <Typography variant="delta" tag="h3">
-                        {body?.title ?? purpose.name}
-                      </Typography>
-                      <Badge>{t(`legalBasis.${purpose.legalBasis}` as TranslationKey)}</Badge>
-                      {version && <Badge>{t('texts.version', { version: version.version })}</Badge>}
-                    </Flex>
-                    <Typography style={{ whiteSpace: 'pre-wrap' }}>{body?.text ?? ''}</Typography>
-                    <Flex direction="column" alignItems="flex-start" gap={2} paddingTop={3}>
-                      {isConsent ? (
-                        <>
-                          <Checkbox
-                            checked={Boolean(given[purpose.key])}
-                            onCheckedChange={(c) => setGiven({ ...given, [purpose.key]: c === true })}
-                          >
-                            {t('panel.register.consents', { purpose: purpose.name })}
-                          </Checkbox>
-                          {purpose.specialCategory && (
-                            <Checkbox
-                              checked={Boolean(explicit[purpose.key])}
-                              disabled={!given[purpose.key]}
-                              onCheckedChange={(c) => setExplicit({ ...explicit, [purpose.key]: c === true })}
-                            >
-                              {t('panel.register.explicit', { purpose: purpose.name })}
-                            </Checkbox>
-                          )}
-                        </>
-                      ) : (
-                        <Typography variant="pi" textColor="neutral600">
-                          {t('panel.register.informationOnly')}
-                        </Typography>
+    <FormModal
+      title={t('panel.register.title')}
+      submitLabel={t('panel.register.submit')}
+      onSubmit={record}
+      onClose={onClose}
+      busy={busy}
+      disabled={!shown || !anything || missingExplicit}
+    >
+      {error ? (
+        <Typography textColor="danger600">{errorMessage(error) ?? t('error.generic')}</Typography>
+      ) : !shown ? (
+        <Typography>{t('common.loading')}</Typography>
+      ) : (
+        <Flex direction="column" alignItems="stretch" gap={5}>
+          <Flex justifyContent="space-between" alignItems="flex-end">
+            <Typography textColor="neutral600">{t('panel.register.intro')}</Typography>
+            <Box width="16rem">
+              <Field.Root name="locale">
+                <Field.Label>{t('panel.register.language')}</Field.Label>
+                <SingleSelect value={currentLocale} onChange={(v: string | number) => setLocale(String(v))}>
+                  {availableLocales.map((l) => (
+                    <SingleSelectOption key={l} value={l}>
+                      {l === clientLocale ? t('panel.register.clientLanguage', { locale: l.toUpperCase() }) : l.toUpperCase()}
+                    </SingleSelectOption>
+                  ))}
+                </SingleSelect>
+              </Field.Root>
+            </Box>
+          </Flex>
+          {shown.map(({ purpose, version }) => {
+            const body = version ? version.bodies[currentLocale] ?? version.bodies[version.defaultLocale] : null;
+            const isConsent = purpose.legalBasis === 'consent';
+            return (
+              <Box key={purpose.key} borderColor="neutral200" hasRadius padding={4} tag="article" aria-label={purpose.name}>
+                <Flex gap={2} paddingBottom={2}>
+                  <Typography variant="delta" tag="h3">
+                    {body?.title ?? purpose.name}
+                  </Typography>
+                  <Badge>{t(`legalBasis.${purpose.legalBasis}` as TranslationKey)}</Badge>
+                  {version && <Badge>{t('texts.version', { version: version.version })}</Badge>}
+                </Flex>
+                <Typography style={{ whiteSpace: 'pre-wrap' }}>{body?.text ?? ''}</Typography>
+                <Flex direction="column" alignItems="flex-start" gap={2} paddingTop={3}>
+                  {isConsent ? (
+                    <>
+                      <Checkbox
+                        checked={Boolean(given[purpose.key])}
+                        onCheckedChange={(c) => setGiven({ ...given, [purpose.key]: c === true })}
+                      >
+                        {t('panel.register.consents', { purpose: purpose.name })}
+                      </Checkbox>
+                      {purpose.specialCategory && (
+                        <Checkbox
+                          checked={Boolean(explicit[purpose.key])}
+                          disabled={!given[purpose.key]}
+                          onCheckedChange={(c) => setExplicit({ ...explicit, [purpose.key]: c === true })}
+                        >
+                          {t('panel.register.explicit', { purpose: purpose.name })}
+                        </Checkbox>
                       )}
-                    </Flex>
-                  </Box>
-                );
-              })}
-              <Checkbox checked={refuseUnticked} onCheckedChange={(c) => setRefuseUnticked(c === true)}>
-                {t('panel.register.refuseUnticked')}
-              </Checkbox>
-              {missingExplicit && (
-                <Typography textColor="danger600">{t('panel.register.explicitMissing')}</Typography>
-              )}
-            </Flex>
+                    </>
+                  ) : (
+                    <Typography variant="pi" textColor="neutral600">
+                      {t('panel.register.informationOnly')}
+                    </Typography>
+                  )}
+                </Flex>
+              </Box>
+            );
+          })}
+          <Checkbox checked={refuseUnticked} onCheckedChange={(c) => setRefuseUnticked(c === true)}>
+            {t('panel.register.refuseUnticked')}
+          </Checkbox>
+          {missingExplicit && (
+            <Typography textColor="danger600">{t('panel.register.explicitMissing')}</Typography>
           )}
-        </Modal.Body>
-        <Modal.Footer>
-          <Button variant="tertiary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button onClick={record} loading={busy} disabled={!shown || !anything || missingExplicit}>
-            {t('panel.register.submit')}
-          </Button>
-        </Modal.Footer>
-      </Modal.Content>
-    </Modal.Root>
+        </Flex>
+      )}
+    </FormModal>
   );
 };

@@ -1,8 +1,9 @@
 import { Mail } from '@strapi/icons';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { errorMessage } from '../api';
+import { useNotification } from '@strapi/strapi/admin';
+import { useCreateConsentCampaignMutation } from '../api';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
+import { useNotifyError } from '../hooks/useNotifyError';
 import { useT } from '../hooks/useT';
 
 interface ListViewProps {
@@ -14,8 +15,9 @@ interface ListViewProps {
 /** Bulk action on the client list: ask the selected clients for consent (one campaign). */
 export const RequestConsentBulkAction = ({ model, documents }: ListViewProps) => {
   const t = useT();
-  const { post } = useFetchClient();
+  const [createCampaign] = useCreateConsentCampaignMutation();
   const { toggleNotification } = useNotification();
+  const notifyError = useNotifyError();
   const config = useConsentConfig();
   const { canRead, canRequest, isLoading } = useConsentRBAC();
   if (isLoading || !canRead || !canRequest || !config || model !== config.subject.uid) return null;
@@ -31,13 +33,13 @@ export const RequestConsentBulkAction = ({ model, documents }: ListViewProps) =>
       confirmLabel: t('cm.bulk.request.send'),
       onConfirm: async () => {
         try {
-          const { data } = await post<{ data: { total: number } }>('/consent/campaigns', {
+          const campaign = await createCampaign({
             name: t('cm.bulk.campaignName', { count: subjects.length, date: new Date().toLocaleString() }),
             audience: { subjects },
-          });
-          toggleNotification({ type: 'success', message: t('clients.requestsQueued', { count: data.data?.total ?? subjects.length }) });
+          }).unwrap();
+          toggleNotification({ type: 'success', message: t('clients.requestsQueued', { count: campaign?.total ?? subjects.length }) });
         } catch (error) {
-          toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+          notifyError(error);
         }
       },
     },

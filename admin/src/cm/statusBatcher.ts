@@ -1,10 +1,4 @@
-import { getFetchClient } from '@strapi/strapi/admin';
-import type { SubjectState } from '../api';
-
-export interface StatusEntry {
-  status: SubjectState;
-  valid: boolean;
-}
+import { fetchClientStatuses, type ClientStatusEntry as StatusEntry } from '../api';
 
 const MAX_IDS = 100;
 const cache = new Map<string, Promise<StatusEntry | null>>();
@@ -36,9 +30,8 @@ const flush = () => {
   pending = [];
   for (let i = 0; i < batch.length; i += MAX_IDS) {
     const chunk = batch.slice(i, i + MAX_IDS);
-    getFetchClient()
-      .get<{ data: Record<string, StatusEntry> }>(`/consent/subjects/statuses?documentIds=${chunk.map((c) => encodeURIComponent(c.id)).join(',')}`)
-      .then(({ data }) => chunk.forEach((c) => c.resolve(data.data[c.id] ?? null)))
+    fetchClientStatuses(chunk.map((c) => c.id))
+      .then((statuses) => chunk.forEach((c) => c.resolve(statuses[c.id] ?? null)))
       .catch(() => chunk.forEach((c) => c.resolve(null)));
   }
   // Statuses change (a consent recorded, a text published): keep them for this page view only.

@@ -1,8 +1,9 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
-import type { Campaign } from '../api';
+import { REQUEST_STATUSES, type Campaign } from '../api';
 import { useT } from '../hooks/useT';
 
-const DONE = ['sent', 'approved', 'declined', 'expired', 'failed', 'cancelled'];
+/** Every status but `queued`: the request left the queue. */
+const DONE = REQUEST_STATUSES.filter((status) => status !== 'queued');
 
 /** How far a campaign got: requests that left the queue, of its total. */
 export const campaignProgress = (campaign: Campaign) => {

@@ -1,5 +1,5 @@
 import { Badge } from '@strapi/design-system';
-import type { SubjectState } from '../api';
+import type { ClientStatus } from '../api';
 import { useT, type TranslationKey } from '../hooks/useT';
 
 const COLORS: Record<string, { background: string; text: string }> = {
@@ -14,7 +14,7 @@ const COLORS: Record<string, { background: string; text: string }> = {
 };
 
 /** The consent state of a client or purpose as a coloured badge. */
-export const StatusBadge = ({ status }: { status: SubjectState | string }) => {
+export const StatusBadge = ({ status }: { status: ClientStatus | string }) => {
   const t = useT();
   const color = COLORS[status] ?? COLORS.missing;
   return (

@@ -1,16 +1,15 @@
-import { getFetchClient } from '@strapi/strapi/admin';
 import { useEffect, useState } from 'react';
-import type { PluginConfigView } from '../api';
+import { fetchHostConfig, type HostConfig } from '../api';
 
-let pending: Promise<PluginConfigView | null> | null = null;
-let known: PluginConfigView | null = null;
+let pending: Promise<HostConfig | null> | null = null;
+let known: HostConfig | null = null;
 
 /**
  * Kept in localStorage too: the list view's column hook runs synchronously on the
  * first render after a full page load, before any request could answer.
  */
 const STORAGE_KEY = 'strapi-plugin-consent:config';
-const remember = (value: PluginConfigView | null) => {
+const remember = (value: HostConfig | null) => {
   try {
     if (value) window.localStorage.setItem(STORAGE_KEY, JSON.stringify(value));
     else window.localStorage.removeItem(STORAGE_KEY);
@@ -18,10 +17,10 @@ const remember = (value: PluginConfigView | null) => {
     // Storage unavailable (private mode): the column then appears after the first in-app navigation.
   }
 };
-const remembered = (): PluginConfigView | null => {
+const remembered = (): HostConfig | null => {
   try {
     const raw = window.localStorage.getItem(STORAGE_KEY);
-    return raw ? (JSON.parse(raw) as PluginConfigView) : null;
+    return raw ? (JSON.parse(raw) as HostConfig) : null;
   } catch {
     return null;
   }
@@ -31,10 +30,10 @@ const remembered = (): PluginConfigView | null => {
  * Shared by every component, so not through useFetchClient: its requests are aborted
  * when the component that made them unmounts, and the menu icon that asks first does.
  */
-const load = (): Promise<PluginConfigView | null> => {
-  pending ??= getFetchClient().get<{ data: PluginConfigView }>('/consent/config')
-    .then(({ data }) => {
-      known = data.data;
+const load = (): Promise<HostConfig | null> => {
+  pending ??= fetchHostConfig()
+    .then((config) => {
+      known = config;
       remember(known);
       return known;
     })
@@ -62,8 +61,8 @@ export const getKnownConfig = () => known ?? remembered();
  * fetched once per page load. null while loading or when it cannot be read (no
  * plugin::consent.read permission): callers then render nothing.
  */
-export const useConsentConfig = (): PluginConfigView | null => {
-  const [config, setConfig] = useState<PluginConfigView | null>(known);
+export const useConsentConfig = (): HostConfig | null => {
+  const [config, setConfig] = useState<HostConfig | null>(known);
   useEffect(() => {
     let live = true;
     load().then((value) => live && setConfig(value));

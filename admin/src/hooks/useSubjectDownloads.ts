@@ -1,26 +1,23 @@
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useNotification } from '@strapi/strapi/admin';
 import { useCallback, useState } from 'react';
-import { errorMessage, type ExportFormat, type ReceiptFormat, type ReceiptResult } from '../api';
+import { downloadAccessArchive, downloadClientHistory, useGetClientReceiptMutation, type ExportFormat, type ReceiptFormat } from '../api';
 import { fileNameOf, saveBlob, saveText } from '../components/download';
+import { useNotifyError } from './useNotifyError';
 import { useT } from './useT';
 
 /** A client's files: history export, consent receipts (JSON or JWS) and the access archive. */
 export const useSubjectDownloads = (subject: string) => {
   const t = useT();
-  const { get } = useFetchClient();
   const { toggleNotification } = useNotification();
+  const fail = useNotifyError();
+  const [getReceipt] = useGetClientReceiptMutation();
   const [downloading, setDownloading] = useState(false);
 
-  const fail = useCallback(
-    (error: unknown) => toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') }),
-    [toggleNotification, t]
-  );
-
   const download = useCallback(
-    async (path: string, fallbackName: string) => {
+    async (fetchFile: () => ReturnType<typeof downloadAccessArchive>, fallbackName: string) => {
       setDownloading(true);
       try {
-        const { data, headers } = await get<Blob>(path, { responseType: 'blob' });
+        const { data, headers } = await fetchFile();
         saveBlob(data, fileNameOf(headers, fallbackName));
       } catch (error) {
         fail(error);
@@ -28,22 +25,22 @@ export const useSubjectDownloads = (subject: string) => {
         setDownloading(false);
       }
     },
-    [get, fail]
+    [fail]
   );
 
   const exportHistory = (format: ExportFormat) =>
-    download(`/consent/subjects/${subject}/export?format=${format}`, `consent-history-${subject}.${format}`);
+    download(() => downloadClientHistory(subject, format), `consent-history-${subject}.${format}`);
 
-  const accessArchive = () => download(`/consent/subjects/${subject}/access-archive`, `subject-access-${subject}.zip`);
+  const accessArchive = () => download(() => downloadAccessArchive(subject), `subject-access-${subject}.zip`);
 
   /** The receipt as JSON, or (signed) its JWS; a warning when no signing key is configured. */
   const receipt = async (format: ReceiptFormat, signed: boolean) => {
     try {
-      const { data } = await get<{ data: ReceiptResult }>(`/consent/subjects/${subject}/receipt?format=${format}`);
+      const result = await getReceipt({ documentId: subject, format }).unwrap();
       if (!signed) {
-        saveText(JSON.stringify(data.data.receipt, null, 2), `consent-receipt-${subject}-${format}.json`);
-      } else if (data.data.jws) {
-        saveText(data.data.jws, `consent-receipt-${subject}.jws`, 'application/jose');
+        saveText(JSON.stringify(result.receipt, null, 2), `consent-receipt-${subject}-${format}.json`);
+      } else if (result.jws) {
+        saveText(result.jws, `consent-receipt-${subject}.jws`, 'application/jose');
       } else {
         toggleNotification({ type: 'warning', message: t('receipt.unsigned') });
       }

@@ -6,11 +6,11 @@ import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { useT } from '../hooks/useT';
 import { PERMISSIONS } from '../pluginId';
 
-const OverviewPage = lazy(() => import('./OverviewPage'));
-const ClientsPage = lazy(() => import('./ClientsPage'));
-const TextsPage = lazy(() => import('./TextsPage'));
-const RequestsPage = lazy(() => import('./RequestsPage'));
-const DataRightsPage = lazy(() => import('./DataRightsPage'));
+const OverviewPage = lazy(() => import('./overview/OverviewPage'));
+const ClientsPage = lazy(() => import('./clients/ClientsPage'));
+const TextsPage = lazy(() => import('./texts/TextsPage'));
+const RequestsPage = lazy(() => import('./requests/RequestsPage'));
+const DataRightsPage = lazy(() => import('./data-rights/DataRightsPage'));
 
 const NavItem = ({ to, end, children }: { to: string; end?: boolean; children: string }) => {
   const resolved = useResolvedPath(to);

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { AUDIT_ACTIONS } from '../constants';
+import { AUDIT_ACTIONS, type GetAudit } from '../contracts';
 import { getService } from '../utils/get-service';
 
 /** Admin API: the audit trail of data-rights operations, newest first. */
@@ -21,7 +21,7 @@ const audit = ({ strapi }: { strapi: Core.Strapi }) => ({
         before: before ? Number(before) : undefined,
         limit: limit ? Number(limit) : undefined,
       }),
-    };
+    } satisfies GetAudit.Response;
   },
 });
 

@@ -5,13 +5,14 @@ import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { documentIdSchema } from '../validation/decision';
 import { createCampaignSchema } from '../validation/request';
+import type { ChangeCampaign, CreateCampaign, GetCampaigns } from '../contracts';
 
 /** Admin API: campaigns (bulk consent requests), their progress, pause / resume / cancel. */
 const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: Context) {
     const service = getService(strapi, 'campaigns');
     const rows = await service.list();
-    ctx.body = { data: await Promise.all(rows.map(async (row) => ({ ...row, counts: await service.counts(row.documentId) }))) };
+    ctx.body = { data: await Promise.all(rows.map(async (row) => ({ ...row, counts: await service.counts(row.documentId) }))) } satisfies GetCampaigns.Response;
   },
 
   async findOne(ctx: Context) {
@@ -19,21 +20,21 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async create(ctx: Context) {
-    const input = parse(createCampaignSchema, ctx.request.body);
+    const input: CreateCampaign.Request['body'] = parse(createCampaignSchema, ctx.request.body);
     ctx.status = 201;
-    ctx.body = { data: await getService(strapi, 'campaigns').create({ ...input, actor: adminActor(ctx) }) };
+    ctx.body = { data: await getService(strapi, 'campaigns').create({ ...input, actor: adminActor(ctx) }) } satisfies CreateCampaign.Response;
   },
 
   async pause(ctx: Context) {
-    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'pause') };
+    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'pause') } satisfies ChangeCampaign.Response;
   },
 
   async resume(ctx: Context) {
-    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'resume') };
+    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'resume') } satisfies ChangeCampaign.Response;
   },
 
   async cancel(ctx: Context) {
-    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'cancel') };
+    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'cancel') } satisfies ChangeCampaign.Response;
   },
 });
 

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { encodeCursor, listClientsSchema, overviewSchema, statusesSchema } from '../validation/clients';
+import type { GetClients, GetClientStatuses, GetOverview } from '../contracts';
 
 /** Admin API: the clients list with consent filters, statuses for list columns, the overview. */
 const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -13,17 +14,17 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
       { state: query.state, q: query.q },
       { after: query.cursor ?? null, limit: query.limit }
     );
-    ctx.body = { data, meta: { next: next ? encodeCursor(next) : null } };
+    ctx.body = { data, meta: { next: next ? encodeCursor(next) : null } } satisfies GetClients.Response;
   },
 
   async statuses(ctx: Context) {
     const { documentIds } = parse(statusesSchema, ctx.query);
-    ctx.body = { data: await getService(strapi, 'clients').statuses(documentIds) };
+    ctx.body = { data: await getService(strapi, 'clients').statuses(documentIds) } satisfies GetClientStatuses.Response;
   },
 
   async overview(ctx: Context) {
     const { days } = parse(overviewSchema, ctx.query);
-    ctx.body = { data: await getService(strapi, 'overview').get(days) };
+    ctx.body = { data: await getService(strapi, 'overview').get(days) } satisfies GetOverview.Response;
   },
 });
 

@@ -3,6 +3,7 @@ import { z } from '@strapi/utils';
 import type { Context } from 'koa';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
+import type { GetCheckpoints, SealCheckpoint, VerifyProof } from '../contracts';
 
 const listQuerySchema = z
   .object({
@@ -15,20 +16,20 @@ const listQuerySchema = z
 const proof = ({ strapi }: { strapi: Core.Strapi }) => ({
   async verify(ctx: Context) {
     const actor = getService(strapi, 'audit').actorOf(ctx);
-    ctx.body = { data: await getService(strapi, 'proof').verify({ actor }) };
+    ctx.body = { data: await getService(strapi, 'proof').verify({ actor }) } satisfies VerifyProof.Response;
   },
 
   async seal(ctx: Context) {
     const actor = getService(strapi, 'audit').actorOf(ctx);
     const checkpoint = await getService(strapi, 'proof').seal({ actor });
     ctx.status = checkpoint ? 201 : 200;
-    ctx.body = { data: checkpoint, meta: { sealed: checkpoint !== null } };
+    ctx.body = { data: checkpoint, meta: { sealed: checkpoint !== null } } satisfies SealCheckpoint.Response;
   },
 
   async checkpoints(ctx: Context) {
     const query = parse(listQuerySchema, ctx.query);
     const { checkpoints, next } = await getService(strapi, 'checkpoints').list(query);
-    ctx.body = { data: checkpoints, meta: { next } };
+    ctx.body = { data: checkpoints, meta: { next } } satisfies GetCheckpoints.Response;
   },
 });
 

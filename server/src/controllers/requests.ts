@@ -5,15 +5,16 @@ import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { documentIdSchema } from '../validation/decision';
 import { createRequestSchema, listRequestsSchema } from '../validation/request';
+import type { ChangeRequest, CreateClientRequest, GetRequests } from '../contracts';
 
 /** Admin API: consent requests of one client, the request queue, cancel and send again. */
 const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
   async create(ctx: Context) {
     const subject = parse(documentIdSchema, ctx.params.subject);
-    const input = parse(createRequestSchema, ctx.request.body ?? {});
+    const input: CreateClientRequest.Request['body'] = parse(createRequestSchema, ctx.request.body ?? {});
     const row = await getService(strapi, 'requests').create({ subject, purposes: input.purposes, actor: adminActor(ctx) });
     ctx.status = 201;
-    ctx.body = { data: getService(strapi, 'requests').present(row) };
+    ctx.body = { data: getService(strapi, 'requests').present(row) } satisfies CreateClientRequest.Response;
   },
 
   async find(ctx: Context) {
@@ -22,7 +23,7 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
     // The clients' names for the list, in one batched lookup (the name only: no contact details).
     const ids = [...new Set(results.map((r) => r.subject))];
     const contacts = ids.length > 0 ? await getService(strapi, 'subjects').contacts(ids) : new Map<string, { name: string | null }>();
-    ctx.body = { data: results.map((r) => ({ ...r, subjectName: contacts.get(r.subject)?.name ?? null })), meta: { next } };
+    ctx.body = { data: results.map((r) => ({ ...r, subjectName: contacts.get(r.subject)?.name ?? null })), meta: { next } } satisfies GetRequests.Response;
   },
 
   async forSubject(ctx: Context) {
@@ -33,14 +34,14 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async cancel(ctx: Context) {
     const id = parse(documentIdSchema, ctx.params.id);
-    ctx.body = { data: getService(strapi, 'requests').present(await getService(strapi, 'requests').cancel(id)) };
+    ctx.body = { data: getService(strapi, 'requests').present(await getService(strapi, 'requests').cancel(id)) } satisfies ChangeRequest.Response;
   },
 
   async resend(ctx: Context) {
     const id = parse(documentIdSchema, ctx.params.id);
     const row = await getService(strapi, 'requests').resend(id, adminActor(ctx));
     ctx.status = 201;
-    ctx.body = { data: getService(strapi, 'requests').present(row) };
+    ctx.body = { data: getService(strapi, 'requests').present(row) } satisfies ChangeRequest.Response;
   },
 });
 

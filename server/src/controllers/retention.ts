@@ -4,12 +4,13 @@ import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { documentIdSchema } from '../validation/decision';
 import { retentionPageSchema, retentionPreviewSchema, retentionRunSchema } from '../validation/erasure';
+import type { PreviewRetention } from '../contracts';
 
 /** Admin API: the retention rule's preview (dry run) and its bulk erasure runs. */
 const retention = ({ strapi }: { strapi: Core.Strapi }) => ({
   async preview(ctx: Context) {
     const input = parse(retentionPreviewSchema, ctx.request.body ?? {});
-    ctx.body = { data: await getService(strapi, 'retention').preview(input, getService(strapi, 'audit').actorOf(ctx)) };
+    ctx.body = { data: await getService(strapi, 'retention').preview(input, getService(strapi, 'audit').actorOf(ctx)) } satisfies PreviewRetention.Response;
   },
 
   async previewPage(ctx: Context) {

@@ -7,6 +7,7 @@ import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { exportSchema } from '../validation/clients';
 import { adminRecordDecisionsSchema, documentIdSchema, paginationSchema } from '../validation/decision';
+import type { GetClientConsent, GetClientEvents } from '../contracts';
 
 const pageQuerySchema = z
   .object({
@@ -34,7 +35,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
     await getService(strapi, 'subjects').assertExists(subject);
     const consent = await getService(strapi, 'states').forSubject(subject);
     // Decisions from a public booking page waiting for the client's confirmation by link.
-    ctx.body = { data: { ...consent, pending: await getService(strapi, 'confirmations').pendingFor(subject) } };
+    ctx.body = { data: { ...consent, pending: await getService(strapi, 'confirmations').pendingFor(subject) } } satisfies GetClientConsent.Response;
   },
 
   async events(ctx: Context) {
@@ -42,7 +43,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
     const page = parse(paginationSchema, ctx.query);
     await getService(strapi, 'subjects').assertExists(subject);
     const { results, pagination } = await getService(strapi, 'states').history(subject, page);
-    ctx.body = { data: results, meta: { pagination } };
+    ctx.body = { data: results, meta: { pagination } } satisfies GetClientEvents.Response;
   },
 
   /** Staff record decisions (typically consent given in person), with themselves as the recorder. */

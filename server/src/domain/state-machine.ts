@@ -17,20 +17,9 @@
  * subjects.
  */
 
-export const DECISIONS = ['given', 'refused', 'withdrawn', 'revoked', 'expired'] as const;
-export type Decision = (typeof DECISIONS)[number];
-
-export const PURPOSE_STATUSES = [
-  'valid',
-  'missing',
-  'outdated',
-  'refused',
-  'withdrawn',
-  'revoked',
-  'expired',
-  'not_required',
-] as const;
-export type PurposeStatus = (typeof PURPOSE_STATUSES)[number];
+export { DECISIONS, PURPOSE_STATUSES } from '../contracts/enums';
+import type { Decision, PurposeStatus } from '../contracts/enums';
+export type { Decision, PurposeStatus };
 
 export interface LedgerEvent {
   id: number;

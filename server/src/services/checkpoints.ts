@@ -7,15 +7,8 @@ import { dialectOf } from '../utils/dialect';
 import { newDocumentId } from '../utils/document-id';
 import { getService } from '../utils/get-service';
 
-export interface Checkpoint {
-  id: number;
-  seq: number;
-  sealedAt: string;
-  leafCount: number;
-  root: string;
-  previousHash: string;
-  hash: string;
-}
+import type { Checkpoint } from '../contracts';
+export type { Checkpoint };
 
 /** Summary rows read (and leaves inserted) per statement while sealing. */
 const PAGE = 1000;

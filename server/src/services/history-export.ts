@@ -8,8 +8,9 @@ import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from './audit';
 import type { EventRow } from './types';
 
-export const EXPORT_FORMATS = ['csv', 'json', 'xlsx'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS } from '../contracts/enums';
+import type { ExportFormat } from '../contracts/enums';
+export type { ExportFormat };
 
 /** The exported fields of an event, in column order (the proof: who, what, which text, how, when, evidence). */
 export const EXPORT_FIELDS = [

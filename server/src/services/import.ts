@@ -16,6 +16,7 @@ import {
 import { normaliseEmail, normalisePhone } from './erasure';
 import type { Actor, PurposeRow, TextRow } from './types';
 import { metadataOf } from '../utils/models';
+import type { ImportReport as ContractImportReport } from '../contracts';
 
 export interface ImportLine {
   line: number;
@@ -29,12 +30,7 @@ export interface ImportLine {
   errors: string[];
 }
 
-export interface ImportReport {
-  dryRun: boolean;
-  total: number;
-  valid: number;
-  invalid: number;
-  imported: number;
+export interface ImportReport extends Omit<ContractImportReport, 'lines'> {
   lines: ImportLine[];
 }
 

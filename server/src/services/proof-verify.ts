@@ -5,6 +5,7 @@ import { chainInputFromRow, evidenceDigest, eventHash, genesisHash, normaliseDat
 import { CHECKPOINT_GENESIS, MerkleBuilder, checkpointHash } from '../domain/merkle';
 import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
+import type { BrokenLink as ContractBrokenLink, VerifyResult } from '../contracts';
 
 export type BrokenKind =
   | 'unchained'
@@ -21,22 +22,12 @@ export type BrokenKind =
   | 'orphan-event'
   | 'orphan-leaf';
 
-export interface BrokenLink {
+export interface BrokenLink extends ContractBrokenLink {
   kind: BrokenKind;
-  subject?: string;
-  eventId?: number;
-  chainSeq?: number;
-  checkpoint?: number;
-  message: string;
 }
 
-export interface VerifyReport {
-  ok: boolean;
-  events: number;
-  subjects: number;
-  checkpoints: number;
+export interface VerifyReport extends Omit<VerifyResult, 'firstBroken'> {
   firstBroken: BrokenLink | null;
-  durationMs: number;
 }
 
 /** Subjects per page: their events are read with one `subject IN (...)` query on consent_events_subject_idx. */

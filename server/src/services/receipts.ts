@@ -10,8 +10,9 @@ import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from './audit';
 import type { EventRow, PurposeRow, StateRow } from './types';
 
-export const RECEIPT_FORMATS = ['kantara', 'iso27560'] as const;
-export type ReceiptFormat = (typeof RECEIPT_FORMATS)[number];
+export { RECEIPT_FORMATS } from '../contracts/enums';
+import type { ReceiptFormat } from '../contracts/enums';
+export type { ReceiptFormat };
 
 export interface ReceiptResponse {
   receipt: Record<string, unknown>;

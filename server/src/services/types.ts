@@ -1,22 +1,9 @@
 import type { Decision, SubjectReason } from '../domain/state-machine';
-import type { Channel, ClientState, LegalBasis } from '../constants';
+import type { Channel, ClientState } from '../constants';
+import type { Purpose } from '../contracts';
 
-export interface PurposeRow {
-  id: number;
-  documentId: string;
-  key: string;
-  name: string;
-  description: string | null;
-  legalBasis: LegalBasis;
-  specialCategory: boolean;
-  marketing: boolean;
-  /** Anonymous consent to it counts only once confirmed by link (double opt-in). */
-  doubleOptIn: boolean;
-  required: boolean;
-  active: boolean;
-  position: number | null;
-  currentMajor: number | null;
-  currentMinor: number | null;
+/** A purpose as stored: what the admin API shows, and the document id of its current text. */
+export interface PurposeRow extends Purpose {
   currentTextId: string | null;
 }
 
@@ -99,8 +86,9 @@ export interface Actor {
   name?: string | null;
 }
 
-export const REQUEST_STATUSES = ['queued', 'sent', 'approved', 'declined', 'expired', 'failed', 'cancelled'] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export { REQUEST_STATUSES } from '../contracts/enums';
+import type { RequestStatus } from '../contracts/enums';
+export type { RequestStatus };
 
 /** A consent request (or information mail): a row of the send queue. */
 export interface RequestRow {

@@ -1,6 +1,5 @@
 import { z } from '@strapi/utils';
-import { CHANNELS } from '../constants';
-import { DECISIONS } from '../domain/state-machine';
+import { CHANNELS, DECISIONS } from '../contracts';
 import { purposeKeySchema } from './purpose';
 import { localeSchema } from './text';
 

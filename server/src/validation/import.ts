@@ -1,4 +1,5 @@
 import { z } from '@strapi/utils';
+import { IMPORT_MATCHES } from '../contracts';
 
 /** Largest CSV accepted (characters) and most records; bigger files are split by the admin. */
 export const IMPORT_MAX_CHARS = 5 * 1024 * 1024;
@@ -6,9 +7,7 @@ export const IMPORT_MAX_LINES = 50_000;
 
 export const IMPORT_DECISIONS = ['given', 'refused', 'withdrawn'] as const;
 
-/** How the `client` column names a client: detected per line (auto), or one kind for the whole file. */
-export const IMPORT_MATCH = ['auto', 'email', 'phone', 'documentId'] as const;
-export type ImportMatch = (typeof IMPORT_MATCH)[number];
+export type { ImportMatch } from '../contracts';
 
 /** The CSV's columns (header names, case-insensitive): required and optional. */
 export const REQUIRED_COLUMNS = ['client', 'purpose', 'decision', 'date'] as const;
@@ -21,7 +20,7 @@ export const importSchema = z
     dryRun: z.boolean().default(false),
     /** The source of lines without a `source` column or cell, e.g. "paper forms 2019". */
     source: z.string().trim().min(1).max(255).optional(),
-    match: z.enum(IMPORT_MATCH).default('auto'),
+    match: z.enum(IMPORT_MATCHES).default('auto'),
   })
   .strict();
 
@@ -29,7 +28,7 @@ export const importQuerySchema = z
   .object({
     dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     source: z.string().trim().min(1).max(255).optional(),
-    match: z.enum(IMPORT_MATCH).default('auto'),
+    match: z.enum(IMPORT_MATCHES).default('auto'),
   })
   .strict();
 

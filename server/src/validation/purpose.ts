@@ -1,5 +1,5 @@
 import { z } from '@strapi/utils';
-import { LEGAL_BASES } from '../constants';
+import { LEGAL_BASES } from '../contracts';
 
 export const purposeKeySchema = z
   .string()

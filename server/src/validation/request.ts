@@ -1,6 +1,5 @@
 import { z } from '@strapi/utils';
-import { REQUEST_STATUSES } from '../services/types';
-import { CLIENT_STATES } from '../constants';
+import { CLIENT_STATES, REQUEST_STATUSES } from '../contracts';
 import { searchSchema } from './clients';
 import { documentIdSchema } from './decision';
 import { purposeKeySchema } from './purpose';

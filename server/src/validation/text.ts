@@ -1,4 +1,5 @@
 import { z } from '@strapi/utils';
+import { PUBLISH_CHANGE_KINDS } from '../contracts';
 
 export const localeSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a locale code such as "en" or "da"');
 
@@ -11,7 +12,7 @@ export const bodyInputSchema = z
 
 export const publishTextSchema = z
   .object({
-    changeKind: z.enum(['substantive', 'editorial']),
+    changeKind: z.enum(PUBLISH_CHANGE_KINDS),
     bodies: z.record(localeSchema, bodyInputSchema),
     summary: z.string().max(2000).optional(),
   })

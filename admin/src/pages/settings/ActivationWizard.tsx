@@ -1,29 +1,29 @@
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useState } from 'react';
-import { errorMessage, type Purpose } from '../../api';
+import { useCreateConsentPurposeMutation, usePublishConsentVersionMutation, type Purpose } from '../../api';
 import { BodiesEditor, filledBodies, type Bodies } from '../../components/BodiesEditor';
 import { PurposeFields, purposeErrors, purposePayload, type PurposeInput } from '../../components/PurposeFields';
+import { useSubmit } from '../../hooks/useSubmit';
 import { useT } from '../../hooks/useT';
 
 /**
  * Shown while no consent text is published: the module cannot be used before one exists.
- * Step 1 creates the purpose (with its legal basis), step 2 writes and publishes its first text.
+ * Step 1 creates the purpose (with its legal basis), step 2 writes and publishes its first
+ * text; the settings page then finds a published text by itself and shows its form.
  */
 export const ActivationWizard = ({
   purposes,
   locales,
   defaultLocale,
-  onDone,
 }: {
   purposes: Purpose[];
   locales: string[];
   defaultLocale: string;
-  onDone: () => void;
 }) => {
   const t = useT();
-  const { post } = useFetchClient();
-  const { toggleNotification } = useNotification();
+  const [create] = useCreateConsentPurposeMutation();
+  const [publishVersion] = usePublishConsentVersionMutation();
+  const { busy, submit } = useSubmit();
   const [purpose, setPurpose] = useState<Purpose | null>(purposes[0] ?? null);
   const [input, setInput] = useState<PurposeInput>({
     key: 'storage',
@@ -37,38 +37,27 @@ export const ActivationWizard = ({
   });
   const [bodies, setBodies] = useState<Bodies>(() => Object.fromEntries(locales.map((l) => [l, { title: '', text: '' }])));
   const [showErrors, setShowErrors] = useState(false);
-  const [busy, setBusy] = useState(false);
   const step = purpose ? 2 : 1;
 
-  const createPurpose = async () => {
+  const createPurpose = () => {
     setShowErrors(true);
     if (Object.keys(purposeErrors(input, t)).length > 0) return;
-    setBusy(true);
-    try {
-      const { data } = await post<{ data: Purpose }>('/consent/purposes', purposePayload(input));
-      setPurpose(data.data);
-      setShowErrors(false);
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    } finally {
-      setBusy(false);
-    }
+    submit(() => create(purposePayload(input)).unwrap(), {
+      then: (created) => {
+        setPurpose(created);
+        setShowErrors(false);
+      },
+    });
   };
 
-  const publish = async () => {
+  const publish = () => {
     if (!purpose) return;
     setShowErrors(true);
     const body = bodies[defaultLocale];
     if (!body?.title.trim() || !body?.text.trim()) return;
-    setBusy(true);
-    try {
-      await post(`/consent/purposes/${purpose.key}/versions`, { changeKind: 'substantive', bodies: filledBodies(bodies) });
-      toggleNotification({ type: 'success', message: t('wizard.activated') });
-      onDone();
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-      setBusy(false);
-    }
+    submit(() => publishVersion({ key: purpose.key, body: { changeKind: 'substantive', bodies: filledBodies(bodies) } }).unwrap(), {
+      notify: () => t('wizard.activated'),
+    });
   };
 
   return (

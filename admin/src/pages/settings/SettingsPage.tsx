@@ -14,17 +14,25 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { Check, Mail } from '@strapi/icons';
-import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { useCallback, useEffect, useState } from 'react';
-import { errorMessage, type MessageTemplate, type Purpose, type Settings } from '../../api';
+import { Layouts, Page } from '@strapi/strapi/admin';
+import { useState } from 'react';
+import {
+  MESSAGE_KINDS,
+  useGetConsentPurposesQuery,
+  useGetConsentSettingsQuery,
+  useSendConsentTestEmailMutation,
+  useUpdateConsentSettingsMutation,
+  type MessageKind,
+  type MessageTemplate,
+  type Settings,
+} from '../../api';
 import { ControllerSection } from './ControllerSection';
 import { WebhookEventsSection } from './WebhookEventsSection';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
+import { useSubmit } from '../../hooks/useSubmit';
 import { useT, type TranslationKey } from '../../hooks/useT';
 import { PERMISSIONS } from '../../pluginId';
 import { ActivationWizard } from './ActivationWizard';
-
-const KINDS = ['request', 'reminder', 'information', 'confirmation'] as const;
 
 const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
   <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} tag="section" aria-label={title}>
@@ -37,51 +45,37 @@ const Section = ({ title, children }: { title: string; children: React.ReactNode
   </Box>
 );
 
-const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Settings) => void }) => {
+const SettingsForm = ({ initial }: { initial: Settings }) => {
   const t = useT();
-  const { put, post } = useFetchClient();
-  const { toggleNotification } = useNotification();
+  const [updateSettings] = useUpdateConsentSettingsMutation();
+  const [sendTestEmail] = useSendConsentTestEmailMutation();
+  const { busy: saving, submit: submitSave } = useSubmit();
+  const { busy: testing, submit: submitTest } = useSubmit();
   const [value, setValue] = useState<Settings>(initial);
-  const [saving, setSaving] = useState(false);
   const locales = Object.keys(value.templates);
   const [testTo, setTestTo] = useState('');
   const [testLocale, setTestLocale] = useState(locales[0] ?? 'en');
-  const [testing, setTesting] = useState(false);
 
-  const setTemplate = (locale: string, kind: (typeof KINDS)[number], patch: Partial<MessageTemplate>) =>
+  const setTemplate = (locale: string, kind: MessageKind, patch: Partial<MessageTemplate>) =>
     setValue((v) => ({
       ...v,
       templates: { ...v.templates, [locale]: { ...v.templates[locale], [kind]: { ...v.templates[locale][kind], ...patch } } },
     }));
 
-  const save = async () => {
-    setSaving(true);
-    try {
-      const { data } = await put<{ data: Settings }>('/consent/settings', {
-        ...value,
-        sender: { ...value.sender, from: value.sender.from?.trim() || null, replyTo: value.sender.replyTo?.trim() || null },
-      });
-      setValue(data.data);
-      onSaved(data.data);
-      toggleNotification({ type: 'success', message: t('settings.saved') });
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    } finally {
-      setSaving(false);
-    }
-  };
+  const save = () =>
+    submitSave(
+      () =>
+        updateSettings({
+          ...value,
+          sender: { ...value.sender, from: value.sender.from?.trim() || null, replyTo: value.sender.replyTo?.trim() || null },
+        }).unwrap(),
+      { notify: () => t('settings.saved'), then: setValue }
+    );
 
-  const testMail = async () => {
-    setTesting(true);
-    try {
-      await post('/consent/settings/test-email', { to: testTo.trim(), locale: testLocale });
-      toggleNotification({ type: 'success', message: t('settings.test.sent', { to: testTo.trim() }) });
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    } finally {
-      setTesting(false);
-    }
-  };
+  const testMail = () =>
+    submitTest(() => sendTestEmail({ to: testTo.trim(), locale: testLocale }).unwrap(), {
+      notify: () => t('settings.test.sent', { to: testTo.trim() }),
+    });
 
   return (
     <>
@@ -207,7 +201,7 @@ const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Se
               {locales.map((locale) => (
                 <Tabs.Content key={locale} value={locale}>
                   <Flex direction="column" alignItems="stretch" gap={6} paddingTop={4}>
-                    {KINDS.map((kind) => {
+                    {MESSAGE_KINDS.map((kind) => {
                       const template = value.templates[locale][kind];
                       const label = t(`settings.template.${kind}` as TranslationKey);
                       return (
@@ -286,26 +280,13 @@ const SettingsForm = ({ initial, onSaved }: { initial: Settings; onSaved: (s: Se
 /** Settings > Consent: the activation wizard until a text is published, then the settings form. */
 const SettingsPage = () => {
   const t = useT();
-  const { get } = useFetchClient();
   const config = useConsentConfig();
-  const [settings, setSettings] = useState<Settings | null>(null);
-  const [purposes, setPurposes] = useState<Purpose[] | null>(null);
-  const [failed, setFailed] = useState(false);
+  const settingsQuery = useGetConsentSettingsQuery();
+  const purposesQuery = useGetConsentPurposesQuery();
+  const settings = settingsQuery.data;
+  const purposes = purposesQuery.data;
 
-  const load = useCallback(() => {
-    Promise.all([
-      get<{ data: Settings }>('/consent/settings').then(({ data }) => data.data),
-      get<{ data: Purpose[] }>('/consent/purposes').then(({ data }) => data.data),
-    ])
-      .then(([s, p]) => {
-        setSettings(s);
-        setPurposes(p);
-      })
-      .catch(() => setFailed(true));
-  }, [get]);
-  useEffect(load, [load]);
-
-  if (failed) return <Page.Error />;
+  if (settingsQuery.isError || purposesQuery.isError) return <Page.Error />;
   if (!settings || !purposes) return <Page.Loading />;
 
   const activated = purposes.some((p) => p.currentMajor !== null);
@@ -316,12 +297,12 @@ const SettingsPage = () => {
     <Layouts.Root>
       <Page.Title>{t('settings.title')}</Page.Title>
       {activated ? (
-        <SettingsForm initial={settings} onSaved={setSettings} />
+        <SettingsForm initial={settings} />
       ) : (
         <>
           <Layouts.Header title={t('settings.title')} subtitle={t('wizard.subtitle')} />
           <Layouts.Content>
-            <ActivationWizard purposes={purposes} locales={locales} defaultLocale={defaultLocale} onDone={load} />
+            <ActivationWizard purposes={purposes} locales={locales} defaultLocale={defaultLocale} />
           </Layouts.Content>
         </>
       )}

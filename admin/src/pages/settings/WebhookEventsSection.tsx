@@ -1,22 +1,13 @@
 import { Box, Button, Checkbox, Flex, Link, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
-import { useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
-import { useCallback, useEffect, useState } from 'react';
+import { useRBAC } from '@strapi/strapi/admin';
+import { useState } from 'react';
 import { NavLink } from 'react-router-dom';
-import { errorMessage } from '../../api';
+import { WEBHOOK_EVENTS as CONSENT_WEBHOOK_EVENTS, useGetConsentWebhooksQuery, useUpdateConsentWebhookEventsMutation, type Webhook } from '../../api';
+import { useSubmit } from '../../hooks/useSubmit';
 import { useT, type TranslationKey } from '../../hooks/useT';
 
-/** The consent events Strapi's webhook store accepts (server/src/services/webhooks.ts). */
-export const CONSENT_WEBHOOK_EVENTS = ['consent.given', 'consent.refused', 'consent.withdrawn', 'consent.expired', 'consent.erased'] as const;
-
-interface Webhook {
-  id: string;
-  name: string;
-  url: string;
-  headers: Record<string, string>;
-  events: string[];
-  isEnabled: boolean;
-}
+const consentEventsOf = (webhook: Webhook) => webhook.events.filter((e) => e.startsWith('consent.'));
 
 const WEBHOOK_PERMISSIONS = {
   read: [{ action: 'admin::webhooks.read', subject: null }],
@@ -32,24 +23,15 @@ const WEBHOOK_PERMISSIONS = {
  */
 export const WebhookEventsSection = () => {
   const t = useT();
-  const { get, put } = useFetchClient();
-  const { toggleNotification } = useNotification();
   const { allowedActions } = useRBAC(WEBHOOK_PERMISSIONS);
-  const [webhooks, setWebhooks] = useState<Webhook[] | null>(null);
-  const [chosen, setChosen] = useState<Record<string, string[]>>({});
+  const webhooksQuery = useGetConsentWebhooksQuery(undefined, { skip: !allowedActions.canRead });
+  const webhooks = webhooksQuery.isError ? [] : webhooksQuery.data ?? null;
+  /** The admin's unsaved choices, per webhook; a webhook without one shows what it has. */
+  const [edits, setEdits] = useState<Record<string, string[]>>({});
+  const chosenFor = (webhook: Webhook) => edits[webhook.id] ?? consentEventsOf(webhook);
+  const [updateWebhookEvents] = useUpdateConsentWebhookEventsMutation();
+  const { submit } = useSubmit();
   const [saving, setSaving] = useState<string | null>(null);
-
-  const load = useCallback(() => {
-    get<{ data: Webhook[] }>('/admin/webhooks')
-      .then(({ data }) => {
-        setWebhooks(data.data);
-        setChosen(Object.fromEntries(data.data.map((w) => [w.id, w.events.filter((e) => e.startsWith('consent.'))])));
-      })
-      .catch(() => setWebhooks([]));
-  }, [get]);
-  useEffect(() => {
-    if (allowedActions.canRead) load();
-  }, [allowedActions.canRead, load]);
 
   if (!allowedActions.canRead) {
     return (
@@ -60,32 +42,25 @@ export const WebhookEventsSection = () => {
   }
   if (!webhooks) return null;
 
-  const toggle = (id: string, event: string, on: boolean) =>
-    setChosen((current) => {
-      const events = new Set(current[id] ?? []);
-      if (on) events.add(event);
-      else events.delete(event);
-      return { ...current, [id]: CONSENT_WEBHOOK_EVENTS.filter((e) => events.has(e)) };
-    });
+  const toggle = (webhook: Webhook, event: string, on: boolean) => {
+    const events = new Set(chosenFor(webhook));
+    if (on) events.add(event);
+    else events.delete(event);
+    setEdits((current) => ({ ...current, [webhook.id]: CONSENT_WEBHOOK_EVENTS.filter((e) => events.has(e)) }));
+  };
 
   const save = async (webhook: Webhook) => {
     setSaving(webhook.id);
-    try {
-      const others = webhook.events.filter((e) => !e.startsWith('consent.'));
-      const events = [...others, ...(chosen[webhook.id] ?? [])];
-      const { data } = await put<{ data: Webhook }>(`/admin/webhooks/${webhook.id}`, {
-        name: webhook.name,
-        url: webhook.url,
-        headers: webhook.headers,
-        events,
-      });
-      setWebhooks((list) => list?.map((w) => (w.id === webhook.id ? { ...w, events: data.data.events } : w)) ?? null);
-      toggleNotification({ type: 'success', message: t('settings.webhooks.saved', { name: webhook.name }) });
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    } finally {
-      setSaving(null);
-    }
+    const others = webhook.events.filter((e) => !e.startsWith('consent.'));
+    await submit(() => updateWebhookEvents({ webhook, events: [...others, ...chosenFor(webhook)] }).unwrap(), {
+      notify: () => t('settings.webhooks.saved', { name: webhook.name }),
+      then: () =>
+        setEdits((current) => {
+          const { [webhook.id]: _saved, ...rest } = current;
+          return rest;
+        }),
+    });
+    setSaving(null);
   };
 
   return (
@@ -119,8 +94,8 @@ export const WebhookEventsSection = () => {
           </Thead>
           <Tbody>
             {webhooks.map((webhook) => {
-              const current = webhook.events.filter((e) => e.startsWith('consent.')).sort().join(',');
-              const dirty = [...(chosen[webhook.id] ?? [])].sort().join(',') !== current;
+              const current = consentEventsOf(webhook).sort().join(',');
+              const dirty = [...chosenFor(webhook)].sort().join(',') !== current;
               return (
                 <Tr key={webhook.id}>
                   <Td>
@@ -133,8 +108,8 @@ export const WebhookEventsSection = () => {
                       <Checkbox
                         aria-label={`${webhook.name}: ${event}`}
                         disabled={!allowedActions.canUpdate}
-                        checked={(chosen[webhook.id] ?? []).includes(event)}
-                        onCheckedChange={(on: boolean | 'indeterminate') => toggle(webhook.id, event, on === true)}
+                        checked={chosenFor(webhook).includes(event)}
+                        onCheckedChange={(on: boolean | 'indeterminate') => toggle(webhook, event, on === true)}
                       />
                     </Td>
                   ))}

@@ -1,12 +1,12 @@
 import { Alert, Box, Flex, Grid, Link, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
-import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
-import { useEffect, useState } from 'react';
+import { Layouts, Page } from '@strapi/strapi/admin';
+import { useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
-import type { Overview, Purpose } from '../api';
-import { CampaignProgress } from '../components/CampaignProgress';
-import { RequestStatusBadge } from '../components/StatusBadge';
-import { TrendChart } from '../components/TrendChart';
-import { useT, type TranslationKey } from '../hooks/useT';
+import { useGetConsentOverviewQuery, useGetConsentPurposesQuery, type Overview } from '../../api';
+import { CampaignProgress } from '../../components/CampaignProgress';
+import { RequestStatusBadge } from '../../components/StatusBadge';
+import { TrendChart } from './TrendChart';
+import { useT, type TranslationKey } from '../../hooks/useT';
 
 const CARDS: { key: keyof Overview['counts']; label: TranslationKey; color: string }[] = [
   { key: 'total', label: 'overview.count.total', color: 'neutral800' },
@@ -24,29 +24,12 @@ const DAYS = [7, 30, 90, 365];
 /** Counts of clients per consent state, the trend of decisions, and running campaigns. */
 const OverviewPage = () => {
   const t = useT();
-  const { get } = useFetchClient();
   const [days, setDays] = useState(30);
-  const [overview, setOverview] = useState<Overview | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [inactive, setInactive] = useState(false);
-  const [inactiveClosed, setInactiveClosed] = useState(false);
-
+  const { data: overview, isError: failed } = useGetConsentOverviewQuery(days);
   // The module cannot be used until a consent text is published: point to the activation wizard.
-  useEffect(() => {
-    get<{ data: Purpose[] }>('/consent/purposes')
-      .then(({ data }) => setInactive(!data.data.some((p) => p.currentMajor !== null)))
-      .catch(() => undefined);
-  }, [get]);
-
-  useEffect(() => {
-    let live = true;
-    get<{ data: Overview }>(`/consent/overview?days=${days}`)
-      .then(({ data }) => live && setOverview(data.data))
-      .catch(() => live && setFailed(true));
-    return () => {
-      live = false;
-    };
-  }, [get, days]);
+  const { data: purposes } = useGetConsentPurposesQuery();
+  const inactive = purposes ? !purposes.some((p) => p.currentMajor !== null) : false;
+  const [inactiveClosed, setInactiveClosed] = useState(false);
 
   if (failed) return <Page.Error />;
   if (!overview) return <Page.Loading />;

@@ -15,16 +15,26 @@ import {
   Link,
 } from '@strapi/design-system';
 import { Mail } from '@strapi/icons';
-import { ConfirmDialog, Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { useCallback, useEffect, useState } from 'react';
+import { ConfirmDialog, Layouts, Page } from '@strapi/strapi/admin';
+import { useEffect, useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
-import { CLIENT_FILTERS, errorMessage, type ClientFilter, type ClientRow } from '../api';
-import { ClientRowActions } from '../cm/ClientRowActions';
-import { ClientFilterSelect } from '../components/ClientFilterSelect';
-import { RequestStatusBadge, StatusBadge } from '../components/StatusBadge';
-import { useConsentConfig } from '../hooks/useConsentConfig';
-import { useConsentRBAC } from '../hooks/useConsentRBAC';
-import { useFormatDateTime, useT, type TranslationKey } from '../hooks/useT';
+import {
+  CLIENT_STATES,
+  useCreateConsentCampaignMutation,
+  useGetConsentClientsQuery,
+  useLazyGetConsentClientsQuery,
+  useLoadMore,
+  type CampaignAudience,
+  type ClientState,
+} from '../../api';
+import { ClientRowActions } from '../../cm/ClientRowActions';
+import { ClientFilterSelect } from './ClientFilterSelect';
+import { RequestStatusBadge, StatusBadge } from '../../components/StatusBadge';
+import { useConsentConfig } from '../../hooks/useConsentConfig';
+import { useConsentRBAC } from '../../hooks/useConsentRBAC';
+import { useNotifyError } from '../../hooks/useNotifyError';
+import { useSubmit } from '../../hooks/useSubmit';
+import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 
 const PAGE_SIZE = 50;
 
@@ -32,50 +42,33 @@ const PAGE_SIZE = 50;
 const ClientsPage = () => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  const { get, post } = useFetchClient();
-  const { toggleNotification } = useNotification();
+  const notifyError = useNotifyError();
   const config = useConsentConfig();
   const { canRequest, canExport, canErase } = useConsentRBAC();
   const rowActions = canExport || canErase;
-  const [reloads, setReloads] = useState(0);
   const [params, setParams] = useSearchParams();
-  const stateParam = params.get('state') as ClientFilter | null;
-  const state: ClientFilter = stateParam && (CLIENT_FILTERS as readonly string[]).includes(stateParam) ? stateParam : 'all';
+  const stateParam = params.get('state') as ClientState | null;
+  const state: ClientState = stateParam && (CLIENT_STATES as readonly string[]).includes(stateParam) ? stateParam : 'all';
   const q = params.get('q') ?? '';
   const [search, setSearch] = useState(q);
-  const [rows, setRows] = useState<ClientRow[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [failed, setFailed] = useState(false);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [confirmAll, setConfirmAll] = useState(false);
-  const [sending, setSending] = useState(false);
-
-  const fetchPage = useCallback(
-    (cursor: string | null) => {
-      const query = new URLSearchParams({ state, limit: String(PAGE_SIZE) });
-      if (q) query.set('q', q);
-      if (cursor) query.set('cursor', cursor);
-      return get<{ data: ClientRow[]; meta: { next: string | null } }>(`/consent/clients?${query}`).then(({ data }) => data);
-    },
-    [get, state, q]
+  const query = { state, q: q || undefined, limit: PAGE_SIZE };
+  // currentData: a new filter shows the loading state, not the previous filter's rows.
+  const first = useGetConsentClientsQuery(query);
+  const [fetchClients] = useLazyGetConsentClientsQuery();
+  const { rows, next, loadMore, loadingMore } = useLoadMore(
+    { data: first.currentData, fulfilledTimeStamp: first.fulfilledTimeStamp },
+    (cursor) => fetchClients({ ...query, cursor }).unwrap(),
+    notifyError
   );
-
-  useEffect(() => {
-    let live = true;
-    setRows(null);
-    setSelected(new Set());
-    fetchPage(null)
-      .then((page) => {
-        if (!live) return;
-        setRows(page.data);
-        setNext(page.meta.next);
-      })
-      .catch(() => live && setFailed(true));
-    return () => {
-      live = false;
-    };
-  }, [fetchPage, reloads]);
+  // The selection belongs to the filter it was made in.
+  const filterKey = `${state}\n${q}`;
+  const [selection, setSelection] = useState<{ key: string; ids: Set<string> }>({ key: filterKey, ids: new Set() });
+  const selected = selection.key === filterKey ? selection.ids : new Set<string>();
+  const setSelected = (update: Set<string> | ((current: Set<string>) => Set<string>)) =>
+    setSelection({ key: filterKey, ids: typeof update === 'function' ? update(selected) : update });
+  const [confirmAll, setConfirmAll] = useState(false);
+  const [createCampaign] = useCreateConsentCampaignMutation();
+  const { busy: sending, submit } = useSubmit();
 
   // Search as the admin types, after a short pause.
   useEffect(() => {
@@ -85,7 +78,7 @@ const ClientsPage = () => {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
 
-  const update = (patch: { state?: ClientFilter; q?: string }) => {
+  const update = (patch: { state?: ClientState; q?: string }) => {
     const nextParams = new URLSearchParams(params);
     if (patch.state !== undefined) nextParams.set('state', patch.state);
     if (patch.q !== undefined) {
@@ -95,35 +88,15 @@ const ClientsPage = () => {
     setParams(nextParams, { replace: true });
   };
 
-  const loadMore = async () => {
-    if (!next) return;
-    setLoadingMore(true);
-    try {
-      const page = await fetchPage(next);
-      setRows((current) => [...(current ?? []), ...page.data]);
-      setNext(page.meta.next);
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    } finally {
-      setLoadingMore(false);
-    }
+  const startCampaign = (audience: CampaignAudience, count: number | null) => {
+    const name = t('clients.campaignName', { filter: t(`filter.${state}` as TranslationKey), date: new Date().toLocaleString() });
+    return submit(() => createCampaign({ name, audience }).unwrap(), {
+      notify: (campaign) => t('clients.requestsQueued', { count: campaign?.total ?? count ?? 0 }),
+      then: () => setSelected(new Set()),
+    });
   };
 
-  const startCampaign = async (audience: Record<string, unknown>, count: number | null) => {
-    setSending(true);
-    try {
-      const name = t('clients.campaignName', { filter: t(`filter.${state}` as TranslationKey), date: new Date().toLocaleString() });
-      const { data } = await post<{ data: { total: number } }>('/consent/campaigns', { name, audience });
-      toggleNotification({ type: 'success', message: t('clients.requestsQueued', { count: data.data?.total ?? count ?? 0 }) });
-      setSelected(new Set());
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    } finally {
-      setSending(false);
-    }
-  };
-
-  if (failed) return <Page.Error />;
+  if (first.isError) return <Page.Error />;
 
   const all = rows ?? [];
   const allSelected = all.length > 0 && all.every((r) => selected.has(r.documentId));
@@ -278,7 +251,7 @@ const ClientsPage = () => {
                       </Td>
                       {rowActions && (
                         <Td>
-                          <ClientRowActions subject={row.documentId} name={row.name} onErased={() => setReloads((n) => n + 1)} />
+                          <ClientRowActions subject={row.documentId} name={row.name} />
                         </Td>
                       )}
                     </Tr>

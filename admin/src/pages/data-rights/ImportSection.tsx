@@ -1,11 +1,12 @@
 import { Badge, Box, Button, Field, Flex, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Check, Upload } from '@strapi/icons';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useNotification } from '@strapi/strapi/admin';
 import { useRef, useState } from 'react';
 import { useTheme } from 'styled-components';
-import { errorDetails, errorMessage, type ImportLine, type ImportReport } from '../../api';
+import { errorDetails, useImportConsentsMutation, type ImportLine, type ImportReport } from '../../api';
+import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../hooks/useT';
-import { Card } from './Card';
+import { Card } from '../../components/Card';
 
 /** Lines shown in the report table; the counts above it cover every line. */
 const SHOWN = 100;
@@ -20,8 +21,9 @@ const ordered = (lines: ImportLine[]) => [...lines].sort((a, b) => Number(a.ok) 
  */
 export const ImportSection = () => {
   const t = useT();
-  const { post } = useFetchClient();
+  const [importConsents] = useImportConsentsMutation();
   const { toggleNotification } = useNotification();
+  const notifyError = useNotifyError();
   const theme = useTheme();
   const errorRow = { background: theme.colors.danger100 };
   const input = useRef<HTMLInputElement>(null);
@@ -43,17 +45,17 @@ export const ImportSection = () => {
     setBusy(dryRun ? 'check' : 'import');
     try {
       const body = { csv: file.csv, dryRun, ...(source.trim() ? { source: source.trim() } : {}) };
-      const { data } = await post<{ data: ImportReport }>('/consent/imports', body);
-      setReport(data.data);
+      const imported = await importConsents(body).unwrap();
+      setReport(imported);
       if (!dryRun) {
-        toggleNotification({ type: 'success', message: t('import.done', { count: data.data.imported }) });
+        toggleNotification({ type: 'success', message: t('import.done', { count: imported.imported }) });
         setFile(null);
       }
     } catch (error) {
       // A file with errors is refused with a 400 that carries the line report.
       const details = errorDetails<ImportReport>(error);
       if (details && Array.isArray(details.lines)) setReport(details);
-      else toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
+      else notifyError(error);
     } finally {
       setBusy(null);
     }

@@ -1,7 +1,7 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import { useTheme } from 'styled-components';
-import { useT } from '../hooks/useT';
+import { useT } from '../../hooks/useT';
 
 interface Point {
   date: string;

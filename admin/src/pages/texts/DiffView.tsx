@@ -1,12 +1,12 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
-import type { PreviewResult } from '../api';
-import { useT } from '../hooks/useT';
+import type { VersionPreview } from '../../api';
+import { useT } from '../../hooks/useT';
 
 const PREFIX = { same: ' ', add: '+', remove: '−' } as const;
 const BACKGROUND = { same: undefined, add: 'success100', remove: 'danger100' } as const;
 
 /** The line diff of each locale's body against the current version. */
-export const DiffView = ({ diff }: { diff: PreviewResult['diff'] }) => {
+export const DiffView = ({ diff }: { diff: VersionPreview['diff'] }) => {
   const t = useT();
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>

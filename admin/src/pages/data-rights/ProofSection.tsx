@@ -1,10 +1,10 @@
 import { Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { CheckCircle, Lock, Shield, WarningCircle } from '@strapi/icons';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { useCallback, useEffect, useState } from 'react';
-import { errorMessage, type BrokenLink, type Checkpoint, type VerifyResult } from '../../api';
+import { useState } from 'react';
+import { useGetConsentCheckpointsQuery, useSealConsentCheckpointMutation, useVerifyConsentProofMutation, type BrokenLink, type VerifyResult } from '../../api';
+import { useSubmit } from '../../hooks/useSubmit';
 import { useFormatDateTime, useT } from '../../hooks/useT';
-import { Card } from './Card';
+import { Card } from '../../components/Card';
 
 /** Where the first broken link is: the client's chain, the event row and its place in the chain, or the checkpoint. */
 const whereBroken = (t: ReturnType<typeof useT>, broken: BrokenLink) =>
@@ -24,50 +24,24 @@ const whereBroken = (t: ReturnType<typeof useT>, broken: BrokenLink) =>
 export const ProofSection = () => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  const { get, post } = useFetchClient();
-  const { toggleNotification } = useNotification();
   const [result, setResult] = useState<VerifyResult | null>(null);
-  const [verifying, setVerifying] = useState(false);
-  const [sealing, setSealing] = useState(false);
-  const [checkpoints, setCheckpoints] = useState<Checkpoint[] | null>(null);
+  const checkpointsQuery = useGetConsentCheckpointsQuery();
+  const checkpoints = checkpointsQuery.isError ? [] : checkpointsQuery.data ?? null;
+  const [verifyProof] = useVerifyConsentProofMutation();
+  const [sealCheckpoint] = useSealConsentCheckpointMutation();
+  const { busy: verifying, submit: submitVerify } = useSubmit();
+  const { busy: sealing, submit: submitSeal } = useSubmit();
 
-  const loadCheckpoints = useCallback(
-    () =>
-      get<{ data: Checkpoint[] }>('/consent/proof/checkpoints')
-        .then(({ data }) => setCheckpoints(data.data))
-        .catch(() => setCheckpoints([])),
-    [get]
-  );
-  useEffect(() => {
-    loadCheckpoints();
-  }, [loadCheckpoints]);
-
-  const verify = async () => {
-    setVerifying(true);
+  const verify = () => {
     setResult(null);
-    try {
-      const { data } = await get<{ data: VerifyResult }>('/consent/proof/verify');
-      setResult(data.data);
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    } finally {
-      setVerifying(false);
-    }
+    submitVerify(() => verifyProof().unwrap(), { then: setResult });
   };
 
-  const seal = async () => {
-    setSealing(true);
-    try {
-      const { data } = await post<{ data: Checkpoint | null }>('/consent/proof/checkpoints', {});
-      // No chain moved since the last checkpoint: nothing new to seal.
-      toggleNotification(data.data ? { type: 'success', message: t('proof.sealed') } : { type: 'info', message: t('proof.unchanged') });
-      loadCheckpoints();
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    } finally {
-      setSealing(false);
-    }
-  };
+  // No chain moved since the last checkpoint: nothing new to seal.
+  const seal = () =>
+    submitSeal(() => sealCheckpoint().unwrap(), {
+      notify: (checkpoint) => (checkpoint ? t('proof.sealed') : { type: 'info', message: t('proof.unchanged') }),
+    });
 
   return (
     <Card

@@ -1,11 +1,11 @@
 import { Flex } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
-import { AuditSection } from '../components/data-rights/AuditSection';
-import { ImportSection } from '../components/data-rights/ImportSection';
-import { ProofSection } from '../components/data-rights/ProofSection';
-import { RetentionSection } from '../components/data-rights/RetentionSection';
-import { useConsentRBAC } from '../hooks/useConsentRBAC';
-import { useT } from '../hooks/useT';
+import { AuditSection } from './AuditSection';
+import { ImportSection } from './ImportSection';
+import { ProofSection } from './ProofSection';
+import { RetentionSection } from './RetentionSection';
+import { useConsentRBAC } from '../../hooks/useConsentRBAC';
+import { useT } from '../../hooks/useT';
 
 /**
  * Data rights: retention (bulk erasure of inactive clients), import of legacy

@@ -1,13 +1,13 @@
 import { Accordion, Badge, Box, Button, Flex, Tabs, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
-import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
-import { useCallback, useEffect, useState } from 'react';
-import type { Purpose, TextVersion } from '../api';
-import { NewPurposeModal } from '../components/NewPurposeModal';
-import { NewVersionModal } from '../components/NewVersionModal';
-import { useConsentConfig } from '../hooks/useConsentConfig';
-import { useConsentRBAC } from '../hooks/useConsentRBAC';
-import { useFormatDateTime, useT, type TranslationKey } from '../hooks/useT';
+import { Layouts, Page } from '@strapi/strapi/admin';
+import { useState } from 'react';
+import { useGetConsentPurposesQuery, useGetConsentVersionsQuery, type Purpose, type TextVersion } from '../../api';
+import { NewPurposeModal } from './NewPurposeModal';
+import { NewVersionModal } from './NewVersionModal';
+import { useConsentConfig } from '../../hooks/useConsentConfig';
+import { useConsentRBAC } from '../../hooks/useConsentRBAC';
+import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 
 const Flag = ({ on, label }: { on: boolean; label: string }) =>
   on ? (
@@ -57,26 +57,17 @@ const PurposeCard = ({
   locales,
   defaultLocale,
   canManage,
-  onChanged,
 }: {
   purpose: Purpose;
   locales: string[] | null;
   defaultLocale: string;
   canManage: boolean;
-  onChanged: () => void;
 }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  const { get } = useFetchClient();
-  const [versions, setVersions] = useState<TextVersion[] | null>(null);
+  const { data, isError } = useGetConsentVersionsQuery(purpose.key);
+  const versions = isError ? [] : data ?? null;
   const [editing, setEditing] = useState(false);
-
-  const load = useCallback(() => {
-    get<{ data: { versions: TextVersion[] } }>(`/consent/purposes/${purpose.key}/versions`)
-      .then(({ data }) => setVersions([...data.data.versions].sort((a, b) => b.major - a.major || b.minor - a.minor)))
-      .catch(() => setVersions([]));
-  }, [get, purpose.key]);
-  useEffect(load, [load]);
 
   const current = versions?.[0] ?? null;
   const editorLocales = locales ?? (current ? Object.keys(current.bodies) : [defaultLocale]);
@@ -144,11 +135,7 @@ const PurposeCard = ({
           locales={editorLocales}
           defaultLocale={current?.defaultLocale ?? defaultLocale}
           onClose={() => setEditing(false)}
-          onPublished={() => {
-            setEditing(false);
-            load();
-            onChanged();
-          }}
+          onPublished={() => setEditing(false)}
         />
       )}
     </Box>
@@ -158,21 +145,12 @@ const PurposeCard = ({
 /** Purposes and the versions of their texts; new versions and purposes for editors. */
 const TextsPage = () => {
   const t = useT();
-  const { get } = useFetchClient();
   const config = useConsentConfig();
   const { canManageTexts } = useConsentRBAC();
-  const [purposes, setPurposes] = useState<Purpose[] | null>(null);
-  const [failed, setFailed] = useState(false);
+  const { data: purposes, isError } = useGetConsentPurposesQuery();
   const [creating, setCreating] = useState(false);
 
-  const load = useCallback(() => {
-    get<{ data: Purpose[] }>('/consent/purposes')
-      .then(({ data }) => setPurposes(data.data))
-      .catch(() => setFailed(true));
-  }, [get]);
-  useEffect(load, [load]);
-
-  if (failed) return <Page.Error />;
+  if (isError) return <Page.Error />;
   if (!purposes) return <Page.Loading />;
 
   return (
@@ -199,7 +177,6 @@ const TextsPage = () => {
               locales={config?.locales ?? null}
               defaultLocale={config?.defaultLocale ?? 'en'}
               canManage={canManageTexts}
-              onChanged={load}
             />
           ))}
         </Flex>
@@ -207,10 +184,7 @@ const TextsPage = () => {
       {creating && (
         <NewPurposeModal
           onClose={() => setCreating(false)}
-          onCreated={() => {
-            setCreating(false);
-            load();
-          }}
+          onCreated={() => setCreating(false)}
         />
       )}
     </>

@@ -3,7 +3,6 @@ import {
   Button,
   Field,
   Flex,
-  Modal,
   NumberInput,
   Table,
   Tbody,
@@ -16,14 +15,24 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { ArrowClockwise, Search, Trash } from '@strapi/icons';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { useCallback, useEffect, useState } from 'react';
-import { errorMessage, type RetentionClient, type RetentionPreview, type RetentionRun } from '../../api';
+import { useState } from 'react';
+import {
+  useCancelRetentionRunMutation,
+  useCreateRetentionRunMutation,
+  useGetRetentionRunsQuery,
+  usePreviewRetentionMutation,
+  type RetentionClient,
+  type RetentionPreview,
+  type RetentionRun,
+} from '../../api';
 import { ERASE_WORD } from '../../cm/EraseClientModal';
+import { useSubmit } from '../../hooks/useSubmit';
+import { FormModal } from '../../components/FormModal';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
-import { Card, ProgressLine } from './Card';
+import { Card, ProgressLine } from '../../components/Card';
 
 const ACTIVE: RetentionRun['status'][] = ['queued', 'running'];
+const isActive = (run: RetentionRun | undefined) => Boolean(run && ACTIVE.includes(run.status));
 const POLL_MS = 1000;
 const SHOWN = 10;
 
@@ -61,61 +70,43 @@ const ConfirmRunModal = ({
   onStarted: (run: RetentionRun) => void;
 }) => {
   const t = useT();
-  const { post } = useFetchClient();
-  const { toggleNotification } = useNotification();
+  const [createRun] = useCreateRetentionRunMutation();
+  const { busy, submit } = useSubmit();
   const [reason, setReason] = useState(() => t('retention.reason.default', { months: preview.inactiveMonths }));
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
   const word = String(preview.total);
   const confirmed = typed.trim() === word || typed.trim() === ERASE_WORD;
 
-  const start = async () => {
+  const start = () => {
     if (!confirmed || !reason.trim()) return;
-    setBusy(true);
-    try {
-      const { data } = await post<{ data: RetentionRun }>('/consent/retention/runs', {
-        inactiveMonths: preview.inactiveMonths,
-        expectedTotal: preview.total,
-        reason: reason.trim(),
-      });
-      toggleNotification({ type: 'success', message: t('retention.started', { count: preview.total }) });
-      onStarted(data.data);
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-      setBusy(false);
-    }
+    const input = { inactiveMonths: preview.inactiveMonths, expectedTotal: preview.total, reason: reason.trim() };
+    submit(() => createRun(input).unwrap(), { notify: () => t('retention.started', { count: preview.total }), then: onStarted });
   };
 
   return (
-    <Modal.Root open onOpenChange={(open: boolean) => !open && !busy && onClose()}>
-      <Modal.Content>
-        <Modal.Header>
-          <Modal.Title>{t('retention.confirm.title', { count: preview.total })}</Modal.Title>
-        </Modal.Header>
-        <Modal.Body>
-          <Flex direction="column" alignItems="stretch" gap={4}>
-            <Typography>{t('retention.confirm.intro', { count: preview.total, months: preview.inactiveMonths })}</Typography>
-            <Field.Root name="reason" required>
-              <Field.Label>{t('erase.reason')}</Field.Label>
-              <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
-            </Field.Root>
-            <Field.Root name="confirm" required hint={t('erase.confirm.hint', { word })}>
-              <Field.Label>{t('erase.confirm', { word })}</Field.Label>
-              <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
-              <Field.Hint />
-            </Field.Root>
-          </Flex>
-        </Modal.Body>
-        <Modal.Footer>
-          <Button variant="tertiary" onClick={onClose} disabled={busy}>
-            {t('common.cancel')}
-          </Button>
-          <Button variant="danger" onClick={start} loading={busy} disabled={!confirmed || !reason.trim()}>
-            {t('retention.erase', { count: preview.total })}
-          </Button>
-        </Modal.Footer>
-      </Modal.Content>
-    </Modal.Root>
+    <FormModal
+      title={t('retention.confirm.title', { count: preview.total })}
+      submitLabel={t('retention.erase', { count: preview.total })}
+      onSubmit={start}
+      onClose={onClose}
+      busy={busy}
+      disabled={!confirmed || !reason.trim()}
+      variant="danger"
+      lockWhileBusy
+    >
+      <Flex direction="column" alignItems="stretch" gap={4}>
+        <Typography>{t('retention.confirm.intro', { count: preview.total, months: preview.inactiveMonths })}</Typography>
+        <Field.Root name="reason" required>
+          <Field.Label>{t('erase.reason')}</Field.Label>
+          <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
+        </Field.Root>
+        <Field.Root name="confirm" required hint={t('erase.confirm.hint', { word })}>
+          <Field.Label>{t('erase.confirm', { word })}</Field.Label>
+          <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
+          <Field.Hint />
+        </Field.Root>
+      </Flex>
+    </FormModal>
   );
 };
 
@@ -126,67 +117,35 @@ const ConfirmRunModal = ({
 export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  const { get, post } = useFetchClient();
-  const { toggleNotification } = useNotification();
   const [months, setMonths] = useState<number>(24);
-  const [preview, setPreview] = useState<RetentionPreview | null>(null);
-  const [previewing, setPreviewing] = useState(false);
+  /** The preview, and the run started from it: the preview goes when that run ends. */
+  const [previewed, setPreviewed] = useState<{ preview: RetentionPreview; run: string | null } | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [runs, setRuns] = useState<RetentionRun[] | null>(null);
+  const runsQuery = useGetRetentionRunsQuery();
+  const runs = runsQuery.isError ? [] : runsQuery.data ?? null;
+  const active = runs?.find(isActive);
+  // While a run is in progress, a second subscription polls the list until it ends.
+  useGetRetentionRunsQuery(undefined, { skip: !active, pollingInterval: POLL_MS });
+  const startedRun = previewed?.run ? runs?.find((run) => run.documentId === previewed.run) : undefined;
+  const preview = previewed && !(previewed.run && startedRun && !isActive(startedRun)) ? previewed.preview : null;
+  const [previewRetention] = usePreviewRetentionMutation();
+  const [cancelRun] = useCancelRetentionRunMutation();
+  const { busy: previewing, submit: submitPreview } = useSubmit();
+  const { submit } = useSubmit();
 
-  const loadRuns = useCallback(
-    () =>
-      get<{ data: RetentionRun[] }>('/consent/retention/runs')
-        .then(({ data }) => setRuns(data.data))
-        .catch(() => setRuns([])),
-    [get]
-  );
-  useEffect(() => {
-    loadRuns();
-  }, [loadRuns]);
+  const runPreview = () =>
+    submitPreview(() => previewRetention({ inactiveMonths: months }).unwrap(), {
+      then: (result) => setPreviewed({ preview: result, run: null }),
+    });
 
-  // While a run is in progress, poll it (and only it) until it ends.
-  const active = runs?.find((run) => ACTIVE.includes(run.status));
-  useEffect(() => {
-    if (!active) return undefined;
-    const timer = window.setInterval(() => {
-      get<{ data: RetentionRun }>(`/consent/retention/runs/${active.documentId}`)
-        .then(({ data }) => {
-          setRuns((current) => (current ?? []).map((run) => (run.documentId === data.data.documentId ? data.data : run)));
-          if (!ACTIVE.includes(data.data.status)) setPreview(null);
-        })
-        .catch(() => undefined);
-    }, POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [active?.documentId, get]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  const runPreview = async () => {
-    setPreviewing(true);
-    try {
-      const { data } = await post<{ data: RetentionPreview }>('/consent/retention/preview', { inactiveMonths: months });
-      setPreview(data.data);
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    } finally {
-      setPreviewing(false);
-    }
-  };
-
-  const cancel = async (run: RetentionRun) => {
-    try {
-      await post(`/consent/retention/runs/${run.documentId}/cancel`, {});
-      toggleNotification({ type: 'success', message: t('retention.cancelled') });
-      loadRuns();
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') });
-    }
-  };
+  const cancel = (run: RetentionRun) =>
+    submit(() => cancelRun(run.documentId).unwrap(), { notify: () => t('retention.cancelled') });
 
   return (
     <Card
       title={t('retention.title')}
       actions={
-        <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={loadRuns}>
+        <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={runsQuery.refetch}>
           {t('common.refresh')}
         </Button>
       }
@@ -276,7 +235,7 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
           onClose={() => setConfirming(false)}
           onStarted={(run) => {
             setConfirming(false);
-            setRuns((current) => [run, ...(current ?? []).filter((r) => r.documentId !== run.documentId)]);
+            setPreviewed({ preview, run: run.documentId });
           }}
         />
       )}

@@ -1,0 +1,60 @@
+import { getFetchClient } from '@strapi/strapi/admin';
+import type {
+  BookingCheck,
+  ClientRow,
+  ClientStatusEntry,
+  GetBookingCheck,
+  GetClients,
+  GetClientStatuses,
+  GetHostConfig,
+  GetOverview,
+  HostConfig,
+} from '../../../server/src/contracts';
+import { consentApi, FRESH } from './consentApi';
+import type { CursorPage } from './paging';
+
+export type Overview = GetOverview.Response['data'];
+export type ClientsQuery = Required<Pick<GetClients.Request['query'], 'state' | 'limit'>> & { q?: string; cursor?: string | null };
+
+const clientsApi = consentApi.injectEndpoints({
+  endpoints: (builder) => ({
+    getConsentClients: builder.query<CursorPage<ClientRow, string>, ClientsQuery>({
+      query: ({ state, q, cursor, limit }) => {
+        const params = new URLSearchParams({ state, limit: String(limit) });
+        if (q) params.set('q', q);
+        if (cursor) params.set('cursor', cursor);
+        return `/consent/clients?${params}`;
+      },
+      transformResponse: (res: GetClients.Response) => ({ rows: res.data, next: res.meta.next }),
+      providesTags: ['ConsentClient'],
+      ...FRESH,
+    }),
+    getConsentOverview: builder.query<Overview, number>({
+      query: (days) => `/consent/overview?days=${days}`,
+      transformResponse: (res: GetOverview.Response) => res.data,
+      providesTags: ['ConsentOverview', { type: 'ConsentCampaign', id: 'LIST' }],
+      ...FRESH,
+    }),
+    getBookingCheck: builder.query<BookingCheck | null, GetBookingCheck.Params>({
+      query: ({ uid, documentId }) => `/consent/bookings/${uid}/${documentId}/check`,
+      transformResponse: (res: GetBookingCheck.Response) => res.data,
+      providesTags: ['ConsentBookingCheck'],
+      ...FRESH,
+    }),
+  }),
+});
+
+export const { useGetConsentClientsQuery, useLazyGetConsentClientsQuery, useGetConsentOverviewQuery, useGetBookingCheckQuery } = clientsApi;
+
+/**
+ * Not through the store: the configuration is shared by every component for the page's
+ * life, and the list view's column needs it synchronously (see hooks/useConsentConfig).
+ */
+export const fetchHostConfig = async (): Promise<HostConfig> =>
+  (await getFetchClient().get<GetHostConfig.Response>('/consent/config')).data.data;
+
+/** The statuses of up to 100 clients in one call, for the Content Manager's list column (see cm/statusBatcher). */
+export const fetchClientStatuses = async (documentIds: string[]): Promise<Record<string, ClientStatusEntry>> => {
+  const ids = documentIds.map(encodeURIComponent).join(',');
+  return (await getFetchClient().get<GetClientStatuses.Response>(`/consent/subjects/statuses?documentIds=${ids}`)).data.data;
+};

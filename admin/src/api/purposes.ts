@@ -1,0 +1,85 @@
+import type {
+  CreatePurpose,
+  GetPurposes,
+  GetVersions,
+  PreviewVersion,
+  PublishVersion,
+  Purpose,
+  TextVersion,
+} from '../../../server/src/contracts';
+import { CONSENT_CHANGED, consentApi, FRESH } from './consentApi';
+
+/** A purpose with the version of its text in force (null before the first publication). */
+export interface CurrentText {
+  purpose: Purpose;
+  version: TextVersion | null;
+}
+
+const newestFirst = (versions: TextVersion[]) => [...versions].sort((a, b) => b.major - a.major || b.minor - a.minor);
+
+const purposesApi = consentApi.injectEndpoints({
+  endpoints: (builder) => ({
+    getConsentPurposes: builder.query<Purpose[], void>({
+      query: () => '/consent/purposes',
+      transformResponse: (res: GetPurposes.Response) => res.data,
+      providesTags: [{ type: 'ConsentPurpose', id: 'LIST' }],
+      ...FRESH,
+    }),
+    getConsentVersions: builder.query<TextVersion[], string>({
+      query: (key) => `/consent/purposes/${key}/versions`,
+      transformResponse: (res: GetVersions.Response) => newestFirst(res.data.versions),
+      providesTags: (_result, _error, key) => [{ type: 'ConsentVersion', id: key }],
+      ...FRESH,
+    }),
+    /** Every active purpose with a published text, and that text: what a client is shown in person. */
+    getCurrentTexts: builder.query<CurrentText[], void>({
+      async queryFn(_arg, _api, _extra, fetch) {
+        const purposes = await fetch('/consent/purposes');
+        if (purposes.error) return { error: purposes.error };
+        const active = (purposes.data as GetPurposes.Response).data.filter((p) => p.active && p.currentMajor !== null);
+        const texts: CurrentText[] = [];
+        for (const purpose of active) {
+          const res = await fetch(`/consent/purposes/${purpose.key}/versions`);
+          if (res.error) return { error: res.error };
+          const { versions } = (res.data as GetVersions.Response).data;
+          const version = versions.find((v) => v.major === purpose.currentMajor && v.minor === (purpose.currentMinor ?? 0)) ?? null;
+          texts.push({ purpose, version });
+        }
+        return { data: texts };
+      },
+      providesTags: [{ type: 'ConsentPurpose', id: 'LIST' }],
+      ...FRESH,
+    }),
+    createConsentPurpose: builder.mutation<Purpose, CreatePurpose.Request['body']>({
+      query: (data) => ({ url: '/consent/purposes', method: 'POST', data }),
+      transformResponse: (res: CreatePurpose.Response) => res.data,
+      invalidatesTags: [{ type: 'ConsentPurpose', id: 'LIST' }, ...CONSENT_CHANGED, 'ConsentClientState'],
+    }),
+    previewConsentVersion: builder.mutation<PreviewVersion.Response['data'], { key: string; body: PreviewVersion.Request['body'] }>({
+      query: ({ key, body }) => ({ url: `/consent/purposes/${key}/versions/preview`, method: 'POST', data: body }),
+      transformResponse: (res: PreviewVersion.Response) => res.data,
+    }),
+    publishConsentVersion: builder.mutation<TextVersion, { key: string; body: PublishVersion.Request['body'] }>({
+      query: ({ key, body }) => ({ url: `/consent/purposes/${key}/versions`, method: 'POST', data: body }),
+      transformResponse: (res: PublishVersion.Response) => res.data,
+      invalidatesTags: (_result, _error, { key }) => [
+        { type: 'ConsentPurpose', id: 'LIST' },
+        { type: 'ConsentVersion', id: key },
+        ...CONSENT_CHANGED,
+        'ConsentClientState',
+      ],
+    }),
+  }),
+});
+
+export const {
+  useGetConsentPurposesQuery,
+  useGetConsentVersionsQuery,
+  useGetCurrentTextsQuery,
+  useCreateConsentPurposeMutation,
+  usePreviewConsentVersionMutation,
+  usePublishConsentVersionMutation,
+} = purposesApi;
+
+/** What publishing would do: the next version, the diff per locale and the clients affected. */
+export type VersionPreview = PreviewVersion.Response['data'];

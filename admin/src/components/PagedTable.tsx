@@ -1,0 +1,103 @@
+import { Box, Button, Flex, SingleSelect, SingleSelectOption, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { ArrowClockwise } from '@strapi/icons';
+import { useT } from '../hooks/useT';
+import { Card } from './Card';
+
+export interface TableFilter {
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+  width: string;
+}
+
+/** A list from useLoadMore: the rows so far (null while the first page loads) and the next page. */
+export interface PagedRows<Row> {
+  rows: Row[] | null;
+  next: unknown;
+  loadMore: () => void;
+  loadingMore: boolean;
+}
+
+/**
+ * A card with a filter and a refresh button over a table, newest first, with
+ * "Load more" under it: the audit trail and the request queue.
+ */
+export const PagedTable = <Row,>({
+  title,
+  filter,
+  onRefresh,
+  headers,
+  list,
+  rowKey,
+  rowTestId,
+  renderCells,
+  empty,
+}: {
+  title: string;
+  filter: TableFilter;
+  onRefresh: () => void;
+  headers: string[];
+  list: PagedRows<Row>;
+  rowKey: (row: Row) => string | number;
+  rowTestId: string;
+  renderCells: (row: Row) => React.ReactNode;
+  empty: string;
+}) => {
+  const t = useT();
+  const { rows } = list;
+  return (
+    <Card
+      title={title}
+      actions={
+        <Flex gap={2}>
+          <Box width={filter.width}>
+            <SingleSelect aria-label={filter.label} value={filter.value} onChange={(v: string | number) => filter.onChange(String(v))}>
+              {filter.options.map((option) => (
+                <SingleSelectOption key={option.value} value={option.value}>
+                  {option.label}
+                </SingleSelectOption>
+              ))}
+            </SingleSelect>
+          </Box>
+          <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={onRefresh}>
+            {t('common.refresh')}
+          </Button>
+        </Flex>
+      }
+    >
+      <Table colCount={headers.length} rowCount={(rows?.length ?? 0) + 1}>
+        <Thead>
+          <Tr>
+            {headers.map((header) => (
+              <Th key={header}>
+                <Typography variant="sigma">{header}</Typography>
+              </Th>
+            ))}
+          </Tr>
+        </Thead>
+        <Tbody>
+          {rows?.length === 0 && (
+            <Tr>
+              <Td colSpan={headers.length}>
+                <Typography textColor="neutral600">{empty}</Typography>
+              </Td>
+            </Tr>
+          )}
+          {rows?.map((row) => (
+            <Tr key={rowKey(row)} data-testid={rowTestId}>
+              {renderCells(row)}
+            </Tr>
+          ))}
+        </Tbody>
+      </Table>
+      {list.next !== null && list.next !== undefined && (
+        <Flex justifyContent="flex-end">
+          <Button variant="tertiary" onClick={list.loadMore} loading={list.loadingMore}>
+            {t('clients.loadMore')}
+          </Button>
+        </Flex>
+      )}
+    </Card>
+  );
+};

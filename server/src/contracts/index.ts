@@ -1,0 +1,13 @@
+/**
+ * The admin API's contract: the shapes of its requests and answers and the
+ * enumerations they use, read by the server (validation, controllers) and the admin
+ * panel (its API modules and screens). Types and constant lists only, importing
+ * nothing else from server/src, so the admin bundle can take it whole.
+ */
+export * from './enums';
+export * from './purposes';
+export * from './clients';
+export * from './requests';
+export * from './subjects';
+export * from './settings';
+export * from './data-rights';

@@ -1,0 +1,106 @@
+import type { CampaignStatus, ClientState, RequestChannel, RequestStatus } from './enums';
+
+/** A consent request (or information mail) in the send queue. */
+export interface ConsentRequest {
+  id: number;
+  documentId: string;
+  subject: string;
+  /** The client's name (GET /consent/requests only), null when the client has none or is gone. */
+  subjectName?: string | null;
+  kind: 'consent' | 'information';
+  status: RequestStatus;
+  channel: RequestChannel | null;
+  reason: string | null;
+  sentAt: string | null;
+  expiresAt: string | null;
+  answeredAt: string | null;
+  requestedByName: string | null;
+  campaign: string | null;
+  createdAt: string;
+}
+
+export interface Campaign {
+  documentId: string;
+  name: string;
+  status: CampaignStatus;
+  total: number;
+  counts: Partial<Record<RequestStatus, number>>;
+  createdAt?: string;
+  startedByName?: string | null;
+}
+
+/** GET /consent/requests: newest first; pass `meta.next` as `before` for the next page. */
+export declare namespace GetRequests {
+  interface Request {
+    query: { status?: RequestStatus; campaign?: string; subject?: string; before?: number; limit?: number };
+  }
+  interface Response {
+    data: ConsentRequest[];
+    meta: { next: number | null };
+  }
+}
+
+/** GET /consent/subjects/:documentId/requests */
+export declare namespace GetClientRequests {
+  interface Params {
+    documentId: string;
+  }
+  interface Response {
+    data: ConsentRequest[];
+  }
+}
+
+/** POST /consent/subjects/:documentId/requests: every consent purpose with a published text when `purposes` is left out. */
+export declare namespace CreateClientRequest {
+  interface Params {
+    documentId: string;
+  }
+  interface Request {
+    body: { purposes?: string[] };
+  }
+  interface Response {
+    data: ConsentRequest;
+  }
+}
+
+/** POST /consent/requests/:documentId/cancel and /resend */
+export declare namespace ChangeRequest {
+  interface Params {
+    documentId: string;
+    action: 'cancel' | 'resend';
+  }
+  interface Response {
+    data: ConsentRequest;
+  }
+}
+
+/** Who a campaign asks: the clients without valid consent, named clients, or a clients-list filter. */
+export type CampaignAudience = { consent: 'invalid' } | { subjects: string[] } | { state: ClientState; q?: string };
+
+/** GET /consent/campaigns */
+export declare namespace GetCampaigns {
+  interface Response {
+    data: Campaign[];
+  }
+}
+
+/** POST /consent/campaigns */
+export declare namespace CreateCampaign {
+  interface Request {
+    body: { name: string; audience: CampaignAudience; purposes?: string[]; reminder?: boolean };
+  }
+  interface Response {
+    data: Campaign;
+  }
+}
+
+/** POST /consent/campaigns/:documentId/pause, /resume, /cancel */
+export declare namespace ChangeCampaign {
+  interface Params {
+    documentId: string;
+    action: 'pause' | 'resume' | 'cancel';
+  }
+  interface Response {
+    data: Campaign;
+  }
+}
