@@ -1,2 +1,2 @@
 /** The typed server entry of the plugin: what Strapi loads through `exports['./strapi-server']`. */
-export { default } from './server/src';
+export { default } from './server/src/index';

@@ -1,3 +1,3 @@
-import contentTypes from '../../content-types';
+import contentTypes from '../../content-types/index';
 
 export default contentTypes;

@@ -1,11 +1,11 @@
 import bootstrap from './bootstrap';
-import config from './config';
+import config from './config/index';
 import contentTypes from './content-types';
-import controllers from './controllers';
+import controllers from './controllers/index';
 import destroy from './destroy';
 import register from './register';
-import routes from './routes';
-import services from './services';
+import routes from './routes/index';
+import services from './services/index';
 
 export default {
   register,

@@ -4,7 +4,7 @@ import { guardBodyParser } from './middlewares/bad-input';
 import { registerContentManagerListFilter } from './middlewares/content-manager-list';
 import { bookingDocumentsMiddleware } from './middlewares/documents';
 import { subjectDocumentsMiddleware } from './middlewares/subjects';
-import { registerMigrations } from './migrations';
+import { registerMigrations } from './migrations/index';
 import { getService } from './utils/get-service';
 import { bookingConsentSchema } from './validation/booking-consent';
 import { bookingContactSchema } from './validation/booking-contact';

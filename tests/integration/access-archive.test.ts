@@ -1,4 +1,4 @@
-import { EXPORT_FIELDS } from '../../server/src/services/history-export';
+import { EXPORT_FIELDS } from '../../server/src/proof';
 import { startApp, type TestApp } from '../helpers/app';
 import { auth, createClient, recordDecisions } from '../helpers/consent';
 import { download, parseCsv, unzip } from '../helpers/downloads';

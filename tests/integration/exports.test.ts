@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { EXPORT_FIELDS } from '../../server/src/services/history-export';
+import { EXPORT_FIELDS } from '../../server/src/proof';
 import { startApp, type TestApp } from '../helpers/app';
 import { auth, createClient, recordDecisions } from '../helpers/consent';
 import { download, parseCsv, readOnlyAdmin } from '../helpers/downloads';

@@ -1,5 +1,5 @@
 import { findBadInput } from '../../server/src/middlewares/bad-input';
-import { pickLocale, stringsFor } from '../../server/src/pages/strings';
+import { pickLocale, stringsFor } from '../../server/src/pages';
 import { own } from '../../server/src/utils/own';
 
 /** Request input that names a property of every object finds nothing (issue 18: a 500 on every consent page). */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { csvRow } from '../../server/src/utils/csv';
 import { detectSeparator, parseCsv } from '../../server/src/utils/csv-parse';
-import { identifierKind, parseImportDate } from '../../server/src/services/import';
+import { identifierKind, parseImportDate } from '../../server/src/rights';
 
 const ok = (text: string) => {
   const result = parseCsv(text);

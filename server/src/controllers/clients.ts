@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { encodeCursor, listClientsSchema, overviewSchema, statusesSchema } from '../validation/clients';
-import type { GetClients, GetClientStatuses, GetOverview } from '../contracts';
+import type { GetClients, GetClientStatuses, GetOverview } from '../contracts/index';
 
 /** Admin API: the clients list with consent filters, statuses for list columns, the overview. */
 const clients = ({ strapi }: { strapi: Core.Strapi }) => ({

@@ -1,15 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { neutralPage } from '../pages/neutral-page';
-import { preferencePage } from '../pages/preference-page';
-import { requestPage } from '../pages/request-page';
-import { redirectAfterPost, sendPage } from '../pages/respond';
-import { pickLocale } from '../pages/strings';
-import type { Confirmation, PreferenceItem } from '../pages/types';
-import { unsubscribePage } from '../pages/unsubscribe-page';
-import type { Evidence, PageLink } from '../services/consent-page';
-import type { RequestRow } from '../services/types';
+import { neutralPage, pickLocale } from '../pages';
+import { preferencePage } from '../pages';
+import { requestPage } from '../pages';
+import { redirectAfterPost, sendPage } from '../pages';
+import type { Confirmation, PreferenceItem } from '../pages';
+import { unsubscribePage } from '../pages';
+import type { Evidence, PageLink } from '../pages';
+import type { RequestRow } from '../types';
 import { getService } from '../utils/get-service';
 
 /**

@@ -2,12 +2,12 @@ import type { Core } from '@strapi/strapi';
 import { z } from '@strapi/utils';
 import type { Context } from 'koa';
 import { adminActor } from '../utils/admin-user';
-import { EXPORT_CONTENT_TYPES } from '../services/history-export';
+import { EXPORT_CONTENT_TYPES } from '../proof';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { exportSchema } from '../validation/clients';
 import { adminRecordDecisionsSchema, documentIdSchema, paginationSchema } from '../validation/decision';
-import type { GetClientConsent, GetClientEvents } from '../contracts';
+import type { GetClientConsent, GetClientEvents } from '../contracts/index';
 
 const pageQuerySchema = z
   .object({

@@ -17,8 +17,8 @@
  * subjects.
  */
 
-export { DECISIONS, PURPOSE_STATUSES } from '../contracts/enums';
-import type { Decision, PurposeStatus } from '../contracts/enums';
+export { DECISIONS, PURPOSE_STATUSES } from '../contracts';
+import type { Decision, PurposeStatus } from '../contracts';
 export type { Decision, PurposeStatus };
 
 export interface LedgerEvent {

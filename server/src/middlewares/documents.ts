@@ -2,7 +2,7 @@ import type { Core, Modules } from '@strapi/strapi';
 import { errors, z } from '@strapi/utils';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
-import { speaksForClient } from '../services/intake';
+import { speaksForClient } from '../host';
 import { bookingConsentSchema } from '../validation/booking-consent';
 import { bookingContactSchema } from '../validation/booking-contact';
 

@@ -1,8 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
-import { pickLocale } from '../pages/strings';
-import { tooManyRequestsPage } from '../pages/neutral-page';
-import { sendPage } from '../pages/respond';
+import { pickLocale, tooManyRequestsPage } from '../pages';
+import { sendPage } from '../pages';
 import { getService } from '../utils/get-service';
 
 /** Requests per client address in the current window (fixed windows aligned on the clock). */

@@ -1,6 +1,6 @@
 import type { Core, Modules } from '@strapi/strapi';
 import { getService } from '../utils/get-service';
-import { noteSubjectCreated } from '../services/first-decisions';
+import { noteSubjectCreated } from '../ledger';
 
 type Middleware = Modules.Documents.Middleware.Middleware;
 

@@ -1,6 +1,6 @@
 import { html } from './html';
 import { layout } from './layout';
-import { stringsFor } from './strings';
+import { stringsFor } from './strings/index';
 
 /**
  * What every link that cannot be used gets (malformed, unknown, expired, already

@@ -1,6 +1,6 @@
 import { html, plainText, type SafeHtml } from './html';
 import { layout } from './layout';
-import { stringsFor, type PageStrings } from './strings';
+import { stringsFor, type PageStrings } from './strings/index';
 import type { Confirmation, PreferenceItem, PreferencePageView } from './types';
 
 const confirmationText = (t: PageStrings, confirmation: Confirmation): string => {

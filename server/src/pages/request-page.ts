@@ -1,7 +1,7 @@
-import type { CurrentText } from '../services/texts';
+import type { CurrentText } from '../texts';
 import { html, plainText, type SafeHtml } from './html';
 import { layout } from './layout';
-import { stringsFor, type PageStrings } from './strings';
+import { stringsFor, type PageStrings } from './strings/index';
 import type { RequestFormState, RequestPageView } from './types';
 
 const EMPTY: RequestFormState = { answers: {}, errors: [], stale: [] };

@@ -1,5 +1,5 @@
 import type { PurposeStatus } from '../domain/state-machine';
-import type { CurrentText } from '../services/texts';
+import type { CurrentText } from '../texts';
 
 /** An open consent request, as its page shows it. */
 export interface RequestPageView {

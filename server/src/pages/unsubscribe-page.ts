@@ -1,6 +1,6 @@
 import { html } from './html';
 import { layout } from './layout';
-import { stringsFor } from './strings';
+import { stringsFor } from './strings/index';
 import type { UnsubscribePageView } from './types';
 
 /**

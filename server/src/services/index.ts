@@ -1,39 +1,15 @@
-import accessArchive from './access-archive';
-import audit from './audit';
-import bookings from './bookings';
-import campaigns from './campaigns';
-import checkpoints from './checkpoints';
-import clients from './clients';
-import clock from './clock';
-import config from './config';
-import confirmations from './confirmations';
-import consentPage from './consent-page';
-import delivery from './delivery';
-import erasure from './erasure';
-import expiry from './expiry';
-import historyExport from './history-export';
-import imports from './import';
-import intake from './intake';
-import intakeLimit from './intake-limit';
-import keys from './keys';
-import ledger from './ledger';
-import overview from './overview';
-import proof from './proof';
-import proofVerify from './proof-verify';
-import purposes from './purposes';
-import queue from './queue';
-import receipts from './receipts';
-import requests from './requests';
-import retention from './retention';
-import sender from './sender';
-import settings from './settings';
-import states from './states';
-import subjects from './subjects';
-import textPreview from './text-preview';
-import texts from './texts';
-import tokens from './tokens';
-import webhooks from './webhooks';
-import worker from './worker';
+/**
+ * The plugin's services as Strapi registers them (`strapi.plugin('consent').service(name)`),
+ * each from the door (index.ts) of its feature module: docs/architecture.md.
+ */
+import { clients, overview } from '../clients';
+import { bookings, clock, config, intake, intakeLimit, subjects } from '../host';
+import { ledger, states, webhooks } from '../ledger';
+import { consentPage } from '../pages';
+import { audit, checkpoints, historyExport, keys, proof, proofVerify, receipts } from '../proof';
+import { campaigns, confirmations, delivery, expiry, queue, requests, sender, settings, tokens, worker } from '../requests';
+import { accessArchive, erasure, imports, retention } from '../rights';
+import { purposes, textPreview, texts } from '../texts';
 
 const services = {
   'access-archive': accessArchive,

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Actor } from '../services/types';
+import type { Actor } from '../types';
 
 interface AdminUser {
   id: number | string;

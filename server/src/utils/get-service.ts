@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { Services } from '../services';
+import type { Services } from '../services/index';
 
 // Strapi's lookup builds a uid string and goes through two registries on every call; the
 // booking and send paths call it dozens of times per booking or mail. A service instance

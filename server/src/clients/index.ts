@@ -1,0 +1,2 @@
+export { default as clients } from './clients';
+export { default as overview } from './overview';

@@ -1,0 +1,84 @@
+import type { Core } from '@strapi/strapi';
+import { TABLE, UID } from '../constants';
+import { dialectOf } from '../utils/dialect';
+import { fromColumns } from '../utils/rows';
+import { getService } from '../utils/get-service';
+import { askablePurposes } from './requests';
+import type { RequestRow, StateRow } from '../types';
+
+const BATCH = 200;
+
+/**
+ * Unanswered consent requests lapse when their time is up. Safe on every
+ * instance at once: each batch locks its rows (SKIP LOCKED where the database
+ * has it), moves them from sent to expired in one update, and records an
+ * "expired" event for each asked purpose the client never decided on, all in
+ * one transaction. Running it twice changes nothing the second time.
+ */
+const expiry = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async run(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const expired = await this.batch();
+      total += expired;
+      if (expired < BATCH) return total;
+    }
+  },
+
+  async batch(): Promise<number> {
+    const now = getService(strapi, 'clock').now();
+    const dialect = dialectOf(strapi);
+    return strapi.db.transaction(async ({ trx }) => {
+      const due = trx(TABLE.request)
+        .select('*')
+        .where('status', 'sent')
+        .where('kind', 'consent')
+        .where('expires_at', '<=', now)
+        .orderBy('id')
+        .limit(BATCH);
+      if (dialect !== 'sqlite') due.forUpdate().skipLocked();
+      const rows = ((await due) as Record<string, unknown>[]).map((r) => fromColumns<RequestRow>(strapi, UID.request, r));
+      if (rows.length === 0) return 0;
+      await trx(TABLE.request)
+        .whereIn(
+          'id',
+          rows.map((r) => r.id),
+        )
+        .where('status', 'sent')
+        .update({ status: 'expired', reason: 'no answer before the request expired', updated_at: now });
+
+      // A confirmation's held decisions lapse with it: they came from an anonymous page, so
+      // nothing is recorded in the client's name, and mails that waited for it are dropped.
+      const confirmations = rows.filter((r) => r.origin !== null).map((r) => r.documentId);
+      await getService(strapi, 'confirmations').dropWaiting(trx, confirmations);
+
+      const askable = askablePurposes(await getService(strapi, 'purposes').list()).map((p) => p.key);
+      const states = (await strapi.db.query(UID.state).findMany({
+        where: { subject: { $in: [...new Set(rows.map((r) => r.subject))] } },
+        select: ['subject', 'purposeKey', 'decision'],
+      })) as Pick<StateRow, 'subject' | 'purposeKey' | 'decision'>[];
+      const decided = new Set(states.filter((s) => s.decision !== 'expired').map((s) => `${s.subject}|${s.purposeKey}`));
+      const ledger = getService(strapi, 'ledger');
+      for (const row of rows) {
+        if (row.origin !== null) continue;
+        const purposes = (row.purposeKeys ?? askable).filter((key) => askable.includes(key) && !decided.has(`${row.subject}|${key}`));
+        if (purposes.length === 0) continue;
+        await ledger.recordDecisions(
+          {
+            subject: row.subject,
+            decisions: purposes.map((purpose) => ({ purpose, decision: 'expired' as const })),
+            channel: 'system',
+            actor: { type: 'system', name: 'request expiry' },
+            requestId: row.documentId,
+            note: 'the consent request expired without an answer',
+            occurredAt: now,
+          },
+          { subjectExists: true },
+        );
+      }
+      return rows.length;
+    });
+  },
+});
+
+export default expiry;

@@ -1,0 +1,10 @@
+export { default as campaigns } from './campaigns';
+export { default as confirmations } from './confirmations';
+export { default as delivery } from './delivery';
+export { default as expiry } from './expiry';
+export { default as queue } from './queue';
+export { default as requests, OPEN_STATUSES } from './requests';
+export { default as sender } from './sender';
+export { default as settings } from './settings';
+export { default as tokens } from './tokens';
+export { default as worker } from './worker';

@@ -1,0 +1,385 @@
+import os from 'node:os';
+import type { Core } from '@strapi/strapi';
+import { randomBytes } from 'node:crypto';
+import { TABLE } from '../constants';
+import { normaliseBoolean } from '../domain/chain';
+import { defaultTemplateSet } from '../messages/default-templates';
+import { messageRenderer } from '../messages/render';
+import type { MessageKind, RenderedMessage } from '../messages/types';
+import { getService } from '../utils/get-service';
+import { runSendPipeline } from '../utils/send-pipeline';
+import { askablePurposes } from './requests';
+import type { ClaimedRow, ClaimKind } from './queue';
+import type { Settings } from './settings';
+import type { Contact } from '../host';
+import { own } from '../utils/own';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+type CurrentTexts = Awaited<ReturnType<ReturnType<typeof getService<'texts'>>['current']>>;
+type PurposeList = Awaited<ReturnType<ReturnType<typeof getService<'purposes'>>['list']>>;
+
+interface Outcome {
+  row: ClaimedRow;
+  channel?: 'email' | 'sms';
+  locale?: string;
+  /** Set when the send failed; `final` when retrying cannot help (no address). */
+  error?: { message: string; final: boolean };
+}
+
+/** A claimed batch, ready to leave. */
+export interface PreparedBatch {
+  kind: ClaimKind;
+  now: Date;
+  expiresAt: Date;
+  settings: Settings;
+  plans: Outcome[];
+  /** Each message is built when it is handed over (`message()`): a batch waiting behind the window holds no mail bodies. */
+  messages: { plan: Outcome; to: string; messageId: string; message: () => RenderedMessage }[];
+  /** Rows claimed; `full` when the claim filled a whole batch (more may be due). */
+  size: number;
+  full: boolean;
+}
+
+/** Sends claimed requests: chooses the channel, issues link tokens, renders, delivers, settles the rows. */
+const sender = ({ strapi }: { strapi: Core.Strapi }) => {
+  const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  // Whether a campaign sends reminders: set when it is created and never changed, so
+  // each campaign is read once, not once per batch.
+  const reminderOf = new Map<string, boolean>();
+  // The rows each running pass holds, by id: whether its message left (accepted by the
+  // mail server). What a failed pass or a shutdown that stops waiting releases.
+  const passes = new Set<Map<number, boolean>>();
+
+  const baseUrl = (): string => {
+    const configured = getService(strapi, 'config').get().publicUrl ?? strapi.config.get<string>('server.url', '');
+    if (configured) return configured.replace(/\/+$/, '');
+    return `http://${strapi.config.get<string>('server.host', 'localhost').replace('0.0.0.0', 'localhost')}:${strapi.config.get<number>('server.port', 1337)}`;
+  };
+
+  return {
+    owner(): string {
+      return owner;
+    },
+
+    /**
+     * Claim one batch and make it ready to leave: channels chosen, link tokens
+     * committed, messages rendered. Null when nothing is due. The send pipeline claims
+     * the next batch while earlier messages are still with the mail server.
+     */
+    async claim(kind: ClaimKind, pass?: Map<number, boolean>): Promise<PreparedBatch | null> {
+      const { worker } = getService(strapi, 'config').get();
+      const now = getService(strapi, 'clock').now();
+      const { rows, purposesVersion } = await getService(strapi, 'queue').claim(
+        kind,
+        owner,
+        worker.batchSize,
+        now,
+        new Date(now.getTime() + worker.leaseSeconds * 1000),
+      );
+      if (rows.length === 0) return null;
+      // Held from here on: if preparing fails (tokens not written, the database gone), the pass releases them.
+      for (const row of rows) pass?.set(row.id, false);
+      return this.prepare(rows, kind, now, purposesVersion);
+    },
+
+    /** `purposesVersion`: read with the rows (queue.claim); while it is unchanged, no purposes or texts are read again. */
+    async prepare(rows: ClaimedRow[], kind: ClaimKind, now: Date, purposesVersion: string | null = null): Promise<PreparedBatch> {
+      const config = getService(strapi, 'config').get();
+      const settings = await getService(strapi, 'settings').cached();
+      const contacts = await getService(strapi, 'subjects').contacts([...new Set(rows.map((r) => r.subject))]);
+      const delivery = getService(strapi, 'delivery');
+
+      // Where each request goes; rows without a usable address fail for good.
+      const plans: Outcome[] = rows.map((row) => this.plan(row, contacts.get(row.subject) ?? null, settings, delivery.canSms()));
+      const sendable = plans.filter((p) => !p.error);
+
+      // Tokens are stored (hashed) and committed before any message leaves: a link must work when it arrives.
+      // One statement (tokens.issue), committed on its own.
+      const tokens = await getService(strapi, 'tokens').issue(
+        strapi.db.connection,
+        sendable.map((p) => ({ request: p.row.documentId, subject: p.row.subject })),
+        new Date(now.getTime() + config.manageLinkDays * DAY),
+      );
+
+      const expiresAt = new Date(now.getTime() + settings.requestTtlDays * DAY);
+      // The purposes as of the claim (re-used while unchanged), and their current texts once
+      // per locale of the batch (published versions, kept once read).
+      const purposes = await getService(strapi, 'purposes').listAt(purposesVersion);
+      const locales = [...new Set(sendable.map((p) => p.locale as string))];
+      const texts = new Map(
+        await Promise.all(locales.map(async (locale) => [locale, await getService(strapi, 'texts').currentOf(purposes, locale)] as const))
+      );
+      const host = new URL(baseUrl()).hostname;
+      // A batch's messages share a few shapes (language, kind, purposes asked, expiry): each
+      // shape is rendered once, and a message only adds its client's name and its token.
+      const renderers = new Map<string, ReturnType<typeof this.renderer>>();
+      const messages = sendable.map((plan, i) => {
+        const contact = contacts.get(plan.row.subject)!;
+        const locale = plan.locale as string;
+        const expiry = kind === 'remind' ? new Date(plan.row.expiresAt as string) : expiresAt;
+        const shape = `${locale}|${plan.row.kind}|${plan.row.origin ? 'confirmation' : ''}|${plan.row.purposeKeys?.join(',') ?? '*'}|${expiry.getTime()}`;
+        let render = renderers.get(shape);
+        if (!render) {
+          render = this.renderer(plan.row, kind, locale, settings, texts.get(locale)!, purposes, expiry);
+          renderers.set(shape, render);
+        }
+        const token = tokens[i];
+        return {
+          plan,
+          to: plan.channel === 'email' ? contact.email! : contact.phone!,
+          // The same id on every attempt: a copy sent again after a crash can be recognised.
+          messageId: `<${plan.row.documentId}.${kind}@${host}>`,
+          message: () => render(contact.name, token),
+        };
+      });
+      return { kind, now, expiresAt, settings, plans, messages, size: rows.length, full: rows.length === config.worker.batchSize };
+    },
+
+    /**
+     * Send every due row of a kind through the send pipeline; resolves with the rows settled.
+     * Every send has a deadline (worker.sendTimeoutMs): one still unanswered then is a
+     * failed attempt, and the email provider is made anew. If the pass fails (a claim,
+     * a write, the database), the rows it holds whose message did not leave are released
+     * at once instead of waiting out their lease.
+     */
+    async sendDue(kind: ClaimKind, stopped: () => boolean = () => false): Promise<number> {
+      const { batchSize, concurrency, sendTimeoutMs } = getService(strapi, 'config').get().worker;
+      let settled = 0;
+      const pass = new Map<number, boolean>();
+      passes.add(pass);
+      try {
+        await runSendPipeline<PreparedBatch, PreparedBatch['messages'][number]>({
+          claim: () => this.claim(kind, pass),
+          more: (batch) => batch.full,
+          send: async (item) => {
+            if (await this.sendOne(item)) pass.set(item.plan.row.id, true);
+          },
+          settle: async (batch) => {
+            await this.settleBatch(batch);
+            for (const plan of batch.plans) pass.delete(plan.row.id);
+            settled += batch.size;
+          },
+          // `concurrency` batches' worth of messages at the provider, and as many
+          // batches held at once: the ones being sent and the one prepared behind them.
+          window: batchSize * concurrency,
+          ahead: concurrency - 1,
+          stopped,
+          deadlineMs: sendTimeoutMs,
+          timedOut: ({ plan }) => {
+            const message = `no answer within ${sendTimeoutMs} ms`;
+            plan.error = { message, final: false };
+            if (plan.channel === 'email') getService(strapi, 'delivery').replaceEmailProvider(`a mail got ${message}`);
+          },
+        });
+      } catch (error) {
+        await this.releaseUnsent(pass, `the sending pass failed (${error instanceof Error ? error.message : String(error)})`);
+        throw error;
+      } finally {
+        passes.delete(pass);
+      }
+      return settled;
+    },
+
+    /**
+     * Hand back the rows of running passes (or of one) whose message has not left:
+     * their lease ends now, so another pass (or instance) takes them at once. Rows
+     * whose message left keep their lease: they were mailed, and the settle may still
+     * write them. Returns how many rows were released.
+     */
+    async releaseUnsent(only: Map<number, boolean> | null, reason: string): Promise<number> {
+      const ids = [...(only ? [only] : passes)].flatMap((pass) => [...pass].filter(([, sent]) => !sent).map(([id]) => id));
+      if (ids.length === 0) return 0;
+      try {
+        const released = await getService(strapi, 'queue').release(ids, owner, getService(strapi, 'clock').now());
+        strapi.log.warn(`[consent] ${reason}: released ${released} unsent request(s) at once`);
+        return released;
+      } catch (releaseError) {
+        strapi.log.error(
+          `[consent] ${reason}; releasing ${ids.length} unsent request(s) failed too (${releaseError instanceof Error ? releaseError.message : String(releaseError)}): they are sent again when their lease ends`
+        );
+        return 0;
+      }
+    },
+
+    /** One message to the mail server / SMS gateway; a failure is recorded on its plan, never thrown. Whether it was accepted. */
+    async sendOne({ plan, to, message, messageId }: PreparedBatch['messages'][number]): Promise<boolean> {
+      try {
+        await getService(strapi, 'delivery').send(plan.channel!, to, message(), { messageId });
+        return true;
+      } catch (error) {
+        plan.error = { message: error instanceof Error ? error.message : String(error), final: false };
+        return false;
+      }
+    },
+
+    /**
+     * Settle a batch whose messages were answered. Its mails have left: if the write
+     * fails (a dropped connection, the database restarting), it is tried again while
+     * the claim's lease still has half its time, so the rows are not taken for unsent
+     * and mailed again when the lease runs out. settle() is idempotent: it only
+     * touches rows this instance still holds.
+     */
+    async settleBatch(batch: PreparedBatch): Promise<void> {
+      const { leaseSeconds } = getService(strapi, 'config').get().worker;
+      const deadline = Date.now() + (leaseSeconds * 1000) / 2;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await this.settle(batch.plans, batch.kind, batch.now, batch.expiresAt, batch.settings);
+          return;
+        } catch (error) {
+          const wait = Math.min(250 * 2 ** attempt, 5000);
+          if (Date.now() + wait > deadline) throw error;
+          strapi.log.warn(
+            `[consent] writing ${batch.size} sent request(s) failed (${error instanceof Error ? error.message : String(error)}); trying again in ${wait} ms`
+          );
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      }
+    },
+
+    plan(row: ClaimedRow, contact: Contact | null, settings: Settings, canSms: boolean): Outcome {
+      const config = getService(strapi, 'config').get();
+      const locale = contact?.language && config.locales.includes(contact.language) ? contact.language : config.defaultLocale;
+      if (!contact) return { row, error: { message: 'the client no longer exists', final: true } };
+      if (contact.email && settings.channels.email) return { row, channel: 'email', locale };
+      if (contact.phone && settings.channels.sms && canSms) return { row, channel: 'sms', locale };
+      const reason =
+        !contact.email && !contact.phone
+          ? 'no email and no phone number'
+          : contact.email
+            ? 'the client has only an email address and email is switched off'
+            : 'no email address, and SMS is not configured or switched off';
+      return { row, locale, error: { message: reason, final: true } };
+    },
+
+    /**
+     * The messages of one shape: a row's kind, the purposes it asks about, its language and
+     * expiry. The result renders a message from the client's name and the link token, exactly
+     * as renderMessage would (messages/render.ts messageRenderer).
+     */
+    renderer(
+      row: ClaimedRow,
+      kind: ClaimKind,
+      locale: string,
+      settings: Settings,
+      current: CurrentTexts,
+      purposes: PurposeList,
+      expiresAt: Date,
+    ): (name: string | null | undefined, token: string) => RenderedMessage {
+      const messageKind: MessageKind =
+        row.kind === 'information' ? 'information' : kind === 'remind' ? 'reminder' : row.origin ? 'confirmation' : 'request';
+      const asked =
+        row.kind === 'information'
+          ? purposes.filter((p) => p.active && p.currentTextId)
+          : row.purposeKeys
+            ? purposes.filter((p) => row.purposeKeys!.includes(p.key))
+            : askablePurposes(purposes);
+      const titles = new Map(current.map((t) => [t.purpose, t.title]));
+      const base = `${baseUrl()}/api/consent`;
+      const template =
+        own(settings.templates, locale) ?? own(settings.templates, getService(strapi, 'config').get().defaultLocale) ?? defaultTemplateSet(locale);
+      return messageRenderer(template, {
+        kind: messageKind,
+        locale,
+        organisation: settings.sender.organisation,
+        purposes: asked.map((p) => ({ key: p.key, name: p.name, title: titles.get(p.key) ?? p.name, marketing: p.marketing })),
+        linkBases: {
+          respond: row.kind === 'consent' ? `${base}/r/` : null,
+          manage: `${base}/m/`,
+          unsubscribe: asked.some((p) => p.marketing) ? `${base}/u/` : null,
+        },
+        expiresAt: row.kind === 'consent' ? expiresAt : null,
+      });
+    },
+
+    /** Write what happened: sent rows in a few grouped updates, failures one by one (rare). */
+    async settle(plans: Outcome[], kind: ClaimKind, now: Date, expiresAt: Date, settings: Settings): Promise<void> {
+      const { worker } = getService(strapi, 'config').get();
+      const queue = getService(strapi, 'queue');
+      const sent = plans.filter((p) => !p.error);
+      if (kind === 'remind') {
+        await queue.settle(
+          sent.map((p) => p.row.id),
+          owner,
+          'sent',
+          { reminder_sent_at: now, updated_at: now },
+        );
+        // A failed reminder is retried after the backoff, until the request expires.
+        for (const plan of plans.filter((p) => p.error)) {
+          await queue.settle([plan.row.id], owner, 'sent', {
+            reminder_at: new Date(now.getTime() + worker.backoffSeconds * 1000),
+            reason: `reminder: ${plan.error!.message}`,
+            updated_at: now,
+          });
+        }
+        return;
+      }
+      const groups = new Map<string, Outcome[]>();
+      for (const plan of sent) {
+        const key = `${plan.channel}|${plan.locale}|${plan.row.kind}|${plan.row.campaign === null ? 'none' : 'campaign'}|${plan.row.origin ? 'confirmation' : ''}`;
+        const group = groups.get(key);
+        if (group) group.push(plan);
+        else groups.set(key, [plan]);
+      }
+      const campaignReminders = await this.campaignsWithoutReminder(sent.map((p) => p.row.campaign).filter((c): c is string => Boolean(c)));
+      for (const group of groups.values()) {
+        const { channel, locale, row } = group[0];
+        const consent = row.kind === 'consent';
+        // A confirmation of a booking's decisions gets no reminder: the client did not ask for it.
+        const remindAt =
+          consent && !row.origin && settings.reminderDaysBeforeExpiry > 0 ? new Date(expiresAt.getTime() - settings.reminderDaysBeforeExpiry * DAY) : null;
+        const withReminder = group.filter((p) => !p.row.campaign || !campaignReminders.has(p.row.campaign));
+        const withoutReminder = group.filter((p) => p.row.campaign && campaignReminders.has(p.row.campaign));
+        for (const [part, reminderAt] of [
+          [withReminder, remindAt],
+          [withoutReminder, null],
+        ] as const) {
+          await queue.settle(
+            part.map((p) => p.row.id),
+            owner,
+            'queued',
+            {
+              status: 'sent',
+              channel,
+              request_locale: locale,
+              sent_at: now,
+              expires_at: consent ? expiresAt : null,
+              reminder_at: reminderAt,
+              reason: null,
+              updated_at: now,
+            },
+          );
+        }
+      }
+      for (const plan of plans.filter((p) => p.error)) {
+        const final = plan.error!.final || plan.row.attempts >= worker.maxAttempts;
+        const delay = Math.min(worker.backoffSeconds * 2 ** Math.max(plan.row.attempts - 1, 0), 3600) * 1000;
+        await queue.settle([plan.row.id], owner, 'queued', {
+          status: final ? 'failed' : 'queued',
+          reason:
+            final && !plan.error!.final ? `${plan.error!.message} (gave up after ${plan.row.attempts} attempts)` : plan.error!.message,
+          next_attempt_at: new Date(now.getTime() + delay),
+          updated_at: now,
+        });
+      }
+      // Tokens of messages that never left open nothing: drop them.
+      const unsent = plans.filter((p) => p.error && !p.error.final).map((p) => p.row.documentId);
+      if (unsent.length > 0) await strapi.db.connection(TABLE.token).whereIn('request', unsent).where('created_at', '>=', now).del();
+    },
+
+    async campaignsWithoutReminder(ids: string[]): Promise<Set<string>> {
+      const unknown = [...new Set(ids)].filter((id) => !reminderOf.has(id));
+      if (unknown.length > 0) {
+        const rows = await strapi.db.connection(TABLE.campaign).whereIn('document_id', unknown).select('document_id', 'reminder');
+        if (reminderOf.size + rows.length > 10_000) reminderOf.clear();
+        for (const row of rows as { document_id: string; reminder: unknown }[]) {
+          reminderOf.set(row.document_id, normaliseBoolean(row.reminder));
+        }
+      }
+      return new Set(ids.filter((id) => reminderOf.get(id) === false));
+    },
+  };
+};
+
+export default sender;

@@ -1,0 +1,338 @@
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { errors } from '@strapi/utils';
+import createError from 'http-errors';
+import { TABLE, UID } from '../constants';
+import { dialectOf, supportsRowLocks } from '../utils/dialect';
+import { getService } from '../utils/get-service';
+import type { AuditEntryInput } from '../proof';
+import { metadataOf } from '../utils/models';
+
+export interface RetentionRun {
+  id: number;
+  documentId: string;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  inactiveMonths: number;
+  cutoff: string;
+  reason: string;
+  total: number;
+  erased: number;
+  failed: number;
+  cursorId: number;
+  lastError: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  startedById: string | null;
+  startedByName: string | null;
+  createdAt: string;
+}
+
+export interface InactiveClient {
+  documentId: string;
+  name?: string | null;
+  lastActivityAt: string | null;
+}
+
+interface Meta {
+  tableName: string;
+  attributes: Record<string, { columnName?: string }>;
+}
+
+const OPEN = ['queued', 'running'];
+
+/** Now minus N calendar months (UTC). */
+export const cutoffFor = (months: number, now: Date): Date => {
+  const at = new Date(now.getTime());
+  at.setUTCMonth(at.getUTCMonth() - months);
+  return at;
+};
+
+const encodeCursor = (c: { months: number; cutoff: Date; after: number }) =>
+  Buffer.from(JSON.stringify({ m: c.months, c: c.cutoff.toISOString(), a: c.after })).toString('base64url');
+
+const decodeCursor = (cursor: string): { months: number; cutoff: Date; after: number } => {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { m: unknown; c: unknown; a: unknown };
+    const cutoff = new Date(String(v.c));
+    if (!Number.isInteger(v.m) || !Number.isInteger(v.a) || Number.isNaN(cutoff.getTime())) throw new Error('bad');
+    return { months: v.m as number, cutoff, after: v.a as number };
+  } catch {
+    throw new errors.ValidationError('cursor is not one this API gave', { errors: [{ path: ['cursor'], message: 'invalid cursor' }] });
+  }
+};
+
+const toDate = (value: unknown): Date | null => (value == null ? null : new Date(value as string | number | Date));
+
+/**
+ * The retention rule (GDPR Art. 5(1)(e)): a client is inactive when nothing of
+ * theirs is newer than the cutoff (now minus N months): no related record (a
+ * booking) by its activity field, no consent decision, and the client was not
+ * created after it either; erased clients are not counted. One set-based query
+ * with NOT EXISTS subqueries on indexed columns, paged by client id. Bulk erasure
+ * runs in the worker, one batch per tick, on a lease, through the erasure service.
+ */
+const retention = ({ strapi }: { strapi: Core.Strapi }) => {
+  const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const meta = (uid: string) => metadataOf(strapi, uid) as unknown as Meta;
+  const column = (m: Meta, field: string) => m.attributes[field]?.columnName ?? field;
+
+  return {
+    months(inactiveMonths?: number): number {
+      const months = inactiveMonths ?? getService(strapi, 'config').get().retention.inactiveMonths;
+      if (!months) {
+        throw new errors.ValidationError('inactiveMonths is required (no retention.inactiveMonths is configured)', {
+          errors: [{ path: ['inactiveMonths'], message: 'required' }],
+        });
+      }
+      return months;
+    },
+
+    /** The inactive clients at a cutoff, as a query on the subject table (alias c). */
+    inactive(cutoff: Date): Knex.QueryBuilder {
+      const knex = strapi.db.connection;
+      const subject = meta(getService(strapi, 'subjects').uid());
+      const query = knex({ c: subject.tableName })
+        .where(`c.${column(subject, 'createdAt')}`, '<', cutoff)
+        .whereNotExists(knex({ e: TABLE.erasure }).select(knex.raw('1')).whereRaw('?? = ??', ['e.subject', 'c.document_id']))
+        .whereNotExists(
+          knex({ s: TABLE.subject })
+            .select(knex.raw('1'))
+            .whereRaw('?? = ??', ['s.subject', 'c.document_id'])
+            .where('s.last_decision_at', '>=', cutoff)
+        );
+      getService(strapi, 'erasure')
+        .relatedTypes()
+        .forEach((type, i) => {
+          const relation = getService(strapi, 'bookings').joinTableOf(type.uid, type.subject);
+          if (!relation) throw new errors.ApplicationError(`consent retention: ${type.uid}.${type.subject} is not a join-table relation`);
+          const related = meta(type.uid);
+          const [l, r] = [`l${i}`, `r${i}`];
+          query.whereNotExists(
+            knex({ [l]: relation.joinTable })
+              .join({ [r]: related.tableName }, `${r}.id`, `${l}.${relation.ownerColumn}`)
+              .select(knex.raw('1'))
+              .whereRaw('?? = ??', [`${l}.${relation.subjectColumn}`, 'c.id'])
+              .where(`${r}.${column(related, type.activityField)}`, '>=', cutoff)
+          );
+        });
+      return query;
+    },
+
+    async count(cutoff: Date): Promise<number> {
+      const row = (await this.inactive(cutoff).count({ n: '*' }).first()) as { n: number | string } | undefined;
+      return Number(row?.n ?? 0);
+    },
+
+    /** A keyset page of inactive clients (by row id), with the date of their last activity. */
+    async page(cutoff: Date, after: number, limit: number): Promise<{ clients: InactiveClient[]; last: number | null }> {
+      const knex = strapi.db.connection;
+      const config = getService(strapi, 'config').get();
+      const subject = meta(config.subject.uid);
+      const createdAt = `c.${column(subject, 'createdAt')}`;
+      const query = this.inactive(cutoff)
+        .where('c.id', '>', after)
+        .orderBy('c.id')
+        .limit(limit)
+        .select({ id: 'c.id', documentId: 'c.document_id', createdAt })
+        .select(knex({ s: TABLE.subject }).max('s.last_decision_at').whereRaw('?? = ??', ['s.subject', 'c.document_id']).as('lastDecisionAt'));
+      if (config.subject.name) query.select({ name: `c.${column(subject, config.subject.name)}` });
+      const related = getService(strapi, 'erasure').relatedTypes();
+      related.forEach((type, i) => {
+        const relation = getService(strapi, 'bookings').joinTableOf(type.uid, type.subject)!;
+        const m = meta(type.uid);
+        query.select(
+          knex({ l: relation.joinTable })
+            .join({ r: m.tableName }, 'r.id', `l.${relation.ownerColumn}`)
+            .max(`r.${column(m, type.activityField)}`)
+            .whereRaw('?? = ??', [`l.${relation.subjectColumn}`, 'c.id'])
+            .as(`a${i}`)
+        );
+      });
+      const rows = (await query) as Record<string, unknown>[];
+      const clients = rows.map((row) => {
+        const dates = [row.createdAt, row.lastDecisionAt, ...related.map((_, i) => row[`a${i}`])]
+          .map(toDate)
+          .filter((d): d is Date => d !== null && !Number.isNaN(d.getTime()));
+        const last = dates.length ? new Date(Math.max(...dates.map((d) => d.getTime()))) : null;
+        return {
+          documentId: row.documentId as string,
+          ...(config.subject.name ? { name: (row.name as string | null) ?? null } : {}),
+          lastActivityAt: last?.toISOString() ?? null,
+        };
+      });
+      return { clients, last: rows.length === limit ? (rows[rows.length - 1].id as number) : null };
+    },
+
+    /** The first page of who the rule affects now, the total, and a cursor for the next pages. */
+    async preview(input: { inactiveMonths?: number; limit: number }, actor: AuditEntryInput['actor']) {
+      const months = this.months(input.inactiveMonths);
+      const cutoff = cutoffFor(months, getService(strapi, 'clock').now());
+      const total = await this.count(cutoff);
+      const { clients, last } = await this.page(cutoff, 0, input.limit);
+      await getService(strapi, 'audit').record({ action: 'retention.preview', actor, details: { inactiveMonths: months, cutoff, total } });
+      return { inactiveMonths: months, cutoff: cutoff.toISOString(), total, clients, next: last === null ? null : encodeCursor({ months, cutoff, after: last }) };
+    },
+
+    async previewPage(cursor: string, limit: number) {
+      const { months, cutoff, after } = decodeCursor(cursor);
+      const { clients, last } = await this.page(cutoff, after, limit);
+      return { inactiveMonths: months, cutoff: cutoff.toISOString(), clients, next: last === null ? null : encodeCursor({ months, cutoff, after: last }) };
+    },
+
+    /** Start a bulk erasure; refused (409) when the rule now affects another number of clients than previewed. */
+    async createRun(input: { inactiveMonths?: number; expectedTotal: number; reason: string }, actor: AuditEntryInput['actor']): Promise<RetentionRun> {
+      const months = this.months(input.inactiveMonths);
+      const cutoff = cutoffFor(months, getService(strapi, 'clock').now());
+      const total = await this.count(cutoff);
+      if (total !== input.expectedTotal) {
+        throw createError(409, `The rule now affects ${total} clients, not ${input.expectedTotal}: preview again`, {
+          name: 'ConflictError',
+          details: { total, expectedTotal: input.expectedTotal },
+        });
+      }
+      const run = await strapi.db.transaction(async () => {
+        const created = (await strapi.db.query(UID.retentionRun).create({
+          data: {
+            status: 'queued',
+            inactiveMonths: months,
+            cutoff,
+            reason: input.reason,
+            total,
+            erased: 0,
+            failed: 0,
+            cursorId: 0,
+            startedById: actor.id != null ? String(actor.id) : null,
+            startedByName: actor.name ?? null,
+          },
+        })) as RetentionRun;
+        await getService(strapi, 'audit').record({
+          action: 'retention.run',
+          actor,
+          details: { run: created.documentId, phase: 'created', inactiveMonths: months, cutoff, total },
+        });
+        return created;
+      });
+      getService(strapi, 'worker').wake();
+      return this.present(run);
+    },
+
+    present(run: RetentionRun): RetentionRun {
+      const { leaseOwner: _o, leaseUntil: _u, ...rest } = run as RetentionRun & { leaseOwner?: unknown; leaseUntil?: unknown };
+      return rest as RetentionRun;
+    },
+
+    async listRuns(): Promise<RetentionRun[]> {
+      const rows = (await strapi.db.query(UID.retentionRun).findMany({ orderBy: { id: 'desc' }, limit: 100 })) as RetentionRun[];
+      return rows.map((r) => this.present(r));
+    },
+
+    async findRun(documentId: string): Promise<RetentionRun> {
+      const run = (await strapi.db.query(UID.retentionRun).findOne({ where: { documentId } })) as RetentionRun | null;
+      if (!run) throw new errors.NotFoundError('Retention run not found', { id: documentId });
+      return this.present(run);
+    },
+
+    async cancel(documentId: string, actor: AuditEntryInput['actor']): Promise<RetentionRun> {
+      const run = await this.findRun(documentId);
+      const now = getService(strapi, 'clock').now();
+      const changed = Number(
+        await strapi.db.connection(TABLE.retentionRun).where('id', run.id).whereIn('status', OPEN).update({ status: 'cancelled', finished_at: now, updated_at: now })
+      );
+      if (changed === 0) {
+        throw createError(409, `The run is already ${run.status}`, { name: 'ConflictError', details: { status: run.status } });
+      }
+      await getService(strapi, 'audit').record({ action: 'retention.run', actor, details: { run: documentId, phase: 'cancelled', erased: run.erased } });
+      return this.findRun(documentId);
+    },
+
+    /**
+     * Claim the oldest open run nobody holds (or whose holder's lease ran out: that
+     * instance died mid-batch), so only one instance works on a run at a time.
+     */
+    async claim(): Promise<RetentionRun | null> {
+      const now = getService(strapi, 'clock').now();
+      const until = new Date(now.getTime() + getService(strapi, 'config').get().worker.leaseSeconds * 1000);
+      const dialect = dialectOf(strapi);
+      const id = await strapi.db.transaction(async ({ trx }) => {
+        const due = trx(TABLE.retentionRun)
+          .select('id')
+          .whereIn('status', OPEN)
+          .where((w: Knex.QueryBuilder) => w.whereNull('lease_until').orWhere('lease_until', '<', now))
+          .orderBy('id')
+          .limit(1);
+        if (supportsRowLocks(dialect)) due.forUpdate().skipLocked();
+        const [row] = (await due) as { id: number }[];
+        if (!row) return null;
+        await trx(TABLE.retentionRun).where('id', row.id).update({ status: 'running', lease_owner: owner, lease_until: until, updated_at: now });
+        await trx(TABLE.retentionRun).where('id', row.id).whereNull('started_at').update({ started_at: now });
+        return row.id;
+      });
+      if (id === null) return null;
+      return (await strapi.db.query(UID.retentionRun).findOne({ where: { id } })) as RetentionRun;
+    },
+
+    /**
+     * One batch of one run: the next `retention.batchSize` inactive clients after
+     * the run's cursor, each erased in its own transaction; then the progress is
+     * saved and the lease let go (the next tick, on any instance, takes the next
+     * batch). Returns how many clients the batch looked at (0: nothing to do).
+     */
+    async runBatch(): Promise<number> {
+      const run = await this.claim();
+      if (!run) return 0;
+      const knex = strapi.db.connection;
+      const { batchSize } = getService(strapi, 'config').get().retention;
+      const rows = (await this.inactive(new Date(run.cutoff))
+        .where('c.id', '>', run.cursorId)
+        .orderBy('c.id')
+        .limit(batchSize)
+        .select({ id: 'c.id', documentId: 'c.document_id' })) as { id: number; documentId: string }[];
+
+      let cursor = run.cursorId;
+      let failed = 0;
+      let lastError: string | null = run.lastError;
+      const actor = { type: 'admin' as const, id: run.startedById, name: run.startedByName };
+      for (const row of rows) {
+        // A cancel (or a lost lease) stops the batch between two clients.
+        const current = (await knex(TABLE.retentionRun).where('id', run.id).first('status', 'lease_owner')) as { status: string; lease_owner: string | null };
+        if (current.status !== 'running' || current.lease_owner !== owner) break;
+        try {
+          await getService(strapi, 'erasure').erase({ subject: row.documentId, reason: run.reason, actor, origin: 'retention', retentionRun: run.documentId });
+        } catch (error) {
+          // Erased meanwhile by hand: not a failure.
+          if ((error as { status?: number }).status !== 409) {
+            failed += 1;
+            lastError = `${row.documentId}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000);
+          }
+        }
+        cursor = row.id;
+      }
+
+      // The erasure records are the count (a batch cut short by a crash is counted right when resumed).
+      const erased = Number(((await knex(TABLE.erasure).where('retention_run', run.documentId).count({ n: '*' }).first()) as { n: number | string }).n);
+      const now = getService(strapi, 'clock').now();
+      const finished = rows.length < batchSize && cursor === (rows.length ? rows[rows.length - 1].id : cursor);
+      await knex(TABLE.retentionRun)
+        .where('id', run.id)
+        .where('lease_owner', owner)
+        .update({ cursor_id: cursor, erased, failed: run.failed + failed, last_error: lastError, lease_owner: null, lease_until: null, updated_at: now });
+      if (finished) {
+        const status = run.failed + failed > 0 && erased === 0 ? 'failed' : 'done';
+        const done = Number(await knex(TABLE.retentionRun).where('id', run.id).where('status', 'running').update({ status, finished_at: now, updated_at: now }));
+        if (done > 0) {
+          await getService(strapi, 'audit').record({
+            action: 'retention.run',
+            actor,
+            outcome: status === 'done' ? 'ok' : 'failed',
+            details: { run: run.documentId, phase: status, total: run.total, erased, failed: run.failed + failed },
+          });
+        }
+      }
+      return Math.max(rows.length, 1);
+    },
+  };
+};
+
+export default retention;

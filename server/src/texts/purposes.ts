@@ -1,0 +1,165 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { TABLE, UID } from '../constants';
+import { requiredPurposes } from '../domain/state-machine';
+import { dialectOf, quoteId, stringAggSql } from '../utils/dialect';
+import { getService } from '../utils/get-service';
+import { fromColumns } from '../utils/rows';
+import type { CreatePurposeInput, UpdatePurposeInput } from '../validation/purpose';
+import type { PurposeRow } from '../types';
+
+const requirementKey = (purposes: PurposeRow[]): string =>
+  requiredPurposes(purposes)
+    .map((p) => `${p.id}:${p.specialCategory}`)
+    .join('|');
+
+/** Purposes: why data is processed, with the legal basis and whether consent is required. */
+const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
+  /**
+   * The last list read by listAt(), with its version (versionSql()): the ledger
+   * re-uses it while the version it reads in a statement it sends anyway is the same.
+   */
+  let known: { version: string; rows: PurposeRow[] } | null = null;
+  let versionSqlText: string | null = null;
+
+  return {
+    async list(): Promise<PurposeRow[]> {
+      return (await strapi.db.query(UID.purpose).findMany({
+        orderBy: [{ position: 'asc' }, { id: 'asc' }],
+      })) as PurposeRow[];
+    },
+
+    async findByKey(key: string): Promise<PurposeRow | null> {
+      return (await strapi.db.query(UID.purpose).findOne({ where: { key } })) as PurposeRow | null;
+    },
+
+    async getByKey(key: string): Promise<PurposeRow> {
+      const purpose = await this.findByKey(key);
+      if (!purpose) throw new errors.NotFoundError('Purpose not found', { purpose: key });
+      return purpose;
+    },
+
+    async create(input: CreatePurposeInput): Promise<PurposeRow> {
+      return strapi.db.transaction(async () => {
+        if (await this.findByKey(input.key)) {
+          throw new errors.ValidationError(`A purpose with key "${input.key}" already exists`, { key: input.key });
+        }
+        const before = requirementKey(await this.list());
+        const created = (await strapi.db.query(UID.purpose).create({
+          data: { ...input, description: input.description ?? null },
+        })) as PurposeRow;
+        await this.afterRequirementChange(before);
+        return created;
+      });
+    },
+
+    async update(key: string, patch: UpdatePurposeInput): Promise<PurposeRow> {
+      return strapi.db.transaction(async () => {
+        const current = await this.getByKey(key);
+        const next = { ...current, ...patch };
+        if (next.required && next.legalBasis !== 'consent') {
+          throw new errors.ValidationError('only a purpose with legal basis "consent" can be required', {
+            errors: [{ path: ['required'], message: 'requires legalBasis "consent"' }],
+          });
+        }
+        const before = requirementKey(await this.list());
+        const updated = (await strapi.db.query(UID.purpose).update({
+          where: { id: current.id },
+          data: patch,
+        })) as PurposeRow;
+        await this.afterRequirementChange(before);
+        return updated;
+      });
+    },
+
+    /**
+     * Which purposes are required (and which need explicit consent) is part of every
+     * subject's fingerprint: when that set changes, recompute all fingerprints in one
+     * set-based statement. Publishing a version never comes here.
+     */
+    async afterRequirementChange(before: string): Promise<void> {
+      const after = requirementKey(await this.list());
+      if (after !== before) await getService(strapi, 'states').recomputeFingerprints();
+    },
+
+    /**
+     * A scalar subquery whose value changes whenever any purpose row changes, to
+     * embed in a statement the caller sends anyway. PostgreSQL: md5 of every row's
+     * text (all columns). MySQL/MariaDB and SQLite: every column but timestamps,
+     * concatenated; free text (name, description) is length-prefixed, so the
+     * string is unambiguous. NULL (no re-use) when it cannot be computed exactly.
+     */
+    versionSql(): string {
+      versionSqlText ??= this.buildVersionSql();
+      return versionSqlText;
+    },
+
+    buildVersionSql(): string {
+      const dialect = dialectOf(strapi);
+      if (dialect === 'postgres') return `(SELECT md5(string_agg(p::text, '|' ORDER BY p.id)) FROM ${TABLE.purpose} p)`;
+      const text = (expr: string) => `COALESCE(CAST(${expr} AS ${dialect === 'mysql' ? 'CHAR' : 'TEXT'}), '~')`;
+      const flag = (column: string) => `CASE WHEN p.${column} THEN '1' ELSE '0' END`;
+      const length = (column: string) => text(`${dialect === 'mysql' ? 'CHAR_LENGTH' : 'length'}(p.${column})`);
+      const parts = [
+        text('p.id'),
+        text(`p.${quoteId(dialect, 'key')}`),
+        text('p.legal_basis'),
+        flag('special_category'),
+        flag('marketing'),
+        flag('double_opt_in'),
+        flag('required'),
+        flag('active'),
+        text('p.position'),
+        text('p.current_major'),
+        text('p.current_minor'),
+        text('p.current_text_id'),
+        length('name'),
+        text('p.name'),
+        length('description'),
+        text('p.description'),
+      ];
+      if (dialect === 'mysql') {
+        // GROUP_CONCAT stops at group_concat_max_len: a cut string could equal another
+        // content's, so a cut version is NULL (never equal to anything: no re-use).
+        const row = `CONCAT_WS(':', ${parts.join(', ')})`;
+        return (
+          `(SELECT CASE WHEN CHAR_LENGTH(v.g) = v.n THEN v.g END FROM (SELECT ${stringAggSql(dialect, row, 'p.id', '|')} AS g, ` +
+          `SUM(CHAR_LENGTH(${row})) + COUNT(*) - 1 AS n FROM ${TABLE.purpose} p) v)`
+        );
+      }
+      return `(SELECT ${stringAggSql(dialect, parts.join(` || ':' || `), 'p.id', '|')} FROM ${TABLE.purpose} p)`;
+    },
+
+    /** The rows listAt() read last, with their version; null before its first read. */
+    lastRead(): { version: string; rows: PurposeRow[] } | null {
+      return known;
+    },
+
+    /**
+     * list(), unless the rows read last time have `version`, a versionSql() value
+     * the caller read in a statement it sends anyway: then those rows (unchanged
+     * since). On a miss the rows and their version are read in ONE statement, so
+     * the version kept always belongs to the rows kept. Several instances may share
+     * the database: the check is against the database, never an invalidation
+     * signal. The rows are shared between callers, so they are frozen.
+     */
+    async listAt(version: string | null): Promise<PurposeRow[]> {
+      if (known && version !== null && known.version === version) return known.rows;
+      const raw = (await strapi.db.transaction(({ trx }) =>
+        trx
+          .select('p.*', trx.raw(`${this.versionSql()} AS consent_purposes_version`))
+          .from({ p: TABLE.purpose })
+          .orderBy([
+            { column: 'p.position', order: 'asc' },
+            { column: 'p.id', order: 'asc' },
+          ])
+      )) as Record<string, unknown>[];
+      const rows = Object.freeze(raw.map((row) => Object.freeze(fromColumns<PurposeRow>(strapi, UID.purpose, row)))) as PurposeRow[];
+      const current = (raw[0]?.consent_purposes_version as string | null | undefined) ?? null;
+      if (current !== null) known = { version: current, rows };
+      return rows;
+    },
+  };
+};
+
+export default purposes;
