@@ -38,7 +38,7 @@ export const TABLE = {
 } as const;
 
 /** RBAC actions of the plugin (registered in bootstrap, checked on every admin route). */
-export { PERMISSIONS as ACTION } from './contracts/index';
+export { PERMISSIONS as ACTION } from './contracts';
 
 /** Events emitted on strapi.eventHub, after the transaction that caused them commits. */
 export const HUB_EVENT = {
@@ -67,5 +67,5 @@ export const WEBHOOK_EVENT = {
   erased: 'consent.erased',
 } as const;
 
-export { AUDIT_ACTIONS, CHANNELS, CLIENT_STATES, LEGAL_BASES } from './contracts/index';
-export type { AuditAction, Channel, ClientState, LegalBasis } from './contracts/index';
+export { AUDIT_ACTIONS, CHANNELS, CLIENT_STATES, LEGAL_BASES } from './contracts';
+export type { AuditAction, Channel, ClientState, LegalBasis } from './contracts';

@@ -1,6 +1,6 @@
 import type { Decision, SubjectReason } from './domain/state-machine';
 import type { Channel, ClientState } from './constants';
-import type { Purpose } from './contracts/index';
+import type { Purpose } from './contracts';
 
 /** A purpose as stored: what the admin API shows, and the document id of its current text. */
 export interface PurposeRow extends Purpose {

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { AUDIT_ACTIONS, type GetAudit } from '../contracts/index';
+import { AUDIT_ACTIONS, type GetAudit } from '../contracts';
 import { getService } from '../utils/get-service';
 
 /** Admin API: the audit trail of data-rights operations, newest first. */

@@ -5,7 +5,7 @@ import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { documentIdSchema } from '../validation/decision';
 import { createCampaignSchema } from '../validation/request';
-import type { ChangeCampaign, CreateCampaign, GetCampaigns } from '../contracts/index';
+import type { ChangeCampaign, CreateCampaign, GetCampaigns } from '../contracts';
 
 /** Admin API: campaigns (bulk consent requests), their progress, pause / resume / cancel. */
 const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({

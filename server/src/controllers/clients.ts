@@ -2,10 +2,10 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
-import { encodeCursor, listClientsSchema, overviewSchema, statusesSchema } from '../validation/clients';
-import type { GetClients, GetClientStatuses, GetOverview } from '../contracts/index';
+import { encodeCursor, listClientsSchema, overviewSchema } from '../validation/clients';
+import type { GetClients, GetOverview } from '../contracts';
 
-/** Admin API: the clients list with consent filters, statuses for list columns, the overview. */
+/** Admin API: the clients list with consent filters and the overview. */
 const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** A keyset page of clients in a consent state; meta.next is the cursor of the next page (null: last page). */
   async find(ctx: Context) {
@@ -15,11 +15,6 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
       { after: query.cursor ?? null, limit: query.limit }
     );
     ctx.body = { data, meta: { next: next ? encodeCursor(next) : null } } satisfies GetClients.Response;
-  },
-
-  async statuses(ctx: Context) {
-    const { documentIds } = parse(statusesSchema, ctx.query);
-    ctx.body = { data: await getService(strapi, 'clients').statuses(documentIds) } satisfies GetClientStatuses.Response;
   },
 
   async overview(ctx: Context) {

@@ -3,7 +3,7 @@ import { z } from '@strapi/utils';
 import type { Context } from 'koa';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
-import type { GetCheckpoints, SealCheckpoint, VerifyProof } from '../contracts/index';
+import type { GetCheckpoints, SealCheckpoint, VerifyProof } from '../contracts';
 
 const listQuerySchema = z
   .object({

@@ -5,7 +5,7 @@ import { parse } from '../utils/validate';
 import { createPurposeSchema, purposeKeySchema, updatePurposeSchema } from '../validation/purpose';
 import { publishTextSchema } from '../validation/text';
 import { adminActor } from '../utils/admin-user';
-import type { CreatePurpose, GetPurposes, GetVersions, PreviewVersion, PublishVersion, UpdatePurpose } from '../contracts/index';
+import type { CreatePurpose, GetPurposes, GetVersions, PreviewVersion, PublishVersion, UpdatePurpose } from '../contracts';
 
 const purposes = ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: Context) {

@@ -5,7 +5,7 @@ import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { documentIdSchema } from '../validation/decision';
 import { createRequestSchema, listRequestsSchema } from '../validation/request';
-import type { ChangeRequest, CreateClientRequest, GetRequests } from '../contracts/index';
+import type { ChangeRequest, CreateClientRequest, GetRequests } from '../contracts';
 
 /** Admin API: consent requests of one client, the request queue, cancel and send again. */
 const requests = ({ strapi }: { strapi: Core.Strapi }) => ({

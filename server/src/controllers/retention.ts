@@ -4,7 +4,7 @@ import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { documentIdSchema } from '../validation/decision';
 import { retentionPageSchema, retentionPreviewSchema, retentionRunSchema } from '../validation/erasure';
-import type { PreviewRetention } from '../contracts/index';
+import type { PreviewRetention } from '../contracts';
 
 /** Admin API: the retention rule's preview (dry run) and its bulk erasure runs. */
 const retention = ({ strapi }: { strapi: Core.Strapi }) => ({

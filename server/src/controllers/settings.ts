@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { testEmailSchema } from '../validation/request';
-import type { GetSettings, SendTestEmail, UpdateSettings } from '../contracts/index';
+import type { GetSettings, SendTestEmail, UpdateSettings } from '../contracts';
 
 /** Admin API: the settings of requests and messages, and a test mail. */
 const settings = ({ strapi }: { strapi: Core.Strapi }) => ({

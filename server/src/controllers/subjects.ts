@@ -5,9 +5,9 @@ import { adminActor } from '../utils/admin-user';
 import { EXPORT_CONTENT_TYPES } from '../proof';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
-import { exportSchema } from '../validation/clients';
+import { exportSchema, statusesSchema } from '../validation/clients';
 import { adminRecordDecisionsSchema, documentIdSchema, paginationSchema } from '../validation/decision';
-import type { GetClientConsent, GetClientEvents } from '../contracts/index';
+import type { GetClientConsent, GetClientEvents, GetClientStatuses } from '../contracts';
 
 const pageQuerySchema = z
   .object({
@@ -28,6 +28,12 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     const next = results.length === query.limit ? results[results.length - 1].id : null;
     ctx.body = { data: results, meta: { next } };
+  },
+
+  /** The consent status of each client in a page of the Content Manager's list (its status column). */
+  async statuses(ctx: Context) {
+    const { documentIds } = parse(statusesSchema, ctx.query);
+    ctx.body = { data: await getService(strapi, 'clients').statuses(documentIds) } satisfies GetClientStatuses.Response;
   },
 
   async consent(ctx: Context) {

@@ -7,7 +7,7 @@ import { dialectOf } from '../utils/dialect';
 import { newDocumentId } from '../utils/document-id';
 import { getService } from '../utils/get-service';
 
-import type { Checkpoint } from '../contracts/index';
+import type { Checkpoint } from '../contracts';
 export type { Checkpoint };
 
 /** Summary rows read (and leaves inserted) per statement while sealing. */

@@ -5,7 +5,7 @@ import { chainInputFromRow, evidenceDigest, eventHash, genesisHash, normaliseDat
 import { CHECKPOINT_GENESIS, MerkleBuilder, checkpointHash } from '../domain/merkle';
 import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
-import type { BrokenLink as ContractBrokenLink, VerifyResult } from '../contracts/index';
+import type { BrokenLink as ContractBrokenLink, VerifyResult } from '../contracts';
 
 export type BrokenKind =
   | 'unchained'

@@ -16,7 +16,7 @@ import {
 import { normaliseEmail, normalisePhone } from './erasure';
 import type { Actor, PurposeRow, TextRow } from '../types';
 import { metadataOf } from '../utils/models';
-import type { ImportReport as ContractImportReport } from '../contracts/index';
+import type { ImportReport as ContractImportReport } from '../contracts';
 
 export interface ImportLine {
   line: number;

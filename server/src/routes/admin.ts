@@ -19,7 +19,7 @@ export default {
     { method: 'GET', path: '/clients', handler: 'clients.find', config: { policies: guarded(ACTION.read) } },
     { method: 'GET', path: '/overview', handler: 'clients.overview', config: { policies: guarded(ACTION.read) } },
     { method: 'GET', path: '/subjects', handler: 'subjects.find', config: { policies: guarded(ACTION.read) } },
-    { method: 'GET', path: '/subjects/statuses', handler: 'clients.statuses', config: { policies: guarded(ACTION.read) } },
+    { method: 'GET', path: '/subjects/statuses', handler: 'subjects.statuses', config: { policies: guarded(ACTION.read) } },
     { method: 'GET', path: '/subjects/:subject', handler: 'subjects.consent', config: { policies: guarded(ACTION.read) } },
     { method: 'GET', path: '/subjects/:subject/events', handler: 'subjects.events', config: { policies: guarded(ACTION.read) } },
     { method: 'GET', path: '/subjects/:subject/export', handler: 'subjects.export', config: { policies: guarded(ACTION.export) } },

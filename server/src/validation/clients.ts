@@ -1,5 +1,5 @@
 import { z } from '@strapi/utils';
-import { CLIENT_STATES, EXPORT_FORMATS } from '../contracts/index';
+import { CLIENT_STATES, EXPORT_FORMATS } from '../contracts';
 import { documentIdSchema } from './decision';
 
 /** Search text of the clients list: matched as "contains", case-insensitive, on name, email and phone. */

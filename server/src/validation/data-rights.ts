@@ -1,5 +1,5 @@
 import { z } from '@strapi/utils';
-import { RECEIPT_FORMATS } from '../contracts/index';
+import { RECEIPT_FORMATS } from '../contracts';
 
 /** GET /consent/subjects/:subject/receipt and /consent/events/:id/receipt */
 export const receiptQuerySchema = z.object({ format: z.enum(RECEIPT_FORMATS).default('kantara') }).strict();

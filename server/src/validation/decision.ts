@@ -1,5 +1,5 @@
 import { z } from '@strapi/utils';
-import { CHANNELS, DECISIONS } from '../contracts/index';
+import { CHANNELS, DECISIONS } from '../contracts';
 import { purposeKeySchema } from './purpose';
 import { localeSchema } from './text';
 

@@ -1,5 +1,5 @@
 import { z } from '@strapi/utils';
-import { IMPORT_MATCHES } from '../contracts/index';
+import { IMPORT_MATCHES } from '../contracts';
 
 /** Largest CSV accepted (characters) and most records; bigger files are split by the admin. */
 export const IMPORT_MAX_CHARS = 5 * 1024 * 1024;
@@ -7,7 +7,7 @@ export const IMPORT_MAX_LINES = 50_000;
 
 export const IMPORT_DECISIONS = ['given', 'refused', 'withdrawn'] as const;
 
-export type { ImportMatch } from '../contracts/index';
+export type { ImportMatch } from '../contracts';
 
 /** The CSV's columns (header names, case-insensitive): required and optional. */
 export const REQUIRED_COLUMNS = ['client', 'purpose', 'decision', 'date'] as const;

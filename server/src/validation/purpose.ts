@@ -1,5 +1,5 @@
 import { z } from '@strapi/utils';
-import { LEGAL_BASES } from '../contracts/index';
+import { LEGAL_BASES } from '../contracts';
 
 export const purposeKeySchema = z
   .string()

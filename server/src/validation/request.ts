@@ -1,5 +1,5 @@
 import { z } from '@strapi/utils';
-import { CLIENT_STATES, REQUEST_STATUSES } from '../contracts/index';
+import { CLIENT_STATES, REQUEST_STATUSES } from '../contracts';
 import { searchSchema } from './clients';
 import { documentIdSchema } from './decision';
 import { purposeKeySchema } from './purpose';
