@@ -170,7 +170,7 @@ describeCommitFailure(`a COMMIT that fails (${testDatabase()})`, () => {
     await waitFor(() => deliveries.some((d) => d.event === 'consent.given'), 'the consent.given webhook');
   });
 
-  it('a consent page answer: 503, the request stays open and no event is stored; answered again once COMMIT works: 303', async () => {
+  it('a consent page answer: a 503 page saying nothing was saved, the request stays open and no event is stored; answered again once COMMIT works: 303', async () => {
     const subject = await seededClient(app.strapi, 'en');
     const sent = await createSentRequest(app.strapi, { subject, locale: 'en', purposeKeys: ['storage'] });
     const page = await app.http().get(`/api/consent/r/${sent.token}`);
@@ -185,7 +185,12 @@ describeCommitFailure(`a COMMIT that fails (${testDatabase()})`, () => {
 
     await refuseCommit(app.strapi, 'consent_events');
     try {
-      expectCommitRefused(await answer());
+      const refused = await answer().set('Accept-Language', 'da');
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(refused.headers['cache-control']).toBe('no-store');
+      expect(refused.text).toContain('Dit svar blev ikke gemt');
       await settle();
       expect(await stored()).toEqual(before);
       expect(await requestRow(app.strapi, sent.request)).toMatchObject({ status: 'sent', answeredAt: null });

@@ -88,11 +88,8 @@ export const transaction = async <T>(strapi: Core.Strapi, work: (scope: Transact
 /** Thrown from Strapi's first onCommit callback to stop the rest after a failed COMMIT. */
 class CommitRefused extends Error {}
 
-/**
- * Resolves when `trx` committed; throws the 503 when its COMMIT failed. Also for the
- * plugin's own `knex.transaction()` (no-callback form) uses.
- */
-export const committed = async (strapi: Core.Strapi, trx: Knex.Transaction): Promise<void> => {
+/** Resolves when `trx` committed; throws the 503 when its COMMIT failed. */
+const committed = async (strapi: Core.Strapi, trx: Knex.Transaction): Promise<void> => {
   try {
     await trx.executionPromise;
   } catch (cause) {
@@ -100,7 +97,7 @@ export const committed = async (strapi: Core.Strapi, trx: Knex.Transaction): Pro
   }
 };
 
-export const COMMIT_FAILED = 'CommitFailedError';
+const COMMIT_FAILED = 'CommitFailedError';
 
 export const isCommitFailed = (error: unknown): boolean =>
   error instanceof Error && error.name === COMMIT_FAILED && (error as { status?: unknown }).status === 503;
