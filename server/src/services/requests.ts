@@ -174,7 +174,7 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async markAnswered(documentId: string, status: 'approved' | 'declined'): Promise<boolean> {
     const now = getService(strapi, 'clock').now();
-    // strapi.db.transaction joins the caller's transaction (it is kept per async context).
+    // Joins the caller's transaction (Strapi keeps it per async context).
     const changed = await transaction(strapi, ({ trx }) =>
       trx(TABLE.request)
         .where('document_id', documentId)
