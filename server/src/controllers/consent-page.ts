@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { neutralPage, pickLocale } from '../pages';
+import { neutralPage, notSavedPage, pickLocale } from '../pages';
 import { preferencePage } from '../pages';
 import { requestPage } from '../pages';
 import { redirectAfterPost, sendPage } from '../pages';
@@ -10,6 +10,7 @@ import { unsubscribePage } from '../pages';
 import type { Evidence, PageLink } from '../pages';
 import type { RequestRow } from '../types';
 import { getService } from '../utils/get-service';
+import { COMMIT_RETRY_AFTER_SECONDS, isCommitFailed } from '../utils/transaction';
 
 /**
  * The public pages a client reaches from a link in an email or SMS (public on
@@ -65,6 +66,12 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => {
         await handler(ctx);
       } catch (error) {
         if (error instanceof errors.NotFoundError) return neutral(ctx);
+        // The client is in a browser: a page in their language, not Strapi's JSON error.
+        if (isCommitFailed(error)) {
+          sendPage(ctx, 503, notSavedPage(localeOf(ctx, null)));
+          ctx.set('Retry-After', String(COMMIT_RETRY_AFTER_SECONDS));
+          return;
+        }
         throw error;
       }
     };

@@ -17,6 +17,7 @@ import { concatSql, dialectOf, quoteId, randomDocumentIdSql, stringAggSql, suppo
 import { getService } from '../utils/get-service';
 import type { EventRow, PurposeRow, StateRow, SummaryRow } from '../types';
 import { contentTypeOf, metadataOf } from '../utils/models';
+import { transaction } from '../utils/transaction';
 
 export type { SubjectStatus } from '../domain/state-machine';
 
@@ -152,7 +153,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async recomputeFingerprints(): Promise<void> {
     const purposes = await getService(strapi, 'purposes').list();
-    await strapi.db.transaction(async ({ trx }) => {
+    await transaction(strapi, async ({ trx }) => {
       const { sql, bindings } = fingerprintUpdate(dialectOf(strapi), purposes);
       await trx.raw(sql, bindings);
     });
@@ -166,7 +167,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async recomputeReasons({ onlyUnset = false }: { onlyUnset?: boolean } = {}): Promise<void> {
     const purposes = await getService(strapi, 'purposes').list();
-    await strapi.db.transaction(async ({ trx }) => {
+    await transaction(strapi, async ({ trx }) => {
       const { sql, bindings } = reasonUpdate(purposes, onlyUnset ? { where: 'reason IS NULL', bindings: [] } : null);
       await trx.raw(sql, bindings);
     });

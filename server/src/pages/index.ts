@@ -1,6 +1,6 @@
 export { default as consentPage } from './consent-page';
 export type { Evidence, PageLink } from './consent-page';
-export { neutralPage, tooManyRequestsPage } from './neutral-page';
+export { neutralPage, notSavedPage, tooManyRequestsPage } from './neutral-page';
 export { preferencePage } from './preference-page';
 export { requestPage } from './request-page';
 export { redirectAfterPost, sendPage } from './respond';

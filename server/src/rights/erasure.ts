@@ -8,6 +8,7 @@ import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from '../proof';
 import { lockSummary } from '../ledger';
 import { metadataOf, queryOf } from '../utils/models';
+import { transaction } from '../utils/transaction';
 
 /** A host type holding a client's data, as erasure and the retention rule see it. */
 export interface RelatedType {
@@ -172,7 +173,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
     const config = getService(strapi, 'config').get();
     const fields = config.subject;
 
-    const result = await strapi.db.transaction(async ({ trx, onCommit }) => {
+    const result = await transaction(strapi, async ({ trx, onCommit }) => {
       const client = (await queryOf(strapi, subjectUid).findOne({
         where: { documentId: input.subject },
         select: ['id', 'documentId', ...[fields.email, fields.phone].filter((f): f is string => Boolean(f))],

@@ -17,6 +17,7 @@ import { normaliseEmail, normalisePhone } from './erasure';
 import type { Actor, PurposeRow, TextRow } from '../types';
 import { metadataOf } from '../utils/models';
 import type { ImportReport as ContractImportReport } from '../contracts';
+import { transaction } from '../utils/transaction';
 
 export interface ImportLine {
   line: number;
@@ -150,7 +151,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => ({
       groups.set(key, [...(groups.get(key) ?? []), l]);
     }
     const ledger = getService(strapi, 'ledger');
-    await strapi.db.transaction(async () => {
+    await transaction(strapi, async () => {
       for (const group of groups.values()) {
         const first = group[0];
         await ledger.record({
