@@ -29,9 +29,8 @@ export interface TextRow {
   releasedByName: string | null;
 }
 
-export interface EventRow {
-  id: number;
-  documentId: string;
+/** A decision about one purpose and the text version it was made on: what an event records and a state keeps. */
+interface DecisionOnText {
   subject: string;
   purposeKey: string;
   decision: Decision;
@@ -41,6 +40,11 @@ export interface EventRow {
   textMajor: number | null;
   textHash: string | null;
   textLocale: string | null;
+}
+
+export interface EventRow extends DecisionOnText {
+  id: number;
+  documentId: string;
   channel: Channel;
   source: string | null;
   actorType: 'subject' | 'admin' | 'system';
@@ -54,17 +58,8 @@ export interface EventRow {
   note: string | null;
 }
 
-export interface StateRow {
+export interface StateRow extends DecisionOnText {
   id: number;
-  subject: string;
-  purposeKey: string;
-  decision: Decision;
-  explicit: boolean;
-  textId: string | null;
-  textVersion: string | null;
-  textMajor: number | null;
-  textHash: string | null;
-  textLocale: string | null;
   channel: string | null;
   eventId: number;
   decidedAt: string;

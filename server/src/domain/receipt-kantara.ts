@@ -1,4 +1,5 @@
 import type { Channel, LegalBasis } from '../constants';
+import type { ControllerDetails } from '../contracts';
 import { own } from '../utils/own';
 
 /**
@@ -66,14 +67,9 @@ export interface ReceiptConsent {
   textLocale: string | null;
 }
 
-export interface ReceiptController {
+/** The data controller a receipt names: the settings' controller details, always with a name. */
+export interface ReceiptController extends ControllerDetails {
   name: string;
-  contact: string | null;
-  email: string | null;
-  phone: string | null;
-  address: string | null;
-  country: string | null;
-  privacyPolicyUrl: string | null;
 }
 
 /** How each channel collects consent, in words a client reads on the receipt. */

@@ -1,10 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { TABLE } from '../constants';
+import { TABLE, UID } from '../constants';
 import { chainInputFromRow, evidenceDigest, eventHash, genesisHash, normaliseDate, normaliseInteger } from '../domain/chain';
 import { CHECKPOINT_GENESIS, MerkleBuilder, checkpointHash } from '../domain/merkle';
 import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
+import { columnsOf } from '../utils/rows';
 import type { BrokenLink as ContractBrokenLink, VerifyResult } from '../contracts';
 
 export type BrokenKind =
@@ -33,35 +34,6 @@ export interface VerifyReport extends Omit<VerifyResult, 'firstBroken'> {
 /** Subjects per page: their events are read with one `subject IN (...)` query on consent_events_subject_idx. */
 const SUBJECT_PAGE = 500;
 const LEAF_PAGE = 5000;
-
-const EVENT_COLUMNS = [
-  'id',
-  'subject',
-  'purpose_key',
-  'decision',
-  'explicit',
-  'text_id',
-  'text_version',
-  'text_major',
-  'text_hash',
-  'text_locale',
-  'channel',
-  'source',
-  'actor_type',
-  'actor_id',
-  'actor_name',
-  'occurred_at',
-  'ip',
-  'user_agent',
-  'booking_id',
-  'request_id',
-  'note',
-  'chain_seq',
-  'prev_hash',
-  'hash',
-  'evidence_digest',
-  'redacted_at',
-];
 
 type Row = Record<string, unknown>;
 
@@ -130,7 +102,7 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
       const names = summaries.map((s) => s.subject as string);
 
       const bySubject = new Map<string, Row[]>(names.map((n) => [n, []]));
-      const rows = (await db(TABLE.event).select(EVENT_COLUMNS).whereIn('subject', names)) as Row[];
+      const rows = (await db(TABLE.event).select(columnsOf(strapi, UID.event)).whereIn('subject', names)) as Row[];
       for (const row of rows) bySubject.get(row.subject as string)?.push(row);
       const hashes = new Map<string, Map<number, string>>();
 
@@ -254,11 +226,14 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Rows the paged pass cannot reach: events and sealed leaves whose subject has no summary row. */
   async totals(db: Knex | Knex.Transaction, counts: { events: number; leavesSeen: number }) {
     const count = async (table: string) => Number(((await db(table).count({ n: '*' }).first()) as { n: number | string }).n);
-    if ((await count(TABLE.event)) !== counts.events) {
-      const orphan = (await db({ e: TABLE.event })
-        .leftJoin({ s: TABLE.subject }, 's.subject', 'e.subject')
+    /** A row of `table` whose subject has no summary row (no chain to reach it from). */
+    const firstOrphan = async (table: string, columns: string[]) =>
+      (await db({ o: table })
+        .leftJoin({ s: TABLE.subject }, 's.subject', 'o.subject')
         .whereNull('s.id')
-        .first('e.id', 'e.subject', 'e.chain_seq')) as Row | undefined;
+        .first(...columns.map((c) => `o.${c}`))) as Row | undefined;
+    if ((await count(TABLE.event)) !== counts.events) {
+      const orphan = await firstOrphan(TABLE.event, ['id', 'subject', 'chain_seq']);
       broken({
         kind: 'orphan-event',
         subject: orphan?.subject as string | undefined,
@@ -270,10 +245,7 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
       });
     }
     if ((await count(TABLE.checkpointLeaf)) !== counts.leavesSeen) {
-      const orphan = (await db({ l: TABLE.checkpointLeaf })
-        .leftJoin({ s: TABLE.subject }, 's.subject', 'l.subject')
-        .whereNull('s.id')
-        .first('l.checkpoint', 'l.subject', 'l.chain_seq')) as Row | undefined;
+      const orphan = await firstOrphan(TABLE.checkpointLeaf, ['checkpoint', 'subject', 'chain_seq']);
       broken({
         kind: 'orphan-leaf',
         subject: orphan?.subject as string | undefined,

@@ -7,27 +7,18 @@ import createError from 'http-errors';
 import { TABLE, UID } from '../constants';
 import { dialectOf, supportsRowLocks } from '../utils/dialect';
 import { getService } from '../utils/get-service';
+import type { RetentionRun as ContractRetentionRun } from '../contracts';
 import type { AuditEntryInput } from '../proof';
 import { metadataOf } from '../utils/models';
 import { transaction } from '../utils/transaction';
 
-export interface RetentionRun {
-  id: number;
-  documentId: string;
-  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-  inactiveMonths: number;
-  cutoff: string;
-  reason: string;
-  total: number;
-  erased: number;
-  failed: number;
+/** A run as the service keeps it: the admin API's shape (contracts) with the run's own bookkeeping. */
+export interface RetentionRun extends Omit<ContractRetentionRun, 'lastError' | 'startedAt' | 'createdByName'> {
   cursorId: number;
   lastError: string | null;
   startedAt: string | null;
-  finishedAt: string | null;
   startedById: string | null;
   startedByName: string | null;
-  createdAt: string;
 }
 
 export interface InactiveClient {

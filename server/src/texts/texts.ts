@@ -6,6 +6,7 @@ import { bodyHash, formatVersion, nextVersion } from '../domain/version';
 import { dialectOf, supportsRowLocks } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { PublishTextInput } from '../validation/text';
+import type { ConsentText } from '../front-end/consent-form';
 import type { PurposeRow, TextBody, TextRow } from '../types';
 import { own } from '../utils/own';
 import { transaction } from '../utils/transaction';
@@ -15,23 +16,15 @@ export interface Publisher {
   name?: string | null;
 }
 
-export interface CurrentText {
-  purpose: string;
-  name: string;
+/**
+ * One purpose with its current text, as `GET /api/consent/texts` returns it. The shape is the
+ * public contract the front-end helper declares (front-end/consent-form.ts), so the two cannot
+ * drift; the server always sets what the helper takes as optional.
+ */
+export interface CurrentText extends ConsentText {
   description: string | null;
   legalBasis: PurposeRow['legalBasis'];
-  requiresConsent: boolean;
-  required: boolean;
-  explicit: boolean;
-  specialCategory: boolean;
   marketing: boolean;
-  textId: string;
-  version: string;
-  locale: string;
-  title: string;
-  text: string;
-  sha256: string;
-  releasedAt: string;
 }
 
 /** Pick the body for a locale, falling back to the version's default locale. */
