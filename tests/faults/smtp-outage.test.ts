@@ -144,12 +144,11 @@ faultSuite(`a mail server refusing connections and one dropping them, each for $
     await refused.mode('pass');
     await dropped.mode('pass');
     const back = Date.now();
-    const bounds = await Promise.all(
-      sides.map(async (side) => {
-        const next = Math.max(...(await rowsOf(side)).map((r) => new Date(r.next ?? back).getTime()));
-        return Math.max(next - back, 0) + POLL_MS + HEADROOM_MS;
-      })
+    // How long after the server came back the rows' last next attempt was scheduled.
+    const scheduled = await Promise.all(
+      sides.map(async (side) => Math.max(Math.max(...(await rowsOf(side)).map((r) => new Date(r.next ?? back).getTime())) - back, 0))
     );
+    const bounds = scheduled.map((ms) => ms + POLL_MS + HEADROOM_MS);
     const recovery = await Promise.all(
       sides.map((side, i) => waitUntil(async () => (await rowsOf(side)).every((r) => r.status !== 'queued'), bounds[i] + 60_000, `${side.name}: all sent`))
     );
@@ -166,6 +165,7 @@ faultSuite(`a mail server refusing connections and one dropping them, each for $
         lost: side.emails.filter((e) => !mails.get(e)).length,
         duplicates: side.emails.filter((e) => (mails.get(e) ?? 0) > 1).length,
         recoveryMs: recovery[i],
+        lastScheduledAttemptMs: scheduled[i],
         boundMs: bounds[i],
       };
       report(`smtp-${side.name}`, figures);

@@ -47,6 +47,7 @@ export interface BookingOutcome {
   status: number | null;
   /** The booking's document id when it answered 201. */
   booking: string | null;
+  /** A connection error's code, or the error message of an answer other than 201. */
   error: string | null;
   startedAt: number;
   endedAt: number;
@@ -75,8 +76,16 @@ export const postBooking = async (
       body: JSON.stringify({ data: { ...BOOKING, service: tag, contact, consent: options.consent ?? { given: ['storage', 'marketing'] } } }),
       signal: AbortSignal.timeout(60_000),
     });
-    const body = (await res.json().catch(() => null)) as { data?: { documentId?: string } } | null;
-    return { email: contact.email, status: res.status, booking: res.status === 201 ? (body?.data?.documentId ?? null) : null, error: null, startedAt, endedAt: Date.now() };
+    const body = (await res.json().catch(() => null)) as { data?: { documentId?: string }; error?: { name?: string; message?: string } } | null;
+    const created = res.status === 201;
+    return {
+      email: contact.email,
+      status: res.status,
+      booking: created ? (body?.data?.documentId ?? null) : null,
+      error: created ? null : `${body?.error?.name ?? ''}: ${body?.error?.message ?? ''}`,
+      startedAt,
+      endedAt: Date.now(),
+    };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     return { email: contact.email, status: null, booking: null, error: cause?.code ?? (error as Error).message, startedAt, endedAt: Date.now() };
@@ -132,6 +141,12 @@ export const checkBookings = async (db: Knex, tag: string, outcomes: BookingOutc
       answered201: acknowledged.length,
       answered5xx: outcomes.filter((o) => (o.status ?? 0) >= 500).length,
       otherStatus: outcomes.filter((o) => o.status !== null && o.status !== 201 && o.status < 500).length,
+      answers: Object.fromEntries(
+        [...new Set(outcomes.filter((o) => o.status !== 201).map((o) => `${o.status ?? 'no answer'} ${o.error}`.slice(0, 120)))].map((k) => [
+          k,
+          outcomes.filter((o) => `${o.status ?? 'no answer'} ${o.error}`.slice(0, 120) === k).length,
+        ])
+      ),
       connectionErrors: outcomes.filter((o) => o.status === null).length,
       stored: bookings.length,
       storedWithout201: bookings.filter((b) => !acknowledged.some((o) => o.booking === b.booking)).length,

@@ -16,7 +16,7 @@ export interface Instance {
 export const startInstance = (port: number, env: Record<string, string>): Promise<Instance> =>
   new Promise((resolve, reject) => {
     const child = fork(path.join(__dirname, 'instance-main.js'), [], {
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', CONSENT_APP_DIR: APP_DIR, CONSENT_DIST_DIR: DIST_DIR },
+      env: { ...process.env, DEMO_SURVIVE_UNHANDLED_REJECTIONS: 'true', ...env, PORT: String(port), HOST: '127.0.0.1', CONSENT_APP_DIR: APP_DIR, CONSENT_DIST_DIR: DIST_DIR },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     const timer = setTimeout(() => reject(new Error(`instance on port ${port} did not start`)), 90_000);

@@ -1,0 +1,172 @@
+import { startApp, type TestApp } from '../helpers/app';
+import { bookingToken, TRUSTED_TOKEN_NAME } from '../helpers/booking';
+import { auth, subjectsByConsent } from '../helpers/consent';
+import { databaseName } from '../helpers/database';
+import { bookingLoad, checkBookings, faultSuite, freePort, postBooking, report, sleep, terminateBackends} from '../helpers/faults';
+import { startInstance, type Instance } from '../helpers/instance';
+import { projection } from '../helpers/projection';
+import { startSmtp, type TestSmtp } from '../helpers/smtp';
+
+/**
+ * The database under an instance in another process: its sessions terminated again and
+ * again while bookings come in (pg_terminate_backend, as a failover, a restart or an
+ * idle-session killer does), then a rebuild of the consent projection by this process
+ * while that instance takes bookings and this one staff decisions (issue 18 point 7).
+ */
+
+const APPLICATION_NAME = `${databaseName()}_db`;
+// How long the sessions are terminated, and how often.
+const FAULT_MS = 5000;
+const TERMINATE_EVERY_MS = 200;
+// After the last termination the pool opens new sessions on the next request: a 201 within a
+// second or two; the rest is headroom for a loaded 2-core machine.
+const RECOVERY_BOUND_MS = 10_000;
+const LOOPS = 6;
+const REBUILD_CLIENTS = 600;
+
+faultSuite('the database: sessions terminated under booking load, a rebuild under writes', () => {
+  let app: TestApp;
+  let smtp: TestSmtp;
+  let instance: Instance;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    app = await startApp({ env: { ...smtp.env, CONSENT_WORKER: 'false' } });
+    instance = await startInstance(await freePort(), {
+      ...smtp.env,
+      CONSENT_WORKER: 'true',
+      CONSENT_WORKER_POLL_MS: '500',
+      LOG_LEVEL: 'error',
+      DATABASE_APPLICATION_NAME: APPLICATION_NAME,
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await instance?.stop();
+    await app?.stop();
+    await smtp?.stop();
+  });
+
+  it('(d) terminated sessions: no 201 for a booking that is not stored, nothing half-written, 201s again soon after', async () => {
+    const db = app.strapi.db.connection;
+    let faultEnd = Infinity;
+    const load = bookingLoad(instance.port, 'dbkill', LOOPS, (o) => o.status === 201 && o.startedAt >= faultEnd);
+    while (load.outcomes.filter((o) => o.status === 201).length < 40) await sleep(20);
+
+    let terminated = 0;
+    let rounds = 0;
+    const faultStart = Date.now();
+    while (Date.now() - faultStart < FAULT_MS) {
+      terminated += await terminateBackends(db, APPLICATION_NAME);
+      rounds += 1;
+      await sleep(TERMINATE_EVERY_MS);
+    }
+    faultEnd = Date.now();
+    const outcomes = await load.done;
+    const firstAfter = outcomes.filter((o) => o.status === 201 && o.startedAt >= faultEnd).sort((x, y) => x.endedAt - y.endedAt)[0];
+    const recoveryMs = firstAfter.endedAt - faultEnd;
+    const during = outcomes.filter((o) => o.startedAt >= faultStart && o.startedAt < faultEnd);
+    await sleep(500);
+
+    const { figures, unstored201, halfWritten } = await checkBookings(db, 'dbkill', outcomes);
+    report('db-terminate', {
+      ...figures,
+      loops: LOOPS,
+      faultMs: FAULT_MS,
+      terminationRounds: rounds,
+      sessionsTerminated: terminated,
+      duringFault: { requests: during.length, answered201: during.filter((o) => o.status === 201).length, answered5xx: during.filter((o) => (o.status ?? 0) >= 500).length },
+      recoveryMs,
+    });
+    expect(instance.process.exitCode).toBeNull();
+    expect(terminated).toBeGreaterThan(0);
+    // The fault hit requests (else this case proves nothing).
+    expect(figures.answered5xx + figures.connectionErrors).toBeGreaterThan(0);
+    // Issue 18 point 5 (a failed COMMIT answered 201) is fixed on branch h-commit; until it is in, this can fail now and then.
+    expect(unstored201).toEqual([]);
+    expect(halfWritten).toEqual([]);
+    expect(recoveryMs).toBeLessThan(RECOVERY_BOUND_MS);
+  }, 180_000);
+
+  it('(e) a rebuild while bookings come in on the other instance and staff decisions here: no 5xx, and a quiet rebuild changes nothing', async () => {
+    const db = app.strapi.db.connection;
+    // Enough clients with consent that one rebuild takes several batches of 200.
+    let seeded = 0;
+    await bookingLoad(instance.port, 'rebuild', 8, (o) => (seeded += o.status === 201 ? 1 : 0) >= REBUILD_CLIENTS).done;
+    const known = (await db('clients').where('email', 'like', 'rebuild.%').select('document_id as subject', 'email')) as { subject: string; email: string }[];
+    const trusted = await bookingToken(app, TRUSTED_TOKEN_NAME);
+    const token = await app.adminToken();
+    const pick = () => known[Math.floor(Math.random() * known.length)];
+
+    const failures: string[] = [];
+    const writes = { bookings: 0, decisions: 0 };
+    const rebuildMs: number[] = [];
+    let rebuilding = true;
+    let inFlight = false;
+    let overlapping = 0;
+    const note = (what: string, status: number | null, error?: string | null) => {
+      if (inFlight) overlapping += 1;
+      if (status === null || status >= 300) failures.push(`${what} ${status ?? error}`);
+    };
+    // A new client's public booking, a trusted booking of a known client (its decision counts
+    // at once, under that client's lock), and a staff decision on a known client.
+    const newClients = async () => {
+      for (let n = 0; rebuilding; n += 1) {
+        const o = await postBooking(instance.port, 'rebuildnew', n);
+        writes.bookings += 1;
+        note('new client booking', o.status, o.error);
+      }
+    };
+    const knownClients = async () => {
+      for (let n = 0; rebuilding; n += 1) {
+        const o = await postBooking(instance.port, 'rebuildknown', n, { token: trusted, email: pick().email, consent: { [n % 2 ? 'given' : 'refused']: ['marketing'] } });
+        writes.bookings += 1;
+        note('known client booking', o.status, o.error);
+      }
+    };
+    const staff = async () => {
+      for (let n = 0; rebuilding; n += 1) {
+        const res = await app.http().post(`/consent/subjects/${pick().subject}/decisions`).set(auth(token)).send({ decisions: [{ purpose: 'marketing', decision: n % 2 ? 'given' : 'withdrawn' }] });
+        writes.decisions += 1;
+        note('staff decision', res.status);
+      }
+    };
+    const rebuilds = async () => {
+      try {
+        for (let i = 0; i < 20 && (i < 3 || overlapping < 8); i += 1) {
+          const started = Date.now();
+          inFlight = true;
+          const res = await app.http().post('/consent/states/rebuild').set(auth(token));
+          inFlight = false;
+          rebuildMs.push(Date.now() - started);
+          if (res.status !== 200) failures.push(`rebuild ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+        }
+      } finally {
+        rebuilding = false;
+      }
+    };
+    await Promise.all([rebuilds(), newClients(), newClients(), knownClients(), staff()]);
+
+    const live = await projection(app.strapi);
+    const validLive = await subjectsByConsent(app, 'valid');
+    const quiet = await app.http().post('/consent/states/rebuild').set(auth(token));
+    expect(quiet.status).toBe(200);
+    const rebuilt = await projection(app.strapi);
+    const differing = rebuilt.summaries.filter((row, i) => JSON.stringify(row) !== JSON.stringify(live.summaries[i])).length;
+    report('rebuild-under-writes', {
+      subjects: quiet.body.data.subjects,
+      states: quiet.body.data.states,
+      rebuilds: rebuildMs.length,
+      rebuildMs,
+      ...writes,
+      writesDuringRebuilds: overlapping,
+      failures: failures.length,
+      summariesDifferingFromQuietRebuild: differing + Math.abs(rebuilt.summaries.length - live.summaries.length),
+      statesEqual: JSON.stringify(rebuilt.states) === JSON.stringify(live.states),
+    });
+    expect(failures).toEqual([]);
+    expect(overlapping).toBeGreaterThanOrEqual(8);
+    expect(rebuilt).toEqual(live);
+    expect(await subjectsByConsent(app, 'valid')).toEqual(validLive);
+  }, 300_000);
+});
