@@ -3,6 +3,7 @@ import { guardAppendOnly } from './append-only';
 import { badInputGuard } from './middlewares/bad-input';
 import { intakeRateLimit } from './middlewares/intake-rate-limit';
 import { getService } from './utils/get-service';
+import { rollBackLeftOpenTransactions } from './utils/transaction';
 
 const ACTIONS = [
   { uid: 'read', displayName: 'Read consent: texts, states and history', subCategory: 'consent' },
@@ -21,6 +22,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     .service('admin::permission')
     .actionProvider.registerMany(ACTIONS.map((action) => ({ ...action, section: 'plugins', pluginName: 'consent' })));
   guardAppendOnly(strapi);
+  rollBackLeftOpenTransactions(strapi);
   // Added here, not in register: Strapi adds the app's middlewares (strapi::errors
   // among them) between the two, and the 400 and 429 must come out in Strapi's error shape.
   // Bad input first: a request refused as malformed does not count towards the intake limit.

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { neutralPage } from '../pages/neutral-page';
+import { neutralPage, notSavedPage } from '../pages/neutral-page';
 import { preferencePage } from '../pages/preference-page';
 import { requestPage } from '../pages/request-page';
 import { redirectAfterPost, sendPage } from '../pages/respond';
@@ -11,6 +11,7 @@ import { unsubscribePage } from '../pages/unsubscribe-page';
 import type { Evidence, PageLink } from '../services/consent-page';
 import type { RequestRow } from '../services/types';
 import { getService } from '../utils/get-service';
+import { COMMIT_RETRY_AFTER_SECONDS, isCommitFailed } from '../utils/transaction';
 
 /**
  * The public pages a client reaches from a link in an email or SMS (public on
@@ -66,6 +67,12 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => {
         await handler(ctx);
       } catch (error) {
         if (error instanceof errors.NotFoundError) return neutral(ctx);
+        // The client is in a browser: a page in their language, not Strapi's JSON error.
+        if (isCommitFailed(error)) {
+          sendPage(ctx, 503, notSavedPage(localeOf(ctx, null)));
+          ctx.set('Retry-After', String(COMMIT_RETRY_AFTER_SECONDS));
+          return;
+        }
         throw error;
       }
     };

@@ -5,6 +5,7 @@ import { parse } from '../utils/validate';
 import { speaksForClient } from '../services/intake';
 import { bookingConsentSchema } from '../validation/booking-consent';
 import { bookingContactSchema } from '../validation/booking-contact';
+import { transaction } from '../utils/transaction';
 
 type Context = Modules.Documents.Middleware.Context;
 type Middleware = Modules.Documents.Middleware.Middleware;
@@ -70,7 +71,7 @@ export const bookingDocumentsMiddleware =
     const judgedOnRequest = settings.requirement === 'block' && ctx.action === 'create' && !speaksForClient(caller) && !linkedSubject;
     if (judgedOnRequest) intake.assertRequestGivesRequired(consent, await getService(strapi, 'purposes').list());
 
-    return strapi.db.transaction(async () => {
+    return transaction(strapi, async () => {
       if (contact && params.data) {
         // The plugin's intake: the logged-in client, else the client with this email or phone, else a new one.
         params.data = { ...params.data, [settings.subject]: linkedSubject ?? (await intake.matchOrCreate(contact)) };

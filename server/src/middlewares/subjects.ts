@@ -1,6 +1,7 @@
 import type { Core, Modules } from '@strapi/strapi';
 import { getService } from '../utils/get-service';
 import { noteSubjectCreated } from '../services/first-decisions';
+import { transaction } from '../utils/transaction';
 
 type Middleware = Modules.Documents.Middleware.Middleware;
 
@@ -27,5 +28,5 @@ export const subjectDocumentsMiddleware =
       }
       return result;
     };
-    return settings.informationMail ? strapi.db.transaction(create) : create();
+    return settings.informationMail ? transaction(strapi, create) : create();
   };

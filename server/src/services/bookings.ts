@@ -12,6 +12,7 @@ import { subjectsCreatedHere } from './first-decisions';
 import { speaksForClient, type Caller } from './intake';
 import type { PurposeRow } from './types';
 import { lockSummaryThrough, type SubjectRelation } from './summary-lock';
+import { transaction } from '../utils/transaction';
 
 type Missing = { purpose: string | null; status: string };
 
@@ -75,7 +76,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     const relation = this.joinTableOf(uid, settings.subject);
     if (relation) {
       // In the caller's transaction (the booking's): its relation row is not committed yet.
-      const row = (await strapi.db.transaction(({ trx }) =>
+      const row = (await transaction(strapi, ({ trx }) =>
         trx({ l: relation.joinTable })
           .join({ s: relation.subjectTable }, 's.id', `l.${relation.subjectColumn}`)
           .where(`l.${relation.ownerColumn}`, bookingId)
@@ -189,7 +190,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
 
     // PostgreSQL, consent to record: find the client and lock its consent summary in one statement.
     const locked = relation
-      ? await strapi.db.transaction(({ trx }) => lockSummaryThrough(strapi, trx, relation, context.booking.id))
+      ? await transaction(strapi, ({ trx }) => lockSummaryThrough(strapi, trx, relation, context.booking.id))
       : undefined;
     const subject = locked !== undefined ? (locked?.subject ?? null) : await this.subjectOf(context.uid, context.booking.id);
 
@@ -223,7 +224,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
         });
       } else if (settings.requirement !== 'none') {
         const missing = await getService(strapi, 'states').missingRequired(subject, purposeList ?? undefined);
-        await strapi.db.transaction(async ({ trx }) => {
+        await transaction(strapi, async ({ trx }) => {
           await check(trx, missing, subject, false);
         });
       }
@@ -239,7 +240,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (settings.requirement === 'none') return;
     const missing: Missing[] = subject ? await getService(strapi, 'states').missingRequired(subject) : [{ purpose: null, status: 'no_client' }];
     const storeJudged = speaksForClient(caller) || (subject !== null && subject === context.linkedSubject);
-    await strapi.db.transaction(async ({ trx }) => {
+    await transaction(strapi, async ({ trx }) => {
       await check(trx, missing, subject, storeJudged);
     });
   },

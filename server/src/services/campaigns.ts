@@ -8,6 +8,7 @@ import { fromColumns } from '../utils/rows';
 import { getService } from '../utils/get-service';
 import { OPEN_STATUSES } from './requests';
 import type { Actor, Audience, CampaignRow, RequestStatus } from './types';
+import { transaction } from '../utils/transaction';
 
 export type { Audience } from './types';
 
@@ -45,7 +46,7 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
     const documentId = newDocumentId();
     const fingerprint = await getService(strapi, 'states').currentFingerprint();
     const dialect = dialectOf(strapi);
-    await strapi.db.transaction(async ({ trx, onCommit }) => {
+    await transaction(strapi, async ({ trx, onCommit }) => {
       await trx(TABLE.campaign).insert({
         document_id: documentId,
         name: input.name,
@@ -138,7 +139,7 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
       );
     }
     const now = getService(strapi, 'clock').now();
-    await strapi.db.transaction(async ({ trx, onCommit }) => {
+    await transaction(strapi, async ({ trx, onCommit }) => {
       const queued = trx(TABLE.request).where('campaign', documentId).where('status', 'queued');
       if (action === 'pause') await queued.update({ held: true, updated_at: now });
       if (action === 'resume') await queued.update({ held: false, updated_at: now });

@@ -7,6 +7,7 @@ import { getService } from '../utils/get-service';
 import type { DecisionInput } from '../validation/decision';
 import { OPEN_STATUSES } from './requests';
 import type { RequestRow } from './types';
+import { transaction } from '../utils/transaction';
 
 /** A decision held until the client confirms it: given or refused, with the version shown. */
 export interface HeldDecision {
@@ -70,7 +71,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => ({
         ...(d.explicit ? { explicit: true } : {}),
       }));
     if (held.length === 0) return;
-    await strapi.db.transaction(async ({ trx, onCommit }) => {
+    await transaction(strapi, async ({ trx, onCommit }) => {
       const open = await this.openFor(trx, input.subject);
       const origin = `booking:${input.booking.uid}:${input.booking.documentId}`;
       let request: string;

@@ -9,6 +9,7 @@ import type { DecisionInput } from '../validation/decision';
 import type { CurrentText } from './texts';
 import type { RequestRow, TokenRow } from './types';
 import { own } from '../utils/own';
+import { transaction } from '../utils/transaction';
 
 /** A link token that opened, and its request. */
 export interface PageLink {
@@ -164,12 +165,12 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
     const status = decisions.some((d) => d.decision === 'given') ? 'approved' : 'declined';
     const now = getService(strapi, 'clock').now();
     try {
-      const answered = await strapi.db.transaction(async () => {
+      const answered = await transaction(strapi, async () => {
         if (!(await getService(strapi, 'requests').markAnswered(link.request.documentId, status))) return false;
         await this.recordFromLink(link, decisions, locale, evidence, 'page:/consent/r', now);
         // A confirmation answered: the address is the client's; mails that waited for it go out.
         if (link.request.origin) {
-          await strapi.db.transaction(({ trx }) => getService(strapi, 'confirmations').release(trx, link.request.documentId));
+          await transaction(strapi, ({ trx }) => getService(strapi, 'confirmations').release(trx, link.request.documentId));
         }
         return true;
       });

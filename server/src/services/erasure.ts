@@ -7,6 +7,7 @@ import { PERSONAL_EVENT_COLUMNS } from '../domain/evidence';
 import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from './audit';
 import { lockSummary } from './summary-lock';
+import { transaction } from '../utils/transaction';
 
 /** A host type holding a client's data, as erasure and the retention rule see it. */
 export interface RelatedType {
@@ -171,7 +172,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
     const config = getService(strapi, 'config').get();
     const fields = config.subject;
 
-    const result = await strapi.db.transaction(async ({ trx, onCommit }) => {
+    const result = await transaction(strapi, async ({ trx, onCommit }) => {
       const client = (await strapi.db.query(subjectUid as never).findOne({
         where: { documentId: input.subject },
         select: ['id', 'documentId', ...[fields.email, fields.phone].filter((f): f is string => Boolean(f))],

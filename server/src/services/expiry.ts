@@ -5,6 +5,7 @@ import { fromColumns } from '../utils/rows';
 import { getService } from '../utils/get-service';
 import { askablePurposes } from './requests';
 import type { RequestRow, StateRow } from './types';
+import { transaction } from '../utils/transaction';
 
 const BATCH = 200;
 
@@ -28,7 +29,7 @@ const expiry = ({ strapi }: { strapi: Core.Strapi }) => ({
   async batch(): Promise<number> {
     const now = getService(strapi, 'clock').now();
     const dialect = dialectOf(strapi);
-    return strapi.db.transaction(async ({ trx }) => {
+    return transaction(strapi, async ({ trx }) => {
       const due = trx(TABLE.request)
         .select('*')
         .where('status', 'sent')

@@ -15,6 +15,7 @@ import {
 } from '../validation/import';
 import { normaliseEmail, normalisePhone } from './erasure';
 import type { Actor, PurposeRow, TextRow } from './types';
+import { transaction } from '../utils/transaction';
 
 export interface ImportLine {
   line: number;
@@ -153,7 +154,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => ({
       groups.set(key, [...(groups.get(key) ?? []), l]);
     }
     const ledger = getService(strapi, 'ledger');
-    await strapi.db.transaction(async () => {
+    await transaction(strapi, async () => {
       for (const group of groups.values()) {
         const first = group[0];
         await ledger.record({

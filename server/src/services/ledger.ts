@@ -13,6 +13,7 @@ import ledgerWriter, { type FinalWrite, type LockedSummary, type WriteStep } fro
 import { writeFirstDecisions } from './first-decisions';
 import { lockSummary, readStates, type LockedSubject, type SubjectRelation } from './summary-lock';
 import type { Actor, EventRow, PurposeRow, StateRow, TextRow } from './types';
+import { transaction } from '../utils/transaction';
 
 export type { FinalWrite } from './ledger-writer';
 
@@ -278,7 +279,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       // A summary the caller locked (lockSummaryThrough) counts only inside the caller's transaction.
       const locked = options.locked?.subject === input.subject && strapi.db.inTransaction() ? options.locked.summary : null;
 
-      return strapi.db.transaction(async ({ trx, onCommit }) => {
+      return transaction(strapi, async ({ trx, onCommit }) => {
         // Serialise writers per subject: concurrent decisions of one client apply in order.
         const summary = locked ?? (await lockSummary(strapi, trx, input.subject));
 
@@ -344,7 +345,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const summary: LockedSummary = { id: 0, last_event_id: null, last_decision_at: null, chain_seq: 0, chain_head: null, new_row: true };
       const { list, chain } = await this.eventRows(input, items, summary, occurredAt);
-      return strapi.db.transaction(async ({ trx, onCommit }) => {
+      return transaction(strapi, async ({ trx, onCommit }) => {
         const step: WriteStep = {
           trx,
           subject: input.subject,

@@ -7,6 +7,7 @@ import { getService } from '../utils/get-service';
 import { fromColumns } from '../utils/rows';
 import type { CreatePurposeInput, UpdatePurposeInput } from '../validation/purpose';
 import type { PurposeRow } from './types';
+import { transaction } from '../utils/transaction';
 
 const requirementKey = (purposes: PurposeRow[]): string =>
   requiredPurposes(purposes)
@@ -40,7 +41,7 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async create(input: CreatePurposeInput): Promise<PurposeRow> {
-      return strapi.db.transaction(async () => {
+      return transaction(strapi, async () => {
         if (await this.findByKey(input.key)) {
           throw new errors.ValidationError(`A purpose with key "${input.key}" already exists`, { key: input.key });
         }
@@ -54,7 +55,7 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async update(key: string, patch: UpdatePurposeInput): Promise<PurposeRow> {
-      return strapi.db.transaction(async () => {
+      return transaction(strapi, async () => {
         const current = await this.getByKey(key);
         const next = { ...current, ...patch };
         if (next.required && next.legalBasis !== 'consent') {
@@ -145,7 +146,7 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async listAt(version: string | null): Promise<PurposeRow[]> {
       if (known && version !== null && known.version === version) return known.rows;
-      const raw = (await strapi.db.transaction(({ trx }) =>
+      const raw = (await transaction(strapi, ({ trx }) =>
         trx
           .select('p.*', trx.raw(`${this.versionSql()} AS consent_purposes_version`))
           .from({ p: TABLE.purpose })

@@ -5,6 +5,7 @@ import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import { fromColumns } from '../utils/rows';
 import type { RequestRow } from './types';
+import { transaction } from '../utils/transaction';
 
 /** What a sender reads of a claimed row (the rest is never parsed: a claim returns up to a batch of rows). */
 export type ClaimedRow = Pick<
@@ -73,7 +74,7 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
         .update(lease(db))
         .returning([...CLAIMED_COLUMNS, version()]);
     } else {
-      rows = await strapi.db.transaction(async ({ trx }) => {
+      rows = await transaction(strapi, async ({ trx }) => {
         const due = this.due(trx, kind, now).limit(limit);
         if (dialect === 'mysql') due.forUpdate().skipLocked();
         const ids = (await due).map((r: { id: number }) => r.id);

@@ -7,6 +7,7 @@ import { newDocumentId } from '../utils/document-id';
 import { fromColumns } from '../utils/rows';
 import { getService } from '../utils/get-service';
 import type { Actor, PurposeRow, RequestRow } from './types';
+import { transaction } from '../utils/transaction';
 
 /** Statuses in which a consent request is still open (a new one supersedes it). */
 export const OPEN_STATUSES = ['queued', 'sent'] as const;
@@ -65,7 +66,7 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
     const purposeKeys = kind === 'consent' ? await this.assertAskable(input.purposes) : null;
     const now = getService(strapi, 'clock').now();
     const documentId = newDocumentId();
-    const row = await strapi.db.transaction(async ({ trx, onCommit }) => {
+    const row = await transaction(strapi, async ({ trx, onCommit }) => {
       if (kind === 'consent') await this.supersede(trx, [input.subject], documentId, now);
       await trx(TABLE.request).insert(this.newRow({ documentId, subject: input.subject, kind, purposeKeys, actor: input.actor, now }));
       onCommit(() => getService(strapi, 'worker').wake());
@@ -173,8 +174,8 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async markAnswered(documentId: string, status: 'approved' | 'declined'): Promise<boolean> {
     const now = getService(strapi, 'clock').now();
-    // strapi.db.transaction joins the caller's transaction (it is kept per async context).
-    const changed = await strapi.db.transaction(({ trx }) =>
+    // Joins the caller's transaction (Strapi keeps it per async context).
+    const changed = await transaction(strapi, ({ trx }) =>
       trx(TABLE.request)
         .where('document_id', documentId)
         .where('status', 'sent')

@@ -8,6 +8,7 @@ import { TABLE, UID } from '../constants';
 import { dialectOf, supportsRowLocks } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from './audit';
+import { transaction } from '../utils/transaction';
 
 export interface RetentionRun {
   id: number;
@@ -191,7 +192,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
           details: { total, expectedTotal: input.expectedTotal },
         });
       }
-      const run = await strapi.db.transaction(async () => {
+      const run = await transaction(strapi, async () => {
         const created = (await strapi.db.query(UID.retentionRun).create({
           data: {
             status: 'queued',
@@ -254,7 +255,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const now = getService(strapi, 'clock').now();
       const until = new Date(now.getTime() + getService(strapi, 'config').get().worker.leaseSeconds * 1000);
       const dialect = dialectOf(strapi);
-      const id = await strapi.db.transaction(async ({ trx }) => {
+      const id = await transaction(strapi, async ({ trx }) => {
         const due = trx(TABLE.retentionRun)
           .select('id')
           .whereIn('status', OPEN)

@@ -16,6 +16,7 @@ import type { Knex } from 'knex';
 import { concatSql, dialectOf, quoteId, randomDocumentIdSql, stringAggSql, supportsRowLocks } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { EventRow, PurposeRow, StateRow, SummaryRow } from './types';
+import { transaction } from '../utils/transaction';
 
 export type { SubjectStatus } from '../domain/state-machine';
 
@@ -151,7 +152,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async recomputeFingerprints(): Promise<void> {
     const purposes = await getService(strapi, 'purposes').list();
-    await strapi.db.transaction(async ({ trx }) => {
+    await transaction(strapi, async ({ trx }) => {
       const { sql, bindings } = fingerprintUpdate(dialectOf(strapi), purposes);
       await trx.raw(sql, bindings);
     });
@@ -165,7 +166,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async recomputeReasons({ onlyUnset = false }: { onlyUnset?: boolean } = {}): Promise<void> {
     const purposes = await getService(strapi, 'purposes').list();
-    await strapi.db.transaction(async ({ trx }) => {
+    await transaction(strapi, async ({ trx }) => {
       const { sql, bindings } = reasonUpdate(purposes, onlyUnset ? { where: 'reason IS NULL', bindings: [] } : null);
       await trx.raw(sql, bindings);
     });

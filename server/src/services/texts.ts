@@ -8,6 +8,7 @@ import { getService } from '../utils/get-service';
 import type { PublishTextInput } from '../validation/text';
 import type { PurposeRow, TextBody, TextRow } from './types';
 import { own } from '../utils/own';
+import { transaction } from '../utils/transaction';
 
 export interface Publisher {
   id?: string | number | null;
@@ -90,7 +91,7 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
         if (publishedVersions.size + rows.length > MAX_KEPT_VERSIONS) publishedVersions.clear();
         for (const row of rows) publishedVersions.set(versionKey(row.purposeKey, row.major, row.minor), row);
       };
-      if (strapi.db.inTransaction()) await strapi.db.transaction(async ({ onCommit }) => onCommit(keep));
+      if (strapi.db.inTransaction()) await transaction(strapi, async ({ onCommit }) => onCommit(keep));
       else keep();
       return found;
     },
@@ -170,7 +171,7 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
       this.assertBodies(input);
       const config = getService(strapi, 'config').get();
 
-      const text = await strapi.db.transaction(async ({ trx, onCommit }) => {
+      const text = await transaction(strapi, async ({ trx, onCommit }) => {
         // Lock the purpose so two editors publishing at once get consecutive versions.
         const lock = trx(TABLE.purpose).where('key', purposeKey).first('id');
         const locked = await (supportsRowLocks(dialectOf(strapi)) ? lock.forUpdate() : lock);

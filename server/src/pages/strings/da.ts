@@ -12,6 +12,10 @@ const da: PageStrings = {
     title: 'Vent et øjeblik',
     body: 'Der har været for mange forsøg fra din forbindelse. Prøv igen om et par minutter.',
   },
+  notSaved: {
+    title: 'Dit svar blev ikke gemt',
+    body: 'Der gik noget galt hos os, og intet blev gemt. Gå tilbage og send dit svar igen om et øjeblik.',
+  },
   legalBasis: {
     consent: 'Dit samtykke: du bestemmer, og du kan til enhver tid trække det tilbage.',
     contract: 'Nødvendigt for at levere det, du har booket eller købt (aftale).',

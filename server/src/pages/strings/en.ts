@@ -12,6 +12,10 @@ const en: PageStrings = {
     title: 'Please wait a moment',
     body: 'There have been too many attempts from your connection. Try again in a few minutes.',
   },
+  notSaved: {
+    title: 'Your answer was not saved',
+    body: 'Something went wrong on our side and nothing was saved. Go back and send your answer again in a moment.',
+  },
   legalBasis: {
     consent: 'Your consent: you decide, and you can withdraw it at any time.',
     contract: 'Necessary to deliver what you have booked or bought (contract).',

@@ -12,6 +12,10 @@ const sv: PageStrings = {
     title: 'Vänta en stund',
     body: 'Det har gjorts för många försök från din anslutning. Försök igen om några minuter.',
   },
+  notSaved: {
+    title: 'Ditt svar sparades inte',
+    body: 'Något gick fel hos oss och ingenting sparades. Gå tillbaka och skicka ditt svar igen om en stund.',
+  },
   legalBasis: {
     consent: 'Ditt samtycke: du bestämmer, och du kan när som helst återkalla det.',
     contract: 'Nödvändigt för att leverera det du har bokat eller köpt (avtal).',

@@ -13,6 +13,8 @@ export interface PageStrings {
   errorTitlePrefix: string;
   neutral: { title: string; body: string; help: string };
   tooManyRequests: { title: string; body: string };
+  /** The database did not store an answer (a failed COMMIT): nothing was saved, send it again. */
+  notSaved: { title: string; body: string };
   legalBasis: Record<LegalBasis, string>;
   request: {
     title: (organisation: string) => string;
