@@ -5,6 +5,7 @@ import { databaseName } from '../helpers/database';
 import { bookingLoad, checkBookings, faultSuite, freePort, postBooking, report, sleep, terminateBackends} from '../helpers/faults';
 import { startInstance, type Instance } from '../helpers/instance';
 import { projection } from '../helpers/projection';
+import { createSentRequest } from '../helpers/requests';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 /**
@@ -37,6 +38,8 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
       CONSENT_WORKER: 'true',
       CONSENT_WORKER_POLL_MS: '500',
       LOG_LEVEL: 'error',
+      // The rebuild case answers many consent pages from one address.
+      CONSENT_RATE_LIMIT_MAX: '10000',
       DATABASE_APPLICATION_NAME: APPLICATION_NAME,
       // FAULT_CRASH_ON_REJECTION=1 shows what Strapi does without the demo's handler: the instance dies.
       ...(process.env.FAULT_CRASH_ON_REJECTION ? { DEMO_SURVIVE_UNHANDLED_REJECTIONS: 'false' } : {}),
@@ -92,7 +95,7 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
     expect(recoveryMs).toBeLessThan(RECOVERY_BOUND_MS);
   }, 180_000);
 
-  it('(e) a rebuild while bookings come in on the other instance and staff decisions here: no 5xx, and a quiet rebuild changes nothing', async () => {
+  it('(e) a rebuild while bookings and consent page answers come in on the other instance and staff decisions here: no 5xx, and a quiet rebuild changes nothing', async () => {
     const db = app.strapi.db.connection;
     // Enough clients with consent that one rebuild takes several batches of 200.
     let seeded = 0;
@@ -103,7 +106,7 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
     const pick = () => known[Math.floor(Math.random() * known.length)];
 
     const failures: string[] = [];
-    const writes = { bookings: 0, decisions: 0 };
+    const writes = { bookings: 0, decisions: 0, answers: 0 };
     const rebuildMs: number[] = [];
     let rebuilding = true;
     let inFlight = false;
@@ -113,7 +116,7 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
       if (status === null || status >= 300) failures.push(`${what} ${status ?? error}`);
     };
     // A new client's public booking, a trusted booking of a known client (its decision counts
-    // at once, under that client's lock), and a staff decision on a known client.
+    // at once, under that client's lock), a consent page answer and a staff decision on a known client.
     const newClients = async () => {
       for (let n = 0; rebuilding; n += 1) {
         const o = await postBooking(instance.port, 'rebuildnew', n);
@@ -126,6 +129,21 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
         const o = await postBooking(instance.port, 'rebuildknown', n, { token: trusted, email: pick().email, consent: { [n % 2 ? 'given' : 'refused']: ['marketing'] } });
         writes.bookings += 1;
         note('known client booking', o.status, o.error);
+      }
+    };
+    // A client answering a consent request on the other instance: the page, then the form as a browser sends it.
+    const links = await Promise.all(known.slice(0, 200).map((c) => createSentRequest(app.strapi, { subject: c.subject, locale: 'en' })));
+    const answers = async () => {
+      for (let n = 0; rebuilding && n < links.length; n += 1) {
+        const url = `http://127.0.0.1:${instance.port}/api/consent/r/${links[n].token}`;
+        const page = await fetch(url).then((r) => r.text());
+        const form = new URLSearchParams();
+        for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(m[1], m[2].replace(/&amp;/g, '&'));
+        for (const m of page.matchAll(/name="decision-([a-z]+)" value="given"/g)) form.set(`decision-${m[1]}`, m[1] === 'storage' || n % 2 ? 'given' : 'refused');
+        if (form.get('decision-health') === 'given') form.set('explicit-health', 'yes');
+        const res = await fetch(url, { method: 'POST', body: form, redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (fault test)' } }).catch(() => null);
+        writes.answers += 1;
+        note('consent page answer', res?.status === 303 ? 201 : (res?.status ?? null));
       }
     };
     const staff = async () => {
@@ -149,7 +167,7 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
         rebuilding = false;
       }
     };
-    await Promise.all([rebuilds(), newClients(), newClients(), knownClients(), staff()]);
+    await Promise.all([rebuilds(), newClients(), knownClients(), answers(), staff()]);
 
     const live = await projection(app.strapi);
     const validLive = await subjectsByConsent(app, 'valid');
