@@ -2,7 +2,7 @@ import { startApp, type TestApp } from '../helpers/app';
 import { bookingToken, TRUSTED_TOKEN_NAME } from '../helpers/booking';
 import { auth, subjectsByConsent } from '../helpers/consent';
 import { databaseName } from '../helpers/database';
-import { bookingLoad, checkBookings, faultSuite, freePort, postBooking, report, sleep, terminateBackends} from '../helpers/faults';
+import { bookingLoad, checkBookings, faultSuite, freePort, postBooking, report, sleep, terminateBackends } from '../helpers/faults';
 import { startInstance, type Instance } from '../helpers/instance';
 import { projection } from '../helpers/projection';
 import { createSentRequest } from '../helpers/requests';
