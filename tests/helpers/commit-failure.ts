@@ -66,3 +66,34 @@ export const expectCommitRefused = (res: { status: number; body: unknown; header
   });
   expect(res.headers['retry-after']).toBe('5');
 };
+
+/**
+ * PostgreSQL: the connection of a transaction that inserts into `table` is killed while its
+ * COMMIT runs (what a failover or `pg_terminate_backend` under load does). A deferred trigger
+ * names the backend and waits at COMMIT; `killDuringCommit` terminates that backend.
+ */
+export const slowCommit = async (strapi: Core.Strapi, table: string): Promise<string> => {
+  const n = pgNames(strapi, table);
+  const victim = `commit_victim_${n.schema}`.slice(0, 63);
+  await strapi.db.connection.raw(
+    `CREATE OR REPLACE FUNCTION ${n.fn}_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM set_config('application_name', '${victim}', true); PERFORM pg_sleep(5); RETURN NULL; END $$`
+  );
+  await strapi.db.connection.raw(
+    `CREATE CONSTRAINT TRIGGER ${n.trigger} AFTER INSERT ON ${n.table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${n.fn}_slow()`
+  );
+  return victim;
+};
+
+/** Terminates the backend `slowCommit` named, once it is waiting in its COMMIT; false if none showed up in time. */
+export const killDuringCommit = async (strapi: Core.Strapi, victim: string, timeoutMs = 5_000): Promise<boolean> => {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const killed = await strapi.db.connection.raw(
+      'SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()',
+      [victim]
+    );
+    if ((killed.rows as { killed: boolean }[]).some((row) => row.killed)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
+};
