@@ -26,6 +26,8 @@ export default ({ env }) => {
         password: env('DATABASE_PASSWORD', ''),
         ssl: env.bool('DATABASE_SSL', false) && { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) },
         schema: env('DATABASE_SCHEMA', 'public'),
+        // Names this instance's sessions in pg_stat_activity (the fault tests terminate exactly these).
+        application_name: env('DATABASE_APPLICATION_NAME'),
       },
       pool,
     },

@@ -86,6 +86,7 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         pollIntervalMs: env.int('CONSENT_WORKER_POLL_MS', 2000),
         leaseSeconds: env.int('CONSENT_LEASE_SECONDS', 300),
         backoffSeconds: env.int('CONSENT_BACKOFF_SECONDS', 30),
+        maxAttempts: env.int('CONSENT_MAX_ATTEMPTS', 6),
         batchSize: env.int('CONSENT_BATCH_SIZE', 100),
         concurrency: env.int('CONSENT_WORKER_CONCURRENCY', 2),
         // A send still unanswered after this is a failed attempt and the email transport is made anew (docs/operations.md).

@@ -34,6 +34,8 @@ export const baseEnv = () => ({
   CONSENT_TRUSTED_API_TOKENS: 'booking-server',
   // The suites post many bookings from 127.0.0.1; intake-rate-limit.test.ts sets a low limit.
   CONSENT_INTAKE_RATE_MAX: '1000000',
+  // Jest reports an unhandled rejection as a failure: the in-process app leaves them to it (instance.ts turns it back on).
+  DEMO_SURVIVE_UNHANDLED_REJECTIONS: 'false',
 });
 
 export interface StartOptions {

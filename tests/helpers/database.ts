@@ -14,17 +14,20 @@ export const testDatabase = (): TestDatabase => {
 
 const worker = () => process.env.JEST_WORKER_ID ?? '1';
 
-/** Name of this worker's own database (MySQL), schema (PostgreSQL) or file (SQLite). */
-export const databaseName = () => `${process.env.TEST_DB_PREFIX ?? 'consent_test'}_w${worker()}`;
+/**
+ * Name of this worker's own database (MySQL), schema (PostgreSQL) or file (SQLite).
+ * `suffix` names a second one of the same worker (a test that needs two databases at once).
+ */
+export const databaseName = (suffix = '') => `${process.env.TEST_DB_PREFIX ?? 'consent_test'}_w${worker()}${suffix}`;
 
 /**
- * Drop and recreate this worker's database, so every test file boots on an empty
- * one, and return the Strapi environment variables that point at it. `appDir`: the
+ * Drop and recreate this worker's database (or its second one, `suffix`), so every
+ * test file boots on an empty one, and return the Strapi environment variables that point at it. `appDir`: the
  * app whose .tmp/ holds the SQLite file (its database config resolves it there).
  */
-export const resetDatabase = async (appDir: string = APP_DIR): Promise<Record<string, string>> => {
+export const resetDatabase = async (appDir: string = APP_DIR, suffix = ''): Promise<Record<string, string>> => {
   const kind = testDatabase();
-  const name = databaseName();
+  const name = databaseName(suffix);
 
   if (kind === 'sqlite') {
     const file = path.join('.tmp', `${name}.db`);

@@ -58,11 +58,12 @@ export const rowsOf = (app: TestApp, requests: { request: string }[]) =>
     { document_id: string; status: string; attempts: number; reason: string | null; lease_owner: string | null; lease_until: unknown }[]
   >;
 
-export const waitUntil = async (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> => {
+/** Polls `check()` every `everyMs` until it holds; the milliseconds that took. */
+export const waitUntil = async (check: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 100): Promise<number> => {
   const started = Date.now();
   while (!(await check())) {
     if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
+    await sleep(everyMs);
   }
   return Date.now() - started;
 };

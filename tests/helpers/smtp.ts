@@ -55,8 +55,11 @@ const refusal = (failure: SmtpFailure) =>
 const addressText = (value: { text: string } | { text: string }[] | undefined): string =>
   Array.isArray(value) ? value.map((v) => v.text).join(', ') : (value?.text ?? '');
 
-/** A real SMTP server in this process, on a free port of 127.0.0.1 (or on `port`: a mail server coming back where it was). */
-export const startSmtp = async (options: { port?: number } = {}): Promise<TestSmtp> => {
+/**
+ * A real SMTP server in this process, on a free port of 127.0.0.1 (or on `port`: a mail server coming back where it was).
+ * `delayMs`: it answers each message that much later (a campaign that lasts long enough to kill a sender in the middle).
+ */
+export const startSmtp = async (options: { port?: number; delayMs?: number } = {}): Promise<TestSmtp> => {
   const messages: CaughtMail[] = [];
   const waiters = new Set<() => void>();
   const connectionErrors: Error[] = [];
@@ -103,7 +106,8 @@ export const startSmtp = async (options: { port?: number } = {}): Promise<TestSm
               clientPort: session.remotePort,
             });
             for (const wake of waiters) wake();
-            callback();
+            if (options.delayMs) setTimeout(() => callback(), options.delayMs);
+            else callback();
           },
           (error: Error) => callback(error)
         );

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { startApp, type TestApp } from '../helpers/app';
 import { auth } from '../helpers/consent';
 import { testDatabase } from '../helpers/database';
+import { freePort, insertClients as insertBulkClients } from '../helpers/faults';
 import { startInstance, type Instance } from '../helpers/instance';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
@@ -17,24 +17,10 @@ let app: TestApp;
 let smtp: TestSmtp;
 let instances: Instance[] = [];
 
-const basePort = 42000 + Number(process.env.JEST_WORKER_ID ?? 1) * 10;
-
 const count = async (where: Record<string, unknown>) =>
   Number(((await app.strapi.db.connection('consent_requests').where(where).count({ n: '*' }).first()) as { n: number | string }).n);
 
-/** Clients with an email each, inserted in bulk (the host's own table). */
-const insertClients = async (n: number, tag: string) => {
-  const now = new Date();
-  const rows = Array.from({ length: n }, (_, i) => ({
-    document_id: 'm' + randomBytes(12).toString('hex').slice(0, 23),
-    name: `Bulk ${tag} ${i}`,
-    email: `bulk.${tag}.${i}@example.com`,
-    language: ['da', 'sv', 'en'][i % 3],
-    created_at: now,
-    updated_at: now,
-  }));
-  await app.strapi.db.connection.batchInsert('clients', rows, 500);
-};
+const insertClients = (n: number, tag: string) => insertBulkClients(app.strapi.db.connection, n, tag);
 
 const startWorkers = async (n: number, extra: Record<string, string> = {}) => {
   const env = {
@@ -47,7 +33,7 @@ const startWorkers = async (n: number, extra: Record<string, string> = {}) => {
   };
   // One after the other: each boot syncs the schema, and MySQL commits DDL implicitly.
   const started: Instance[] = [];
-  for (let i = 0; i < n; i += 1) started.push(await startInstance(basePort + instances.length + i, env));
+  for (let i = 0; i < n; i += 1) started.push(await startInstance(await freePort(), env));
   instances.push(...started);
   return started;
 };
@@ -117,7 +103,7 @@ multi('several instances on one database', () => {
       .send({ name: 'Killed', audience: { consent: 'invalid' } });
     const campaign = created.body.data.documentId;
     await watch(async () => smtp.messages.length >= 100, 60_000);
-    doomed.kill();
+    await doomed.kill();
     await watch(async () => (await count({ campaign, status: 'queued' })) === 0, 120_000);
     await new Promise((r) => setTimeout(r, 500));
     const bulk = smtp.messages.flatMap((m) => m.to).filter((to) => to.startsWith('bulk.b.'));

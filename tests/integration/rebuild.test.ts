@@ -1,6 +1,7 @@
 import { startApp, type TestApp } from '../helpers/app';
 import { bookTrusted, newContact } from '../helpers/booking';
 import { auth, bodies, createClient, recordDecisions, subjectsByConsent } from '../helpers/consent';
+import { projection } from '../helpers/projection';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -10,21 +11,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const STATE_FIELDS = ['subject', 'purposeKey', 'decision', 'explicit', 'textId', 'textVersion', 'textMajor', 'textHash', 'textLocale', 'channel', 'eventId', 'decidedAt'];
-const SUMMARY_FIELDS = ['subject', 'requiredFingerprint', 'reason', 'lastEventId', 'lastDecisionAt'];
-
-const pick = (row: Record<string, unknown>, fields: string[]) =>
-  Object.fromEntries(fields.map((f) => [f, f === 'explicit' ? Boolean(row[f]) : row[f] instanceof Date ? (row[f] as Date).toISOString() : row[f]]));
-
-/** The projection as plain rows, in a stable order, without storage-only columns (ids, timestamps). */
-const snapshot = async () => {
-  const states = await app.strapi.db.query('plugin::consent.consent-state').findMany({ orderBy: [{ subject: 'asc' }, { purposeKey: 'asc' }] });
-  const summaries = await app.strapi.db.query('plugin::consent.consent-subject').findMany({ orderBy: { subject: 'asc' } });
-  return {
-    states: states.map((r: Record<string, unknown>) => pick(r, STATE_FIELDS)),
-    summaries: summaries.map((r: Record<string, unknown>) => pick(r, SUMMARY_FIELDS)),
-  };
-};
+const snapshot = () => projection(app.strapi);
 
 /** Small deterministic PRNG so a failure can be replayed. */
 const prng = (seed: number) => () => {
