@@ -1,6 +1,7 @@
-import { Checkbox, Field, Flex, Textarea, Typography } from '@strapi/design-system';
+import { Checkbox, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
 import { useRecordDecisionsMutation, type PurposeState } from '../api';
+import { TextareaField } from '../components/Fields';
 import { FormModal } from '../components/FormModal';
 import { useSubmit } from '../hooks/useSubmit';
 import { useT } from '../hooks/useT';
@@ -53,12 +54,15 @@ export const AnnulConsentModal = ({
             </Checkbox>
           ))
         )}
-        <Field.Root name="reason" required error={showErrors && !reason.trim() ? t('form.required') : undefined} hint={t('panel.annul.reason.hint')}>
-          <Field.Label>{t('panel.annul.reason')}</Field.Label>
-          <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
-          <Field.Hint />
-          <Field.Error />
-        </Field.Root>
+        <TextareaField
+          name="reason"
+          label={t('panel.annul.reason')}
+          hint={t('panel.annul.reason.hint')}
+          required
+          error={showErrors && !reason.trim() ? t('form.required') : undefined}
+          value={reason}
+          onChange={setReason}
+        />
       </Flex>
     </FormModal>
   );

@@ -1,4 +1,4 @@
-import { Box, Field, Flex, TextInput, Textarea, Typography } from '@strapi/design-system';
+import { Box, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
 import {
   errorMessage,
@@ -8,6 +8,7 @@ import {
   type ErasureResult,
   type RelatedOutcome,
 } from '../api';
+import { TextareaField, TextField } from '../components/Fields';
 import { FormModal } from '../components/FormModal';
 import { useSubmit } from '../hooks/useSubmit';
 import { useT, type TranslationKey } from '../hooks/useT';
@@ -116,23 +117,25 @@ export const EraseClientModal = ({
             <Typography textColor="neutral600">{t('common.loading')}</Typography>
           )}
         </Box>
-        <Field.Root name="reason" required error={showErrors && !reason.trim() ? t('form.required') : undefined} hint={t('erase.reason.hint')}>
-          <Field.Label>{t('erase.reason')}</Field.Label>
-          <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
-          <Field.Hint />
-          <Field.Error />
-        </Field.Root>
-        <Field.Root
+        <TextareaField
+          name="reason"
+          label={t('erase.reason')}
+          hint={t('erase.reason.hint')}
+          required
+          error={showErrors && !reason.trim() ? t('form.required') : undefined}
+          value={reason}
+          onChange={setReason}
+        />
+        <TextField
           name="confirm"
+          label={t('erase.confirm', { word: confirmWord })}
+          hint={t('erase.confirm.hint', { word: confirmWord })}
           required
           error={showErrors && !confirmed ? t('erase.confirm.mismatch') : undefined}
-          hint={t('erase.confirm.hint', { word: confirmWord })}
-        >
-          <Field.Label>{t('erase.confirm', { word: confirmWord })}</Field.Label>
-          <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
-          <Field.Hint />
-          <Field.Error />
-        </Field.Root>
+          autoComplete="off"
+          value={typed}
+          onChange={setTyped}
+        />
       </Flex>
     </FormModal>
   );

@@ -1,6 +1,7 @@
-import { Badge, Box, Checkbox, Field, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Badge, Box, Checkbox, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
 import { errorMessage, useGetCurrentTextsQuery, useRecordDecisionsMutation, type DecisionInput } from '../api';
+import { SelectField } from '../components/Fields';
 import { FormModal } from '../components/FormModal';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useSubmit } from '../hooks/useSubmit';
@@ -89,16 +90,16 @@ export const RegisterConsentModal = ({
           <Flex justifyContent="space-between" alignItems="flex-end">
             <Typography textColor="neutral600">{t('panel.register.intro')}</Typography>
             <Box width="16rem">
-              <Field.Root name="locale">
-                <Field.Label>{t('panel.register.language')}</Field.Label>
-                <SingleSelect value={currentLocale} onChange={(v: string | number) => setLocale(String(v))}>
-                  {availableLocales.map((l) => (
-                    <SingleSelectOption key={l} value={l}>
-                      {l === clientLocale ? t('panel.register.clientLanguage', { locale: l.toUpperCase() }) : l.toUpperCase()}
-                    </SingleSelectOption>
-                  ))}
-                </SingleSelect>
-              </Field.Root>
+              <SelectField
+                name="locale"
+                label={t('panel.register.language')}
+                value={currentLocale}
+                options={availableLocales.map((l) => ({
+                  value: l,
+                  label: l === clientLocale ? t('panel.register.clientLanguage', { locale: l.toUpperCase() }) : l.toUpperCase(),
+                }))}
+                onChange={setLocale}
+              />
             </Box>
           </Flex>
           {shown.map(({ purpose, version }) => {

@@ -1,6 +1,7 @@
-import { Checkbox, Field, Flex, SingleSelect, SingleSelectOption, TextInput, Textarea } from '@strapi/design-system';
+import { Checkbox, Flex } from '@strapi/design-system';
 import { LEGAL_BASES, type LegalBasis } from '../api';
 import { useT, type TranslationKey } from '../hooks/useT';
+import { SelectField, TextareaField, TextField } from './Fields';
 
 export interface PurposeInput {
   key: string;
@@ -40,38 +41,29 @@ export const PurposeFields = ({
   const set = <K extends keyof PurposeInput>(key: K, v: PurposeInput[K]) => onChange({ ...value, [key]: v });
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
-      <Field.Root name="name" required error={errors.name}>
-        <Field.Label>{t('purpose.field.name')}</Field.Label>
-        <TextInput value={value.name} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('name', e.target.value)} />
-        <Field.Error />
-      </Field.Root>
-      <Field.Root name="key" required error={errors.key} hint={t('purpose.field.key.hint')}>
-        <Field.Label>{t('purpose.field.key')}</Field.Label>
-        <TextInput value={value.key} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('key', e.target.value.toLowerCase())} />
-        <Field.Hint />
-        <Field.Error />
-      </Field.Root>
-      <Field.Root name="legalBasis" required hint={t('purpose.field.legalBasis.hint')}>
-        <Field.Label>{t('purpose.field.legalBasis')}</Field.Label>
-        <SingleSelect
-          value={value.legalBasis}
-          onChange={(v: string | number) => {
-            const legalBasis = String(v) as LegalBasis;
-            onChange({ ...value, legalBasis, required: legalBasis === 'consent' ? value.required : false });
-          }}
-        >
-          {LEGAL_BASES.map((basis) => (
-            <SingleSelectOption key={basis} value={basis}>
-              {t(`legalBasis.${basis}` as TranslationKey)}
-            </SingleSelectOption>
-          ))}
-        </SingleSelect>
-        <Field.Hint />
-      </Field.Root>
-      <Field.Root name="description">
-        <Field.Label>{t('purpose.field.description')}</Field.Label>
-        <Textarea value={value.description} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => set('description', e.target.value)} />
-      </Field.Root>
+      <TextField name="name" label={t('purpose.field.name')} required error={errors.name} value={value.name} onChange={(v) => set('name', v)} />
+      <TextField
+        name="key"
+        label={t('purpose.field.key')}
+        hint={t('purpose.field.key.hint')}
+        required
+        error={errors.key}
+        value={value.key}
+        onChange={(v) => set('key', v.toLowerCase())}
+      />
+      <SelectField
+        name="legalBasis"
+        label={t('purpose.field.legalBasis')}
+        hint={t('purpose.field.legalBasis.hint')}
+        required
+        value={value.legalBasis}
+        options={LEGAL_BASES.map((basis) => ({ value: basis, label: t(`legalBasis.${basis}` as TranslationKey) }))}
+        onChange={(v) => {
+          const legalBasis = v as LegalBasis;
+          onChange({ ...value, legalBasis, required: legalBasis === 'consent' ? value.required : false });
+        }}
+      />
+      <TextareaField name="description" label={t('purpose.field.description')} value={value.description} onChange={(v) => set('description', v)} />
       <Checkbox
         checked={value.required}
         disabled={value.legalBasis !== 'consent'}
