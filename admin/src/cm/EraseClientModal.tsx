@@ -8,13 +8,10 @@ import {
   type ErasureResult,
   type RelatedOutcome,
 } from '../api';
-import { TextareaField, TextField } from '../components/Fields';
+import { EraseFields, ERASE_WORD, useEraseConfirmation } from '../components/EraseFields';
 import { FormModal } from '../components/FormModal';
 import { useSubmit } from '../hooks/useSubmit';
 import { useT, type TranslationKey } from '../hooks/useT';
-
-/** The word that confirms an erasure when the client has no name to type. */
-export const ERASE_WORD = 'ERASE';
 
 /** The last part of a content-type uid: api::booking.booking -> booking. */
 const typeName = (uid: string) => uid.split('.').pop() ?? uid;
@@ -75,16 +72,14 @@ export const EraseClientModal = ({
   const previewError = error ? errorMessage(error) ?? t('error.generic') : null;
   const [eraseClient] = useEraseClientMutation();
   const { busy, submit } = useSubmit();
-  const [reason, setReason] = useState('');
-  const [typed, setTyped] = useState('');
   const [showErrors, setShowErrors] = useState(false);
   const confirmWord = name?.trim() || ERASE_WORD;
-  const confirmed = typed.trim() === confirmWord || typed.trim() === ERASE_WORD;
+  const confirmation = useEraseConfirmation(confirmWord);
 
   const erase = () => {
     setShowErrors(true);
-    if (!reason.trim() || !confirmed) return;
-    submit(() => eraseClient({ documentId: subject, body: { reason: reason.trim() } }).unwrap(), {
+    if (!confirmation.ready) return;
+    submit(() => eraseClient({ documentId: subject, body: { reason: confirmation.reason.trim() } }).unwrap(), {
       notify: () => t('erase.done'),
       then: onErased,
     });
@@ -97,7 +92,7 @@ export const EraseClientModal = ({
       onSubmit={erase}
       onClose={onClose}
       busy={busy}
-      disabled={!preview || !confirmed || !reason.trim()}
+      disabled={!preview || !confirmation.ready}
       variant="danger"
       lockWhileBusy
     >
@@ -117,25 +112,7 @@ export const EraseClientModal = ({
             <Typography textColor="neutral600">{t('common.loading')}</Typography>
           )}
         </Box>
-        <TextareaField
-          name="reason"
-          label={t('erase.reason')}
-          hint={t('erase.reason.hint')}
-          required
-          error={showErrors && !reason.trim() ? t('form.required') : undefined}
-          value={reason}
-          onChange={setReason}
-        />
-        <TextField
-          name="confirm"
-          label={t('erase.confirm', { word: confirmWord })}
-          hint={t('erase.confirm.hint', { word: confirmWord })}
-          required
-          error={showErrors && !confirmed ? t('erase.confirm.mismatch') : undefined}
-          autoComplete="off"
-          value={typed}
-          onChange={setTyped}
-        />
+        <EraseFields word={confirmWord} confirmation={confirmation} reasonHint={t('erase.reason.hint')} showErrors={showErrors} />
       </Flex>
     </FormModal>
   );

@@ -39,22 +39,18 @@ export const PurposeFields = ({
 }) => {
   const t = useT();
   const set = <K extends keyof PurposeInput>(key: K, v: PurposeInput[K]) => onChange({ ...value, [key]: v });
+  const labelled = (name: 'name' | 'key' | 'legalBasis' | 'description', hint?: TranslationKey) => ({
+    name,
+    label: t(`purpose.field.${name}`),
+    hint: hint && t(hint),
+    error: errors[name],
+  });
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
-      <TextField name="name" label={t('purpose.field.name')} required error={errors.name} value={value.name} onChange={(v) => set('name', v)} />
-      <TextField
-        name="key"
-        label={t('purpose.field.key')}
-        hint={t('purpose.field.key.hint')}
-        required
-        error={errors.key}
-        value={value.key}
-        onChange={(v) => set('key', v.toLowerCase())}
-      />
+      <TextField {...labelled('name')} required value={value.name} onChange={(v) => set('name', v)} />
+      <TextField {...labelled('key', 'purpose.field.key.hint')} required value={value.key} onChange={(v) => set('key', v.toLowerCase())} />
       <SelectField
-        name="legalBasis"
-        label={t('purpose.field.legalBasis')}
-        hint={t('purpose.field.legalBasis.hint')}
+        {...labelled('legalBasis', 'purpose.field.legalBasis.hint')}
         required
         value={value.legalBasis}
         options={LEGAL_BASES.map((basis) => ({ value: basis, label: t(`legalBasis.${basis}` as TranslationKey) }))}
@@ -63,7 +59,7 @@ export const PurposeFields = ({
           onChange({ ...value, legalBasis, required: legalBasis === 'consent' ? value.required : false });
         }}
       />
-      <TextareaField name="description" label={t('purpose.field.description')} value={value.description} onChange={(v) => set('description', v)} />
+      <TextareaField {...labelled('description')} value={value.description} onChange={(v) => set('description', v)} />
       <Checkbox
         checked={value.required}
         disabled={value.legalBasis !== 'consent'}

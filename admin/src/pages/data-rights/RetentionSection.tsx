@@ -7,8 +7,6 @@ import {
   Table,
   Tbody,
   Td,
-  TextInput,
-  Textarea,
   Th,
   Thead,
   Tr,
@@ -25,7 +23,7 @@ import {
   type RetentionPreview,
   type RetentionRun,
 } from '../../api';
-import { ERASE_WORD } from '../../cm/EraseClientModal';
+import { EraseFields, useEraseConfirmation } from '../../components/EraseFields';
 import { useSubmit } from '../../hooks/useSubmit';
 import { FormModal } from '../../components/FormModal';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
@@ -72,14 +70,12 @@ const ConfirmRunModal = ({
   const t = useT();
   const [createRun] = useCreateRetentionRunMutation();
   const { busy, submit } = useSubmit();
-  const [reason, setReason] = useState(() => t('retention.reason.default', { months: preview.inactiveMonths }));
-  const [typed, setTyped] = useState('');
   const word = String(preview.total);
-  const confirmed = typed.trim() === word || typed.trim() === ERASE_WORD;
+  const confirmation = useEraseConfirmation(word, t('retention.reason.default', { months: preview.inactiveMonths }));
 
   const start = () => {
-    if (!confirmed || !reason.trim()) return;
-    const input = { inactiveMonths: preview.inactiveMonths, expectedTotal: preview.total, reason: reason.trim() };
+    if (!confirmation.ready) return;
+    const input = { inactiveMonths: preview.inactiveMonths, expectedTotal: preview.total, reason: confirmation.reason.trim() };
     submit(() => createRun(input).unwrap(), { notify: () => t('retention.started', { count: preview.total }), then: onStarted });
   };
 
@@ -90,21 +86,13 @@ const ConfirmRunModal = ({
       onSubmit={start}
       onClose={onClose}
       busy={busy}
-      disabled={!confirmed || !reason.trim()}
+      disabled={!confirmation.ready}
       variant="danger"
       lockWhileBusy
     >
       <Flex direction="column" alignItems="stretch" gap={4}>
         <Typography>{t('retention.confirm.intro', { count: preview.total, months: preview.inactiveMonths })}</Typography>
-        <Field.Root name="reason" required>
-          <Field.Label>{t('erase.reason')}</Field.Label>
-          <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
-        </Field.Root>
-        <Field.Root name="confirm" required hint={t('erase.confirm.hint', { word })}>
-          <Field.Label>{t('erase.confirm', { word })}</Field.Label>
-          <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
-          <Field.Hint />
-        </Field.Root>
+        <EraseFields word={word} confirmation={confirmation} />
       </Flex>
     </FormModal>
   );

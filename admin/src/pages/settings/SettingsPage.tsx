@@ -57,6 +57,11 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
       templates: { ...v.templates, [locale]: { ...v.templates[locale], [kind]: { ...v.templates[locale][kind], ...patch } } },
     }));
 
+  // An emptied number field falls back: a request lives at least a day, no reminder is 0.
+  const numbers = [
+    { name: 'requestTtlDays', label: t('settings.ttl'), hint: t('settings.ttl.hint'), fallback: 1 },
+    { name: 'reminderDaysBeforeExpiry', label: t('settings.reminder'), hint: t('settings.reminder.hint'), fallback: 0 },
+  ] as const;
   const toggles = [
     {
       name: 'channelEmail',
@@ -115,24 +120,11 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
         <Flex direction="column" alignItems="stretch" gap={6}>
           <Section title={t('settings.requests')}>
             <Grid.Root gap={4}>
-              <Cell col={6}>
-                <NumberField
-                  name="requestTtlDays"
-                  label={t('settings.ttl')}
-                  hint={t('settings.ttl.hint')}
-                  value={value.requestTtlDays}
-                  onChange={(n) => setValue({ ...value, requestTtlDays: n ?? 1 })}
-                />
-              </Cell>
-              <Cell col={6}>
-                <NumberField
-                  name="reminderDaysBeforeExpiry"
-                  label={t('settings.reminder')}
-                  hint={t('settings.reminder.hint')}
-                  value={value.reminderDaysBeforeExpiry}
-                  onChange={(n) => setValue({ ...value, reminderDaysBeforeExpiry: n ?? 0 })}
-                />
-              </Cell>
+              {numbers.map(({ fallback, ...field }) => (
+                <Cell key={field.name} col={6}>
+                  <NumberField {...field} value={value[field.name]} onChange={(n) => setValue({ ...value, [field.name]: n ?? fallback })} />
+                </Cell>
+              ))}
               {toggles.map(({ onToggle, ...toggle }) => (
                 <Cell key={toggle.name} col={4}>
                   <ToggleField {...toggle} onToggle={() => setValue(onToggle)} />
