@@ -1,10 +1,10 @@
 import { Badge, Box, Checkbox, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import { errorMessage, useGetCurrentTextsQuery, useRecordDecisionsMutation, type DecisionInput } from '../api';
+import { errorMessage, useGetCurrentTextsQuery, type DecisionInput } from '../api';
 import { SelectField } from '../components/Fields';
 import { FormModal } from '../components/FormModal';
 import { useConsentConfig } from '../hooks/useConsentConfig';
-import { useSubmit } from '../hooks/useSubmit';
+import { useRecordInPerson } from '../hooks/useRecordInPerson';
 import { useT, type TranslationKey } from '../hooks/useT';
 
 /** The plugin's locale for a client's language ("da", "DA", "da-DK" -> "da"), or null when it has none. */
@@ -41,8 +41,7 @@ export const RegisterConsentModal = ({
   const t = useT();
   const config = useConsentConfig();
   const { data: shown, error } = useGetCurrentTextsQuery();
-  const [recordDecisions] = useRecordDecisionsMutation();
-  const { busy, submit } = useSubmit();
+  const { busy, record: recordInPerson } = useRecordInPerson(subject);
   const [locale, setLocale] = useState<string | null>(null);
   const [given, setGiven] = useState<Record<string, boolean>>({});
   const [explicit, setExplicit] = useState<Record<string, boolean>>({});
@@ -68,8 +67,7 @@ export const RegisterConsentModal = ({
         })
       );
     if (decisions.length === 0) return;
-    const body = { decisions, channel: 'in_person' as const, locale: currentLocale };
-    submit(() => recordDecisions({ documentId: subject, body }).unwrap(), { notify: () => t('panel.register.done'), then: onRecorded });
+    recordInPerson({ decisions, locale: currentLocale }, { notify: () => t('panel.register.done'), then: onRecorded });
   };
 
   return (

@@ -11,11 +11,9 @@ import {
   useGetConsentCampaignsQuery,
   useGetConsentRequestsQuery,
   useLazyGetConsentRequestsQuery,
-  useLoadMore,
   type Campaign,
   type CampaignAction,
   type ConsentRequest,
-  type CursorPage,
   type RequestStatus,
 } from '../../api';
 import { CampaignProgress } from '../../components/CampaignProgress';
@@ -24,12 +22,11 @@ import { PagedTable } from '../../components/PagedTable';
 import { RequestStatusBadge } from '../../components/StatusBadge';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
 import { useConsentRBAC } from '../../hooks/useConsentRBAC';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { usePagedList } from '../../hooks/usePagedList';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 
 const PAGE = 50;
-const NO_ROWS: CursorPage<ConsentRequest, number> = { rows: [], next: null };
 const isOpen = (status: RequestStatus) => (OPEN_REQUEST_STATUSES as readonly RequestStatus[]).includes(status);
 
 const Campaigns = () => {
@@ -104,17 +101,12 @@ const Requests = () => {
   const formatDateTime = useFormatDateTime();
   const { canRequest } = useConsentRBAC();
   const config = useConsentConfig();
-  const notifyError = useNotifyError();
   const { submit } = useSubmit();
   const [status, setStatus] = useState<RequestStatus | 'all'>('all');
   const query = { status: status === 'all' ? null : status, before: null, limit: PAGE };
   const first = useGetConsentRequestsQuery(query);
   const [fetchRequests] = useLazyGetConsentRequestsQuery();
-  const list = useLoadMore(
-    { data: first.currentData ?? (first.isError ? NO_ROWS : undefined), fulfilledTimeStamp: first.fulfilledTimeStamp },
-    (before) => fetchRequests({ ...query, before }).unwrap(),
-    notifyError
-  );
+  const list = usePagedList(first, (before) => fetchRequests({ ...query, before }).unwrap());
   const [changeRequest] = useChangeConsentRequestMutation();
 
   const act = (row: ConsentRequest, action: 'cancel' | 'resend') =>
