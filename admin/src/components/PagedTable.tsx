@@ -11,6 +11,19 @@ export interface TableFilter {
   width: string;
 }
 
+/** A table's header row: one column title a header. */
+export const TableHead = ({ headers }: { headers: string[] }) => (
+  <Thead>
+    <Tr>
+      {headers.map((header) => (
+        <Th key={header}>
+          <Typography variant="sigma">{header}</Typography>
+        </Th>
+      ))}
+    </Tr>
+  </Thead>
+);
+
 /** A list from useLoadMore: the rows so far (null while the first page loads) and the next page. */
 export interface PagedRows<Row> {
   rows: Row[] | null;
@@ -67,15 +80,7 @@ export const PagedTable = <Row,>({
       }
     >
       <Table colCount={headers.length} rowCount={(rows?.length ?? 0) + 1}>
-        <Thead>
-          <Tr>
-            {headers.map((header) => (
-              <Th key={header}>
-                <Typography variant="sigma">{header}</Typography>
-              </Th>
-            ))}
-          </Tr>
-        </Thead>
+        <TableHead headers={headers} />
         <Tbody>
           {rows?.length === 0 && (
             <Tr>

@@ -1,17 +1,4 @@
-import {
-  Badge,
-  Button,
-  Field,
-  Flex,
-  NumberInput,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Badge, Button, Field, Flex, NumberInput, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Search, Trash } from '@strapi/icons';
 import { useState } from 'react';
 import {
@@ -28,6 +15,7 @@ import { useSubmit } from '../../hooks/useSubmit';
 import { FormModal } from '../../components/FormModal';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 import { Card, ProgressLine } from '../../components/Card';
+import { TableHead } from '../../components/PagedTable';
 
 const ACTIVE: RetentionRun['status'][] = ['queued', 'running'];
 const isActive = (run: RetentionRun | undefined) => Boolean(run && ACTIVE.includes(run.status));
@@ -165,12 +153,7 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
           </Flex>
           {preview.clients.length > 0 && (
             <Table colCount={2} rowCount={Math.min(SHOWN, preview.clients.length) + 1}>
-              <Thead>
-                <Tr>
-                  <Th><Typography variant="sigma">{t('clients.col.name')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('retention.col.lastActivity')}</Typography></Th>
-                </Tr>
-              </Thead>
+              <TableHead headers={[t('clients.col.name'), t('retention.col.lastActivity')]} />
               <Tbody>
                 {preview.clients.slice(0, SHOWN).map((client) => (
                   <Tr key={client.documentId} data-testid="retention-client">

@@ -1,6 +1,7 @@
 import { Button, Flex, IconButton, Link, Td, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Cross } from '@strapi/icons';
-import { Layouts, Page } from '@strapi/strapi/admin';
+import { Layouts } from '@strapi/strapi/admin';
+import { PageHeader } from '../../components/PageHeader';
 import { useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import {
@@ -204,8 +205,7 @@ const RequestsPage = () => {
   const t = useT();
   return (
     <>
-      <Page.Title>{t('requests.pageTitle')}</Page.Title>
-      <Layouts.Header title={t('requests.pageTitle')} subtitle={t('requests.subtitle')} />
+      <PageHeader title={t('requests.pageTitle')} subtitle={t('requests.subtitle')} />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
           <Campaigns />

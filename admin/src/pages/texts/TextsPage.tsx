@@ -1,6 +1,7 @@
 import { Accordion, Badge, Box, Button, Flex, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
+import { PageHeader } from '../../components/PageHeader';
 import { useState } from 'react';
 import { useGetConsentPurposesQuery, useGetConsentVersionsQuery, type Purpose, type TextVersion } from '../../api';
 import { LocaleTabs } from '../../components/Fields';
@@ -146,11 +147,10 @@ const TextsPage = () => {
 
   return (
     <>
-      <Page.Title>{t('texts.title')}</Page.Title>
-      <Layouts.Header
+      <PageHeader
         title={t('texts.title')}
         subtitle={t('texts.subtitle')}
-        primaryAction={
+        action={
           canManageTexts ? (
             <Button startIcon={<Plus />} onClick={() => setCreating(true)}>
               {t('purpose.new')}
