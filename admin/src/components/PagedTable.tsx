@@ -3,11 +3,15 @@ import { ArrowClockwise } from '@strapi/icons';
 import { useT } from '../hooks/useT';
 import { Card } from './Card';
 
-export interface TableFilter {
+/** A choice of one value of a kind, or all of them. */
+export interface TableFilter<Value extends string> {
   label: string;
-  value: string;
-  options: { value: string; label: string }[];
-  onChange: (value: string) => void;
+  /** The option that filters nothing. */
+  all: string;
+  values: readonly Value[];
+  labelOf: (value: Value) => string;
+  value: Value | 'all';
+  onChange: (value: Value | 'all') => void;
   width: string;
 }
 
@@ -36,7 +40,7 @@ export interface PagedRows<Row> {
  * A card with a filter and a refresh button over a table, newest first, with
  * "Load more" under it: the audit trail and the request queue.
  */
-export const PagedTable = <Row,>({
+export const PagedTable = <Row, Value extends string>({
   title,
   filter,
   onRefresh,
@@ -48,7 +52,7 @@ export const PagedTable = <Row,>({
   empty,
 }: {
   title: string;
-  filter: TableFilter;
+  filter: TableFilter<Value>;
   onRefresh: () => void;
   headers: string[];
   list: PagedRows<Row>;
@@ -59,14 +63,15 @@ export const PagedTable = <Row,>({
 }) => {
   const t = useT();
   const { rows } = list;
+  const options = [{ value: 'all', label: filter.all }, ...filter.values.map((value) => ({ value, label: filter.labelOf(value) }))];
   return (
     <Card
       title={title}
       actions={
         <Flex gap={2}>
           <Box width={filter.width}>
-            <SingleSelect aria-label={filter.label} value={filter.value} onChange={(v: string | number) => filter.onChange(String(v))}>
-              {filter.options.map((option) => (
+            <SingleSelect aria-label={filter.label} value={filter.value} onChange={(v: string | number) => filter.onChange(String(v) as Value | 'all')}>
+              {options.map((option) => (
                 <SingleSelectOption key={option.value} value={option.value}>
                   {option.label}
                 </SingleSelectOption>

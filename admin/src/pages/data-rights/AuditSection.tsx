@@ -23,12 +23,11 @@ export const AuditSection = () => {
       title={t('audit.title')}
       filter={{
         label: t('audit.filter'),
+        all: t('audit.allActions'),
+        values: AUDIT_ACTIONS,
+        labelOf: (a) => t(`audit.action.${a}` as TranslationKey),
         value: action,
-        options: [
-          { value: 'all', label: t('audit.allActions') },
-          ...AUDIT_ACTIONS.map((a) => ({ value: a, label: t(`audit.action.${a}` as TranslationKey) })),
-        ],
-        onChange: (value) => setAction(value as AuditAction | 'all'),
+        onChange: setAction,
         width: '22rem',
       }}
       onRefresh={first.refetch}

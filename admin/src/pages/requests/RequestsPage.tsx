@@ -120,12 +120,11 @@ const Requests = () => {
       title={t('requests.title')}
       filter={{
         label: t('requests.filter'),
+        all: t('requests.allStatuses'),
+        values: REQUEST_STATUSES,
+        labelOf: (s) => t(`requestStatus.${s}` as TranslationKey),
         value: status,
-        options: [
-          { value: 'all', label: t('requests.allStatuses') },
-          ...REQUEST_STATUSES.map((s) => ({ value: s, label: t(`requestStatus.${s}` as TranslationKey) })),
-        ],
-        onChange: (value) => setStatus(value as RequestStatus | 'all'),
+        onChange: setStatus,
         width: '20rem',
       }}
       onRefresh={first.refetch}
