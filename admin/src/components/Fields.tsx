@@ -60,20 +60,26 @@ export const ToggleField = ({ checked, onToggle, ...field }: Labelled & { checke
   );
 };
 
-export const SelectField = ({
-  value,
-  options,
-  onChange,
-  ...field
-}: Labelled & { value: string; options: { value: string; label: string }[]; onChange: (value: string) => void }) => (
+interface SelectProps {
+  value: string;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+}
+
+/** A select of labelled options; named by its field, or by an aria-label where it stands alone. */
+export const Select = ({ value, options, onChange, label }: SelectProps & { label?: string }) => (
+  <SingleSelect aria-label={label} value={value} onChange={(v: string | number) => onChange(String(v))}>
+    {options.map((option) => (
+      <SingleSelectOption key={option.value} value={option.value}>
+        {option.label}
+      </SingleSelectOption>
+    ))}
+  </SingleSelect>
+);
+
+export const SelectField = ({ value, options, onChange, ...field }: Labelled & SelectProps) => (
   <Frame {...field}>
-    <SingleSelect value={value} onChange={(v: string | number) => onChange(String(v))}>
-      {options.map((option) => (
-        <SingleSelectOption key={option.value} value={option.value}>
-          {option.label}
-        </SingleSelectOption>
-      ))}
-    </SingleSelect>
+    <Select value={value} options={options} onChange={onChange} />
   </Frame>
 );
 

@@ -1,7 +1,8 @@
-import { Box, Button, Flex, SingleSelect, SingleSelectOption, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { useT } from '../hooks/useT';
 import { Card } from './Card';
+import { Select } from './Fields';
 
 /** A choice of one value of a kind, or all of them. */
 export interface TableFilter<Value extends string> {
@@ -70,13 +71,7 @@ export const PagedTable = <Row, Value extends string>({
       actions={
         <Flex gap={2}>
           <Box width={filter.width}>
-            <SingleSelect aria-label={filter.label} value={filter.value} onChange={(v: string | number) => filter.onChange(String(v) as Value | 'all')}>
-              {options.map((option) => (
-                <SingleSelectOption key={option.value} value={option.value}>
-                  {option.label}
-                </SingleSelectOption>
-              ))}
-            </SingleSelect>
+            <Select label={filter.label} value={filter.value} options={options} onChange={(v) => filter.onChange(v as Value | 'all')} />
           </Box>
           <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={onRefresh}>
             {t('common.refresh')}
