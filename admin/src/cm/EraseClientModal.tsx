@@ -112,7 +112,7 @@ export const EraseClientModal = ({
             <Typography textColor="neutral600">{t('common.loading')}</Typography>
           )}
         </Box>
-        <EraseFields word={confirmWord} confirmation={confirmation} reasonHint={t('erase.reason.hint')} showErrors={showErrors} />
+        <EraseFields confirmation={confirmation} reasonHint={t('erase.reason.hint')} showErrors={showErrors} />
       </Flex>
     </FormModal>
   );

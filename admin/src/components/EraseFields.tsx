@@ -10,23 +10,21 @@ export const useEraseConfirmation = (word: string, initialReason = '') => {
   const [reason, setReason] = useState(initialReason);
   const [typed, setTyped] = useState('');
   const confirmed = typed.trim() === word || typed.trim() === ERASE_WORD;
-  return { reason, setReason, typed, setTyped, confirmed, ready: confirmed && Boolean(reason.trim()) };
+  return { word, reason, setReason, typed, setTyped, confirmed, ready: confirmed && Boolean(reason.trim()) };
 };
 
 /** The reason for an erasure (kept with it) and the typed confirmation; errors once showErrors is set. */
 export const EraseFields = ({
-  word,
   confirmation,
   reasonHint,
   showErrors = false,
 }: {
-  word: string;
   confirmation: ReturnType<typeof useEraseConfirmation>;
   reasonHint?: string;
   showErrors?: boolean;
 }) => {
   const t = useT();
-  const { reason, setReason, typed, setTyped, confirmed } = confirmation;
+  const { word, reason, setReason, typed, setTyped, confirmed } = confirmation;
   return (
     <>
       <TextareaField

@@ -58,8 +58,7 @@ const ConfirmRunModal = ({
   const t = useT();
   const [createRun] = useCreateRetentionRunMutation();
   const { busy, submit } = useSubmit();
-  const word = String(preview.total);
-  const confirmation = useEraseConfirmation(word, t('retention.reason.default', { months: preview.inactiveMonths }));
+  const confirmation = useEraseConfirmation(String(preview.total), t('retention.reason.default', { months: preview.inactiveMonths }));
 
   const start = () => {
     if (!confirmation.ready) return;
@@ -80,7 +79,7 @@ const ConfirmRunModal = ({
     >
       <Flex direction="column" alignItems="stretch" gap={4}>
         <Typography>{t('retention.confirm.intro', { count: preview.total, months: preview.inactiveMonths })}</Typography>
-        <EraseFields word={word} confirmation={confirmation} />
+        <EraseFields confirmation={confirmation} />
       </Flex>
     </FormModal>
   );

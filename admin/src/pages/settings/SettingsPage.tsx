@@ -57,7 +57,7 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
       templates: { ...v.templates, [locale]: { ...v.templates[locale], [kind]: { ...v.templates[locale][kind], ...patch } } },
     }));
 
-  // An emptied number field falls back: a request lives at least a day, no reminder is 0.
+  // An emptied number field falls back to the least the server accepts.
   const numbers = [
     { name: 'requestTtlDays', label: t('settings.ttl'), hint: t('settings.ttl.hint'), fallback: 1 },
     { name: 'reminderDaysBeforeExpiry', label: t('settings.reminder'), hint: t('settings.reminder.hint'), fallback: 0 },
