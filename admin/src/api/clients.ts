@@ -10,7 +10,7 @@ import type {
   GetOverview,
   HostConfig,
 } from '../../../server/src/contracts';
-import { consentApi, FRESH } from './consentApi';
+import { consentApi, FRESH, withQuery } from './consentApi';
 import type { CursorPage } from './paging';
 
 export type Overview = GetOverview.Response['data'];
@@ -19,12 +19,7 @@ export type ClientsQuery = Required<Pick<GetClients.Request['query'], 'state' | 
 const clientsApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
     getConsentClients: builder.query<CursorPage<ClientRow, string>, ClientsQuery>({
-      query: ({ state, q, cursor, limit }) => {
-        const params = new URLSearchParams({ state, limit: String(limit) });
-        if (q) params.set('q', q);
-        if (cursor) params.set('cursor', cursor);
-        return `/consent/clients?${params}`;
-      },
+      query: ({ state, q, cursor, limit }) => withQuery('/consent/clients', { state, limit, q: q || null, cursor: cursor || null }),
       transformResponse: (res: GetClients.Response) => ({ rows: res.data, next: res.meta.next }),
       providesTags: ['ConsentClient'],
       ...FRESH,

@@ -1,5 +1,23 @@
 import { adminApi } from '@strapi/strapi/admin';
 
+const TAG_TYPES = [
+  'ConsentPurpose',
+  'ConsentVersion',
+  'ConsentClient',
+  'ConsentOverview',
+  'ConsentClientState',
+  'ConsentEvent',
+  'ConsentBookingCheck',
+  'ConsentRequest',
+  'ConsentCampaign',
+  'ConsentSettings',
+  'ConsentErasure',
+  'ConsentRetentionRun',
+  'ConsentCheckpoint',
+  'ConsentAudit',
+  'ConsentWebhook',
+] as const;
+
 /**
  * The plugin's slice of Strapi's admin API (RTK Query): the host's store already runs
  * it, so the plugin only adds its cache tags. A mutation invalidates the tags of what
@@ -9,25 +27,7 @@ import { adminApi } from '@strapi/strapi/admin';
  * injectEndpoints keeps the first definition of a name: i18n already has `getSettings`
  * and the admin `getWebhooks`. Hence `getConsentSettings` and the like.
  */
-export const consentApi = adminApi.enhanceEndpoints({
-  addTagTypes: [
-    'ConsentPurpose',
-    'ConsentVersion',
-    'ConsentClient',
-    'ConsentOverview',
-    'ConsentClientState',
-    'ConsentEvent',
-    'ConsentBookingCheck',
-    'ConsentRequest',
-    'ConsentCampaign',
-    'ConsentSettings',
-    'ConsentErasure',
-    'ConsentRetentionRun',
-    'ConsentCheckpoint',
-    'ConsentAudit',
-    'ConsentWebhook',
-  ],
-});
+export const consentApi = adminApi.enhanceEndpoints({ addTagTypes: TAG_TYPES });
 
 /**
  * Screens read fresh data when they open, as they did before the cache: an answer
@@ -38,3 +38,31 @@ export const FRESH = { keepUnusedDataFor: 0 } as const;
 
 /** What a decision changes: the client's state and history, the lists, counts and booking marks. */
 export const CONSENT_CHANGED = ['ConsentClient', 'ConsentOverview', 'ConsentBookingCheck'] as const;
+
+type Tag = (typeof TAG_TYPES)[number];
+type Tags = readonly (Tag | { type: Tag; id: string })[];
+
+/** A list's tag: every change to a member invalidates the whole list. */
+export const listTag = <T extends Tag>(type: T) => ({ type, id: 'LIST' as const });
+
+/** A route with the query parameters that are set (null and undefined are left out). */
+export const withQuery = (path: string, params: Record<string, string | number | null | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== null && value !== undefined) search.set(key, String(value));
+  return `${path}?${search}`;
+};
+
+/** GET a fixed route, shown fresh: the answer's data, cached under `providesTags`. */
+export const getData = <Res extends { data: unknown }>(url: string, providesTags: Tags) => ({
+  query: () => url,
+  transformResponse: (res: Res): Res['data'] => res.data,
+  providesTags,
+  ...FRESH,
+});
+
+/** POST the argument to a fixed route: the answer's data; `invalidatesTags` are refetched. */
+export const postData = <Res extends { data: unknown }>(url: string, invalidatesTags: Tags = []) => ({
+  query: <Body>(data: Body) => ({ url, method: 'POST' as const, data }),
+  transformResponse: (res: Res): Res['data'] => res.data,
+  invalidatesTags,
+});

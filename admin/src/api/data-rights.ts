@@ -16,37 +16,24 @@ import type {
   VerifyProof,
   VerifyResult,
 } from '../../../server/src/contracts';
-import { CONSENT_CHANGED, consentApi, FRESH } from './consentApi';
-import type { CursorPage } from './paging';
-
-export interface AuditQuery {
-  action: AuditAction | null;
-  before: number | null;
-  limit: number;
-}
+import { CONSENT_CHANGED, consentApi, FRESH, getData, listTag, postData, withQuery } from './consentApi';
+import type { CursorPage, PageBefore } from './paging';
 
 const dataRightsApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
-    previewRetention: builder.mutation<RetentionPreview, PreviewRetention.Request['body']>({
-      query: (data) => ({ url: '/consent/retention/preview', method: 'POST', data }),
-      transformResponse: (res: PreviewRetention.Response) => res.data,
-      invalidatesTags: ['ConsentAudit'],
-    }),
-    getRetentionRuns: builder.query<RetentionRun[], void>({
-      query: () => '/consent/retention/runs',
-      transformResponse: (res: GetRetentionRuns.Response) => res.data,
-      providesTags: [{ type: 'ConsentRetentionRun', id: 'LIST' }],
-      ...FRESH,
-    }),
-    createRetentionRun: builder.mutation<RetentionRun, CreateRetentionRun.Request['body']>({
-      query: (data) => ({ url: '/consent/retention/runs', method: 'POST', data }),
-      transformResponse: (res: CreateRetentionRun.Response) => res.data,
-      invalidatesTags: [{ type: 'ConsentRetentionRun', id: 'LIST' }, 'ConsentAudit'],
-    }),
+    previewRetention: builder.mutation<RetentionPreview, PreviewRetention.Request['body']>(
+      postData<PreviewRetention.Response>('/consent/retention/preview', ['ConsentAudit'])
+    ),
+    getRetentionRuns: builder.query<RetentionRun[], void>(
+      getData<GetRetentionRuns.Response>('/consent/retention/runs', [listTag('ConsentRetentionRun')])
+    ),
+    createRetentionRun: builder.mutation<RetentionRun, CreateRetentionRun.Request['body']>(
+      postData<CreateRetentionRun.Response>('/consent/retention/runs', [listTag('ConsentRetentionRun'), 'ConsentAudit'])
+    ),
     cancelRetentionRun: builder.mutation<RetentionRun, CancelRetentionRun.Params['documentId']>({
       query: (documentId) => ({ url: `/consent/retention/runs/${documentId}/cancel`, method: 'POST', data: {} }),
       transformResponse: (res: CancelRetentionRun.Response) => res.data,
-      invalidatesTags: [{ type: 'ConsentRetentionRun', id: 'LIST' }],
+      invalidatesTags: [listTag('ConsentRetentionRun')],
     }),
     importConsents: builder.mutation<ImportReport, ImportConsents.Request['body']>({
       query: (data) => ({ url: '/consent/imports', method: 'POST', data }),
@@ -59,25 +46,17 @@ const dataRightsApi = consentApi.injectEndpoints({
       transformResponse: (res: VerifyProof.Response) => res.data,
       invalidatesTags: ['ConsentAudit'],
     }),
-    getConsentCheckpoints: builder.query<Checkpoint[], void>({
-      query: () => '/consent/proof/checkpoints',
-      transformResponse: (res: GetCheckpoints.Response) => res.data,
-      providesTags: [{ type: 'ConsentCheckpoint', id: 'LIST' }],
-      ...FRESH,
-    }),
+    getConsentCheckpoints: builder.query<Checkpoint[], void>(
+      getData<GetCheckpoints.Response>('/consent/proof/checkpoints', [listTag('ConsentCheckpoint')])
+    ),
     /** null when no chain moved since the last checkpoint. */
     sealConsentCheckpoint: builder.mutation<Checkpoint | null, void>({
       query: () => ({ url: '/consent/proof/checkpoints', method: 'POST', data: {} }),
       transformResponse: (res: SealCheckpoint.Response) => res.data,
-      invalidatesTags: [{ type: 'ConsentCheckpoint', id: 'LIST' }, 'ConsentAudit'],
+      invalidatesTags: [listTag('ConsentCheckpoint'), 'ConsentAudit'],
     }),
-    getConsentAudit: builder.query<CursorPage<AuditEntry, number>, AuditQuery>({
-      query: ({ action, before, limit }) => {
-        const params = new URLSearchParams({ limit: String(limit) });
-        if (action) params.set('action', action);
-        if (before !== null) params.set('before', String(before));
-        return `/consent/audit?${params}`;
-      },
+    getConsentAudit: builder.query<CursorPage<AuditEntry, number>, PageBefore & { action: AuditAction | null }>({
+      query: ({ action, before, limit }) => withQuery('/consent/audit', { limit, action, before }),
       transformResponse: (res: GetAudit.Response) => ({ rows: res.data.entries, next: res.data.next }),
       providesTags: ['ConsentAudit'],
       ...FRESH,

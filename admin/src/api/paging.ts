@@ -6,6 +6,12 @@ export interface CursorPage<Row, Cursor> {
   next: Cursor | null;
 }
 
+/** A page of a list paged newest first: the rows before a cursor (null: from the newest). */
+export interface PageBefore {
+  before: number | null;
+  limit: number;
+}
+
 /** What a first-page query hook gives: the page, and when it was last fetched. */
 interface FirstPage<Row, Cursor> {
   data?: CursorPage<Row, Cursor>;

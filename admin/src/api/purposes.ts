@@ -7,7 +7,7 @@ import type {
   Purpose,
   TextVersion,
 } from '../../../server/src/contracts';
-import { CONSENT_CHANGED, consentApi, FRESH } from './consentApi';
+import { CONSENT_CHANGED, consentApi, FRESH, getData, listTag, postData } from './consentApi';
 
 /** A purpose with the version of its text in force (null before the first publication). */
 export interface CurrentText {
@@ -19,12 +19,7 @@ const newestFirst = (versions: TextVersion[]) => [...versions].sort((a, b) => b.
 
 const purposesApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
-    getConsentPurposes: builder.query<Purpose[], void>({
-      query: () => '/consent/purposes',
-      transformResponse: (res: GetPurposes.Response) => res.data,
-      providesTags: [{ type: 'ConsentPurpose', id: 'LIST' }],
-      ...FRESH,
-    }),
+    getConsentPurposes: builder.query<Purpose[], void>(getData<GetPurposes.Response>('/consent/purposes', [listTag('ConsentPurpose')])),
     getConsentVersions: builder.query<TextVersion[], string>({
       query: (key) => `/consent/purposes/${key}/versions`,
       transformResponse: (res: GetVersions.Response) => newestFirst(res.data.versions),
@@ -47,14 +42,12 @@ const purposesApi = consentApi.injectEndpoints({
         }
         return { data: texts };
       },
-      providesTags: [{ type: 'ConsentPurpose', id: 'LIST' }],
+      providesTags: [listTag('ConsentPurpose')],
       ...FRESH,
     }),
-    createConsentPurpose: builder.mutation<Purpose, CreatePurpose.Request['body']>({
-      query: (data) => ({ url: '/consent/purposes', method: 'POST', data }),
-      transformResponse: (res: CreatePurpose.Response) => res.data,
-      invalidatesTags: [{ type: 'ConsentPurpose', id: 'LIST' }, ...CONSENT_CHANGED, 'ConsentClientState'],
-    }),
+    createConsentPurpose: builder.mutation<Purpose, CreatePurpose.Request['body']>(
+      postData<CreatePurpose.Response>('/consent/purposes', [listTag('ConsentPurpose'), ...CONSENT_CHANGED, 'ConsentClientState'])
+    ),
     previewConsentVersion: builder.mutation<PreviewVersion.Response['data'], { key: string; body: PreviewVersion.Request['body'] }>({
       query: ({ key, body }) => ({ url: `/consent/purposes/${key}/versions/preview`, method: 'POST', data: body }),
       transformResponse: (res: PreviewVersion.Response) => res.data,
@@ -63,7 +56,7 @@ const purposesApi = consentApi.injectEndpoints({
       query: ({ key, body }) => ({ url: `/consent/purposes/${key}/versions`, method: 'POST', data: body }),
       transformResponse: (res: PublishVersion.Response) => res.data,
       invalidatesTags: (_result, _error, { key }) => [
-        { type: 'ConsentPurpose', id: 'LIST' },
+        listTag('ConsentPurpose'),
         { type: 'ConsentVersion', id: key },
         ...CONSENT_CHANGED,
         'ConsentClientState',

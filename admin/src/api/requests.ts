@@ -8,48 +8,30 @@ import type {
   GetRequests,
   RequestStatus,
 } from '../../../server/src/contracts';
-import { consentApi, FRESH } from './consentApi';
-import type { CursorPage } from './paging';
-
-export interface RequestsQuery {
-  status: RequestStatus | null;
-  before: number | null;
-  limit: number;
-}
+import { consentApi, FRESH, getData, listTag, postData, withQuery } from './consentApi';
+import type { CursorPage, PageBefore } from './paging';
 
 const requestsApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
-    getConsentRequests: builder.query<CursorPage<ConsentRequest, number>, RequestsQuery>({
-      query: ({ status, before, limit }) => {
-        const params = new URLSearchParams({ limit: String(limit) });
-        if (status) params.set('status', status);
-        if (before) params.set('before', String(before));
-        return `/consent/requests?${params}`;
-      },
+    getConsentRequests: builder.query<CursorPage<ConsentRequest, number>, PageBefore & { status: RequestStatus | null }>({
+      query: ({ status, before, limit }) => withQuery('/consent/requests', { limit, status, before: before || null }),
       transformResponse: (res: GetRequests.Response) => ({ rows: res.data, next: res.meta.next }),
-      providesTags: [{ type: 'ConsentRequest', id: 'LIST' }],
+      providesTags: [listTag('ConsentRequest')],
       ...FRESH,
     }),
     changeConsentRequest: builder.mutation<ConsentRequest, ChangeRequest.Params>({
       query: ({ documentId, action }) => ({ url: `/consent/requests/${documentId}/${action}`, method: 'POST', data: {} }),
       transformResponse: (res: ChangeRequest.Response) => res.data,
-      invalidatesTags: [{ type: 'ConsentRequest', id: 'LIST' }, { type: 'ConsentCampaign', id: 'LIST' }, 'ConsentClient', 'ConsentClientState'],
+      invalidatesTags: [listTag('ConsentRequest'), listTag('ConsentCampaign'), 'ConsentClient', 'ConsentClientState'],
     }),
-    getConsentCampaigns: builder.query<Campaign[], void>({
-      query: () => '/consent/campaigns',
-      transformResponse: (res: GetCampaigns.Response) => res.data,
-      providesTags: [{ type: 'ConsentCampaign', id: 'LIST' }],
-      ...FRESH,
-    }),
-    createConsentCampaign: builder.mutation<Campaign, CreateCampaign.Request['body']>({
-      query: (data) => ({ url: '/consent/campaigns', method: 'POST', data }),
-      transformResponse: (res: CreateCampaign.Response) => res.data,
-      invalidatesTags: [{ type: 'ConsentCampaign', id: 'LIST' }, { type: 'ConsentRequest', id: 'LIST' }, 'ConsentClient', 'ConsentOverview'],
-    }),
+    getConsentCampaigns: builder.query<Campaign[], void>(getData<GetCampaigns.Response>('/consent/campaigns', [listTag('ConsentCampaign')])),
+    createConsentCampaign: builder.mutation<Campaign, CreateCampaign.Request['body']>(
+      postData<CreateCampaign.Response>('/consent/campaigns', [listTag('ConsentCampaign'), listTag('ConsentRequest'), 'ConsentClient', 'ConsentOverview'])
+    ),
     changeConsentCampaign: builder.mutation<Campaign, ChangeCampaign.Params>({
       query: ({ documentId, action }) => ({ url: `/consent/campaigns/${documentId}/${action}`, method: 'POST', data: {} }),
       transformResponse: (res: ChangeCampaign.Response) => res.data,
-      invalidatesTags: [{ type: 'ConsentCampaign', id: 'LIST' }, { type: 'ConsentRequest', id: 'LIST' }, 'ConsentOverview'],
+      invalidatesTags: [listTag('ConsentCampaign'), listTag('ConsentRequest'), 'ConsentOverview'],
     }),
   }),
 });

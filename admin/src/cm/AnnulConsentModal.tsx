@@ -1,8 +1,9 @@
-import { Checkbox, Field, Flex, Textarea, Typography } from '@strapi/design-system';
+import { Checkbox, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import { useRecordDecisionsMutation, type PurposeState } from '../api';
+import type { PurposeState } from '../api';
+import { TextareaField } from '../components/Fields';
 import { FormModal } from '../components/FormModal';
-import { useSubmit } from '../hooks/useSubmit';
+import { useRecordInPerson } from '../hooks/useRecordInPerson';
 import { useT } from '../hooks/useT';
 
 /** Staff annul (revoke) given consents, with a required reason kept in the event's note. */
@@ -18,8 +19,7 @@ export const AnnulConsentModal = ({
   onDone: () => void;
 }) => {
   const t = useT();
-  const [recordDecisions] = useRecordDecisionsMutation();
-  const { busy, submit } = useSubmit();
+  const { busy, record } = useRecordInPerson(subject);
   const givenPurposes = purposes.filter((p) => p.decision?.decision === 'given');
   const [chosen, setChosen] = useState<Record<string, boolean>>(() => Object.fromEntries(givenPurposes.map((p) => [p.purpose, true])));
   const [reason, setReason] = useState('');
@@ -29,8 +29,8 @@ export const AnnulConsentModal = ({
   const annul = () => {
     setShowErrors(true);
     if (!reason.trim() || keys.length === 0) return;
-    const body = { decisions: keys.map((purpose) => ({ purpose, decision: 'revoked' as const })), note: reason.trim(), channel: 'in_person' as const };
-    submit(() => recordDecisions({ documentId: subject, body }).unwrap(), { notify: () => t('panel.annul.done'), then: onDone });
+    const decisions = keys.map((purpose) => ({ purpose, decision: 'revoked' as const }));
+    record({ decisions, note: reason.trim() }, { notify: () => t('panel.annul.done'), then: onDone });
   };
 
   return (
@@ -53,12 +53,15 @@ export const AnnulConsentModal = ({
             </Checkbox>
           ))
         )}
-        <Field.Root name="reason" required error={showErrors && !reason.trim() ? t('form.required') : undefined} hint={t('panel.annul.reason.hint')}>
-          <Field.Label>{t('panel.annul.reason')}</Field.Label>
-          <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
-          <Field.Hint />
-          <Field.Error />
-        </Field.Root>
+        <TextareaField
+          name="reason"
+          label={t('panel.annul.reason')}
+          hint={t('panel.annul.reason.hint')}
+          required
+          error={showErrors && !reason.trim() ? t('form.required') : undefined}
+          value={reason}
+          onChange={setReason}
+        />
       </Flex>
     </FormModal>
   );

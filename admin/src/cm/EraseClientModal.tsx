@@ -1,4 +1,4 @@
-import { Box, Field, Flex, TextInput, Textarea, Typography } from '@strapi/design-system';
+import { Box, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
 import {
   errorMessage,
@@ -8,12 +8,10 @@ import {
   type ErasureResult,
   type RelatedOutcome,
 } from '../api';
+import { EraseFields, ERASE_WORD, useEraseConfirmation } from '../components/EraseFields';
 import { FormModal } from '../components/FormModal';
 import { useSubmit } from '../hooks/useSubmit';
 import { useT, type TranslationKey } from '../hooks/useT';
-
-/** The word that confirms an erasure when the client has no name to type. */
-export const ERASE_WORD = 'ERASE';
 
 /** The last part of a content-type uid: api::booking.booking -> booking. */
 const typeName = (uid: string) => uid.split('.').pop() ?? uid;
@@ -74,16 +72,14 @@ export const EraseClientModal = ({
   const previewError = error ? errorMessage(error) ?? t('error.generic') : null;
   const [eraseClient] = useEraseClientMutation();
   const { busy, submit } = useSubmit();
-  const [reason, setReason] = useState('');
-  const [typed, setTyped] = useState('');
   const [showErrors, setShowErrors] = useState(false);
   const confirmWord = name?.trim() || ERASE_WORD;
-  const confirmed = typed.trim() === confirmWord || typed.trim() === ERASE_WORD;
+  const confirmation = useEraseConfirmation(confirmWord);
 
   const erase = () => {
     setShowErrors(true);
-    if (!reason.trim() || !confirmed) return;
-    submit(() => eraseClient({ documentId: subject, body: { reason: reason.trim() } }).unwrap(), {
+    if (!confirmation.ready) return;
+    submit(() => eraseClient({ documentId: subject, body: { reason: confirmation.reason.trim() } }).unwrap(), {
       notify: () => t('erase.done'),
       then: onErased,
     });
@@ -96,7 +92,7 @@ export const EraseClientModal = ({
       onSubmit={erase}
       onClose={onClose}
       busy={busy}
-      disabled={!preview || !confirmed || !reason.trim()}
+      disabled={!preview || !confirmation.ready}
       variant="danger"
       lockWhileBusy
     >
@@ -116,23 +112,7 @@ export const EraseClientModal = ({
             <Typography textColor="neutral600">{t('common.loading')}</Typography>
           )}
         </Box>
-        <Field.Root name="reason" required error={showErrors && !reason.trim() ? t('form.required') : undefined} hint={t('erase.reason.hint')}>
-          <Field.Label>{t('erase.reason')}</Field.Label>
-          <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
-          <Field.Hint />
-          <Field.Error />
-        </Field.Root>
-        <Field.Root
-          name="confirm"
-          required
-          error={showErrors && !confirmed ? t('erase.confirm.mismatch') : undefined}
-          hint={t('erase.confirm.hint', { word: confirmWord })}
-        >
-          <Field.Label>{t('erase.confirm', { word: confirmWord })}</Field.Label>
-          <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
-          <Field.Hint />
-          <Field.Error />
-        </Field.Root>
+        <EraseFields confirmation={confirmation} reasonHint={t('erase.reason.hint')} showErrors={showErrors} />
       </Flex>
     </FormModal>
   );

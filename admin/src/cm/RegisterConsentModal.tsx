@@ -1,9 +1,10 @@
-import { Badge, Box, Checkbox, Field, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Badge, Box, Checkbox, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import { errorMessage, useGetCurrentTextsQuery, useRecordDecisionsMutation, type DecisionInput } from '../api';
+import { errorMessage, useGetCurrentTextsQuery, type DecisionInput } from '../api';
+import { SelectField } from '../components/Fields';
 import { FormModal } from '../components/FormModal';
 import { useConsentConfig } from '../hooks/useConsentConfig';
-import { useSubmit } from '../hooks/useSubmit';
+import { useRecordInPerson } from '../hooks/useRecordInPerson';
 import { useT, type TranslationKey } from '../hooks/useT';
 
 /** The plugin's locale for a client's language ("da", "DA", "da-DK" -> "da"), or null when it has none. */
@@ -40,8 +41,7 @@ export const RegisterConsentModal = ({
   const t = useT();
   const config = useConsentConfig();
   const { data: shown, error } = useGetCurrentTextsQuery();
-  const [recordDecisions] = useRecordDecisionsMutation();
-  const { busy, submit } = useSubmit();
+  const { busy, record: recordInPerson } = useRecordInPerson(subject);
   const [locale, setLocale] = useState<string | null>(null);
   const [given, setGiven] = useState<Record<string, boolean>>({});
   const [explicit, setExplicit] = useState<Record<string, boolean>>({});
@@ -67,8 +67,7 @@ export const RegisterConsentModal = ({
         })
       );
     if (decisions.length === 0) return;
-    const body = { decisions, channel: 'in_person' as const, locale: currentLocale };
-    submit(() => recordDecisions({ documentId: subject, body }).unwrap(), { notify: () => t('panel.register.done'), then: onRecorded });
+    recordInPerson({ decisions, locale: currentLocale }, { notify: () => t('panel.register.done'), then: onRecorded });
   };
 
   return (
@@ -89,16 +88,16 @@ export const RegisterConsentModal = ({
           <Flex justifyContent="space-between" alignItems="flex-end">
             <Typography textColor="neutral600">{t('panel.register.intro')}</Typography>
             <Box width="16rem">
-              <Field.Root name="locale">
-                <Field.Label>{t('panel.register.language')}</Field.Label>
-                <SingleSelect value={currentLocale} onChange={(v: string | number) => setLocale(String(v))}>
-                  {availableLocales.map((l) => (
-                    <SingleSelectOption key={l} value={l}>
-                      {l === clientLocale ? t('panel.register.clientLanguage', { locale: l.toUpperCase() }) : l.toUpperCase()}
-                    </SingleSelectOption>
-                  ))}
-                </SingleSelect>
-              </Field.Root>
+              <SelectField
+                name="locale"
+                label={t('panel.register.language')}
+                value={currentLocale}
+                options={availableLocales.map((l) => ({
+                  value: l,
+                  label: l === clientLocale ? t('panel.register.clientLanguage', { locale: l.toUpperCase() }) : l.toUpperCase(),
+                }))}
+                onChange={setLocale}
+              />
             </Box>
           </Flex>
           {shown.map(({ purpose, version }) => {

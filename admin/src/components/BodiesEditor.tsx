@@ -1,8 +1,11 @@
-import { Field, Flex, TextInput, Textarea, Typography, Box } from '@strapi/design-system';
+import { Flex } from '@strapi/design-system';
 import type { TextBody } from '../api';
 import { useT } from '../hooks/useT';
+import { Fieldset, TextareaField, TextField } from './Fields';
 
 export type Bodies = Record<string, { title: string; text: string }>;
+
+const PARTS = ['title', 'text'] as const;
 
 /** One title and one text per configured locale; the default locale is required. */
 export const BodiesEditor = ({
@@ -28,24 +31,22 @@ export const BodiesEditor = ({
         const required = locale === defaultLocale;
         const language = t('locale.name', { locale: locale.toUpperCase() });
         return (
-          <Box key={locale} tag="fieldset" borderColor="neutral200" hasRadius padding={4}>
-            <Typography variant="sigma" tag="legend" textColor="neutral600">
-              {language}
-              {required ? ` · ${t('bodies.defaultLocale')}` : ''}
-            </Typography>
-            <Flex direction="column" alignItems="stretch" gap={3} paddingTop={2}>
-              <Field.Root name={`title-${locale}`} required={required} error={showErrors && required && !body.title.trim() ? t('form.required') : undefined}>
-                <Field.Label>{t('bodies.title', { locale: locale.toUpperCase() })}</Field.Label>
-                <TextInput value={body.title} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set(locale, { title: e.target.value })} />
-                <Field.Error />
-              </Field.Root>
-              <Field.Root name={`text-${locale}`} required={required} error={showErrors && required && !body.text.trim() ? t('form.required') : undefined}>
-                <Field.Label>{t('bodies.text', { locale: locale.toUpperCase() })}</Field.Label>
-                <Textarea value={body.text} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => set(locale, { text: e.target.value })} />
-                <Field.Error />
-              </Field.Root>
-            </Flex>
-          </Box>
+          <Fieldset key={locale} legend={`${language}${required ? ` · ${t('bodies.defaultLocale')}` : ''}`}>
+            {PARTS.map((part) => {
+              const Input = part === 'title' ? TextField : TextareaField;
+              return (
+                <Input
+                  key={part}
+                  name={`${part}-${locale}`}
+                  label={t(`bodies.${part}`, { locale: locale.toUpperCase() })}
+                  required={required}
+                  error={showErrors && required && !body[part].trim() ? t('form.required') : undefined}
+                  value={body[part]}
+                  onChange={(v) => set(locale, { [part]: v })}
+                />
+              );
+            })}
+          </Fieldset>
         );
       })}
     </Flex>

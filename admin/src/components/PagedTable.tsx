@@ -1,15 +1,33 @@
-import { Box, Button, Flex, SingleSelect, SingleSelectOption, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { useT } from '../hooks/useT';
 import { Card } from './Card';
+import { Select } from './Fields';
 
-export interface TableFilter {
+/** A choice of one value of a kind, or all of them. */
+export interface TableFilter<Value extends string> {
   label: string;
-  value: string;
-  options: { value: string; label: string }[];
-  onChange: (value: string) => void;
+  /** The option that filters nothing. */
+  all: string;
+  values: readonly Value[];
+  labelOf: (value: Value) => string;
+  value: Value | 'all';
+  onChange: (value: Value | 'all') => void;
   width: string;
 }
+
+/** A table's header row: one column title a header. */
+export const TableHead = ({ headers }: { headers: string[] }) => (
+  <Thead>
+    <Tr>
+      {headers.map((header) => (
+        <Th key={header}>
+          <Typography variant="sigma">{header}</Typography>
+        </Th>
+      ))}
+    </Tr>
+  </Thead>
+);
 
 /** A list from useLoadMore: the rows so far (null while the first page loads) and the next page. */
 export interface PagedRows<Row> {
@@ -23,7 +41,7 @@ export interface PagedRows<Row> {
  * A card with a filter and a refresh button over a table, newest first, with
  * "Load more" under it: the audit trail and the request queue.
  */
-export const PagedTable = <Row,>({
+export const PagedTable = <Row, Value extends string>({
   title,
   filter,
   onRefresh,
@@ -35,7 +53,7 @@ export const PagedTable = <Row,>({
   empty,
 }: {
   title: string;
-  filter: TableFilter;
+  filter: TableFilter<Value>;
   onRefresh: () => void;
   headers: string[];
   list: PagedRows<Row>;
@@ -46,19 +64,14 @@ export const PagedTable = <Row,>({
 }) => {
   const t = useT();
   const { rows } = list;
+  const options = [{ value: 'all', label: filter.all }, ...filter.values.map((value) => ({ value, label: filter.labelOf(value) }))];
   return (
     <Card
       title={title}
       actions={
         <Flex gap={2}>
           <Box width={filter.width}>
-            <SingleSelect aria-label={filter.label} value={filter.value} onChange={(v: string | number) => filter.onChange(String(v))}>
-              {filter.options.map((option) => (
-                <SingleSelectOption key={option.value} value={option.value}>
-                  {option.label}
-                </SingleSelectOption>
-              ))}
-            </SingleSelect>
+            <Select label={filter.label} value={filter.value} options={options} onChange={(v) => filter.onChange(v as Value | 'all')} />
           </Box>
           <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={onRefresh}>
             {t('common.refresh')}
@@ -67,15 +80,7 @@ export const PagedTable = <Row,>({
       }
     >
       <Table colCount={headers.length} rowCount={(rows?.length ?? 0) + 1}>
-        <Thead>
-          <Tr>
-            {headers.map((header) => (
-              <Th key={header}>
-                <Typography variant="sigma">{header}</Typography>
-              </Th>
-            ))}
-          </Tr>
-        </Thead>
+        <TableHead headers={headers} />
         <Tbody>
           {rows?.length === 0 && (
             <Tr>

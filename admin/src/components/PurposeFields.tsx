@@ -1,6 +1,7 @@
-import { Checkbox, Field, Flex, SingleSelect, SingleSelectOption, TextInput, Textarea } from '@strapi/design-system';
+import { Checkbox, Flex } from '@strapi/design-system';
 import { LEGAL_BASES, type LegalBasis } from '../api';
 import { useT, type TranslationKey } from '../hooks/useT';
+import { SelectField, TextareaField, TextField } from './Fields';
 
 export interface PurposeInput {
   key: string;
@@ -38,40 +39,27 @@ export const PurposeFields = ({
 }) => {
   const t = useT();
   const set = <K extends keyof PurposeInput>(key: K, v: PurposeInput[K]) => onChange({ ...value, [key]: v });
+  const labelled = (name: 'name' | 'key' | 'legalBasis' | 'description', hint?: TranslationKey) => ({
+    name,
+    label: t(`purpose.field.${name}`),
+    hint: hint && t(hint),
+    error: errors[name],
+  });
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
-      <Field.Root name="name" required error={errors.name}>
-        <Field.Label>{t('purpose.field.name')}</Field.Label>
-        <TextInput value={value.name} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('name', e.target.value)} />
-        <Field.Error />
-      </Field.Root>
-      <Field.Root name="key" required error={errors.key} hint={t('purpose.field.key.hint')}>
-        <Field.Label>{t('purpose.field.key')}</Field.Label>
-        <TextInput value={value.key} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('key', e.target.value.toLowerCase())} />
-        <Field.Hint />
-        <Field.Error />
-      </Field.Root>
-      <Field.Root name="legalBasis" required hint={t('purpose.field.legalBasis.hint')}>
-        <Field.Label>{t('purpose.field.legalBasis')}</Field.Label>
-        <SingleSelect
-          value={value.legalBasis}
-          onChange={(v: string | number) => {
-            const legalBasis = String(v) as LegalBasis;
-            onChange({ ...value, legalBasis, required: legalBasis === 'consent' ? value.required : false });
-          }}
-        >
-          {LEGAL_BASES.map((basis) => (
-            <SingleSelectOption key={basis} value={basis}>
-              {t(`legalBasis.${basis}` as TranslationKey)}
-            </SingleSelectOption>
-          ))}
-        </SingleSelect>
-        <Field.Hint />
-      </Field.Root>
-      <Field.Root name="description">
-        <Field.Label>{t('purpose.field.description')}</Field.Label>
-        <Textarea value={value.description} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => set('description', e.target.value)} />
-      </Field.Root>
+      <TextField {...labelled('name')} required value={value.name} onChange={(v) => set('name', v)} />
+      <TextField {...labelled('key', 'purpose.field.key.hint')} required value={value.key} onChange={(v) => set('key', v.toLowerCase())} />
+      <SelectField
+        {...labelled('legalBasis', 'purpose.field.legalBasis.hint')}
+        required
+        value={value.legalBasis}
+        options={LEGAL_BASES.map((basis) => ({ value: basis, label: t(`legalBasis.${basis}` as TranslationKey) }))}
+        onChange={(v) => {
+          const legalBasis = v as LegalBasis;
+          onChange({ ...value, legalBasis, required: legalBasis === 'consent' ? value.required : false });
+        }}
+      />
+      <TextareaField {...labelled('description')} value={value.description} onChange={(v) => set('description', v)} />
       <Checkbox
         checked={value.required}
         disabled={value.legalBasis !== 'consent'}

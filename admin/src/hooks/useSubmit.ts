@@ -4,7 +4,7 @@ import { useNotifyError } from './useNotifyError';
 
 type Notice = string | { type: 'info' | 'warning'; message: string } | null;
 
-interface SubmitOptions<T> {
+export interface SubmitOptions<T> {
   /** The notification after success (a string is a success message; null: none). */
   notify?: (result: T) => Notice;
   /** What follows success: close the modal, hand the result on. */

@@ -16,6 +16,7 @@ import {
 } from '@strapi/design-system';
 import { Mail } from '@strapi/icons';
 import { ConfirmDialog, Layouts, Page } from '@strapi/strapi/admin';
+import { PageHeader } from '../../components/PageHeader';
 import { useEffect, useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import {
@@ -113,11 +114,10 @@ const ClientsPage = () => {
 
   return (
     <>
-      <Page.Title>{t('clients.title')}</Page.Title>
-      <Layouts.Header
+      <PageHeader
         title={t('clients.title')}
         subtitle={t('clients.subtitle')}
-        primaryAction={
+        action={
           canRequest ? (
             <Button startIcon={<Mail />} onClick={() => setConfirmAll(true)} disabled={sending || all.length === 0}>
               {t('clients.sendToFilter')}

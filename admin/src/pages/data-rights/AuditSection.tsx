@@ -1,40 +1,33 @@
 import { Td, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import { AUDIT_ACTIONS, useGetConsentAuditQuery, useLazyGetConsentAuditQuery, useLoadMore, type AuditAction, type AuditEntry, type CursorPage } from '../../api';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { AUDIT_ACTIONS, useGetConsentAuditQuery, useLazyGetConsentAuditQuery, type AuditAction } from '../../api';
+import { usePagedList } from '../../hooks/usePagedList';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 import { PagedTable } from '../../components/PagedTable';
 
 const PAGE = 25;
-const NO_ROWS: CursorPage<AuditEntry, number> = { rows: [], next: null };
 const isKnown = (action: string): action is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(action);
 
 /** Who did which export, erasure, import or verification, newest first, paged by cursor. */
 export const AuditSection = () => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  const notifyError = useNotifyError();
   const [action, setAction] = useState<AuditAction | 'all'>('all');
   const query = { action: action === 'all' ? null : action, before: null, limit: PAGE };
   const first = useGetConsentAuditQuery(query);
   const [fetchAudit] = useLazyGetConsentAuditQuery();
-  const list = useLoadMore(
-    { data: first.currentData ?? (first.isError ? NO_ROWS : undefined), fulfilledTimeStamp: first.fulfilledTimeStamp },
-    (before) => fetchAudit({ ...query, before }).unwrap(),
-    notifyError
-  );
+  const list = usePagedList(first, (before) => fetchAudit({ ...query, before }).unwrap());
 
   return (
     <PagedTable
       title={t('audit.title')}
       filter={{
         label: t('audit.filter'),
+        all: t('audit.allActions'),
+        values: AUDIT_ACTIONS,
+        labelOf: (a) => t(`audit.action.${a}` as TranslationKey),
         value: action,
-        options: [
-          { value: 'all', label: t('audit.allActions') },
-          ...AUDIT_ACTIONS.map((a) => ({ value: a, label: t(`audit.action.${a}` as TranslationKey) })),
-        ],
-        onChange: (value) => setAction(value as AuditAction | 'all'),
+        onChange: setAction,
         width: '22rem',
       }}
       onRefresh={first.refetch}

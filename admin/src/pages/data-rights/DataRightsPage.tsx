@@ -1,5 +1,6 @@
 import { Flex } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
+import { PageHeader } from '../../components/PageHeader';
 import { AuditSection } from './AuditSection';
 import { ImportSection } from './ImportSection';
 import { ProofSection } from './ProofSection';
@@ -19,8 +20,7 @@ const DataRightsPage = () => {
   if (!canErase && !canImport && !canProof) return <Page.NoPermissions />;
   return (
     <>
-      <Page.Title>{t('rights.pageTitle')}</Page.Title>
-      <Layouts.Header title={t('rights.pageTitle')} subtitle={t('rights.subtitle')} />
+      <PageHeader title={t('rights.pageTitle')} subtitle={t('rights.subtitle')} />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
           {canErase && <RetentionSection canErase={canErase} />}

@@ -1,4 +1,4 @@
-import { Badge, Box, Button, Field, Flex, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, Field, Flex, Table, Tbody, Td, TextInput, Tr, Typography } from '@strapi/design-system';
 import { Check, Upload } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
 import { useRef, useState } from 'react';
@@ -7,6 +7,7 @@ import { errorDetails, useImportConsentsMutation, type ImportLine, type ImportRe
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../hooks/useT';
 import { Card } from '../../components/Card';
+import { TableHead } from '../../components/PagedTable';
 
 /** Lines shown in the report table; the counts above it cover every line. */
 const SHOWN = 100;
@@ -111,13 +112,7 @@ export const ImportSection = () => {
           </Typography>
           {report.invalid > 0 && <Typography textColor="danger700">{t('import.report.nothing')}</Typography>}
           <Table colCount={3} rowCount={Math.min(SHOWN, lines.length) + 1}>
-            <Thead>
-              <Tr>
-                <Th><Typography variant="sigma">{t('import.col.line')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('import.col.status')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('import.col.errors')}</Typography></Th>
-              </Tr>
-            </Thead>
+            <TableHead headers={[t('import.col.line'), t('import.col.status'), t('import.col.errors')]} />
             <Tbody>
               {lines.slice(0, SHOWN).map((line) => (
                 <Tr key={line.line} data-testid="import-line" style={line.ok ? undefined : errorRow}>

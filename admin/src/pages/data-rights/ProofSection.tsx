@@ -1,10 +1,11 @@
-import { Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { CheckCircle, Lock, Shield, WarningCircle } from '@strapi/icons';
 import { useState } from 'react';
 import { useGetConsentCheckpointsQuery, useSealConsentCheckpointMutation, useVerifyConsentProofMutation, type BrokenLink, type VerifyResult } from '../../api';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useFormatDateTime, useT } from '../../hooks/useT';
 import { Card } from '../../components/Card';
+import { TableHead } from '../../components/PagedTable';
 
 /** Where the first broken link is: the client's chain, the event row and its place in the chain, or the checkpoint. */
 const whereBroken = (t: ReturnType<typeof useT>, broken: BrokenLink) =>
@@ -99,14 +100,7 @@ export const ProofSection = () => {
         <Typography textColor="neutral600">{t('proof.checkpoints.none')}</Typography>
       ) : (
         <Table colCount={4} rowCount={(checkpoints?.length ?? 0) + 1}>
-          <Thead>
-            <Tr>
-              <Th><Typography variant="sigma">{t('proof.col.seq')}</Typography></Th>
-              <Th><Typography variant="sigma">{t('proof.col.sealedAt')}</Typography></Th>
-              <Th><Typography variant="sigma">{t('proof.col.chains')}</Typography></Th>
-              <Th><Typography variant="sigma">{t('proof.col.root')}</Typography></Th>
-            </Tr>
-          </Thead>
+          <TableHead headers={[t('proof.col.seq'), t('proof.col.sealedAt'), t('proof.col.chains'), t('proof.col.root')]} />
           <Tbody>
             {checkpoints?.slice(0, 20).map((c) => (
               <Tr key={c.id} data-testid="checkpoint">

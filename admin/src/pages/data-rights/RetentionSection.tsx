@@ -1,19 +1,4 @@
-import {
-  Badge,
-  Button,
-  Field,
-  Flex,
-  NumberInput,
-  Table,
-  Tbody,
-  Td,
-  TextInput,
-  Textarea,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Badge, Button, Field, Flex, NumberInput, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Search, Trash } from '@strapi/icons';
 import { useState } from 'react';
 import {
@@ -25,11 +10,12 @@ import {
   type RetentionPreview,
   type RetentionRun,
 } from '../../api';
-import { ERASE_WORD } from '../../cm/EraseClientModal';
+import { EraseFields, useEraseConfirmation } from '../../components/EraseFields';
 import { useSubmit } from '../../hooks/useSubmit';
 import { FormModal } from '../../components/FormModal';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 import { Card, ProgressLine } from '../../components/Card';
+import { TableHead } from '../../components/PagedTable';
 
 const ACTIVE: RetentionRun['status'][] = ['queued', 'running'];
 const isActive = (run: RetentionRun | undefined) => Boolean(run && ACTIVE.includes(run.status));
@@ -72,14 +58,11 @@ const ConfirmRunModal = ({
   const t = useT();
   const [createRun] = useCreateRetentionRunMutation();
   const { busy, submit } = useSubmit();
-  const [reason, setReason] = useState(() => t('retention.reason.default', { months: preview.inactiveMonths }));
-  const [typed, setTyped] = useState('');
-  const word = String(preview.total);
-  const confirmed = typed.trim() === word || typed.trim() === ERASE_WORD;
+  const confirmation = useEraseConfirmation(String(preview.total), t('retention.reason.default', { months: preview.inactiveMonths }));
 
   const start = () => {
-    if (!confirmed || !reason.trim()) return;
-    const input = { inactiveMonths: preview.inactiveMonths, expectedTotal: preview.total, reason: reason.trim() };
+    if (!confirmation.ready) return;
+    const input = { inactiveMonths: preview.inactiveMonths, expectedTotal: preview.total, reason: confirmation.reason.trim() };
     submit(() => createRun(input).unwrap(), { notify: () => t('retention.started', { count: preview.total }), then: onStarted });
   };
 
@@ -90,21 +73,13 @@ const ConfirmRunModal = ({
       onSubmit={start}
       onClose={onClose}
       busy={busy}
-      disabled={!confirmed || !reason.trim()}
+      disabled={!confirmation.ready}
       variant="danger"
       lockWhileBusy
     >
       <Flex direction="column" alignItems="stretch" gap={4}>
         <Typography>{t('retention.confirm.intro', { count: preview.total, months: preview.inactiveMonths })}</Typography>
-        <Field.Root name="reason" required>
-          <Field.Label>{t('erase.reason')}</Field.Label>
-          <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
-        </Field.Root>
-        <Field.Root name="confirm" required hint={t('erase.confirm.hint', { word })}>
-          <Field.Label>{t('erase.confirm', { word })}</Field.Label>
-          <TextInput autoComplete="off" value={typed} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTyped(e.target.value)} />
-          <Field.Hint />
-        </Field.Root>
+        <EraseFields confirmation={confirmation} />
       </Flex>
     </FormModal>
   );
@@ -177,12 +152,7 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
           </Flex>
           {preview.clients.length > 0 && (
             <Table colCount={2} rowCount={Math.min(SHOWN, preview.clients.length) + 1}>
-              <Thead>
-                <Tr>
-                  <Th><Typography variant="sigma">{t('clients.col.name')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('retention.col.lastActivity')}</Typography></Th>
-                </Tr>
-              </Thead>
+              <TableHead headers={[t('clients.col.name'), t('retention.col.lastActivity')]} />
               <Tbody>
                 {preview.clients.slice(0, SHOWN).map((client) => (
                   <Tr key={client.documentId} data-testid="retention-client">

@@ -1,5 +1,6 @@
 import { Alert, Box, Flex, Grid, Link, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
+import { PageHeader } from '../../components/PageHeader';
 import { useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import { useGetConsentOverviewQuery, useGetConsentPurposesQuery, type Overview } from '../../api';
@@ -38,8 +39,7 @@ const OverviewPage = () => {
 
   return (
     <>
-      <Page.Title>{t('overview.title')}</Page.Title>
-      <Layouts.Header title={t('overview.title')} subtitle={t('overview.subtitle')} />
+      <PageHeader title={t('overview.title')} subtitle={t('overview.subtitle')} />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
           {inactive && !inactiveClosed && (

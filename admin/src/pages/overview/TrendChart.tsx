@@ -13,6 +13,12 @@ const WIDTH = 720;
 const HEIGHT = 220;
 const PAD = { top: 12, right: 12, bottom: 28, left: 40 };
 
+// The theme's colours, with its default values while no theme is loaded.
+const SERIES = [
+  { key: 'given', label: 'overview.trend.given', color: 'success600', fallback: '#328048', dash: undefined },
+  { key: 'withdrawn', label: 'overview.trend.withdrawn', color: 'danger600', fallback: '#d02b20', dash: '5 3' },
+] as const;
+
 /** Consents given and withdrawn per day, as two lines in a small SVG (no chart library). */
 export const TrendChart = ({ points }: { points: Point[] }) => {
   const t = useT();
@@ -26,8 +32,7 @@ export const TrendChart = ({ points }: { points: Point[] }) => {
   const line = (key: 'given' | 'withdrawn') => points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ');
   const ticks = [0, Math.round(max / 2), max].filter((v, i, all) => all.indexOf(v) === i);
   const labelEvery = Math.max(1, Math.ceil(points.length / 6));
-  const given = theme.colors.success600 ?? '#328048';
-  const withdrawn = theme.colors.danger600 ?? '#d02b20';
+  const series = SERIES.map((s) => ({ ...s, stroke: theme.colors[s.color] ?? s.fallback }));
   const grid = theme.colors.neutral200 ?? '#dcdce4';
   const text = theme.colors.neutral600 ?? '#666687';
   const totals = points.reduce((acc, p) => ({ given: acc.given + p.given, withdrawn: acc.withdrawn + p.withdrawn }), { given: 0, withdrawn: 0 });
@@ -64,34 +69,30 @@ export const TrendChart = ({ points }: { points: Point[] }) => {
         )}
         {points.length > 0 && (
           <>
-            <path d={line('given')} fill="none" stroke={given} strokeWidth={2} />
-            <path d={line('withdrawn')} fill="none" stroke={withdrawn} strokeWidth={2} strokeDasharray="5 3" />
+            {series.map((s) => (
+              <path key={s.key} d={line(s.key)} fill="none" stroke={s.stroke} strokeWidth={2} strokeDasharray={s.dash} />
+            ))}
             {points.map((p, i) => (
               <g key={`pt-${p.date}`}>
-                <circle cx={x(i)} cy={y(p.given)} r={2.5} fill={given}>
-                  <title>{`${p.date}: ${t('overview.trend.given')} ${p.given}`}</title>
-                </circle>
-                <circle cx={x(i)} cy={y(p.withdrawn)} r={2.5} fill={withdrawn}>
-                  <title>{`${p.date}: ${t('overview.trend.withdrawn')} ${p.withdrawn}`}</title>
-                </circle>
+                {series.map((s) => (
+                  <circle key={s.key} cx={x(i)} cy={y(p[s.key])} r={2.5} fill={s.stroke}>
+                    <title>{`${p.date}: ${t(s.label)} ${p[s.key]}`}</title>
+                  </circle>
+                ))}
               </g>
             ))}
           </>
         )}
       </svg>
       <Flex gap={4} paddingTop={2}>
-        <Flex gap={2}>
-          <Box width="1.2rem" height="0.3rem" background="success600" />
-          <Typography variant="pi">
-            {t('overview.trend.given')}: {totals.given}
-          </Typography>
-        </Flex>
-        <Flex gap={2}>
-          <Box width="1.2rem" height="0.3rem" background="danger600" />
-          <Typography variant="pi">
-            {t('overview.trend.withdrawn')}: {totals.withdrawn}
-          </Typography>
-        </Flex>
+        {series.map((s) => (
+          <Flex key={s.key} gap={2}>
+            <Box width="1.2rem" height="0.3rem" background={s.color} />
+            <Typography variant="pi">
+              {t(s.label)}: {totals[s.key]}
+            </Typography>
+          </Flex>
+        ))}
       </Flex>
     </Box>
   );

@@ -1,6 +1,7 @@
 import { Button, Flex, IconButton, Link, Td, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Cross } from '@strapi/icons';
-import { Layouts, Page } from '@strapi/strapi/admin';
+import { Layouts } from '@strapi/strapi/admin';
+import { PageHeader } from '../../components/PageHeader';
 import { useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import {
@@ -11,11 +12,9 @@ import {
   useGetConsentCampaignsQuery,
   useGetConsentRequestsQuery,
   useLazyGetConsentRequestsQuery,
-  useLoadMore,
   type Campaign,
   type CampaignAction,
   type ConsentRequest,
-  type CursorPage,
   type RequestStatus,
 } from '../../api';
 import { CampaignProgress } from '../../components/CampaignProgress';
@@ -24,12 +23,11 @@ import { PagedTable } from '../../components/PagedTable';
 import { RequestStatusBadge } from '../../components/StatusBadge';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
 import { useConsentRBAC } from '../../hooks/useConsentRBAC';
-import { useNotifyError } from '../../hooks/useNotifyError';
+import { usePagedList } from '../../hooks/usePagedList';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 
 const PAGE = 50;
-const NO_ROWS: CursorPage<ConsentRequest, number> = { rows: [], next: null };
 const isOpen = (status: RequestStatus) => (OPEN_REQUEST_STATUSES as readonly RequestStatus[]).includes(status);
 
 const Campaigns = () => {
@@ -104,17 +102,12 @@ const Requests = () => {
   const formatDateTime = useFormatDateTime();
   const { canRequest } = useConsentRBAC();
   const config = useConsentConfig();
-  const notifyError = useNotifyError();
   const { submit } = useSubmit();
   const [status, setStatus] = useState<RequestStatus | 'all'>('all');
   const query = { status: status === 'all' ? null : status, before: null, limit: PAGE };
   const first = useGetConsentRequestsQuery(query);
   const [fetchRequests] = useLazyGetConsentRequestsQuery();
-  const list = useLoadMore(
-    { data: first.currentData ?? (first.isError ? NO_ROWS : undefined), fulfilledTimeStamp: first.fulfilledTimeStamp },
-    (before) => fetchRequests({ ...query, before }).unwrap(),
-    notifyError
-  );
+  const list = usePagedList(first, (before) => fetchRequests({ ...query, before }).unwrap());
   const [changeRequest] = useChangeConsentRequestMutation();
 
   const act = (row: ConsentRequest, action: 'cancel' | 'resend') =>
@@ -127,12 +120,11 @@ const Requests = () => {
       title={t('requests.title')}
       filter={{
         label: t('requests.filter'),
+        all: t('requests.allStatuses'),
+        values: REQUEST_STATUSES,
+        labelOf: (s) => t(`requestStatus.${s}` as TranslationKey),
         value: status,
-        options: [
-          { value: 'all', label: t('requests.allStatuses') },
-          ...REQUEST_STATUSES.map((s) => ({ value: s, label: t(`requestStatus.${s}` as TranslationKey) })),
-        ],
-        onChange: (value) => setStatus(value as RequestStatus | 'all'),
+        onChange: setStatus,
         width: '20rem',
       }}
       onRefresh={first.refetch}
@@ -212,8 +204,7 @@ const RequestsPage = () => {
   const t = useT();
   return (
     <>
-      <Page.Title>{t('requests.pageTitle')}</Page.Title>
-      <Layouts.Header title={t('requests.pageTitle')} subtitle={t('requests.subtitle')} />
+      <PageHeader title={t('requests.pageTitle')} subtitle={t('requests.subtitle')} />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
           <Campaigns />

@@ -2,7 +2,7 @@ import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
 import { useCreateConsentPurposeMutation, usePublishConsentVersionMutation, type Purpose } from '../../api';
 import { BodiesEditor, filledBodies, type Bodies } from '../../components/BodiesEditor';
-import { PurposeFields, purposeErrors, purposePayload, type PurposeInput } from '../../components/PurposeFields';
+import { emptyPurpose, PurposeFields, purposeErrors, purposePayload, type PurposeInput } from '../../components/PurposeFields';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useT } from '../../hooks/useT';
 
@@ -25,16 +25,7 @@ export const ActivationWizard = ({
   const [publishVersion] = usePublishConsentVersionMutation();
   const { busy, submit } = useSubmit();
   const [purpose, setPurpose] = useState<Purpose | null>(purposes[0] ?? null);
-  const [input, setInput] = useState<PurposeInput>({
-    key: 'storage',
-    name: t('wizard.defaultPurposeName'),
-    description: '',
-    legalBasis: 'consent',
-    specialCategory: false,
-    required: true,
-    marketing: false,
-    doubleOptIn: false,
-  });
+  const [input, setInput] = useState<PurposeInput>({ ...emptyPurpose, key: 'storage', name: t('wizard.defaultPurposeName') });
   const [bodies, setBodies] = useState<Bodies>(() => Object.fromEntries(locales.map((l) => [l, { title: '', text: '' }])));
   const [showErrors, setShowErrors] = useState(false);
   const step = purpose ? 2 : 1;
@@ -71,24 +62,15 @@ export const ActivationWizard = ({
           {t('wizard.step', { step, total: 2 })} · {step === 1 ? t('wizard.step1') : t('wizard.step2', { purpose: purpose?.name ?? '' })}
         </Typography>
         {step === 1 ? (
-          <>
-            <PurposeFields value={input} onChange={setInput} errors={showErrors ? purposeErrors(input, t) : {}} />
-            <Flex justifyContent="flex-end">
-              <Button onClick={createPurpose} loading={busy}>
-                {t('wizard.next')}
-              </Button>
-            </Flex>
-          </>
+          <PurposeFields value={input} onChange={setInput} errors={showErrors ? purposeErrors(input, t) : {}} />
         ) : (
-          <>
-            <BodiesEditor locales={locales} defaultLocale={defaultLocale} value={bodies} onChange={setBodies} showErrors={showErrors} />
-            <Flex justifyContent="flex-end">
-              <Button onClick={publish} loading={busy}>
-                {t('wizard.publish')}
-              </Button>
-            </Flex>
-          </>
+          <BodiesEditor locales={locales} defaultLocale={defaultLocale} value={bodies} onChange={setBodies} showErrors={showErrors} />
         )}
+        <Flex justifyContent="flex-end">
+          <Button onClick={step === 1 ? createPurpose : publish} loading={busy}>
+            {step === 1 ? t('wizard.next') : t('wizard.publish')}
+          </Button>
+        </Flex>
       </Flex>
     </Box>
   );

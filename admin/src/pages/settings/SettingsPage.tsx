@@ -1,18 +1,4 @@
-import {
-  Box,
-  Button,
-  Field,
-  Flex,
-  Grid,
-  NumberInput,
-  SingleSelect,
-  SingleSelectOption,
-  Tabs,
-  TextInput,
-  Textarea,
-  Toggle,
-  Typography,
-} from '@strapi/design-system';
+import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
 import { Check, Mail } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { useState } from 'react';
@@ -33,6 +19,7 @@ import { useSubmit } from '../../hooks/useSubmit';
 import { useT, type TranslationKey } from '../../hooks/useT';
 import { PERMISSIONS } from '../../pluginId';
 import { ActivationWizard } from './ActivationWizard';
+import { Fieldset, LocaleTabs, NumberField, SelectField, TextareaField, TextField, ToggleField } from '../../components/Fields';
 
 const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
   <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} tag="section" aria-label={title}>
@@ -44,6 +31,14 @@ const Section = ({ title, children }: { title: string; children: React.ReactNode
     </Flex>
   </Box>
 );
+
+const Cell = ({ col, children }: { col: number; children: React.ReactNode }) => (
+  <Grid.Item col={col} xs={12} direction="column" alignItems="stretch">
+    {children}
+  </Grid.Item>
+);
+
+const TEMPLATE_PARTS = ['subject', 'body', 'sms'] as const;
 
 const SettingsForm = ({ initial }: { initial: Settings }) => {
   const t = useT();
@@ -61,6 +56,39 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
       ...v,
       templates: { ...v.templates, [locale]: { ...v.templates[locale], [kind]: { ...v.templates[locale][kind], ...patch } } },
     }));
+
+  // An emptied number field falls back to the least the server accepts.
+  const numbers = [
+    { name: 'requestTtlDays', label: t('settings.ttl'), hint: t('settings.ttl.hint'), fallback: 1 },
+    { name: 'reminderDaysBeforeExpiry', label: t('settings.reminder'), hint: t('settings.reminder.hint'), fallback: 0 },
+  ] as const;
+  const toggles = [
+    {
+      name: 'channelEmail',
+      label: t('settings.channel.email'),
+      checked: value.channels.email,
+      onToggle: (v: Settings) => ({ ...v, channels: { ...v.channels, email: !v.channels.email } }),
+    },
+    {
+      name: 'channelSms',
+      label: t('settings.channel.sms'),
+      hint: t('settings.channel.sms.hint'),
+      checked: value.channels.sms,
+      onToggle: (v: Settings) => ({ ...v, channels: { ...v.channels, sms: !v.channels.sms } }),
+    },
+    {
+      name: 'informationMail',
+      label: t('settings.informationMail'),
+      hint: t('settings.informationMail.hint'),
+      checked: value.informationMail,
+      onToggle: (v: Settings) => ({ ...v, informationMail: !v.informationMail }),
+    },
+  ];
+  const senderFields = [
+    { name: 'organisation', label: t('settings.sender.organisation'), required: true },
+    { name: 'from', label: t('settings.sender.from'), hint: t('settings.sender.from.hint') },
+    { name: 'replyTo', label: t('settings.sender.replyTo') },
+  ] as const;
 
   const save = () =>
     submitSave(
@@ -92,91 +120,30 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
         <Flex direction="column" alignItems="stretch" gap={6}>
           <Section title={t('settings.requests')}>
             <Grid.Root gap={4}>
-              <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
-                <Field.Root name="requestTtlDays" hint={t('settings.ttl.hint')}>
-                  <Field.Label>{t('settings.ttl')}</Field.Label>
-                  <NumberInput value={value.requestTtlDays} onValueChange={(n) => setValue({ ...value, requestTtlDays: n ?? 1 })} />
-                  <Field.Hint />
-                </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
-                <Field.Root name="reminderDaysBeforeExpiry" hint={t('settings.reminder.hint')}>
-                  <Field.Label>{t('settings.reminder')}</Field.Label>
-                  <NumberInput
-                    value={value.reminderDaysBeforeExpiry}
-                    onValueChange={(n) => setValue({ ...value, reminderDaysBeforeExpiry: n ?? 0 })}
-                  />
-                  <Field.Hint />
-                </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
-                <Field.Root name="channelEmail">
-                  <Field.Label>{t('settings.channel.email')}</Field.Label>
-                  <Toggle
-                    onLabel={t('common.on')}
-                    offLabel={t('common.off')}
-                    checked={value.channels.email}
-                    onChange={() => setValue({ ...value, channels: { ...value.channels, email: !value.channels.email } })}
-                  />
-                </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
-                <Field.Root name="channelSms" hint={t('settings.channel.sms.hint')}>
-                  <Field.Label>{t('settings.channel.sms')}</Field.Label>
-                  <Toggle
-                    onLabel={t('common.on')}
-                    offLabel={t('common.off')}
-                    checked={value.channels.sms}
-                    onChange={() => setValue({ ...value, channels: { ...value.channels, sms: !value.channels.sms } })}
-                  />
-                  <Field.Hint />
-                </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
-                <Field.Root name="informationMail" hint={t('settings.informationMail.hint')}>
-                  <Field.Label>{t('settings.informationMail')}</Field.Label>
-                  <Toggle
-                    onLabel={t('common.on')}
-                    offLabel={t('common.off')}
-                    checked={value.informationMail}
-                    onChange={() => setValue({ ...value, informationMail: !value.informationMail })}
-                  />
-                  <Field.Hint />
-                </Field.Root>
-              </Grid.Item>
+              {numbers.map(({ fallback, ...field }) => (
+                <Cell key={field.name} col={6}>
+                  <NumberField {...field} value={value[field.name]} onChange={(n) => setValue({ ...value, [field.name]: n ?? fallback })} />
+                </Cell>
+              ))}
+              {toggles.map(({ onToggle, ...toggle }) => (
+                <Cell key={toggle.name} col={4}>
+                  <ToggleField {...toggle} onToggle={() => setValue(onToggle)} />
+                </Cell>
+              ))}
             </Grid.Root>
           </Section>
 
           <Section title={t('settings.sender')}>
             <Grid.Root gap={4}>
-              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
-                <Field.Root name="organisation" required>
-                  <Field.Label>{t('settings.sender.organisation')}</Field.Label>
-                  <TextInput
-                    value={value.sender.organisation}
-                    onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValue({ ...value, sender: { ...value.sender, organisation: e.target.value } })}
+              {senderFields.map((field) => (
+                <Cell key={field.name} col={4}>
+                  <TextField
+                    {...field}
+                    value={value.sender[field.name] ?? ''}
+                    onChange={(text) => setValue({ ...value, sender: { ...value.sender, [field.name]: text } })}
                   />
-                </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
-                <Field.Root name="from" hint={t('settings.sender.from.hint')}>
-                  <Field.Label>{t('settings.sender.from')}</Field.Label>
-                  <TextInput
-                    value={value.sender.from ?? ''}
-                    onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValue({ ...value, sender: { ...value.sender, from: e.target.value } })}
-                  />
-                  <Field.Hint />
-                </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
-                <Field.Root name="replyTo">
-                  <Field.Label>{t('settings.sender.replyTo')}</Field.Label>
-                  <TextInput
-                    value={value.sender.replyTo ?? ''}
-                    onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValue({ ...value, sender: { ...value.sender, replyTo: e.target.value } })}
-                  />
-                </Field.Root>
-              </Grid.Item>
+                </Cell>
+              ))}
             </Grid.Root>
           </Section>
 
@@ -190,77 +157,44 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
             <Typography variant="pi" textColor="neutral600">
               {t('settings.templates.hint')}
             </Typography>
-            <Tabs.Root defaultValue={locales[0]}>
-              <Tabs.List aria-label={t('settings.templates')}>
-                {locales.map((locale) => (
-                  <Tabs.Trigger key={locale} value={locale}>
-                    {locale.toUpperCase()}
-                  </Tabs.Trigger>
-                ))}
-              </Tabs.List>
-              {locales.map((locale) => (
-                <Tabs.Content key={locale} value={locale}>
-                  <Flex direction="column" alignItems="stretch" gap={6} paddingTop={4}>
-                    {MESSAGE_KINDS.map((kind) => {
-                      const template = value.templates[locale][kind];
-                      const label = t(`settings.template.${kind}` as TranslationKey);
-                      return (
-                        <Box key={kind} tag="fieldset" borderColor="neutral200" hasRadius padding={4}>
-                          <Typography variant="sigma" tag="legend" textColor="neutral600">
-                            {label} ({locale.toUpperCase()})
-                          </Typography>
-                          <Flex direction="column" alignItems="stretch" gap={3} paddingTop={2}>
-                            <Field.Root name={`${locale}-${kind}-subject`}>
-                              <Field.Label>{t('settings.template.subject')}</Field.Label>
-                              <TextInput
-                                value={template.subject}
-                                onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTemplate(locale, kind, { subject: e.target.value })}
-                              />
-                            </Field.Root>
-                            <Field.Root name={`${locale}-${kind}-body`}>
-                              <Field.Label>{t('settings.template.body')}</Field.Label>
-                              <Textarea
-                                value={template.body}
-                                onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setTemplate(locale, kind, { body: e.target.value })}
-                              />
-                            </Field.Root>
-                            <Field.Root name={`${locale}-${kind}-sms`} hint={t('settings.template.sms.hint')}>
-                              <Field.Label>{t('settings.template.sms')}</Field.Label>
-                              <Textarea
-                                value={template.sms}
-                                onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setTemplate(locale, kind, { sms: e.target.value })}
-                              />
-                              <Field.Hint />
-                            </Field.Root>
-                          </Flex>
-                        </Box>
-                      );
-                    })}
-                  </Flex>
-                </Tabs.Content>
-              ))}
-            </Tabs.Root>
+            <LocaleTabs locales={locales} defaultValue={locales[0]} label={t('settings.templates')}>
+              {(locale) => (
+                <Flex direction="column" alignItems="stretch" gap={6} paddingTop={4}>
+                  {MESSAGE_KINDS.map((kind) => (
+                    <Fieldset key={kind} legend={`${t(`settings.template.${kind}` as TranslationKey)} (${locale.toUpperCase()})`}>
+                      {TEMPLATE_PARTS.map((part) => {
+                        const Input = part === 'subject' ? TextField : TextareaField;
+                        return (
+                          <Input
+                            key={part}
+                            name={`${locale}-${kind}-${part}`}
+                            label={t(`settings.template.${part}`)}
+                            hint={part === 'sms' ? t('settings.template.sms.hint') : undefined}
+                            value={value.templates[locale][kind][part]}
+                            onChange={(text) => setTemplate(locale, kind, { [part]: text })}
+                          />
+                        );
+                      })}
+                    </Fieldset>
+                  ))}
+                </Flex>
+              )}
+            </LocaleTabs>
           </Section>
 
           <Section title={t('settings.test')}>
             <Flex gap={4} alignItems="flex-end">
               <Box width="32rem">
-                <Field.Root name="testTo">
-                  <Field.Label>{t('settings.test.to')}</Field.Label>
-                  <TextInput type="email" value={testTo} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTestTo(e.target.value)} />
-                </Field.Root>
+                <TextField name="testTo" label={t('settings.test.to')} type="email" value={testTo} onChange={setTestTo} />
               </Box>
               <Box width="12rem">
-                <Field.Root name="testLocale">
-                  <Field.Label>{t('settings.test.locale')}</Field.Label>
-                  <SingleSelect value={testLocale} onChange={(v: string | number) => setTestLocale(String(v))}>
-                    {locales.map((l) => (
-                      <SingleSelectOption key={l} value={l}>
-                        {l.toUpperCase()}
-                      </SingleSelectOption>
-                    ))}
-                  </SingleSelect>
-                </Field.Root>
+                <SelectField
+                  name="testLocale"
+                  label={t('settings.test.locale')}
+                  value={testLocale}
+                  options={locales.map((l) => ({ value: l, label: l.toUpperCase() }))}
+                  onChange={setTestLocale}
+                />
               </Box>
               <Button variant="secondary" startIcon={<Mail />} onClick={testMail} loading={testing} disabled={!testTo.includes('@')}>
                 {t('settings.test.send')}

@@ -1,8 +1,10 @@
-import { Accordion, Badge, Box, Button, Flex, Tabs, Typography } from '@strapi/design-system';
+import { Accordion, Badge, Box, Button, Flex, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
+import { PageHeader } from '../../components/PageHeader';
 import { useState } from 'react';
 import { useGetConsentPurposesQuery, useGetConsentVersionsQuery, type Purpose, type TextVersion } from '../../api';
+import { LocaleTabs } from '../../components/Fields';
 import { NewPurposeModal } from './NewPurposeModal';
 import { NewVersionModal } from './NewVersionModal';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
@@ -18,36 +20,26 @@ const Flag = ({ on, label }: { on: boolean; label: string }) =>
 
 const VersionBodies = ({ version }: { version: TextVersion }) => {
   const t = useT();
-  const locales = Object.keys(version.bodies);
   return (
-    <Tabs.Root defaultValue={version.defaultLocale} variant="simple">
-      <Tabs.List aria-label={t('texts.translations')}>
-        {locales.map((locale) => (
-          <Tabs.Trigger key={locale} value={locale}>
-            {locale.toUpperCase()}
-          </Tabs.Trigger>
-        ))}
-      </Tabs.List>
-      {locales.map((locale) => (
-        <Tabs.Content key={locale} value={locale}>
-          <Box padding={4}>
-            <Typography variant="delta" tag="h4">
-              {version.bodies[locale].title}
-            </Typography>
-            <Box paddingTop={2}>
-              <Typography style={{ whiteSpace: 'pre-wrap' }}>{version.bodies[locale].text}</Typography>
-            </Box>
-            {version.bodies[locale].sha256 && (
-              <Box paddingTop={2}>
-                <Typography variant="pi" textColor="neutral500">
-                  SHA-256 {version.bodies[locale].sha256}
-                </Typography>
-              </Box>
-            )}
+    <LocaleTabs locales={Object.keys(version.bodies)} defaultValue={version.defaultLocale} label={t('texts.translations')} variant="simple">
+      {(locale) => (
+        <Box padding={4}>
+          <Typography variant="delta" tag="h4">
+            {version.bodies[locale].title}
+          </Typography>
+          <Box paddingTop={2}>
+            <Typography style={{ whiteSpace: 'pre-wrap' }}>{version.bodies[locale].text}</Typography>
           </Box>
-        </Tabs.Content>
-      ))}
-    </Tabs.Root>
+          {version.bodies[locale].sha256 && (
+            <Box paddingTop={2}>
+              <Typography variant="pi" textColor="neutral500">
+                SHA-256 {version.bodies[locale].sha256}
+              </Typography>
+            </Box>
+          )}
+        </Box>
+      )}
+    </LocaleTabs>
   );
 };
 
@@ -155,11 +147,10 @@ const TextsPage = () => {
 
   return (
     <>
-      <Page.Title>{t('texts.title')}</Page.Title>
-      <Layouts.Header
+      <PageHeader
         title={t('texts.title')}
         subtitle={t('texts.subtitle')}
-        primaryAction={
+        action={
           canManageTexts ? (
             <Button startIcon={<Plus />} onClick={() => setCreating(true)}>
               {t('purpose.new')}
