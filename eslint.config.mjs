@@ -10,7 +10,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'playground/dist/**', 'playground/.strapi/**', 'playground/.tmp/**', 'tests/apps/*/dist/**', 'tests/apps/*/.strapi/**', 'bench/results/**', 'coverage/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'playground/dist/**',
+      'playground/.strapi/**',
+      'playground/.tmp/**',
+      'tests/apps/*/dist/**',
+      'tests/apps/*/.strapi/**',
+      'bench/results/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -18,11 +28,22 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       // `_name` says "deliberately unused" (a destructured key left out, a callback's first argument).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrors: 'none',
+          ignoreRestSiblings: true,
+        },
+      ],
       // Types all the way: an `any` needs a reason, given as an eslint-disable comment next to it.
       '@typescript-eslint/no-explicit-any': 'error',
       // `import type` keeps server types out of the admin bundle and makes intent visible.
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       // The contracts name each route's shapes as `declare namespace X { Request; Response }`, as Strapi's own do.
       '@typescript-eslint/no-namespace': ['error', { allowDeclarations: true }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
@@ -34,7 +55,10 @@ export default tseslint.config(
   {
     files: ['admin/src/**/*.{ts,tsx}'],
     ...react.configs.flat.recommended,
-    languageOptions: { ...react.configs.flat.recommended.languageOptions, globals: { ...globals.browser } },
+    languageOptions: {
+      ...react.configs.flat.recommended.languageOptions,
+      globals: { ...globals.browser },
+    },
     settings: { react: { version: '18.3' } },
   },
   {

@@ -48,11 +48,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { prepareDemoApp, RESULTS, ROOT } from './boot';
-import { arg, autovacuumOn, dropSchema, flag, fmt, ms, resetSchema, vacuumCatalog, vacuumSchema } from './lib';
-import { countQueries, drive, makeExistingLoad, makeLoad, measure, serial, type Load, type Segment } from './bookings/load';
+import {
+  arg,
+  autovacuumOn,
+  dropSchema,
+  flag,
+  fmt,
+  ms,
+  resetSchema,
+  vacuumCatalog,
+  vacuumSchema,
+} from './lib';
+import {
+  countQueries,
+  drive,
+  makeExistingLoad,
+  makeLoad,
+  measure,
+  serial,
+  type Load,
+  type Segment,
+} from './bookings/load';
 import { report } from './bookings/report';
 import { checkExisting } from './bookings/check';
-import { LABEL, SCHEMA, startServer, VARIANTS, type QueryCount, type Server, type Variant } from './bookings/server';
+import {
+  LABEL,
+  SCHEMA,
+  startServer,
+  VARIANTS,
+  type QueryCount,
+  type Server,
+  type Variant,
+} from './bookings/server';
 
 const main = async () => {
   const settings = {
@@ -90,16 +117,21 @@ const main = async () => {
       const t = process.hrtime.bigint();
       await resetSchema(SCHEMA[variant]);
       servers[variant] = await startServer(variant);
-      console.log(`${LABEL[variant]}: booted on schema ${SCHEMA[variant]} in ${(ms(t) / 1000).toFixed(1)} s`);
+      console.log(
+        `${LABEL[variant]}: booted on schema ${SCHEMA[variant]} in ${(ms(t) / 1000).toFixed(1)} s`
+      );
     }
     // JIT, connection pools, PostgreSQL caches: the same bookings on all, not measured.
     await prime(settings.warmup);
-    for (const variant of VARIANTS) await drive(servers[variant], loads[variant], settings.warmup, settings.concurrency);
+    for (const variant of VARIANTS)
+      await drive(servers[variant], loads[variant], settings.warmup, settings.concurrency);
 
     // Autovacuum's stand-in (off on these machines' PostgreSQL): the catalogs once, both schemas between rounds; unmeasured.
     const vacuum = !flag('no-vacuum') && !(await autovacuumOn());
     if (vacuum) {
-      console.log('PostgreSQL runs without autovacuum: every bench schema gets VACUUM (ANALYZE) before every round, unmeasured');
+      console.log(
+        'PostgreSQL runs without autovacuum: every bench schema gets VACUUM (ANALYZE) before every round, unmeasured'
+      );
       const took = await vacuumCatalog();
       console.log(`  and its catalogs (pg_catalog) once, now: ${took.toFixed(0)} ms`);
     }
@@ -109,8 +141,20 @@ const main = async () => {
       await prime(settings.segmentWarmup + settings.requests);
       if (vacuum) for (const variant of VARIANTS) await vacuumSchema(SCHEMA[variant]);
       for (const variant of r % 2 === 1 ? VARIANTS : [...VARIANTS].reverse()) {
-        if (settings.segmentWarmup > 0) await drive(servers[variant], loads[variant], settings.segmentWarmup, settings.concurrency);
-        const s = await measure(servers[variant], loads[variant], r, settings.requests, settings.concurrency);
+        if (settings.segmentWarmup > 0)
+          await drive(
+            servers[variant],
+            loads[variant],
+            settings.segmentWarmup,
+            settings.concurrency
+          );
+        const s = await measure(
+          servers[variant],
+          loads[variant],
+          r,
+          settings.requests,
+          settings.concurrency
+        );
         segments.push(s);
         console.log(
           `round ${r} ${LABEL[variant].padEnd(15)}: ${s.bookings} bookings in ${fmt(s.seconds)} s, ${fmt(s.rps)} req/s, p50 ${fmt(s.p50)} ms, ` +
@@ -127,7 +171,9 @@ const main = async () => {
         await servers[variant].request({ cmd: 'profile-start' }, 'profiling');
         await drive(servers[variant], loads[variant], settings.requests, settings.concurrency);
         await servers[variant].request({ cmd: 'profile-stop', file }, 'profiled');
-        console.log(`profiled ${variant}: ${settings.requests} bookings -> ${path.relative(ROOT, file)}`);
+        console.log(
+          `profiled ${variant}: ${settings.requests} bookings -> ${path.relative(ROOT, file)}`
+        );
       }
     }
 
@@ -135,11 +181,22 @@ const main = async () => {
     const oneAtATime = settings.serial > 0 ? await serial(servers, loads, settings.serial) : null;
     await prime(settings.count);
     const counts = {} as Record<Variant, QueryCount>;
-    for (const variant of VARIANTS) counts[variant] = await countQueries(servers[variant], loads[variant], settings.count);
+    for (const variant of VARIANTS)
+      counts[variant] = await countQueries(servers[variant], loads[variant], settings.count);
     // What the existing-client bookings left behind: held decisions and one queued confirmation each, no events.
-    const existingCheck = await checkExisting(SCHEMA.existing, primedBookings, primedBookings - existing.available());
+    const existingCheck = await checkExisting(
+      SCHEMA.existing,
+      primedBookings,
+      primedBookings - existing.available()
+    );
 
-    report({ ...settings, vacuumBetweenRounds: vacuum }, segments, counts, oneAtATime, existingCheck);
+    report(
+      { ...settings, vacuumBetweenRounds: vacuum },
+      segments,
+      counts,
+      oneAtATime,
+      existingCheck
+    );
   } finally {
     for (const server of Object.values(servers)) await server.stop();
     if (!flag('keep')) for (const variant of VARIANTS) await dropSchema(SCHEMA[variant]);

@@ -29,6 +29,13 @@ export const prepareDemoApp = async ({ compile }: { compile: boolean }): Promise
 /** Write bench/results/<file>: when, which Node, how many CPUs, then `figures`, as indented JSON. */
 export const writeResults = (file: string, figures: Record<string, unknown>): void => {
   const out = path.join(RESULTS, file);
-  fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...figures }, null, 2));
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...figures },
+      null,
+      2
+    )
+  );
   console.log(`\nwritten ${path.relative(ROOT, out)}`);
 };

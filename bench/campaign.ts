@@ -132,11 +132,15 @@ const main = async () => {
         )
       ).rows.map((r) => [r.name, r.setting])
     ) as Record<string, string>;
-    console.log(`PostgreSQL ${pgSettings.server_version}: autovacuum ${pgSettings.autovacuum}, work_mem ${pgSettings.work_mem} kB, synchronous_commit ${pgSettings.synchronous_commit}`);
+    console.log(
+      `PostgreSQL ${pgSettings.server_version}: autovacuum ${pgSettings.autovacuum}, work_mem ${pgSettings.work_mem} kB, synchronous_commit ${pgSettings.synchronous_commit}`
+    );
     const { options, noDelay } = checkProvider(strapi, sink.port, settings.pool);
 
     const seeded = await seedClients(db, settings.clients);
-    console.log(`seeded ${seeded.clients} clients (distinct emails, no consent) in ${(seeded.ms / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${seeded.clients} clients (distinct emails, no consent) in ${(seeded.ms / 1000).toFixed(1)} s`
+    );
 
     const nodemailer = providerNodemailer();
     // The provider's own options (pool, maxConnections, getSocket: the same function), in a transport of its own.
@@ -147,17 +151,31 @@ const main = async () => {
     // Warm-up (not measured): JIT, both pools' connections, PostgreSQL caches. It also finds
     // out whether worker.drain() sends with the background loop off.
     const consent = strapi.plugin('consent');
-    const workerConfig = (consent.service('config').get() as { worker: { batchSize: number; concurrency?: number } }).worker;
+    const workerConfig = (
+      consent.service('config').get() as { worker: { batchSize: number; concurrency?: number } }
+    ).worker;
     const sender = drainSender(strapi);
     if (settings.warmup > 0) {
       await resetQueue(db);
-      const subjects = (await db.query(`SELECT document_id FROM clients ORDER BY id DESC LIMIT $1`, [settings.warmup])).rows.map((r) => r.document_id);
+      const subjects = (
+        await db.query(`SELECT document_id FROM clients ORDER BY id DESC LIMIT $1`, [
+          settings.warmup,
+        ])
+      ).rows.map((r) => r.document_id);
       await consent.service('campaigns').create({ name: 'Bench warm-up', audience: { subjects } });
       const drained = await sender.run();
-      const left = Number((await db.query(`SELECT count(*) AS n FROM consent_requests WHERE status = 'queued'`)).rows[0].n);
-      if (left > 0) throw new Error(`worker.drain() sent ${drained} and left ${left} requests queued with CONSENT_WORKER=false`);
+      const left = Number(
+        (await db.query(`SELECT count(*) AS n FROM consent_requests WHERE status = 'queued'`))
+          .rows[0].n
+      );
+      if (left > 0)
+        throw new Error(
+          `worker.drain() sent ${drained} and left ${left} requests queued with CONSENT_WORKER=false`
+        );
       await rawSend(transport, (i) => mail(0, i), settings.warmup, settings.window);
-      console.log(`warm-up: ${settings.warmup} mails through the plugin and ${settings.warmup} raw`);
+      console.log(
+        `warm-up: ${settings.warmup} mails through the plugin and ${settings.warmup} raw`
+      );
     }
     console.log(
       `sending with ${sender.via}: batch ${workerConfig.batchSize}, worker concurrency ${workerConfig.concurrency ?? '(none: one batch at a time)'}; ` +
@@ -169,21 +187,44 @@ const main = async () => {
     for (let r = 1; r <= settings.rounds; r += 1) {
       // Interleaved (the default): each round sends the campaign and the baseline in
       // `segments` alternating parts (AB BA ...), so both see the same machine.
-      const interleaved = settings.segments > 1 ? rawParts(transport, sink, mail, settings.clients, r, settings.window, settings.segments) : null;
-      const order = interleaved ? ['plugin', 'raw'] : r % 2 === 1 ? ['raw', 'plugin'] : ['plugin', 'raw'];
+      const interleaved =
+        settings.segments > 1
+          ? rawParts(transport, sink, mail, settings.clients, r, settings.window, settings.segments)
+          : null;
+      const order = interleaved
+        ? ['plugin', 'raw']
+        : r % 2 === 1
+          ? ['raw', 'plugin']
+          : ['plugin', 'raw'];
       for (const which of order) {
         if (which === 'plugin') {
-          const p = await pluginRound(app, db, sink, sender, token, settings.clients, r, settings.reEnqueue, {
-            interleave: interleaved
-              ? { segments: settings.segments, between: () => interleaved.part(), sinkTotal: 2 * settings.clients }
-              : undefined,
-          });
+          const p = await pluginRound(
+            app,
+            db,
+            sink,
+            sender,
+            token,
+            settings.clients,
+            r,
+            settings.reEnqueue,
+            {
+              interleave: interleaved
+                ? {
+                    segments: settings.segments,
+                    between: () => interleaved.part(),
+                    sinkTotal: 2 * settings.clients,
+                  }
+                : undefined,
+            }
+          );
           plugin.push(p);
           console.log(
             `round ${r} plugin: enqueue ${fmt(p.enqueue.ms, 0)} ms (${p.enqueue.total} queued), sent ${p.sent} in ${fmt(p.seconds, 1)} s = ` +
               `${fmt(p.mailsPerSecond)} mails/s; CPU per mail: sender ${fmt(p.cpu.senderMs, 3)} ms, PostgreSQL ${fmt(p.cpu.postgresMs, 3)} ms, ` +
               `sink ${fmt(p.cpu.sinkMs, 3)} ms; machine busy ${fmt(p.cpu.machineBusy * 100, 0)} %; ${p.checks.ok ? 'checks OK' : `CHECKS FAILED: ${p.checks.problems.join('; ')}`}` +
-              (p.reEnqueue ? `; re-enqueue over the open campaign ${fmt(p.reEnqueue.ms, 0)} ms (${p.reEnqueue.superseded} superseded)` : '')
+              (p.reEnqueue
+                ? `; re-enqueue over the open campaign ${fmt(p.reEnqueue.ms, 0)} ms (${p.reEnqueue.superseded} superseded)`
+                : '')
           );
         } else {
           const q = interleaved
@@ -200,9 +241,25 @@ const main = async () => {
 
     // What if: the proposed changes, cumulatively, one plugin round each, next to a raw round.
     // Patched in memory and in the bench schema only; reported apart, not the plugin as shipped.
-    const whatIf = await whatIfRounds({ app, db, sink, sender, token, transport, mail, workerConfig }, settings.whatIf, settings);
+    const whatIf = await whatIfRounds(
+      { app, db, sink, sender, token, transport, mail, workerConfig },
+      settings.whatIf,
+      settings
+    );
 
-    const diagnostics = settings.diag > 0 ? await diagnose(app, db, sink, sender, transport, mail, Math.min(settings.diag, settings.clients), settings) : null;
+    const diagnostics =
+      settings.diag > 0
+        ? await diagnose(
+            app,
+            db,
+            sink,
+            sender,
+            transport,
+            mail,
+            Math.min(settings.diag, settings.clients),
+            settings
+          )
+        : null;
 
     report({
       settings,

@@ -23,17 +23,23 @@ export const startChild = <Ready extends { type: string }>(
   options: { env: NodeJS.ProcessEnv; cwd?: string }
 ): Promise<BenchChild<Ready>> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'register.js'), file, ...args], {
-      cwd: options.cwd,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: options.env,
-    });
-    const onExit = (code: number | null) => reject(new Error(`${name} exited with ${code} before it was ready`));
+    const child = spawn(
+      process.execPath,
+      ['-r', path.join(__dirname, 'register.js'), file, ...args],
+      {
+        cwd: options.cwd,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: options.env,
+      }
+    );
+    const onExit = (code: number | null) =>
+      reject(new Error(`${name} exited with ${code} before it was ready`));
     child.once('exit', onExit);
     child.once('error', reject);
     child.once('message', (ready: Ready) => {
       child.off('exit', onExit);
-      if (ready.type !== 'ready') return reject(new Error(`unexpected message from ${name}: ${JSON.stringify(ready)}`));
+      if (ready.type !== 'ready')
+        return reject(new Error(`unexpected message from ${name}: ${JSON.stringify(ready)}`));
       resolve({
         child,
         ready,

@@ -40,22 +40,37 @@ const ROUNDS = Number(arg('rounds') ?? 10);
 const PAGES = [1, 2, 11, 101];
 const HOST = 'api::client.client';
 
-const getJson = (agent: http.Agent, port: number, url: string, token: string): Promise<{ status: number; body: any; ms: number }> => // eslint-disable-line @typescript-eslint/no-explicit-any
+const getJson = (
+  agent: http.Agent,
+  port: number,
+  url: string,
+  token: string
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body of any route
+): Promise<{ status: number; body: any; ms: number }> =>
   new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const req = http.request({ host: '127.0.0.1', port, path: url, agent, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const elapsed = ms(started);
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), ms: elapsed });
-        } catch (error) {
-          reject(new Error(`${url}: ${res.statusCode} ${text.slice(0, 200)}: ${String(error)}`));
-        }
-      });
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: url,
+        agent,
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const elapsed = ms(started);
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), ms: elapsed });
+          } catch (error) {
+            reject(new Error(`${url}: ${res.statusCode} ${text.slice(0, 200)}: ${String(error)}`));
+          }
+        });
+      }
+    );
     req.on('error', reject);
     req.end();
   });
@@ -72,12 +87,20 @@ const main = async () => {
   if (!reuse) await resetSchema(SCHEMA);
   const app = await bootApp(SCHEMA);
   const db = await connect(SCHEMA);
-  const result: Record<string, unknown> = { date: new Date().toISOString(), clients: N, schema: SCHEMA, rounds: ROUNDS, pages: PAGES };
+  const result: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    clients: N,
+    schema: SCHEMA,
+    rounds: ROUNDS,
+    pages: PAGES,
+  };
   try {
     if (!reuse) {
       console.log(`seeding ${N} clients (mix mostly-invalid) into ${SCHEMA}`);
       const seeded = await seed(db, { clients: N, mix: 'mostly-invalid', log: console.log });
-      console.log(`seeded in ${(seeded.totalMs / 1000).toFixed(1)} s: ${seeded.expected.valid} valid, ${seeded.expected.invalid} without valid consent`);
+      console.log(
+        `seeded in ${(seeded.totalMs / 1000).toFixed(1)} s: ${seeded.expected.valid} valid, ${seeded.expected.invalid} without valid consent`
+      );
       result.seed = { ms: seeded.totalMs, expected: seeded.expected };
     }
     const server = app.strapi.server.httpServer;
@@ -94,18 +117,23 @@ const main = async () => {
     const cm = (page: number, filter: string) =>
       `/content-manager/collection-types/${HOST}?page=${page}&pageSize=50&sort=${encodeURIComponent(sort)}&${filter}`;
     const cmConsent = (page: number) => cm(page, 'consent=invalid');
-    const cmHost = (page: number) => cm(page, `${encodeURIComponent('filters[$and][0][language][$eq]')}=da`);
+    const cmHost = (page: number) =>
+      cm(page, `${encodeURIComponent('filters[$and][0][language][$eq]')}=da`);
 
     // Cursors of the plugin's pages 2, 11, 101: followed once through meta.next.
     const cursors = new Map<number, string | null>([[1, null]]);
     let cursor: string | null = null;
     for (let page = 1; page < Math.max(...PAGES); page += 1) {
-      const res = await get(`/consent/clients?state=invalid&limit=50${cursor ? `&cursor=${cursor}` : ''}`);
-      if (res.status !== 200) throw new Error(`plugin list: ${res.status} ${JSON.stringify(res.body)}`);
+      const res = await get(
+        `/consent/clients?state=invalid&limit=50${cursor ? `&cursor=${cursor}` : ''}`
+      );
+      if (res.status !== 200)
+        throw new Error(`plugin list: ${res.status} ${JSON.stringify(res.body)}`);
       cursor = res.body.meta.next;
       if (PAGES.includes(page + 1)) cursors.set(page + 1, cursor);
     }
-    const pluginUrl = (page: number) => `/consent/clients?state=invalid&limit=50${cursors.get(page) ? `&cursor=${cursors.get(page)}` : ''}`;
+    const pluginUrl = (page: number) =>
+      `/consent/clients?state=invalid&limit=50${cursors.get(page) ? `&cursor=${cursors.get(page)}` : ''}`;
 
     // The CM list with the plugin's CM list filter (consent=invalid, the same clients): the
     // target's comparison. About 10 s a request at 1,000,000 clients (the CM counts every
@@ -114,13 +142,17 @@ const main = async () => {
     let sameRows: boolean | null = null;
     if (!flag('no-cm-consent')) {
       const first = await get(pluginUrl(1));
-      const cmSame = await get(`/content-manager/collection-types/${HOST}?page=1&pageSize=50&sort=documentId:ASC&consent=invalid`);
+      const cmSame = await get(
+        `/content-manager/collection-types/${HOST}?page=1&pageSize=50&sort=documentId:ASC&consent=invalid`
+      );
       cmFilterWorks = cmSame.status === 200;
       sameRows = cmFilterWorks
         ? JSON.stringify(first.body.data.map((r: { documentId: string }) => r.documentId)) ===
           JSON.stringify(cmSame.body.results.map((r: { documentId: string }) => r.documentId))
         : null;
-      console.log(`CM consent filter: ${cmFilterWorks ? `first page same clients as the plugin: ${sameRows}, ${cmSame.body.pagination.total} in all` : `not available (${cmSame.status})`}`);
+      console.log(
+        `CM consent filter: ${cmFilterWorks ? `first page same clients as the plugin: ${sameRows}, ${cmSame.body.pagination.total} in all` : `not available (${cmSame.status})`}`
+      );
     }
 
     // admin-floor: Strapi's own lightest admin route (the current admin user), for what any
@@ -132,11 +164,17 @@ const main = async () => {
       'admin-floor': () => '/admin/users/me',
     };
     // Warm-up: every URL twice.
-    for (const build of Object.values(variants)) for (const page of PAGES) for (let i = 0; i < 2; i += 1) await get(build(page));
+    for (const build of Object.values(variants))
+      for (const page of PAGES) for (let i = 0; i < 2; i += 1) await get(build(page));
 
-    const samples: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
+    const samples: Record<string, number[]> = Object.fromEntries(
+      Object.keys(variants).map((v) => [v, []])
+    );
     const byPage: Record<string, Record<number, number[]>> = Object.fromEntries(
-      Object.keys(variants).map((v) => [v, Object.fromEntries(PAGES.map((p) => [p, [] as number[]]))])
+      Object.keys(variants).map((v) => [
+        v,
+        Object.fromEntries(PAGES.map((p) => [p, [] as number[]])),
+      ])
     );
     const started = process.hrtime.bigint();
     for (let r = 0; r < ROUNDS; r += 1) {
@@ -146,7 +184,10 @@ const main = async () => {
         for (let k = 0; k < repeat; k += 1) {
           for (const page of PAGES) {
             const res = await get(build(page));
-            if (res.status !== 200) throw new Error(`${name} page ${page}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+            if (res.status !== 200)
+              throw new Error(
+                `${name} page ${page}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`
+              );
             samples[name].push(res.ms);
             byPage[name][page].push(res.ms);
           }
@@ -157,22 +198,34 @@ const main = async () => {
     process.stdout.write('\n');
     agent.destroy();
 
-    const summary = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, stats(values)]));
+    const summary = Object.fromEntries(
+      Object.entries(samples).map(([name, values]) => [name, stats(values)])
+    );
     const pages = Object.fromEntries(
-      Object.entries(byPage).map(([name, per]) => [name, Object.fromEntries(Object.entries(per).map(([p, v]) => [p, stats(v)]))])
+      Object.entries(byPage).map(([name, per]) => [
+        name,
+        Object.fromEntries(Object.entries(per).map(([p, v]) => [p, stats(v)])),
+      ])
     );
     const plugin = summary.plugin;
     const ratios = Object.fromEntries(
       Object.keys(summary)
         .filter((n) => n !== 'plugin' && n !== 'admin-floor')
-        .map((n) => [n, { p50: round(summary[n].p50 / plugin.p50, 1), p95: round(summary[n].p95 / plugin.p95, 1) }])
+        .map((n) => [
+          n,
+          {
+            p50: round(summary[n].p50 / plugin.p50, 1),
+            p95: round(summary[n].p95 / plugin.p95, 1),
+          },
+        ])
     );
 
     // The same pages through the plugin's service in this process (no HTTP, no admin auth):
     // what the list itself costs, beside what Strapi's admin request pipeline adds.
     const service = app.strapi.plugin('consent').service('clients');
     const serviceMs: number[] = [];
-    const decode = (c: string | null | undefined) => (c ? Buffer.from(c, 'base64url').toString('utf8') : null);
+    const decode = (c: string | null | undefined) =>
+      c ? Buffer.from(c, 'base64url').toString('utf8') : null;
     for (let r = 0; r < 50; r += 1) {
       for (const page of PAGES) {
         const t = process.hrtime.bigint();
@@ -181,7 +234,9 @@ const main = async () => {
       }
     }
     result.serviceInProcess = stats(serviceMs);
-    console.log(`plugin service in process (no HTTP): p50 ${stats(serviceMs).p50} ms, p95 ${stats(serviceMs).p95} ms`);
+    console.log(
+      `plugin service in process (no HTTP): p50 ${stats(serviceMs).p50} ms, p95 ${stats(serviceMs).p95} ms`
+    );
 
     // Not per page, once per visit: the overview (grouped counts over the summary) and the statuses of 50 clients.
     const overviewMs: number[] = [];
@@ -190,12 +245,17 @@ const main = async () => {
       if (res.status !== 200) throw new Error(`overview: ${res.status}`);
       overviewMs.push(res.ms);
     }
-    const ids = (await get(pluginUrl(11))).body.data.map((r: { documentId: string }) => r.documentId).join(',');
+    const ids = (await get(pluginUrl(11))).body.data
+      .map((r: { documentId: string }) => r.documentId)
+      .join(',');
     const statusesMs: number[] = [];
-    for (let i = 0; i < 20; i += 1) statusesMs.push((await get(`/consent/subjects/statuses?documentIds=${ids}`)).ms);
+    for (let i = 0; i < 20; i += 1)
+      statusesMs.push((await get(`/consent/subjects/statuses?documentIds=${ids}`)).ms);
     result.overview = stats(overviewMs);
     result.statuses50 = stats(statusesMs);
-    console.log(`overview (counts, trend, campaigns): p50 ${result.overview && stats(overviewMs).p50} ms; statuses of 50: p50 ${stats(statusesMs).p50} ms`);
+    console.log(
+      `overview (counts, trend, campaigns): p50 ${result.overview && stats(overviewMs).p50} ms; statuses of 50: p50 ${stats(statusesMs).p50} ms`
+    );
 
     // The plugin's page query as PostgreSQL runs it (a later page).
     const explain: Record<string, string> = {};
@@ -204,7 +264,9 @@ const main = async () => {
     app.strapi.db.connection.client.on('query', listener);
     await get(pluginUrl(101));
     app.strapi.db.connection.client.off('query', listener);
-    const pageQuery = captured.find((q) => q.sql.includes('order by') && q.sql.includes('consent_subjects'));
+    const pageQuery = captured.find(
+      (q) => q.sql.includes('order by') && q.sql.includes('consent_subjects')
+    );
     if (pageQuery) {
       let i = 0;
       const sql = pageQuery.sql.replace(/\?/g, () => `$${++i}`);
@@ -218,7 +280,8 @@ const main = async () => {
         plugin: 'GET /consent/clients?state=invalid&limit=50 (pages 1, 2, 11, 101 via meta.next)',
         ...(cmFilterWorks ? {} : { 'cm-consent (not measured)': 'run without --no-cm-consent' }),
         'cm-consent': `GET /content-manager/collection-types/${HOST}?page=1|2|11|101&pageSize=50&sort=${sort}&consent=invalid (the plugin's CM list filter: the same clients; the CM also counts them)`,
-        'admin-floor': 'GET /admin/users/me (Strapi admin route, no list: the cost of any authenticated admin request)',
+        'admin-floor':
+          'GET /admin/users/me (Strapi admin route, no list: the cost of any authenticated admin request)',
         'cm-host': `GET /content-manager/collection-types/${HOST}?page=1|2|11|101&pageSize=50&sort=${sort}&filters[$and][0][language][$eq]=da (a filter on the host table)`,
       },
       sameRowsAsCm: sameRows,
@@ -228,22 +291,29 @@ const main = async () => {
       targets: {
         pluginP95AtMost25ms: plugin.p95 <= 25,
         // The target compares the CM list with the equivalent filter (cm-consent); cm-host is a reference.
-        atLeast20xFasterThanCm: ratios['cm-consent'] ? ratios['cm-consent'].p95 >= 20 && ratios['cm-consent'].p50 >= 20 : null,
+        atLeast20xFasterThanCm: ratios['cm-consent']
+          ? ratios['cm-consent'].p95 >= 20 && ratios['cm-consent'].p50 >= 20
+          : null,
       },
       explain,
     });
 
     console.log('\nvariant       n     p50 ms   p95 ms   max ms');
     for (const [name, s] of Object.entries(summary)) {
-      console.log(`${name.padEnd(12)} ${String(s.n).padStart(4)} ${s.p50.toFixed(2).padStart(9)} ${s.p95.toFixed(2).padStart(8)} ${s.max.toFixed(2).padStart(8)}`);
+      console.log(
+        `${name.padEnd(12)} ${String(s.n).padStart(4)} ${s.p50.toFixed(2).padStart(9)} ${s.p95.toFixed(2).padStart(8)} ${s.max.toFixed(2).padStart(8)}`
+      );
     }
-    for (const [name, r] of Object.entries(ratios)) console.log(`ratio ${name} / plugin: p50 ${r.p50}x, p95 ${r.p95}x`);
+    for (const [name, r] of Object.entries(ratios))
+      console.log(`ratio ${name} / plugin: p50 ${r.p50}x, p95 ${r.p95}x`);
     console.log(`plugin p95 <= 25 ms: ${plugin.p95 <= 25 ? 'PASS' : 'FAIL'}`);
     const cmTarget = ratios['cm-consent'];
     console.log(
       `>= 20x faster than the CM list with the equivalent filter (cm-consent): ${cmTarget ? (cmTarget.p95 >= 20 && cmTarget.p50 >= 20 ? 'PASS' : 'FAIL') : 'not measured (--no-cm-consent)'}`
     );
-    console.log('(cm-host filters on a host attribute instead: a reference for what a plain CM filter costs, not the target)');
+    console.log(
+      '(cm-host filters on a host attribute instead: a reference for what a plain CM filter costs, not the target)'
+    );
     if (explain.page101) console.log(`\nplugin page 101 plan:\n${explain.page101}`);
 
     const out = path.join(__dirname, 'results', 'clients-latest.json');

@@ -17,7 +17,9 @@ export const selfCpuMs = (): number => {
  * that have ended and been reaped) of a process, in ms (ticks of 10 ms, USER_HZ 100),
  * or null when it is gone.
  */
-const procStat = (pid: number | string): { name: string; cpuMs: number; reapedChildrenMs: number } | null => {
+const procStat = (
+  pid: number | string
+): { name: string; cpuMs: number; reapedChildrenMs: number } | null => {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
@@ -65,9 +67,14 @@ export const postgresCpuMs = (): number => {
  * Returns the stop function, which gives the ms since the start.
  */
 export const postgresTracker = (strapi: Core.Strapi) => {
-  const pool = strapi.db.connection.client.pool as { used?: { resource: { processID?: number } }[]; free?: { resource: { processID?: number } }[] };
+  const pool = strapi.db.connection.client.pool as {
+    used?: { resource: { processID?: number } }[];
+    free?: { resource: { processID?: number } }[];
+  };
   const pids = () =>
-    [...(pool?.used ?? []), ...(pool?.free ?? [])].map((r) => r.resource?.processID).filter((pid): pid is number => typeof pid === 'number');
+    [...(pool?.used ?? []), ...(pool?.free ?? [])]
+      .map((r) => r.resource?.processID)
+      .filter((pid): pid is number => typeof pid === 'number');
   const first = new Map<number, number>();
   const last = new Map<number, number>();
   let started = false;
@@ -95,7 +102,13 @@ export const postgresTracker = (strapi: Core.Strapi) => {
 /** Idle and total CPU time of the machine (all cores) so far, from /proc/stat; NaN without it. */
 export const machineBusy = (): { idle: number; total: number } => {
   try {
-    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const cpu = fs
+      .readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     return { idle: cpu[3] + (cpu[4] ?? 0), total: cpu.reduce((a, b) => a + b, 0) };
   } catch {
     return { idle: Number.NaN, total: Number.NaN };

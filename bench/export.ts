@@ -57,9 +57,12 @@ const request = (port: number, path: string, token: string | null, body?: object
         port,
         path,
         method: body ? 'POST' : 'GET',
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
       },
-      resolve,
+      resolve
     );
     req.on('error', reject);
     req.end(body ? JSON.stringify(body) : undefined);
@@ -92,7 +95,7 @@ const measureExport = async (
   subject: string,
   format: string,
   events: number,
-  mem: () => Promise<NodeJS.MemoryUsage>,
+  mem: () => Promise<NodeJS.MemoryUsage>
 ): Promise<Measured> => {
   let peak = rssMb(pid);
   const timer = setInterval(() => {
@@ -103,7 +106,8 @@ const measureExport = async (
   const sampleHeap = (async () => {
     while (sampling) {
       const m = await mem();
-      for (const k of Object.keys(heap) as (keyof typeof heap)[]) heap[k] = Math.max(heap[k], round(m[k] / 1048576, 1));
+      for (const k of Object.keys(heap) as (keyof typeof heap)[])
+        heap[k] = Math.max(heap[k], round(m[k] / 1048576, 1));
       await sleep(200);
     }
   })();
@@ -111,12 +115,15 @@ const measureExport = async (
   const res = await request(port, `/consent/subjects/${subject}/export?format=${format}`, token);
   let bytes = 0;
   let lines = 0;
-  const file = flag('check') && format === 'xlsx' ? fs.createWriteStream(`/tmp/${SCHEMA}.xlsx`) : null;
+  const file =
+    flag('check') && format === 'xlsx' ? fs.createWriteStream(`/tmp/${SCHEMA}.xlsx`) : null;
   for await (const chunk of res) {
     const buf = chunk as Buffer;
     bytes += buf.length;
-    if (format === 'csv') for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines += 1;
-    if (file && !file.write(buf)) await new Promise<void>((resolve) => file.once('drain', () => resolve()));
+    if (format === 'csv')
+      for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines += 1;
+    if (file && !file.write(buf))
+      await new Promise<void>((resolve) => file.once('drain', () => resolve()));
   }
   const seconds = ms(started) / 1000;
   clearInterval(timer);
@@ -124,12 +131,25 @@ const measureExport = async (
   await sampleHeap;
   peak = Math.max(peak, rssMb(pid));
   if (file) await new Promise<void>((resolve) => file.end(() => resolve()));
-  const result: Measured = { format, status: res.statusCode ?? 0, seconds: round(seconds), bytes, rowsPerSecond: Math.round(events / seconds), peakRssMb: round(peak, 1), peakHeap: heap };
+  const result: Measured = {
+    format,
+    status: res.statusCode ?? 0,
+    seconds: round(seconds),
+    bytes,
+    rowsPerSecond: Math.round(events / seconds),
+    peakRssMb: round(peak, 1),
+    peakHeap: heap,
+  };
   if (format === 'csv') result.lines = lines;
   if (file) {
     const ExcelJS = require('exceljs') as typeof import('exceljs');
     let rows = 0;
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(`/tmp/${SCHEMA}.xlsx`, { sharedStrings: 'ignore', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit' });
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(`/tmp/${SCHEMA}.xlsx`, {
+      sharedStrings: 'ignore',
+      hyperlinks: 'ignore',
+      styles: 'ignore',
+      worksheets: 'emit',
+    });
     for await (const sheet of reader) for await (const _row of sheet) rows += 1;
     result.rowsReadBack = rows;
     fs.rmSync(`/tmp/${SCHEMA}.xlsx`, { force: true });
@@ -153,7 +173,11 @@ const runServer = async () => {
       process.exit(0);
     }
   });
-  process.send?.({ type: 'ready', port: (server.address() as { port: number }).port, pid: process.pid });
+  process.send?.({
+    type: 'ready',
+    port: (server.address() as { port: number }).port,
+    pid: process.pid,
+  });
 };
 
 /** N events for one subject, set-based. Values vary like real ones (purpose, decision, IP, user agent, a note on 1 in 10). */
@@ -174,7 +198,7 @@ const seedEvents = async (subject: string, events: number) => {
               CASE WHEN g % 10 = 0 THEN 'Note ' || g || ', "quoted"' ELSE NULL END,
               now(), now(), now()
        FROM generate_series(1, $2) AS g`,
-      [subject, events],
+      [subject, events]
     );
     await db.query('ANALYZE consent_events');
     return ms(t);
@@ -187,10 +211,22 @@ type Server = Awaited<ReturnType<typeof startServer>>;
 
 const startServer = async () => {
   const t = process.hrtime.bigint();
-  const server = await startChild<{ type: 'ready'; port: number; pid: number }>('export server', __filename, ['--server'], { env: { ...process.env } });
-  console.log(`demo app up in ${(ms(t) / 1000).toFixed(1)} s (pid ${server.ready.pid}, port ${server.ready.port})`);
+  const server = await startChild<{ type: 'ready'; port: number; pid: number }>(
+    'export server',
+    __filename,
+    ['--server'],
+    { env: { ...process.env } }
+  );
+  console.log(
+    `demo app up in ${(ms(t) / 1000).toFixed(1)} s (pid ${server.ready.pid}, port ${server.ready.port})`
+  );
   const idleAfterBoot = await idleRss(server.ready.pid);
-  const login = await readJson(await request(server.ready.port, '/admin/login', null, { email: 'admin@example.com', password: 'Consent-demo-2026' }));
+  const login = await readJson(
+    await request(server.ready.port, '/admin/login', null, {
+      email: 'admin@example.com',
+      password: 'Consent-demo-2026',
+    })
+  );
   const token = login.data?.token as string;
   if (!token) throw new Error(`admin login failed: ${JSON.stringify(login)}`);
   return { ...server, ...server.ready, idleAfterBoot, token };
@@ -205,10 +241,22 @@ const prepareSubject = async (result: Record<string, unknown>) => {
       `INSERT INTO clients (document_id, name, email, language, created_at, updated_at, published_at)
        SELECT $1::varchar, 'Bench Export Client', 'bench.export@example.com', 'en', now(), now(), now()
        WHERE NOT EXISTS (SELECT 1 FROM clients WHERE document_id = $1::varchar)`,
-      [subject],
+      [subject]
     );
-    const have = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM consent_events WHERE subject = $1', [subject])).rows[0].n);
-    const small = (await db.query<{ subject: string }>(`SELECT subject FROM consent_events WHERE subject <> $1 GROUP BY subject LIMIT 1`, [subject])).rows[0].subject;
+    const have = Number(
+      (
+        await db.query<{ n: string }>(
+          'SELECT count(*) AS n FROM consent_events WHERE subject = $1',
+          [subject]
+        )
+      ).rows[0].n
+    );
+    const small = (
+      await db.query<{ subject: string }>(
+        `SELECT subject FROM consent_events WHERE subject <> $1 GROUP BY subject LIMIT 1`,
+        [subject]
+      )
+    ).rows[0].subject;
     if (have !== N) {
       if (have > 0) throw new Error(`${subject} has ${have} events, not ${N}: run without --reuse`);
       console.log(`seeding ${N} events for client ${subject}`);
@@ -228,18 +276,29 @@ const prepareSubject = async (result: Record<string, unknown>) => {
  */
 const runFormat = async (format: string, server: Server, subject: string, small: string) => {
   // Warm-up: a small client's export (code paths loaded, pools open), then idle again.
-  for await (const _ of await request(server.port, `/consent/subjects/${small}/export?format=${format}`, server.token)) void _;
+  for await (const _ of await request(
+    server.port,
+    `/consent/subjects/${small}/export?format=${format}`,
+    server.token
+  ))
+    void _;
   await sleep(1000);
   const idleWarm = await idleRss(server.pid);
-  const m = await measureExport(server.pid, server.port, server.token, subject, format, N, () => server.request<NodeJS.MemoryUsage>({ cmd: 'mem' }, 'mem'));
+  const m = await measureExport(server.pid, server.port, server.token, subject, format, N, () =>
+    server.request<NodeJS.MemoryUsage>({ cmd: 'mem' }, 'mem')
+  );
   if (m.status !== 200) throw new Error(`${format} export: HTTP ${m.status}`);
   const ratio = m.peakRssMb / server.idleAfterBoot;
   console.log(
     `${format.padEnd(4)} ${N} rows in ${fmt(m.seconds)} s (${m.rowsPerSecond} rows/s, ${fmt(m.bytes / 1e6)} MB): ` +
       `peak RSS ${fmt(m.peakRssMb)} MB vs idle ${fmt(server.idleAfterBoot)} MB (${fmt(idleWarm)} after a warm-up) = ${ratio.toFixed(2)}x ${ratio <= TARGET ? 'PASS' : 'FAIL'}` +
-      (m.lines !== undefined ? `; ${m.lines} lines (${m.lines === N + 1 ? 'header + every event' : 'MISMATCH'})` : '') +
+      (m.lines !== undefined
+        ? `; ${m.lines} lines (${m.lines === N + 1 ? 'header + every event' : 'MISMATCH'})`
+        : '') +
       `; server heap peaks (MB): used ${m.peakHeap.heapUsed}, total ${m.peakHeap.heapTotal}, external ${m.peakHeap.external}, array buffers ${m.peakHeap.arrayBuffers}` +
-      (m.rowsReadBack !== undefined ? `; read back ${m.rowsReadBack} rows (${m.rowsReadBack === N + 1 ? 'header + every event' : 'MISMATCH'})` : ''),
+      (m.rowsReadBack !== undefined
+        ? `; read back ${m.rowsReadBack} rows (${m.rowsReadBack === N + 1 ? 'header + every event' : 'MISMATCH'})`
+        : '')
   );
   return {
     ...m,
@@ -253,7 +312,11 @@ const main = async () => {
   if (flag('server')) return runServer();
   await prepareDemoApp({ compile: !flag('no-compile') });
   if (!flag('reuse')) await resetSchema(SCHEMA);
-  const result: Record<string, unknown> = { schema: SCHEMA, events: N, target: `peak RSS <= ${TARGET}x idle (after boot)` };
+  const result: Record<string, unknown> = {
+    schema: SCHEMA,
+    events: N,
+    target: `peak RSS <= ${TARGET}x idle (after boot)`,
+  };
   const runs: Awaited<ReturnType<typeof runFormat>>[] = [];
   for (const format of FORMATS) {
     const server = await startServer();
@@ -277,5 +340,5 @@ main().then(
   (error) => {
     console.error(error);
     process.exit(1);
-  },
+  }
 );

@@ -8,7 +8,10 @@ import { startApp, type StartOptions, type TestApp } from '../tests/helpers/app'
 export interface Db {
   connect(): Promise<void>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  query<R = any>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number | null; command: string }>;
+  query<R = any>(
+    sql: string,
+    params?: unknown[]
+  ): Promise<{ rows: R[]; rowCount: number | null; command: string }>;
   end(): Promise<void>;
 }
 const { Client } = require('pg') as { Client: new (config: typeof PG) => Db };
@@ -24,13 +27,19 @@ export const PG = {
 /** consent_bench_10k, consent_bench_1m, consent_bench_250k, ... */
 export const schemaFor = (clients: number): string => {
   const label =
-    clients % 1_000_000 === 0 ? `${clients / 1_000_000}m` : clients % 1000 === 0 ? `${clients / 1000}k` : String(clients);
+    clients % 1_000_000 === 0
+      ? `${clients / 1_000_000}m`
+      : clients % 1000 === 0
+        ? `${clients / 1000}k`
+        : String(clients);
   return `consent_bench_${label}`;
 };
 
 const assertBenchSchema = (schema: string) => {
   if (!/^consent_bench_[a-z0-9_]+$/.test(schema)) {
-    throw new Error(`refusing to touch schema "${schema}": bench schemas are named consent_bench_*`);
+    throw new Error(
+      `refusing to touch schema "${schema}": bench schemas are named consent_bench_*`
+    );
   }
 };
 
@@ -81,8 +90,12 @@ const vacuumTablesIn = async (schema: string): Promise<number> => {
   await client.connect();
   const started = process.hrtime.bigint();
   try {
-    const { rows } = await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
-    for (const { tablename } of rows) await client.query(`VACUUM (ANALYZE) ${schema}."${tablename.replace(/"/g, '""')}"`);
+    const { rows } = await client.query<{ tablename: string }>(
+      'SELECT tablename FROM pg_tables WHERE schemaname = $1',
+      [schema]
+    );
+    for (const { tablename } of rows)
+      await client.query(`VACUUM (ANALYZE) ${schema}."${tablename.replace(/"/g, '""')}"`);
   } finally {
     await client.end();
   }
@@ -118,7 +131,10 @@ export const dropSchema = async (schema: string): Promise<void> => {
  * schema Strapi creates the tables and the demo bootstrap seeds 4 purposes,
  * their texts (storage ends at 2.1) and 50 clients with their consents.
  */
-export const bootApp = async (schema: string, options: Pick<StartOptions, 'register'> = {}): Promise<TestApp> => {
+export const bootApp = async (
+  schema: string,
+  options: Pick<StartOptions, 'register'> = {}
+): Promise<TestApp> => {
   assertBenchSchema(schema);
   return startApp({
     ...options,
@@ -159,7 +175,8 @@ export const arg = (name: string): string | undefined => {
 export const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 
 /** A number for the console: `-` when it is not finite. */
-export const fmt = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+export const fmt = (value: number, digits = 1): string =>
+  Number.isFinite(value) ? value.toFixed(digits) : '-';
 
 /** Deterministic pseudo-random numbers in [0, 1) from a seed: the same sequence on every run. */
 export const mulberry32 = (seedValue: number) => (): number => {
@@ -177,6 +194,11 @@ export const mulberry32 = (seedValue: number) => (): number => {
 export const medianInterval = (values: number[]): [number, number] | null => {
   if (values.length < 4) return null;
   const rand = mulberry32(20261204);
-  const medians = Array.from({ length: 2000 }, () => quantile(Array.from(values, () => values[Math.floor(rand() * values.length)]), 0.5));
+  const medians = Array.from({ length: 2000 }, () =>
+    quantile(
+      Array.from(values, () => values[Math.floor(rand() * values.length)]),
+      0.5
+    )
+  );
   return [round(quantile(medians, 0.025), 3), round(quantile(medians, 0.975), 3)];
 };

@@ -22,14 +22,21 @@ export interface CpuProfile {
 }
 
 /** Start the profiler (sampling every `intervalUs` µs, V8's default without it); returns the stop, which writes `file`. */
-export const startProfile = async (intervalUs?: number): Promise<(file: string) => Promise<CpuProfile>> => {
+export const startProfile = async (
+  intervalUs?: number
+): Promise<(file: string) => Promise<CpuProfile>> => {
   const { Session } = await import('node:inspector');
   const session: Session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) =>
+        error ? reject(error) : resolve(result)
+      )
+    );
   await post('Profiler.enable');
-  if (intervalUs !== undefined) await post('Profiler.setSamplingInterval', { interval: intervalUs });
+  if (intervalUs !== undefined)
+    await post('Profiler.setSamplingInterval', { interval: intervalUs });
   await post('Profiler.start');
   return async (file) => {
     const { profile } = (await post('Profiler.stop')) as { profile: CpuProfile };
@@ -41,7 +48,10 @@ export const startProfile = async (intervalUs?: number): Promise<(file: string) 
 };
 
 /** `work` under the profiler (a sample every 500 µs), the profile written to `file`. */
-export const profiled = async <T>(file: string, work: () => Promise<T>): Promise<{ result: T; profile: CpuProfile }> => {
+export const profiled = async <T>(
+  file: string,
+  work: () => Promise<T>
+): Promise<{ result: T; profile: CpuProfile }> => {
   const stop = await startProfile(500);
   let result: T;
   let profile: CpuProfile;
@@ -53,16 +63,26 @@ export const profiled = async <T>(file: string, work: () => Promise<T>): Promise
   return { result, profile };
 };
 
-const isPlugin = (url: string): boolean => url.includes('/dist/server/') && !url.includes('/node_modules/');
+const isPlugin = (url: string): boolean =>
+  url.includes('/dist/server/') && !url.includes('/node_modules/');
 
 /** Self time by function and by package/area, from a V8 CPU profile. */
 export const summariseProfile = (profile: CpuProfile) => {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) =>
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
+  );
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const area = (url: string, fn: string) => {
-    if (!url) return fn === '(garbage collector)' ? 'GC' : fn === '(idle)' ? 'idle' : fn === '(program)' ? 'V8/native' : `native ${fn}`;
+    if (!url)
+      return fn === '(garbage collector)'
+        ? 'GC'
+        : fn === '(idle)'
+          ? 'idle'
+          : fn === '(program)'
+            ? 'V8/native'
+            : `native ${fn}`;
     // The plugin's own bundle, not another package's dist/server (users-permissions, i18n).
     if (isPlugin(url)) return 'consent plugin';
     const m = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)(?!.*node_modules)/);
@@ -76,7 +96,8 @@ export const summariseProfile = (profile: CpuProfile) => {
     const node = byId.get(id)!;
     const { functionName, url, lineNumber } = node.callFrame;
     const a = area(url, functionName);
-    const f = `${functionName || '(anonymous)'} ${url ? `${a === 'consent plugin' ? 'plugin' : a}:${lineNumber + 1}` : ''}`.trim();
+    const f =
+      `${functionName || '(anonymous)'} ${url ? `${a === 'consent plugin' ? 'plugin' : a}:${lineNumber + 1}` : ''}`.trim();
     byFunction.set(f, (byFunction.get(f) ?? 0) + us);
     byArea.set(a, (byArea.get(a) ?? 0) + us);
   }
@@ -85,7 +106,11 @@ export const summariseProfile = (profile: CpuProfile) => {
       .sort((a, b) => b[1] - a[1])
       .slice(0, k)
       .map(([name, us]) => ({ name, ms: round(us / 1000, 1), share: round(us / total, 3) }));
-  return { sampledMs: round(total / 1000, 1), byArea: top(byArea, 15), byFunction: top(byFunction, 25) };
+  return {
+    sampledMs: round(total / 1000, 1),
+    byArea: top(byArea, 15),
+    byFunction: top(byFunction, 25),
+  };
 };
 
 interface SamplingNode {
@@ -105,7 +130,11 @@ export const allocations = async <T>(work: () => Promise<T>) => {
   const session: Session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) =>
+        error ? reject(error) : resolve(result)
+      )
+    );
   const gc = { minorMs: 0, minor: 0, majorMs: 0, major: 0, otherMs: 0 };
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
@@ -122,13 +151,18 @@ export const allocations = async <T>(work: () => Promise<T>) => {
   observer.observe({ entryTypes: ['gc'] });
   await post('HeapProfiler.enable');
   // Every sampled allocation counts, not only what is still alive when sampling stops.
-  await post('HeapProfiler.startSampling', { samplingInterval: 32 * 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await post('HeapProfiler.startSampling', {
+    samplingInterval: 32 * 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
   let result: T;
   let head: SamplingNode;
   try {
     result = await work();
   } finally {
-    head = ((await post('HeapProfiler.stopSampling')) as { profile: { head: SamplingNode } }).profile.head;
+    head = ((await post('HeapProfiler.stopSampling')) as { profile: { head: SamplingNode } })
+      .profile.head;
     await post('HeapProfiler.disable');
     session.disconnect();
     // Entries are delivered asynchronously: let the last ones arrive.
@@ -142,7 +176,15 @@ export const allocations = async <T>(work: () => Promise<T>) => {
     if (node.selfSize > 0) {
       const { functionName, url, lineNumber } = node.callFrame;
       const m = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)(?!.*node_modules)/);
-      const area = !url ? '(native)' : isPlugin(url) ? 'consent plugin' : m ? m[1] : url.startsWith('node:') ? 'node' : path.relative(ROOT, url);
+      const area = !url
+        ? '(native)'
+        : isPlugin(url)
+          ? 'consent plugin'
+          : m
+            ? m[1]
+            : url.startsWith('node:')
+              ? 'node'
+              : path.relative(ROOT, url);
       const f = `${functionName || '(anonymous)'} ${url ? `${area}:${lineNumber + 1}` : ''}`.trim();
       byFunction.set(f, (byFunction.get(f) ?? 0) + node.selfSize);
       byArea.set(area, (byArea.get(area) ?? 0) + node.selfSize);
@@ -155,11 +197,20 @@ export const allocations = async <T>(work: () => Promise<T>) => {
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, k)
-      .map(([name, bytes]) => ({ name, mb: round(bytes / 2 ** 20, 1), share: round(bytes / Math.max(total, 1), 3) }));
+      .map(([name, bytes]) => ({
+        name,
+        mb: round(bytes / 2 ** 20, 1),
+        share: round(bytes / Math.max(total, 1), 3),
+      }));
   return {
     result: result!,
     allocatedMb: round(total / 2 ** 20, 1),
-    gc: { ...gc, minorMs: round(gc.minorMs, 1), majorMs: round(gc.majorMs, 1), otherMs: round(gc.otherMs, 1) },
+    gc: {
+      ...gc,
+      minorMs: round(gc.minorMs, 1),
+      majorMs: round(gc.majorMs, 1),
+      otherMs: round(gc.otherMs, 1),
+    },
     byArea: top(byArea, 12),
     byFunction: top(byFunction, 25),
   };

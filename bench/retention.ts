@@ -32,8 +32,12 @@ const main = async () => {
     const db = await connect(SCHEMA);
     const t = process.hrtime.bigint();
     await seed(db, { clients: N, log: (line) => console.log(line) });
-    await db.query(`UPDATE clients SET created_at = now() - make_interval(months => (id % 72)) - interval '1 day'`);
-    await db.query(`UPDATE consent_subjects SET last_decision_at = now() - make_interval(months => ((id * 7) % 72))`);
+    await db.query(
+      `UPDATE clients SET created_at = now() - make_interval(months => (id % 72)) - interval '1 day'`
+    );
+    await db.query(
+      `UPDATE consent_subjects SET last_decision_at = now() - make_interval(months => ((id * 7) % 72))`
+    );
     await db.query(
       `INSERT INTO bookings (document_id, starts_at, service, created_at, updated_at, published_at)
        SELECT 'bk' || substr(md5('bench-booking-' || g), 1, 22), now() - make_interval(days => (g * 37) % 1920) + interval '90 days',
@@ -58,7 +62,11 @@ const main = async () => {
   cutoff.setUTCMonth(cutoff.getUTCMonth() - MONTHS);
 
   const db = await connect(SCHEMA);
-  const indexes = (await db.query(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'bookings_client_lnk'`)).rows.map((r) => r.indexname);
+  const indexes = (
+    await db.query(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'bookings_client_lnk'`
+    )
+  ).rows.map((r) => r.indexname);
   const naive = Number(
     (
       await db.query(
@@ -83,11 +91,19 @@ const main = async () => {
       value = await fn();
       samples.push(ms(t));
     }
-    return { value: value as T, p50: round(quantile(samples, 0.5)), max: round(Math.max(...samples)) };
+    return {
+      value: value as T,
+      p50: round(quantile(samples, 0.5)),
+      max: round(Math.max(...samples)),
+    };
   };
   const count = await time(() => retention.count(cutoff) as Promise<number>);
-  const first = await time(() => retention.page(cutoff, 0, 50) as Promise<{ clients: unknown[]; last: number | null }>);
-  const middle = await time(() => retention.page(cutoff, Math.floor(N / 2), 50) as Promise<{ clients: unknown[] }>);
+  const first = await time(
+    () => retention.page(cutoff, 0, 50) as Promise<{ clients: unknown[]; last: number | null }>
+  );
+  const middle = await time(
+    () => retention.page(cutoff, Math.floor(N / 2), 50) as Promise<{ clients: unknown[] }>
+  );
   await app.stop();
 
   const result = {
@@ -104,7 +120,10 @@ const main = async () => {
     middlePageMs: { p50: middle.p50, max: middle.max, rows: middle.value.clients.length },
   };
   console.log(JSON.stringify(result, null, 2));
-  fs.writeFileSync(path.join(__dirname, 'results', 'retention-latest.json'), JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(__dirname, 'results', 'retention-latest.json'),
+    JSON.stringify(result, null, 2) + '\n'
+  );
   if (!result.countMatches) process.exitCode = 1;
 };
 

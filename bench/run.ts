@@ -31,13 +31,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { prepareDemoApp, RESULTS } from './boot';
 import { arg, bootApp, connect, dropSchema, ms, resetSchema, round, schemaFor } from './lib';
-import { clientDocumentIdSql, MIXES, reconsent, seed, verifySeed, type MixName, type SeedResult, type VerifyResult } from './seed';
+import {
+  clientDocumentIdSql,
+  MIXES,
+  reconsent,
+  seed,
+  verifySeed,
+  type MixName,
+  type SeedResult,
+  type VerifyResult,
+} from './seed';
 import { measurePages, measurePublish } from './run/measure';
 import { label, printTable, TARGETS } from './run/report';
-
-
-
-
 
 // ---------------------------------------------------------------------------
 // Child: one size.
@@ -60,7 +65,14 @@ export interface SizeResult {
   /** Default mix only: publishing, then the pages once nobody / 1 % is valid. */
   publish?: Awaited<ReturnType<typeof measurePublish>>;
   afterPublish?: { invalid: Pages; valid: Pages };
-  reconsent?: { every: number; subjects: number; ms: number; pagingValid: number; staleStats: Pages; analyzed: Pages };
+  reconsent?: {
+    every: number;
+    subjects: number;
+    ms: number;
+    pagingValid: number;
+    staleStats: Pages;
+    analyzed: Pages;
+  };
   totalMs: number;
 }
 
@@ -80,26 +92,41 @@ const runSize = async (n: number, mix: MixName, out: string) => {
   try {
     log(`seeding ${n} clients (${mix} mix)`);
     const seeded = await seed(db, { clients: n, mix, log: (l) => log(l.trim()) });
-    log(`seeded in ${(seeded.totalMs / 1000).toFixed(1)} s: ${seeded.events} events, ${seeded.states} states, ${seeded.subjects} summaries`);
+    log(
+      `seeded in ${(seeded.totalMs / 1000).toFixed(1)} s: ${seeded.events} events, ${seeded.states} states, ${seeded.subjects} summaries`
+    );
 
     const rebuild = process.argv.includes('--check-rebuild') || n <= 10000;
     const verify = await verifySeed(app.strapi, db, seeded, { rebuild });
     log(
       `verified: ${verify.ok ? 'OK' : 'FAILED ' + verify.problems.join('; ')} (plugin paging ${verify.paging.valid} valid / ${verify.paging.invalid} not, as planned; ` +
         `${verify.sampleStatuses} statuses` +
-        (verify.rebuild ? `; rebuild() in ${verify.rebuild.ms} ms, ${verify.rebuild.statesDiff + verify.rebuild.subjectsDiff} rows differ` : '') +
+        (verify.rebuild
+          ? `; rebuild() in ${verify.rebuild.ms} ms, ${verify.rebuild.statesDiff + verify.rebuild.subjectsDiff} rows differ`
+          : '') +
         ')'
     );
-    if (!verify.ok) throw new Error(`the seeded data is not what the plugin produces: ${verify.problems.join('; ')}`);
+    if (!verify.ok)
+      throw new Error(
+        `the seeded data is not what the plugin produces: ${verify.problems.join('; ')}`
+      );
 
-    const counts = (await db.query(`SELECT (SELECT max(id) FROM clients) AS max_id, (SELECT count(*) FROM clients) AS clients, (SELECT count(*) FROM consent_states) AS states, (SELECT count(*) FROM consent_events) AS events, (SELECT count(*) FROM consent_subjects) AS subjects`)).rows[0];
+    const counts = (
+      await db.query(
+        `SELECT (SELECT max(id) FROM clients) AS max_id, (SELECT count(*) FROM clients) AS clients, (SELECT count(*) FROM consent_states) AS states, (SELECT count(*) FROM consent_events) AS events, (SELECT count(*) FROM consent_subjects) AS subjects`
+      )
+    ).rows[0];
     const maxId = Number(counts.max_id);
 
     log(`pages of 50, ${pages} random positions`);
     const invalid = await measurePages(app.strapi, db, false, pages, maxId);
     const valid = await measurePages(app.strapi, db, true, pages, maxId);
-    log(`  no valid consent: db p50 ${invalid.db.p50} ms p95 ${invalid.db.p95} ms, service p50 ${invalid.js.p50} ms (${invalid.clientsVisited.p50} clients visited)`);
-    log(`  valid consent:    db p50 ${valid.db.p50} ms p95 ${valid.db.p95} ms, service p50 ${valid.js.p50} ms (${valid.clientsVisited.p50} clients visited)`);
+    log(
+      `  no valid consent: db p50 ${invalid.db.p50} ms p95 ${invalid.db.p95} ms, service p50 ${invalid.js.p50} ms (${invalid.clientsVisited.p50} clients visited)`
+    );
+    log(
+      `  valid consent:    db p50 ${valid.db.p50} ms p95 ${valid.db.p95} ms, service p50 ${valid.js.p50} ms (${valid.clientsVisited.p50} clients visited)`
+    );
 
     const result: SizeResult = {
       clients: n,
@@ -119,8 +146,11 @@ const runSize = async (n: number, mix: MixName, out: string) => {
     if (mix === 'default') {
       log(`publishing ${publishes} substantive versions of 'storage'`);
       const publish = await measurePublish(app.strapi, db, publishes, verify.paging.valid);
-      log(`  publish median ${publish.median} ms, max ${publish.max} ms; check ${publish.ok ? 'OK' : 'FAILED ' + publish.problems.join('; ')}`);
-      if (!publish.ok) throw new Error(`publish did not take effect: ${publish.problems.join('; ')}`);
+      log(
+        `  publish median ${publish.median} ms, max ${publish.max} ms; check ${publish.ok ? 'OK' : 'FAILED ' + publish.problems.join('; ')}`
+      );
+      if (!publish.ok)
+        throw new Error(`publish did not take effect: ${publish.problems.join('; ')}`);
       result.publish = publish;
 
       const few = Math.max(20, Math.floor(pages / 4));
@@ -129,7 +159,9 @@ const runSize = async (n: number, mix: MixName, out: string) => {
         invalid: await measurePages(app.strapi, db, false, few, maxId),
         valid: await measurePages(app.strapi, db, true, few, maxId),
       };
-      log(`  no valid consent: db p50 ${result.afterPublish.invalid.db.p50} ms; valid consent (empty): db p50 ${result.afterPublish.valid.db.p50} ms`);
+      log(
+        `  no valid consent: db p50 ${result.afterPublish.invalid.db.p50} ms; valid consent (empty): db p50 ${result.afterPublish.valid.db.p50} ms`
+      );
 
       // Clients start consenting again: 1 % of them. Too few changed rows for
       // autovacuum to analyze again (10 % by default): the planner's statistics
@@ -143,14 +175,27 @@ const runSize = async (n: number, mix: MixName, out: string) => {
       const one = (await db.query(`SELECT ${clientDocumentIdSql(String(every))} AS id`)).rows[0].id;
       const view = await states.forSubject(one);
       if (paged.total !== expected || !view.valid) {
-        throw new Error(`re-consent: plugin pages ${paged.total} valid (expected ${expected}), client ${every} is ${view.status}`);
+        throw new Error(
+          `re-consent: plugin pages ${paged.total} valid (expected ${expected}), client ${every} is ${view.status}`
+        );
       }
-      log(`re-consent of 1 % (${re.subjects} clients) in ${re.ms} ms; plugin pages ${paged.total} valid`);
+      log(
+        `re-consent of 1 % (${re.subjects} clients) in ${re.ms} ms; plugin pages ${paged.total} valid`
+      );
       const staleStats = await measurePages(app.strapi, db, true, few, maxId);
       await db.query(`ANALYZE consent_subjects`);
       const analyzed = await measurePages(app.strapi, db, true, few, maxId);
-      log(`  valid consent (1 %): db p50 ${staleStats.db.p50} ms p95 ${staleStats.db.p95} ms stale statistics; ${analyzed.db.p50} / ${analyzed.db.p95} ms after ANALYZE`);
-      result.reconsent = { every, subjects: re.subjects, ms: re.ms, pagingValid: paged.total, staleStats, analyzed };
+      log(
+        `  valid consent (1 %): db p50 ${staleStats.db.p50} ms p95 ${staleStats.db.p95} ms stale statistics; ${analyzed.db.p50} / ${analyzed.db.p95} ms after ANALYZE`
+      );
+      result.reconsent = {
+        every,
+        subjects: re.subjects,
+        ms: re.ms,
+        pagingValid: paged.total,
+        staleStats,
+        analyzed,
+      };
     }
 
     result.totalMs = round(ms(started), 0);
@@ -171,8 +216,22 @@ const runChild = (n: number, mix: MixName): Promise<SizeResult> =>
     const out = path.join(os.tmpdir(), `consent-bench-${process.pid}-${n}-${mix}.json`);
     const child = spawn(
       process.execPath,
-      ['-r', path.join(__dirname, 'register.js'), __filename, '--child', String(n), '--mix', mix, '--out', out, ...process.argv.slice(2)],
-      { stdio: 'inherit', env: { ...process.env, STRAPI_TELEMETRY_DISABLED: 'true', NODE_NO_WARNINGS: '1' } }
+      [
+        '-r',
+        path.join(__dirname, 'register.js'),
+        __filename,
+        '--child',
+        String(n),
+        '--mix',
+        mix,
+        '--out',
+        out,
+        ...process.argv.slice(2),
+      ],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, STRAPI_TELEMETRY_DISABLED: 'true', NODE_NO_WARNINGS: '1' },
+      }
     );
     child.on('error', reject);
     child.on('exit', (code) => {
@@ -185,13 +244,19 @@ const runChild = (n: number, mix: MixName): Promise<SizeResult> =>
 
 const main = async () => {
   const child = arg('child');
-  if (child) return runSize(Number(child), (arg('mix') ?? 'default') as MixName, arg('out') as string);
+  if (child)
+    return runSize(Number(child), (arg('mix') ?? 'default') as MixName, arg('out') as string);
 
   const started = process.hrtime.bigint();
-  const sizes = (arg('sizes') ?? '10000,1000000').split(',').map(Number).sort((a, b) => a - b);
+  const sizes = (arg('sizes') ?? '10000,1000000')
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
   await prepareDemoApp({ compile: !process.argv.includes('--no-compile') });
 
-  const mixes: MixName[] = process.argv.includes('--no-sparse') ? ['default'] : ['default', 'mostly-valid'];
+  const mixes: MixName[] = process.argv.includes('--no-sparse')
+    ? ['default']
+    : ['default', 'mostly-valid'];
   for (const mix of mixes) if (!MIXES[mix]) throw new Error(`unknown mix ${mix}`);
   const results: SizeResult[] = [];
   const mostlyValid: SizeResult[] = [];
@@ -201,16 +266,24 @@ const main = async () => {
   const checks = printTable(results, mostlyValid);
 
   const [small, large] = [results[0], results[results.length - 1]];
-  console.log(`seeding: ${[...results, ...mostlyValid].map((r) => `${label(r.clients)} ${r.mix} in ${(r.seed.totalMs / 1000).toFixed(1)} s`).join(', ')}`);
-  console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the 'no valid consent' page at ${label(large.clients)} (after = ${large.pages.invalid.planAfter}):`);
+  console.log(
+    `seeding: ${[...results, ...mostlyValid].map((r) => `${label(r.clients)} ${r.mix} in ${(r.seed.totalMs / 1000).toFixed(1)} s`).join(', ')}`
+  );
+  console.log(
+    `\nEXPLAIN (ANALYZE, BUFFERS) of the 'no valid consent' page at ${label(large.clients)} (after = ${large.pages.invalid.planAfter}):`
+  );
   console.log(large.pages.invalid.plan);
   const sparseLarge = mostlyValid[mostlyValid.length - 1];
   if (sparseLarge) {
-    console.log(`\nthe same page at ${label(sparseLarge.clients)} when 99 % are valid (after = ${sparseLarge.pages.invalid.planAfter}):`);
+    console.log(
+      `\nthe same page at ${label(sparseLarge.clients)} when 99 % are valid (after = ${sparseLarge.pages.invalid.planAfter}):`
+    );
     console.log(sparseLarge.pages.invalid.plan);
   }
   if (large.reconsent) {
-    console.log(`\nthe 'valid consent' page at ${label(large.clients)} when 1 % re-consented after the publish, stale statistics (after = ${large.reconsent.staleStats.planAfter}):`);
+    console.log(
+      `\nthe 'valid consent' page at ${label(large.clients)} when 1 % re-consented after the publish, stale statistics (after = ${large.reconsent.staleStats.planAfter}):`
+    );
     console.log(large.reconsent.staleStats.plan);
     console.log(`\n... and after ANALYZE:`);
     console.log(large.reconsent.analyzed.plan);
@@ -219,7 +292,11 @@ const main = async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
   const report = {
     at: new Date().toISOString(),
-    machine: { node: process.version, cpus: os.cpus().length, platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      node: process.version,
+      cpus: os.cpus().length,
+      platform: `${os.platform()} ${os.release()}`,
+    },
     targets: TARGETS,
     checks,
     ratios: {

@@ -53,7 +53,12 @@ export interface SeedResult {
   states: number;
   subjects: number;
   /** What the seed plan says, for verifySeed(). */
-  expected: { totalClients: number; valid: number; invalid: number; byStatus: Record<Status, number> };
+  expected: {
+    totalClients: number;
+    valid: number;
+    invalid: number;
+    byStatus: Record<Status, number>;
+  };
   /** Fingerprint under which `expected.valid` holds. */
   fingerprint: string;
   timings: Record<string, number>;
@@ -88,8 +93,12 @@ const dropSecondaryIndexes = async (db: Db, tables: string[]) => {
   );
   const indexes = rows.map((r) => ({
     name: r.index_name as string,
-    create: r.conname ? `ALTER TABLE ${r.table_name} ADD CONSTRAINT ${r.conname} ${r.constraint_def}` : (r.index_def as string),
-    drop: r.conname ? `ALTER TABLE ${r.table_name} DROP CONSTRAINT ${r.conname}` : `DROP INDEX ${r.index_name}`,
+    create: r.conname
+      ? `ALTER TABLE ${r.table_name} ADD CONSTRAINT ${r.conname} ${r.constraint_def}`
+      : (r.index_def as string),
+    drop: r.conname
+      ? `ALTER TABLE ${r.table_name} DROP CONSTRAINT ${r.conname}`
+      : `DROP INDEX ${r.index_name}`,
   }));
   for (const index of indexes) await db.query(index.drop);
   return indexes;
@@ -111,7 +120,9 @@ export const seed = async (
     const t = process.hrtime.bigint();
     const res = await db.query(sql, params);
     timings[name] = Number(ms(t).toFixed(1));
-    log(`  ${name}: ${timings[name].toFixed(0)} ms${res.rowCount != null && res.command === 'INSERT' ? ` (${res.rowCount} rows)` : ''}`);
+    log(
+      `  ${name}: ${timings[name].toFixed(0)} ms${res.rowCount != null && res.command === 'INSERT' ? ` (${res.rowCount} rows)` : ''}`
+    );
     return res as unknown as { rows: T[]; rowCount: number };
   };
 
@@ -127,25 +138,39 @@ export const seed = async (
   ).rows;
   const byKey = new Map(purposes.map((p) => [p.key, p]));
   for (const key of ['storage', 'marketing', 'health']) {
-    if (!byKey.get(key)?.current_text_id) throw new Error(`purpose "${key}" with a published text is missing: boot the demo app first`);
+    if (!byKey.get(key)?.current_text_id)
+      throw new Error(`purpose "${key}" with a published text is missing: boot the demo app first`);
   }
   const storage = byKey.get('storage');
   const textId = async (where: string, params: unknown[]) => {
-    const row = (await db.query(`SELECT id FROM consent_texts WHERE ${where} ORDER BY major DESC, minor DESC LIMIT 1`, params)).rows[0];
+    const row = (
+      await db.query(
+        `SELECT id FROM consent_texts WHERE ${where} ORDER BY major DESC, minor DESC LIMIT 1`,
+        params
+      )
+    ).rows[0];
     return row?.id as number | undefined;
   };
   const texts: Record<TextKind, number | undefined> = {
     storage_cur: await textId('document_id = $1', [storage.current_text_id]),
-    storage_old: await textId('purpose_key = $1 AND major < $2', ['storage', storage.current_major]),
+    storage_old: await textId('purpose_key = $1 AND major < $2', [
+      'storage',
+      storage.current_major,
+    ]),
     marketing_cur: await textId('document_id = $1', [byKey.get('marketing').current_text_id]),
     health_cur: await textId('document_id = $1', [byKey.get('health').current_text_id]),
   };
   for (const [kind, id] of Object.entries(texts)) if (!id) throw new Error(`no text for ${kind}`);
 
-  const first = (await db.query(`SELECT 1 FROM clients WHERE document_id = ${clientDocumentIdSql('1')}`)).rowCount;
-  if (first) throw new Error('this schema is already seeded (bench client 1 exists): reset it first');
+  const first = (
+    await db.query(`SELECT 1 FROM clients WHERE document_id = ${clientDocumentIdSql('1')}`)
+  ).rowCount;
+  if (first)
+    throw new Error('this schema is already seeded (bench client 1 exists): reset it first');
 
-  const required = purposes.filter((p) => p.active && p.required && p.legal_basis === 'consent').sort((a, b) => a.id - b.id);
+  const required = purposes
+    .filter((p) => p.active && p.required && p.legal_basis === 'consent')
+    .sort((a, b) => a.id - b.id);
   const fingerprint = required.map((p) => `${p.id}:${p.current_major ?? '-'}`).join('|');
   const validBefore = Number(
     (
@@ -156,7 +181,9 @@ export const seed = async (
     ).rows[0].n
   );
   const clientsBefore = Number((await db.query(`SELECT count(*) AS n FROM clients`)).rows[0].n);
-  const eventBase = Number((await db.query(`SELECT coalesce(max(id), 0) AS n FROM consent_events`)).rows[0].n);
+  const eventBase = Number(
+    (await db.query(`SELECT coalesce(max(id), 0) AS n FROM consent_events`)).rows[0].n
+  );
   const now = new Date();
   const t0 = new Date(now.getTime() - 86_400_000); // events dated from one day ago, 10 ms per client
 
@@ -176,7 +203,10 @@ export const seed = async (
        CROSS JOIN (VALUES ('da'), ('sv'), ('en')) l(locale);
        CREATE TEMP TABLE bench_profile (bucket int, slot int, purpose_key text, decision text, explicit boolean, kind text, is_state boolean);
        INSERT INTO bench_profile VALUES ${profileRows(profiles)
-         .map((r) => `(${[r.bucket, r.slot, r.purpose, r.decision, r.explicit, r.text, r.isState].map(literal).join(', ')})`)
+         .map(
+           (r) =>
+             `(${[r.bucket, r.slot, r.purpose, r.decision, r.explicit, r.text, r.isState].map(literal).join(', ')})`
+         )
          .join(', ')};`
     );
 
@@ -227,7 +257,9 @@ export const seed = async (
        FROM bench_ev e
        ORDER BY e.id`
     );
-    await db.query(`SELECT setval(pg_get_serial_sequence('consent_events', 'id'), (SELECT max(id) FROM consent_events))`);
+    await db.query(
+      `SELECT setval(pg_get_serial_sequence('consent_events', 'id'), (SELECT max(id) FROM consent_events))`
+    );
 
     const states = await step(
       'consent_states',
@@ -246,8 +278,12 @@ export const seed = async (
     // The summary: the fingerprint of the required consents held (ordered by purpose id),
     // the reason it may lack valid consent (domain subjectReason), last event.
     const reasonSql = `CASE ${['withdrawn', 'revoked', 'refused', 'expired']
-      .map((d) => `WHEN bool_or(rp.id IS NOT NULL AND e.is_state AND e.decision = '${d}') THEN '${d}'`)
-      .join(' ')} WHEN count(DISTINCT rp.id) FILTER (WHERE e.is_state) < ${required.length} THEN 'missing' ELSE 'given' END`;
+      .map(
+        (d) => `WHEN bool_or(rp.id IS NOT NULL AND e.is_state AND e.decision = '${d}') THEN '${d}'`
+      )
+      .join(
+        ' '
+      )} WHEN count(DISTINCT rp.id) FILTER (WHERE e.is_state) < ${required.length} THEN 'missing' ELSE 'given' END`;
     const subjects = await step(
       'consent_subjects',
       `INSERT INTO consent_subjects
@@ -285,13 +321,20 @@ export const seed = async (
   const { events, states, subjects } = loaded;
 
   // The expectation, from the plan alone (not from the rows just written).
-  const counts = profiles.map((_, b) => (b === 0 ? Math.floor(n / period) : Math.max(0, Math.floor((n - b) / period) + 1)));
-  const byStatus = { valid: 0, outdated: 0, refused: 0, withdrawn: 0, missing: 0 } as Record<Status, number>;
+  const counts = profiles.map((_, b) =>
+    b === 0 ? Math.floor(n / period) : Math.max(0, Math.floor((n - b) / period) + 1)
+  );
+  const byStatus = { valid: 0, outdated: 0, refused: 0, withdrawn: 0, missing: 0 } as Record<
+    Status,
+    number
+  >;
   profiles.forEach((p, b) => (byStatus[p.status] += counts[b]));
 
   // Steady state, as in a long-lived database: statistics and the visibility map (index-only scans).
   const tv = process.hrtime.bigint();
-  await db.query(`VACUUM (ANALYZE) clients, consent_events, consent_states, consent_subjects, consent_purposes, consent_texts`);
+  await db.query(
+    `VACUUM (ANALYZE) clients, consent_events, consent_states, consent_subjects, consent_purposes, consent_texts`
+  );
   timings['vacuum analyze'] = Number(ms(tv).toFixed(1));
   log(`  vacuum analyze: ${timings['vacuum analyze'].toFixed(0)} ms`);
 
@@ -323,7 +366,12 @@ const main = async () => {
     console.log(`seeding ${n} clients into ${schema}`);
     const mix = (arg('mix') ?? 'default') as MixName;
     if (!MIXES[mix]) throw new Error(`--mix must be one of ${Object.keys(MIXES).join(', ')}`);
-    const result = await seed(db, { clients: n, mix, keepIndexes: process.argv.includes('--keep-indexes'), log: console.log });
+    const result = await seed(db, {
+      clients: n,
+      mix,
+      keepIndexes: process.argv.includes('--keep-indexes'),
+      log: console.log,
+    });
     console.log(
       `seeded ${result.clients} clients, ${result.events} events, ${result.states} states, ${result.subjects} summaries in ${(result.totalMs / 1000).toFixed(1)} s`
     );

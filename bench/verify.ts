@@ -30,12 +30,17 @@ const subjectId = (i: number) => `v${i.toString(36).padStart(23, '0')}`;
 const seed = async (strapi: Core.Strapi, clients: number, perClient: number) => {
   const db = await connect(SCHEMA);
   const secret: Buffer = await strapi.plugin('consent').service('keys').secret();
-  const texts = (await db.query(`SELECT purpose_key, document_id, version, major, bodies, default_locale FROM consent_texts ORDER BY major DESC, minor DESC`)).rows
+  const texts = (
+    await db.query(
+      `SELECT purpose_key, document_id, version, major, bodies, default_locale FROM consent_texts ORDER BY major DESC, minor DESC`
+    )
+  ).rows
     // Strapi, booted in this process, sets pg to hand jsonb back as text.
     .map((t) => ({ ...t, bodies: typeof t.bodies === 'string' ? JSON.parse(t.bodies) : t.bodies }));
   const textOf = (key: string) => {
     const text = texts.find((t) => t.purpose_key === key);
-    if (!text?.bodies?.[text.default_locale]) throw new Error(`no published text for ${key}: ${JSON.stringify(text)?.slice(0, 300)}`);
+    if (!text?.bodies?.[text.default_locale])
+      throw new Error(`no published text for ${key}: ${JSON.stringify(text)?.slice(0, 300)}`);
     return text;
   };
   const t0 = Date.now() - 30 * 86_400_000;
@@ -79,8 +84,24 @@ const seed = async (strapi: Core.Strapi, clients: number, perClient: number) => 
       list.forEach((e, k) => {
         const l = links[k];
         const values = [
-          `w${(events + 1).toString(36).padStart(23, '0')}`, e.subject, e.purposeKey, e.decision, e.explicit, e.textId, e.textVersion, e.textMajor,
-          e.textHash, e.textLocale, e.channel, e.source, e.actorType, e.occurredAt, e.ip, e.userAgent, l.chainSeq, `${l.prevHash}|${l.hash}|${l.evidenceDigest}`,
+          `w${(events + 1).toString(36).padStart(23, '0')}`,
+          e.subject,
+          e.purposeKey,
+          e.decision,
+          e.explicit,
+          e.textId,
+          e.textVersion,
+          e.textMajor,
+          e.textHash,
+          e.textLocale,
+          e.channel,
+          e.source,
+          e.actorType,
+          e.occurredAt,
+          e.ip,
+          e.userAgent,
+          l.chainSeq,
+          `${l.prevHash}|${l.hash}|${l.evidenceDigest}`,
         ];
         values.forEach((v, c) => cols[c].push(v));
         events += 1;
@@ -96,14 +117,17 @@ const seed = async (strapi: Core.Strapi, clients: number, perClient: number) => 
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[],
                    $11::text[], $12::text[], $13::text[], $14::timestamp[], $15::text[], $16::text[], $17::int[], $18::text[])
             AS u(d, s, p, dc, ex, ti, tv, tm, th, tl, ch, so, at, oc, ip, ua, cs, h)`,
-      cols.map((c, i) => (i === 13 ? (c as Date[]).map((d) => d.toISOString().replace('T', ' ').replace('Z', '')) : c))
+      cols.map((c, i) =>
+        i === 13 ? (c as Date[]).map((d) => d.toISOString().replace('T', ' ').replace('Z', '')) : c
+      )
     );
     await db.query(
       `INSERT INTO consent_subjects (document_id, subject, chain_seq, chain_head, last_decision_at, created_at, updated_at, published_at)
        SELECT 'x' || substr(s, 2), s, n, h, now(), now(), now(), now() FROM unnest($1::text[], $2::int[], $3::text[]) AS u(s, n, h)`,
       heads
     );
-    if ((to / (BATCH / perClient)) % 25 === 0) console.log(`  seeded ${to} clients, ${events} events (${fmt(ms(started) / 1000)} s)`);
+    if ((to / (BATCH / perClient)) % 25 === 0)
+      console.log(`  seeded ${to} clients, ${events} events (${fmt(ms(started) / 1000)} s)`);
   }
   await db.query(`VACUUM (ANALYZE) consent_events, consent_subjects`);
   await db.end();
@@ -111,7 +135,9 @@ const seed = async (strapi: Core.Strapi, clients: number, perClient: number) => 
 };
 
 /** Peak RSS over a phase, sampled every 20 ms (resourceUsage().maxRSS is the lifetime peak: the boot's included). */
-const sampled = async <T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssMb: number }> => {
+const sampled = async <T>(
+  fn: () => Promise<T>
+): Promise<{ result: T; seconds: number; peakRssMb: number }> => {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const started = process.hrtime.bigint();
@@ -138,12 +164,22 @@ const child = async () => {
     let rows = 0;
     let after: string | null = null;
     for (;;) {
-      const page = knex('consent_subjects').select('subject', 'chain_seq', 'chain_head').orderBy('subject').limit(500);
+      const page = knex('consent_subjects')
+        .select('subject', 'chain_seq', 'chain_head')
+        .orderBy('subject')
+        .limit(500);
       if (after !== null) page.where('subject', '>', after);
       const subjects = (await page) as { subject: string }[];
       if (subjects.length === 0) break;
       after = subjects[subjects.length - 1].subject;
-      rows += ((await knex('consent_events').select('*').whereIn('subject', subjects.map((s) => s.subject))) as unknown[]).length;
+      rows += (
+        (await knex('consent_events')
+          .select('*')
+          .whereIn(
+            'subject',
+            subjects.map((s) => s.subject)
+          )) as unknown[]
+      ).length;
     }
     return rows;
   });
@@ -165,28 +201,47 @@ const main = async () => {
   const app = await bootApp(SCHEMA);
   const seeded = await seed(app.strapi, clients, perClient);
   const checkpoint = await app.strapi.plugin('consent').service('checkpoints').seal();
-  console.log(`  ${seeded.events} events in ${seeded.seedSeconds} s; checkpoint ${checkpoint?.seq} sealed ${checkpoint?.leafCount} heads`);
+  console.log(
+    `  ${seeded.events} events in ${seeded.seedSeconds} s; checkpoint ${checkpoint?.seq} sealed ${checkpoint?.leafCount} heads`
+  );
   await app.stop();
 
   console.log('verifying in a fresh process');
   const out = await new Promise<string>((resolve, reject) => {
-    const p = spawn(process.execPath, ['--expose-gc', '-r', path.join(ROOT, 'bench', 'register.js'), __filename, '--child'], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(
+      process.execPath,
+      ['--expose-gc', '-r', path.join(ROOT, 'bench', 'register.js'), __filename, '--child'],
+      { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] }
+    );
     let text = '';
     p.stdout.on('data', (c) => (text += c));
     p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited ${code}`))));
+    p.on('close', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`child exited ${code}`))
+    );
   });
   const line = out.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`no result from the child:\n${out}`);
   const { idleRssMb, baseline, verify } = JSON.parse(line.slice(7));
   const report = verify.result;
-  if (!report.ok || report.events < seeded.events) throw new Error(`verify did not pass: ${JSON.stringify(report)}`);
+  if (!report.ok || report.events < seeded.events)
+    throw new Error(`verify did not pass: ${JSON.stringify(report)}`);
 
   const figures = {
-    settings: { clients, eventsPerClient: perClient, database: 'postgres', app: path.relative(ROOT, APP_DIR) },
+    settings: {
+      clients,
+      eventsPerClient: perClient,
+      database: 'postgres',
+      app: path.relative(ROOT, APP_DIR),
+    },
     seed: seeded,
     idleRssMb,
-    baseline: { rows: baseline.result, seconds: round(baseline.seconds, 2), rowsPerSecond: Math.round(baseline.result / baseline.seconds), peakRssMb: baseline.peakRssMb },
+    baseline: {
+      rows: baseline.result,
+      seconds: round(baseline.seconds, 2),
+      rowsPerSecond: Math.round(baseline.result / baseline.seconds),
+      peakRssMb: baseline.peakRssMb,
+    },
     verify: {
       events: report.events,
       subjects: report.subjects,
@@ -195,13 +250,22 @@ const main = async () => {
       eventsPerSecond: Math.round(report.events / verify.seconds),
       peakRssMb: verify.peakRssMb,
     },
-    ratios: { verifyVsPlainRead: round(verify.seconds / baseline.seconds, 2), peakRssVsIdle: round(verify.peakRssMb / idleRssMb, 2) },
+    ratios: {
+      verifyVsPlainRead: round(verify.seconds / baseline.seconds, 2),
+      peakRssVsIdle: round(verify.peakRssMb / idleRssMb, 2),
+    },
   };
   console.log(`\n| | seconds | rows/s | peak RSS (MB) |\n|---|---|---|---|`);
   console.log(`| idle Strapi | | | ${idleRssMb} |`);
-  console.log(`| plain read of the same pages | ${fmt(baseline.seconds, 1)} | ${figures.baseline.rowsPerSecond} | ${baseline.peakRssMb} |`);
-  console.log(`| verify (hash, digest, links, leaves, root) | ${fmt(verify.seconds, 1)} | ${figures.verify.eventsPerSecond} | ${verify.peakRssMb} |`);
-  console.log(`verify / plain read: ${figures.ratios.verifyVsPlainRead}x time; peak RSS ${figures.ratios.peakRssVsIdle}x idle`);
+  console.log(
+    `| plain read of the same pages | ${fmt(baseline.seconds, 1)} | ${figures.baseline.rowsPerSecond} | ${baseline.peakRssMb} |`
+  );
+  console.log(
+    `| verify (hash, digest, links, leaves, root) | ${fmt(verify.seconds, 1)} | ${figures.verify.eventsPerSecond} | ${verify.peakRssMb} |`
+  );
+  console.log(
+    `verify / plain read: ${figures.ratios.verifyVsPlainRead}x time; peak RSS ${figures.ratios.peakRssVsIdle}x idle`
+  );
   writeResults('verify-latest.json', figures);
   if (!flag('keep')) await dropSchema(SCHEMA);
 };

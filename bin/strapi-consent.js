@@ -14,7 +14,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const USAGE = 'usage: strapi-consent <verify | checkpoint | verify-receipt <file>> [--app <dir>] [--json]';
+const USAGE =
+  'usage: strapi-consent <verify | checkpoint | verify-receipt <file>> [--app <dir>] [--json]';
 
 const parseArgs = (argv) => {
   const args = { positional: [], app: process.cwd(), json: false };
@@ -28,9 +29,13 @@ const parseArgs = (argv) => {
 
 const loadApp = async (appDir) => {
   process.env.STRAPI_TELEMETRY_DISABLED ??= 'true';
-  const { compileStrapi, createStrapi } = require(require.resolve('@strapi/strapi', { paths: [appDir] }));
+  const { compileStrapi, createStrapi } = require(
+    require.resolve('@strapi/strapi', { paths: [appDir] })
+  );
   const isTs = fs.existsSync(path.join(appDir, 'tsconfig.json'));
-  const { distDir } = isTs ? await compileStrapi({ appDir, ignoreDiagnostics: true }) : { distDir: appDir };
+  const { distDir } = isTs
+    ? await compileStrapi({ appDir, ignoreDiagnostics: true })
+    : { distDir: appDir };
   const strapi = createStrapi({ appDir, distDir, autoReload: false, serveAdminPanel: false });
   // The command must not start the plugin's background worker or other instances' jobs.
   process.env.CONSENT_WORKER_DISABLED = 'true';
@@ -45,9 +50,14 @@ const print = (args, result, lines) => {
 
 const commands = {
   async verify(strapi, args) {
-    const report = await strapi.plugin('consent').service('proof').verify({ actor: { type: 'cli', name: 'strapi-consent' } });
+    const report = await strapi
+      .plugin('consent')
+      .service('proof')
+      .verify({ actor: { type: 'cli', name: 'strapi-consent' } });
     const lines = [
-      report.ok ? 'OK: every chain and checkpoint verifies' : 'BROKEN: the proof chain does not verify',
+      report.ok
+        ? 'OK: every chain and checkpoint verifies'
+        : 'BROKEN: the proof chain does not verify',
       `events ${report.events}, subjects ${report.subjects}, checkpoints ${report.checkpoints}`,
     ];
     if (report.firstBroken) lines.push(`first broken link: ${JSON.stringify(report.firstBroken)}`);
@@ -56,8 +66,15 @@ const commands = {
   },
 
   async checkpoint(strapi, args) {
-    const checkpoint = await strapi.plugin('consent').service('proof').seal({ actor: { type: 'cli', name: 'strapi-consent' } });
-    print(args, checkpoint, [checkpoint ? `sealed checkpoint ${checkpoint.seq}: ${checkpoint.leafCount} heads, root ${checkpoint.root}` : 'nothing to seal: no chain moved since the last checkpoint']);
+    const checkpoint = await strapi
+      .plugin('consent')
+      .service('proof')
+      .seal({ actor: { type: 'cli', name: 'strapi-consent' } });
+    print(args, checkpoint, [
+      checkpoint
+        ? `sealed checkpoint ${checkpoint.seq}: ${checkpoint.leafCount} heads, root ${checkpoint.root}`
+        : 'nothing to seal: no chain moved since the last checkpoint',
+    ]);
     return 0;
   },
 
@@ -69,10 +86,18 @@ const commands = {
     try {
       input = text.startsWith('{') ? JSON.parse(text) : { jws: text };
     } catch (error) {
-      throw Object.assign(new Error(`${file} is neither JSON nor a compact JWS: ${error.message}`), { usage: true });
+      throw Object.assign(
+        new Error(`${file} is neither JSON nor a compact JWS: ${error.message}`),
+        { usage: true }
+      );
     }
-    const result = await strapi.plugin('consent').service('receipts').verify(input, { type: 'cli', name: 'strapi-consent' });
-    print(args, result, [result.valid ? 'VALID: the receipt signature verifies' : `INVALID: ${result.reason}`]);
+    const result = await strapi
+      .plugin('consent')
+      .service('receipts')
+      .verify(input, { type: 'cli', name: 'strapi-consent' });
+    print(args, result, [
+      result.valid ? 'VALID: the receipt signature verifies' : `INVALID: ${result.reason}`,
+    ]);
     return result.valid ? 0 : 1;
   },
 };

@@ -24,7 +24,9 @@ const PAGES = path.join(ROOT, 'admin/src/pages');
 for (const entry of fs.readdirSync(PAGES, { withFileTypes: true })) {
   if (entry.isDirectory()) MODULES.push(path.join(PAGES, entry.name));
 }
-const SCANNED = ['server/src', 'admin/src', 'tests', 'bench', 'strapi-server.ts'].map((p) => path.join(ROOT, p));
+const SCANNED = ['server/src', 'admin/src', 'tests', 'bench', 'strapi-server.ts'].map((p) =>
+  path.join(ROOT, p)
+);
 
 const sourceFiles = (p) => {
   if (!fs.existsSync(p)) return [];
@@ -38,17 +40,28 @@ const sourceFiles = (p) => {
 
 const resolve = (from, spec) => {
   const base = path.resolve(path.dirname(from), spec);
-  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts'), path.join(base, 'index.tsx')]) {
+  for (const candidate of [
+    base,
+    `${base}.ts`,
+    `${base}.tsx`,
+    path.join(base, 'index.ts'),
+    path.join(base, 'index.tsx'),
+  ]) {
     if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
   }
   return null;
 };
-const moduleOf = (file) => MODULES.filter((m) => file.startsWith(m + path.sep)).sort((a, b) => b.length - a.length)[0] ?? null;
+const moduleOf = (file) =>
+  MODULES.filter((m) => file.startsWith(m + path.sep)).sort((a, b) => b.length - a.length)[0] ??
+  null;
 // An admin screen's folder opens through its page component (App.tsx routes to it, lazily).
 const isDoor = (file, mod) =>
-  path.dirname(file) === mod && (/^index\.tsx?$/.test(path.basename(file)) || (mod.startsWith(PAGES + path.sep) && /Page\.tsx$/.test(file)));
+  path.dirname(file) === mod &&
+  (/^index\.tsx?$/.test(path.basename(file)) ||
+    (mod.startsWith(PAGES + path.sep) && /Page\.tsx$/.test(file)));
 
-const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 const violations = [];
 for (const file of SCANNED.flatMap(sourceFiles)) {
   const text = fs.readFileSync(file, 'utf8');
@@ -58,13 +71,18 @@ for (const file of SCANNED.flatMap(sourceFiles)) {
     const target = resolve(file, spec);
     if (!target) continue;
     const mod = moduleOf(target);
-    if (!mod || isDoor(target, mod) || moduleOf(file) === mod || file.startsWith(mod + path.sep)) continue;
+    if (!mod || isDoor(target, mod) || moduleOf(file) === mod || file.startsWith(mod + path.sep))
+      continue;
     const line = text.slice(0, match.index).split('\n').length;
-    violations.push(`${path.relative(ROOT, file)}:${line} imports ${spec} (inside ${path.relative(ROOT, mod)}; use its index.ts)`);
+    violations.push(
+      `${path.relative(ROOT, file)}:${line} imports ${spec} (inside ${path.relative(ROOT, mod)}; use its index.ts)`
+    );
   }
 }
 if (violations.length) {
-  console.error(`${violations.length} import(s) go around a module's door:\n${violations.join('\n')}`);
+  console.error(
+    `${violations.length} import(s) go around a module's door:\n${violations.join('\n')}`
+  );
   process.exit(1);
 }
 console.log(`doors: ${MODULES.length} modules, every import from outside goes through index.ts`);

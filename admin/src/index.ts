@@ -16,11 +16,18 @@ interface ContentManagerApis {
 }
 interface ContentManagerPlugin {
   apis: ContentManagerApis;
-  injectComponent(view: string, zone: string, component: { name: string; Component: unknown }): void;
+  injectComponent(
+    view: string,
+    zone: string,
+    component: { name: string; Component: unknown }
+  ): void;
 }
 interface AdminApp {
   addMenuLink(link: unknown): void;
-  addSettingsLink(section: { id: string; intlLabel: { id: string; defaultMessage: string } }, link: unknown): void;
+  addSettingsLink(
+    section: { id: string; intlLabel: { id: string; defaultMessage: string } },
+    link: unknown
+  ): void;
   registerPlugin(plugin: unknown): void;
   registerHook(name: string, fn: unknown): void;
   getPlugin(id: string): unknown;
@@ -52,13 +59,19 @@ export default {
       }
     );
 
-    app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', consentColumnHook(() => getKnownConfig()?.subject.uid ?? null));
+    app.registerHook(
+      'Admin/CM/pages/ListView/inject-column-in-table',
+      consentColumnHook(() => getKnownConfig()?.subject.uid ?? null)
+    );
 
     const contentManager = app.getPlugin('content-manager') as ContentManagerPlugin | undefined;
     if (!contentManager) return;
     contentManager.apis.addEditViewSidePanel([ConsentPanel, BookingConsentPanel]);
     contentManager.apis.addBulkAction([RequestConsentBulkAction]);
-    contentManager.injectComponent('listView', 'actions', { name: 'consent-filter', Component: ConsentListFilter });
+    contentManager.injectComponent('listView', 'actions', {
+      name: 'consent-filter',
+      Component: ConsentListFilter,
+    });
   },
 
   async registerTrads({ locales }: { locales: string[] }) {
@@ -68,7 +81,10 @@ export default {
         if (!available) return { data: {}, locale };
         const { default: data } = await import(`./translations/${available}.json`);
         const prefixed = Object.fromEntries(
-          Object.entries(data as Record<string, string>).map(([key, value]) => [getTranslation(key), value])
+          Object.entries(data as Record<string, string>).map(([key, value]) => [
+            getTranslation(key),
+            value,
+          ])
         );
         return { data: prefixed, locale };
       })

@@ -36,12 +36,19 @@ const matchOrCreate = async (strapi: Core.Strapi, contact: Contact): Promise<str
   const phone = contact.phone?.replace(/\s+/g, '') || null;
   const where = email ? { email: { $eqi: email } } : phone ? { phone } : null;
   if (where) {
-    const existing = (await strapi.db.query(CLIENT).findOne({ where, select: ['documentId'] })) as { documentId: string } | null;
+    const existing = (await strapi.db.query(CLIENT).findOne({ where, select: ['documentId'] })) as {
+      documentId: string;
+    } | null;
     if (existing) return existing.documentId;
   }
-  const created = await strapi
-    .documents(CLIENT)
-    .create({ data: { name: contact.name.trim(), email, phone, language: contact.language ?? 'da' } as never });
+  const created = await strapi.documents(CLIENT).create({
+    data: {
+      name: contact.name.trim(),
+      email,
+      phone,
+      language: contact.language ?? 'da',
+    } as never,
+  });
   return created.documentId;
 };
 
@@ -49,7 +56,8 @@ const matchOrCreate = async (strapi: Core.Strapi, contact: Contact): Promise<str
 export const registerBaselineIntake = (strapi: Core.Strapi): void => {
   strapi.contentAPI.addInputParams({
     contact: {
-      schema: (zod) => bookingContactSchema(zod as unknown as typeof z, ['en', 'da', 'sv']).optional(),
+      schema: (zod) =>
+        bookingContactSchema(zod as unknown as typeof z, ['en', 'da', 'sv']).optional(),
       matchRoute: (route) => route.handler === `${BOOKING}.create`,
     },
   });
@@ -58,7 +66,9 @@ export const registerBaselineIntake = (strapi: Core.Strapi): void => {
     factories.createCoreController(BOOKING, ({ strapi: app }) => ({
       async create(ctx) {
         const body = (ctx.request.body ?? {}) as { data?: Record<string, unknown> };
-        const { contact, ...fields } = (body.data ?? {}) as Record<string, unknown> & { contact?: Contact };
+        const { contact, ...fields } = (body.data ?? {}) as Record<string, unknown> & {
+          contact?: Contact;
+        };
         if (!contact) return super.create(ctx);
         await this.validateInput!(fields, ctx);
         const data = (await this.sanitizeInput!(fields, ctx)) as Record<string, unknown>;

@@ -22,7 +22,11 @@ export interface ExistingCheck {
   ok: boolean;
 }
 
-export const checkExisting = async (schema: string, primed: number, used: number): Promise<ExistingCheck> => {
+export const checkExisting = async (
+  schema: string,
+  primed: number,
+  used: number
+): Promise<ExistingCheck> => {
   const db = await connect(schema);
   try {
     const one = async (sql: string) => Number((await db.query(sql)).rows[0].n);
@@ -32,13 +36,22 @@ export const checkExisting = async (schema: string, primed: number, used: number
       `SELECT count(*) - ${clients} AS n FROM bookings b JOIN bookings_client_lnk l ON l.booking_id = b.id
        JOIN clients c ON c.id = l.client_id WHERE c.email LIKE 'bench.%'`
     );
-    const events = await one(`SELECT count(*) AS n FROM consent_events WHERE subject IN (${bench})`);
+    const events = await one(
+      `SELECT count(*) AS n FROM consent_events WHERE subject IN (${bench})`
+    );
     const open = `FROM consent_requests WHERE subject IN (${bench}) AND kind = 'consent' AND origin IS NOT NULL AND status = 'queued'`;
     const confirmations = await one(`SELECT count(*) AS n ${open}`);
     const confirmedClients = await one(`SELECT count(DISTINCT subject) AS n ${open}`);
-    const heldDecisions = await one(`SELECT coalesce(sum(jsonb_array_length((pending::jsonb) -> 'decisions')), 0) AS n ${open}`);
+    const heldDecisions = await one(
+      `SELECT coalesce(sum(jsonb_array_length((pending::jsonb) -> 'decisions')), 0) AS n ${open}`
+    );
     const ok =
-      clients === primed && bookings === used && events === 2 * primed && confirmations === used && confirmedClients === used && heldDecisions === 2 * used;
+      clients === primed &&
+      bookings === used &&
+      events === 2 * primed &&
+      confirmations === used &&
+      confirmedClients === used &&
+      heldDecisions === 2 * used;
     return { clients, bookings, events, confirmations, confirmedClients, heldDecisions, ok };
   } finally {
     await db.end();

@@ -24,7 +24,12 @@ const bodyFor = (withConsent: boolean, i: number, run: string): string => {
     contact: { name: `Bench Client ${i}`, email: `bench.${run}.${i}@example.com`, language },
   };
   if (withConsent) {
-    data.consent = { locale: language, given: ['storage'], refused: ['marketing'], versions: { storage: '2.1', marketing: '1.0' } };
+    data.consent = {
+      locale: language,
+      given: ['storage'],
+      refused: ['marketing'],
+      versions: { storage: '2.1', marketing: '1.0' },
+    };
   }
   return JSON.stringify({ data });
 };
@@ -74,7 +79,11 @@ export const makeExistingLoad = (run: string) => {
 };
 export type ExistingLoad = ReturnType<typeof makeExistingLoad>;
 
-const post = (agent: http.Agent, port: number, body: string): Promise<{ status: number; text: string }> =>
+const post = (
+  agent: http.Agent,
+  port: number,
+  body: string
+): Promise<{ status: number; text: string }> =>
   new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -83,12 +92,18 @@ const post = (agent: http.Agent, port: number, body: string): Promise<{ status: 
         method: 'POST',
         path: '/api/bookings',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'BookingPage/2.0 (bench)' },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'BookingPage/2.0 (bench)',
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })
+        );
         res.on('error', reject);
       }
     );
@@ -113,7 +128,8 @@ export const drive = async (server: Server, load: Load, total: number, concurren
       const body = load();
       const t = process.hrtime.bigint();
       const res = await post(agent, server.port, body);
-      if (res.status !== 201) failure ??= `${server.variant}: ${res.status} ${res.text.slice(0, 300)}`;
+      if (res.status !== 201)
+        failure ??= `${server.variant}: ${res.status} ${res.text.slice(0, 300)}`;
       latencies.push(ms(t));
     }
   };
@@ -140,7 +156,13 @@ export interface Segment {
   latencies: number[];
 }
 
-export const measure = async (server: Server, load: Load, roundNo: number, bookings: number, concurrency: number): Promise<Segment> => {
+export const measure = async (
+  server: Server,
+  load: Load,
+  roundNo: number,
+  bookings: number,
+  concurrency: number
+): Promise<Segment> => {
   const [cpu, pg] = [await cpuOf(server), postgresCpuMs()];
   const { latencies, seconds } = await drive(server, load, bookings, concurrency);
   const [cpuAfter, pgAfter] = [await cpuOf(server), postgresCpuMs()];
@@ -160,15 +182,18 @@ export const measure = async (server: Server, load: Load, roundNo: number, booki
 };
 
 /** One booking at a time (no queueing, no contention), in chunks alternating between the variants. */
-export const serial = async (servers: Record<Variant, Server>, loads: Record<Variant, Load>, total: number, chunk = 25) => {
-  const acc = Object.fromEntries(VARIANTS.map((v) => [v, { latencies: [] as number[], cpuMs: 0 }])) as Record<
-    Variant,
-    { latencies: number[]; cpuMs: number }
-  >;
-  const agents = Object.fromEntries(VARIANTS.map((v) => [v, new http.Agent({ keepAlive: true, maxSockets: 1 })])) as Record<
-    Variant,
-    http.Agent
-  >;
+export const serial = async (
+  servers: Record<Variant, Server>,
+  loads: Record<Variant, Load>,
+  total: number,
+  chunk = 25
+) => {
+  const acc = Object.fromEntries(
+    VARIANTS.map((v) => [v, { latencies: [] as number[], cpuMs: 0 }])
+  ) as Record<Variant, { latencies: number[]; cpuMs: number }>;
+  const agents = Object.fromEntries(
+    VARIANTS.map((v) => [v, new http.Agent({ keepAlive: true, maxSockets: 1 })])
+  ) as Record<Variant, http.Agent>;
   for (let done = 0; done < total; done += chunk) {
     for (const variant of done % (2 * chunk) === 0 ? VARIANTS : [...VARIANTS].reverse()) {
       const server = servers[variant];
@@ -189,10 +214,17 @@ export const serial = async (servers: Record<Variant, Server>, loads: Record<Var
     p95: round(quantile(acc[v].latencies, 0.95), 2),
     serverCpuMs: round(acc[v].cpuMs / acc[v].latencies.length, 3),
   });
-  return Object.fromEntries(VARIANTS.map((v) => [v, of(v)])) as Record<Variant, ReturnType<typeof of>>;
+  return Object.fromEntries(VARIANTS.map((v) => [v, of(v)])) as Record<
+    Variant,
+    ReturnType<typeof of>
+  >;
 };
 
-export const countQueries = async (server: Server, load: Load, bookings: number): Promise<QueryCount> => {
+export const countQueries = async (
+  server: Server,
+  load: Load,
+  bookings: number
+): Promise<QueryCount> => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   await server.request({ cmd: 'count-start' }, 'counting');
   for (let i = 0; i < bookings; i += 1) {

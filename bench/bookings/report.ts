@@ -10,7 +10,14 @@ import { writeResults } from '../boot';
 import { fmt, medianInterval, quantile, round } from '../lib';
 import type { ExistingCheck } from './check';
 import type { Segment, serial } from './load';
-import { LABEL, PLUGIN_VARIANTS, VARIANTS, type PluginVariant, type QueryCount, type Variant } from './server';
+import {
+  LABEL,
+  PLUGIN_VARIANTS,
+  VARIANTS,
+  type PluginVariant,
+  type QueryCount,
+  type Variant,
+} from './server';
 
 const TARGET = 1.15;
 
@@ -51,7 +58,10 @@ export const report = (
       bytesToPostgres: Math.round(counts[variant].socketWrites.dbBytes / counts[variant].bookings),
     };
   };
-  const summary = Object.fromEntries(VARIANTS.map((v) => [v, pooled(v)])) as Record<Variant, ReturnType<typeof pooled>>;
+  const summary = Object.fromEntries(VARIANTS.map((v) => [v, pooled(v)])) as Record<
+    Variant,
+    ReturnType<typeof pooled>
+  >;
   const ratio = (c: number, b: number) => round(c / b, 3);
   const B = summary.baseline;
 
@@ -87,24 +97,44 @@ export const report = (
       throughput: medianInterval(perRound.map((p) => p.throughput)),
     };
     const pass = ratios.medianLatency <= TARGET && ratios.throughput <= TARGET;
-    const straddles = [intervals.medianLatency, intervals.throughput].some((i) => i && i[0] <= TARGET && i[1] > TARGET);
-    return { ratios, perRound, medianOfRounds, medianOfRoundsInterval95: intervals, pass, intervalContainsTarget: straddles };
+    const straddles = [intervals.medianLatency, intervals.throughput].some(
+      (i) => i && i[0] <= TARGET && i[1] > TARGET
+    );
+    return {
+      ratios,
+      perRound,
+      medianOfRounds,
+      medianOfRoundsInterval95: intervals,
+      pass,
+      intervalContainsTarget: straddles,
+    };
   };
   const compared = { new: against('new'), existing: against('existing') };
 
   const w = [40, 11, 13, 9, 17, 9];
   const cell = (v: number, d: number, width: number) => fmt(v, d).padStart(width);
-  const x = (r: number | undefined, width: number) => (r === undefined ? '' : `${r.toFixed(3)}x`).padStart(width + 1);
-  const line = (label: string, get: (v: Variant) => number, rs?: Record<PluginVariant, number | undefined>, d = 1) =>
+  const x = (r: number | undefined, width: number) =>
+    (r === undefined ? '' : `${r.toFixed(3)}x`).padStart(width + 1);
+  const line = (
+    label: string,
+    get: (v: Variant) => number,
+    rs?: Record<PluginVariant, number | undefined>,
+    d = 1
+  ) =>
     console.log(
       `${label.padEnd(w[0])}${cell(get('baseline'), d, w[1])}${cell(get('new'), d, w[2])}${x(rs?.new, w[3])}` +
         `${cell(get('existing'), d, w[4])}${x(rs?.existing, w[5])}`
     );
-  const both = (key: keyof (typeof compared)['new']['ratios']) => ({ new: compared.new.ratios[key], existing: compared.existing.ratios[key] });
+  const both = (key: keyof (typeof compared)['new']['ratios']) => ({
+    new: compared.new.ratios[key],
+    existing: compared.existing.ratios[key],
+  });
   console.log(
     `\nPOST /api/bookings, PostgreSQL 15, production mode, ${settings.concurrency} in flight, ${settings.rounds} rounds x ` +
       `${settings.requests} bookings per variant (ABC CBA ...), ` +
-      (settings.returning > 0 ? `baseline and new: ${Math.round(settings.returning * 100)} % by returning clients` : 'baseline and new: a new client per booking') +
+      (settings.returning > 0
+        ? `baseline and new: ${Math.round(settings.returning * 100)} % by returning clients`
+        : 'baseline and new: a new client per booking') +
       `, ${os.cpus().length} CPUs`
   );
   console.log(
@@ -123,13 +153,19 @@ export const report = (
   line('bytes sent to PostgreSQL per booking', (v) => summary[v].bytesToPostgres, undefined, 0);
   if (oneAtATime) {
     const o = oneAtATime;
-    const rel = (key: 'p50' | 'p95' | 'serverCpuMs') => ({ new: o.new[key] / o.baseline[key], existing: o.existing[key] / o.baseline[key] });
-    console.log(`one booking at a time (${o.baseline.bookings} per variant, alternating chunks of 25):`);
+    const rel = (key: 'p50' | 'p95' | 'serverCpuMs') => ({
+      new: o.new[key] / o.baseline[key],
+      existing: o.existing[key] / o.baseline[key],
+    });
+    console.log(
+      `one booking at a time (${o.baseline.bookings} per variant, alternating chunks of 25):`
+    );
     line('  median latency (ms)', (v) => o[v].p50, rel('p50'), 2);
     line('  p95 latency (ms)', (v) => o[v].p95, rel('p95'), 2);
     line('  server CPU per booking (ms)', (v) => o[v].serverCpuMs, rel('serverCpuMs'), 2);
   }
-  const interval = (i: [number, number] | null) => (i ? `${i[0].toFixed(3)}-${i[1].toFixed(3)}` : 'n/a (fewer than 4 rounds)');
+  const interval = (i: [number, number] | null) =>
+    i ? `${i[0].toFixed(3)}-${i[1].toFixed(3)}` : 'n/a (fewer than 4 rounds)';
   for (const variant of PLUGIN_VARIANTS) {
     const c = compared[variant];
     console.log(`${LABEL[variant]} against the baseline, per round (segments of the same round):`);
@@ -148,8 +184,13 @@ export const report = (
       `  95 % interval of the median of rounds (bootstrap): median latency ${interval(c.medianOfRoundsInterval95.medianLatency)}, ` +
         `throughput ${interval(c.medianOfRoundsInterval95.throughput)}`
     );
-    console.log(`  target <= ${TARGET}x (pooled median latency and throughput): ${c.pass ? 'PASS' : 'FAIL'}`);
-    if (c.intervalContainsTarget) console.log(`  the interval contains ${TARGET}: on this machine's noise this run alone does not settle the target`);
+    console.log(
+      `  target <= ${TARGET}x (pooled median latency and throughput): ${c.pass ? 'PASS' : 'FAIL'}`
+    );
+    if (c.intervalContainsTarget)
+      console.log(
+        `  the interval contains ${TARGET}: on this machine's noise this run alone does not settle the target`
+      );
   }
   console.log('(latency and CPU ratios: variant / baseline; throughput ratio: baseline / variant)');
   const e = existingCheck;
@@ -159,18 +200,26 @@ export const report = (
   );
 
   for (const variant of PLUGIN_VARIANTS) {
-    console.log(`\nSQL statements of a booking, ${LABEL[variant]} (${settings.count} bookings, one at a time, per booking):`);
-    for (const q of counts[variant].statements) console.log(`  ${fmt(q.count / counts[variant].bookings, 2).padStart(5)}  ${q.sql}`);
+    console.log(
+      `\nSQL statements of a booking, ${LABEL[variant]} (${settings.count} bookings, one at a time, per booking):`
+    );
+    for (const q of counts[variant].statements)
+      console.log(`  ${fmt(q.count / counts[variant].bookings, 2).padStart(5)}  ${q.sql}`);
   }
-  console.log(`\nSQL statements of a booking, baseline (${settings.count} bookings, one at a time, per booking):`);
-  for (const q of counts.baseline.statements) console.log(`  ${fmt(q.count / counts.baseline.bookings, 2).padStart(5)}  ${q.sql}`);
+  console.log(
+    `\nSQL statements of a booking, baseline (${settings.count} bookings, one at a time, per booking):`
+  );
+  for (const q of counts.baseline.statements)
+    console.log(`  ${fmt(q.count / counts.baseline.bookings, 2).padStart(5)}  ${q.sql}`);
 
   writeResults('bookings-latest.json', {
     settings: { ...settings, database: 'postgres', mode: 'production' },
     variants: {
-      baseline: 'CONSENT_ENABLED=false; bench/bookings/baseline.ts: client found by email or created, then the booking, one transaction',
+      baseline:
+        'CONSENT_ENABLED=false; bench/bookings/baseline.ts: client found by email or created, then the booking, one transaction',
       new: 'the plugin: a new client per booking, created by the intake from data.contact, its decisions recorded',
-      existing: 'the plugin: every booking names a client who booked before (anonymous page): decisions held, one confirmation queued',
+      existing:
+        'the plugin: every booking names a client who booked before (anonymous page): decisions held, one confirmation queued',
     },
     summary,
     compared,

@@ -24,7 +24,11 @@ export const VARIANTS: Variant[] = ['baseline', 'new', 'existing'];
 /** The variants measured against the baseline. */
 export const PLUGIN_VARIANTS = ['new', 'existing'] as const;
 export type PluginVariant = (typeof PLUGIN_VARIANTS)[number];
-export const LABEL: Record<Variant, string> = { baseline: 'baseline', new: 'new client', existing: 'existing client' };
+export const LABEL: Record<Variant, string> = {
+  baseline: 'baseline',
+  new: 'new client',
+  existing: 'existing client',
+};
 export const SCHEMA: Record<Variant, string> = {
   baseline: 'consent_bench_booking_baseline',
   new: 'consent_bench_booking_new',
@@ -47,7 +51,10 @@ const runServer = async (variant: Variant) => {
   // The bench measures the booking, not the mail: queued confirmations stay queued
   // (their sending is what bench/campaign.ts measures); nothing else is queued.
   process.env.CONSENT_WORKER = 'false';
-  const app = await bootApp(SCHEMA[variant], variant === 'baseline' ? { register: registerBaselineIntake } : {});
+  const app = await bootApp(
+    SCHEMA[variant],
+    variant === 'baseline' ? { register: registerBaselineIntake } : {}
+  );
   const { strapi } = app;
   const server = strapi.server.httpServer;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -55,20 +62,26 @@ const runServer = async (variant: Variant) => {
 
   let counting = false;
   const writes = { db: 0, dbBytes: 0 };
-  const socket = net.Socket.prototype as unknown as Record<string, (this: net.Socket, ...args: unknown[]) => unknown>;
+  const socket = net.Socket.prototype as unknown as Record<
+    string,
+    (this: net.Socket, ...args: unknown[]) => unknown
+  >;
   for (const method of ['_write', '_writev']) {
     const original = socket[method];
     socket[method] = function countWrite(this: net.Socket, ...args: unknown[]) {
       if (counting && this.remotePort === PG.port) {
         const data = args[0] as Buffer | { chunk: Buffer }[];
         writes.db += 1;
-        writes.dbBytes += Array.isArray(data) ? data.reduce((n, c) => n + (c.chunk?.length ?? 0), 0) : (data?.length ?? 0);
+        writes.dbBytes += Array.isArray(data)
+          ? data.reduce((n, c) => n + (c.chunk?.length ?? 0), 0)
+          : (data?.length ?? 0);
       }
       return original.apply(this, args);
     };
   }
   const counted = new Map<string, number>();
-  const listener = (q: { sql: string }) => counted.set(normalise(q.sql), (counted.get(normalise(q.sql)) ?? 0) + 1);
+  const listener = (q: { sql: string }) =>
+    counted.set(normalise(q.sql), (counted.get(normalise(q.sql)) ?? 0) + 1);
   const knexClient = strapi.db.connection.client;
 
   let stopProfile: ((file: string) => Promise<CpuProfile>) | null = null;
@@ -86,7 +99,9 @@ const runServer = async (variant: Variant) => {
     } else if (message.cmd === 'count-stop') {
       knexClient.off('query', listener);
       counting = false;
-      const statements = [...counted].map(([sql, count]) => ({ sql, count })).sort((a, b) => b.count - a.count);
+      const statements = [...counted]
+        .map(([sql, count]) => ({ sql, count }))
+        .sort((a, b) => b.count - a.count);
       const result: QueryCount = {
         bookings: message.bookings ?? 0,
         total: statements.reduce((sum, q) => sum + q.count, 0),
@@ -121,15 +136,33 @@ export interface Server {
 
 /** The parent's side: boot one variant in its child process. */
 export const startServer = async (variant: Variant): Promise<Server> => {
-  const server = await startChild<{ type: string; port: number; plugin: boolean }>(`the ${variant} server`, __filename, ['--server', variant], {
-    env: { ...process.env, STRAPI_TELEMETRY_DISABLED: 'true', NODE_NO_WARNINGS: '1', BENCH_NODE_ENV: 'production' },
-  });
-  if (server.ready.plugin !== (variant !== 'baseline')) throw new Error(`the ${variant} server has plugin=${server.ready.plugin}`);
-  return { variant, child: server.child, port: server.ready.port, request: server.request, stop: () => server.stop(15000) };
+  const server = await startChild<{ type: string; port: number; plugin: boolean }>(
+    `the ${variant} server`,
+    __filename,
+    ['--server', variant],
+    {
+      env: {
+        ...process.env,
+        STRAPI_TELEMETRY_DISABLED: 'true',
+        NODE_NO_WARNINGS: '1',
+        BENCH_NODE_ENV: 'production',
+      },
+    }
+  );
+  if (server.ready.plugin !== (variant !== 'baseline'))
+    throw new Error(`the ${variant} server has plugin=${server.ready.plugin}`);
+  return {
+    variant,
+    child: server.child,
+    port: server.ready.port,
+    request: server.request,
+    stop: () => server.stop(15000),
+  };
 };
 
 /** CPU time (user + system) of the server process so far, in ms. */
-export const cpuOf = async (server: Server): Promise<number> => (await server.request<number>({ cmd: 'cpu' }, 'cpu')) / 1000;
+export const cpuOf = async (server: Server): Promise<number> =>
+  (await server.request<number>({ cmd: 'cpu' }, 'cpu')) / 1000;
 
 if (require.main === module) {
   runServer(arg('server') as Variant).catch((error) => {

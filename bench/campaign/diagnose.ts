@@ -26,28 +26,41 @@ const instrument = (strapi: Core.Strapi) => {
   // Per phase: claim, prelude and settle one entry per batch; send one entry per
   // message (hand-over to the mail server's answer). The send pipeline overlaps
   // them: a batch is claimed and prepared while earlier messages are at the server.
-  const phases = { claim: [] as number[], prelude: [] as number[], send: [] as number[], settle: [] as number[] };
+  const phases = {
+    claim: [] as number[],
+    prelude: [] as number[],
+    send: [] as number[],
+    settle: [] as number[],
+  };
   let renderMs = 0;
   let rendered = 0;
 
-  const wrap = (service: string, method: string, hooks: { before?: () => void; after?: (elapsed: number) => void } = {}) => {
+  const wrap = (
+    service: string,
+    method: string,
+    hooks: { before?: () => void; after?: (elapsed: number) => void } = {}
+  ) => {
     const key = `${service}.${method}`;
     calls[key] = { count: 0, ms: 0 };
     undo.push(
-      patchService(strapi, service, method, (original) =>
-        function timed(this: unknown, ...args: unknown[]) {
-          const t = process.hrtime.bigint();
-          hooks.before?.();
-          calls[key].count += 1;
-          const done = (value: unknown) => {
-            const elapsed = ms(t);
-            calls[key].ms += elapsed;
-            hooks.after?.(elapsed);
-            return value;
-          };
-          const result = original.apply(this, args);
-          return result instanceof Promise ? result.then(done) : done(result);
-        }
+      patchService(
+        strapi,
+        service,
+        method,
+        (original) =>
+          function timed(this: unknown, ...args: unknown[]) {
+            const t = process.hrtime.bigint();
+            hooks.before?.();
+            calls[key].count += 1;
+            const done = (value: unknown) => {
+              const elapsed = ms(t);
+              calls[key].ms += elapsed;
+              hooks.after?.(elapsed);
+              return value;
+            };
+            const result = original.apply(this, args);
+            return result instanceof Promise ? result.then(done) : done(result);
+          }
       )
     );
   };
@@ -79,11 +92,16 @@ const instrument = (strapi: Core.Strapi) => {
   }
 
   const statements = new Map<string, number>();
-  undo.push(onQuery(strapi, (q) => statements.set(normaliseSql(q.sql), (statements.get(normaliseSql(q.sql)) ?? 0) + 1)));
+  undo.push(
+    onQuery(strapi, (q) =>
+      statements.set(normaliseSql(q.sql), (statements.get(normaliseSql(q.sql)) ?? 0) + 1)
+    )
+  );
 
   return {
     result: (mails: number) => {
-      const perBatch = (values: number[]) => round(values.reduce((t, v) => t + v, 0) / Math.max(values.length, 1), 2);
+      const perBatch = (values: number[]) =>
+        round(values.reduce((t, v) => t + v, 0) / Math.max(values.length, 1), 2);
       const totalStatements = [...statements.values()].reduce((a, b) => a + b, 0);
       return {
         mails,
@@ -99,7 +117,10 @@ const instrument = (strapi: Core.Strapi) => {
         callsPerMail: Object.fromEntries(
           Object.entries(calls)
             .filter(([, c]) => c.count > 0)
-            .map(([k, c]) => [k, { perMail: round(c.count / mails, 3), msPerCall: round(c.ms / c.count, 3) }])
+            .map(([k, c]) => [
+              k,
+              { perMail: round(c.count / mails, 3), msPerCall: round(c.ms / c.count, 3) },
+            ])
         ),
         statementsPerMail: round(totalStatements / mails, 2),
         statements: [...statements]
@@ -125,8 +146,13 @@ export const diagnose = async (
   const { strapi } = app;
   await resetQueue(db);
   await sink.reset('@example.com');
-  const subjects = (await db.query(`SELECT document_id FROM clients ORDER BY id LIMIT $1`, [n])).rows.map((r) => r.document_id as string);
-  await strapi.plugin('consent').service('campaigns').create({ name: 'Bench diagnostics', audience: { subjects } });
+  const subjects = (
+    await db.query(`SELECT document_id FROM clients ORDER BY id LIMIT $1`, [n])
+  ).rows.map((r) => r.document_id as string);
+  await strapi
+    .plugin('consent')
+    .service('campaigns')
+    .create({ name: 'Bench diagnostics', audience: { subjects } });
   // As shipped: the send pipeline overlaps a batch's claim and prepare with earlier messages at the server.
   const probe = instrument(strapi);
   let plugin;
@@ -134,7 +160,9 @@ export const diagnose = async (
   const t = process.hrtime.bigint();
   try {
     if (cpuProf) {
-      const out = await profiled(path.join(PROFILES, 'campaign-plugin.cpuprofile'), () => sender.run());
+      const out = await profiled(path.join(PROFILES, 'campaign-plugin.cpuprofile'), () =>
+        sender.run()
+      );
       pluginProfile = summariseProfile(out.profile);
     } else if (allocProf) {
       const { result: _, ...out } = await allocations(() => sender.run());
@@ -152,13 +180,17 @@ export const diagnose = async (
   if (cpuProf) {
     await sink.reset('@example.com');
     const tr = process.hrtime.bigint();
-    const out = await profiled(path.join(PROFILES, 'campaign-raw.cpuprofile'), () => rawSend(transport, (i) => mail(999, i), n, window));
+    const out = await profiled(path.join(PROFILES, 'campaign-raw.cpuprofile'), () =>
+      rawSend(transport, (i) => mail(999, i), n, window)
+    );
     rawSeconds = round(ms(tr) / 1000, 2);
     rawProfile = summariseProfile(out.profile);
   } else if (allocProf) {
     await sink.reset('@example.com');
     const tr = process.hrtime.bigint();
-    const { result: _, ...out } = await allocations(() => rawSend(transport, (i) => mail(999, i), n, window));
+    const { result: _, ...out } = await allocations(() =>
+      rawSend(transport, (i) => mail(999, i), n, window)
+    );
     rawSeconds = round(ms(tr) / 1000, 2);
     rawProfile = out;
   }
@@ -167,7 +199,15 @@ export const diagnose = async (
     seconds: round(seconds, 2),
     note: `the send pipeline as configured, ${cpuProf || allocProf ? 'under the profiler and with counters: slower than the measured rounds' : 'with counters'}`,
     problems,
-    profiles: cpuProf || allocProf ? { kind: cpuProf ? 'cpu' : 'allocations', plugin: pluginProfile, raw: rawProfile, rawSeconds } : null,
+    profiles:
+      cpuProf || allocProf
+        ? {
+            kind: cpuProf ? 'cpu' : 'allocations',
+            plugin: pluginProfile,
+            raw: rawProfile,
+            rawSeconds,
+          }
+        : null,
   };
 };
 export type Diagnostics = Awaited<ReturnType<typeof diagnose>>;

@@ -13,14 +13,21 @@ interface CpuSnapshot {
   machine: { idle: number; total: number };
 }
 
-export const snapshot = async (sink: Sink): Promise<CpuSnapshot> => ({ self: selfCpuMs(), sink: (await sink.stats()).cpuMs, machine: machineBusy() });
+export const snapshot = async (sink: Sink): Promise<CpuSnapshot> => ({
+  self: selfCpuMs(),
+  sink: (await sink.stats()).cpuMs,
+  machine: machineBusy(),
+});
 
 /** CPU per mail between two snapshots (ms), with the PostgreSQL backends' ms if tracked, and the machine's busy share. */
 export const cpuPerMail = (a: CpuSnapshot, b: CpuSnapshot, mails: number, postgresMs = 0) => ({
   senderMs: round((b.self - a.self) / mails, 4),
   sinkMs: round((b.sink - a.sink) / mails, 4),
   postgresMs: round(postgresMs / mails, 4),
-  machineBusy: round(1 - (b.machine.idle - a.machine.idle) / (b.machine.total - a.machine.total), 3),
+  machineBusy: round(
+    1 - (b.machine.idle - a.machine.idle) / (b.machine.total - a.machine.total),
+    3
+  ),
 });
 export type CpuPerMail = ReturnType<typeof cpuPerMail>;
 
@@ -35,7 +42,12 @@ export interface SendFigures {
   segmentRates?: number[];
 }
 
-export const sendFigures = (sent: number, seconds: number, cpu: CpuPerMail, got: SinkStats): SendFigures => ({
+export const sendFigures = (
+  sent: number,
+  seconds: number,
+  cpu: CpuPerMail,
+  got: SinkStats
+): SendFigures => ({
   sent,
   seconds: round(seconds, 2),
   mailsPerSecond: round(sent / seconds, 1),

@@ -9,7 +9,14 @@ import type { TestApp } from '../../tests/helpers/app';
 import { postgresTracker } from '../cpu';
 import { ms, quantile, round, type Db } from '../lib';
 import { normaliseSql, onQuery, patchService } from './hooks';
-import { accumulator, cpuPerMail, sendFigures, snapshot, type CpuPerMail, type SendFigures } from './measure';
+import {
+  accumulator,
+  cpuPerMail,
+  sendFigures,
+  snapshot,
+  type CpuPerMail,
+  type SendFigures,
+} from './measure';
 import { resetQueue } from './seed';
 import { checkSink, type Checks, type Sink, type SinkStats } from './sink';
 
@@ -53,19 +60,34 @@ const enqueue = async (app: TestApp, token: string, name: string): Promise<Enque
   };
 };
 
-const checkPlugin = async (db: Db, sink: SinkStats, n: number, campaign: string, sinkTotal = n): Promise<Checks & { rows: Record<string, number> }> => {
+const checkPlugin = async (
+  db: Db,
+  sink: SinkStats,
+  n: number,
+  campaign: string,
+  sinkTotal = n
+): Promise<Checks & { rows: Record<string, number> }> => {
   const problems: string[] = [];
   const rows = Object.fromEntries(
-    (await db.query(`SELECT status, count(*)::int AS n FROM consent_requests WHERE campaign = $1 GROUP BY status`, [campaign])).rows.map(
-      (r) => [r.status, r.n]
-    )
+    (
+      await db.query(
+        `SELECT status, count(*)::int AS n FROM consent_requests WHERE campaign = $1 GROUP BY status`,
+        [campaign]
+      )
+    ).rows.map((r) => [r.status, r.n])
   ) as Record<string, number>;
-  if ((rows.sent ?? 0) !== n || Object.keys(rows).length !== 1) problems.push(`request rows by status: ${JSON.stringify(rows)} (want ${n} sent)`);
-  const leased = Number((await db.query(`SELECT count(*) AS n FROM consent_requests WHERE lease_owner IS NOT NULL`)).rows[0].n);
+  if ((rows.sent ?? 0) !== n || Object.keys(rows).length !== 1)
+    problems.push(`request rows by status: ${JSON.stringify(rows)} (want ${n} sent)`);
+  const leased = Number(
+    (await db.query(`SELECT count(*) AS n FROM consent_requests WHERE lease_owner IS NOT NULL`))
+      .rows[0].n
+  );
   if (leased) problems.push(`${leased} rows still leased`);
   const tokens = Number((await db.query(`SELECT count(*) AS n FROM consent_tokens`)).rows[0].n);
   if (tokens !== n) problems.push(`${tokens} link tokens (want ${n})`);
-  const status = (await db.query(`SELECT status FROM consent_campaigns WHERE document_id = $1`, [campaign])).rows[0]?.status;
+  const status = (
+    await db.query(`SELECT status FROM consent_campaigns WHERE document_id = $1`, [campaign])
+  ).rows[0]?.status;
   if (status !== 'completed') problems.push(`campaign status ${status} (want completed)`);
   problems.push(...checkSink(sink, sinkTotal));
   return { ok: problems.length === 0, problems, rows };
@@ -73,7 +95,12 @@ const checkPlugin = async (db: Db, sink: SinkStats, n: number, campaign: string,
 
 /** Time of every claim, prepare and settle (per batch) and send (per message), to see them grow with the queue. */
 const batchTimer = (strapi: Core.Strapi) => {
-  const times: Record<'claim' | 'prepare' | 'settle' | 'send', number[]> = { claim: [], prepare: [], settle: [], send: [] };
+  const times: Record<'claim' | 'prepare' | 'settle' | 'send', number[]> = {
+    claim: [],
+    prepare: [],
+    settle: [],
+    send: [],
+  };
   const undo: (() => void)[] = [];
   for (const [service, method, key] of [
     ['queue', 'claim', 'claim'],
@@ -83,15 +110,19 @@ const batchTimer = (strapi: Core.Strapi) => {
     ['sender', 'sendOne', 'send'],
   ] as const) {
     undo.push(
-      patchService(strapi, service, method, (original) =>
-        async function timed(this: unknown, ...args: unknown[]) {
-          const t = process.hrtime.bigint();
-          try {
-            return await original.apply(this, args);
-          } finally {
-            times[key].push(ms(t));
+      patchService(
+        strapi,
+        service,
+        method,
+        (original) =>
+          async function timed(this: unknown, ...args: unknown[]) {
+            const t = process.hrtime.bigint();
+            try {
+              return await original.apply(this, args);
+            } finally {
+              times[key].push(ms(t));
+            }
           }
-        }
       )
     );
   }
@@ -104,11 +135,19 @@ const batchTimer = (strapi: Core.Strapi) => {
       p95: round(quantile(values, 0.95), 2),
       firstTenthMean: mean(values.slice(0, tenth)),
       lastTenthMean: mean(values.slice(-tenth)),
-      totalMs: round(values.reduce((a, b) => a + b, 0), 0),
+      totalMs: round(
+        values.reduce((a, b) => a + b, 0),
+        0
+      ),
     };
   };
   return {
-    result: () => ({ claim: describe(times.claim), prepare: describe(times.prepare), send: describe(times.send), settle: describe(times.settle) }),
+    result: () => ({
+      claim: describe(times.claim),
+      prepare: describe(times.prepare),
+      send: describe(times.send),
+      settle: describe(times.settle),
+    }),
     undo: () => undo.forEach((f) => f()),
   };
 };
@@ -126,7 +165,10 @@ const explainClaim = async (strapi: Core.Strapi, db: Db, batch: number) => {
   const now = new Date();
   const t = process.hrtime.bigint();
   try {
-    await strapi.plugin('consent').service('queue').claim('send', 'bench-explain', batch, now, new Date(now.getTime() + 60_000));
+    await strapi
+      .plugin('consent')
+      .service('queue')
+      .claim('send', 'bench-explain', batch, now, new Date(now.getTime() + 60_000));
   } finally {
     off();
   }
@@ -134,8 +176,15 @@ const explainClaim = async (strapi: Core.Strapi, db: Db, batch: number) => {
   if (!captured[0]) return { claimMs, sql: null, plan: null };
   await db.query('BEGIN');
   try {
-    const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${captured[0].sql}`, captured[0].bindings);
-    return { claimMs, sql: normaliseSql(captured[0].sql), plan: plan.rows.map((r) => r['QUERY PLAN'] as string) };
+    const plan = await db.query(
+      `EXPLAIN (ANALYZE, BUFFERS) ${captured[0].sql}`,
+      captured[0].bindings
+    );
+    return {
+      claimMs,
+      sql: normaliseSql(captured[0].sql),
+      plan: plan.rows.map((r) => r['QUERY PLAN'] as string),
+    };
   } finally {
     await db.query('ROLLBACK');
   }
@@ -158,7 +207,8 @@ export interface PluginRound extends SendFigures {
 }
 
 const batchSize = async (strapi: Core.Strapi): Promise<number> =>
-  (strapi.plugin('consent').service('config').get() as { worker: { batchSize: number } }).worker.batchSize;
+  (strapi.plugin('consent').service('config').get() as { worker: { batchSize: number } }).worker
+    .batchSize;
 
 export const pluginRound = async (
   app: TestApp,
@@ -179,7 +229,11 @@ export const pluginRound = async (
      * the same machine: a speed that drifts over minutes cancels out.
      * `sinkTotal`: what the sink will have got in all (the baseline's mails too).
      */
-    interleave?: { segments: number; between: (segment: number) => Promise<void>; sinkTotal: number };
+    interleave?: {
+      segments: number;
+      between: (segment: number) => Promise<void>;
+      sinkTotal: number;
+    };
   } = {}
 ): Promise<PluginRound> => {
   await resetQueue(db);
@@ -189,13 +243,17 @@ export const pluginRound = async (
   const queued = await enqueue(app, token, `Bench campaign round ${roundNo}`);
   const pgEnqueueMs = pgEnqueue();
   const c1 = await snapshot(sink);
-  if (queued.status !== 201) throw new Error(`POST /consent/campaigns: ${queued.status} ${JSON.stringify(queued.body)}`);
+  if (queued.status !== 201)
+    throw new Error(`POST /consent/campaigns: ${queued.status} ${JSON.stringify(queued.body)}`);
   const ta = process.hrtime.bigint();
   await options.afterEnqueue?.();
   const afterEnqueueMs = options.afterEnqueue ? round(ms(ta), 1) : undefined;
   const segments = Math.max(1, options.interleave?.segments ?? 1);
   // Held rows are not due (the pause of a campaign holds them the same way); a part is released before each timed drain.
-  if (segments > 1) await db.query(`UPDATE consent_requests SET held = true WHERE campaign = $1`, [queued.campaign]);
+  if (segments > 1)
+    await db.query(`UPDATE consent_requests SET held = true WHERE campaign = $1`, [
+      queued.campaign,
+    ]);
   const perSegment = Math.ceil(n / segments);
   const timer = batchTimer(app.strapi);
   const cpu = accumulator();
@@ -233,13 +291,24 @@ export const pluginRound = async (
   let again: PluginRound['reEnqueue'] = null;
   if (reEnqueue) {
     const second = await enqueue(app, token, `Bench campaign round ${roundNo} again`);
-    if (second.status !== 201) throw new Error(`second POST /consent/campaigns: ${second.status} ${JSON.stringify(second.body)}`);
+    if (second.status !== 201)
+      throw new Error(
+        `second POST /consent/campaigns: ${second.status} ${JSON.stringify(second.body)}`
+      );
     const superseded = Number(
-      (await db.query(`SELECT count(*) AS n FROM consent_requests WHERE campaign = $1 AND status = 'cancelled'`, [queued.campaign])).rows[0].n
+      (
+        await db.query(
+          `SELECT count(*) AS n FROM consent_requests WHERE campaign = $1 AND status = 'cancelled'`,
+          [queued.campaign]
+        )
+      ).rows[0].n
     );
     again = { ms: second.ms, total: second.total, superseded };
   }
-  const claimPlan = reEnqueue && roundNo === 1 ? await explainClaim(app.strapi, db, await batchSize(app.strapi)) : undefined;
+  const claimPlan =
+    reEnqueue && roundNo === 1
+      ? await explainClaim(app.strapi, db, await batchSize(app.strapi))
+      : undefined;
   return {
     round: roundNo,
     batches: timer.result(),

@@ -22,11 +22,16 @@ export interface Transport {
 }
 
 /** nodemailer as @strapi/provider-email-nodemailer resolves it. */
-export const providerNodemailer = (): { createTransport: (options: unknown) => Transport; version: string } => {
-  const providerDir = path.dirname(require.resolve('@strapi/provider-email-nodemailer/package.json'));
+export const providerNodemailer = (): {
+  createTransport: (options: unknown) => Transport;
+  version: string;
+} => {
+  const providerDir = path.dirname(
+    require.resolve('@strapi/provider-email-nodemailer/package.json')
+  );
   const main = require.resolve('nodemailer', { paths: [providerDir] });
   const pkg = require.resolve('nodemailer/package.json', { paths: [providerDir] });
-   
+
   return { ...require(main), version: require(pkg).version };
 };
 
@@ -36,7 +41,10 @@ export const providerNodemailer = (): { createTransport: (options: unknown) => T
  * pool of `pool` connections; warns when its sockets keep Nagle on.
  */
 export const checkProvider = (strapi: Core.Strapi, sinkPort: number, pool: number) => {
-  const emailConfig = strapi.config.get('plugin::email') as { provider: string; providerOptions: Record<string, unknown> };
+  const emailConfig = strapi.config.get('plugin::email') as {
+    provider: string;
+    providerOptions: Record<string, unknown>;
+  };
   const options = emailConfig.providerOptions ?? {};
   if (emailConfig.provider !== 'nodemailer' || Number(options.port) !== sinkPort) {
     throw new Error(
@@ -45,9 +53,14 @@ export const checkProvider = (strapi: Core.Strapi, sinkPort: number, pool: numbe
     );
   }
   const noDelay = typeof options.getSocket === 'function';
-  if (!noDelay) console.warn('WARNING: the provider has no getSocket: its sockets keep Nagle on (~22 mails/s per connection)');
+  if (!noDelay)
+    console.warn(
+      'WARNING: the provider has no getSocket: its sockets keep Nagle on (~22 mails/s per connection)'
+    );
   if (Number(options.maxConnections) !== pool || options.pool !== true) {
-    throw new Error(`the provider is not pooled with ${pool} connections: ${JSON.stringify({ pool: options.pool, max: options.maxConnections })}`);
+    throw new Error(
+      `the provider is not pooled with ${pool} connections: ${JSON.stringify({ pool: options.pool, max: options.maxConnections })}`
+    );
   }
   return { options, noDelay };
 };

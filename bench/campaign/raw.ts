@@ -21,16 +21,33 @@ export const makeRawMessages = async (strapi: Core.Strapi) => {
   const consent = strapi.plugin('consent');
   const settings = await consent.service('settings').get();
   const purposes = await consent.service('purposes').list();
-  const email = strapi.config.get('plugin::email') as { settings?: { defaultFrom?: string; defaultReplyTo?: string } };
+  const email = strapi.config.get('plugin::email') as {
+    settings?: { defaultFrom?: string; defaultReplyTo?: string };
+  };
   const locales = ['da', 'sv', 'en'];
   const templates = await Promise.all(
     locales.map(async (locale) => {
       const current = await consent.service('texts').current(locale);
-      const row = { id: 0, documentId: 'raw', subject: 'raw', kind: 'consent', purposeKeys: null, campaign: 'raw', attempts: 1 };
-      const contact = { email: 'x@example.com', phone: null, name: 'Bench Client 54321', language: locale };
+      const row = {
+        id: 0,
+        documentId: 'raw',
+        subject: 'raw',
+        kind: 'consent',
+        purposeKeys: null,
+        campaign: 'raw',
+        attempts: 1,
+      };
+      const contact = {
+        email: 'x@example.com',
+        phone: null,
+        name: 'Bench Client 54321',
+        language: locale,
+      };
       const message = consent
         .service('sender')
-        .renderer(row, 'send', locale, settings, current, purposes, new Date(Date.now() + 7 * 86_400_000))(contact.name, TOKEN_PLACEHOLDER) as {
+        .renderer(row, 'send', locale, settings, current, purposes, new Date(
+            Date.now() + 7 * 86_400_000
+          ))(contact.name, TOKEN_PLACEHOLDER) as {
         subject: string;
         text: string;
         html: string;
@@ -40,7 +57,9 @@ export const makeRawMessages = async (strapi: Core.Strapi) => {
         subject: message.subject,
         text: message.text.split(TOKEN_PLACEHOLDER),
         html: message.html.split(TOKEN_PLACEHOLDER),
-        headers: Object.entries(message.headers).map(([k, v]) => [k, v.split(TOKEN_PLACEHOLDER)] as const),
+        headers: Object.entries(message.headers).map(
+          ([k, v]) => [k, v.split(TOKEN_PLACEHOLDER)] as const
+        ),
       };
     })
   );
@@ -69,7 +88,12 @@ export interface RawRound extends SendFigures {
 }
 
 /** N mails through one pooled transport, `window` in flight (refilled as each is accepted). */
-export const rawSend = (transport: Transport, mail: (i: number) => Mail, n: number, window: number) =>
+export const rawSend = (
+  transport: Transport,
+  mail: (i: number) => Mail,
+  n: number,
+  window: number
+) =>
   new Promise<number>((resolve, reject) => {
     let next = 0;
     let done = 0;
@@ -94,7 +118,14 @@ export const rawSend = (transport: Transport, mail: (i: number) => Mail, n: numb
     else pump();
   });
 
-export const rawRound = async (transport: Transport, sink: Sink, mail: RawMessages, n: number, roundNo: number, window: number): Promise<RawRound> => {
+export const rawRound = async (
+  transport: Transport,
+  sink: Sink,
+  mail: RawMessages,
+  n: number,
+  roundNo: number,
+  window: number
+): Promise<RawRound> => {
   await sink.reset('@example.com');
   const c0 = await snapshot(sink);
   const t = process.hrtime.bigint();
@@ -115,7 +146,15 @@ export const rawRound = async (transport: Transport, sink: Sink, mail: RawMessag
  * share of n mails (recipients numbered on from the last part); `result()` sums
  * the parts' time and CPU. The sink is checked once, by the plugin's side.
  */
-export const rawParts = (transport: Transport, sink: Sink, mail: RawMessages, n: number, roundNo: number, window: number, segments: number) => {
+export const rawParts = (
+  transport: Transport,
+  sink: Sink,
+  mail: RawMessages,
+  n: number,
+  roundNo: number,
+  window: number,
+  segments: number
+) => {
   const cpu = accumulator();
   const perSegment = Math.ceil(n / segments);
   let sent = 0;
@@ -136,7 +175,12 @@ export const rawParts = (transport: Transport, sink: Sink, mail: RawMessages, n:
       const [a, b] = cpu.pair();
       return {
         round: roundNo,
-        ...sendFigures(sent, cpu.seconds(), cpuPerMail(a, b, Math.max(sent, 1)), await sink.stats()),
+        ...sendFigures(
+          sent,
+          cpu.seconds(),
+          cpuPerMail(a, b, Math.max(sent, 1)),
+          await sink.stats()
+        ),
         segmentRates,
         checks,
       };

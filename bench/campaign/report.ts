@@ -34,7 +34,9 @@ export const codeVersion = () => {
   const built = path.join(ROOT, 'dist', 'server', 'index.js');
   return {
     commit: git(['rev-parse', '--short', 'HEAD']),
-    serverChanges: (git(['status', '--porcelain', '--', 'server', 'content-types']) ?? '').split('\n').filter(Boolean),
+    serverChanges: (git(['status', '--porcelain', '--', 'server', 'content-types']) ?? '')
+      .split('\n')
+      .filter(Boolean),
     built: fs.existsSync(built) ? fs.statSync(built).mtime.toISOString() : null,
   };
 };
@@ -64,7 +66,10 @@ export interface Report {
 }
 
 const summarise = ({ settings, plugin, raw, noDelay }: Report) => {
-  const perRound = plugin.map((p, i) => ({ round: p.round, ratio: round(p.mailsPerSecond / raw[i].mailsPerSecond, 3) }));
+  const perRound = plugin.map((p, i) => ({
+    round: p.round,
+    ratio: round(p.mailsPerSecond / raw[i].mailsPerSecond, 3),
+  }));
   // Interleaved rounds: segment k of the plugin and of the baseline ran back to back, so each pair is a ratio of its own.
   const pairs = plugin.flatMap((p, i) =>
     (p.segmentRates ?? []).flatMap((rate, k) => {
@@ -72,7 +77,13 @@ const summarise = ({ settings, plugin, raw, noDelay }: Report) => {
       return baseline ? [round(rate / baseline, 3)] : [];
     })
   );
-  const segmentPairs = pairs.length ? { count: pairs.length, median: round(quantile(pairs, 0.5), 3), interval95: medianInterval(pairs) } : null;
+  const segmentPairs = pairs.length
+    ? {
+        count: pairs.length,
+        median: round(quantile(pairs, 0.5), 3),
+        interval95: medianInterval(pairs),
+      }
+    : null;
   const summary = {
     enqueueMs: stats(plugin.map((p) => p.enqueue.ms)),
     queued: plugin.map((p) => p.enqueue.total),
@@ -99,7 +110,9 @@ const summarise = ({ settings, plugin, raw, noDelay }: Report) => {
     segmentPairs,
   };
   const pass = {
-    enqueue: summary.enqueueMs.median <= TARGET.enqueueMs && summary.queued.every((q) => q === settings.clients),
+    enqueue:
+      summary.enqueueMs.median <= TARGET.enqueueMs &&
+      summary.queued.every((q) => q === settings.clients),
     throughput: summary.ratio.median >= TARGET.ratio,
   };
   return { perRound, summary, pass };
@@ -111,30 +124,59 @@ const print = (report: Report, { summary, pass }: ReturnType<typeof summarise>) 
     `\nCampaign to ${settings.clients.toLocaleString('en')} clients, PostgreSQL, production mode, ${settings.rounds} rounds (raw/plugin alternating), ` +
       `pool ${settings.pool} connections${noDelay ? ' with no-delay sockets' : ''}, batch ${run.worker.batchSize}, worker concurrency ${run.worker.concurrency ?? 1}, ${os.cpus().length} CPUs`
   );
-  const line = (label: string, s: { median: number; min: number; max: number }, d = 1, extra = '') =>
-    console.log(`${label.padEnd(34)}${fmt(s.median, d).padStart(10)}   (${fmt(s.min, d)} - ${fmt(s.max, d)})${extra}`);
+  const line = (
+    label: string,
+    s: { median: number; min: number; max: number },
+    d = 1,
+    extra = ''
+  ) =>
+    console.log(
+      `${label.padEnd(34)}${fmt(s.median, d).padStart(10)}   (${fmt(s.min, d)} - ${fmt(s.max, d)})${extra}`
+    );
   console.log(`${''.padEnd(34)}${'median'.padStart(10)}   (min - max)`);
-  line('enqueue (ms)', summary.enqueueMs, 0, `   target <= ${TARGET.enqueueMs}: ${pass.enqueue ? 'PASS' : 'FAIL'}`);
+  line(
+    'enqueue (ms)',
+    summary.enqueueMs,
+    0,
+    `   target <= ${TARGET.enqueueMs}: ${pass.enqueue ? 'PASS' : 'FAIL'}`
+  );
   console.log(`${'queued'.padEnd(34)}${summary.queued.join(', ').padStart(10)}`);
   line('plugin (mails/s)', summary.pluginMailsPerSecond);
   line('raw nodemailer (mails/s)', summary.rawMailsPerSecond);
-  line('ratio plugin / raw (per round)', summary.ratio, 3, `   target >= ${TARGET.ratio}: ${pass.throughput ? 'PASS' : 'FAIL'}`);
+  line(
+    'ratio plugin / raw (per round)',
+    summary.ratio,
+    3,
+    `   target >= ${TARGET.ratio}: ${pass.throughput ? 'PASS' : 'FAIL'}`
+  );
   const sp = summary.segmentPairs;
   if (sp) {
     const i = sp.interval95;
     console.log(
       `${'ratio per segment pair (median)'.padEnd(34)}${fmt(sp.median, 3).padStart(10)}   ` +
         `(95 % interval of the median ${i ? `${fmt(i[0], 3)} - ${fmt(i[1], 3)}` : 'n/a'}, ${sp.count} pairs, bootstrap)` +
-        (i && i[0] < TARGET.ratio && i[1] >= TARGET.ratio ? `; contains ${TARGET.ratio}: this run alone does not settle the target` : '')
+        (i && i[0] < TARGET.ratio && i[1] >= TARGET.ratio
+          ? `; contains ${TARGET.ratio}: this run alone does not settle the target`
+          : '')
     );
   }
-  if (summary.reEnqueueMs) line('re-enqueue over an open campaign', summary.reEnqueueMs, 0, '   (supersedes N open requests; not a target)');
+  if (summary.reEnqueueMs)
+    line(
+      're-enqueue over an open campaign',
+      summary.reEnqueueMs,
+      0,
+      '   (supersedes N open requests; not a target)'
+    );
   console.log(
     `CPU per mail, plugin: sender ${fmt(summary.cpuPerMail.plugin.senderMs, 3)} ms, PostgreSQL ${fmt(summary.cpuPerMail.plugin.postgresMs, 3)} ms, ` +
       `sink ${fmt(summary.cpuPerMail.plugin.sinkMs, 3)} ms; raw: sender ${fmt(summary.cpuPerMail.raw.senderMs, 3)} ms, sink ${fmt(summary.cpuPerMail.raw.sinkMs, 3)} ms`
   );
-  console.log(`bytes per mail at the sink: plugin ${summary.bytesPerMail.plugin}, raw ${summary.bytesPerMail.raw}`);
-  console.log(`checks (N mails, N distinct recipients, every row sent): ${summary.checksOk ? 'OK' : 'FAILED'}`);
+  console.log(
+    `bytes per mail at the sink: plugin ${summary.bytesPerMail.plugin}, raw ${summary.bytesPerMail.raw}`
+  );
+  console.log(
+    `checks (N mails, N distinct recipients, every row sent): ${summary.checksOk ? 'OK' : 'FAILED'}`
+  );
   const b = plugin[0]?.batches;
   if (b) {
     console.log(
@@ -144,24 +186,38 @@ const print = (report: Report, { summary, pass }: ReturnType<typeof summarise>) 
   }
   const plan = plugin[0]?.claimPlan;
   if (plan?.plan) {
-    console.log(`claim with ${settings.clients} rows queued (and ${settings.clients} cancelled): ${plan.claimMs} ms; plan:`);
+    console.log(
+      `claim with ${settings.clients} rows queued (and ${settings.clients} cancelled): ${plan.claimMs} ms; plan:`
+    );
     for (const l of plan.plan) console.log(`  ${l}`);
   }
   if (whatIf.length) {
-    console.log('what-if (cumulative; patched in memory / in the bench schema, not the plugin as shipped):');
+    console.log(
+      'what-if (cumulative; patched in memory / in the bench schema, not the plugin as shipped):'
+    );
     for (const w of whatIf) {
-      console.log(`  ${w.stage.padEnd(40)} plugin ${fmt(w.plugin.mailsPerSecond).padStart(7)} mails/s, raw ${fmt(w.raw.mailsPerSecond).padStart(7)}, ratio ${fmt(w.ratio, 3)}, enqueue ${fmt(w.plugin.enqueue.ms, 0)} ms`);
+      console.log(
+        `  ${w.stage.padEnd(40)} plugin ${fmt(w.plugin.mailsPerSecond).padStart(7)} mails/s, raw ${fmt(w.raw.mailsPerSecond).padStart(7)}, ratio ${fmt(w.ratio, 3)}, enqueue ${fmt(w.plugin.enqueue.ms, 0)} ms`
+      );
     }
   }
 
   if (diagnostics) {
     const d = diagnostics;
-    console.log(`\nDiagnostics, ${d.mails} mails (${d.note}): ${d.seconds} s, ${d.batches} batches, ${d.statementsPerMail} SQL statements per mail`);
-    console.log(`  per batch (ms): ${Object.entries(d.phaseMsPerBatch).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}`);
+    console.log(
+      `\nDiagnostics, ${d.mails} mails (${d.note}): ${d.seconds} s, ${d.batches} batches, ${d.statementsPerMail} SQL statements per mail`
+    );
+    console.log(
+      `  per batch (ms): ${Object.entries(d.phaseMsPerBatch)
+        .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+        .join(', ')}`
+    );
     console.log('  service calls per mail (ms per call):');
-    for (const [k, v] of Object.entries(d.callsPerMail)) console.log(`    ${fmt(v.perMail, 3).padStart(7)}  ${k} (${fmt(v.msPerCall, 3)} ms)`);
+    for (const [k, v] of Object.entries(d.callsPerMail))
+      console.log(`    ${fmt(v.perMail, 3).padStart(7)}  ${k} (${fmt(v.msPerCall, 3)} ms)`);
     console.log('  SQL statements per mail:');
-    for (const s of d.statements.slice(0, 15)) console.log(`    ${fmt(s.perMail, 3).padStart(7)}  ${s.sql}`);
+    for (const s of d.statements.slice(0, 15))
+      console.log(`    ${fmt(s.perMail, 3).padStart(7)}  ${s.sql}`);
     if (d.profiles) {
       for (const [name, p] of [
         ['plugin', d.profiles.plugin],
@@ -174,15 +230,23 @@ const print = (report: Report, { summary, pass }: ReturnType<typeof summarise>) 
             `  allocations, ${name}: ${p.allocatedMb} MB (${fmt(perMail, 1)} KB per mail); GC: ${p.gc.minor} scavenges ${p.gc.minorMs} ms, ` +
               `${p.gc.major} mark-compacts ${p.gc.majorMs} ms, other ${p.gc.otherMs} ms; by area:`
           );
-          for (const a of p.byArea.slice(0, 10)) console.log(`    ${fmt(a.share * 100, 1).padStart(5)} %  ${fmt(a.mb, 1).padStart(7)} MB  ${a.name}`);
+          for (const a of p.byArea.slice(0, 10))
+            console.log(
+              `    ${fmt(a.share * 100, 1).padStart(5)} %  ${fmt(a.mb, 1).padStart(7)} MB  ${a.name}`
+            );
           console.log(`  top allocating functions (${name}):`);
-          for (const f of p.byFunction.slice(0, 15)) console.log(`    ${fmt(f.share * 100, 1).padStart(5)} %  ${fmt(f.mb, 1).padStart(7)} MB  ${f.name}`);
+          for (const f of p.byFunction.slice(0, 15))
+            console.log(
+              `    ${fmt(f.share * 100, 1).padStart(5)} %  ${fmt(f.mb, 1).padStart(7)} MB  ${f.name}`
+            );
           continue;
         }
         console.log(`  CPU profile, ${name} (${p.sampledMs} ms sampled), self time by area:`);
-        for (const a of p.byArea.slice(0, 10)) console.log(`    ${fmt(a.share * 100, 1).padStart(5)} %  ${a.name}`);
+        for (const a of p.byArea.slice(0, 10))
+          console.log(`    ${fmt(a.share * 100, 1).padStart(5)} %  ${a.name}`);
         console.log(`  top functions (${name}):`);
-        for (const f of p.byFunction.slice(0, 12)) console.log(`    ${fmt(f.share * 100, 1).padStart(5)} %  ${f.name}`);
+        for (const f of p.byFunction.slice(0, 12))
+          console.log(`    ${fmt(f.share * 100, 1).padStart(5)} %  ${f.name}`);
       }
     }
     if (d.problems.length) console.log(`  diagnostic run problems: ${d.problems.join('; ')}`);
@@ -196,16 +260,31 @@ export const report = (r: Report): void => {
   const { summary, pass, perRound } = figures;
   writeResults('campaign-latest.json', {
     nodemailer: r.nodemailer,
-    settings: { ...r.settings, database: 'postgres', mode: process.env.BENCH_NODE_ENV ?? 'production', via: r.run.via, worker: { ...r.run.worker } },
+    settings: {
+      ...r.settings,
+      database: 'postgres',
+      mode: process.env.BENCH_NODE_ENV ?? 'production',
+      via: r.run.via,
+      worker: { ...r.run.worker },
+    },
     code: r.code,
     target: TARGET,
     pass,
     summary,
     perRound,
-    plugin: r.plugin.map(({ enqueue: e, ...rest }) => ({ ...rest, enqueue: { ms: e.ms, total: e.total, queued: e.queued } })),
+    plugin: r.plugin.map(({ enqueue: e, ...rest }) => ({
+      ...rest,
+      enqueue: { ms: e.ms, total: e.total, queued: e.queued },
+    })),
     raw: r.raw,
     whatIf: r.whatIf.length
-      ? r.whatIf.map((w) => ({ ...w, plugin: { ...w.plugin, enqueue: { ms: w.plugin.enqueue.ms, total: w.plugin.enqueue.total } } }))
+      ? r.whatIf.map((w) => ({
+          ...w,
+          plugin: {
+            ...w.plugin,
+            enqueue: { ms: w.plugin.enqueue.ms, total: w.plugin.enqueue.total },
+          },
+        }))
       : null,
     postgres: r.pgSettings,
     seeded: r.seeded,

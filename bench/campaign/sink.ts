@@ -27,7 +27,14 @@ export interface SinkStats {
 const runSink = async () => {
   const { SMTPServer } = require('smtp-server');
   let seen = new Set<string>();
-  let stats = { messages: 0, recipients: 0, duplicates: 0, bytes: 0, connections: 0, unexpected: 0 };
+  let stats = {
+    messages: 0,
+    recipients: 0,
+    duplicates: 0,
+    bytes: 0,
+    connections: 0,
+    unexpected: 0,
+  };
   let suffix = '@example.com';
   const server = new SMTPServer({
     secure: false,
@@ -39,7 +46,11 @@ const runSink = async () => {
       stats.connections += 1;
       callback();
     },
-    onData(stream: NodeJS.ReadableStream, session: { envelope: { rcptTo: { address: string }[] } }, callback: (e?: Error) => void) {
+    onData(
+      stream: NodeJS.ReadableStream,
+      session: { envelope: { rcptTo: { address: string }[] } },
+      callback: (e?: Error) => void
+    ) {
       let bytes = 0;
       stream.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
@@ -64,12 +75,23 @@ const runSink = async () => {
   process.on('message', (message: { cmd: string; suffix?: string }) => {
     if (message.cmd === 'reset') {
       seen = new Set();
-      stats = { messages: 0, recipients: 0, duplicates: 0, bytes: 0, connections: 0, unexpected: 0 };
+      stats = {
+        messages: 0,
+        recipients: 0,
+        duplicates: 0,
+        bytes: 0,
+        connections: 0,
+        unexpected: 0,
+      };
       suffix = message.suffix ?? '@example.com';
       process.send?.({ type: 'reset' });
     } else if (message.cmd === 'stats') {
       const cpu = process.cpuUsage();
-      const result: SinkStats = { ...stats, distinctRecipients: seen.size, cpuMs: (cpu.user + cpu.system) / 1000 };
+      const result: SinkStats = {
+        ...stats,
+        distinctRecipients: seen.size,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      };
       process.send?.({ type: 'stats', result });
     } else if (message.cmd === 'stop') {
       server.close(() => process.exit(0));
@@ -91,7 +113,10 @@ export interface Sink {
 
 /** The parent's side: start the sink in its child process. */
 export const startSink = async (): Promise<Sink> => {
-  const sink = await startChild<{ type: string; port: number }>('the SMTP sink', __filename, [], { cwd: ROOT, env: process.env });
+  const sink = await startChild<{ type: string; port: number }>('the SMTP sink', __filename, [], {
+    cwd: ROOT,
+    env: process.env,
+  });
   return {
     child: sink.child,
     port: sink.ready.port,
@@ -110,7 +135,8 @@ export interface Checks {
 export const checkSink = (sink: SinkStats, n: number): string[] => {
   const problems: string[] = [];
   if (sink.messages !== n) problems.push(`sink got ${sink.messages} mails (want ${n})`);
-  if (sink.distinctRecipients !== n) problems.push(`sink got ${sink.distinctRecipients} distinct recipients (want ${n})`);
+  if (sink.distinctRecipients !== n)
+    problems.push(`sink got ${sink.distinctRecipients} distinct recipients (want ${n})`);
   if (sink.duplicates) problems.push(`sink got ${sink.duplicates} recipients twice`);
   if (sink.unexpected) problems.push(`sink got ${sink.unexpected} mails to unexpected recipients`);
   return problems;

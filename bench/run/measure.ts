@@ -21,14 +21,21 @@ export interface CapturedQuery {
 }
 
 /** Run pageSubjects once and capture the SQL it sends (and which binding is `after`). */
-export const capturePageQuery = async (strapi: Core.Strapi, valid: boolean): Promise<CapturedQuery> => {
+export const capturePageQuery = async (
+  strapi: Core.Strapi,
+  valid: boolean
+): Promise<CapturedQuery> => {
   const sentinel = 987654321;
   const seen: { sql: string; bindings: unknown[] }[] = [];
   const client = strapi.db.connection.client;
-  const listener = (q: { sql: string; bindings: unknown[] }) => seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  const listener = (q: { sql: string; bindings: unknown[] }) =>
+    seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
   client.on('query', listener);
   try {
-    await strapi.plugin('consent').service('states').pageSubjects({ valid, after: sentinel, limit: 50 });
+    await strapi
+      .plugin('consent')
+      .service('states')
+      .pageSubjects({ valid, after: sentinel, limit: 50 });
   } finally {
     client.off('query', listener);
   }
@@ -81,7 +88,13 @@ export const explainText = async (db: Db, q: CapturedQuery, after: number): Prom
 };
 
 /** The page of 50, at the database (EXPLAIN ANALYZE) and through the service, at random keyset positions. */
-export const measurePages = async (strapi: Core.Strapi, db: Db, valid: boolean, pages: number, maxId: number) => {
+export const measurePages = async (
+  strapi: Core.Strapi,
+  db: Db,
+  valid: boolean,
+  pages: number,
+  maxId: number
+) => {
   const q = await capturePageQuery(strapi, valid);
   const random = mulberry32(valid ? 2 : 1);
   const afters = Array.from({ length: pages }, () => Math.floor(random() * maxId));
@@ -112,20 +125,37 @@ export const measurePages = async (strapi: Core.Strapi, db: Db, valid: boolean, 
 };
 
 export const BODIES = (k: number) => ({
-  en: { title: 'Storage of personal data', text: `Bench version ${k}: the client card and booking history are kept between visits.` },
+  en: {
+    title: 'Storage of personal data',
+    text: `Bench version ${k}: the client card and booking history are kept between visits.`,
+  },
   da: {
     title: 'Opbevaring af personoplysninger',
     text: `Bench version ${k}: kundekortet og bookinghistorikken opbevares mellem besøgene.`,
   },
-  sv: { title: 'Lagring av personuppgifter', text: `Bench version ${k}: kundkortet och bokningshistoriken sparas mellan besöken.` },
+  sv: {
+    title: 'Lagring av personuppgifter',
+    text: `Bench version ${k}: kundkortet och bokningshistoriken sparas mellan besöken.`,
+  },
 });
 
-export const measurePublish = async (strapi: Core.Strapi, db: Db, runs: number, validBefore: number) => {
+export const measurePublish = async (
+  strapi: Core.Strapi,
+  db: Db,
+  runs: number,
+  validBefore: number
+) => {
   const consent = strapi.plugin('consent');
   const states = consent.service('states');
   const texts = consent.service('texts');
   const before = await states.currentFingerprint();
-  const results: { ms: number; version: string; fingerprint: string; validNow: number; holdingOld: number }[] = [];
+  const results: {
+    ms: number;
+    version: string;
+    fingerprint: string;
+    validNow: number;
+    holdingOld: number;
+  }[] = [];
   for (let k = 1; k <= runs; k += 1) {
     const previous = await states.currentFingerprint();
     const t = process.hrtime.bigint();
@@ -151,20 +181,25 @@ export const measurePublish = async (strapi: Core.Strapi, db: Db, runs: number, 
       validNow: Number(rows[0].valid_now),
       holdingOld: Number(rows[0].holding_old),
     });
-    if (fingerprint === previous) throw new Error(`publish ${k} did not change the fingerprint (${fingerprint})`);
+    if (fingerprint === previous)
+      throw new Error(`publish ${k} did not change the fingerprint (${fingerprint})`);
   }
   const problems: string[] = [];
   for (const r of results) {
     if (r.validNow !== 0) problems.push(`after ${r.version}: ${r.validNow} subjects still valid`);
     if (r.holdingOld !== validBefore)
-      problems.push(`after ${r.version}: ${r.holdingOld} hold the old fingerprint, ${validBefore} were valid`);
+      problems.push(
+        `after ${r.version}: ${r.holdingOld} hold the old fingerprint, ${validBefore} were valid`
+      );
   }
   // And as the plugin sees it: no page of valid subjects, bench client 1 (valid before) is outdated.
   const validPage = await states.pageSubjects({ valid: true, after: 0, limit: 50 });
-  if (validPage.length !== 0) problems.push(`pageSubjects({ valid: true }) still returns ${validPage.length} rows`);
+  if (validPage.length !== 0)
+    problems.push(`pageSubjects({ valid: true }) still returns ${validPage.length} rows`);
   const one = (await db.query(`SELECT ${clientDocumentIdSql('1')} AS id`)).rows[0].id;
   const view = await states.forSubject(one);
-  if (view.valid || view.status !== 'outdated') problems.push(`bench client 1 is ${view.status} after publishing, expected outdated`);
+  if (view.valid || view.status !== 'outdated')
+    problems.push(`bench client 1 is ${view.status} after publishing, expected outdated`);
   const timings = results.map((r) => r.ms);
   return {
     runs: results,

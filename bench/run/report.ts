@@ -4,13 +4,15 @@ import type { SizeResult } from '../run';
 
 export const TARGETS = { publishMs: 2000, pageDbMs: 5 };
 
-export const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
+export const label = (n: number) =>
+  n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n);
 
 export const printTable = (results: SizeResult[], mostlyValid: SizeResult[]) => {
   const [small, large] = [results[0], results[results.length - 1]];
   type Row = [string, (i: number) => number | undefined, number?];
   const d = (get: (r: SizeResult) => number | undefined) => (i: number) => get(results[i]);
-  const mv = (get: (r: SizeResult) => number | undefined) => (i: number) => (mostlyValid[i] ? get(mostlyValid[i]) : undefined);
+  const mv = (get: (r: SizeResult) => number | undefined) => (i: number) =>
+    mostlyValid[i] ? get(mostlyValid[i]) : undefined;
   const rows: Row[] = [
     ['seed (s)', d((r) => r.seed.totalMs / 1000), 1],
     ['consent_states rows', d((r) => r.states), 0],
@@ -52,10 +54,17 @@ export const printTable = (results: SizeResult[], mostlyValid: SizeResult[]) => 
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
+  const line = (cells: string[]) =>
+    '| ' +
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') +
+    ' |';
   console.log('');
   console.log(line(head));
-  console.log('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
+  console.log(
+    '|' +
+      widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') +
+      '|'
+  );
   for (const row of body) console.log(line(row));
   console.log('');
 
@@ -96,10 +105,14 @@ export const printTable = (results: SizeResult[], mostlyValid: SizeResult[]) => 
       : []),
   ];
   console.log('targets (spec, default mix: 60 % valid):');
-  for (const c of checks.filter((c) => c.spec)) console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${fmt(c.value, 3)} ms`);
+  for (const c of checks.filter((c) => c.spec))
+    console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${fmt(c.value, 3)} ms`);
   if (checks.some((c) => !c.spec)) {
-    console.log(`the same ${TARGETS.pageDbMs} ms budget on sparse pages (informative, not the spec):`);
-    for (const c of checks.filter((c) => !c.spec)) console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${fmt(c.value, 3)} ms`);
+    console.log(
+      `the same ${TARGETS.pageDbMs} ms budget on sparse pages (informative, not the spec):`
+    );
+    for (const c of checks.filter((c) => !c.spec))
+      console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${fmt(c.value, 3)} ms`);
   }
   console.log('');
   return checks;

@@ -31,8 +31,21 @@ const DEFAULT_PROFILES: Profile[] = Array.from({ length: 20 }, (_, b): Profile =
       status: 'valid',
       events: [
         STORAGE_GIVEN,
-        { purpose: 'marketing', decision: b % 2 === 0 ? 'given' : 'refused', text: 'marketing_cur' },
-        ...(b % 5 === 0 ? [{ purpose: 'health', decision: 'given', text: 'health_cur', explicit: true } as PlannedEvent] : []),
+        {
+          purpose: 'marketing',
+          decision: b % 2 === 0 ? 'given' : 'refused',
+          text: 'marketing_cur',
+        },
+        ...(b % 5 === 0
+          ? [
+              {
+                purpose: 'health',
+                decision: 'given',
+                text: 'health_cur',
+                explicit: true,
+              } as PlannedEvent,
+            ]
+          : []),
       ],
     };
   }
@@ -41,20 +54,31 @@ const DEFAULT_PROFILES: Profile[] = Array.from({ length: 20 }, (_, b): Profile =
       status: 'outdated',
       events: [
         { purpose: 'storage', decision: 'given', text: 'storage_old' },
-        ...(b === 12 ? [{ purpose: 'marketing', decision: 'given', text: 'marketing_cur' } as PlannedEvent] : []),
+        ...(b === 12
+          ? [{ purpose: 'marketing', decision: 'given', text: 'marketing_cur' } as PlannedEvent]
+          : []),
       ],
     };
   }
-  if (b === 15) return { status: 'refused', events: [{ purpose: 'storage', decision: 'refused', text: 'storage_cur' }] };
+  if (b === 15)
+    return {
+      status: 'refused',
+      events: [{ purpose: 'storage', decision: 'refused', text: 'storage_cur' }],
+    };
   if (b === 16) {
-    return { status: 'withdrawn', events: [STORAGE_GIVEN, { purpose: 'storage', decision: 'withdrawn', text: 'storage_cur' }] };
+    return {
+      status: 'withdrawn',
+      events: [STORAGE_GIVEN, { purpose: 'storage', decision: 'withdrawn', text: 'storage_cur' }],
+    };
   }
   return { status: 'missing', events: [] };
 });
 
 export const MIXES = {
   default: DEFAULT_PROFILES,
-  'mostly-valid': Array.from({ length: 100 }, (_, b) => (b === 99 ? DEFAULT_PROFILES[13] : DEFAULT_PROFILES[b % 12])),
+  'mostly-valid': Array.from({ length: 100 }, (_, b) =>
+    b === 99 ? DEFAULT_PROFILES[13] : DEFAULT_PROFILES[b % 12]
+  ),
   /**
    * Most clients without valid consent (a shop that just started asking), by i % 20:
    * 20 % valid, 15 % outdated, 5 % refused, 5 % withdrawn, 55 % no decision.
@@ -106,7 +130,8 @@ export const profileRows = (profiles: Profile[]) =>
     }));
   });
 
-export const literal = (value: string | number | boolean) => (typeof value === 'string' ? `'${value.replace(/'/g, "''")}'` : String(value));
+export const literal = (value: string | number | boolean) =>
+  typeof value === 'string' ? `'${value.replace(/'/g, "''")}'` : String(value);
 
 export const FIRST = [
   'Anna',
@@ -135,9 +160,21 @@ export const FIRST = [
   'Emma',
   'Anders',
 ];
-export const LAST = ['Jensen', 'Nielsen', 'Hansen', 'Andersson', 'Johansson', 'Karlsson', 'Pedersen', 'Larsen', 'Lindqvist', 'Berg'];
+export const LAST = [
+  'Jensen',
+  'Nielsen',
+  'Hansen',
+  'Andersson',
+  'Johansson',
+  'Karlsson',
+  'Pedersen',
+  'Larsen',
+  'Lindqvist',
+  'Berg',
+];
 export const sqlArray = (values: string[]) => `ARRAY[${values.map(literal).join(', ')}]`;
 
 /** SQL expression of bench client i's document id: random-looking like Strapi's, starting with a letter. */
-export const clientDocumentIdSql = (i: string) => `'b' || substr(md5('bench-client-' || ${i}), 1, 23)`;
+export const clientDocumentIdSql = (i: string) =>
+  `'b' || substr(md5('bench-client-' || ${i}), 1, 23)`;
 export const languageSql = (i: string) => `(ARRAY['da', 'sv', 'en'])[1 + ${i} % 3]`;

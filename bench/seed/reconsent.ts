@@ -8,10 +8,17 @@ import { clientDocumentIdSql, languageSql } from './plan';
  * fingerprint updated. Set-based, for the bench clients i with i % every === 0.
  * Returns how many subjects now hold the current fingerprint through it.
  */
-export const reconsent = async (db: Db, { clients: n, every }: { clients: number; every: number }) => {
+export const reconsent = async (
+  db: Db,
+  { clients: n, every }: { clients: number; every: number }
+) => {
   const started = process.hrtime.bigint();
-  const storage = (await db.query(`SELECT current_text_id FROM consent_purposes WHERE key = 'storage'`)).rows[0];
-  const text = (await db.query(`SELECT id FROM consent_texts WHERE document_id = $1`, [storage.current_text_id])).rows[0];
+  const storage = (
+    await db.query(`SELECT current_text_id FROM consent_purposes WHERE key = 'storage'`)
+  ).rows[0];
+  const text = (
+    await db.query(`SELECT id FROM consent_texts WHERE document_id = $1`, [storage.current_text_id])
+  ).rows[0];
   const now = new Date();
   await db.query('BEGIN');
   try {
@@ -36,7 +43,9 @@ export const reconsent = async (db: Db, { clients: n, every }: { clients: number
               r.occurred_at, r.occurred_at, r.occurred_at, r.occurred_at
        FROM bench_re r ORDER BY r.id`
     );
-    await db.query(`SELECT setval(pg_get_serial_sequence('consent_events', 'id'), (SELECT max(id) FROM consent_events))`);
+    await db.query(
+      `SELECT setval(pg_get_serial_sequence('consent_events', 'id'), (SELECT max(id) FROM consent_events))`
+    );
     await db.query(
       `INSERT INTO consent_states
          (document_id, subject, purpose_key, decision, explicit, text_id, text_version, text_major, text_hash, text_locale,

@@ -32,7 +32,13 @@ export interface VerifyResult {
   problems: string[];
   paging: { valid: number; invalid: number; ms: number };
   sampleStatuses: number;
-  rebuild?: { ms: number; statesDiff: number; subjectsDiff: number; states: number; subjects: number };
+  rebuild?: {
+    ms: number;
+    statesDiff: number;
+    subjectsDiff: number;
+    states: number;
+    subjects: number;
+  };
 }
 
 /**
@@ -51,18 +57,27 @@ export const verifySeed = async (
   const problems: string[] = [];
   const states = strapi.plugin('consent').service('states');
   const current = await states.currentFingerprint();
-  if (current !== seeded.fingerprint) problems.push(`current fingerprint ${current}, seeded for ${seeded.fingerprint}`);
+  if (current !== seeded.fingerprint)
+    problems.push(`current fingerprint ${current}, seeded for ${seeded.fingerprint}`);
 
   const tp = process.hrtime.bigint();
   const valid = await countByPaging(strapi, true, pageLimit);
   const invalid = await countByPaging(strapi, false, pageLimit);
   const pagingMs = ms(tp);
-  if (valid.total !== seeded.expected.valid) problems.push(`plugin paging: ${valid.total} valid, plan says ${seeded.expected.valid}`);
+  if (valid.total !== seeded.expected.valid)
+    problems.push(`plugin paging: ${valid.total} valid, plan says ${seeded.expected.valid}`);
   if (invalid.total !== seeded.expected.invalid)
-    problems.push(`plugin paging: ${invalid.total} not valid, plan says ${seeded.expected.invalid}`);
+    problems.push(
+      `plugin paging: ${invalid.total} not valid, plan says ${seeded.expected.invalid}`
+    );
 
   const profiles = MIXES[seeded.mix];
-  const ids = (await db.query(`SELECT i, ${clientDocumentIdSql('i')} AS id FROM generate_series(1, $1::int) i`, [profiles.length])).rows;
+  const ids = (
+    await db.query(
+      `SELECT i, ${clientDocumentIdSql('i')} AS id FROM generate_series(1, $1::int) i`,
+      [profiles.length]
+    )
+  ).rows;
   for (const { i, id } of ids) {
     const view = await states.forSubject(id);
     const want = profiles[i % profiles.length].status;
@@ -73,8 +88,12 @@ export const verifySeed = async (
   let rebuilt: VerifyResult['rebuild'];
   if (rebuild) {
     await db.query(`DROP TABLE IF EXISTS bench_check_states, bench_check_subjects`);
-    await db.query(`CREATE TABLE bench_check_states AS SELECT ${STATE_COLUMNS} FROM consent_states`);
-    await db.query(`CREATE TABLE bench_check_subjects AS SELECT ${SUBJECT_COLUMNS} FROM consent_subjects`);
+    await db.query(
+      `CREATE TABLE bench_check_states AS SELECT ${STATE_COLUMNS} FROM consent_states`
+    );
+    await db.query(
+      `CREATE TABLE bench_check_subjects AS SELECT ${SUBJECT_COLUMNS} FROM consent_subjects`
+    );
     const tr = process.hrtime.bigint();
     const result = (await states.rebuild()) as { states: number; subjects: number };
     const rebuildMs = ms(tr);
@@ -92,7 +111,9 @@ export const verifySeed = async (
     await db.query(`DROP TABLE bench_check_states, bench_check_subjects`);
     await db.query(`VACUUM (ANALYZE) consent_states, consent_subjects`);
     if (statesDiff || subjectsDiff) {
-      problems.push(`rebuild() differs from the seed: ${statesDiff} state rows, ${subjectsDiff} summary rows`);
+      problems.push(
+        `rebuild() differs from the seed: ${statesDiff} state rows, ${subjectsDiff} summary rows`
+      );
     }
     rebuilt = { ms: Number(rebuildMs.toFixed(1)), statesDiff, subjectsDiff, ...result };
   }

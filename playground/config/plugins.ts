@@ -11,7 +11,10 @@ import { noDelaySocket } from '../src/smtp-socket';
 const pluginRoot = (): string => {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'strapi-plugin-consent') {
+    if (
+      fs.existsSync(manifest) &&
+      JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'strapi-plugin-consent'
+    ) {
       return dir;
     }
   }
@@ -35,7 +38,8 @@ const sms = (env: Env) => {
       timeoutMs: env.int('CONSENT_SMS_TIMEOUT_MS', 10_000),
     };
   }
-  if (env('CONSENT_SMS') === 'console') return { provider: 'console', from: env('CONSENT_SMS_FROM', 'DemoSalon') };
+  if (env('CONSENT_SMS') === 'console')
+    return { provider: 'console', from: env('CONSENT_SMS_FROM', 'DemoSalon') };
   return undefined;
 };
 
@@ -46,8 +50,21 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
     enabled: env.bool('CONSENT_ENABLED', true),
     resolve: pluginRoot(),
     config: {
-      subject: { uid: 'api::client.client', email: 'email', phone: 'phone', name: 'name', language: 'language', user: 'user' },
-      bookings: [{ uid: 'api::booking.booking', subject: 'client', requirement: env('CONSENT_BOOKING_REQUIREMENT', 'warn') }],
+      subject: {
+        uid: 'api::client.client',
+        email: 'email',
+        phone: 'phone',
+        name: 'name',
+        language: 'language',
+        user: 'user',
+      },
+      bookings: [
+        {
+          uid: 'api::booking.booking',
+          subject: 'client',
+          requirement: env('CONSENT_BOOKING_REQUIREMENT', 'warn'),
+        },
+      ],
       // API tokens (by name) of booking back-ends that authenticate their own users: their
       // bookings' decisions count at once, also for existing clients (docs/booking-intake.md).
       trust: { apiTokens: env.array('CONSENT_TRUSTED_API_TOKENS', []) },
@@ -62,7 +79,10 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
           max: env.int('CONSENT_INTAKE_RATE_MAX', 20),
           windowSeconds: env.int('CONSENT_INTAKE_RATE_WINDOW_SECONDS', 600),
           store: env('CONSENT_INTAKE_RATE_STORE', 'database'),
-          redis: { url: env('CONSENT_INTAKE_REDIS_URL', 'redis://127.0.0.1:6379'), keyPrefix: env('CONSENT_INTAKE_REDIS_PREFIX', 'consent:intake:') },
+          redis: {
+            url: env('CONSENT_INTAKE_REDIS_URL', 'redis://127.0.0.1:6379'),
+            keyPrefix: env('CONSENT_INTAKE_REDIS_PREFIX', 'consent:intake:'),
+          },
         },
       },
       sms: sms(env),
@@ -72,7 +92,15 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       // its start is what counts as the client's activity for the retention rule.
       dataSubject: {
         erasedName: 'Erased client',
-        related: [{ uid: 'api::booking.booking', subject: 'client', onErase: 'anonymise', personalFields: ['notes'], activityField: 'startsAt' }],
+        related: [
+          {
+            uid: 'api::booking.booking',
+            subject: 'client',
+            onErase: 'anonymise',
+            personalFields: ['notes'],
+            activityField: 'startsAt',
+          },
+        ],
       },
       // Signed consent receipts: a PEM private key (EC P-256, Ed25519 or RSA); unsigned without it.
       receipts: { signingKey: env('CONSENT_RECEIPT_KEY'), keyId: env('CONSENT_RECEIPT_KEY_ID') },

@@ -28,7 +28,8 @@ const STRINGS = {
     loadFailed: 'The consent texts could not be loaded. Please reload the page.',
     submit: 'Book',
     sending: 'Sending…',
-    checkFields: 'Please fill in your name, a date and time, and an email address or a phone number.',
+    checkFields:
+      'Please fill in your name, a date and time, and an email address or a phone number.',
     booked: 'Booking received. Thank you!',
     bookedAt: (when, service) => `${service}, ${when}.`,
     rejected: 'The booking was not accepted:',
@@ -52,7 +53,8 @@ const STRINGS = {
     loadFailed: 'Samtykketeksterne kunne ikke hentes. Genindlæs venligst siden.',
     submit: 'Book',
     sending: 'Sender…',
-    checkFields: 'Udfyld venligst dit navn, en dato og tid samt en e-mailadresse eller et telefonnummer.',
+    checkFields:
+      'Udfyld venligst dit navn, en dato og tid samt en e-mailadresse eller et telefonnummer.',
     booked: 'Booking modtaget. Tak!',
     bookedAt: (when, service) => `${service}, ${when}.`,
     rejected: 'Bookingen blev ikke modtaget:',
@@ -112,7 +114,11 @@ let boxes = null;
 const say = (kind, ...lines) => {
   status.className = `status status-${kind}`;
   status.setAttribute('role', kind === 'success' ? 'status' : 'alert');
-  status.replaceChildren(...lines.filter(Boolean).map((line) => Object.assign(document.createElement('p'), { textContent: line })));
+  status.replaceChildren(
+    ...lines
+      .filter(Boolean)
+      .map((line) => Object.assign(document.createElement('p'), { textContent: line }))
+  );
   status.hidden = false;
   status.scrollIntoView({ block: 'nearest' });
 };
@@ -126,7 +132,8 @@ const applyLanguage = async (next) => {
   const strings = STRINGS[language];
   document.documentElement.lang = language;
   document.title = `${strings.title} · Demo Salon`;
-  for (const node of document.querySelectorAll('[data-text]')) node.textContent = strings[node.getAttribute('data-text')];
+  for (const node of document.querySelectorAll('[data-text]'))
+    node.textContent = strings[node.getAttribute('data-text')];
   for (const button of document.querySelectorAll('[data-lang]')) {
     button.setAttribute('aria-pressed', String(button.getAttribute('data-lang') === language));
   }
@@ -153,7 +160,12 @@ const readForm = () => {
   if (!form.checkValidity() || (!email && !phone)) return null;
   return {
     data: { startsAt: new Date(value('startsAt')).toISOString(), service: value('service') },
-    contact: { name: value('name'), ...(email ? { email } : {}), ...(phone ? { phone } : {}), language },
+    contact: {
+      name: value('name'),
+      ...(email ? { email } : {}),
+      ...(phone ? { phone } : {}),
+      language,
+    },
   };
 };
 
@@ -172,8 +184,13 @@ const onSubmit = async (event) => {
     const result = await consentForm.submitBooking(boxes, input);
     switch (result.status) {
       case 'booked': {
-        const when = new Date(input.data.startsAt).toLocaleString(language, { dateStyle: 'full', timeStyle: 'short' });
-        const service = form.querySelector(`option[value="${input.data.service}"]`)?.textContent ?? input.data.service;
+        const when = new Date(input.data.startsAt).toLocaleString(language, {
+          dateStyle: 'full',
+          timeStyle: 'short',
+        });
+        const service =
+          form.querySelector(`option[value="${input.data.service}"]`)?.textContent ??
+          input.data.service;
         form.reset();
         boxes = await consentForm.mount(consentContainer, language);
         return say('success', strings.booked, strings.bookedAt(when, service));
@@ -186,7 +203,11 @@ const onSubmit = async (event) => {
       case 'rejected':
         return say('error', strings.rejected, result.message);
       case 'rate-limited':
-        return say('error', result.message + (result.retryAfterSeconds ? strings.retryIn(result.retryAfterSeconds) : ''));
+        return say(
+          'error',
+          result.message +
+            (result.retryAfterSeconds ? strings.retryIn(result.retryAfterSeconds) : '')
+        );
       default:
         return say('error', result.message);
     }

@@ -23,12 +23,20 @@ if (!existsSync(envFile)) {
     `JWT_SECRET=${secret()}`,
     `ENCRYPTION_KEY=${secret()}`,
   ];
-  writeFileSync(envFile, `${readFileSync(join(appDir, '.env.example'), 'utf8')}\n${secrets.join('\n')}\n`);
+  writeFileSync(
+    envFile,
+    `${readFileSync(join(appDir, '.env.example'), 'utf8')}\n${secrets.join('\n')}\n`
+  );
   console.log('[demo] wrote playground/.env with fresh secrets');
 }
 
 /** What Strapi will read for a variable: the environment first, then playground/.env. */
-const setting = (name) => process.env[name] ?? readFileSync(envFile, 'utf8').match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1]?.trim().replace(/^["']|["']$/g, '');
+const setting = (name) =>
+  process.env[name] ??
+  readFileSync(envFile, 'utf8')
+    .match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1]
+    ?.trim()
+    .replace(/^["']|["']$/g, '');
 
 /**
  * Mail goes to a local catcher (scripts/mail-catcher.mjs) unless SMTP_HOST

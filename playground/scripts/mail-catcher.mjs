@@ -16,7 +16,10 @@ const host = process.env.SMTP_CATCHER_HOST ?? '127.0.0.1';
 const port = Number(process.env.SMTP_PORT ?? 1025);
 let count = 0;
 
-const firstLink = (mail) => (mail.text ?? '').match(/https?:\/\/[^\s<>"]+/)?.[0] ?? (mail.html || '').match(/href="(https?:\/\/[^"]+)"/)?.[1] ?? '';
+const firstLink = (mail) =>
+  (mail.text ?? '').match(/https?:\/\/[^\s<>"]+/)?.[0] ??
+  (mail.html || '').match(/href="(https?:\/\/[^"]+)"/)?.[1] ??
+  '';
 
 const server = new SMTPServer({
   authOptional: true,
@@ -38,7 +41,9 @@ const server = new SMTPServer({
         writeFileSync(file, raw);
         const mail = await simpleParser(raw);
         const to = session.envelope.rcptTo.map((r) => r.address).join(', ');
-        console.log(`[mail] ${at.toISOString()} to ${to} "${mail.subject ?? ''}" ${firstLink(mail)}`.trimEnd());
+        console.log(
+          `[mail] ${at.toISOString()} to ${to} "${mail.subject ?? ''}" ${firstLink(mail)}`.trimEnd()
+        );
         callback();
       } catch (error) {
         console.error('[mail] could not store a message:', error);
@@ -49,7 +54,9 @@ const server = new SMTPServer({
 });
 
 server.on('error', (error) => {
-  console.error(`[mail] ${error.code === 'EADDRINUSE' ? `port ${port} is in use (another mail catcher?)` : error.message}`);
+  console.error(
+    `[mail] ${error.code === 'EADDRINUSE' ? `port ${port} is in use (another mail catcher?)` : error.message}`
+  );
   process.exit(1);
 });
 

@@ -15,7 +15,9 @@ export default {
     if (keepRunning || process.env.DEMO_SURVIVE_UNHANDLED_REJECTIONS === 'false') return;
     keepRunning = true;
     process.on('unhandledRejection', (reason) => {
-      strapi.log.error(`[demo] unhandled rejection, kept running: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
+      strapi.log.error(
+        `[demo] unhandled rejection, kept running: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`
+      );
     });
   },
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

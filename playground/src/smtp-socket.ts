@@ -43,7 +43,11 @@ type SocketCallback = (error: Error | null, socketOptions?: SocketOptions) => vo
  */
 export const noDelaySocket = (options: SocketRequest, callback: SocketCallback): void => {
   const port = Number(options.port) || (options.secure ? 465 : 587);
-  const socket = net.connect({ host: options.host || 'localhost', port, localAddress: options.localAddress });
+  const socket = net.connect({
+    host: options.host || 'localhost',
+    port,
+    localAddress: options.localAddress,
+  });
   socket.setNoDelay(true);
   socket.setKeepAlive(true);
   if (!options.secure) {
@@ -65,7 +69,12 @@ export const noDelaySocket = (options: SocketRequest, callback: SocketCallback):
     }
   };
   const timer = setTimeout(
-    () => settle(Object.assign(new Error(`Connection timeout to ${options.host}:${port}`), { code: 'ETIMEDOUT' })),
+    () =>
+      settle(
+        Object.assign(new Error(`Connection timeout to ${options.host}:${port}`), {
+          code: 'ETIMEDOUT',
+        })
+      ),
     options.connectionTimeout ?? 2 * 60 * 1000
   );
   socket.once('connect', () => settle(null));

@@ -8,19 +8,41 @@ import { rollBackLeftOpenTransactions } from './utils/transaction';
 const ACTIONS = [
   { uid: 'read', displayName: 'Read consent: texts, states and history', subCategory: 'consent' },
   { uid: 'record', displayName: 'Record and annul consent decisions', subCategory: 'consent' },
-  { uid: 'texts.manage', displayName: 'Manage purposes and publish text versions', subCategory: 'texts' },
-  { uid: 'requests', displayName: 'Send consent requests and run campaigns', subCategory: 'requests' },
+  {
+    uid: 'texts.manage',
+    displayName: 'Manage purposes and publish text versions',
+    subCategory: 'texts',
+  },
+  {
+    uid: 'requests',
+    displayName: 'Send consent requests and run campaigns',
+    subCategory: 'requests',
+  },
   { uid: 'settings', displayName: 'Consent settings and maintenance', subCategory: 'settings' },
-  { uid: 'export', displayName: 'Export histories, receipts and access archives', subCategory: 'data rights' },
-  { uid: 'erase', displayName: 'Erase clients and run retention rules', subCategory: 'data rights' },
+  {
+    uid: 'export',
+    displayName: 'Export histories, receipts and access archives',
+    subCategory: 'data rights',
+  },
+  {
+    uid: 'erase',
+    displayName: 'Erase clients and run retention rules',
+    subCategory: 'data rights',
+  },
   { uid: 'import', displayName: 'Import legacy consents', subCategory: 'data rights' },
-  { uid: 'proof', displayName: 'Verify the proof chain and read the audit trail', subCategory: 'data rights' },
+  {
+    uid: 'proof',
+    displayName: 'Verify the proof chain and read the audit trail',
+    subCategory: 'data rights',
+  },
 ];
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi
     .service('admin::permission')
-    .actionProvider.registerMany(ACTIONS.map((action) => ({ ...action, section: 'plugins', pluginName: 'consent' })));
+    .actionProvider.registerMany(
+      ACTIONS.map((action) => ({ ...action, section: 'plugins', pluginName: 'consent' }))
+    );
   guardAppendOnly(strapi);
   rollBackLeftOpenTransactions(strapi);
   // Added here, not in register: Strapi adds the app's middlewares (strapi::errors

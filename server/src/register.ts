@@ -30,7 +30,9 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   });
   // The plugin's public intake: `data.contact` on the create route of every booking type with
   // `intake` on; the plugin finds or creates the client (middlewares/documents.ts, services/intake.ts).
-  const intakeHandlers = new Set(config.bookings.filter((b) => b.intake).map((b) => `${b.uid}.create`));
+  const intakeHandlers = new Set(
+    config.bookings.filter((b) => b.intake).map((b) => `${b.uid}.create`)
+  );
   strapi.contentAPI.addInputParams({
     contact: {
       schema: (z) => bookingContactSchema(z as never, config.locales).optional(),

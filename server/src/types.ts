@@ -143,4 +143,7 @@ export interface CampaignRow {
 }
 
 /** Who a campaign asks: every client without valid consent, a selection, or the clients of a list filter. */
-export type Audience = { consent: 'invalid' } | { subjects: string[] } | { state: ClientState; q?: string };
+export type Audience =
+  | { consent: 'invalid' }
+  | { subjects: string[] }
+  | { state: ClientState; q?: string };

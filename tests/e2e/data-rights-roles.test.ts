@@ -9,7 +9,14 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { demoClients } from '../../playground/src/seed/clients';
 import { DEMO_ADMIN } from '../helpers/app';
-import { CLIENT_EDITOR_PERMISSIONS, createAdminWithRole, findClientByEmail, startAdminApp, type AdminApp, type ClientDoc } from '../helpers/admin-app';
+import {
+  CLIENT_EDITOR_PERMISSIONS,
+  createAdminWithRole,
+  findClientByEmail,
+  startAdminApp,
+  type AdminApp,
+  type ClientDoc,
+} from '../helpers/admin-app';
 import { launchBrowser, logIn, saveFailure, type TestBrowser } from '../helpers/browser';
 
 let app: AdminApp;
@@ -46,7 +53,12 @@ describe('a role with the export action only', () => {
         description: 'Exports only',
         permissions: [
           ...CLIENT_EDITOR_PERMISSIONS,
-          ...['plugin::consent.read', 'plugin::consent.export'].map((action) => ({ action, subject: null, properties: {}, conditions: [] })),
+          ...['plugin::consent.read', 'plugin::consent.export'].map((action) => ({
+            action,
+            subject: null,
+            properties: {},
+            conditions: [],
+          })),
         ],
       },
       { firstname: 'Ex', lastname: 'Porter', ...EXPORTER }
@@ -58,24 +70,48 @@ describe('a role with the export action only', () => {
 
   it('sees the exports in the side panel but no erasure, and no Data rights page', async () => {
     try {
-      await page.goto(`/admin/content-manager/collection-types/api::client.client/${client.documentId}`);
+      await page.goto(
+        `/admin/content-manager/collection-types/api::client.client/${client.documentId}`
+      );
       await page.getByRole('heading', { level: 2, name: 'Consent', exact: true }).waitFor();
       await page.getByRole('button', { name: 'Access archive (ZIP)' }).waitFor();
       await expect(page.getByRole('button', { name: 'Erase client…' }).count()).resolves.toBe(0);
 
       // The downloads arrive as files: the access archive is a ZIP, the history an XLSX
       // workbook (also a ZIP container), the Kantara receipt JSON about this client.
-      const [archive] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Access archive (ZIP)' }).click()]);
-      expect(fs.readFileSync((await archive.path())!).subarray(0, 2).toString('latin1')).toBe('PK');
+      const [archive] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Access archive (ZIP)' }).click(),
+      ]);
+      expect(
+        fs
+          .readFileSync((await archive.path())!)
+          .subarray(0, 2)
+          .toString('latin1')
+      ).toBe('PK');
       await page.getByRole('button', { name: 'Export history' }).click();
-      const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'Excel (XLSX)' }).click()]);
+      const [xlsx] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('menuitem', { name: 'Excel (XLSX)' }).click(),
+      ]);
       expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
-      expect(fs.readFileSync((await xlsx.path())!).subarray(0, 2).toString('latin1')).toBe('PK');
+      expect(
+        fs
+          .readFileSync((await xlsx.path())!)
+          .subarray(0, 2)
+          .toString('latin1')
+      ).toBe('PK');
       await page.getByRole('button', { name: 'Consent receipt' }).click();
-      const [receipt] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'Kantara v1.1 (JSON)' }).click()]);
+      const [receipt] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('menuitem', { name: 'Kantara v1.1 (JSON)' }).click(),
+      ]);
       expect(receipt.suggestedFilename()).toBe(`consent-receipt-${client.documentId}-kantara.json`);
       const kantara = JSON.parse(fs.readFileSync((await receipt.path())!, 'utf8'));
-      expect(kantara).toMatchObject({ consentReceiptID: expect.any(String), piiPrincipalId: client.documentId });
+      expect(kantara).toMatchObject({
+        consentReceiptID: expect.any(String),
+        piiPrincipalId: client.documentId,
+      });
 
       // The plugin's client list has the same actions in a menu per row, without erasure for this role.
       await page.goto('/admin/plugins/consent/clients');
@@ -87,11 +123,14 @@ describe('a role with the export action only', () => {
 
       await page.goto('/admin/plugins/consent');
       await page.getByRole('link', { name: 'Clients', exact: true }).waitFor();
-      await expect(page.getByRole('link', { name: 'Data rights', exact: true }).count()).resolves.toBe(0);
+      await expect(
+        page.getByRole('link', { name: 'Data rights', exact: true }).count()
+      ).resolves.toBe(0);
       await page.goto('/admin/plugins/consent/data-rights');
       await page.getByText(/don't have the permissions to access that content/i).waitFor();
     } catch (error) {
-      (error as Error).message += `\n(page saved: ${await saveFailure(page, 'data-rights exporter role')})`;
+      (error as Error).message +=
+        `\n(page saved: ${await saveFailure(page, 'data-rights exporter role')})`;
       throw error;
     }
   });

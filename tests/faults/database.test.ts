@@ -2,7 +2,16 @@ import { startApp, type TestApp } from '../helpers/app';
 import { bookingToken, TRUSTED_TOKEN_NAME } from '../helpers/booking';
 import { auth, subjectsByConsent } from '../helpers/consent';
 import { databaseName } from '../helpers/database';
-import { bookingLoad, checkBookings, faultSuite, freePort, postBooking, report, sleep, terminateBackends } from '../helpers/faults';
+import {
+  bookingLoad,
+  checkBookings,
+  faultSuite,
+  freePort,
+  postBooking,
+  report,
+  sleep,
+  terminateBackends,
+} from '../helpers/faults';
 import { startInstance, type Instance } from '../helpers/instance';
 import { projection } from '../helpers/projection';
 import { createSentRequest } from '../helpers/requests';
@@ -42,7 +51,9 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
       CONSENT_RATE_LIMIT_MAX: '10000',
       DATABASE_APPLICATION_NAME: APPLICATION_NAME,
       // FAULT_CRASH_ON_REJECTION=1 shows what Strapi does without the demo's handler: the instance dies.
-      ...(process.env.FAULT_CRASH_ON_REJECTION ? { DEMO_SURVIVE_UNHANDLED_REJECTIONS: 'false' } : {}),
+      ...(process.env.FAULT_CRASH_ON_REJECTION
+        ? { DEMO_SURVIVE_UNHANDLED_REJECTIONS: 'false' }
+        : {}),
     });
   }, 180_000);
 
@@ -56,7 +67,12 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
     const db = app.strapi.db.connection;
     let faultEnd = Infinity;
     const dead = () => instance.process.exitCode !== null || instance.process.signalCode !== null;
-    const load = bookingLoad(instance.port, 'dbkill', LOOPS, (o) => (o.status === 201 && o.startedAt >= faultEnd) || dead());
+    const load = bookingLoad(
+      instance.port,
+      'dbkill',
+      LOOPS,
+      (o) => (o.status === 201 && o.startedAt >= faultEnd) || dead()
+    );
     while (load.outcomes.filter((o) => o.status === 201).length < 40) await sleep(20);
 
     let terminated = 0;
@@ -70,8 +86,13 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
     faultEnd = Date.now();
     const outcomes = await load.done;
     // Without the demo's unhandledRejection handler, Strapi 5.54 ends the process here (see playground/src/index.ts).
-    if (dead()) throw new Error(`the instance died under the fault (exit ${instance.process.exitCode ?? instance.process.signalCode})`);
-    const firstAfter = outcomes.filter((o) => o.status === 201 && o.startedAt >= faultEnd).sort((x, y) => x.endedAt - y.endedAt)[0];
+    if (dead())
+      throw new Error(
+        `the instance died under the fault (exit ${instance.process.exitCode ?? instance.process.signalCode})`
+      );
+    const firstAfter = outcomes
+      .filter((o) => o.status === 201 && o.startedAt >= faultEnd)
+      .sort((x, y) => x.endedAt - y.endedAt)[0];
     const recoveryMs = firstAfter.endedAt - faultEnd;
     const during = outcomes.filter((o) => o.startedAt >= faultStart && o.startedAt < faultEnd);
     await sleep(500);
@@ -83,7 +104,11 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
       faultMs: FAULT_MS,
       terminationRounds: rounds,
       sessionsTerminated: terminated,
-      duringFault: { requests: during.length, answered201: during.filter((o) => o.status === 201).length, answered5xx: during.filter((o) => (o.status ?? 0) >= 500).length },
+      duringFault: {
+        requests: during.length,
+        answered201: during.filter((o) => o.status === 201).length,
+        answered5xx: during.filter((o) => (o.status ?? 0) >= 500).length,
+      },
       recoveryMs,
     });
     expect(terminated).toBeGreaterThan(0);
@@ -99,8 +124,15 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
     const db = app.strapi.db.connection;
     // Enough clients with consent that one rebuild takes several batches of 200.
     let seeded = 0;
-    await bookingLoad(instance.port, 'rebuild', 8, (o) => (seeded += o.status === 201 ? 1 : 0) >= REBUILD_CLIENTS).done;
-    const known = (await db('clients').where('email', 'like', 'rebuild.%').select('document_id as subject', 'email')) as { subject: string; email: string }[];
+    await bookingLoad(
+      instance.port,
+      'rebuild',
+      8,
+      (o) => (seeded += o.status === 201 ? 1 : 0) >= REBUILD_CLIENTS
+    ).done;
+    const known = (await db('clients')
+      .where('email', 'like', 'rebuild.%')
+      .select('document_id as subject', 'email')) as { subject: string; email: string }[];
     const trusted = await bookingToken(app, TRUSTED_TOKEN_NAME);
     const token = await app.adminToken();
     const pick = () => known[Math.floor(Math.random() * known.length)];
@@ -126,29 +158,48 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
     };
     const knownClients = async () => {
       for (let n = 0; rebuilding; n += 1) {
-        const o = await postBooking(instance.port, 'rebuildknown', n, { token: trusted, email: pick().email, consent: { [n % 2 ? 'given' : 'refused']: ['marketing'] } });
+        const o = await postBooking(instance.port, 'rebuildknown', n, {
+          token: trusted,
+          email: pick().email,
+          consent: { [n % 2 ? 'given' : 'refused']: ['marketing'] },
+        });
         writes.bookings += 1;
         note('known client booking', o.status, o.error);
       }
     };
     // A client answering a consent request on the other instance: the page, then the form as a browser sends it.
-    const links = await Promise.all(known.slice(0, 200).map((c) => createSentRequest(app.strapi, { subject: c.subject, locale: 'en' })));
+    const links = await Promise.all(
+      known
+        .slice(0, 200)
+        .map((c) => createSentRequest(app.strapi, { subject: c.subject, locale: 'en' }))
+    );
     const answers = async () => {
       for (let n = 0; rebuilding && n < links.length; n += 1) {
         const url = `http://127.0.0.1:${instance.port}/api/consent/r/${links[n].token}`;
         const page = await fetch(url).then((r) => r.text());
         const form = new URLSearchParams();
-        for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(m[1], m[2].replace(/&amp;/g, '&'));
-        for (const m of page.matchAll(/name="decision-([a-z]+)" value="given"/g)) form.set(`decision-${m[1]}`, m[1] === 'storage' || n % 2 ? 'given' : 'refused');
+        for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+          form.set(m[1], m[2].replace(/&amp;/g, '&'));
+        for (const m of page.matchAll(/name="decision-([a-z]+)" value="given"/g))
+          form.set(`decision-${m[1]}`, m[1] === 'storage' || n % 2 ? 'given' : 'refused');
         if (form.get('decision-health') === 'given') form.set('explicit-health', 'yes');
-        const res = await fetch(url, { method: 'POST', body: form, redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (fault test)' } }).catch(() => null);
+        const res = await fetch(url, {
+          method: 'POST',
+          body: form,
+          redirect: 'manual',
+          headers: { 'user-agent': 'Mozilla/5.0 (fault test)' },
+        }).catch(() => null);
         writes.answers += 1;
         note('consent page answer', res?.status === 303 ? 201 : (res?.status ?? null));
       }
     };
     const staff = async () => {
       for (let n = 0; rebuilding; n += 1) {
-        const res = await app.http().post(`/consent/subjects/${pick().subject}/decisions`).set(auth(token)).send({ decisions: [{ purpose: 'marketing', decision: n % 2 ? 'given' : 'withdrawn' }] });
+        const res = await app
+          .http()
+          .post(`/consent/subjects/${pick().subject}/decisions`)
+          .set(auth(token))
+          .send({ decisions: [{ purpose: 'marketing', decision: n % 2 ? 'given' : 'withdrawn' }] });
         writes.decisions += 1;
         note('staff decision', res.status);
       }
@@ -161,7 +212,8 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
           const res = await app.http().post('/consent/states/rebuild').set(auth(token));
           inFlight = false;
           rebuildMs.push(Date.now() - started);
-          if (res.status !== 200) failures.push(`rebuild ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          if (res.status !== 200)
+            failures.push(`rebuild ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
         }
       } finally {
         rebuilding = false;
@@ -174,7 +226,9 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
     const quiet = await app.http().post('/consent/states/rebuild').set(auth(token));
     expect(quiet.status).toBe(200);
     const rebuilt = await projection(app.strapi);
-    const differing = rebuilt.summaries.filter((row, i) => JSON.stringify(row) !== JSON.stringify(live.summaries[i])).length;
+    const differing = rebuilt.summaries.filter(
+      (row, i) => JSON.stringify(row) !== JSON.stringify(live.summaries[i])
+    ).length;
     report('rebuild-under-writes', {
       subjects: quiet.body.data.subjects,
       states: quiet.body.data.states,
@@ -183,7 +237,8 @@ faultSuite('the database: sessions terminated under booking load, a rebuild unde
       ...writes,
       writesDuringRebuilds: overlapping,
       failures: failures.length,
-      summariesDifferingFromQuietRebuild: differing + Math.abs(rebuilt.summaries.length - live.summaries.length),
+      summariesDifferingFromQuietRebuild:
+        differing + Math.abs(rebuilt.summaries.length - live.summaries.length),
       statesEqual: JSON.stringify(rebuilt.states) === JSON.stringify(live.states),
     });
     expect(failures).toEqual([]);

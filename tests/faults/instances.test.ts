@@ -1,7 +1,17 @@
 import { startApp, type TestApp } from '../helpers/app';
 import { auth } from '../helpers/consent';
 import { databaseName } from '../helpers/database';
-import { bookingLoad, checkBookings, faultSuite, freePort, insertClients, postBooking, report, sleep, waitUntil } from '../helpers/faults';
+import {
+  bookingLoad,
+  checkBookings,
+  faultSuite,
+  freePort,
+  insertClients,
+  postBooking,
+  report,
+  sleep,
+  waitUntil,
+} from '../helpers/faults';
 import { startInstance, type Instance } from '../helpers/instance';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
@@ -68,11 +78,19 @@ faultSuite('three instances, one killed (kill -9) mid-campaign and one mid-booki
         .join('clients as c', 'c.document_id', 'r.subject')
         .where('r.campaign', campaign)
         .where('c.email', 'like', 'bulk.kill.%')
-        .select('c.email as email', 'r.status as status', 'r.lease_owner as owner') as Promise<{ email: string; status: string; owner: string | null }[]>;
-    const heldBy = async (pid: number) => (await rows()).filter((r) => r.owner?.includes(`:${pid}:`));
+        .select('c.email as email', 'r.status as status', 'r.lease_owner as owner') as Promise<
+        { email: string; status: string; owner: string | null }[]
+      >;
+    const heldBy = async (pid: number) =>
+      (await rows()).filter((r) => r.owner?.includes(`:${pid}:`));
 
     // Mid-campaign: a fifth of it delivered, and the doomed instance holding rows right now.
-    await waitUntil(async () => smtp.messages.length >= CAMPAIGN / 5 && (await heldBy(doomed.pid)).length > 0, 90_000, 'the doomed instance holding rows', 20);
+    await waitUntil(
+      async () => smtp.messages.length >= CAMPAIGN / 5 && (await heldBy(doomed.pid)).length > 0,
+      90_000,
+      'the doomed instance holding rows',
+      20
+    );
     await doomed.kill();
     const deliveredAtKill = smtp.messages.length;
     // Dead now: what it still owns is exactly what it held when it died.
@@ -80,8 +98,17 @@ faultSuite('three instances, one killed (kill -9) mid-campaign and one mid-booki
     expect(held.length).toBeGreaterThan(0);
     const heldEmails = new Set(held.map((r) => r.email));
 
-    const heldRecoveryMs = await waitUntil(async () => (await rows()).filter((r) => heldEmails.has(r.email)).every((r) => r.status === 'sent'), 120_000, "the killed instance's rows sent");
-    const allSentMs = await waitUntil(async () => (await rows()).every((r) => r.status !== 'queued'), 120_000, 'the campaign sent').then((ms) => ms + heldRecoveryMs);
+    const heldRecoveryMs = await waitUntil(
+      async () =>
+        (await rows()).filter((r) => heldEmails.has(r.email)).every((r) => r.status === 'sent'),
+      120_000,
+      "the killed instance's rows sent"
+    );
+    const allSentMs = await waitUntil(
+      async () => (await rows()).every((r) => r.status !== 'queued'),
+      120_000,
+      'the campaign sent'
+    ).then((ms) => ms + heldRecoveryMs);
     await sleep(500);
 
     const final = await rows();
@@ -118,7 +145,12 @@ faultSuite('three instances, one killed (kill -9) mid-campaign and one mid-booki
     const [, doomed, survivor] = instances;
     let killed = false;
     const load = bookingLoad(doomed.port, 'killbk', BOOKING_LOOPS, () => killed);
-    await waitUntil(async () => load.outcomes.filter((o) => o.status === 201).length >= 60, 60_000, '60 bookings answered', 10);
+    await waitUntil(
+      async () => load.outcomes.filter((o) => o.status === 201).length >= 60,
+      60_000,
+      '60 bookings answered',
+      10
+    );
     killed = true;
     await doomed.kill();
     const outcomes = await load.done;
@@ -128,8 +160,16 @@ faultSuite('three instances, one killed (kill -9) mid-campaign and one mid-booki
     const started = Date.now();
     const after = await postBooking(survivor.port, 'killbk', 0);
     const survivorMs = Date.now() - started;
-    const { figures, unstored201, halfWritten } = await checkBookings(db, 'killbk', [...outcomes, after]);
-    report('bookings-kill', { ...figures, loops: BOOKING_LOOPS, survivorBookingMs: survivorMs, survivorStatus: after.status });
+    const { figures, unstored201, halfWritten } = await checkBookings(db, 'killbk', [
+      ...outcomes,
+      after,
+    ]);
+    report('bookings-kill', {
+      ...figures,
+      loops: BOOKING_LOOPS,
+      survivorBookingMs: survivorMs,
+      survivorStatus: after.status,
+    });
     expect(after.status).toBe(201);
     // The kill cut requests in flight (else this case proves nothing).
     expect(figures.connectionErrors).toBeGreaterThan(0);

@@ -50,129 +50,192 @@ const rowsOf = (side: Side) =>
     .join('clients as c', 'c.document_id', 'r.subject')
     .where('r.campaign', side.campaign)
     .where('c.email', 'like', `bulk.${side.name}.%`)
-    .select('c.email as email', 'r.status as status', 'r.attempts as attempts', 'r.reason as reason', 'r.next_attempt_at as next') as Promise<
-    { email: string; status: string; attempts: number; reason: string | null; next: Date | string | null }[]
+    .select(
+      'c.email as email',
+      'r.status as status',
+      'r.attempts as attempts',
+      'r.reason as reason',
+      'r.next_attempt_at as next'
+    ) as Promise<
+    {
+      email: string;
+      status: string;
+      attempts: number;
+      reason: string | null;
+      next: Date | string | null;
+    }[]
   >;
 
-faultSuite(`a mail server refusing connections and one dropping them, each for ${OUTAGE_MS / 1000} s, at the same time`, () => {
-  let sink: TestSmtp;
-  let app: TestApp;
-  let other: Instance;
-  let otherDb: Knex;
-  let refused: SmtpProxy;
-  let dropped: SmtpProxy;
+faultSuite(
+  `a mail server refusing connections and one dropping them, each for ${OUTAGE_MS / 1000} s, at the same time`,
+  () => {
+    let sink: TestSmtp;
+    let app: TestApp;
+    let other: Instance;
+    let otherDb: Knex;
+    let refused: SmtpProxy;
+    let dropped: SmtpProxy;
 
-  beforeAll(async () => {
-    sink = await startSmtp();
-    refused = await startSmtpProxy(sink.port);
-    dropped = await startSmtpProxy(sink.port);
-    app = await startApp({ env: { ...refused.env, ...WORKER } });
-    const envB = await resetDatabase(APP_DIR, '_b');
-    other = await startInstance(await freePort(), { ...envB, ...dropped.env, ...WORKER });
-    otherDb = knex({
-      client: 'pg',
-      connection: { host: envB.DATABASE_HOST, port: Number(envB.DATABASE_PORT), user: envB.DATABASE_USERNAME, password: envB.DATABASE_PASSWORD, database: envB.DATABASE_NAME },
-      searchPath: [envB.DATABASE_SCHEMA],
-      pool: { min: 0, max: 2 },
+    beforeAll(async () => {
+      sink = await startSmtp();
+      refused = await startSmtpProxy(sink.port);
+      dropped = await startSmtpProxy(sink.port);
+      app = await startApp({ env: { ...refused.env, ...WORKER } });
+      const envB = await resetDatabase(APP_DIR, '_b');
+      other = await startInstance(await freePort(), { ...envB, ...dropped.env, ...WORKER });
+      otherDb = knex({
+        client: 'pg',
+        connection: {
+          host: envB.DATABASE_HOST,
+          port: Number(envB.DATABASE_PORT),
+          user: envB.DATABASE_USERNAME,
+          password: envB.DATABASE_PASSWORD,
+          database: envB.DATABASE_NAME,
+        },
+        searchPath: [envB.DATABASE_SCHEMA],
+        pool: { min: 0, max: 2 },
+      });
+    }, 180_000);
+
+    afterAll(async () => {
+      await other?.stop();
+      await otherDb?.destroy();
+      await app?.stop();
+      await refused?.stop();
+      await dropped?.stop();
+      await sink?.stop();
     });
-  }, 180_000);
 
-  afterAll(async () => {
-    await other?.stop();
-    await otherDb?.destroy();
-    await app?.stop();
-    await refused?.stop();
-    await dropped?.stop();
-    await sink?.stop();
-  });
+    it(
+      '(c) nothing is lost, nothing is sent twice, and sending resumes at the next attempt after the server is back',
+      async () => {
+        await refused.mode('refuse');
+        await dropped.mode('drop');
 
-  it('(c) nothing is lost, nothing is sent twice, and sending resumes at the next attempt after the server is back', async () => {
-    await refused.mode('refuse');
-    await dropped.mode('drop');
+        const login = await fetch(`http://127.0.0.1:${other.port}/admin/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(DEMO_ADMIN),
+        }).then((r) => r.json() as Promise<{ data: { token: string } }>);
+        const campaignOn = async (
+          post: (
+            body: object
+          ) => Promise<{ status: number; body: { data: { documentId: string } } }>
+        ) => {
+          const res = await post({ name: 'During the outage', audience: { consent: 'invalid' } });
+          expect(res.status).toBe(201);
+          return res.body.data.documentId;
+        };
+        const sides: Side[] = [
+          {
+            name: 'refused',
+            db: app.strapi.db.connection,
+            proxy: refused,
+            emails: await insertClients(app.strapi.db.connection, RECIPIENTS, 'refused'),
+            campaign: await campaignOn(async (body) =>
+              app
+                .http()
+                .post('/consent/campaigns')
+                .set(auth(await app.adminToken()))
+                .send(body)
+            ),
+          },
+          {
+            name: 'dropped',
+            db: otherDb,
+            proxy: dropped,
+            emails: await insertClients(otherDb, RECIPIENTS, 'dropped'),
+            campaign: await campaignOn(async (body) => {
+              const res = await fetch(`http://127.0.0.1:${other.port}/consent/campaigns`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', ...auth(login.data.token) },
+                body: JSON.stringify(body),
+              });
+              return {
+                status: res.status,
+                body: (await res.json()) as { data: { documentId: string } },
+              };
+            }),
+          },
+        ];
 
-    const login = await fetch(`http://127.0.0.1:${other.port}/admin/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(DEMO_ADMIN),
-    }).then((r) => r.json() as Promise<{ data: { token: string } }>);
-    const campaignOn = async (post: (body: object) => Promise<{ status: number; body: { data: { documentId: string } } }>) => {
-      const res = await post({ name: 'During the outage', audience: { consent: 'invalid' } });
-      expect(res.status).toBe(201);
-      return res.body.data.documentId;
-    };
-    const sides: Side[] = [
-      {
-        name: 'refused',
-        db: app.strapi.db.connection,
-        proxy: refused,
-        emails: await insertClients(app.strapi.db.connection, RECIPIENTS, 'refused'),
-        campaign: await campaignOn(async (body) => app.http().post('/consent/campaigns').set(auth(await app.adminToken())).send(body)),
+        await sleep(OUTAGE_MS);
+
+        // The outage as the queue saw it: tried again and again, still queued, nothing given up.
+        const during: Record<string, unknown> = {};
+        for (const side of sides) {
+          const rows = await rowsOf(side);
+          expect(rows).toHaveLength(RECIPIENTS);
+          expect(rows.filter((r) => r.status !== 'queued')).toEqual([]);
+          expect(Math.min(...rows.map((r) => r.attempts))).toBeGreaterThanOrEqual(3);
+          during[side.name] = {
+            attempts: [
+              Math.min(...rows.map((r) => r.attempts)),
+              Math.max(...rows.map((r) => r.attempts)),
+            ],
+            reasons: [...new Set(rows.map((r) => r.reason))].slice(0, 3),
+          };
+        }
+        expect(sink.messagesTo('bulk.refused.')).toHaveLength(0);
+        expect(sink.messagesTo('bulk.dropped.')).toHaveLength(0);
+        // Both kinds of cut happened, many times (they alternate by connection).
+        expect(dropped.stats.droppedAfterGreeting).toBeGreaterThan(5);
+        expect(dropped.stats.droppedInData).toBeGreaterThan(5);
+
+        await refused.mode('pass');
+        await dropped.mode('pass');
+        const back = Date.now();
+        // How long after the server came back the rows' last next attempt was scheduled.
+        const scheduled = await Promise.all(
+          sides.map(async (side) =>
+            Math.max(
+              Math.max(...(await rowsOf(side)).map((r) => new Date(r.next ?? back).getTime())) -
+                back,
+              0
+            )
+          )
+        );
+        const bounds = scheduled.map((ms) => ms + POLL_MS + HEADROOM_MS);
+        const recovery = await Promise.all(
+          sides.map((side, i) =>
+            waitUntil(
+              async () => (await rowsOf(side)).every((r) => r.status !== 'queued'),
+              bounds[i] + 60_000,
+              `${side.name}: all sent`
+            )
+          )
+        );
+        await sleep(500);
+
+        sides.forEach((side, i) => {
+          const mails = new Map<string, number>();
+          for (const m of sink.messagesTo(`bulk.${side.name}.`))
+            for (const to of m.to) mails.set(to, (mails.get(to) ?? 0) + 1);
+          const figures = {
+            outageSeconds: OUTAGE_MS / 1000,
+            recipients: RECIPIENTS,
+            ...(during[side.name] as object),
+            ...(side.name === 'dropped'
+              ? {
+                  connectionsCut: dropped.stats.droppedAfterGreeting + dropped.stats.droppedInData,
+                  ...dropped.stats,
+                }
+              : {}),
+            lost: side.emails.filter((e) => !mails.get(e)).length,
+            duplicates: side.emails.filter((e) => (mails.get(e) ?? 0) > 1).length,
+            recoveryMs: recovery[i],
+            lastScheduledAttemptMs: scheduled[i],
+            boundMs: bounds[i],
+          };
+          report(`smtp-${side.name}`, figures);
+          expect(figures.lost).toBe(0);
+          expect(figures.duplicates).toBe(0);
+          expect(recovery[i]).toBeLessThan(bounds[i]);
+        });
+        for (const side of sides)
+          expect((await rowsOf(side)).filter((r) => r.status !== 'sent')).toEqual([]);
       },
-      {
-        name: 'dropped',
-        db: otherDb,
-        proxy: dropped,
-        emails: await insertClients(otherDb, RECIPIENTS, 'dropped'),
-        campaign: await campaignOn(async (body) => {
-          const res = await fetch(`http://127.0.0.1:${other.port}/consent/campaigns`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', ...auth(login.data.token) },
-            body: JSON.stringify(body),
-          });
-          return { status: res.status, body: (await res.json()) as { data: { documentId: string } } };
-        }),
-      },
-    ];
-
-    await sleep(OUTAGE_MS);
-
-    // The outage as the queue saw it: tried again and again, still queued, nothing given up.
-    const during: Record<string, unknown> = {};
-    for (const side of sides) {
-      const rows = await rowsOf(side);
-      expect(rows).toHaveLength(RECIPIENTS);
-      expect(rows.filter((r) => r.status !== 'queued')).toEqual([]);
-      expect(Math.min(...rows.map((r) => r.attempts))).toBeGreaterThanOrEqual(3);
-      during[side.name] = { attempts: [Math.min(...rows.map((r) => r.attempts)), Math.max(...rows.map((r) => r.attempts))], reasons: [...new Set(rows.map((r) => r.reason))].slice(0, 3) };
-    }
-    expect(sink.messagesTo('bulk.refused.')).toHaveLength(0);
-    expect(sink.messagesTo('bulk.dropped.')).toHaveLength(0);
-    // Both kinds of cut happened, many times (they alternate by connection).
-    expect(dropped.stats.droppedAfterGreeting).toBeGreaterThan(5);
-    expect(dropped.stats.droppedInData).toBeGreaterThan(5);
-
-    await refused.mode('pass');
-    await dropped.mode('pass');
-    const back = Date.now();
-    // How long after the server came back the rows' last next attempt was scheduled.
-    const scheduled = await Promise.all(
-      sides.map(async (side) => Math.max(Math.max(...(await rowsOf(side)).map((r) => new Date(r.next ?? back).getTime())) - back, 0))
+      OUTAGE_MS + 240_000
     );
-    const bounds = scheduled.map((ms) => ms + POLL_MS + HEADROOM_MS);
-    const recovery = await Promise.all(
-      sides.map((side, i) => waitUntil(async () => (await rowsOf(side)).every((r) => r.status !== 'queued'), bounds[i] + 60_000, `${side.name}: all sent`))
-    );
-    await sleep(500);
-
-    sides.forEach((side, i) => {
-      const mails = new Map<string, number>();
-      for (const m of sink.messagesTo(`bulk.${side.name}.`)) for (const to of m.to) mails.set(to, (mails.get(to) ?? 0) + 1);
-      const figures = {
-        outageSeconds: OUTAGE_MS / 1000,
-        recipients: RECIPIENTS,
-        ...(during[side.name] as object),
-        ...(side.name === 'dropped' ? { connectionsCut: dropped.stats.droppedAfterGreeting + dropped.stats.droppedInData, ...dropped.stats } : {}),
-        lost: side.emails.filter((e) => !mails.get(e)).length,
-        duplicates: side.emails.filter((e) => (mails.get(e) ?? 0) > 1).length,
-        recoveryMs: recovery[i],
-        lastScheduledAttemptMs: scheduled[i],
-        boundMs: bounds[i],
-      };
-      report(`smtp-${side.name}`, figures);
-      expect(figures.lost).toBe(0);
-      expect(figures.duplicates).toBe(0);
-      expect(recovery[i]).toBeLessThan(bounds[i]);
-    });
-    for (const side of sides) expect((await rowsOf(side)).filter((r) => r.status !== 'sent')).toEqual([]);
-  }, OUTAGE_MS + 240_000);
-});
+  }
+);

@@ -13,7 +13,11 @@ app.start().then(
     // Browser tests of time-based rules (retention) move the plugin's clock forward, as the
     // integration tests do in-process: CONSENT_CLOCK_ADVANCE_DAYS=1100 is three years on.
     const days = Number(process.env.CONSENT_CLOCK_ADVANCE_DAYS || 0);
-    if (days) app.plugin('consent').service('clock').advance(days * 24 * 60 * 60 * 1000);
+    if (days)
+      app
+        .plugin('consent')
+        .service('clock')
+        .advance(days * 24 * 60 * 60 * 1000);
     process.send?.({ ready: true });
   },
   (error) => {

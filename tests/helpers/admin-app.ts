@@ -55,7 +55,8 @@ export const startAdminApp = async (env: Record<string, string> = {}): Promise<A
   });
 
   await new Promise<void>((resolve, reject) => {
-    const fail = (why: string) => reject(new Error(`${why}\n${Buffer.concat(errors).toString('utf8')}`));
+    const fail = (why: string) =>
+      reject(new Error(`${why}\n${Buffer.concat(errors).toString('utf8')}`));
     const timer = setTimeout(() => fail('the demo app did not start within 120 s'), 120_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -97,7 +98,11 @@ export interface ClientDoc {
 }
 
 /** A client by email, through the Content Manager's API as an admin (null when no client has it). */
-export const findClientByEmail = async (app: AdminApp, adminToken: string, email: string): Promise<ClientDoc | null> => {
+export const findClientByEmail = async (
+  app: AdminApp,
+  adminToken: string,
+  email: string
+): Promise<ClientDoc | null> => {
   const res = await app
     .http()
     .get('/content-manager/collection-types/api::client.client')
@@ -127,15 +132,28 @@ export const createAdminWithRole = async (
   user: { firstname: string; lastname: string; email: string; password: string }
 ): Promise<void> => {
   const headers = { Authorization: `Bearer ${adminToken}` };
-  const created = await app.http().post('/admin/roles').set(headers).send({ name: role.name, description: role.description });
+  const created = await app
+    .http()
+    .post('/admin/roles')
+    .set(headers)
+    .send({ name: role.name, description: role.description });
   expect(created.status).toBe(201);
-  const granted = await app.http().put(`/admin/roles/${created.body.data.id}/permissions`).set(headers).send({ permissions: role.permissions });
+  const granted = await app
+    .http()
+    .put(`/admin/roles/${created.body.data.id}/permissions`)
+    .set(headers)
+    .send({ permissions: role.permissions });
   expect(granted.status).toBe(200);
   const invited = await app
     .http()
     .post('/admin/users')
     .set(headers)
-    .send({ firstname: user.firstname, lastname: user.lastname, email: user.email, roles: [created.body.data.id] });
+    .send({
+      firstname: user.firstname,
+      lastname: user.lastname,
+      email: user.email,
+      roles: [created.body.data.id],
+    });
   expect(invited.status).toBe(201);
   const registered = await app
     .http()

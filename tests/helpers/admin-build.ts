@@ -41,17 +41,30 @@ const inputsHash = (): string => {
 const runStrapiBuild = () =>
   new Promise<void>((resolve, reject) => {
     const output: Buffer[] = [];
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'build'], {
-      cwd: APP_DIR,
-      // The build reads the app's config, which asks for secrets; any will do.
-      env: { ...process.env, ...baseEnv(), NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'build'],
+      {
+        cwd: APP_DIR,
+        // The build reads the app's config, which asks for secrets; any will do.
+        env: {
+          ...process.env,
+          ...baseEnv(),
+          NODE_ENV: 'production',
+          STRAPI_TELEMETRY_DISABLED: 'true',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }
+    );
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
     child.once('error', reject);
     child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`strapi build failed (${code}):\n${Buffer.concat(output).toString('utf8')}`))
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(`strapi build failed (${code}):\n${Buffer.concat(output).toString('utf8')}`)
+          )
     );
   });
 

@@ -107,16 +107,23 @@ export const startApp = async (options: StartOptions = {}): Promise<TestApp> => 
  * run on a closed pool and crash the process later.
  */
 const settle = async (strapi: Core.Strapi) => {
-  const pool = (strapi.db.connection.client as { pool?: { numUsed(): number; numPendingAcquires(): number } }).pool;
+  const pool = (
+    strapi.db.connection.client as { pool?: { numUsed(): number; numPendingAcquires(): number } }
+  ).pool;
   for (let i = 0; i < 100 && pool; i += 1) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     if (pool.numUsed() === 0 && pool.numPendingAcquires() === 0) return;
   }
 };
 
-export const login = async (agent: request.Agent, email: string, password: string): Promise<string> => {
+export const login = async (
+  agent: request.Agent,
+  email: string,
+  password: string
+): Promise<string> => {
   const res = await agent.post('/admin/login').send({ email, password });
   const token = res.body?.data?.token ?? res.body?.data?.accessToken;
-  if (res.status !== 200 || !token) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200 || !token)
+    throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return token;
 };

@@ -5,20 +5,28 @@ export const BOOKING = { startsAt: '2026-12-15T10:00:00.000Z', service: 'Haircut
 let counter = 0;
 export const newContact = (overrides: Record<string, unknown> = {}) => {
   counter += 1;
-  return { name: `Booker ${counter}`, email: `booker.${counter}.${Date.now()}@example.com`, language: 'da', ...overrides };
+  return {
+    name: `Booker ${counter}`,
+    email: `booker.${counter}.${Date.now()}@example.com`,
+    language: 'da',
+    ...overrides,
+  };
 };
 
 /** What a public booking front-end sends: POST /api/bookings without any token. */
 export const book = (app: TestApp, data: Record<string, unknown>) =>
-  app.http().post('/api/bookings').set('User-Agent', 'BookingPage/2.0 (test)').send({ data: { ...BOOKING, ...data } });
+  app
+    .http()
+    .post('/api/bookings')
+    .set('User-Agent', 'BookingPage/2.0 (test)')
+    .send({ data: { ...BOOKING, ...data } });
 
 /** The current texts as a front-end fetches them, keyed by purpose. */
 export const currentTexts = async (app: TestApp, locale = 'da') => {
   const res = await app.http().get('/api/consent/texts').query({ locale });
-  return Object.fromEntries(res.body.data.map((t: { purpose: string }) => [t.purpose, t])) as Record<
-    string,
-    { version: string; sha256: string; textId: string; locale: string }
-  >;
+  return Object.fromEntries(
+    res.body.data.map((t: { purpose: string }) => [t.purpose, t])
+  ) as Record<string, { version: string; sha256: string; textId: string; locale: string }>;
 };
 
 export const clientByEmail = async (app: TestApp, email: string) =>

@@ -25,7 +25,10 @@ export interface TestBrowser {
 }
 
 export const launchBrowser = async (): Promise<TestBrowser> => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(
+      `No chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`
+    );
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -45,7 +48,12 @@ export const launchBrowser = async (): Promise<TestBrowser> => {
   return {
     browser,
     newPage: async (baseURL) => {
-      const context = await browser.newContext({ baseURL, viewport: VIEWPORT, locale: 'en-GB', timezoneId: 'Europe/Copenhagen' });
+      const context = await browser.newContext({
+        baseURL,
+        viewport: VIEWPORT,
+        locale: 'en-GB',
+        timezoneId: 'Europe/Copenhagen',
+      });
       context.setDefaultTimeout(15_000);
       contexts.push(context);
       return context.newPage();
@@ -62,7 +70,11 @@ export const screenshot = async (page: Page, name: string) => {
   // Let fonts settle and the design system's transitions end, so the images are stable.
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(300);
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
+  await page.screenshot({
+    path: path.join(SCREENSHOT_DIR, `${name}.png`),
+    animations: 'disabled',
+    caret: 'hide',
+  });
 };
 
 /**

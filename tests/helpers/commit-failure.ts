@@ -14,7 +14,12 @@ export const canRefuseCommit = () => testDatabase() !== 'mysql';
 
 const pgNames = (strapi: Core.Strapi, table: string) => {
   const schema = strapi.db.getSchemaName() ?? 'public';
-  return { schema, fn: `${schema}.test_refuse_commit`, trigger: `test_refuse_commit_${table}`, table: `${schema}.${table}` };
+  return {
+    schema,
+    fn: `${schema}.test_refuse_commit`,
+    trigger: `test_refuse_commit_${table}`,
+    table: `${schema}.${table}`,
+  };
 };
 
 export const refuseCommit = async (strapi: Core.Strapi, table: string): Promise<void> => {
@@ -34,7 +39,9 @@ export const refuseCommit = async (strapi: Core.Strapi, table: string): Promise<
     await knex.raw(
       'CREATE TABLE IF NOT EXISTS test_commit_guard (ref INTEGER REFERENCES test_commit_guard_parent(id) DEFERRABLE INITIALLY DEFERRED)'
     );
-    await knex.raw(`CREATE TRIGGER test_refuse_commit_${table} AFTER INSERT ON ${table} BEGIN INSERT INTO test_commit_guard (ref) VALUES (0); END`);
+    await knex.raw(
+      `CREATE TRIGGER test_refuse_commit_${table} AFTER INSERT ON ${table} BEGIN INSERT INTO test_commit_guard (ref) VALUES (0); END`
+    );
     return;
   }
   throw new Error('MariaDB has no deferred constraints: a COMMIT cannot be made to fail this way');
@@ -51,7 +58,11 @@ export const allowCommit = async (strapi: Core.Strapi, table: string): Promise<v
 };
 
 /** The answer to a write whose COMMIT failed: a 503 in Strapi's error shape, with Retry-After. */
-export const expectCommitRefused = (res: { status: number; body: unknown; headers: Record<string, string> }) => {
+export const expectCommitRefused = (res: {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}) => {
   expect({ status: res.status, body: res.body }).toEqual({
     status: 503,
     body: {
@@ -59,7 +70,8 @@ export const expectCommitRefused = (res: { status: number; body: unknown; header
       error: {
         status: 503,
         name: 'CommitFailedError',
-        message: 'The database did not commit this write, so nothing of it was stored: send it again',
+        message:
+          'The database did not commit this write, so nothing of it was stored: send it again',
         details: { committed: false, retryAfterSeconds: 5 },
       },
     },
@@ -85,7 +97,11 @@ export const slowCommit = async (strapi: Core.Strapi, table: string): Promise<st
 };
 
 /** Terminates the backend `slowCommit` named, once it is waiting in its COMMIT; false if none showed up in time. */
-export const killDuringCommit = async (strapi: Core.Strapi, victim: string, timeoutMs = 5_000): Promise<boolean> => {
+export const killDuringCommit = async (
+  strapi: Core.Strapi,
+  victim: string,
+  timeoutMs = 5_000
+): Promise<boolean> => {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const killed = await strapi.db.connection.raw(

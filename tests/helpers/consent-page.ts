@@ -19,7 +19,9 @@ export const consentPageSuite = () => {
   let app: TestApp;
   beforeAll(async () => {
     // No background worker: these tests move the clock, and the expiry job would follow it.
-    app = await startApp({ env: { CONSENT_WORKER: 'false', CONSENT_RATE_LIMIT_MAX: String(RATE_LIMIT) } });
+    app = await startApp({
+      env: { CONSENT_WORKER: 'false', CONSENT_RATE_LIMIT_MAX: String(RATE_LIMIT) },
+    });
   });
   // Every test starts in a fresh rate-limit window (fixed windows on the plugin clock).
   beforeEach(() => clock(app.strapi).advance(WINDOW_MS));
@@ -29,7 +31,12 @@ export const consentPageSuite = () => {
   });
 
   const esc = (s: string) =>
-    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    s
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;');
 
   const get = (path: string, language?: string) => {
     const req = app.http().get(path).set('User-Agent', UA);
@@ -41,9 +48,14 @@ export const consentPageSuite = () => {
   };
 
   /** What a browser sends for the request form: its hidden fields, plus the radios and boxes the client picks. */
-  const formFor = (html: string, picks: Record<string, 'given' | 'refused'>, ticks: string[] = []): Record<string, string> => {
+  const formFor = (
+    html: string,
+    picks: Record<string, 'given' | 'refused'>,
+    ticks: string[] = []
+  ): Record<string, string> => {
     const fields: Record<string, string> = {};
-    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]] = m[2];
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+      fields[m[1]] = m[2];
     for (const [key, value] of Object.entries(picks)) {
       expect(html).toContain(`name="decision-${key}" value="${value}"`);
       fields[`decision-${key}`] = value;
@@ -57,14 +69,15 @@ export const consentPageSuite = () => {
 
   const currentTexts = async (locale: string) => {
     const res = await app.http().get('/api/consent/texts').query({ locale });
-    return Object.fromEntries(res.body.data.map((t: { purpose: string }) => [t.purpose, t])) as Record<
-      string,
-      { title: string; text: string; version: string; locale: string }
-    >;
+    return Object.fromEntries(
+      res.body.data.map((t: { purpose: string }) => [t.purpose, t])
+    ) as Record<string, { title: string; text: string; version: string; locale: string }>;
   };
 
   const events = (subject: string) =>
-    app.strapi.db.query('plugin::consent.consent-event').findMany({ where: { subject }, orderBy: { id: 'asc' } }) as Promise<
+    app.strapi.db
+      .query('plugin::consent.consent-event')
+      .findMany({ where: { subject }, orderBy: { id: 'asc' } }) as Promise<
       {
         purposeKey: string;
         decision: string;
@@ -80,7 +93,9 @@ export const consentPageSuite = () => {
     >;
 
   const statusOf = async (subject: string) =>
-    Object.fromEntries((await subjectConsent(app, subject)).purposes.map((p) => [p.purpose, p.status]));
+    Object.fromEntries(
+      (await subjectConsent(app, subject)).purposes.map((p) => [p.purpose, p.status])
+    );
 
   /** Security headers every consent page carries, and a stylesheet the CSP actually allows. */
   const expectPageHeaders = (res: Response) => {
@@ -94,8 +109,20 @@ export const consentPageSuite = () => {
     expect(csp).not.toContain('unsafe-inline');
     const style = /<style>([\s\S]*?)<\/style>/.exec(res.text)?.[1] ?? '';
     expect(style.length).toBeGreaterThan(100);
-    expect(csp).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+    expect(csp).toContain(
+      `style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`
+    );
   };
 
-  return { app: () => app, esc, get, postForm, formFor, currentTexts, events, statusOf, expectPageHeaders };
+  return {
+    app: () => app,
+    esc,
+    get,
+    postForm,
+    formFor,
+    currentTexts,
+    events,
+    statusOf,
+    expectPageHeaders,
+  };
 };

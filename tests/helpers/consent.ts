@@ -10,7 +10,12 @@ export const createClient = async (
 ): Promise<string> => {
   counter += 1;
   const client = await strapi.documents('api::client.client').create({
-    data: { name: `Test Client ${counter}`, email: `test.client.${counter}.${Date.now()}@example.com`, language: 'en', ...data },
+    data: {
+      name: `Test Client ${counter}`,
+      email: `test.client.${counter}.${Date.now()}@example.com`,
+      language: 'en',
+      ...data,
+    },
   });
   return client.documentId;
 };
@@ -27,7 +32,10 @@ export const ledgerCounts = async (strapi: Core.Strapi) => {
   };
 };
 
-export const auth = (token: string) => ({ Authorization: `Bearer ${token}`, 'User-Agent': 'consent-tests/1.0' });
+export const auth = (token: string) => ({
+  Authorization: `Bearer ${token}`,
+  'User-Agent': 'consent-tests/1.0',
+});
 
 export const recordDecisions = async (app: TestApp, subject: string, body: unknown) =>
   app
@@ -44,17 +52,29 @@ export const publishVersion = async (app: TestApp, purpose: string, body: unknow
     .send(body as object);
 
 export const subjectConsent = async (app: TestApp, subject: string) => {
-  const res = await app.http().get(`/consent/subjects/${subject}`).set(auth(await app.adminToken()));
-  if (res.status !== 200) throw new Error(`consent of ${subject}: ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await app
+    .http()
+    .get(`/consent/subjects/${subject}`)
+    .set(auth(await app.adminToken()));
+  if (res.status !== 200)
+    throw new Error(`consent of ${subject}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data as {
     valid: boolean;
     status: string;
-    purposes: { purpose: string; status: string; currentVersion: string | null; decision: { version: string } | null }[];
+    purposes: {
+      purpose: string;
+      status: string;
+      currentVersion: string | null;
+      decision: { version: string } | null;
+    }[];
   };
 };
 
 /** Every subject (documentId) with or without valid consent, following the keyset pages. */
-export const subjectsByConsent = async (app: TestApp, consent: 'valid' | 'invalid'): Promise<string[]> => {
+export const subjectsByConsent = async (
+  app: TestApp,
+  consent: 'valid' | 'invalid'
+): Promise<string[]> => {
   const ids: string[] = [];
   let after = 0;
   for (;;) {
@@ -77,8 +97,18 @@ export const bodies = (suffix: string) => ({
 });
 
 /** Rows of a table (optionally matching `where`), read straight from the database. */
-export const rowCount = async (strapi: Core.Strapi, table: string, where: Record<string, unknown> = {}): Promise<number> =>
-  Number(((await strapi.db.connection(table).where(where).count({ n: '*' }).first()) as { n: number | string }).n);
+export const rowCount = async (
+  strapi: Core.Strapi,
+  table: string,
+  where: Record<string, unknown> = {}
+): Promise<number> =>
+  Number(
+    (
+      (await strapi.db.connection(table).where(where).count({ n: '*' }).first()) as {
+        n: number | string;
+      }
+    ).n
+  );
 
 /** A client's email address, as the mail to it is addressed. */
 export const clientEmail = async (strapi: Core.Strapi, client: string): Promise<string> => {

@@ -18,20 +18,25 @@ const worker = () => process.env.JEST_WORKER_ID ?? '1';
  * Name of this worker's own database (MySQL), schema (PostgreSQL) or file (SQLite).
  * `suffix` names a second one of the same worker (a test that needs two databases at once).
  */
-export const databaseName = (suffix = '') => `${process.env.TEST_DB_PREFIX ?? 'consent_test'}_w${worker()}${suffix}`;
+export const databaseName = (suffix = '') =>
+  `${process.env.TEST_DB_PREFIX ?? 'consent_test'}_w${worker()}${suffix}`;
 
 /**
  * Drop and recreate this worker's database (or its second one, `suffix`), so every
  * test file boots on an empty one, and return the Strapi environment variables that point at it. `appDir`: the
  * app whose .tmp/ holds the SQLite file (its database config resolves it there).
  */
-export const resetDatabase = async (appDir: string = APP_DIR, suffix = ''): Promise<Record<string, string>> => {
+export const resetDatabase = async (
+  appDir: string = APP_DIR,
+  suffix = ''
+): Promise<Record<string, string>> => {
   const kind = testDatabase();
   const name = databaseName(suffix);
 
   if (kind === 'sqlite') {
     const file = path.join('.tmp', `${name}.db`);
-    for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(path.join(appDir, file + suffix), { force: true });
+    for (const suffix of ['', '-wal', '-shm', '-journal'])
+      fs.rmSync(path.join(appDir, file + suffix), { force: true });
     return { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: file };
   }
 
@@ -66,7 +71,9 @@ export const resetDatabase = async (appDir: string = APP_DIR, suffix = ''): Prom
     password: process.env.MYSQL_PASSWORD ?? '',
   });
   await connection.query(`DROP DATABASE IF EXISTS ${name}`);
-  await connection.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await connection.query(
+    `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`
+  );
   await connection.end();
   return {
     DATABASE_CLIENT: 'mysql',

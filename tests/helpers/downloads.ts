@@ -4,7 +4,10 @@ import { login, type TestApp } from './app';
 import { auth } from './consent';
 
 /** Read a download's body as raw bytes (supertest otherwise decodes text and drops binary). */
-export const binary = (res: NodeJS.ReadableStream, callback: (error: Error | null, body: Buffer) => void) => {
+export const binary = (
+  res: NodeJS.ReadableStream,
+  callback: (error: Error | null, body: Buffer) => void
+) => {
   const chunks: Buffer[] = [];
   res.on('data', (chunk: Buffer) => chunks.push(chunk));
   res.on('end', () => callback(null, Buffer.concat(chunks)));
@@ -69,13 +72,21 @@ export const unzip = (buffer: Buffer): Promise<Map<string, Buffer>> =>
 /** An admin whose role has only the plugin's "read" action: the export routes must refuse them. */
 export const readOnlyAdmin = async (app: TestApp, email: string): Promise<string> => {
   const token = await app.adminToken();
-  const role = await app.http().post('/admin/roles').set(auth(token)).send({ name: `Consent reader ${email}`, description: 'read only' });
+  const role = await app
+    .http()
+    .post('/admin/roles')
+    .set(auth(token))
+    .send({ name: `Consent reader ${email}`, description: 'read only' });
   if (role.status !== 201) throw new Error(`role: ${role.status} ${JSON.stringify(role.body)}`);
   const perms = await app
     .http()
     .put(`/admin/roles/${role.body.data.id}/permissions`)
     .set(auth(token))
-    .send({ permissions: [{ action: 'plugin::consent.read', subject: null, properties: {}, conditions: [] }] });
+    .send({
+      permissions: [
+        { action: 'plugin::consent.read', subject: null, properties: {}, conditions: [] },
+      ],
+    });
   if (perms.status !== 200) throw new Error(`permissions: ${perms.status}`);
   await app.strapi.service('admin::user').create({
     email,

@@ -17,5 +17,7 @@ export default async function e2eSetup() {
   const started = Date.now();
   const result = await ensureAdminBuild();
   await compileStrapi({ appDir: APP_DIR });
-  process.stdout.write(`\n[e2e] admin panel ${result} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  process.stdout.write(
+    `\n[e2e] admin panel ${result} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`
+  );
 }

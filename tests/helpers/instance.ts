@@ -16,10 +16,21 @@ export interface Instance {
 export const startInstance = (port: number, env: Record<string, string>): Promise<Instance> =>
   new Promise((resolve, reject) => {
     const child = fork(path.join(__dirname, 'instance-main.js'), [], {
-      env: { ...process.env, DEMO_SURVIVE_UNHANDLED_REJECTIONS: 'true', ...env, PORT: String(port), HOST: '127.0.0.1', CONSENT_APP_DIR: APP_DIR, CONSENT_DIST_DIR: DIST_DIR },
+      env: {
+        ...process.env,
+        DEMO_SURVIVE_UNHANDLED_REJECTIONS: 'true',
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        CONSENT_APP_DIR: APP_DIR,
+        CONSENT_DIST_DIR: DIST_DIR,
+      },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
-    const timer = setTimeout(() => reject(new Error(`instance on port ${port} did not start`)), 90_000);
+    const timer = setTimeout(
+      () => reject(new Error(`instance on port ${port} did not start`)),
+      90_000
+    );
     child.once('exit', (code) => reject(new Error(`instance on port ${port} exited with ${code}`)));
     child.on('message', (message: { ready?: boolean }) => {
       if (!message.ready) return;
@@ -31,6 +42,12 @@ export const startInstance = (port: number, env: Record<string, string>): Promis
           child.once('exit', () => done());
           child.kill(signal);
         });
-      resolve({ port, process: child, pid: child.pid!, kill: () => exit('SIGKILL'), stop: () => exit('SIGTERM') });
+      resolve({
+        port,
+        process: child,
+        pid: child.pid!,
+        kill: () => exit('SIGKILL'),
+        stop: () => exit('SIGTERM'),
+      });
     });
   });

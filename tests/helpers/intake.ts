@@ -37,7 +37,10 @@ export const nextWindow = (app: TestApp) => {
 export const fillWindow = async (app: TestApp) => {
   for (let i = 0; i < INTAKE_MAX; i += 1) {
     const res = await book(app, { contact: newContact() });
-    if (res.status !== 201) throw new Error(`booking ${i + 1} of ${INTAKE_MAX}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201)
+      throw new Error(
+        `booking ${i + 1} of ${INTAKE_MAX}: ${res.status} ${JSON.stringify(res.body)}`
+      );
   }
 };
 

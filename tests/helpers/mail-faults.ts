@@ -34,13 +34,21 @@ export const startSilent = async (port: number) => {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Queue a consent request for each of `count` new clients through the admin API; their document ids. */
-export const queueRequests = async (app: TestApp, count: number, tag: string): Promise<{ request: string; email: string }[]> => {
+export const queueRequests = async (
+  app: TestApp,
+  count: number,
+  tag: string
+): Promise<{ request: string; email: string }[]> => {
   const token = await app.adminToken();
   const out: { request: string; email: string }[] = [];
   for (let i = 0; i < count; i += 1) {
     const email = `${tag}-${i}@example.com`;
     const client = await createClient(app.strapi, { email });
-    const res = await app.http().post(`/consent/subjects/${client}/requests`).set(auth(token)).send({});
+    const res = await app
+      .http()
+      .post(`/consent/subjects/${client}/requests`)
+      .set(auth(token))
+      .send({});
     expect(res.status).toBe(201);
     out.push({ request: res.body.data.documentId as string, email });
   }
@@ -55,11 +63,23 @@ export const rowsOf = (app: TestApp, requests: { request: string }[]) =>
       requests.map((r) => r.request)
     )
     .select('document_id', 'status', 'attempts', 'reason', 'lease_owner', 'lease_until') as Promise<
-    { document_id: string; status: string; attempts: number; reason: string | null; lease_owner: string | null; lease_until: unknown }[]
+    {
+      document_id: string;
+      status: string;
+      attempts: number;
+      reason: string | null;
+      lease_owner: string | null;
+      lease_until: unknown;
+    }[]
   >;
 
 /** Polls `check()` every `everyMs` until it holds; the milliseconds that took. */
-export const waitUntil = async (check: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 100): Promise<number> => {
+export const waitUntil = async (
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 100
+): Promise<number> => {
   const started = Date.now();
   while (!(await check())) {
     if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
@@ -67,4 +87,3 @@ export const waitUntil = async (check: () => Promise<boolean>, timeoutMs: number
   }
   return Date.now() - started;
 };
-

@@ -35,7 +35,10 @@ export const clock = (strapi: Core.Strapi) => service(strapi, 'clock');
  * out before in this test file: the seed leaves clients 42-49 without consent.
  */
 const handedOut = new Set<string>();
-export const seededClient = async (strapi: Core.Strapi, language: 'da' | 'sv' | 'en'): Promise<string> => {
+export const seededClient = async (
+  strapi: Core.Strapi,
+  language: 'da' | 'sv' | 'en'
+): Promise<string> => {
   const rows = (await strapi.db
     .connection('clients as c')
     .leftJoin('consent_states as s', 's.subject', 'c.document_id')
@@ -54,7 +57,10 @@ export const seededClient = async (strapi: Core.Strapi, language: 'da' | 'sv' | 
  * "sent", an expiry, and a link token issued through the plugin's own tokens
  * service in a transaction (only its hash is stored).
  */
-export const createSentRequest = async (strapi: Core.Strapi, options: SentRequestOptions): Promise<SentRequest> => {
+export const createSentRequest = async (
+  strapi: Core.Strapi,
+  options: SentRequestOptions
+): Promise<SentRequest> => {
   const now = clock(strapi).now();
   const documentId = `r${randomBytes(12).toString('hex')}`;
   await strapi.db.query('plugin::consent.consent-request').create({
@@ -74,7 +80,11 @@ export const createSentRequest = async (strapi: Core.Strapi, options: SentReques
     },
   });
   const [token] = await strapi.db.transaction(({ trx }) =>
-    service(strapi, 'tokens').issue(trx, [{ request: documentId, subject: options.subject }], new Date(now.getTime() + (options.tokenTtlMs ?? 365 * DAY)))
+    service(strapi, 'tokens').issue(
+      trx,
+      [{ request: documentId, subject: options.subject }],
+      new Date(now.getTime() + (options.tokenTtlMs ?? 365 * DAY))
+    )
   );
   return { request: documentId, subject: options.subject, token };
 };

@@ -12,7 +12,9 @@ const textColumns = async (strapi: Core.Strapi): Promise<{ table: string; column
   const knex = strapi.db.connection;
   const kind = testDatabase();
   if (kind === 'sqlite') {
-    const tables = (await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)) as { name: string }[];
+    const tables = (await knex.raw(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+    )) as { name: string }[];
     const out: { table: string; column: string }[] = [];
     for (const { name } of tables) {
       // SQLite stores any value in any column: every column is searched, as text.
@@ -49,8 +51,11 @@ export const searchDatabase = async (strapi: Core.Strapi, needle: string): Promi
         : kind === 'mysql'
           ? `lower(CAST(\`${column}\` AS CHAR))`
           : `lower(CAST("${column}" AS TEXT))`;
-    const from: ReturnType<typeof knex> = kind === 'postgres' ? knex.withSchema(databaseName()).from(table) : knex(table);
-    const row = (await from.count({ n: '*' }).whereRaw(`${expr} LIKE ?`, [pattern]).first()) as { n: number | string };
+    const from: ReturnType<typeof knex> =
+      kind === 'postgres' ? knex.withSchema(databaseName()).from(table) : knex(table);
+    const row = (await from.count({ n: '*' }).whereRaw(`${expr} LIKE ?`, [pattern]).first()) as {
+      n: number | string;
+    };
     if (Number(row.n) > 0) hits.push({ table, column, count: Number(row.n) });
   }
   return hits;

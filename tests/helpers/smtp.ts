@@ -50,7 +50,9 @@ export interface TestSmtp {
 }
 
 const refusal = (failure: SmtpFailure) =>
-  Object.assign(new Error(failure.message ?? 'Refused by the test server'), { responseCode: failure.code });
+  Object.assign(new Error(failure.message ?? 'Refused by the test server'), {
+    responseCode: failure.code,
+  });
 
 const addressText = (value: { text: string } | { text: string }[] | undefined): string =>
   Array.isArray(value) ? value.map((v) => v.text).join(', ') : (value?.text ?? '');
@@ -59,7 +61,9 @@ const addressText = (value: { text: string } | { text: string }[] | undefined): 
  * A real SMTP server in this process, on a free port of 127.0.0.1 (or on `port`: a mail server coming back where it was).
  * `delayMs`: it answers each message that much later (a campaign that lasts long enough to kill a sender in the middle).
  */
-export const startSmtp = async (options: { port?: number; delayMs?: number } = {}): Promise<TestSmtp> => {
+export const startSmtp = async (
+  options: { port?: number; delayMs?: number } = {}
+): Promise<TestSmtp> => {
   const messages: CaughtMail[] = [];
   const waiters = new Set<() => void>();
   const connectionErrors: Error[] = [];
@@ -87,7 +91,11 @@ export const startSmtp = async (options: { port?: number; delayMs?: number } = {
         simpleParser(raw).then(
           (parsed) => {
             const headers: Record<string, string> = {};
-            for (const { key, line } of parsed.headerLines) headers[key] = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+            for (const { key, line } of parsed.headerLines)
+              headers[key] = line
+                .slice(line.indexOf(':') + 1)
+                .replace(/\r?\n[ \t]+/g, ' ')
+                .trim();
             messages.push({
               envelope: {
                 from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -130,7 +138,10 @@ export const startSmtp = async (options: { port?: number; delayMs?: number } = {
     env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port) },
     messages,
     connectionErrors,
-    messagesTo: (part) => messages.filter((m) => m.to.some((address) => address.toLowerCase().includes(part.toLowerCase()))),
+    messagesTo: (part) =>
+      messages.filter((m) =>
+        m.to.some((address) => address.toLowerCase().includes(part.toLowerCase()))
+      ),
     waitFor(predicate, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -144,7 +155,11 @@ export const startSmtp = async (options: { port?: number; delayMs?: number } = {
         const wake = () => void check();
         const timer = setTimeout(() => {
           waiters.delete(wake);
-          reject(new Error(`no matching mail within ${timeoutMs} ms; received: ${JSON.stringify(messages.map((m) => [m.envelope.to, m.subject]))}`));
+          reject(
+            new Error(
+              `no matching mail within ${timeoutMs} ms; received: ${JSON.stringify(messages.map((m) => [m.envelope.to, m.subject]))}`
+            )
+          );
         }, timeoutMs);
         if (!check()) waiters.add(wake);
       });

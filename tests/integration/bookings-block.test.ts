@@ -25,7 +25,11 @@ const counts = async () => ({
  * `x-response-time` are the clock and the stopwatch, not the answer.
  */
 const observed = (res: Response) => {
-  const { date: _date, 'x-response-time': _time, ...headers } = res.headers as Record<string, string>;
+  const {
+    date: _date,
+    'x-response-time': _time,
+    ...headers
+  } = res.headers as Record<string, string>;
   return { status: res.status, body: res.text, headers };
 };
 
@@ -36,7 +40,11 @@ describe('requirement "block" on the public booking page: judged on the request 
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
       data: null,
-      error: { status: 400, name: 'ValidationError', details: { missing: [{ purpose: 'storage', status: 'not_given' }] } },
+      error: {
+        status: 400,
+        name: 'ValidationError',
+        details: { missing: [{ purpose: 'storage', status: 'not_given' }] },
+      },
     });
     expect(await counts()).toEqual(before);
 
@@ -57,7 +65,10 @@ describe('requirement "block" on the public booking page: judged on the request 
   });
 
   it('does not let an optional purpose decide: storage given and marketing refused is accepted', async () => {
-    const res = await book(app, { contact: newContact(), consent: { given: ['storage'], refused: ['marketing'] } });
+    const res = await book(app, {
+      contact: newContact(),
+      consent: { given: ['storage'], refused: ['marketing'] },
+    });
     expect(res.status).toBe(201);
   });
 
@@ -65,16 +76,25 @@ describe('requirement "block" on the public booking page: judged on the request 
     const texts = await currentTexts(app, 'en');
     // Known clients in every state the old answer used to reveal: valid, refused, outdated-to-be.
     const known = [newContact(), newContact(), newContact()];
-    expect((await bookTrusted(app, { contact: known[0], consent: { given: ['storage'] } })).status).toBe(201);
+    expect(
+      (await bookTrusted(app, { contact: known[0], consent: { given: ['storage'] } })).status
+    ).toBe(201);
     const createClient = async (c: { name: string; email: string }) =>
-      (await app.strapi.documents('api::client.client').create({ data: { name: c.name, email: c.email, language: 'da' } as never })).documentId;
+      (
+        await app.strapi
+          .documents('api::client.client')
+          .create({ data: { name: c.name, email: c.email, language: 'da' } as never })
+      ).documentId;
     // A client who refused storage at the desk, and one who never decided.
-    await app.strapi.plugin('consent').service('ledger').record({
-      subject: await createClient(known[1]),
-      decisions: [{ purpose: 'storage', decision: 'refused' }],
-      channel: 'in_person',
-      actor: { type: 'admin', name: 'Desk' },
-    });
+    await app.strapi
+      .plugin('consent')
+      .service('ledger')
+      .record({
+        subject: await createClient(known[1]),
+        decisions: [{ purpose: 'storage', decision: 'refused' }],
+        channel: 'in_person',
+        actor: { type: 'admin', name: 'Desk' },
+      });
     await createClient(known[2]);
 
     const consent = fc.record(
@@ -92,7 +112,10 @@ describe('requirement "block" on the public booking page: judged on the request 
         // The same request (same name, same input) with a known and with an unknown address.
         const unknown = newContact({ name: known[which].name, language: known[which].language });
         const before = await counts();
-        const a = await book(app, { contact: { ...known[which], email: known[which].email.toUpperCase() }, consent: input });
+        const a = await book(app, {
+          contact: { ...known[which], email: known[which].email.toUpperCase() },
+          consent: input,
+        });
         const b = await book(app, { contact: unknown, consent: input });
         expect(a.status).toBe(b.status);
         if (a.status === 201) {
@@ -116,13 +139,18 @@ describe('requirement "block" for a caller who decides for the client: the store
     expect((await bookTrusted(app, { contact, consent: { given: ['storage'] } })).status).toBe(201);
     expect((await bookTrusted(app, { contact })).status).toBe(201);
 
-    await app.strapi.plugin('consent').service('texts').publish('storage', {
-      changeKind: 'substantive',
-      bodies: { en: { title: 'Storage', text: 'v3' }, da: { title: 'Opbevaring', text: 'v3' } },
-    });
+    await app.strapi
+      .plugin('consent')
+      .service('texts')
+      .publish('storage', {
+        changeKind: 'substantive',
+        bodies: { en: { title: 'Storage', text: 'v3' }, da: { title: 'Opbevaring', text: 'v3' } },
+      });
     const refused = await bookTrusted(app, { contact });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details.missing).toEqual([{ purpose: 'storage', status: 'outdated' }]);
+    expect(refused.body.error.details.missing).toEqual([
+      { purpose: 'storage', status: 'outdated' },
+    ]);
     expect((await bookTrusted(app, { contact, consent: { given: ['storage'] } })).status).toBe(201);
   });
 });

@@ -1,5 +1,12 @@
 import { startApp, type TestApp } from '../helpers/app';
-import { auth, bodies, createClient, publishVersion, rowCount, clientEmail } from '../helpers/consent';
+import {
+  auth,
+  bodies,
+  createClient,
+  publishVersion,
+  rowCount,
+  clientEmail,
+} from '../helpers/consent';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 /**
@@ -34,7 +41,8 @@ const ask = async (subject: string, body: object = {}) =>
     .set(auth(await app.adminToken()))
     .send(body);
 
-const count = (table: string, where: Record<string, unknown> = {}) => rowCount(app.strapi, table, where);
+const count = (table: string, where: Record<string, unknown> = {}) =>
+  rowCount(app.strapi, table, where);
 
 const mailFor = (client: string) => clientEmail(app.strapi, client);
 
@@ -42,7 +50,11 @@ describe('campaigns', () => {
   it('asks every client without valid consent with one set-based insert; pause, resume, counts, completion', async () => {
     const token = await app.adminToken();
     smtp.clear();
-    const invalid = await app.http().get('/consent/subjects').query({ consent: 'invalid', limit: 200 }).set(auth(token));
+    const invalid = await app
+      .http()
+      .get('/consent/subjects')
+      .query({ consent: 'invalid', limit: 200 })
+      .set(auth(token));
     const expected = invalid.body.data.length;
     const created = await app
       .http()
@@ -50,15 +62,23 @@ describe('campaigns', () => {
       .set(auth(token))
       .send({ name: 'Re-consent 2026', audience: { consent: 'invalid' } });
     expect(created.status).toBe(201);
-    expect(created.body.data).toMatchObject({ status: 'running', total: expected, counts: { queued: expected } });
+    expect(created.body.data).toMatchObject({
+      status: 'running',
+      total: expected,
+      counts: { queued: expected },
+    });
     const id = created.body.data.documentId;
 
     const paused = await app.http().post(`/consent/campaigns/${id}/pause`).set(auth(token));
     expect(paused.body.data.status).toBe('paused');
     await worker().drain();
-    expect((await app.http().get(`/consent/campaigns/${id}`).set(auth(token))).body.data.counts.queued).toBe(expected);
+    expect(
+      (await app.http().get(`/consent/campaigns/${id}`).set(auth(token))).body.data.counts.queued
+    ).toBe(expected);
 
-    expect((await app.http().post(`/consent/campaigns/${id}/pause`).set(auth(token))).status).toBe(400);
+    expect((await app.http().post(`/consent/campaigns/${id}/pause`).set(auth(token))).status).toBe(
+      400
+    );
     await app.http().post(`/consent/campaigns/${id}/resume`).set(auth(token));
     await worker().drain();
     const done = await app.http().get(`/consent/campaigns/${id}`).set(auth(token));
@@ -67,7 +87,9 @@ describe('campaigns', () => {
     expect(done.body.data.counts.sent + done.body.data.counts.failed).toBe(expected);
     // One message per recipient address.
     const recipients = smtp.messages.flatMap((m) => m.to);
-    expect(recipients).toHaveLength(await count('consent_requests', { campaign: id, status: 'sent', channel: 'email' }));
+    expect(recipients).toHaveLength(
+      await count('consent_requests', { campaign: id, status: 'sent', channel: 'email' })
+    );
     expect(new Set(recipients).size).toBe(recipients.length);
   });
 
@@ -87,7 +109,11 @@ describe('campaigns', () => {
       expect(created.status).toBe(201);
     }
     await worker().drain();
-    const row = (client: string) => app.strapi.db.connection('consent_requests').where({ subject: client, status: 'sent' }).first();
+    const row = (client: string) =>
+      app.strapi.db
+        .connection('consent_requests')
+        .where({ subject: client, status: 'sent' })
+        .first();
     expect((await row(quiet)).reminder_at).toBeNull();
     expect((await row(reminded)).reminder_at).not.toBeNull();
   });
@@ -101,8 +127,14 @@ describe('campaigns', () => {
       .set(auth(token))
       .send({ name: 'Two', audience: { subjects: clients } });
     expect(created.body.data.total).toBe(2);
-    const cancelled = await app.http().post(`/consent/campaigns/${created.body.data.documentId}/cancel`).set(auth(token));
-    expect(cancelled.body.data).toMatchObject({ status: 'cancelled', counts: { cancelled: 2, queued: 0 } });
+    const cancelled = await app
+      .http()
+      .post(`/consent/campaigns/${created.body.data.documentId}/cancel`)
+      .set(auth(token));
+    expect(cancelled.body.data).toMatchObject({
+      status: 'cancelled',
+      counts: { cancelled: 2, queued: 0 },
+    });
   });
 });
 
@@ -116,7 +148,9 @@ describe('what a message says', () => {
     const first = await createClient(app.strapi, { language: 'en' });
     expect((await ask(first, { purposes: ['storage'] })).status).toBe(201);
     await worker().drain();
-    const current = (await app.http().get('/api/consent/texts?locale=en')).body.data.find((t: { purpose: string }) => t.purpose === 'storage');
+    const current = (await app.http().get('/api/consent/texts?locale=en')).body.data.find(
+      (t: { purpose: string }) => t.purpose === 'storage'
+    );
     expect(await titleIn(first)).toContain(current.title);
 
     const revised = `Storage of your details, revised ${Date.now()}`;

@@ -16,7 +16,16 @@ let subject: string;
 beforeAll(async () => {
   app = await startApp();
   subject = await createClient(app.strapi);
-  expect((await recordDecisions(app, subject, { decisions: [{ purpose: 'storage', decision: 'given' }, { purpose: 'marketing', decision: 'given' }] })).status).toBe(201);
+  expect(
+    (
+      await recordDecisions(app, subject, {
+        decisions: [
+          { purpose: 'storage', decision: 'given' },
+          { purpose: 'marketing', decision: 'given' },
+        ],
+      })
+    ).status
+  ).toBe(201);
 });
 afterAll(async () => {
   await app?.stop();
@@ -24,10 +33,14 @@ afterAll(async () => {
 
 const run = (...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'strapi-consent.js'), ...args, '--app', APP_DIR], {
-      env: { ...process.env },
-      cwd: ROOT,
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'strapi-consent.js'), ...args, '--app', APP_DIR],
+      {
+        env: { ...process.env },
+        cwd: ROOT,
+      }
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -37,40 +50,68 @@ const run = (...args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 
 /** The command's JSON: the last top-level object it printed (Strapi may log before it). */
-const json = (stdout: string) => JSON.parse(stdout.slice(stdout.indexOf('\n{') + 1 || stdout.indexOf('{')));
+const json = (stdout: string) =>
+  JSON.parse(stdout.slice(stdout.indexOf('\n{') + 1 || stdout.indexOf('{')));
 
 describe('strapi-consent verify / checkpoint', () => {
   it('verify exits 0 on an intact database and reports what it checked', async () => {
     const { code, stdout, stderr } = await run('verify', '--json');
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     const report = json(stdout);
-    const events = Number(((await app.strapi.db.connection('consent_events').count({ n: '*' }).first()) as { n: number | string }).n);
+    const events = Number(
+      (
+        (await app.strapi.db.connection('consent_events').count({ n: '*' }).first()) as {
+          n: number | string;
+        }
+      ).n
+    );
     expect(report).toMatchObject({ ok: true, events, firstBroken: null });
-    const audit = await app.strapi.db.connection('consent_audit').where({ action: 'proof.verify', actor_type: 'cli' }).count({ n: '*' }).first();
+    const audit = await app.strapi.db
+      .connection('consent_audit')
+      .where({ action: 'proof.verify', actor_type: 'cli' })
+      .count({ n: '*' })
+      .first();
     expect(Number((audit as { n: number | string }).n)).toBe(1);
   });
 
   it('checkpoint seals the chain heads and prints the checkpoint; a second one has nothing to seal', async () => {
     const first = await run('checkpoint', '--json');
     expect(first.code).toBe(0);
-    expect(json(first.stdout)).toMatchObject({ seq: 1, leafCount: expect.any(Number), root: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(json(first.stdout)).toMatchObject({
+      seq: 1,
+      leafCount: expect.any(Number),
+      root: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const second = await run('checkpoint');
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('nothing to seal');
   });
 
   it('verify exits 1 after one event is edited in SQL, naming it', async () => {
-    const event = (await app.strapi.db.connection('consent_events').where({ subject, purpose_key: 'marketing' }).first()) as { id: number };
-    await app.strapi.db.connection('consent_events').where({ id: event.id }).update({ decision: 'refused' });
+    const event = (await app.strapi.db
+      .connection('consent_events')
+      .where({ subject, purpose_key: 'marketing' })
+      .first()) as { id: number };
+    await app.strapi.db
+      .connection('consent_events')
+      .where({ id: event.id })
+      .update({ decision: 'refused' });
     try {
       const { code, stdout } = await run('verify', '--json');
       expect(code).toBe(1);
-      expect(json(stdout).firstBroken).toMatchObject({ kind: 'hash', subject, eventId: Number(event.id) });
+      expect(json(stdout).firstBroken).toMatchObject({
+        kind: 'hash',
+        subject,
+        eventId: Number(event.id),
+      });
       const text = await run('verify');
       expect(text.code).toBe(1);
       expect(text.stdout).toContain('BROKEN');
     } finally {
-      await app.strapi.db.connection('consent_events').where({ id: event.id }).update({ decision: 'given' });
+      await app.strapi.db
+        .connection('consent_events')
+        .where({ id: event.id })
+        .update({ decision: 'given' });
     }
     expect((await run('verify')).code).toBe(0);
   });

@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { transaction } from '../../server/src/utils/transaction';
 import { startApp, type TestApp } from '../helpers/app';
 import { book, bookTrusted, clientByEmail, currentTexts, newContact } from '../helpers/booking';
-import { allowCommit, canRefuseCommit, expectCommitRefused, killDuringCommit, refuseCommit, slowCommit } from '../helpers/commit-failure';
+import {
+  allowCommit,
+  canRefuseCommit,
+  expectCommitRefused,
+  killDuringCommit,
+  refuseCommit,
+  slowCommit,
+} from '../helpers/commit-failure';
 import { auth, recordDecisions, rowCount } from '../helpers/consent';
 import { testDatabase } from '../helpers/database';
 import { createSentRequest, requestRow, seededClient } from '../helpers/requests';
@@ -62,13 +69,20 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   smtp = await startSmtp();
-  app = await startApp({ env: { ...smtp.env, CONSENT_WORKER: 'false', CONSENT_RATE_LIMIT_MAX: '1000' } });
+  app = await startApp({
+    env: { ...smtp.env, CONSENT_WORKER: 'false', CONSENT_RATE_LIMIT_MAX: '1000' },
+  });
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   const hook = await app
     .http()
     .post('/admin/webhooks')
     .set(auth(await app.adminToken()))
-    .send({ name: 'commit failure', url, headers: {}, events: ['entry.create', 'consent.given', 'consent.refused'] });
+    .send({
+      name: 'commit failure',
+      url,
+      headers: {},
+      events: ['entry.create', 'consent.given', 'consent.refused'],
+    });
   expect(hook.status).toBe(201);
 });
 afterAll(async () => {
@@ -87,7 +101,11 @@ describeCommitFailure(`a COMMIT that fails (${testDatabase()})`, () => {
   it('a public booking of a new client with consent: 503 with Retry-After, nothing stored, no webhook; the same booking once COMMIT works: 201', async () => {
     const texts = await currentTexts(app, 'en');
     const contact = newContact({ language: 'en' });
-    const consent = { locale: 'en', given: ['storage'], versions: { storage: texts.storage.version } };
+    const consent = {
+      locale: 'en',
+      given: ['storage'],
+      versions: { storage: texts.storage.version },
+    };
     await settle();
     deliveries.length = 0;
     const before = await stored();
@@ -113,8 +131,14 @@ describeCommitFailure(`a COMMIT that fails (${testDatabase()})`, () => {
     expect(after.bookings).toBe(before.bookings + 1);
     expect(after.clients).toBe(before.clients + 1);
     expect(after.events).toBe(before.events + 1);
-    await waitFor(() => deliveries.some((d) => d.event === 'consent.given'), 'the consent.given webhook');
-    await waitFor(() => deliveries.some((d) => d.event === 'entry.create' && d.model === 'booking'), 'the booking entry.create webhook');
+    await waitFor(
+      () => deliveries.some((d) => d.event === 'consent.given'),
+      'the consent.given webhook'
+    );
+    await waitFor(
+      () => deliveries.some((d) => d.event === 'entry.create' && d.model === 'booking'),
+      'the booking entry.create webhook'
+    );
     expect(deliveries.filter((d) => d.event === 'consent.given')).toHaveLength(1);
   });
 
@@ -122,7 +146,11 @@ describeCommitFailure(`a COMMIT that fails (${testDatabase()})`, () => {
     const contact = newContact({ language: 'en' });
     expect((await bookTrusted(app, { contact, consent: { given: ['storage'] } })).status).toBe(201);
     const texts = await currentTexts(app, 'en');
-    const consent = { locale: 'en', given: ['marketing'], versions: { marketing: texts.marketing.version } };
+    const consent = {
+      locale: 'en',
+      given: ['marketing'],
+      versions: { marketing: texts.marketing.version },
+    };
     await settle();
     smtp.messages.length = 0;
     deliveries.length = 0;
@@ -130,7 +158,9 @@ describeCommitFailure(`a COMMIT that fails (${testDatabase()})`, () => {
 
     await refuseCommit(app.strapi, 'bookings');
     try {
-      expectCommitRefused(await book(app, { contact: { name: 'Someone', email: contact.email }, consent }));
+      expectCommitRefused(
+        await book(app, { contact: { name: 'Someone', email: contact.email }, consent })
+      );
       await settle();
       expect(await stored()).toEqual(before);
       expect(smtp.messages).toEqual([]);
@@ -139,7 +169,9 @@ describeCommitFailure(`a COMMIT that fails (${testDatabase()})`, () => {
       await allowCommit(app.strapi, 'bookings');
     }
 
-    expect((await book(app, { contact: { name: 'Someone', email: contact.email }, consent })).status).toBe(201);
+    expect(
+      (await book(app, { contact: { name: 'Someone', email: contact.email }, consent })).status
+    ).toBe(201);
     expect((await stored()).requests).toBe(before.requests + 1);
     await drain();
     await smtp.waitFor((m) => m.to.includes(contact.email));
@@ -167,16 +199,24 @@ describeCommitFailure(`a COMMIT that fails (${testDatabase()})`, () => {
 
     expect((await recordDecisions(app, client, body)).status).toBe(201);
     expect((await stored()).events).toBe(before.events + 1);
-    await waitFor(() => deliveries.some((d) => d.event === 'consent.given'), 'the consent.given webhook');
+    await waitFor(
+      () => deliveries.some((d) => d.event === 'consent.given'),
+      'the consent.given webhook'
+    );
   });
 
   it('a consent page answer: a 503 page saying nothing was saved, the request stays open and no event is stored; answered again once COMMIT works: 303', async () => {
     const subject = await seededClient(app.strapi, 'en');
-    const sent = await createSentRequest(app.strapi, { subject, locale: 'en', purposeKeys: ['storage'] });
+    const sent = await createSentRequest(app.strapi, {
+      subject,
+      locale: 'en',
+      purposeKeys: ['storage'],
+    });
     const page = await app.http().get(`/api/consent/r/${sent.token}`);
     expect(page.status).toBe(200);
     const form: Record<string, string> = {};
-    for (const m of page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form[m[1]] = m[2];
+    for (const m of page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+      form[m[1]] = m[2];
     form['decision-storage'] = 'given';
     const answer = () => app.http().post(`/api/consent/r/${sent.token}`).type('form').send(form);
     await settle();
@@ -193,7 +233,10 @@ describeCommitFailure(`a COMMIT that fails (${testDatabase()})`, () => {
       expect(refused.text).toContain('Dit svar blev ikke gemt');
       await settle();
       expect(await stored()).toEqual(before);
-      expect(await requestRow(app.strapi, sent.request)).toMatchObject({ status: 'sent', answeredAt: null });
+      expect(await requestRow(app.strapi, sent.request)).toMatchObject({
+        status: 'sent',
+        answeredAt: null,
+      });
       expect(deliveries).toEqual([]);
     } finally {
       await allowCommit(app.strapi, 'consent_events');
@@ -212,7 +255,11 @@ describePostgres('a connection killed while its COMMIT runs (postgres)', () => {
   it('a public booking with consent: 503, nothing stored, no webhook; the next booking on the same pool: 201', async () => {
     const texts = await currentTexts(app, 'en');
     const contact = newContact({ language: 'en' });
-    const consent = { locale: 'en', given: ['storage'], versions: { storage: texts.storage.version } };
+    const consent = {
+      locale: 'en',
+      given: ['storage'],
+      versions: { storage: texts.storage.version },
+    };
     await settle();
     deliveries.length = 0;
     const before = await stored();
@@ -259,7 +306,11 @@ describeCommitFailure(`the transaction utility on the database (${testDatabase()
           inner.onCommit(() => ran.push('inner'));
         });
       });
-      await expect(attempt).rejects.toMatchObject({ status: 503, name: 'CommitFailedError', expose: false });
+      await expect(attempt).rejects.toMatchObject({
+        status: 503,
+        name: 'CommitFailedError',
+        expose: false,
+      });
     } finally {
       await allowCommit(app.strapi, TABLE);
     }

@@ -20,7 +20,12 @@ const bootWith = async (consentConfig: object): Promise<Error | null> => {
     `module.exports = () => (${JSON.stringify({ consent: { config: consentConfig } })});\n`
   );
   Object.assign(process.env, await resetDatabase(), { NODE_ENV: 'test' });
-  const strapi = createStrapi({ appDir: APP_DIR, distDir, autoReload: false, serveAdminPanel: false });
+  const strapi = createStrapi({
+    appDir: APP_DIR,
+    distDir,
+    autoReload: false,
+    serveAdminPanel: false,
+  });
   try {
     await strapi.load();
     return null;
@@ -41,18 +46,42 @@ beforeAll(async () => {
 describe('plugin configuration is validated at start', () => {
   it.each([
     [{ subject: { uid: 'api::customer.customer' } }, 'subject.uid', 'is not a content type'],
-    [{ subject: { email: 'mail' } }, 'subject.email', '"mail" is not an attribute of api::client.client'],
+    [
+      { subject: { email: 'mail' } },
+      'subject.email',
+      '"mail" is not an attribute of api::client.client',
+    ],
     [{ subject: { language: 'bookings' } }, 'subject.language', 'expected a text field'],
-    [{ bookings: [{ uid: 'api::booking.booking', subject: 'customer' }] }, 'bookings.0.subject', 'is not an attribute'],
-    [{ bookings: [{ uid: 'api::booking.booking', subject: 'service' }] }, 'bookings.0.subject', 'must be a relation to api::client.client'],
-    [{ bookings: [{ uid: 'api::appointment.appointment', subject: 'client' }] }, 'bookings.0.uid', 'is not a content type'],
-    [{ bookings: [{ uid: 'api::booking.booking', subject: 'client', requirement: 'sometimes' }] }, 'bookings.0.requirement', ''],
+    [
+      { bookings: [{ uid: 'api::booking.booking', subject: 'customer' }] },
+      'bookings.0.subject',
+      'is not an attribute',
+    ],
+    [
+      { bookings: [{ uid: 'api::booking.booking', subject: 'service' }] },
+      'bookings.0.subject',
+      'must be a relation to api::client.client',
+    ],
+    [
+      { bookings: [{ uid: 'api::appointment.appointment', subject: 'client' }] },
+      'bookings.0.uid',
+      'is not a content type',
+    ],
+    [
+      { bookings: [{ uid: 'api::booking.booking', subject: 'client', requirement: 'sometimes' }] },
+      'bookings.0.requirement',
+      '',
+    ],
     [{ requestTtlDays: 0 }, 'requestTtlDays', ''],
     [{ subject: { uid: 'not a uid' } }, 'subject.uid', 'must be a content-type uid'],
     [{ locales: ['da', 'sv'] }, 'locales', 'must include defaultLocale "en"'],
     [{ unknownKey: true }, '', 'unknownKey'],
     [{ intake: { rateLimit: { store: 'memcached' } } }, 'intake.rateLimit.store', ''],
-    [{ intake: { rateLimit: { redis: { url: 'rediss://cache:6380' } } } }, 'intake.rateLimit.redis.url', 'must be a redis:// URL'],
+    [
+      { intake: { rateLimit: { redis: { url: 'rediss://cache:6380' } } } },
+      'intake.rateLimit.redis.url',
+      'must be a redis:// URL',
+    ],
   ])('%j stops Strapi with a message naming %s', async (config, key, detail) => {
     const error = await bootWith(config);
     expect(error).not.toBeNull();

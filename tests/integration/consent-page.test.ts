@@ -29,7 +29,9 @@ describe('the request page', () => {
         expect(res.text).toContain(esc(texts[key].text));
       }
       for (const key of ['storage', 'marketing', 'health']) {
-        expect(res.text).toContain(`<input type="hidden" name="version-${key}" value="${texts[key].version}">`);
+        expect(res.text).toContain(
+          `<input type="hidden" name="version-${key}" value="${texts[key].version}">`
+        );
         expect(res.text).toContain(`id="${key}-given" name="decision-${key}" value="given"`);
         expect(res.text).toContain(`id="${key}-refused" name="decision-${key}" value="refused"`);
       }
@@ -41,14 +43,21 @@ describe('the request page', () => {
       expect(res.text).toMatch(/<label for="storage-given">[^<]+<\/label>/);
       expect(await ledgerCounts(app.strapi)).toEqual(before);
     }
-    const da = await get(`/api/consent/r/${(await createSentRequest(app.strapi, { subject: await createClient(app.strapi), locale: 'da' })).token}`);
+    const da = await get(
+      `/api/consent/r/${(await createSentRequest(app.strapi, { subject: await createClient(app.strapi), locale: 'da' })).token}`
+    );
     expect(da.text).toContain('Tekstversion 2.1');
     expect(da.text).toContain('Godkend');
   });
 
   it('without a request locale, follows Accept-Language, else the default locale', async () => {
-    const { token } = await createSentRequest(app.strapi, { subject: await createClient(app.strapi), locale: null });
-    expect((await get(`/api/consent/r/${token}`, 'de-DE,sv;q=0.8,da;q=0.5')).text).toContain('<html lang="sv">');
+    const { token } = await createSentRequest(app.strapi, {
+      subject: await createClient(app.strapi),
+      locale: null,
+    });
+    expect((await get(`/api/consent/r/${token}`, 'de-DE,sv;q=0.8,da;q=0.5')).text).toContain(
+      '<html lang="sv">'
+    );
     expect((await get(`/api/consent/r/${token}`, 'fr')).text).toContain('<html lang="en">');
   });
 
@@ -59,19 +68,27 @@ describe('the request page', () => {
     const published = await publishVersion(app, 'marketing', {
       changeKind: 'editorial',
       bodies: {
-        en: { title: 'News <b>&</b> offers', text: 'First line\nsecond line <script>alert(1)</script>\n\nNew paragraph' },
+        en: {
+          title: 'News <b>&</b> offers',
+          text: 'First line\nsecond line <script>alert(1)</script>\n\nNew paragraph',
+        },
         da: { title: 'Nyheder og tilbud', text: 'Dansk tekst' },
         sv: { title: 'Nyheter och erbjudanden', text: 'Svensk text' },
       },
     });
     expect(published.status).toBe(201);
     try {
-      const { token } = await createSentRequest(app.strapi, { subject: await createClient(app.strapi), locale: 'en' });
+      const { token } = await createSentRequest(app.strapi, {
+        subject: await createClient(app.strapi),
+        locale: 'en',
+      });
       const res = await get(`/api/consent/r/${token}`);
       expect(res.status).toBe(200);
       expect(res.text).toContain('Salon &lt;Zoë&gt; &amp; &quot;Co&quot; asks for your consent');
       expect(res.text).toContain('News &lt;b&gt;&amp;&lt;/b&gt; offers');
-      expect(res.text).toContain('<p>First line<br>second line &lt;script&gt;alert(1)&lt;/script&gt;</p><p>New paragraph</p>');
+      expect(res.text).toContain(
+        '<p>First line<br>second line &lt;script&gt;alert(1)&lt;/script&gt;</p><p>New paragraph</p>'
+      );
       expect(res.text).not.toContain('<script>');
     } finally {
       await settings.update({ sender: previous });
@@ -99,8 +116,15 @@ describe('answering', () => {
     expect(confirmation.status).toBe(200);
     expect(confirmation.text).toContain('Your answer has been saved');
 
-    expect(await requestRow(app.strapi, approved.request)).toMatchObject({ status: 'approved', answeredAt: expect.any(String) });
-    expect(await statusOf(subject)).toMatchObject({ storage: 'valid', marketing: 'valid', health: 'valid' });
+    expect(await requestRow(app.strapi, approved.request)).toMatchObject({
+      status: 'approved',
+      answeredAt: expect.any(String),
+    });
+    expect(await statusOf(subject)).toMatchObject({
+      storage: 'valid',
+      marketing: 'valid',
+      health: 'valid',
+    });
     const recorded = await events(subject);
     expect(recorded.map((e) => [e.purposeKey, e.decision, e.textVersion])).toEqual([
       ['storage', 'given', texts.storage.version],
@@ -108,7 +132,13 @@ describe('answering', () => {
       ['health', 'given', texts.health.version],
     ]);
     for (const event of recorded) {
-      expect(event).toMatchObject({ channel: 'email_link', actorType: 'subject', requestId: approved.request, userAgent: UA, textLocale: 'en' });
+      expect(event).toMatchObject({
+        channel: 'email_link',
+        actorType: 'subject',
+        requestId: approved.request,
+        userAgent: UA,
+        textLocale: 'en',
+      });
       expect(event.ip).toMatch(/127\.0\.0\.1|::1/);
     }
     expect(recorded.find((e) => e.purposeKey === 'health')?.explicit).toBe(true);
@@ -116,13 +146,24 @@ describe('answering', () => {
 
   it('decline (a request sent by SMS): the request is declined and every purpose refused, through sms_link', async () => {
     const subject = await seededClient(app.strapi, 'da');
-    const { token, request } = await createSentRequest(app.strapi, { subject, locale: 'da', channel: 'sms' });
+    const { token, request } = await createSentRequest(app.strapi, {
+      subject,
+      locale: 'da',
+      channel: 'sms',
+    });
     const page = await get(`/api/consent/r/${token}`);
-    const res = await postForm(`/api/consent/r/${token}`, formFor(page.text, { storage: 'refused', marketing: 'refused', health: 'refused' }));
+    const res = await postForm(
+      `/api/consent/r/${token}`,
+      formFor(page.text, { storage: 'refused', marketing: 'refused', health: 'refused' })
+    );
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`../m/${token}?confirm=declined`);
     expect((await requestRow(app.strapi, request)).status).toBe('declined');
-    expect(await statusOf(subject)).toMatchObject({ storage: 'refused', marketing: 'refused', health: 'refused' });
+    expect(await statusOf(subject)).toMatchObject({
+      storage: 'refused',
+      marketing: 'refused',
+      health: 'refused',
+    });
     expect((await events(subject)).map((e) => [e.decision, e.channel, e.textLocale])).toEqual([
       ['refused', 'sms_link', 'da'],
       ['refused', 'sms_link', 'da'],
@@ -149,14 +190,19 @@ describe('answering', () => {
       expect(empty.text).toContain(`aria-describedby="${key}-error"`);
     }
 
-    const noTick = await postForm(`/api/consent/r/${token}`, formFor(page.text, { storage: 'given', marketing: 'refused', health: 'given' }));
+    const noTick = await postForm(
+      `/api/consent/r/${token}`,
+      formFor(page.text, { storage: 'given', marketing: 'refused', health: 'given' })
+    );
     expect(noTick.status).toBe(400);
     expect(noTick.text).toContain('<a href="#health-explicit">');
     expect(noTick.text).toContain('explicitly consent');
     expect(noTick.text).not.toContain('<a href="#storage-given">');
     // The client's choices are kept.
     expect(noTick.text).toMatch(/id="storage-given" name="decision-storage" value="given" checked/);
-    expect(noTick.text).toMatch(/id="marketing-refused" name="decision-marketing" value="refused" checked/);
+    expect(noTick.text).toMatch(
+      /id="marketing-refused" name="decision-marketing" value="refused" checked/
+    );
 
     expect(await ledgerCounts(app.strapi)).toEqual(before);
     expect((await requestRow(app.strapi, request)).status).toBe('sent');
@@ -169,12 +215,18 @@ describe('answering', () => {
     const again = await get(`/api/consent/r/${approved.token}`);
     expect(again.status).toBe(404);
     expect(again.text).toBe(unknown.text);
-    const replay = await postForm(`/api/consent/r/${approved.token}`, { 'decision-storage': 'refused', 'version-storage': '2.1' });
+    const replay = await postForm(`/api/consent/r/${approved.token}`, {
+      'decision-storage': 'refused',
+      'version-storage': '2.1',
+    });
     expect(replay.status).toBe(404);
     expect(replay.text).toBe(unknown.text);
     expect(await ledgerCounts(app.strapi)).toEqual(before);
     expect((await requestRow(app.strapi, approved.request)).status).toBe('approved');
-    expect(await statusOf(approved.subject)).toMatchObject({ storage: 'valid', marketing: 'valid' });
+    expect(await statusOf(approved.subject)).toMatchObject({
+      storage: 'valid',
+      marketing: 'valid',
+    });
   });
 
   it('a text published substantively after the page was shown: the page again with a notice, nothing recorded; an editorial fix records the version read', async () => {
@@ -183,11 +235,21 @@ describe('answering', () => {
     const page = await get(`/api/consent/r/${token}`);
     const shown = (await currentTexts('sv')).storage.version;
 
-    expect((await publishVersion(app, 'storage', { changeKind: 'substantive', bodies: bodies('v-next') })).status).toBe(201);
+    expect(
+      (
+        await publishVersion(app, 'storage', {
+          changeKind: 'substantive',
+          bodies: bodies('v-next'),
+        })
+      ).status
+    ).toBe(201);
     const before = await ledgerCounts(app.strapi);
     const current = (await currentTexts('sv')).storage.version;
     expect(current).not.toBe(shown);
-    const stale = await postForm(`/api/consent/r/${token}`, formFor(page.text, { storage: 'given', marketing: 'refused', health: 'refused' }));
+    const stale = await postForm(
+      `/api/consent/r/${token}`,
+      formFor(page.text, { storage: 'given', marketing: 'refused', health: 'refused' })
+    );
     expect(stale.status).toBe(409);
     expect(stale.text).toContain('class="notice" role="status"');
     expect(stale.text).toContain('Svensk text v-next');
@@ -199,8 +261,18 @@ describe('answering', () => {
     expect((await requestRow(app.strapi, request)).status).toBe('sent');
 
     // An editorial fix in between is no reason to ask again: the answer is about the version read.
-    expect((await publishVersion(app, 'storage', { changeKind: 'editorial', bodies: bodies('v-next, fixed') })).status).toBe(201);
-    const res = await postForm(`/api/consent/r/${token}`, formFor(stale.text, { storage: 'given', marketing: 'refused', health: 'refused' }));
+    expect(
+      (
+        await publishVersion(app, 'storage', {
+          changeKind: 'editorial',
+          bodies: bodies('v-next, fixed'),
+        })
+      ).status
+    ).toBe(201);
+    const res = await postForm(
+      `/api/consent/r/${token}`,
+      formFor(stale.text, { storage: 'given', marketing: 'refused', health: 'refused' })
+    );
     expect(res.status).toBe(303);
     const storage = (await events(subject)).find((e) => e.purposeKey === 'storage');
     expect(storage).toMatchObject({ decision: 'given', textVersion: current });
@@ -212,9 +284,18 @@ describe('answering', () => {
 describe('links that cannot be used', () => {
   it('malformed, unknown, expired and answered links get one byte-identical neutral page', async () => {
     const used = await createSentRequest(app.strapi, { subject: await createClient(app.strapi) });
-    await app.strapi.db.connection('consent_requests').where('document_id', used.request).update({ status: 'approved' });
-    const shortLived = await createSentRequest(app.strapi, { subject: await createClient(app.strapi), tokenTtlMs: 60 * 60 * 1000 });
-    const lapsed = await createSentRequest(app.strapi, { subject: await createClient(app.strapi), expiresInMs: 60 * 60 * 1000 });
+    await app.strapi.db
+      .connection('consent_requests')
+      .where('document_id', used.request)
+      .update({ status: 'approved' });
+    const shortLived = await createSentRequest(app.strapi, {
+      subject: await createClient(app.strapi),
+      tokenTtlMs: 60 * 60 * 1000,
+    });
+    const lapsed = await createSentRequest(app.strapi, {
+      subject: await createClient(app.strapi),
+      expiresInMs: 60 * 60 * 1000,
+    });
     const before = await ledgerCounts(app.strapi);
     clock(app.strapi).advance(2 * 60 * 60 * 1000);
 
@@ -231,7 +312,13 @@ describe('links that cannot be used', () => {
     const pages = [];
     for (const path of paths) pages.push(await get(path, 'da'));
     pages.push(await postForm(`/api/consent/r/${shortLived.token}`, {}, 'da'));
-    pages.push(await postForm(`/api/consent/u/${shortLived.token}`, { 'List-Unsubscribe': 'One-Click' }, 'da'));
+    pages.push(
+      await postForm(
+        `/api/consent/u/${shortLived.token}`,
+        { 'List-Unsubscribe': 'One-Click' },
+        'da'
+      )
+    );
     for (const res of pages) {
       expect(res.status).toBe(404);
       expectPageHeaders(res);

@@ -23,7 +23,10 @@ describe('the preference page', () => {
     expect(open.text).not.toContain('name="purpose"');
 
     const page = await get(`/api/consent/r/${token}`);
-    await postForm(`/api/consent/r/${token}`, formFor(page.text, { storage: 'given', marketing: 'given', health: 'refused' }));
+    await postForm(
+      `/api/consent/r/${token}`,
+      formFor(page.text, { storage: 'given', marketing: 'given', health: 'refused' })
+    );
     const manage = await get(`/api/consent/m/${token}`);
     expect(manage.text).toContain('<input type="hidden" name="purpose" value="storage">');
     expect(manage.text).toContain('<input type="hidden" name="purpose" value="marketing">');
@@ -77,12 +80,18 @@ describe('one-click unsubscribe (RFC 8058)', () => {
 
   it('GET shows a confirm page and changes nothing; POST List-Unsubscribe=One-Click withdraws marketing', async () => {
     const subject = await marketingGiven();
-    const { token, request } = await createSentRequest(app.strapi, { subject, kind: 'information', locale: 'da' });
+    const { token, request } = await createSentRequest(app.strapi, {
+      subject,
+      kind: 'information',
+      locale: 'da',
+    });
     const before = await ledgerCounts(app.strapi);
     const confirm = await get(`/api/consent/u/${token}`);
     expect(confirm.status).toBe(200);
     expectPageHeaders(confirm);
-    expect(confirm.text).toContain('<input type="hidden" name="List-Unsubscribe" value="One-Click">');
+    expect(confirm.text).toContain(
+      '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+    );
     expect(confirm.text).toContain('Nyheder og tilbud');
     expect(await ledgerCounts(app.strapi)).toEqual(before);
     expect(await statusOf(subject)).toMatchObject({ marketing: 'valid' });
@@ -92,7 +101,11 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     expect(await ledgerCounts(app.strapi)).toEqual(before);
 
     // As a mail provider sends it: no browser, no language.
-    const res = await app.http().post(`/api/consent/u/${token}`).type('form').send('List-Unsubscribe=One-Click');
+    const res = await app
+      .http()
+      .post(`/api/consent/u/${token}`)
+      .type('form')
+      .send('List-Unsubscribe=One-Click');
     expect(res.status).toBe(200);
     expect(res.text).toContain('Du er afmeldt');
     const states = await statusOf(subject);
@@ -108,25 +121,42 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     expect(after.events).toBe(before.events + 1);
 
     // Again: already out, nothing more to record.
-    expect((await app.http().post(`/api/consent/u/${token}`).type('form').send('List-Unsubscribe=One-Click')).status).toBe(200);
+    expect(
+      (
+        await app
+          .http()
+          .post(`/api/consent/u/${token}`)
+          .type('form')
+          .send('List-Unsubscribe=One-Click')
+      ).status
+    ).toBe(200);
     expect(await ledgerCounts(app.strapi)).toEqual(after);
   });
 
   it('accepts multipart/form-data, and refuses marketing for a client who never decided', async () => {
     const subject = await createClient(app.strapi);
     const { token } = await createSentRequest(app.strapi, { subject, channel: 'sms' });
-    const res = await app.http().post(`/api/consent/u/${token}`).field('List-Unsubscribe', 'One-Click');
+    const res = await app
+      .http()
+      .post(`/api/consent/u/${token}`)
+      .field('List-Unsubscribe', 'One-Click');
     expect(res.status).toBe(200);
     expect(await statusOf(subject)).toMatchObject({ marketing: 'refused', storage: 'missing' });
-    expect((await events(subject)).map((e) => [e.purposeKey, e.decision, e.channel])).toEqual([['marketing', 'refused', 'sms_link']]);
+    expect((await events(subject)).map((e) => [e.purposeKey, e.decision, e.channel])).toEqual([
+      ['marketing', 'refused', 'sms_link'],
+    ]);
   });
 });
 
 describe('rate limit', () => {
   it('answers 429 with Retry-After once an address goes over the limit, until the window ends', async () => {
-    const { token } = await createSentRequest(app.strapi, { subject: await createClient(app.strapi) });
+    const { token } = await createSentRequest(app.strapi, {
+      subject: await createClient(app.strapi),
+    });
     for (let i = 0; i < RATE_LIMIT; i += 1) {
-      expect((await get(`/api/consent/r/${randomBytes(32).toString('base64url')}`)).status).toBe(404);
+      expect((await get(`/api/consent/r/${randomBytes(32).toString('base64url')}`)).status).toBe(
+        404
+      );
     }
     const limited = await get(`/api/consent/r/${token}`, 'sv');
     expect(limited.status).toBe(429);
@@ -135,7 +165,9 @@ describe('rate limit', () => {
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(WINDOW_MS / 1000);
     expect(limited.text).toContain('<html lang="sv">');
     expect(limited.text).toContain('Vänta en stund');
-    expect((await postForm(`/api/consent/u/${token}`, { 'List-Unsubscribe': 'One-Click' })).status).toBe(429);
+    expect(
+      (await postForm(`/api/consent/u/${token}`, { 'List-Unsubscribe': 'One-Click' })).status
+    ).toBe(429);
 
     clock(app.strapi).advance(WINDOW_MS);
     expect((await get(`/api/consent/r/${token}`)).status).toBe(200);

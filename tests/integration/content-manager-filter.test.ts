@@ -17,14 +17,23 @@ afterAll(async () => {
 });
 
 const CM = '/content-manager/collection-types/api::client.client';
-const cmList = (query: Record<string, unknown>) => app.http().get(CM).query({ page: 1, pageSize: 100, ...query }).set(auth(token));
+const cmList = (query: Record<string, unknown>) =>
+  app
+    .http()
+    .get(CM)
+    .query({ page: 1, pageSize: 100, ...query })
+    .set(auth(token));
 
 /** Every document id of a plugin list state, following the cursor. */
 const pluginIds = async (state: 'valid' | 'invalid'): Promise<string[]> => {
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
-    const res = await app.http().get('/consent/clients').query({ state, limit: 200, ...(cursor ? { cursor } : {}) }).set(auth(token));
+    const res = await app
+      .http()
+      .get('/consent/clients')
+      .query({ state, limit: 200, ...(cursor ? { cursor } : {}) })
+      .set(auth(token));
     expect(res.status).toBe(200);
     ids.push(...res.body.data.map((c: { documentId: string }) => c.documentId));
     cursor = res.body.meta.next ?? undefined;
@@ -48,7 +57,10 @@ const cmIds = async (consent: 'valid' | 'invalid'): Promise<{ ids: string[]; tot
 
 it('narrows the list and its count to the clients with / without valid consent', async () => {
   const fresh = await createClient(app.strapi, { name: 'CM filter, given in person' });
-  expect((await recordDecisions(app, fresh, { decisions: [{ purpose: 'storage', decision: 'given' }] })).status).toBe(201);
+  expect(
+    (await recordDecisions(app, fresh, { decisions: [{ purpose: 'storage', decision: 'given' }] }))
+      .status
+  ).toBe(201);
   const fresh2 = await createClient(app.strapi, { name: 'CM filter, nothing yet' });
 
   const all = (await cmList({})).body.pagination.total as number;
@@ -69,6 +81,10 @@ it('refuses an unknown value with a 400 and leaves other types alone', async () 
   const bad = await cmList({ consent: 'maybe' });
   expect(bad.status).toBe(400);
   expect(bad.body.error.name).toBe('ValidationError');
-  const bookings = await app.http().get('/content-manager/collection-types/api::booking.booking').query({ consent: 'valid' }).set(auth(token));
+  const bookings = await app
+    .http()
+    .get('/content-manager/collection-types/api::booking.booking')
+    .query({ consent: 'valid' })
+    .set(auth(token));
   expect(bookings.status).toBe(200);
 });

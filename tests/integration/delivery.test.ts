@@ -14,16 +14,30 @@ import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
 /** A local SMS gateway: records what it is sent and answers with `status` after `delayMs`. */
 const startSmsGateway = async () => {
-  const received: { method: string; url: string; headers: http.IncomingHttpHeaders; body: unknown }[] = [];
+  const received: {
+    method: string;
+    url: string;
+    headers: http.IncomingHttpHeaders;
+    body: unknown;
+  }[] = [];
   const state = { status: 200, delayMs: 0 };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: JSON.parse(body || 'null') });
+      received.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: JSON.parse(body || 'null'),
+      });
       setTimeout(() => {
         res.writeHead(state.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(state.status < 300 ? { id: received.length } : { error: 'gateway says no' }));
+        res.end(
+          JSON.stringify(
+            state.status < 300 ? { id: received.length } : { error: 'gateway says no' }
+          )
+        );
       }, state.delayMs);
     });
   });
@@ -94,7 +108,9 @@ const message = (over: Partial<MessageInput> = {}) =>
 describe('email through Strapi’s email feature', () => {
   it('arrives with a text and an HTML part, escaped values and one-click unsubscribe', async () => {
     const rendered = message();
-    await delivery().send('email', 'maja@example.com', rendered, { messageId: '<req-1.send.1@salon.example>' });
+    await delivery().send('email', 'maja@example.com', rendered, {
+      messageId: '<req-1.send.1@salon.example>',
+    });
     const mail = await smtp.waitFor((m) => m.to.includes('maja@example.com'));
 
     expect(mail.subject).toBe('Salon Nordlys beder om dit samtykke');
@@ -114,14 +130,24 @@ describe('email through Strapi’s email feature', () => {
   });
 
   it('has no unsubscribe headers when no marketing purpose is concerned', async () => {
-    await delivery().send('email', 'service-only@example.com', message({ purposes: [{ key: 's', name: 'S', title: 'Service', marketing: false }] }));
+    await delivery().send(
+      'email',
+      'service-only@example.com',
+      message({ purposes: [{ key: 's', name: 'S', title: 'Service', marketing: false }] })
+    );
     const mail = await smtp.waitFor((m) => m.to.includes('service-only@example.com'));
     expect(mail.headers['list-unsubscribe']).toBeUndefined();
     expect(mail.headers['list-unsubscribe-post']).toBeUndefined();
   });
 
   it('sends from the sender set in Settings', async () => {
-    await settings().update({ sender: { from: 'Salon Nordlys <hej@salon.example>', replyTo: 'booking@salon.example', organisation: 'Salon Nordlys' } });
+    await settings().update({
+      sender: {
+        from: 'Salon Nordlys <hej@salon.example>',
+        replyTo: 'booking@salon.example',
+        organisation: 'Salon Nordlys',
+      },
+    });
     try {
       await delivery().send('email', 'from-settings@example.com', message());
       const mail = await smtp.waitFor((m) => m.to.includes('from-settings@example.com'));
@@ -129,12 +155,16 @@ describe('email through Strapi’s email feature', () => {
       expect(mail.envelope.from).toBe('hej@salon.example');
       expect(mail.replyTo).toBe('booking@salon.example');
     } finally {
-      await settings().update({ sender: { from: null, replyTo: null, organisation: 'Our business' } });
+      await settings().update({
+        sender: { from: null, replyTo: null, organisation: 'Our business' },
+      });
     }
   });
 
   it('sends a test mail of the request template in the chosen language, with the seeded purposes', async () => {
-    await settings().update({ sender: { from: null, replyTo: null, organisation: 'Frisør Nordlys' } });
+    await settings().update({
+      sender: { from: null, replyTo: null, organisation: 'Frisør Nordlys' },
+    });
     await delivery().testMail('admin@example.com', 'sv');
     const mail = await smtp.waitFor((m) => m.to.includes('admin@example.com'));
     expect(mail.subject).toBe('[Test] Frisør Nordlys ber om ditt samtycke');
@@ -145,15 +175,24 @@ describe('email through Strapi’s email feature', () => {
   });
 
   it('sends the test mail from the admin API (Settings page button)', async () => {
-    const res = await app.http().post('/consent/settings/test-email').set(auth(await app.adminToken())).send({ to: 'editor@example.com', locale: 'da' });
+    const res = await app
+      .http()
+      .post('/consent/settings/test-email')
+      .set(auth(await app.adminToken()))
+      .send({ to: 'editor@example.com', locale: 'da' });
     expect(res.status).toBe(200);
     const mail = await smtp.waitFor((m) => m.to.includes('editor@example.com'));
     expect(mail.subject).toMatch(/^\[Test\] .+ beder om dit samtykke$/);
   });
 
   it('refuses a test mail to a bad address or in a locale the app does not offer', async () => {
-    await expect(delivery().testMail('not an address')).rejects.toMatchObject({ name: 'ValidationError' });
-    await expect(delivery().testMail('admin@example.com', 'fi')).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('en, da, sv') });
+    await expect(delivery().testMail('not an address')).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+    await expect(delivery().testMail('admin@example.com', 'fi')).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringContaining('en, da, sv'),
+    });
   });
 
   it('lets a refusal of the mail server reach the caller, and sends again once it recovers', async () => {
@@ -184,12 +223,16 @@ describe('SMS through the HTTP provider', () => {
     expect(request.headers.authorization).toBe('Bearer sms-secret');
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.body).toEqual({ to: '+4512345678', from: 'Nordlys', body: rendered.sms });
-    expect(rendered.sms).toBe(`Salon Nordlys beder om dit samtykke. Læs og svar her: ${LINKS.respond}`);
+    expect(rendered.sms).toBe(
+      `Salon Nordlys beder om dit samtykke. Læs og svar her: ${LINKS.respond}`
+    );
   });
 
   it.each([400, 401, 429, 503])('throws on a %i answer, with the status', async (status) => {
     gateway.state.status = status;
-    const error = await delivery().send('sms', '+4512345678', message()).catch((e: unknown) => e);
+    const error = await delivery()
+      .send('sms', '+4512345678', message())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain(String(status));
     expect((error as SmsProviderError).status).toBe(status);
@@ -198,7 +241,9 @@ describe('SMS through the HTTP provider', () => {
   it('gives up on a gateway that does not answer within timeoutMs', async () => {
     gateway.state.delayMs = SMS_TIMEOUT_MS * 4;
     const started = Date.now();
-    await expect(delivery().send('sms', '+4512345678', message())).rejects.toThrow(`SMS provider did not answer within ${SMS_TIMEOUT_MS} ms`);
+    await expect(delivery().send('sms', '+4512345678', message())).rejects.toThrow(
+      `SMS provider did not answer within ${SMS_TIMEOUT_MS} ms`
+    );
     expect(Date.now() - started).toBeLessThan(SMS_TIMEOUT_MS * 3);
   });
 });
@@ -210,23 +255,36 @@ describe('SMS providers', () => {
 
   it('console: one log line with recipient and text', async () => {
     const lines: string[] = [];
-    await createSmsSender({ provider: 'console', from: 'Nordlys' }, { info: (line) => lines.push(line) })!.send('+4611122233', 'Hej\nhär: https://x.example/r/1');
-    expect(lines).toEqual(['[consent] SMS to +4611122233 from Nordlys: Hej här: https://x.example/r/1']);
+    await createSmsSender(
+      { provider: 'console', from: 'Nordlys' },
+      { info: (line) => lines.push(line) }
+    )!.send('+4611122233', 'Hej\nhär: https://x.example/r/1');
+    expect(lines).toEqual([
+      '[consent] SMS to +4611122233 from Nordlys: Hej här: https://x.example/r/1',
+    ]);
   });
 
   it('custom: the host’s function gets recipient, sender and text, and its failure propagates', async () => {
     const sent: unknown[] = [];
-    const sender = createSmsSender({ provider: 'custom', from: 'Nordlys', send: async (m) => sent.push(m) }, { info: () => undefined })!;
+    const sender = createSmsSender(
+      { provider: 'custom', from: 'Nordlys', send: async (m) => sent.push(m) },
+      { info: () => undefined }
+    )!;
     await sender.send('+4511111111', 'Hej');
     expect(sent).toEqual([{ to: '+4511111111', from: 'Nordlys', body: 'Hej' }]);
-    const failing = createSmsSender({ provider: 'custom', send: async () => Promise.reject(new Error('quota exceeded')) }, { info: () => undefined })!;
+    const failing = createSmsSender(
+      { provider: 'custom', send: async () => Promise.reject(new Error('quota exceeded')) },
+      { info: () => undefined }
+    )!;
     await expect(failing.send('+4511111111', 'Hej')).rejects.toThrow('quota exceeded');
   });
 });
 
 describe('the demo’s no-delay SMTP socket', () => {
   it('is what the demo app’s email provider uses', () => {
-    const options = app.strapi.config.get<{ providerOptions: { getSocket?: { name: string }; pool: boolean } }>('plugin::email');
+    const options = app.strapi.config.get<{
+      providerOptions: { getSocket?: { name: string }; pool: boolean };
+    }>('plugin::email');
     expect(options.providerOptions.getSocket?.name).toBe('noDelaySocket');
     expect(options.providerOptions.pool).toBe(true);
   });
@@ -239,20 +297,38 @@ describe('the demo’s no-delay SMTP socket', () => {
   const noDelayCalls = async (getSocket: typeof noDelaySocket | undefined): Promise<boolean[]> => {
     const calls: { socket: net.Socket; noDelay: boolean }[] = [];
     const original = net.Socket.prototype.setNoDelay;
-    const spy = jest.spyOn(net.Socket.prototype, 'setNoDelay').mockImplementation(function (this: net.Socket, noDelay?: boolean) {
+    const spy = jest.spyOn(net.Socket.prototype, 'setNoDelay').mockImplementation(function (
+      this: net.Socket,
+      noDelay?: boolean
+    ) {
       calls.push({ socket: this, noDelay: noDelay !== false });
       return original.call(this, noDelay);
     });
     try {
       const provider = nodemailerProvider.init(
-        { host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, ...(getSocket ? { getSocket } : {}) },
+        {
+          host: '127.0.0.1',
+          port: smtp.port,
+          secure: false,
+          ignoreTLS: true,
+          pool: true,
+          maxConnections: 1,
+          ...(getSocket ? { getSocket } : {}),
+        },
         { defaultFrom: 'a@example.com', defaultReplyTo: 'a@example.com' }
       );
       const to = `nagle-${getSocket ? 'off' : 'stock'}@example.com`;
-      await provider.send({ to, subject: 'Nagle', text: 'Hello '.repeat(40), html: '<p>Hello</p>' });
+      await provider.send({
+        to,
+        subject: 'Nagle',
+        text: 'Hello '.repeat(40),
+        html: '<p>Hello</p>',
+      });
       const mail = await smtp.waitFor((m) => m.to.includes(to));
       // The pooled connection is still open: pick the calls made on the socket the mail came on.
-      return calls.filter((c) => c.socket.localPort === mail.clientPort && c.socket.remotePort === smtp.port).map((c) => c.noDelay);
+      return calls
+        .filter((c) => c.socket.localPort === mail.clientPort && c.socket.remotePort === smtp.port)
+        .map((c) => c.noDelay);
     } finally {
       spy.mockRestore();
     }
@@ -265,10 +341,24 @@ describe('the demo’s no-delay SMTP socket', () => {
   });
 
   it('works for a transport without a pool, and reports a refused connection', async () => {
-    const single = nodemailerProvider.init({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, getSocket: noDelaySocket }, { defaultFrom: 'a@example.com', defaultReplyTo: 'a@example.com' });
+    const single = nodemailerProvider.init(
+      {
+        host: '127.0.0.1',
+        port: smtp.port,
+        secure: false,
+        ignoreTLS: true,
+        getSocket: noDelaySocket,
+      },
+      { defaultFrom: 'a@example.com', defaultReplyTo: 'a@example.com' }
+    );
     await single.send({ to: 'single@example.com', subject: 'single', text: 'x' });
     await smtp.waitFor((m) => m.to.includes('single@example.com'));
-    const closed = nodemailerProvider.init({ host: '127.0.0.1', port: 1, secure: false, ignoreTLS: true, getSocket: noDelaySocket }, { defaultFrom: 'a@example.com', defaultReplyTo: 'a@example.com' });
-    await expect(closed.send({ to: 'x@example.com', subject: 'x', text: 'x' })).rejects.toThrow(/ECONNREFUSED/);
+    const closed = nodemailerProvider.init(
+      { host: '127.0.0.1', port: 1, secure: false, ignoreTLS: true, getSocket: noDelaySocket },
+      { defaultFrom: 'a@example.com', defaultReplyTo: 'a@example.com' }
+    );
+    await expect(closed.send({ to: 'x@example.com', subject: 'x', text: 'x' })).rejects.toThrow(
+      /ECONNREFUSED/
+    );
   });
 });

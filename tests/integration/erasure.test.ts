@@ -47,13 +47,25 @@ afterAll(async () => {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const service = <T = any>(name: string): T => app.strapi.plugin('consent').service(name) as T;
-const count = (table: string, where: Record<string, unknown> = {}) => rowCount(app.strapi, table, where);
+const count = (table: string, where: Record<string, unknown> = {}) =>
+  rowCount(app.strapi, table, where);
 const erase = async (subject: string, body: object) =>
-  app.http().post(`/consent/subjects/${subject}/erase`).set(auth(await app.adminToken())).send(body);
+  app
+    .http()
+    .post(`/consent/subjects/${subject}/erase`)
+    .set(auth(await app.adminToken()))
+    .send(body);
 
 const unique = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-const person = { name: `Ingrid Quixotic-${unique}`, email: `ingrid.${unique}@example.com`, phone: `+45 31 ${unique.slice(-6, -4)} ${unique.slice(-4, -2)} ${unique.slice(-2)}` };
-const smsPerson = { name: `Sven Zephyrine-${unique}`, phone: `+46 70 ${unique.slice(-6, -3)} ${unique.slice(-3)}` };
+const person = {
+  name: `Ingrid Quixotic-${unique}`,
+  email: `ingrid.${unique}@example.com`,
+  phone: `+45 31 ${unique.slice(-6, -4)} ${unique.slice(-4, -2)} ${unique.slice(-2)}`,
+};
+const smsPerson = {
+  name: `Sven Zephyrine-${unique}`,
+  phone: `+46 70 ${unique.slice(-6, -3)} ${unique.slice(-3)}`,
+};
 
 let client: string;
 let smsClient: string;
@@ -77,30 +89,60 @@ describe('erasing a client', () => {
       bookingIds.push(res.body.data.documentId);
     }
     // Staff notes on a booking (private: never in the REST output), naming the client's contacts.
-    await app.strapi.db
-      .query('api::booking.booking')
-      .update({ where: { documentId: bookingIds[0] }, data: { notes: `Allergic to latex. Call ${person.phone} or write ${person.email}` } });
+    await app.strapi.db.query('api::booking.booking').update({
+      where: { documentId: bookingIds[0] },
+      data: { notes: `Allergic to latex. Call ${person.phone} or write ${person.email}` },
+    });
     // A decision recorded by staff with a note.
-    expect((await recordDecisions(app, client, { decisions: [{ purpose: 'marketing', decision: 'given' }], note: `Asked at the desk, ${person.name}` })).status).toBe(201);
+    expect(
+      (
+        await recordDecisions(app, client, {
+          decisions: [{ purpose: 'marketing', decision: 'given' }],
+          note: `Asked at the desk, ${person.name}`,
+        })
+      ).status
+    ).toBe(201);
     // A consent request sent by email (left open: erasure cancels it).
-    const ask = await app.http().post(`/consent/subjects/${client}/requests`).set(auth(await app.adminToken())).send({});
+    const ask = await app
+      .http()
+      .post(`/consent/subjects/${client}/requests`)
+      .set(auth(await app.adminToken()))
+      .send({});
     expect(ask.status).toBe(201);
     await service('worker').drain();
     await smtp.waitFor((m) => m.to.includes(person.email));
 
     // A client with a phone only, asked by SMS.
-    smsClient = await createClient(app.strapi, { name: smsPerson.name, email: null, phone: smsPerson.phone, language: 'sv' });
-    const askSms = await app.http().post(`/consent/subjects/${smsClient}/requests`).set(auth(await app.adminToken())).send({});
+    smsClient = await createClient(app.strapi, {
+      name: smsPerson.name,
+      email: null,
+      phone: smsPerson.phone,
+      language: 'sv',
+    });
+    const askSms = await app
+      .http()
+      .post(`/consent/subjects/${smsClient}/requests`)
+      .set(auth(await app.adminToken()))
+      .send({});
     expect(askSms.status).toBe(201);
     await service('worker').drain();
-    expect(smsReceived.some((s) => s.to.replace(/\s/g, '') === smsPerson.phone.replace(/\s/g, ''))).toBe(true);
+    expect(
+      smsReceived.some((s) => s.to.replace(/\s/g, '') === smsPerson.phone.replace(/\s/g, ''))
+    ).toBe(true);
 
     // The client's own login (users-permissions), linked as the demo links them (config subject.user).
-    const register = await app.http().post('/api/auth/local/register').send({ username: 'erasure.login', email: person.email, password: 'Login-pass-2026' });
+    const register = await app
+      .http()
+      .post('/api/auth/local/register')
+      .send({ username: 'erasure.login', email: person.email, password: 'Login-pass-2026' });
     expect(register.status).toBe(200);
     loginJwt = register.body.jwt;
-    await app.strapi.documents('api::client.client').update({ documentId: client, data: { user: register.body.user.id } as never });
-    expect((await app.http().get('/api/consent/me').set('Authorization', `Bearer ${loginJwt}`)).status).toBe(200);
+    await app.strapi
+      .documents('api::client.client')
+      .update({ documentId: client, data: { user: register.body.user.id } as never });
+    expect(
+      (await app.http().get('/api/consent/me').set('Authorization', `Bearer ${loginJwt}`)).status
+    ).toBe(200);
 
     // Before: the database does hold the personal data (the search finds it).
     expect((await searchDatabase(app.strapi, person.email)).length).toBeGreaterThan(0);
@@ -108,7 +150,10 @@ describe('erasing a client', () => {
   });
 
   it('refuses without a reason (400) or for an unknown client (404), writing nothing', async () => {
-    const before = { erasures: await count('consent_erasures'), audit: await count('consent_audit') };
+    const before = {
+      erasures: await count('consent_erasures'),
+      audit: await count('consent_audit'),
+    };
     const missing = await erase(client, {});
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatchObject({ status: 400, name: 'ValidationError' });
@@ -117,8 +162,13 @@ describe('erasing a client', () => {
     const unknown = await erase('zzzzzzzzzzzzzzzzzzzzzzzz', { reason: 'Art. 17 request' });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toMatchObject({ status: 404, name: 'NotFoundError' });
-    expect({ erasures: await count('consent_erasures'), audit: await count('consent_audit') }).toEqual(before);
-    const row = await app.strapi.db.query('api::client.client').findOne({ where: { documentId: client } });
+    expect({
+      erasures: await count('consent_erasures'),
+      audit: await count('consent_audit'),
+    }).toEqual(before);
+    const row = await app.strapi.db
+      .query('api::client.client')
+      .findOne({ where: { documentId: client } });
     expect(row.email).toBe(person.email);
   });
 
@@ -134,7 +184,10 @@ describe('erasing a client', () => {
     });
     expect(res.body.data.counts.tokens).toBeGreaterThanOrEqual(1);
     expect(await count('consent_erasures')).toBe(0);
-    expect((await app.strapi.db.query('api::client.client').findOne({ where: { documentId: client } })).email).toBe(person.email);
+    expect(
+      (await app.strapi.db.query('api::client.client').findOne({ where: { documentId: client } }))
+        .email
+    ).toBe(person.email);
   });
 
   it('leaves no personal data in any table, keeps the bookings and the proof, and records the erasure', async () => {
@@ -147,7 +200,13 @@ describe('erasing a client', () => {
 
     const res = await erase(client, { reason: 'Art. 17 request of 2026-11-20' });
     expect(res.status).toBe(201);
-    expect(res.body.data).toMatchObject({ dryRun: false, subject: client, reason: 'Art. 17 request of 2026-11-20', origin: 'request', erasedByName: 'Demo Admin' });
+    expect(res.body.data).toMatchObject({
+      dryRun: false,
+      subject: client,
+      reason: 'Art. 17 request of 2026-11-20',
+      origin: 'request',
+      erasedByName: 'Demo Admin',
+    });
     const sms = await erase(smsClient, { reason: 'Art. 17 request by phone' });
     expect(sms.status).toBe(201);
 
@@ -159,22 +218,37 @@ describe('erasing a client', () => {
     });
 
     // Not one table holds the email, the phone (as written or digits only) or the name.
-    for (const needle of [person.email, person.phone, person.phone.replace(/\D/g, ''), person.name, smsPerson.phone, smsPerson.phone.replace(/\D/g, ''), smsPerson.name]) {
+    for (const needle of [
+      person.email,
+      person.phone,
+      person.phone.replace(/\D/g, ''),
+      person.name,
+      smsPerson.phone,
+      smsPerson.phone.replace(/\D/g, ''),
+      smsPerson.name,
+    ]) {
       expect([needle, await searchDatabase(app.strapi, needle)]).toEqual([needle, []]);
     }
     expect(await searchDatabase(app.strapi, 'Allergic to latex')).toEqual([]);
     // The client's login is blocked: its token no longer opens /api/consent/me.
     expect(res.body.data.counts.login).toBe(1);
-    expect((await app.http().get('/api/consent/me').set('Authorization', `Bearer ${loginJwt}`)).status).toBe(401);
+    expect(
+      (await app.http().get('/api/consent/me').set('Authorization', `Bearer ${loginJwt}`)).status
+    ).toBe(401);
 
     // The client row stays (bookings and events point at it), blanked.
-    const row = await app.strapi.db.query('api::client.client').findOne({ where: { documentId: client } });
+    const row = await app.strapi.db
+      .query('api::client.client')
+      .findOne({ where: { documentId: client } });
     expect(row).toMatchObject({ name: 'Erased client', email: null, phone: null, language: null });
     // The bookings are kept for bookkeeping, still the client's, their notes gone.
-    const bookings = await app.strapi.db
-      .query('api::booking.booking')
-      .findMany({ where: { client: { documentId: client } }, select: ['documentId', 'notes', 'startsAt', 'service'] });
-    expect(bookings.map((b: { documentId: string }) => b.documentId).sort()).toEqual([...bookingIds].sort());
+    const bookings = await app.strapi.db.query('api::booking.booking').findMany({
+      where: { client: { documentId: client } },
+      select: ['documentId', 'notes', 'startsAt', 'service'],
+    });
+    expect(bookings.map((b: { documentId: string }) => b.documentId).sort()).toEqual(
+      [...bookingIds].sort()
+    );
     for (const b of bookings) expect(b).toMatchObject({ notes: null, service: 'Haircut' });
 
     // The events stay (same number), without their personal fields; the proof columns are untouched.
@@ -185,8 +259,12 @@ describe('erasing a client', () => {
       if (e.actor_type === 'subject') expect(e.actor_name).toBeNull();
       expect(e.redacted_at).not.toBeNull();
     }
-    expect(events.find((e: { actor_type: string }) => e.actor_type === 'admin').actor_name).toBe('Demo Admin');
-    expect(events.every((e: { text_hash: string | null }) => typeof e.text_hash === 'string')).toBe(true);
+    expect(events.find((e: { actor_type: string }) => e.actor_type === 'admin').actor_name).toBe(
+      'Demo Admin'
+    );
+    expect(events.every((e: { text_hash: string | null }) => typeof e.text_hash === 'string')).toBe(
+      true
+    );
 
     // Requests: the open one cancelled; no link token of the client is left.
     const requests = await app.strapi.db.connection('consent_requests').where('subject', client);
@@ -195,20 +273,40 @@ describe('erasing a client', () => {
     expect(await count('consent_tokens', { subject: smsClient })).toBe(0);
 
     // The erasure record, the audit entry and the hub event (webhooks).
-    const record = await app.http().get(`/consent/subjects/${client}/erasure`).set(auth(await app.adminToken()));
+    const record = await app
+      .http()
+      .get(`/consent/subjects/${client}/erasure`)
+      .set(auth(await app.adminToken()));
     expect(record.status).toBe(200);
-    expect(record.body.data).toMatchObject({ subject: client, counts: { client: 1, 'api::booking.booking': 2, events: eventsBefore } });
-    const list = await app.http().get('/consent/erasures').set(auth(await app.adminToken()));
+    expect(record.body.data).toMatchObject({
+      subject: client,
+      counts: { client: 1, 'api::booking.booking': 2, events: eventsBefore },
+    });
+    const list = await app
+      .http()
+      .get('/consent/erasures')
+      .set(auth(await app.adminToken()));
     expect(list.body.data.map((e: { subject: string }) => e.subject)).toEqual([smsClient, client]);
     expect(list.body.meta.pagination).toMatchObject({ total: 2 });
-    const audit = await app.strapi.db.connection('consent_audit').where({ action: 'erase.subject', subject: client });
+    const audit = await app.strapi.db
+      .connection('consent_audit')
+      .where({ action: 'erase.subject', subject: client });
     expect(audit).toHaveLength(1);
-    expect(heard).toEqual(expect.arrayContaining([expect.objectContaining({ subject: client, erasure: expect.objectContaining({ subject: client }) })]));
+    expect(heard).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          subject: client,
+          erasure: expect.objectContaining({ subject: client }),
+        }),
+      ])
+    );
     app.strapi.eventHub.removeListener('consent.erased', listener);
   });
 
   it('the proof chain still verifies after the erasure', async () => {
-    let proof: { verify: (input: { actor: object }) => Promise<{ ok: boolean; events: number }> } | null = null;
+    let proof: {
+      verify: (input: { actor: object }) => Promise<{ ok: boolean; events: number }>;
+    } | null = null;
     try {
       proof = service('proof');
     } catch {
@@ -221,20 +319,28 @@ describe('erasing a client', () => {
     const report = await proof.verify({ actor: { type: 'cli' } });
     expect(report).toMatchObject({ ok: true });
     // The erased clients' redacted events were among those verified.
-    expect(report.events).toBeGreaterThanOrEqual(await count('consent_events', { subject: client }));
+    expect(report.events).toBeGreaterThanOrEqual(
+      await count('consent_events', { subject: client })
+    );
   });
 
   it('a second erasure of the same client is a 409 naming the first; its record is unchanged', async () => {
     const res = await erase(client, { reason: 'again' });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ status: 409, name: 'ConflictError' });
-    expect(res.body.error.details.erasure).toMatchObject({ subject: client, reason: 'Art. 17 request of 2026-11-20' });
+    expect(res.body.error.details.erasure).toMatchObject({
+      subject: client,
+      reason: 'Art. 17 request of 2026-11-20',
+    });
     expect(await count('consent_erasures', { subject: client })).toBe(1);
   });
 
   it('GET the erasure of a client never erased: 404', async () => {
     const other = await createClient(app.strapi);
-    const res = await app.http().get(`/consent/subjects/${other}/erasure`).set(auth(await app.adminToken()));
+    const res = await app
+      .http()
+      .get(`/consent/subjects/${other}/erasure`)
+      .set(auth(await app.adminToken()));
     expect(res.status).toBe(404);
   });
 });

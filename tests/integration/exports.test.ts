@@ -17,20 +17,49 @@ beforeAll(async () => {
   app = await startApp({ env: { CONSENT_WORKER: 'false' } });
   token = await app.adminToken();
   client = await createClient(app.strapi, { name: 'Export Client', phone: '+4511223344' });
-  expect((await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given' }, { purpose: 'marketing', decision: 'given' }] })).status).toBe(201);
-  expect((await recordDecisions(app, client, { decisions: [{ purpose: 'marketing', decision: 'withdrawn' }], note: '=SUM(A1:A9) "quoted", with comma' })).status).toBe(201);
-  expect((await recordDecisions(app, client, { decisions: [{ purpose: 'health', decision: 'given', explicit: true }], locale: 'da' })).status).toBe(201);
+  expect(
+    (
+      await recordDecisions(app, client, {
+        decisions: [
+          { purpose: 'storage', decision: 'given' },
+          { purpose: 'marketing', decision: 'given' },
+        ],
+      })
+    ).status
+  ).toBe(201);
+  expect(
+    (
+      await recordDecisions(app, client, {
+        decisions: [{ purpose: 'marketing', decision: 'withdrawn' }],
+        note: '=SUM(A1:A9) "quoted", with comma',
+      })
+    ).status
+  ).toBe(201);
+  expect(
+    (
+      await recordDecisions(app, client, {
+        decisions: [{ purpose: 'health', decision: 'given', explicit: true }],
+        locale: 'da',
+      })
+    ).status
+  ).toBe(201);
 });
 afterAll(async () => {
   await app?.stop();
 });
 
 const exportOf = (format: string, subject = client, bearer = token) =>
-  download(app.http().get(`/consent/subjects/${subject}/export`).query({ format }).set(auth(bearer)));
+  download(
+    app.http().get(`/consent/subjects/${subject}/export`).query({ format }).set(auth(bearer))
+  );
 
 /** The events as the admin API lists them, oldest first (the export's order). */
 const apiEvents = async () => {
-  const res = await app.http().get(`/consent/subjects/${client}/events`).query({ pageSize: 100 }).set(auth(token));
+  const res = await app
+    .http()
+    .get(`/consent/subjects/${client}/events`)
+    .query({ pageSize: 100 })
+    .set(auth(token));
   return (res.body.data as Record<string, unknown>[]).reverse();
 };
 
@@ -38,14 +67,20 @@ const auditCount = (format: string) =>
   app.strapi.db
     .query('plugin::consent.consent-audit')
     .findMany({ where: { action: 'export.history', subject: client } })
-    .then((rows: { details: { format: string; events: number } }[]) => rows.filter((r) => r.details.format === format));
+    .then((rows: { details: { format: string; events: number } }[]) =>
+      rows.filter((r) => r.details.format === format)
+    );
 
 describe('history export', () => {
   it('XLSX: a workbook exceljs reads back, a header row and one row per event, typed cells, formula-free', async () => {
     const res = await exportOf('xlsx');
     expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    expect(res.headers['content-disposition']).toBe(`attachment; filename="consent-history-${client}.xlsx"`);
+    expect(res.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+    );
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="consent-history-${client}.xlsx"`
+    );
     expect(res.headers['cache-control']).toBe('no-store');
     const body = res.body as Buffer;
     expect(body.subarray(0, 2).toString('latin1')).toBe('PK');
@@ -61,7 +96,8 @@ describe('history export', () => {
     const events = await apiEvents();
     expect(data).toHaveLength(events.length);
     expect(events).toHaveLength(4);
-    const col = (name: string) => data.map((r) => r[EXPORT_FIELDS.indexOf(name as (typeof EXPORT_FIELDS)[number])]);
+    const col = (name: string) =>
+      data.map((r) => r[EXPORT_FIELDS.indexOf(name as (typeof EXPORT_FIELDS)[number])]);
     expect(col('id')).toEqual(events.map((e) => e.id));
     expect(col('decision')).toEqual(['given', 'given', 'withdrawn', 'given']);
     expect(col('purposeKey')).toEqual(['storage', 'marketing', 'marketing', 'health']);
@@ -70,7 +106,9 @@ describe('history export', () => {
     expect(col('textLocale')[3]).toBe('da');
     // The note is text, never a formula: inline strings are not evaluated.
     expect(col('note')[2]).toBe('=SUM(A1:A9) "quoted", with comma');
-    sheet!.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
+    sheet!.eachRow((row) =>
+      row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula))
+    );
     expect(new Date(col('occurredAt')[0] as string).toISOString()).toBe(col('occurredAt')[0]);
 
     const audits = await auditCount('xlsx');
@@ -84,7 +122,12 @@ describe('history export', () => {
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const [header, ...rows] = parseCsv((csv.body as Buffer).toString('utf8'));
     expect(header).toEqual([...EXPORT_FIELDS]);
-    expect(rows.map((r) => r[header.indexOf('decision')])).toEqual(['given', 'given', 'withdrawn', 'given']);
+    expect(rows.map((r) => r[header.indexOf('decision')])).toEqual([
+      'given',
+      'given',
+      'withdrawn',
+      'given',
+    ]);
     // CSV cells that a spreadsheet would evaluate are prefixed with a quote.
     expect(rows[2][header.indexOf('note')]).toBe(`'=SUM(A1:A9) "quoted", with comma`);
 
@@ -92,7 +135,9 @@ describe('history export', () => {
     expect(json.status).toBe(200);
     const parsed = JSON.parse((json.body as Buffer).toString('utf8'));
     expect(parsed.subject).toBe(client);
-    expect(parsed.events.map((e: { id: number }) => e.id)).toEqual((await apiEvents()).map((e) => e.id));
+    expect(parsed.events.map((e: { id: number }) => e.id)).toEqual(
+      (await apiEvents()).map((e) => e.id)
+    );
     expect(Object.keys(parsed.events[0])).toEqual([...EXPORT_FIELDS]);
     expect((await auditCount('csv'))[0].details).toEqual({ format: 'csv', events: 4 });
     expect(await auditCount('json')).toHaveLength(1);
@@ -107,22 +152,41 @@ describe('history export', () => {
     expect(workbook.getWorksheet('Consent history')!.actualRowCount).toBe(1);
   });
 
-  it('bad input: unknown client 404, unknown format 400, in Strapi\'s error shape, nothing audited', async () => {
-    const before = await app.strapi.db.query('plugin::consent.consent-audit').count({ where: { action: 'export.history' } });
-    const missing = await app.http().get('/consent/subjects/nosuchclient/export').query({ format: 'xlsx' }).set(auth(token));
+  it("bad input: unknown client 404, unknown format 400, in Strapi's error shape, nothing audited", async () => {
+    const before = await app.strapi.db
+      .query('plugin::consent.consent-audit')
+      .count({ where: { action: 'export.history' } });
+    const missing = await app
+      .http()
+      .get('/consent/subjects/nosuchclient/export')
+      .query({ format: 'xlsx' })
+      .set(auth(token));
     expect(missing.status).toBe(404);
-    expect(missing.body).toMatchObject({ data: null, error: { status: 404, name: 'NotFoundError' } });
-    const bad = await app.http().get(`/consent/subjects/${client}/export`).query({ format: 'xls' }).set(auth(token));
+    expect(missing.body).toMatchObject({
+      data: null,
+      error: { status: 404, name: 'NotFoundError' },
+    });
+    const bad = await app
+      .http()
+      .get(`/consent/subjects/${client}/export`)
+      .query({ format: 'xls' })
+      .set(auth(token));
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ status: 400, name: 'ValidationError' });
-    expect(await app.strapi.db.query('plugin::consent.consent-audit').count({ where: { action: 'export.history' } })).toBe(before);
+    expect(
+      await app.strapi.db
+        .query('plugin::consent.consent-audit')
+        .count({ where: { action: 'export.history' } })
+    ).toBe(before);
   });
 });
 
 describe('RBAC: exports need the export action', () => {
   it('a role with only "read" gets 403 on every export route and can still verify a receipt', async () => {
     const reader = await readOnlyAdmin(app, 'export-reader@example.com');
-    expect((await app.http().get(`/consent/subjects/${client}`).set(auth(reader))).status).toBe(200);
+    expect((await app.http().get(`/consent/subjects/${client}`).set(auth(reader))).status).toBe(
+      200
+    );
     const events = await apiEvents();
     for (const path of [
       `/consent/subjects/${client}/export?format=csv`,
@@ -136,7 +200,11 @@ describe('RBAC: exports need the export action', () => {
       expect([path, res.status]).toEqual([path, 403]);
       expect(res.body.error).toMatchObject({ status: 403, name: 'PolicyError' });
     }
-    const verify = await app.http().post('/consent/receipts/verify').set(auth(reader)).send({ jws: 'a.b.c' });
+    const verify = await app
+      .http()
+      .post('/consent/receipts/verify')
+      .set(auth(reader))
+      .send({ jws: 'a.b.c' });
     expect(verify.status).toBe(200);
     expect(verify.body.data.valid).toBe(false);
   });

@@ -15,7 +15,9 @@ let smtp: TestSmtp;
 
 beforeAll(async () => {
   smtp = await startSmtp();
-  app = await startApp({ env: { ...smtp.env, CONSENT_WORKER: 'false', CONSENT_LEASE_SECONDS: '300' } });
+  app = await startApp({
+    env: { ...smtp.env, CONSENT_WORKER: 'false', CONSENT_LEASE_SECONDS: '300' },
+  });
 });
 
 afterAll(async () => {
@@ -28,28 +30,42 @@ const FAULT = 'consent_test_token_fault';
 const breakTokens = async () => {
   const db = app.strapi.db.connection;
   if (dialectOf(app.strapi) === 'postgres') {
-    await db.raw(`CREATE OR REPLACE FUNCTION ${FAULT}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'tokens refused by the test'; END $$ LANGUAGE plpgsql`);
-    await db.raw(`CREATE TRIGGER ${FAULT} BEFORE INSERT ON consent_tokens FOR EACH ROW EXECUTE FUNCTION ${FAULT}()`);
+    await db.raw(
+      `CREATE OR REPLACE FUNCTION ${FAULT}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'tokens refused by the test'; END $$ LANGUAGE plpgsql`
+    );
+    await db.raw(
+      `CREATE TRIGGER ${FAULT} BEFORE INSERT ON consent_tokens FOR EACH ROW EXECUTE FUNCTION ${FAULT}()`
+    );
   } else if (dialectOf(app.strapi) === 'mysql') {
-    await db.raw(`CREATE TRIGGER ${FAULT} BEFORE INSERT ON consent_tokens FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'tokens refused by the test'`);
+    await db.raw(
+      `CREATE TRIGGER ${FAULT} BEFORE INSERT ON consent_tokens FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'tokens refused by the test'`
+    );
   } else {
-    await db.raw(`CREATE TRIGGER ${FAULT} BEFORE INSERT ON consent_tokens BEGIN SELECT RAISE(ABORT, 'tokens refused by the test'); END`);
+    await db.raw(
+      `CREATE TRIGGER ${FAULT} BEFORE INSERT ON consent_tokens BEGIN SELECT RAISE(ABORT, 'tokens refused by the test'); END`
+    );
   }
 };
 
 const repairTokens = async () => {
   const db = app.strapi.db.connection;
-  await db.raw(dialectOf(app.strapi) === 'postgres' ? `DROP TRIGGER IF EXISTS ${FAULT} ON consent_tokens` : `DROP TRIGGER IF EXISTS ${FAULT}`);
+  await db.raw(
+    dialectOf(app.strapi) === 'postgres'
+      ? `DROP TRIGGER IF EXISTS ${FAULT} ON consent_tokens`
+      : `DROP TRIGGER IF EXISTS ${FAULT}`
+  );
 };
 
 it('a pass that fails after its claim committed releases the unsent rows at once; the next pass sends them', async () => {
   const requests = await queueRequests(app, 3, 'failed-pass');
   await breakTokens();
   try {
-    const outcome = await getService(app.strapi, 'worker').tick().then(
-      (result) => JSON.stringify(result),
-      (error: Error) => error.message
-    );
+    const outcome = await getService(app.strapi, 'worker')
+      .tick()
+      .then(
+        (result) => JSON.stringify(result),
+        (error: Error) => error.message
+      );
     expect(outcome).toMatch(/tokens refused by the test/);
   } finally {
     await repairTokens();

@@ -7,7 +7,14 @@
  * what a rebuild from the events gives, the proof verifying.
  */
 import { startApp, type TestApp } from '../helpers/app';
-import { bookTrusted, BOOKING, book, clientByEmail, currentTexts, newContact } from '../helpers/booking';
+import {
+  bookTrusted,
+  BOOKING,
+  book,
+  clientByEmail,
+  currentTexts,
+  newContact,
+} from '../helpers/booking';
 import { auth, createClient, ledgerCounts } from '../helpers/consent';
 
 let app: TestApp;
@@ -25,7 +32,8 @@ const pluginStatements = async (work: () => Promise<unknown>): Promise<string[]>
   const seen: string[] = [];
   const listener = (q: { sql: string; options?: { name?: string } }) => {
     // The ledger's statements: the intake limit's count (named too, before the booking) is not one of them.
-    if (q.options?.name?.startsWith('consent_') && !q.sql.includes('consent_intake_counters')) seen.push(q.sql.slice(0, 30).toLowerCase());
+    if (q.options?.name?.startsWith('consent_') && !q.sql.includes('consent_intake_counters'))
+      seen.push(q.sql.slice(0, 30).toLowerCase());
   };
   app.strapi.db.connection.client.on('query', listener);
   try {
@@ -40,7 +48,9 @@ const LOCKED = ['insert into consent_subjects (', 'with consent_ev as (insert in
 
 const consentInput = async (given = ['storage'], refused = ['marketing']) => {
   const texts = await currentTexts(app, 'en');
-  const versions = Object.fromEntries([...given, ...refused].map((key) => [key, texts[key].version]));
+  const versions = Object.fromEntries(
+    [...given, ...refused].map((key) => [key, texts[key].version])
+  );
   return { locale: 'en', given, refused, versions };
 };
 
@@ -56,11 +66,25 @@ const STATE_FIELDS = [
   'channel',
   'eventId',
 ];
-const SUMMARY_FIELDS = ['requiredFingerprint', 'reason', 'lastEventId', 'lastDecisionAt', 'chainSeq', 'chainHead'];
+const SUMMARY_FIELDS = [
+  'requiredFingerprint',
+  'reason',
+  'lastEventId',
+  'lastDecisionAt',
+  'chainSeq',
+  'chainHead',
+];
 const pick = (row: Record<string, unknown> | null, fields: string[]) =>
   row &&
   Object.fromEntries(
-    fields.map((f) => [f, f === 'explicit' ? Boolean(row[f]) : row[f] instanceof Date ? (row[f] as Date).toISOString() : row[f]])
+    fields.map((f) => [
+      f,
+      f === 'explicit'
+        ? Boolean(row[f])
+        : row[f] instanceof Date
+          ? (row[f] as Date).toISOString()
+          : row[f],
+    ])
   );
 
 /** A subject's ledger: its events (in order), states and summary as stored. */
@@ -71,12 +95,16 @@ const ledgerOf = async (subject: string) => {
   const states = (await app.strapi.db
     .query('plugin::consent.consent-state')
     .findMany({ where: { subject }, orderBy: { purposeKey: 'asc' } })) as Record<string, unknown>[];
-  const summary = (await app.strapi.db.query('plugin::consent.consent-subject').findOne({ where: { subject } })) as Record<
-    string,
-    unknown
-  > | null;
+  const summary = (await app.strapi.db
+    .query('plugin::consent.consent-subject')
+    .findOne({ where: { subject } })) as Record<string, unknown> | null;
   return {
-    events: events.map((e) => ({ purposeKey: e.purposeKey, decision: e.decision, chainSeq: Number(e.chainSeq), bookingId: e.bookingId })),
+    events: events.map((e) => ({
+      purposeKey: e.purposeKey,
+      decision: e.decision,
+      chainSeq: Number(e.chainSeq),
+      bookingId: e.bookingId,
+    })),
     states: states.map((s) => pick(s, STATE_FIELDS)),
     summary: pick(summary, SUMMARY_FIELDS),
   };
@@ -124,7 +152,9 @@ const bookAfterInPerson = async (earlier: string, consent: Record<string, unknow
           channel: 'in_person',
           actor: { type: 'subject' },
         });
-      return app.strapi.documents('api::booking.booking').create({ data: { ...BOOKING, client, consent } as never });
+      return app.strapi
+        .documents('api::booking.booking')
+        .create({ data: { ...BOOKING, client, consent } as never });
     })
   );
   return { client, statements };
@@ -134,7 +164,9 @@ describe("a new client's first decisions, recorded with the booking", () => {
   it('take one statement on PostgreSQL; the ledger is what a rebuild gives and the proof verifies', async () => {
     const contact = newContact({ language: 'en' });
     const consent = await consentInput();
-    const statements = await pluginStatements(async () => expect((await book(app, { contact, consent })).status).toBe(201));
+    const statements = await pluginStatements(async () =>
+      expect((await book(app, { contact, consent })).status).toBe(201)
+    );
     if (isPostgres()) expect(statements).toEqual(ONE_STATEMENT);
 
     const client = await clientByEmail(app, contact.email);
@@ -146,14 +178,25 @@ describe("a new client's first decisions, recorded with the booking", () => {
     expect(ledger.states.map((s) => s?.decision)).toEqual(['refused', 'given']);
     expect(await subjectStatus(client.documentId)).toMatchObject({ valid: true });
     // No check row for a valid new booking.
-    expect(await app.strapi.db.query('plugin::consent.booking-check').count({ where: { subject: client.documentId } })).toBe(0);
+    expect(
+      await app.strapi.db
+        .query('plugin::consent.booking-check')
+        .count({ where: { subject: client.documentId } })
+    ).toBe(0);
   });
 
   it("a returning client's booking goes through the summary lock and continues the chain", async () => {
     const contact = newContact({ language: 'en' });
     expect((await book(app, { contact, consent: await consentInput() })).status).toBe(201);
     const statements = await pluginStatements(async () =>
-      expect((await bookTrusted(app, { contact, consent: await consentInput(['storage', 'marketing'], []) })).status).toBe(201)
+      expect(
+        (
+          await bookTrusted(app, {
+            contact,
+            consent: await consentInput(['storage', 'marketing'], []),
+          })
+        ).status
+      ).toBe(201)
     );
     if (isPostgres()) expect(statements).toEqual(LOCKED);
     const client = await clientByEmail(app, contact.email);
@@ -164,14 +207,21 @@ describe("a new client's first decisions, recorded with the booking", () => {
   it('purposes changed behind the instance (another instance, SQL): the guard fails, nothing is written twice, the locked path records', async () => {
     const consent = await consentInput();
     // The plugin read the purposes for the bookings above; change one behind its back.
-    const purpose = (await app.strapi.db.query('plugin::consent.purpose').findOne({ where: { key: 'marketing' } })) as {
+    const purpose = (await app.strapi.db
+      .query('plugin::consent.purpose')
+      .findOne({ where: { key: 'marketing' } })) as {
       id: number;
       description: string | null;
     };
-    await app.strapi.db.connection('consent_purposes').where({ id: purpose.id }).update({ description: 'Changed by another instance' });
+    await app.strapi.db
+      .connection('consent_purposes')
+      .where({ id: purpose.id })
+      .update({ description: 'Changed by another instance' });
     try {
       const contact = newContact({ language: 'en' });
-      const statements = await pluginStatements(async () => expect((await book(app, { contact, consent })).status).toBe(201));
+      const statements = await pluginStatements(async () =>
+        expect((await book(app, { contact, consent })).status).toBe(201)
+      );
       if (isPostgres()) expect(statements).toEqual([...ONE_STATEMENT, ...LOCKED]);
       const client = await clientByEmail(app, contact.email);
       const ledger = await expectProvable(client.documentId);
@@ -180,10 +230,15 @@ describe("a new client's first decisions, recorded with the booking", () => {
         ['marketing', 2],
       ]);
       // The locked path read the purposes again: the next new client takes one statement again.
-      const next = await pluginStatements(async () => expect((await book(app, { contact: newContact(), consent })).status).toBe(201));
+      const next = await pluginStatements(async () =>
+        expect((await book(app, { contact: newContact(), consent })).status).toBe(201)
+      );
       if (isPostgres()) expect(next).toEqual(ONE_STATEMENT);
     } finally {
-      await app.strapi.db.connection('consent_purposes').where({ id: purpose.id }).update({ description: purpose.description });
+      await app.strapi.db
+        .connection('consent_purposes')
+        .where({ id: purpose.id })
+        .update({ description: purpose.description });
     }
   });
 
@@ -194,7 +249,9 @@ describe("a new client's first decisions, recorded with the booking", () => {
     const statements = await pluginStatements(() =>
       app.strapi.db.transaction(async () => {
         created = await createClient(app.strapi);
-        return app.strapi.documents('api::booking.booking').create({ data: { ...BOOKING, client: booked, consent } as never });
+        return app.strapi
+          .documents('api::booking.booking')
+          .create({ data: { ...BOOKING, client: booked, consent } as never });
       })
     );
     if (isPostgres()) expect(statements).toEqual([...ONE_STATEMENT, ...LOCKED]);
@@ -209,7 +266,9 @@ describe("a new client's first decisions, recorded with the booking", () => {
     const statements = await pluginStatements(() =>
       app.strapi.db.transaction(async () => {
         ids.push(await createClient(app.strapi), await createClient(app.strapi));
-        return app.strapi.documents('api::booking.booking').create({ data: { ...BOOKING, client: ids[1], consent } as never });
+        return app.strapi
+          .documents('api::booking.booking')
+          .create({ data: { ...BOOKING, client: ids[1], consent } as never });
       })
     );
     if (isPostgres()) expect(statements).toEqual(LOCKED);
@@ -222,7 +281,8 @@ describe("a new client's first decisions, recorded with the booking", () => {
     const consent = await consentInput(['storage'], []);
     const { client, statements } = await bookAfterInPerson('marketing', consent);
     // record(): its summary lock is not a named statement, its write is.
-    if (isPostgres()) expect(statements).toEqual(['with consent_ev as (insert int', ...ONE_STATEMENT, ...LOCKED]);
+    if (isPostgres())
+      expect(statements).toEqual(['with consent_ev as (insert int', ...ONE_STATEMENT, ...LOCKED]);
     const ledger = await expectProvable(client);
     expect(ledger.events.map((e) => [e.purposeKey, e.chainSeq])).toEqual([
       ['marketing', 1],
@@ -236,19 +296,30 @@ describe("a new client's first decisions, recorded with the booking", () => {
     if (isPostgres()) expect(statements).toEqual(['with consent_ev as (insert int', ...LOCKED]);
     await expectProvable(client);
     expect(await subjectStatus(client)).toMatchObject({ valid: true });
-    expect(await app.strapi.db.query('plugin::consent.booking-check').count({ where: { subject: client } })).toBe(0);
+    expect(
+      await app.strapi.db
+        .query('plugin::consent.booking-check')
+        .count({ where: { subject: client } })
+    ).toBe(0);
   });
 
   it('a new client refusing required consent: the booking is marked on the locked path, nothing sent before it', async () => {
     const contact = newContact({ language: 'en' });
     const statements = await pluginStatements(async () =>
-      expect((await book(app, { contact, consent: await consentInput([], ['storage']) })).status).toBe(201)
+      expect(
+        (await book(app, { contact, consent: await consentInput([], ['storage']) })).status
+      ).toBe(201)
     );
     if (isPostgres()) expect(statements).toEqual(LOCKED);
     const client = await clientByEmail(app, contact.email);
     await expectProvable(client.documentId);
-    const check = await app.strapi.db.query('plugin::consent.booking-check').findOne({ where: { subject: client.documentId } });
-    expect(check).toMatchObject({ valid: false, missing: [{ purpose: 'storage', status: 'refused' }] });
+    const check = await app.strapi.db
+      .query('plugin::consent.booking-check')
+      .findOne({ where: { subject: client.documentId } });
+    expect(check).toMatchObject({
+      valid: false,
+      missing: [{ purpose: 'storage', status: 'refused' }],
+    });
   });
 
   it('a failure after the one statement rolls back booking, client, events, states and summary', async () => {

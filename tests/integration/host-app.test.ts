@@ -49,7 +49,9 @@ beforeAll(async () => {
   app = await startApp({ appDir: CUSTOMER_APP_DIR, env: { CONSENT_WORKER: 'false' } });
   const texts = await app.http().get('/api/consent/texts').query({ locale: 'da' });
   expect(texts.status).toBe(200);
-  const storage = (texts.body.data as { purpose: string; version: string }[]).find((t) => t.purpose === 'storage');
+  const storage = (texts.body.data as { purpose: string; version: string }[]).find(
+    (t) => t.purpose === 'storage'
+  );
   if (!storage) throw new Error('the app bootstrap published no "storage" text');
   storageVersion = storage.version;
 });
@@ -66,9 +68,14 @@ const book = (data: Record<string, unknown>, query: Record<string, string> = {})
     .set('User-Agent', 'CustomerBooking/1.0 (test)')
     .send({ data: { ...SLOT, ...data } });
 
-const consentTo = (locale = 'da') => ({ locale, given: ['storage'], versions: { storage: storageVersion } });
+const consentTo = (locale = 'da') => ({
+  locale,
+  given: ['storage'],
+  versions: { storage: storageVersion },
+});
 
-const customers = async () => (await app.strapi.db.query(CUSTOMER).findMany({ orderBy: { id: 'asc' } })) as CustomerRow[];
+const customers = async () =>
+  (await app.strapi.db.query(CUSTOMER).findMany({ orderBy: { id: 'asc' } })) as CustomerRow[];
 const eventsOf = async (where: Record<string, unknown>) =>
   (await app.strapi.db.query(EVENT).findMany({ where, orderBy: { id: 'asc' } })) as EventRow[];
 const appointmentRows = async (documentId: string) =>
@@ -89,7 +96,12 @@ const shapeOf = (body: { data?: Record<string, unknown> } & Record<string, unkno
   data: Object.keys(body.data ?? {}).sort(),
 });
 
-const CONTACT = { name: 'Karen Holm', email: 'Karen.Holm@Example.com', phone: '+45 20 30 40 50', language: 'da' };
+const CONTACT = {
+  name: 'Karen Holm',
+  email: 'Karen.Holm@Example.com',
+  phone: '+45 20 30 40 50',
+  language: 'da',
+};
 let newCustomerAnswer: ReturnType<typeof shapeOf>;
 
 describe('a host app with its own type names (customers, appointments)', () => {
@@ -98,12 +110,25 @@ describe('a host app with its own type names (customers, appointments)', () => {
     expect(res.status).toBe(201);
     newCustomerAnswer = shapeOf(res.body);
     // Strapi's own answer: the appointment, without the customer (the public role cannot read it).
-    expect(newCustomerAnswer.data).toEqual(['at', 'createdAt', 'documentId', 'id', 'publishedAt', 'treatment', 'updatedAt']);
+    expect(newCustomerAnswer.data).toEqual([
+      'at',
+      'createdAt',
+      'documentId',
+      'id',
+      'publishedAt',
+      'treatment',
+      'updatedAt',
+    ]);
 
     const all = await customers();
     expect(all).toHaveLength(1);
     // The intake's normalisation: the address in lower case, the phone without spaces.
-    expect(all[0]).toMatchObject({ fullName: 'Karen Holm', mail: 'karen.holm@example.com', mobile: '+4520304050', lang: 'da' });
+    expect(all[0]).toMatchObject({
+      fullName: 'Karen Holm',
+      mail: 'karen.holm@example.com',
+      mobile: '+4520304050',
+      lang: 'da',
+    });
 
     const rows = await appointmentRows(res.body.data.documentId);
     expect(rows.length).toBeGreaterThan(0);
@@ -129,23 +154,36 @@ describe('a host app with its own type names (customers, appointments)', () => {
     const plain = await book({ contact: { name: 'K. Holm', email: 'KAREN.HOLM@EXAMPLE.COM' } });
     expect(plain.status).toBe(201);
     expect(await customers()).toEqual([customer]); // found, and its details are not changed from a booking
-    expect((await appointmentRows(plain.body.data.documentId))[0].customer?.documentId).toBe(customer.documentId);
+    expect((await appointmentRows(plain.body.data.documentId))[0].customer?.documentId).toBe(
+      customer.documentId
+    );
 
     const eventsBefore = (await eventsOf({ subject: customer.documentId })).length;
     const withConsent = await book({
       contact: { name: 'Someone Else', email: 'karen.HOLM@example.COM' },
-      consent: { locale: 'en', given: [], refused: ['storage'], versions: { storage: storageVersion } },
+      consent: {
+        locale: 'en',
+        given: [],
+        refused: ['storage'],
+        versions: { storage: storageVersion },
+      },
     });
     expect(withConsent.status).toBe(201);
     // Not recorded: anyone may type an address on a public page.
     expect(await eventsOf({ subject: customer.documentId })).toHaveLength(eventsBefore);
     const held = (await app.strapi.db.query(REQUEST).findMany({
       where: { subject: customer.documentId, kind: 'consent', origin: { $notNull: true } },
-    })) as { origin: string; pending: { decisions: { purpose: string; decision: string }[] } | string }[];
+    })) as {
+      origin: string;
+      pending: { decisions: { purpose: string; decision: string }[] } | string;
+    }[];
     expect(held).toHaveLength(1);
     expect(held[0].origin).toBe(`booking:${APPOINTMENT}:${withConsent.body.data.documentId}`);
-    const pending = typeof held[0].pending === 'string' ? JSON.parse(held[0].pending) : held[0].pending;
-    expect(pending.decisions).toEqual([expect.objectContaining({ purpose: 'storage', decision: 'refused' })]);
+    const pending =
+      typeof held[0].pending === 'string' ? JSON.parse(held[0].pending) : held[0].pending;
+    expect(pending.decisions).toEqual([
+      expect.objectContaining({ purpose: 'storage', decision: 'refused' }),
+    ]);
 
     // The answer does not tell a known address from a new one.
     expect(shapeOf(withConsent.body)).toEqual(newCustomerAnswer);
@@ -162,7 +200,10 @@ describe('a host app with its own type names (customers, appointments)', () => {
     const named = await book({ customer: customer.documentId, consent: consentTo() });
     // Without find permission on the target, Strapi's input validation rejects the relation key.
     expect(named.status).toBe(400);
-    expect(named.body.error).toMatchObject({ name: 'ValidationError', message: 'Invalid key customer' });
+    expect(named.body.error).toMatchObject({
+      name: 'ValidationError',
+      message: 'Invalid key customer',
+    });
     const connected = await book({ customer: { connect: [customer.documentId] } });
     expect(connected.status).toBe(400);
     expect(await counts()).toEqual(before);
@@ -170,7 +211,10 @@ describe('a host app with its own type names (customers, appointments)', () => {
 
   describe('Draft & Publish on appointments', () => {
     it('a REST create publishes by default (a draft row and a published row) and records the consent once per purpose', async () => {
-      const res = await book({ contact: { name: 'Nils Berg', email: 'nils.berg@example.com', language: 'sv' }, consent: consentTo('sv') });
+      const res = await book({
+        contact: { name: 'Nils Berg', email: 'nils.berg@example.com', language: 'sv' },
+        consent: consentTo('sv'),
+      });
       expect(res.status).toBe(201);
       expect(res.body.data.publishedAt).toEqual(expect.any(String));
 
@@ -187,7 +231,13 @@ describe('a host app with its own type names (customers, appointments)', () => {
     });
 
     it('?status=draft stores only a draft, with its customer and the consent recorded once', async () => {
-      const res = await book({ contact: { name: 'Ida Lund', phone: '+46 70 123 45 67', language: 'en' }, consent: consentTo('en') }, { status: 'draft' });
+      const res = await book(
+        {
+          contact: { name: 'Ida Lund', phone: '+46 70 123 45 67', language: 'en' },
+          consent: consentTo('en'),
+        },
+        { status: 'draft' }
+      );
       expect(res.status).toBe(201);
       expect(res.body.data.publishedAt).toBeNull();
 
@@ -202,7 +252,10 @@ describe('a host app with its own type names (customers, appointments)', () => {
     });
 
     it('publishing the draft later records nothing more', async () => {
-      const res = await book({ contact: { name: 'Ole Dahl', email: 'ole.dahl@example.com' }, consent: consentTo() }, { status: 'draft' });
+      const res = await book(
+        { contact: { name: 'Ole Dahl', email: 'ole.dahl@example.com' }, consent: consentTo() },
+        { status: 'draft' }
+      );
       expect(res.status).toBe(201);
       await app.strapi.documents(APPOINTMENT).publish({ documentId: res.body.data.documentId });
       expect((await appointmentRows(res.body.data.documentId)).length).toBe(2);

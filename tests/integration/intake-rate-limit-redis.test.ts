@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { startApp, type TestApp } from '../helpers/app';
 import { book, newContact } from '../helpers/booking';
-import { INTAKE_MAX, INTAKE_WINDOW_SECONDS, expectRefused, fillWindow, intakeEnv, nextWindow, writtenCounts } from '../helpers/intake';
+import {
+  INTAKE_MAX,
+  INTAKE_WINDOW_SECONDS,
+  expectRefused,
+  fillWindow,
+  intakeEnv,
+  nextWindow,
+  writtenCounts,
+} from '../helpers/intake';
 import { createRedisClient } from '../../server/src/utils/redis';
 
 /**
@@ -57,7 +65,11 @@ const ourKeys = async () => (await redis.command(['KEYS', `${PREFIX}*`])) as str
 beforeAll(async () => {
   relay = await startRelay();
   app = await startApp({
-    env: intakeEnv({ CONSENT_INTAKE_RATE_STORE: 'redis', CONSENT_INTAKE_REDIS_URL: relay.url, CONSENT_INTAKE_REDIS_PREFIX: PREFIX }),
+    env: intakeEnv({
+      CONSENT_INTAKE_RATE_STORE: 'redis',
+      CONSENT_INTAKE_REDIS_URL: relay.url,
+      CONSENT_INTAKE_REDIS_PREFIX: PREFIX,
+    }),
   });
 });
 afterAll(async () => {
@@ -84,7 +96,10 @@ describe('the Redis counter', () => {
     const ttl = (await redis.command(['PTTL', keys[0]])) as number;
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(INTAKE_WINDOW_SECONDS * 1000 + 1000);
-    const rows = (await app.strapi.db.connection('consent_intake_counters').count({ n: '*' }).first()) as { n: number | string };
+    const rows = (await app.strapi.db
+      .connection('consent_intake_counters')
+      .count({ n: '*' })
+      .first()) as { n: number | string };
     expect(Number(rows.n)).toBe(0);
   });
 
@@ -106,7 +121,8 @@ describe('the Redis counter', () => {
     }) as never);
     try {
       relay.down();
-      for (let i = 0; i < 3; i += 1) expect((await book(app, { contact: newContact() })).status).toBe(201);
+      for (let i = 0; i < 3; i += 1)
+        expect((await book(app, { contact: newContact() })).status).toBe(201);
     } finally {
       warn.mockRestore();
     }

@@ -1,5 +1,13 @@
 import { startApp, type TestApp } from '../helpers/app';
-import { BOOKING, book, bookingToken, bookTrusted, clientByEmail, currentTexts, newContact } from '../helpers/booking';
+import {
+  BOOKING,
+  book,
+  bookingToken,
+  bookTrusted,
+  clientByEmail,
+  currentTexts,
+  newContact,
+} from '../helpers/booking';
 import { auth, ledgerCounts, subjectConsent } from '../helpers/consent';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
@@ -16,7 +24,9 @@ const DAY = 24 * 60 * 60 * 1000;
 
 beforeAll(async () => {
   smtp = await startSmtp();
-  app = await startApp({ env: { ...smtp.env, CONSENT_WORKER: 'false', CONSENT_RATE_LIMIT_MAX: '1000' } });
+  app = await startApp({
+    env: { ...smtp.env, CONSENT_WORKER: 'false', CONSENT_RATE_LIMIT_MAX: '1000' },
+  });
 });
 afterAll(async () => {
   await app?.stop();
@@ -32,7 +42,9 @@ const clock = () => service('clock');
 const drain = () => service('worker').drain();
 
 const events = async (subject: string) =>
-  (await app.strapi.db.query('plugin::consent.consent-event').findMany({ where: { subject }, orderBy: { id: 'asc' } })) as {
+  (await app.strapi.db
+    .query('plugin::consent.consent-event')
+    .findMany({ where: { subject }, orderBy: { id: 'asc' } })) as {
     purposeKey: string;
     decision: string;
     explicit: boolean;
@@ -44,12 +56,21 @@ const events = async (subject: string) =>
     actorType: string;
   }[];
 
-const requestsOf = (subject: string) => app.strapi.db.connection('consent_requests').where({ subject }).orderBy('id');
+const requestsOf = (subject: string) =>
+  app.strapi.db.connection('consent_requests').where({ subject }).orderBy('id');
 
 const pendingOf = async (subject: string) => {
-  const res = await app.http().get(`/consent/subjects/${subject}`).set(auth(await app.adminToken()));
+  const res = await app
+    .http()
+    .get(`/consent/subjects/${subject}`)
+    .set(auth(await app.adminToken()));
   expect(res.status).toBe(200);
-  return res.body.data.pending as { request: string; status: string; booking: { documentId: string } | null; decisions: { purpose: string; decision: string }[] }[];
+  return res.body.data.pending as {
+    request: string;
+    status: string;
+    booking: { documentId: string } | null;
+    decisions: { purpose: string; decision: string }[];
+  }[];
 };
 
 /** The path of the consent page link in a message. */
@@ -64,10 +85,25 @@ const confirmAsShown = async (path: string, userAgent: string) => {
   const page = await app.http().get(path);
   expect(page.status).toBe(200);
   const form = new URLSearchParams();
-  for (const m of page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.append(m[1], m[2]);
-  for (const m of page.text.matchAll(/<input type="radio" id="[^"]+" name="([^"]+)" value="([^"]+)" checked>/g)) form.append(m[1], m[2]);
-  for (const m of page.text.matchAll(/<input type="checkbox" id="[^"]+" name="([^"]+)" value="yes"[^>]* checked>/g)) form.append(m[1], 'yes');
-  return { page, res: await app.http().post(path).type('form').set('User-Agent', userAgent).send(form.toString()) };
+  for (const m of page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    form.append(m[1], m[2]);
+  for (const m of page.text.matchAll(
+    /<input type="radio" id="[^"]+" name="([^"]+)" value="([^"]+)" checked>/g
+  ))
+    form.append(m[1], m[2]);
+  for (const m of page.text.matchAll(
+    /<input type="checkbox" id="[^"]+" name="([^"]+)" value="yes"[^>]* checked>/g
+  ))
+    form.append(m[1], 'yes');
+  return {
+    page,
+    res: await app
+      .http()
+      .post(path)
+      .type('form')
+      .set('User-Agent', userAgent)
+      .send(form.toString()),
+  };
 };
 
 /** A client with valid consent to storage, registered by a trusted back-end. */
@@ -89,7 +125,10 @@ describe('an anonymous booking that names an existing client', () => {
       explicit: ['health'],
       versions: { storage: texts.storage.version, health: texts.health.version },
     };
-    const res = await book(app, { contact: { name: 'Someone Else', email: contact.email.toUpperCase() }, consent });
+    const res = await book(app, {
+      contact: { name: 'Someone Else', email: contact.email.toUpperCase() },
+      consent,
+    });
     const fresh = await book(app, { contact: newContact(), consent });
     expect(res.status).toBe(201);
     expect(Object.keys(res.body.data).sort()).toEqual(Object.keys(fresh.body.data).sort());
@@ -99,12 +138,20 @@ describe('an anonymous booking that names an existing client', () => {
     expect(await events(client)).toEqual(before);
     expect(await subjectConsent(app, client)).toMatchObject({ valid: true });
     // The booking is theirs, and staff see the decisions waiting.
-    const booking = await app.strapi.db.query('api::booking.booking').findOne({ where: { documentId: res.body.data.documentId }, populate: ['client'] });
+    const booking = await app.strapi.db
+      .query('api::booking.booking')
+      .findOne({ where: { documentId: res.body.data.documentId }, populate: ['client'] });
     expect(booking.client.documentId).toBe(client);
     const pending = await pendingOf(client);
     expect(pending).toHaveLength(1);
-    expect(pending[0]).toMatchObject({ status: 'queued', booking: { documentId: res.body.data.documentId } });
-    expect(pending[0].decisions.map((d) => `${d.purpose}:${d.decision}`).sort()).toEqual(['health:given', 'storage:refused']);
+    expect(pending[0]).toMatchObject({
+      status: 'queued',
+      booking: { documentId: res.body.data.documentId },
+    });
+    expect(pending[0].decisions.map((d) => `${d.purpose}:${d.decision}`).sort()).toEqual([
+      'health:given',
+      'storage:refused',
+    ]);
 
     // The worker sends the confirmation to the address on file (not to the typed name).
     await drain();
@@ -113,11 +160,17 @@ describe('an anonymous booking that names an existing client', () => {
     expect(mail.text).not.toContain('Someone Else');
 
     clock().advance(60_000);
-    const { page, res: confirmed } = await confirmAsShown(linkIn(mail.text), 'Mail-Browser/confirm');
+    const { page, res: confirmed } = await confirmAsShown(
+      linkIn(mail.text),
+      'Mail-Browser/confirm'
+    );
     expect(page.text).toMatch(/You made these choices when booking/);
     expect(confirmed.status).toBe(303);
     const after = (await events(client)).slice(before.length);
-    expect(after.map((e) => `${e.purposeKey}:${e.decision}`).sort()).toEqual(['health:given', 'storage:refused']);
+    expect(after.map((e) => `${e.purposeKey}:${e.decision}`).sort()).toEqual([
+      'health:given',
+      'storage:refused',
+    ]);
     for (const event of after) {
       expect(event).toMatchObject({
         channel: 'email_link',
@@ -136,30 +189,59 @@ describe('an anonymous booking that names an existing client', () => {
   it('lapses unconfirmed: the request expires and nothing is recorded in the client\'s name, not even "expired"', async () => {
     const { contact, client } = await validClient();
     const before = await events(client);
-    expect((await book(app, { contact: { name: 'x', email: contact.email }, consent: { given: ['marketing'] } })).status).toBe(201);
+    expect(
+      (
+        await book(app, {
+          contact: { name: 'x', email: contact.email },
+          consent: { given: ['marketing'] },
+        })
+      ).status
+    ).toBe(201);
     await drain();
     await smtp.waitFor((m) => m.to.includes(contact.email));
     clock().advance(8 * DAY);
     expect((await drain()).expired).toBeGreaterThanOrEqual(1);
     const rows = await requestsOf(client);
-    expect(rows.filter((r: { origin: string | null }) => r.origin).map((r: { status: string }) => r.status)).toEqual(['expired']);
+    expect(
+      rows
+        .filter((r: { origin: string | null }) => r.origin)
+        .map((r: { status: string }) => r.status)
+    ).toEqual(['expired']);
     expect(await events(client)).toEqual(before);
     expect(await pendingOf(client)).toEqual([]);
   });
 
   it('sends one message however often the client is named: later bookings merge into the open confirmation', async () => {
     const { contact, client } = await validClient();
-    for (const consent of [{ given: ['marketing'] }, { refused: ['marketing'] }, { given: ['marketing'], refused: ['storage'] }]) {
-      expect((await book(app, { contact: { name: 'x', email: contact.email }, consent })).status).toBe(201);
+    for (const consent of [
+      { given: ['marketing'] },
+      { refused: ['marketing'] },
+      { given: ['marketing'], refused: ['storage'] },
+    ]) {
+      expect(
+        (await book(app, { contact: { name: 'x', email: contact.email }, consent })).status
+      ).toBe(201);
     }
     await drain();
-    expect((await book(app, { contact: { name: 'x', email: contact.email }, consent: { refused: ['marketing'] } })).status).toBe(201);
+    expect(
+      (
+        await book(app, {
+          contact: { name: 'x', email: contact.email },
+          consent: { refused: ['marketing'] },
+        })
+      ).status
+    ).toBe(201);
     await drain();
     await smtp.waitFor((m) => m.to.includes(contact.email));
-    expect(smtp.messagesTo(contact.email).filter((m) => /confirm/i.test(m.subject))).toHaveLength(1);
+    expect(smtp.messagesTo(contact.email).filter((m) => /confirm/i.test(m.subject))).toHaveLength(
+      1
+    );
     const pending = await pendingOf(client);
     expect(pending).toHaveLength(1);
-    expect(pending[0].decisions.map((d) => `${d.purpose}:${d.decision}`).sort()).toEqual(['marketing:refused', 'storage:refused']);
+    expect(pending[0].decisions.map((d) => `${d.purpose}:${d.decision}`).sort()).toEqual([
+      'marketing:refused',
+      'storage:refused',
+    ]);
   });
 
   it('bookings that name the same client at the same moment open one confirmation between them, every one answered 201', async () => {
@@ -168,17 +250,26 @@ describe('an anonymous booking that names an existing client', () => {
       ['marketing', 'health', 'storage', 'marketing', 'health', 'storage'].map((purpose, i) =>
         book(app, {
           contact: { name: `x${i}`, email: contact.email },
-          consent: i % 2 ? { refused: [purpose] } : { given: [purpose], explicit: purpose === 'health' ? ['health'] : [] },
+          consent:
+            i % 2
+              ? { refused: [purpose] }
+              : { given: [purpose], explicit: purpose === 'health' ? ['health'] : [] },
         })
       )
     );
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
-    const open = (await requestsOf(client)).filter((r: { origin: string | null; status: string }) => r.origin && r.status === 'queued');
+    const open = (await requestsOf(client)).filter(
+      (r: { origin: string | null; status: string }) => r.origin && r.status === 'queued'
+    );
     expect(open).toHaveLength(1);
     const pending = await pendingOf(client);
     expect(pending).toHaveLength(1);
     // One held decision per purpose named (the later booking's wins), none lost to a second request.
-    expect(pending[0].decisions.map((d) => d.purpose).sort()).toEqual(['health', 'marketing', 'storage']);
+    expect(pending[0].decisions.map((d) => d.purpose).sort()).toEqual([
+      'health',
+      'marketing',
+      'storage',
+    ]);
   });
 
   it('holds them also for an API token the host does not trust; a trusted one decides at once', async () => {
@@ -189,33 +280,61 @@ describe('an anonymous booking that names an existing client', () => {
       .http()
       .post('/api/bookings')
       .set('Authorization', `Bearer ${other}`)
-      .send({ data: { ...BOOKING, contact: { name: 'x', email: contact.email }, consent: { given: ['marketing'] } } });
+      .send({
+        data: {
+          ...BOOKING,
+          contact: { name: 'x', email: contact.email },
+          consent: { given: ['marketing'] },
+        },
+      });
     expect(res.status).toBe(201);
     expect(await events(client)).toHaveLength(before);
     expect(await pendingOf(client)).toHaveLength(1);
 
-    expect((await bookTrusted(app, { contact, consent: { given: ['marketing'] } })).status).toBe(201);
-    expect((await events(client)).slice(before).map((e) => `${e.purposeKey}:${e.decision}:${e.channel}`)).toEqual(['marketing:given:booking_page']);
+    expect((await bookTrusted(app, { contact, consent: { given: ['marketing'] } })).status).toBe(
+      201
+    );
+    expect(
+      (await events(client)).slice(before).map((e) => `${e.purposeKey}:${e.decision}:${e.channel}`)
+    ).toEqual(['marketing:given:booking_page']);
   });
 });
 
 describe('a logged-in client', () => {
   it('decides at once for their own client through the booking page, whatever contact is typed', async () => {
-    const role = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
-    await app.strapi.db.query('plugin::users-permissions.permission').create({ data: { action: 'api::booking.booking.create', role: role.id } });
+    const role = await app.strapi.db
+      .query('plugin::users-permissions.role')
+      .findOne({ where: { type: 'authenticated' } });
+    await app.strapi.db
+      .query('plugin::users-permissions.permission')
+      .create({ data: { action: 'api::booking.booking.create', role: role.id } });
     const { client } = await validClient();
-    const register = await app.http().post('/api/auth/local/register').send({ username: 'intake-user', email: 'intake.user@example.com', password: 'Intake-pass-2026' });
+    const register = await app.http().post('/api/auth/local/register').send({
+      username: 'intake-user',
+      email: 'intake.user@example.com',
+      password: 'Intake-pass-2026',
+    });
     expect(register.status).toBe(200);
-    await app.strapi.documents('api::client.client').update({ documentId: client, data: { user: register.body.user.id } as never });
+    await app.strapi
+      .documents('api::client.client')
+      .update({ documentId: client, data: { user: register.body.user.id } as never });
     const before = (await events(client)).length;
 
     const res = await app
       .http()
       .post('/api/bookings')
       .set('Authorization', `Bearer ${register.body.jwt}`)
-      .send({ data: { ...BOOKING, contact: { name: 'Me', email: 'typed.differently@example.com' }, consent: { given: ['marketing'] } } });
+      .send({
+        data: {
+          ...BOOKING,
+          contact: { name: 'Me', email: 'typed.differently@example.com' },
+          consent: { given: ['marketing'] },
+        },
+      });
     expect(res.status).toBe(201);
-    expect((await events(client)).slice(before).map((e) => `${e.purposeKey}:${e.decision}`)).toEqual(['marketing:given']);
+    expect(
+      (await events(client)).slice(before).map((e) => `${e.purposeKey}:${e.decision}`)
+    ).toEqual(['marketing:given']);
     expect(await clientByEmail(app, 'typed.differently@example.com')).toBeNull();
   });
 });
@@ -223,21 +342,43 @@ describe('a logged-in client', () => {
 describe('double opt-in', () => {
   afterAll(async () => {
     const token = await app.adminToken();
-    await app.http().put('/consent/purposes/marketing').set(auth(token)).send({ doubleOptIn: false });
+    await app
+      .http()
+      .put('/consent/purposes/marketing')
+      .set(auth(token))
+      .send({ doubleOptIn: false });
     await app.http().put('/consent/settings').set(auth(token)).send({ informationMail: false });
   });
 
   it('a new client: consent to a double opt-in purpose, and the information mail, wait for the link; the rest counts at once', async () => {
     const token = await app.adminToken();
-    expect((await app.http().put('/consent/purposes/marketing').set(auth(token)).send({ doubleOptIn: true })).status).toBe(200);
-    expect((await app.http().put('/consent/settings').set(auth(token)).send({ informationMail: true })).status).toBe(200);
+    expect(
+      (
+        await app
+          .http()
+          .put('/consent/purposes/marketing')
+          .set(auth(token))
+          .send({ doubleOptIn: true })
+      ).status
+    ).toBe(200);
+    expect(
+      (await app.http().put('/consent/settings').set(auth(token)).send({ informationMail: true }))
+        .status
+    ).toBe(200);
 
     const contact = newContact({ language: 'en' });
-    expect((await book(app, { contact, consent: { given: ['storage', 'marketing'] } })).status).toBe(201);
+    expect(
+      (await book(app, { contact, consent: { given: ['storage', 'marketing'] } })).status
+    ).toBe(201);
     const client = (await clientByEmail(app, contact.email)).documentId as string;
-    expect((await events(client)).map((e) => `${e.purposeKey}:${e.decision}`)).toEqual(['storage:given']);
+    expect((await events(client)).map((e) => `${e.purposeKey}:${e.decision}`)).toEqual([
+      'storage:given',
+    ]);
     const information = async () =>
-      (await requestsOf(client)).filter((r: { kind: string }) => r.kind === 'information')[0] as { status: string; held: unknown };
+      (await requestsOf(client)).filter((r: { kind: string }) => r.kind === 'information')[0] as {
+        status: string;
+        held: unknown;
+      };
     expect(await information()).toMatchObject({ status: 'queued' });
     expect(Boolean((await information()).held)).toBe(true);
 
@@ -248,7 +389,10 @@ describe('double opt-in', () => {
 
     const { res } = await confirmAsShown(linkIn(mail.text), 'Mail-Browser/doi');
     expect(res.status).toBe(303);
-    expect((await events(client)).map((e) => `${e.purposeKey}:${e.decision}`)).toEqual(['storage:given', 'marketing:given']);
+    expect((await events(client)).map((e) => `${e.purposeKey}:${e.decision}`)).toEqual([
+      'storage:given',
+      'marketing:given',
+    ]);
     expect(Boolean((await information()).held)).toBe(false);
     await drain();
     await smtp.waitFor((m) => m.to.includes(contact.email) && !/confirm/i.test(m.subject));
@@ -267,7 +411,7 @@ describe('the intake without any read permission on clients', () => {
     expect(res.status).toBeLessThan(500);
   });
 
-  it('refuses malformed input with a 4xx in Strapi\'s error shape and writes nothing', async () => {
+  it("refuses malformed input with a 4xx in Strapi's error shape and writes nothing", async () => {
     const counts = async () => ({
       ...(await ledgerCounts(app.strapi)),
       bookings: await app.strapi.db.query('api::booking.booking').count({}),
@@ -285,8 +429,18 @@ describe('the intake without any read permission on clients', () => {
       ['an unknown language', { ...BOOKING, contact: { ...contact, language: 'xx' } }],
       ['a NUL in the name', { ...BOOKING, contact: { ...contact, name: 'Maja\u0000Berg' } }],
       ['a 1 MB name', { ...BOOKING, contact: { ...contact, name: 'a'.repeat(1024 * 1024) } }],
-      ['5,000 purpose keys', { ...BOOKING, contact, consent: { given: Array.from({ length: 5000 }, (_, i) => `p${i}`) } }],
-      ['a constructor key', { ...BOOKING, contact: { ...contact, constructor: { prototype: { x: 1 } } } }],
+      [
+        '5,000 purpose keys',
+        {
+          ...BOOKING,
+          contact,
+          consent: { given: Array.from({ length: 5000 }, (_, i) => `p${i}`) },
+        },
+      ],
+      [
+        'a constructor key',
+        { ...BOOKING, contact: { ...contact, constructor: { prototype: { x: 1 } } } },
+      ],
       ['contact and client', { ...BOOKING, contact, client: 'abc' }],
       ['an array as consent', { ...BOOKING, contact, consent: [] }],
     ];
@@ -301,7 +455,11 @@ describe('the intake without any read permission on clients', () => {
       `{"data":{"startsAt":"${BOOKING.startsAt}","service":"x","contact":{"name":"x","email":"${contact.email}","__proto__":{"polluted":true}}}}`,
       `{"data":{"startsAt":"${BOOKING.startsAt}","service":"x","contact":{"name":"x","email":"${contact.email}"},"consent":{"versions":{"__proto__":"1.0"}}}}`,
     ]) {
-      const res = await app.http().post('/api/bookings').set('Content-Type', 'application/json').send(raw);
+      const res = await app
+        .http()
+        .post('/api/bookings')
+        .set('Content-Type', 'application/json')
+        .send(raw);
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();

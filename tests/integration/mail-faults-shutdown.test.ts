@@ -40,7 +40,13 @@ describe('shutdown while sends hang', () => {
 
     const requests = await queueRequests(app, 5, 'shutdown');
     // The first request's pass claims it at once and hangs on its send; the others wait for that pass.
-    await waitUntil(async () => (await rowsOf(app!, requests)).some((r) => r.lease_owner !== null) && silent.connections() > 0, 10_000, 'claimed and sending');
+    await waitUntil(
+      async () =>
+        (await rowsOf(app!, requests)).some((r) => r.lease_owner !== null) &&
+        silent.connections() > 0,
+      10_000,
+      'claimed and sending'
+    );
     const held = (await rowsOf(app, requests)).filter((r) => r.lease_owner !== null).length;
 
     let started = Date.now();

@@ -47,15 +47,26 @@ describe('a mail server that refuses, then one that never answers (the worker ke
   it('refused connections: more refusals than the pool has slots, then the server comes up on the port: all delivered exactly once', async () => {
     const requests = await queueRequests(app, 20, 'refused');
     // Two rounds of 20 refused sends (8 times the pool's 5 slots) before the server is there.
-    await waitUntil(async () => (await rowsOf(app, requests)).every((r) => r.attempts >= 2 && r.lease_owner === null), 15_000, 'two refused attempts');
+    await waitUntil(
+      async () =>
+        (await rowsOf(app, requests)).every((r) => r.attempts >= 2 && r.lease_owner === null),
+      15_000,
+      'two refused attempts'
+    );
     const before = await rowsOf(app, requests);
     expect(before.every((r) => r.status === 'queued')).toBe(true);
     expect(before.some((r) => /ECONNREFUSED/.test(r.reason ?? ''))).toBe(true);
 
     smtp = await startSmtp({ port });
-    const ms = await waitUntil(async () => (await rowsOf(app, requests)).every((r) => r.status === 'sent'), 20_000, 'all sent');
+    const ms = await waitUntil(
+      async () => (await rowsOf(app, requests)).every((r) => r.status === 'sent'),
+      20_000,
+      'all sent'
+    );
     // Measured here (SQLite, 2 cores): 1-4 s, the backoff of the rows' last attempt (1, 2, 4 s) plus a poll.
-    process.stdout.write(`[mail-faults] refused: delivered ${requests.length} within ${ms} ms after the server came up\n`);
+    process.stdout.write(
+      `[mail-faults] refused: delivered ${requests.length} within ${ms} ms after the server came up\n`
+    );
     expect(ms).toBeLessThan(10_000);
     for (const { email } of requests) expect(smtp.messagesTo(email)).toHaveLength(1);
   });
@@ -68,7 +79,11 @@ describe('a mail server that refuses, then one that never answers (the worker ke
       const requests = await queueRequests(app, 5, 'silent');
       // A send times out after SEND_TIMEOUT_MS; the row is then queued again with the reason.
       await waitUntil(
-        async () => (await rowsOf(app, requests)).every((r) => r.status === 'queued' && r.attempts >= 2 && /no answer within/.test(r.reason ?? '')),
+        async () =>
+          (await rowsOf(app, requests)).every(
+            (r) =>
+              r.status === 'queued' && r.attempts >= 2 && /no answer within/.test(r.reason ?? '')
+          ),
         20_000,
         'two timed-out attempts'
       );
@@ -76,8 +91,14 @@ describe('a mail server that refuses, then one that never answers (the worker ke
       expect(warnings.some((w) => /email provider "nodemailer" was made anew/.test(w))).toBe(true);
       await silent.stop();
       smtp = await startSmtp({ port });
-      const ms = await waitUntil(async () => (await rowsOf(app, requests)).every((r) => r.status === 'sent'), 20_000, 'all sent');
-      process.stdout.write(`[mail-faults] silent: delivered ${requests.length} within ${ms} ms after the server answered\n`);
+      const ms = await waitUntil(
+        async () => (await rowsOf(app, requests)).every((r) => r.status === 'sent'),
+        20_000,
+        'all sent'
+      );
+      process.stdout.write(
+        `[mail-faults] silent: delivered ${requests.length} within ${ms} ms after the server answered\n`
+      );
       expect(ms).toBeLessThan(15_000);
       for (const { email } of requests) expect(smtp.messagesTo(email)).toHaveLength(1);
     } finally {

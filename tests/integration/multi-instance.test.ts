@@ -18,9 +18,18 @@ let smtp: TestSmtp;
 let instances: Instance[] = [];
 
 const count = async (where: Record<string, unknown>) =>
-  Number(((await app.strapi.db.connection('consent_requests').where(where).count({ n: '*' }).first()) as { n: number | string }).n);
+  Number(
+    (
+      (await app.strapi.db
+        .connection('consent_requests')
+        .where(where)
+        .count({ n: '*' })
+        .first()) as { n: number | string }
+    ).n
+  );
 
-const insertClients = (n: number, tag: string) => insertBulkClients(app.strapi.db.connection, n, tag);
+const insertClients = (n: number, tag: string) =>
+  insertBulkClients(app.strapi.db.connection, n, tag);
 
 const startWorkers = async (n: number, extra: Record<string, string> = {}) => {
   const env = {
@@ -44,7 +53,10 @@ const watch = async (done: () => Promise<boolean>, timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error('timed out');
-    const rows = await app.strapi.db.connection('consent_requests').distinct('lease_owner').whereNotNull('lease_owner');
+    const rows = await app.strapi.db
+      .connection('consent_requests')
+      .distinct('lease_owner')
+      .whereNotNull('lease_owner');
     for (const r of rows as { lease_owner: string }[]) owners.add(r.lease_owner);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -80,7 +92,10 @@ multi('several instances on one database', () => {
     const campaign = created.body.data.documentId;
     expect(created.body.data.total).toBeGreaterThanOrEqual(CLIENTS);
 
-    const owners = await watch(async () => (await count({ campaign, status: 'queued' })) === 0, 120_000);
+    const owners = await watch(
+      async () => (await count({ campaign, status: 'queued' })) === 0,
+      120_000
+    );
     expect(owners.size).toBe(2); // both instances took part
 
     const emailed = await count({ campaign, status: 'sent', channel: 'email' });
@@ -94,7 +109,10 @@ multi('several instances on one database', () => {
   it('an instance killed mid-campaign: its claims are taken over when the lease ends, nothing is lost', async () => {
     smtp.clear();
     await insertClients(600, 'b');
-    const [doomed] = await startWorkers(2, { CONSENT_LEASE_SECONDS: '5', CONSENT_BATCH_SIZE: '20' });
+    const [doomed] = await startWorkers(2, {
+      CONSENT_LEASE_SECONDS: '5',
+      CONSENT_BATCH_SIZE: '20',
+    });
     const token = await app.adminToken();
     const created = await app
       .http()

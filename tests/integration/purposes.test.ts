@@ -10,15 +10,34 @@ afterAll(async () => {
 });
 
 const post = async (body: unknown) =>
-  app.http().post('/consent/purposes').set(auth(await app.adminToken())).send(body as object);
+  app
+    .http()
+    .post('/consent/purposes')
+    .set(auth(await app.adminToken()))
+    .send(body as object);
 const put = async (key: string, body: unknown) =>
-  app.http().put(`/consent/purposes/${key}`).set(auth(await app.adminToken())).send(body as object);
+  app
+    .http()
+    .put(`/consent/purposes/${key}`)
+    .set(auth(await app.adminToken()))
+    .send(body as object);
 
 describe('purposes', () => {
   it('creates a purpose; it has no text until a version is published, and cannot be consented to before', async () => {
-    const res = await post({ key: 'photos', name: 'Photos of results', legalBasis: 'consent', description: 'Before/after photos' });
+    const res = await post({
+      key: 'photos',
+      name: 'Photos of results',
+      legalBasis: 'consent',
+      description: 'Before/after photos',
+    });
     expect(res.status).toBe(201);
-    expect(res.body.data).toMatchObject({ key: 'photos', required: false, specialCategory: false, active: true, currentMajor: null });
+    expect(res.body.data).toMatchObject({
+      key: 'photos',
+      required: false,
+      specialCategory: false,
+      active: true,
+      currentMajor: null,
+    });
 
     const client = await createClient(app.strapi);
     const early = await app
@@ -35,13 +54,25 @@ describe('purposes', () => {
 
   it('a required purpose without a published text means nobody has valid consent until it is published', async () => {
     const token = await app.adminToken();
-    const validBefore = await app.http().get('/consent/subjects').query({ consent: 'valid' }).set(auth(token));
+    const validBefore = await app
+      .http()
+      .get('/consent/subjects')
+      .query({ consent: 'valid' })
+      .set(auth(token));
     expect(validBefore.body.data.length).toBeGreaterThan(0);
     expect((await put('photos', { required: true })).status).toBe(200);
-    const validNow = await app.http().get('/consent/subjects').query({ consent: 'valid' }).set(auth(token));
+    const validNow = await app
+      .http()
+      .get('/consent/subjects')
+      .query({ consent: 'valid' })
+      .set(auth(token));
     expect(validNow.body.data).toEqual([]);
     expect((await put('photos', { required: false })).status).toBe(200);
-    const validAfter = await app.http().get('/consent/subjects').query({ consent: 'valid' }).set(auth(token));
+    const validAfter = await app
+      .http()
+      .get('/consent/subjects')
+      .query({ consent: 'valid' })
+      .set(auth(token));
     expect(validAfter.body.data).toEqual(validBefore.body.data);
   });
 
@@ -84,15 +115,30 @@ describe('purposes', () => {
   it('rejects bad list and history queries with a 400', async () => {
     const token = await app.adminToken();
     const client = await createClient(app.strapi);
-    for (const query of [{}, { consent: 'maybe' }, { consent: 'valid', limit: 0 }, { consent: 'valid', limit: 10_000 }, { consent: 'valid', after: -1 }, { consent: 'valid', extra: 1 }]) {
+    for (const query of [
+      {},
+      { consent: 'maybe' },
+      { consent: 'valid', limit: 0 },
+      { consent: 'valid', limit: 10_000 },
+      { consent: 'valid', after: -1 },
+      { consent: 'valid', extra: 1 },
+    ]) {
       const res = await app.http().get('/consent/subjects').query(query).set(auth(token));
       expect([JSON.stringify(query), res.status]).toEqual([JSON.stringify(query), 400]);
     }
     for (const query of [{ page: 0 }, { pageSize: 1000 }, { page: 'x' }]) {
-      const res = await app.http().get(`/consent/subjects/${client}/events`).query(query).set(auth(token));
+      const res = await app
+        .http()
+        .get(`/consent/subjects/${client}/events`)
+        .query(query)
+        .set(auth(token));
       expect([JSON.stringify(query), res.status]).toEqual([JSON.stringify(query), 400]);
     }
-    expect((await app.http().get('/consent/subjects/nosuchclient').set(auth(token))).status).toBe(404);
-    expect((await app.http().get('/consent/subjects/nosuchclient/events').set(auth(token))).status).toBe(404);
+    expect((await app.http().get('/consent/subjects/nosuchclient').set(auth(token))).status).toBe(
+      404
+    );
+    expect(
+      (await app.http().get('/consent/subjects/nosuchclient/events').set(auth(token))).status
+    ).toBe(404);
   });
 });

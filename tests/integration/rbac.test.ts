@@ -10,7 +10,9 @@ beforeAll(async () => {
   app = await startApp();
   client = await createClient(app.strapi);
   // An Editor: a built-in role with Content Manager rights but none of the plugin's actions.
-  const editorRole = await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } });
+  const editorRole = await app.strapi.db
+    .query('admin::role')
+    .findOne({ where: { code: 'strapi-editor' } });
   await app.strapi.service('admin::user').create({
     email: 'editor@example.com',
     firstname: 'Ed',
@@ -46,7 +48,9 @@ const ROUTES: [string, string, object | null][] = adminRoutes.routes.map((route)
 
 const call = (method: string, path: string, body: object | null) => {
   const agent = app.http();
-  const req = (agent as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path.replace(':client', client));
+  const req = (agent as unknown as Record<string, (p: string) => import('supertest').Test>)[method](
+    path.replace(':client', client)
+  );
   return body ? req.send(body) : req;
 };
 
@@ -57,16 +61,23 @@ describe('RBAC on every admin route', () => {
     expect(res.body.error).toMatchObject({ status: 401 });
   });
 
-  it.each(ROUTES)('%s %s: 403 for an admin without the plugin action', async (method, path, body) => {
-    const res = await call(method, path, body).set(auth(editorToken));
-    expect(res.status).toBe(403);
-    expect(res.body.error).toMatchObject({ status: 403, name: 'PolicyError' });
-  });
+  it.each(ROUTES)(
+    '%s %s: 403 for an admin without the plugin action',
+    async (method, path, body) => {
+      const res = await call(method, path, body).set(auth(editorToken));
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({ status: 403, name: 'PolicyError' });
+    }
+  );
 
   it('writes nothing when refused', async () => {
-    const events = await app.strapi.db.query('plugin::consent.consent-event').count({ where: { subject: client } });
+    const events = await app.strapi.db
+      .query('plugin::consent.consent-event')
+      .count({ where: { subject: client } });
     expect(events).toBe(0);
-    const purpose = await app.strapi.db.query('plugin::consent.purpose').findOne({ where: { key: 'marketing' } });
+    const purpose = await app.strapi.db
+      .query('plugin::consent.purpose')
+      .findOne({ where: { key: 'marketing' } });
     expect(purpose.name).toBe('E-marketing');
   });
 
@@ -86,20 +97,28 @@ describe('RBAC on every admin route', () => {
         'plugin::consent.erase',
         'plugin::consent.import',
         'plugin::consent.proof',
-      ]),
+      ])
     );
   });
 
   it('a role given only "read" can read but not record', async () => {
     const token = await app.adminToken();
-    const role = await app.http().post('/admin/roles').set(auth(token)).send({ name: 'Consent reader', description: 'read only' });
+    const role = await app
+      .http()
+      .post('/admin/roles')
+      .set(auth(token))
+      .send({ name: 'Consent reader', description: 'read only' });
     expect(role.status).toBe(201);
     const roleId = role.body.data.id;
     const perms = await app
       .http()
       .put(`/admin/roles/${roleId}/permissions`)
       .set(auth(token))
-      .send({ permissions: [{ action: 'plugin::consent.read', subject: null, properties: {}, conditions: [] }] });
+      .send({
+        permissions: [
+          { action: 'plugin::consent.read', subject: null, properties: {}, conditions: [] },
+        ],
+      });
     expect(perms.status).toBe(200);
     await app.strapi.service('admin::user').create({
       email: 'reader@example.com',
@@ -111,7 +130,9 @@ describe('RBAC on every admin route', () => {
       roles: [roleId],
     });
     const readerToken = await login(app.http(), 'reader@example.com', 'Reader-pass-2026');
-    expect((await app.http().get(`/consent/subjects/${client}`).set(auth(readerToken))).status).toBe(200);
+    expect(
+      (await app.http().get(`/consent/subjects/${client}`).set(auth(readerToken))).status
+    ).toBe(200);
     expect((await app.http().get('/consent/purposes').set(auth(readerToken))).status).toBe(200);
     const record = await app
       .http()
@@ -119,23 +140,53 @@ describe('RBAC on every admin route', () => {
       .set(auth(readerToken))
       .send({ decisions: [{ purpose: 'storage', decision: 'given' }] });
     expect(record.status).toBe(403);
-    const ask = await app.http().post(`/consent/subjects/${client}/requests`).set(auth(readerToken)).send({});
+    const ask = await app
+      .http()
+      .post(`/consent/subjects/${client}/requests`)
+      .set(auth(readerToken))
+      .send({});
     expect(ask.status).toBe(403);
     expect(
-      Number(((await app.strapi.db.connection('consent_requests').where('subject', client).count({ n: '*' }).first()) as { n: number }).n),
+      Number(
+        (
+          (await app.strapi.db
+            .connection('consent_requests')
+            .where('subject', client)
+            .count({ n: '*' })
+            .first()) as { n: number }
+        ).n
+      )
     ).toBe(0);
 
     // Data rights have actions of their own: "read" opens none of them.
     const dataRights = adminRoutes.routes.filter((route) => {
       const policy = route.config.policies[1] as { config: { actions: string[] } };
-      return ['plugin::consent.export', 'plugin::consent.erase', 'plugin::consent.import', 'plugin::consent.proof'].includes(policy.config.actions[0]);
+      return [
+        'plugin::consent.export',
+        'plugin::consent.erase',
+        'plugin::consent.import',
+        'plugin::consent.proof',
+      ].includes(policy.config.actions[0]);
     });
     expect(dataRights.map((r) => r.path)).toEqual(
-      expect.arrayContaining(['/audit', '/subjects/:subject/erase', '/erasures', '/retention/preview', '/retention/runs', '/retention/runs/:id/cancel', '/imports']),
+      expect.arrayContaining([
+        '/audit',
+        '/subjects/:subject/erase',
+        '/erasures',
+        '/retention/preview',
+        '/retention/runs',
+        '/retention/runs/:id/cancel',
+        '/imports',
+      ])
     );
     for (const route of dataRights) {
-      const path = '/consent' + route.path.replace(/:[A-Za-z]+/g, (param) => PARAMS[param] ?? param);
-      const res = await call(route.method.toLowerCase(), path, route.method === 'GET' ? null : {}).set(auth(readerToken));
+      const path =
+        '/consent' + route.path.replace(/:[A-Za-z]+/g, (param) => PARAMS[param] ?? param);
+      const res = await call(
+        route.method.toLowerCase(),
+        path,
+        route.method === 'GET' ? null : {}
+      ).set(auth(readerToken));
       expect([route.method, route.path, res.status]).toEqual([route.method, route.path, 403]);
     }
     expect(await app.strapi.db.query('plugin::consent.consent-audit').count()).toBe(0);

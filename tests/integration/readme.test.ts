@@ -11,7 +11,9 @@ let app: TestApp;
 let base: string;
 beforeAll(async () => {
   app = await startApp();
-  await new Promise<void>((resolve) => app.strapi.server.httpServer.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    app.strapi.server.httpServer.listen(0, '127.0.0.1', resolve)
+  );
   base = `http://127.0.0.1:${(app.strapi.server.httpServer.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
@@ -20,7 +22,11 @@ afterAll(async () => {
 
 /** The shell blocks of docs/content-api.md (moved from the README) marked "runs-in-tests", pointed at this test server. */
 const examples = () =>
-  [...fs.readFileSync(path.join(ROOT, 'docs', 'content-api.md'), 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)]
+  [
+    ...fs
+      .readFileSync(path.join(ROOT, 'docs', 'content-api.md'), 'utf8')
+      .matchAll(/```sh\n([\s\S]*?)```/g),
+  ]
     .map((m) => m[1])
     .filter((block) => block.includes('# runs-in-tests'))
     .map((block) => block.replaceAll('http://localhost:1337', base));
@@ -31,10 +37,15 @@ describe('README examples', () => {
     expect(blocks.length).toBeGreaterThan(0);
     for (const block of blocks) {
       // Asynchronously: the server answering curl runs in this very process.
-      const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', block], { encoding: 'utf8', timeout: 30_000 });
+      const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', block], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       expect(stdout).toContain('"data"');
     }
-    const client = await app.strapi.db.query('api::client.client').findOne({ where: { email: 'maja.berg@example.com' } });
+    const client = await app.strapi.db
+      .query('api::client.client')
+      .findOne({ where: { email: 'maja.berg@example.com' } });
     expect(client).not.toBeNull();
     const consent = await subjectConsent(app, client.documentId);
     expect(consent).toMatchObject({ valid: true });

@@ -23,7 +23,10 @@ describe('rebuilding the projection from the event log', () => {
   it('gives the same rows as the live projection after the seed', async () => {
     const live = await snapshot();
     expect(live.states.length).toBeGreaterThan(50);
-    const res = await app.http().post('/consent/states/rebuild').set(auth(await app.adminToken()));
+    const res = await app
+      .http()
+      .post('/consent/states/rebuild')
+      .set(auth(await app.adminToken()));
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ states: live.states.length, subjects: live.summaries.length });
     expect(await snapshot()).toEqual(live);
@@ -33,7 +36,11 @@ describe('rebuilding the projection from the event log', () => {
     const validBefore = await subjectsByConsent(app, 'valid');
     expect(validBefore.length).toBeGreaterThan(0);
     const token = await app.adminToken();
-    const res = await app.http().put('/consent/purposes/marketing').set(auth(token)).send({ required: true });
+    const res = await app
+      .http()
+      .put('/consent/purposes/marketing')
+      .set(auth(token))
+      .send({ required: true });
     expect(res.status).toBe(200);
     const validNow = await subjectsByConsent(app, 'valid');
     expect(validNow.length).toBeLessThan(validBefore.length);
@@ -41,60 +48,103 @@ describe('rebuilding the projection from the event log', () => {
     await app.http().put('/consent/purposes/marketing').set(auth(token)).send({ required: false });
     expect(await subjectsByConsent(app, 'valid')).toEqual(validBefore);
 
-    const bad = await app.http().put('/consent/purposes/service').set(auth(token)).send({ required: true });
+    const bad = await app
+      .http()
+      .put('/consent/purposes/service')
+      .set(auth(token))
+      .send({ required: true });
     expect(bad.status).toBe(400);
   });
 
-  it.each([1, 2, 3])('gives the same rows after random decisions, back-dated imports, publications and requirement changes (seed %i)', async (seed) => {
-    const random = prng(seed);
-    const choose = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-    const ledger = app.strapi.plugin('consent').service('ledger');
-    const clients = [] as string[];
-    for (let i = 0; i < 6; i += 1) clients.push(await createClient(app.strapi));
+  it.each([1, 2, 3])(
+    'gives the same rows after random decisions, back-dated imports, publications and requirement changes (seed %i)',
+    async (seed) => {
+      const random = prng(seed);
+      const choose = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+      const ledger = app.strapi.plugin('consent').service('ledger');
+      const clients = [] as string[];
+      for (let i = 0; i < 6; i += 1) clients.push(await createClient(app.strapi));
 
-    for (let step = 0; step < 40; step += 1) {
-      const roll = random();
-      if (roll < 0.05) {
-        await app.strapi.plugin('consent').service('texts').publish(choose(['storage', 'marketing']), { changeKind: choose(['substantive', 'editorial']), bodies: bodies(`seed ${seed} step ${step}`) });
-      } else if (roll < 0.1) {
-        await app.strapi.plugin('consent').service('purposes').update('marketing', { required: random() < 0.5 });
-      } else {
-        const purpose = choose(['storage', 'marketing', 'health']);
-        const decision = choose(['given', 'given', 'refused', 'withdrawn', 'revoked', 'expired'] as const);
-        const backdated = random() < 0.25;
-        await ledger.record({
-          subject: choose(clients),
-          decisions: [{ purpose, decision, explicit: purpose === 'health' ? true : undefined }],
-          channel: backdated ? 'import' : choose(['booking_page', 'in_person', 'email_link']),
-          actor: { type: backdated ? 'system' : 'subject' },
-          locale: choose(['en', 'da', 'sv', 'de']),
-          occurredAt: backdated ? new Date(Date.now() - Math.floor(random() * 30) * 86_400_000) : undefined,
-        });
+      for (let step = 0; step < 40; step += 1) {
+        const roll = random();
+        if (roll < 0.05) {
+          await app.strapi
+            .plugin('consent')
+            .service('texts')
+            .publish(choose(['storage', 'marketing']), {
+              changeKind: choose(['substantive', 'editorial']),
+              bodies: bodies(`seed ${seed} step ${step}`),
+            });
+        } else if (roll < 0.1) {
+          await app.strapi
+            .plugin('consent')
+            .service('purposes')
+            .update('marketing', { required: random() < 0.5 });
+        } else {
+          const purpose = choose(['storage', 'marketing', 'health']);
+          const decision = choose([
+            'given',
+            'given',
+            'refused',
+            'withdrawn',
+            'revoked',
+            'expired',
+          ] as const);
+          const backdated = random() < 0.25;
+          await ledger.record({
+            subject: choose(clients),
+            decisions: [{ purpose, decision, explicit: purpose === 'health' ? true : undefined }],
+            channel: backdated ? 'import' : choose(['booking_page', 'in_person', 'email_link']),
+            actor: { type: backdated ? 'system' : 'subject' },
+            locale: choose(['en', 'da', 'sv', 'de']),
+            occurredAt: backdated
+              ? new Date(Date.now() - Math.floor(random() * 30) * 86_400_000)
+              : undefined,
+          });
+        }
       }
-    }
 
-    const live = await snapshot();
-    const validLive = await subjectsByConsent(app, 'valid');
-    await app.strapi.plugin('consent').service('states').rebuild();
-    expect(await snapshot()).toEqual(live);
-    expect(await subjectsByConsent(app, 'valid')).toEqual(validLive);
-    await app.strapi.plugin('consent').service('purposes').update('marketing', { required: false });
-  });
+      const live = await snapshot();
+      const validLive = await subjectsByConsent(app, 'valid');
+      await app.strapi.plugin('consent').service('states').rebuild();
+      expect(await snapshot()).toEqual(live);
+      expect(await subjectsByConsent(app, 'valid')).toEqual(validLive);
+      await app.strapi
+        .plugin('consent')
+        .service('purposes')
+        .update('marketing', { required: false });
+    }
+  );
 
   it('gives a lost summary row its chain head back: the proof verifies and the next decision continues the chain', async () => {
-    const subject = (await app.strapi.db.query('plugin::consent.consent-subject').findMany({ orderBy: { id: 'asc' }, limit: 1 }))[0];
+    const subject = (
+      await app.strapi.db
+        .query('plugin::consent.consent-subject')
+        .findMany({ orderBy: { id: 'asc' }, limit: 1 })
+    )[0];
     expect(subject.chainSeq).toBeGreaterThan(0);
     await app.strapi.db.connection('consent_subjects').where('subject', subject.subject).del();
     await app.strapi.plugin('consent').service('states').rebuild();
-    const back = await app.strapi.db.query('plugin::consent.consent-subject').findOne({ where: { subject: subject.subject } });
-    expect({ chainSeq: back.chainSeq, chainHead: back.chainHead }).toEqual({ chainSeq: subject.chainSeq, chainHead: subject.chainHead });
-    await app.strapi.plugin('consent').service('ledger').record({
-      subject: subject.subject,
-      decisions: [{ purpose: 'marketing', decision: 'withdrawn' }],
-      channel: 'api',
-      actor: { type: 'system' },
+    const back = await app.strapi.db
+      .query('plugin::consent.consent-subject')
+      .findOne({ where: { subject: subject.subject } });
+    expect({ chainSeq: back.chainSeq, chainHead: back.chainHead }).toEqual({
+      chainSeq: subject.chainSeq,
+      chainHead: subject.chainHead,
     });
-    const verify = await app.http().get('/consent/proof/verify').set(auth(await app.adminToken()));
+    await app.strapi
+      .plugin('consent')
+      .service('ledger')
+      .record({
+        subject: subject.subject,
+        decisions: [{ purpose: 'marketing', decision: 'withdrawn' }],
+        channel: 'api',
+        actor: { type: 'system' },
+      });
+    const verify = await app
+      .http()
+      .get('/consent/proof/verify')
+      .set(auth(await app.adminToken()));
     expect(verify.body.data).toMatchObject({ ok: true, firstBroken: null });
   });
 });
@@ -116,11 +166,20 @@ describe('rebuilding while bookings and staff decisions come in', () => {
     for (let i = 0; i < CLIENTS; i += 1) {
       const email = `rebuild.load.${i}.${Date.now()}@example.com`;
       const subject = await createClient(app.strapi, { email });
-      await ledger.record({ subject, decisions: [{ purpose: 'storage', decision: 'given' }], channel: 'in_person', actor: { type: 'subject' } });
+      await ledger.record({
+        subject,
+        decisions: [{ purpose: 'storage', decision: 'given' }],
+        channel: 'in_person',
+        actor: { type: 'subject' },
+      });
       clients.push({ subject, email });
     }
     const token = await app.adminToken();
-    const statuses = { bookings: [] as number[], decisions: [] as number[], rebuilds: [] as number[] };
+    const statuses = {
+      bookings: [] as number[],
+      decisions: [] as number[],
+      rebuilds: [] as number[],
+    };
     const failures: string[] = [];
     let rebuilding = true;
     let inFlight = false;
@@ -137,13 +196,24 @@ describe('rebuilding while bookings and staff decisions come in', () => {
         const kind = step % 3;
         const res =
           kind === 0
-            ? await bookTrusted(app, { contact: newContact(), consent: { given: ['storage', 'marketing'] } })
+            ? await bookTrusted(app, {
+                contact: newContact(),
+                consent: { given: ['storage', 'marketing'] },
+              })
             : kind === 1
-              ? await bookTrusted(app, { contact: { name: 'Known client', email: known.email }, consent: { [decision === 'given' ? 'given' : 'refused']: ['marketing'] } })
-              : await recordDecisions(app, known.subject, { decisions: [{ purpose: 'marketing', decision }] });
+              ? await bookTrusted(app, {
+                  contact: { name: 'Known client', email: known.email },
+                  consent: { [decision === 'given' ? 'given' : 'refused']: ['marketing'] },
+                })
+              : await recordDecisions(app, known.subject, {
+                  decisions: [{ purpose: 'marketing', decision }],
+                });
         (kind === 2 ? statuses.decisions : statuses.bookings).push(res.status);
         if (inFlight) overlapping += 1;
-        if (res.status >= 300) failures.push(`${kind === 2 ? 'decision' : 'booking'} ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        if (res.status >= 300)
+          failures.push(
+            `${kind === 2 ? 'decision' : 'booking'} ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`
+          );
       }
     };
     const rebuilds = async () => {
@@ -154,9 +224,12 @@ describe('rebuilding while bookings and staff decisions come in', () => {
           const res = await app.http().post('/consent/states/rebuild').set(auth(token));
           inFlight = false;
           statuses.rebuilds.push(res.status);
-          if (res.status !== 200) failures.push(`rebuild ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+          if (res.status !== 200)
+            failures.push(`rebuild ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
           // The figure docs/operations.md quotes.
-          process.stdout.write(`rebuild under writes: ${res.body?.data?.subjects} subjects, ${res.body?.data?.states} states in ${Date.now() - started} ms (${res.status})\n`);
+          process.stdout.write(
+            `rebuild under writes: ${res.body?.data?.subjects} subjects, ${res.body?.data?.states} states in ${Date.now() - started} ms (${res.status})\n`
+          );
         }
       } finally {
         rebuilding = false;

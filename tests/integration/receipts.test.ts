@@ -1,5 +1,10 @@
 import { execFile } from 'node:child_process';
-import { createPublicKey, generateKeyPairSync, verify as cryptoVerify, type JsonWebKey } from 'node:crypto';
+import {
+  createPublicKey,
+  generateKeyPairSync,
+  verify as cryptoVerify,
+  type JsonWebKey,
+} from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,27 +37,56 @@ let app: TestApp;
 let token: string;
 let client: string;
 let email: string;
-let events: { id: number; documentId: string; purposeKey: string; decision: string; textHash: string; textVersion: string }[];
+let events: {
+  id: number;
+  documentId: string;
+  purposeKey: string;
+  decision: string;
+  textHash: string;
+  textVersion: string;
+}[];
 
 beforeAll(async () => {
   // The command line test reads the same database: the rate limit is high for the loop at the end only.
-  app = await startApp({ env: { CONSENT_WORKER: 'false', CONSENT_RECEIPT_KEY: KEY_PEM, CONSENT_RATE_LIMIT_MAX: '40' } });
+  app = await startApp({
+    env: { CONSENT_WORKER: 'false', CONSENT_RECEIPT_KEY: KEY_PEM, CONSENT_RATE_LIMIT_MAX: '40' },
+  });
   token = await app.adminToken();
-  expect((await app.http().put('/consent/settings').set(auth(token)).send({ controller: CONTROLLER })).status).toBe(200);
+  expect(
+    (await app.http().put('/consent/settings').set(auth(token)).send({ controller: CONTROLLER }))
+      .status
+  ).toBe(200);
   email = `receipt.${Date.now()}@example.com`;
   client = await createClient(app.strapi, { name: 'Receipt Client', email, phone: '+4522334455' });
-  await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given' }, { purpose: 'marketing', decision: 'given' }], note: 'at the desk' });
-  await recordDecisions(app, client, { decisions: [{ purpose: 'marketing', decision: 'withdrawn' }] });
-  await recordDecisions(app, client, { decisions: [{ purpose: 'health', decision: 'given', explicit: true }], locale: 'da' });
-  const res = await app.http().get(`/consent/subjects/${client}/events`).query({ pageSize: 100 }).set(auth(token));
+  await recordDecisions(app, client, {
+    decisions: [
+      { purpose: 'storage', decision: 'given' },
+      { purpose: 'marketing', decision: 'given' },
+    ],
+    note: 'at the desk',
+  });
+  await recordDecisions(app, client, {
+    decisions: [{ purpose: 'marketing', decision: 'withdrawn' }],
+  });
+  await recordDecisions(app, client, {
+    decisions: [{ purpose: 'health', decision: 'given', explicit: true }],
+    locale: 'da',
+  });
+  const res = await app
+    .http()
+    .get(`/consent/subjects/${client}/events`)
+    .query({ pageSize: 100 })
+    .set(auth(token));
   events = res.body.data.reverse();
 });
 afterAll(async () => {
   await app?.stop();
 });
 
-const get = (p: string, query: Record<string, string> = {}) => app.http().get(p).query(query).set(auth(token));
-const verifyAdmin = (body: object) => app.http().post('/consent/receipts/verify').set(auth(token)).send(body);
+const get = (p: string, query: Record<string, string> = {}) =>
+  app.http().get(p).query(query).set(auth(token));
+const verifyAdmin = (body: object) =>
+  app.http().post('/consent/receipts/verify').set(auth(token)).send(body);
 const verifyPublic = (body: object) => app.http().post('/api/consent/receipts/verify').send(body);
 
 /** The same JWS with its payload changed and its signature kept. */
@@ -93,16 +127,23 @@ describe('Kantara Consent Receipt v1.1 of a client', () => {
         },
       ],
     });
-    expect(receipt.consentReceiptID).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(receipt.consentReceiptID).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+    );
     // The latest decision among the consents it records (health), in epoch seconds.
-    const health = events.find((e) => e.purposeKey === 'health') as unknown as { occurredAt: string };
+    const health = events.find((e) => e.purposeKey === 'health') as unknown as {
+      occurredAt: string;
+    };
     expect(receipt.consentTimestamp).toBe(Math.floor(Date.parse(health.occurredAt) / 1000));
     expect(String(receipt.publicKey)).toMatch(/^-----BEGIN PUBLIC KEY-----/);
   });
 
   it('records the current consents only (marketing was withdrawn), and no contact details of the client', () => {
     const purposes = receipt.services[0].purposes;
-    expect(purposes.map((p) => p.purpose)).toEqual([expect.stringMatching(/^Storage/), expect.stringMatching(/^Health/)]);
+    expect(purposes.map((p) => p.purpose)).toEqual([
+      expect.stringMatching(/^Storage/),
+      expect.stringMatching(/^Health/),
+    ]);
     expect(purposes[1]).toMatchObject({ consentType: 'EXPLICIT', thirdPartyDisclosure: false });
     const text = JSON.stringify(receipt);
     expect(text).not.toContain(email);
@@ -112,7 +153,11 @@ describe('Kantara Consent Receipt v1.1 of a client', () => {
 
   it('is signed: the JWS payload is the receipt, ES256 with the configured key', () => {
     const [h, p] = jws.split('.');
-    expect(JSON.parse(Buffer.from(h, 'base64url').toString())).toMatchObject({ alg: 'ES256', typ: 'consent-receipt+jws', kid: loadSigningKey(KEY_PEM).kid });
+    expect(JSON.parse(Buffer.from(h, 'base64url').toString())).toMatchObject({
+      alg: 'ES256',
+      typ: 'consent-receipt+jws',
+      kid: loadSigningKey(KEY_PEM).kid,
+    });
     expect(JSON.parse(Buffer.from(p, 'base64url').toString())).toEqual(receipt);
   });
 
@@ -124,12 +169,26 @@ describe('Kantara Consent Receipt v1.1 of a client', () => {
       expect((await verify({ jws, receipt })).body.data.valid).toBe(true);
 
       const altered = await verify({ jws: alter(jws, (r) => (r.piiPrincipalId = 'someone-else')) });
-      expect(altered.body.data).toEqual({ valid: false, reason: 'the signature does not match the content' });
+      expect(altered.body.data).toEqual({
+        valid: false,
+        reason: 'the signature does not match the content',
+      });
       // The receipt JSON changed beside an intact JWS.
-      const changed = await verify({ jws, receipt: { ...receipt, policyUrl: 'https://evil.example' } });
-      expect(changed.body.data).toEqual({ valid: false, reason: 'the receipt differs from the signed content' });
+      const changed = await verify({
+        jws,
+        receipt: { ...receipt, policyUrl: 'https://evil.example' },
+      });
+      expect(changed.body.data).toEqual({
+        valid: false,
+        reason: 'the receipt differs from the signed content',
+      });
       // Signed by another key that claims the same kid.
-      const other = loadSigningKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), loadSigningKey(KEY_PEM).kid);
+      const other = loadSigningKey(
+        generateKeyPairSync('ec', { namedCurve: 'P-256' })
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
+        loadSigningKey(KEY_PEM).kid
+      );
       expect((await verify({ jws: signJws(receipt, other) })).body.data.valid).toBe(false);
     }
   });
@@ -139,20 +198,44 @@ describe('Kantara Consent Receipt v1.1 of a client', () => {
     expect(res.status).toBe(200);
     expect(res.body.keys).toHaveLength(1);
     const jwk = res.body.keys[0] as JsonWebKey & { kid: string; alg: string; d?: string };
-    expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: loadSigningKey(KEY_PEM).kid });
+    expect(jwk).toMatchObject({
+      kty: 'EC',
+      crv: 'P-256',
+      alg: 'ES256',
+      use: 'sig',
+      kid: loadSigningKey(KEY_PEM).kid,
+    });
     expect(jwk.d).toBeUndefined();
     const [h, p, s] = jws.split('.');
     const key = createPublicKey({ key: jwk, format: 'jwk' });
-    expect(cryptoVerify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'))).toBe(true);
+    expect(
+      cryptoVerify(
+        'sha256',
+        Buffer.from(`${h}.${p}`),
+        { key, dsaEncoding: 'ieee-p1363' },
+        Buffer.from(s, 'base64url')
+      )
+    ).toBe(true);
   });
 
   it('every receipt is audited, without personal data', async () => {
-    const rows = (await app.strapi.db.query('plugin::consent.consent-audit').findMany({ where: { action: 'export.receipt', subject: client } })) as {
+    const rows = (await app.strapi.db
+      .query('plugin::consent.consent-audit')
+      .findMany({ where: { action: 'export.receipt', subject: client } })) as {
       details: Record<string, unknown>;
       actorType: string;
     }[];
     expect(rows.length).toBeGreaterThanOrEqual(1);
-    expect(rows[0]).toMatchObject({ actorType: 'admin', details: { format: 'kantara', scope: 'subject', signed: true, purposes: 2, receiptId: receipt.consentReceiptID } });
+    expect(rows[0]).toMatchObject({
+      actorType: 'admin',
+      details: {
+        format: 'kantara',
+        scope: 'subject',
+        signed: true,
+        purposes: 2,
+        receiptId: receipt.consentReceiptID,
+      },
+    });
     expect(JSON.stringify(rows)).not.toContain(email);
   });
 
@@ -164,7 +247,9 @@ describe('Kantara Consent Receipt v1.1 of a client', () => {
     expect((await verifyPublic({ jws })).body.data.valid).toBe(true);
     expect(await audit.count({})).toBe(total);
     expect((await verifyAdmin({ jws })).body.data.valid).toBe(true);
-    expect(await audit.count({ where: { action: 'receipt.verify', actorType: 'admin' } })).toBe(verifies + 1);
+    expect(await audit.count({ where: { action: 'receipt.verify', actorType: 'admin' } })).toBe(
+      verifies + 1
+    );
   });
 });
 
@@ -177,25 +262,56 @@ describe('ISO/IEC TS 27560-shaped record', () => {
     expect(receipt).toMatchObject({
       schema_version: 'ISO/IEC TS 27560:2023',
       pii_principal: { id: client },
-      controllers: [{ name: CONTROLLER.name, email: CONTROLLER.email, privacy_policy: CONTROLLER.privacyPolicyUrl }],
+      controllers: [
+        {
+          name: CONTROLLER.name,
+          email: CONTROLLER.email,
+          privacy_policy: CONTROLLER.privacyPolicyUrl,
+        },
+      ],
     });
-    type IsoPurpose = { purpose_id: string; legal_basis: { dpv: string; gdpr: string }; notice: { version: string; hash: { value: string } | null }; consent: Record<string, unknown>; events: { id: number; hash: { value: string } | null }[]; withdrawal: { method: string } };
-    const byKey = Object.fromEntries((receipt.purposes as IsoPurpose[]).map((p) => [p.purpose_id, p]));
+    type IsoPurpose = {
+      purpose_id: string;
+      legal_basis: { dpv: string; gdpr: string };
+      notice: { version: string; hash: { value: string } | null };
+      consent: Record<string, unknown>;
+      events: { id: number; hash: { value: string } | null }[];
+      withdrawal: { method: string };
+    };
+    const byKey = Object.fromEntries(
+      (receipt.purposes as IsoPurpose[]).map((p) => [p.purpose_id, p])
+    );
     const storageEvent = events.find((e) => e.purposeKey === 'storage')!;
     expect(byKey.storage).toMatchObject({
       legal_basis: { dpv: 'dpv:Consent', gdpr: 'eu-gdpr:A6-1-a' },
-      notice: { version: storageEvent.textVersion, hash: { algorithm: 'SHA-256', value: storageEvent.textHash } },
-      consent: { status: 'dpv:ConsentGiven', collection_method: { channel: 'in_person' }, ended_at: null },
+      notice: {
+        version: storageEvent.textVersion,
+        hash: { algorithm: 'SHA-256', value: storageEvent.textHash },
+      },
+      consent: {
+        status: 'dpv:ConsentGiven',
+        collection_method: { channel: 'in_person' },
+        ended_at: null,
+      },
     });
     expect(byKey.storage.events.map((e) => e.id)).toEqual([storageEvent.id]);
     // Withdrawn: both the consent and its withdrawal are referenced, with both times.
     const [given, withdrawn] = events.filter((e) => e.purposeKey === 'marketing');
-    expect(byKey.marketing.consent).toMatchObject({ status: 'dpv:ConsentWithdrawn', given_at: (given as unknown as { occurredAt: string }).occurredAt, ended_at: (withdrawn as unknown as { occurredAt: string }).occurredAt });
+    expect(byKey.marketing.consent).toMatchObject({
+      status: 'dpv:ConsentWithdrawn',
+      given_at: (given as unknown as { occurredAt: string }).occurredAt,
+      ended_at: (withdrawn as unknown as { occurredAt: string }).occurredAt,
+    });
     expect(byKey.marketing.events.map((e) => e.id)).toEqual([given.id, withdrawn.id]);
     expect(byKey.marketing.withdrawal.method).toContain(CONTROLLER.email);
     // Event hashes: the chain's, when the event row has one.
-    const rows = await app.strapi.db.connection('consent_events').whereIn('id', [given.id, withdrawn.id]).orderBy('id');
-    byKey.marketing.events.forEach((ref, i) => expect(ref.hash?.value ?? null).toBe((rows[i] as { hash?: string }).hash ?? null));
+    const rows = await app.strapi.db
+      .connection('consent_events')
+      .whereIn('id', [given.id, withdrawn.id])
+      .orderBy('id');
+    byKey.marketing.events.forEach((ref, i) =>
+      expect(ref.hash?.value ?? null).toBe((rows[i] as { hash?: string }).hash ?? null)
+    );
     expect((await verifyPublic({ jws })).body.data.valid).toBe(true);
   });
 
@@ -204,8 +320,13 @@ describe('ISO/IEC TS 27560-shaped record', () => {
     const byId = await get(`/consent/events/${withdrawn.id}/receipt`, { format: 'iso27560' });
     expect(byId.status).toBe(200);
     expect(byId.body.data.receipt.purposes).toHaveLength(1);
-    expect(byId.body.data.receipt.purposes[0]).toMatchObject({ purpose_id: 'marketing', consent: { status: 'dpv:ConsentWithdrawn', decision: 'withdrawn' } });
-    const byDocumentId = await get(`/consent/events/${withdrawn.documentId}/receipt`, { format: 'iso27560' });
+    expect(byId.body.data.receipt.purposes[0]).toMatchObject({
+      purpose_id: 'marketing',
+      consent: { status: 'dpv:ConsentWithdrawn', decision: 'withdrawn' },
+    });
+    const byDocumentId = await get(`/consent/events/${withdrawn.documentId}/receipt`, {
+      format: 'iso27560',
+    });
     expect(byDocumentId.body.data.receipt.purposes[0].events[0].id).toBe(withdrawn.id);
 
     const kantara = await get(`/consent/events/${withdrawn.id}/receipt`, { format: 'kantara' });
@@ -229,14 +350,19 @@ describe('bad input', () => {
     const none = await get(`/consent/subjects/${nobody}/receipt`);
     expect(none.status).toBe(404);
     expect(none.body).toMatchObject({ data: null, error: { status: 404, name: 'NotFoundError' } });
-    expect((await get(`/consent/subjects/${nobody}/receipt`, { format: 'iso27560' })).status).toBe(200);
+    expect((await get(`/consent/subjects/${nobody}/receipt`, { format: 'iso27560' })).status).toBe(
+      200
+    );
     expect((await get(`/consent/subjects/${client}/receipt`, { format: 'pdf' })).status).toBe(400);
     for (const body of [{}, { jws: 42 }, { jws: 'a.b.c', extra: 1 }]) {
       const res = await verifyPublic(body);
       expect(res.status).toBe(400);
       expect(res.body.error).toMatchObject({ status: 400 });
     }
-    expect((await verifyPublic({ jws: 'not-a-jws' })).body.data).toMatchObject({ valid: false, reason: expect.stringContaining('compact JWS') });
+    expect((await verifyPublic({ jws: 'not-a-jws' })).body.data).toMatchObject({
+      valid: false,
+      reason: expect.stringContaining('compact JWS'),
+    });
   });
 });
 
@@ -245,9 +371,21 @@ describe('strapi-consent verify-receipt', () => {
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        [path.join(ROOT, 'bin', 'strapi-consent.js'), 'verify-receipt', file, '--app', APP_DIR, '--json'],
+        [
+          path.join(ROOT, 'bin', 'strapi-consent.js'),
+          'verify-receipt',
+          file,
+          '--app',
+          APP_DIR,
+          '--json',
+        ],
         { env: { ...process.env }, timeout: 120_000 },
-        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({
+            code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+            stdout,
+            stderr,
+          })
       );
     });
 
@@ -259,7 +397,10 @@ describe('strapi-consent verify-receipt', () => {
     const bad = path.join(dir, 'altered.jws');
     fs.writeFileSync(good, res.body.data.jws);
     fs.writeFileSync(saved, JSON.stringify(res.body));
-    fs.writeFileSync(bad, alter(res.body.data.jws, (r) => (r.consentTimestamp = 1)));
+    fs.writeFileSync(
+      bad,
+      alter(res.body.data.jws, (r) => (r.consentTimestamp = 1))
+    );
 
     const ok = await run(good);
     expect([ok.code, ok.stderr]).toEqual([0, '']);
@@ -267,13 +408,16 @@ describe('strapi-consent verify-receipt', () => {
     expect((await run(saved)).code).toBe(0);
     const altered = await run(bad);
     expect(altered.code).toBe(1);
-    expect(JSON.parse(altered.stdout)).toEqual({ valid: false, reason: 'the signature does not match the content' });
+    expect(JSON.parse(altered.stdout)).toEqual({
+      valid: false,
+      reason: 'the signature does not match the content',
+    });
     fs.rmSync(dir, { recursive: true, force: true });
   }, 240_000);
 });
 
 describe('public endpoints are rate-limited', () => {
-  it('answers 429 in Strapi\'s error shape with Retry-After once an address is over the limit', async () => {
+  it("answers 429 in Strapi's error shape with Retry-After once an address is over the limit", async () => {
     let limited: import('supertest').Response | null = null;
     for (let i = 0; i < 60 && !limited; i += 1) {
       const res = await app.http().get('/api/consent/receipts/jwks');
@@ -281,7 +425,10 @@ describe('public endpoints are rate-limited', () => {
       else expect(res.status).toBe(200);
     }
     expect(limited).not.toBeNull();
-    expect(limited!.body).toMatchObject({ data: null, error: { status: 429, name: 'RateLimitError' } });
+    expect(limited!.body).toMatchObject({
+      data: null,
+      error: { status: 429, name: 'RateLimitError' },
+    });
     expect(Number(limited!.headers['retry-after'])).toBeGreaterThan(0);
   });
 });

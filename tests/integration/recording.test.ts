@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { startApp, type TestApp } from '../helpers/app';
-import { auth, createClient, ledgerCounts, recordDecisions, subjectConsent } from '../helpers/consent';
+import {
+  auth,
+  createClient,
+  ledgerCounts,
+  recordDecisions,
+  subjectConsent,
+} from '../helpers/consent';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -11,7 +17,9 @@ afterAll(async () => {
 });
 
 const sha256 = (title: string, text: string) =>
-  createHash('sha256').update(JSON.stringify([title, text]), 'utf8').digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([title, text]), 'utf8')
+    .digest('hex');
 
 describe('recording decisions from the admin panel', () => {
   it('records an in-person consent with the admin as recorder, the version and the hash of the body shown', async () => {
@@ -50,28 +58,45 @@ describe('recording decisions from the admin panel', () => {
     const consent = await subjectConsent(app, client);
     expect(consent).toMatchObject({ valid: true, status: 'valid' });
     const status = Object.fromEntries(consent.purposes.map((p) => [p.purpose, p.status]));
-    expect(status).toEqual({ service: 'not_required', storage: 'valid', marketing: 'refused', health: 'valid' });
+    expect(status).toEqual({
+      service: 'not_required',
+      storage: 'valid',
+      marketing: 'refused',
+      health: 'valid',
+    });
   });
 
   it('derives the summary from the required purpose only: optional purposes never decide validity', async () => {
     const client = await createClient(app.strapi);
-    await recordDecisions(app, client, { decisions: [{ purpose: 'marketing', decision: 'given' }] });
+    await recordDecisions(app, client, {
+      decisions: [{ purpose: 'marketing', decision: 'given' }],
+    });
     expect(await subjectConsent(app, client)).toMatchObject({ valid: false, status: 'missing' });
     await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given' }] });
     expect(await subjectConsent(app, client)).toMatchObject({ valid: true });
-    await recordDecisions(app, client, { decisions: [{ purpose: 'marketing', decision: 'withdrawn' }] });
+    await recordDecisions(app, client, {
+      decisions: [{ purpose: 'marketing', decision: 'withdrawn' }],
+    });
     expect(await subjectConsent(app, client)).toMatchObject({ valid: true });
   });
 
   it('withdrawal, revocation by staff and an expired request move the state as the rules say', async () => {
     const client = await createClient(app.strapi);
     await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given' }] });
-    await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'expired' }] });
+    await recordDecisions(app, client, {
+      decisions: [{ purpose: 'storage', decision: 'expired' }],
+    });
     expect(await subjectConsent(app, client)).toMatchObject({ valid: true }); // an unanswered request keeps a consent
-    await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'revoked' }], note: 'Signed on paper by someone else' });
+    await recordDecisions(app, client, {
+      decisions: [{ purpose: 'storage', decision: 'revoked' }],
+      note: 'Signed on paper by someone else',
+    });
     expect(await subjectConsent(app, client)).toMatchObject({ valid: false, status: 'revoked' });
     await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given' }] });
-    await recordDecisions(app, client, { channel: 'web_form', decisions: [{ purpose: 'storage', decision: 'withdrawn' }] });
+    await recordDecisions(app, client, {
+      channel: 'web_form',
+      decisions: [{ purpose: 'storage', decision: 'withdrawn' }],
+    });
     expect(await subjectConsent(app, client)).toMatchObject({ valid: false, status: 'withdrawn' });
 
     const history = await app
@@ -80,22 +105,38 @@ describe('recording decisions from the admin panel', () => {
       .query({ page: 1, pageSize: 2 })
       .set(auth(await app.adminToken()));
     expect(history.status).toBe(200);
-    expect(history.body.meta.pagination).toMatchObject({ page: 1, pageSize: 2, total: 5, pageCount: 3 });
-    expect(history.body.data.map((e: { decision: string }) => e.decision)).toEqual(['withdrawn', 'given']);
+    expect(history.body.meta.pagination).toMatchObject({
+      page: 1,
+      pageSize: 2,
+      total: 5,
+      pageCount: 3,
+    });
+    expect(history.body.data.map((e: { decision: string }) => e.decision)).toEqual([
+      'withdrawn',
+      'given',
+    ]);
   });
 
   it('refuses a decision about a version that is no longer current, and writes nothing', async () => {
     const client = await createClient(app.strapi);
     const before = await ledgerCounts(app.strapi);
-    const res = await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given', version: '1.0' }] });
+    const res = await recordDecisions(app, client, {
+      decisions: [{ purpose: 'storage', decision: 'given', version: '1.0' }],
+    });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ status: 409, name: 'StaleVersionError', details: { stale: [{ purpose: 'storage', version: '1.0', current: '2.1' }] } });
+    expect(res.body.error).toMatchObject({
+      status: 409,
+      name: 'StaleVersionError',
+      details: { stale: [{ purpose: 'storage', version: '1.0', current: '2.1' }] },
+    });
     expect(await ledgerCounts(app.strapi)).toEqual(before);
   });
 
   it('accepts a consent to an earlier minor of the current major (an editorial change)', async () => {
     const client = await createClient(app.strapi);
-    const res = await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given', version: '2.0' }] });
+    const res = await recordDecisions(app, client, {
+      decisions: [{ purpose: 'storage', decision: 'given', version: '2.0' }],
+    });
     expect(res.status).toBe(201);
     expect(await subjectConsent(app, client)).toMatchObject({ valid: true });
   });
@@ -114,8 +155,24 @@ describe('recording decisions from the admin panel', () => {
       [{ decisions: [{ purpose: 'nope', decision: 'given' }] }, [400]],
       [{ decisions: [{ purpose: 'service', decision: 'given' }] }, [400]], // contract: nothing to consent to
       [{ decisions: [{ purpose: 'health', decision: 'given' }] }, [400]], // special category without explicit
-      [{ decisions: [{ purpose: 'storage', decision: 'given' }, { purpose: 'storage', decision: 'refused' }] }, [400]],
-      [{ decisions: Array.from({ length: 10_000 }, () => ({ purpose: 'storage', decision: 'given' })) }, [400, 413]],
+      [
+        {
+          decisions: [
+            { purpose: 'storage', decision: 'given' },
+            { purpose: 'storage', decision: 'refused' },
+          ],
+        },
+        [400],
+      ],
+      [
+        {
+          decisions: Array.from({ length: 10_000 }, () => ({
+            purpose: 'storage',
+            decision: 'given',
+          })),
+        },
+        [400, 413],
+      ],
       [{ decisions: [{ purpose: 'storage', decision: 'given' }], note: huge }, [400, 413]],
       [{ decisions: [{ purpose: huge, decision: 'given' }] }, [400, 413]],
       [{ decisions: [{ purpose: 'storage', decision: 'given' }], channel: 'telepathy' }, [400]],
@@ -124,12 +181,19 @@ describe('recording decisions from the admin panel', () => {
     ];
     for (const [body, statuses] of cases) {
       const res = await recordDecisions(app, client, body);
-      expect([JSON.stringify(body).slice(0, 80), statuses]).toEqual([JSON.stringify(body).slice(0, 80), expect.arrayContaining([res.status])]);
+      expect([JSON.stringify(body).slice(0, 80), statuses]).toEqual([
+        JSON.stringify(body).slice(0, 80),
+        expect.arrayContaining([res.status]),
+      ]);
       expect(res.body).toMatchObject({ data: null, error: { status: res.status } });
     }
-    const unknown = await recordDecisions(app, 'nosuchclient', { decisions: [{ purpose: 'storage', decision: 'given' }] });
+    const unknown = await recordDecisions(app, 'nosuchclient', {
+      decisions: [{ purpose: 'storage', decision: 'given' }],
+    });
     expect(unknown.status).toBe(404);
-    const badId = await recordDecisions(app, 'bad%20id', { decisions: [{ purpose: 'storage', decision: 'given' }] });
+    const badId = await recordDecisions(app, 'bad%20id', {
+      decisions: [{ purpose: 'storage', decision: 'given' }],
+    });
     expect(badId.status).toBe(400);
     expect(await ledgerCounts(app.strapi)).toEqual(before);
   });
@@ -137,18 +201,30 @@ describe('recording decisions from the admin panel', () => {
   it('keeps the event log append-only and published texts immutable, whatever API is used', async () => {
     const event = await app.strapi.db.query('plugin::consent.consent-event').findOne({});
     await expect(
-      app.strapi.db.query('plugin::consent.consent-event').update({ where: { id: event.id }, data: { decision: 'refused' } })
+      app.strapi.db
+        .query('plugin::consent.consent-event')
+        .update({ where: { id: event.id }, data: { decision: 'refused' } })
     ).rejects.toThrow(/append-only/);
-    await expect(app.strapi.db.query('plugin::consent.consent-event').delete({ where: { id: event.id } })).rejects.toThrow(/append-only/);
-    await expect(app.strapi.db.query('plugin::consent.consent-event').deleteMany({})).rejects.toThrow(/append-only/);
+    await expect(
+      app.strapi.db.query('plugin::consent.consent-event').delete({ where: { id: event.id } })
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      app.strapi.db.query('plugin::consent.consent-event').deleteMany({})
+    ).rejects.toThrow(/append-only/);
     const text = await app.strapi.db.query('plugin::consent.consent-text').findOne({});
     await expect(
-      app.strapi.documents('plugin::consent.consent-text' as never).update({ documentId: text.documentId, data: { summary: 'edited' } } as never)
+      app.strapi
+        .documents('plugin::consent.consent-text' as never)
+        .update({ documentId: text.documentId, data: { summary: 'edited' } } as never)
     ).rejects.toThrow(/immutable/);
     await expect(
-      app.strapi.db.query('plugin::consent.consent-text').update({ where: { id: text.id }, data: { summary: 'edited' } })
+      app.strapi.db
+        .query('plugin::consent.consent-text')
+        .update({ where: { id: text.id }, data: { summary: 'edited' } })
     ).rejects.toThrow(/immutable/);
-    const same = await app.strapi.db.query('plugin::consent.consent-event').findOne({ where: { id: event.id } });
+    const same = await app.strapi.db
+      .query('plugin::consent.consent-event')
+      .findOne({ where: { id: event.id } });
     expect(same.decision).toBe(event.decision);
   });
 });

@@ -13,7 +13,8 @@ import { startSmtp, type TestSmtp } from '../helpers/smtp';
 let app: TestApp;
 let smtp: TestSmtp;
 let smsServer: http.Server;
-const smsReceived: { authorization?: string; body: { to: string; from?: string; body: string } }[] = [];
+const smsReceived: { authorization?: string; body: { to: string; from?: string; body: string } }[] =
+  [];
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -61,8 +62,10 @@ const ask = async (subject: string, body: object = {}) =>
     .set(auth(await app.adminToken()))
     .send(body);
 
-const requestRow = (documentId: string) => app.strapi.db.connection('consent_requests').where('document_id', documentId).first();
-const count = (table: string, where: Record<string, unknown> = {}) => rowCount(app.strapi, table, where);
+const requestRow = (documentId: string) =>
+  app.strapi.db.connection('consent_requests').where('document_id', documentId).first();
+const count = (table: string, where: Record<string, unknown> = {}) =>
+  rowCount(app.strapi, table, where);
 
 /** The path of a link of the message to the consent pages: r (answer), m (preferences), u (unsubscribe). */
 const linkIn = (text: string, kind: 'r' | 'm' | 'u' = 'r'): string => {
@@ -72,14 +75,24 @@ const linkIn = (text: string, kind: 'r' | 'm' | 'u' = 'r'): string => {
 };
 
 /** Fill in the consent page like a browser: its hidden fields, plus a decision per purpose. */
-const answer = async (path: string, decisions: Record<string, 'given' | 'refused'>, explicit: string[] = []) => {
+const answer = async (
+  path: string,
+  decisions: Record<string, 'given' | 'refused'>,
+  explicit: string[] = []
+) => {
   const page = await app.http().get(path);
   expect(page.status).toBe(200);
   const form = new URLSearchParams();
-  for (const m of page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.append(m[1], m[2]);
+  for (const m of page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    form.append(m[1], m[2]);
   for (const [key, decision] of Object.entries(decisions)) form.append(`decision-${key}`, decision);
   for (const key of explicit) form.append(`explicit-${key}`, 'yes');
-  return app.http().post(path).type('form').set('User-Agent', 'Mail-Browser/1.0').send(form.toString());
+  return app
+    .http()
+    .post(path)
+    .type('form')
+    .set('User-Agent', 'Mail-Browser/1.0')
+    .send(form.toString());
 };
 
 const mailFor = (client: string) => clientEmail(app.strapi, client);
@@ -104,18 +117,26 @@ describe('a consent request by email', () => {
     expect(mail.html).toContain(linkIn(mail.text));
     // Only the token's hash is stored.
     const token = linkIn(mail.text).split('/').pop() as string;
-    expect(JSON.stringify(await app.strapi.db.connection('consent_tokens').select())).not.toContain(token);
+    expect(JSON.stringify(await app.strapi.db.connection('consent_tokens').select())).not.toContain(
+      token
+    );
 
-    const posted = await answer(linkIn(mail.text), { storage: 'given', marketing: 'refused', health: 'given' }, ['health']);
+    const posted = await answer(
+      linkIn(mail.text),
+      { storage: 'given', marketing: 'refused', health: 'given' },
+      ['health']
+    );
     expect(posted.status).toBe(303);
     expect((await requestRow(res.body.data.documentId)).status).toBe('approved');
     expect((await subjectConsent(app, client)).valid).toBe(true);
     const events = await app.strapi.db
       .query('plugin::consent.consent-event')
       .findMany({ where: { subject: client }, orderBy: { id: 'asc' } });
-    expect(events.map((e: { purposeKey: string; decision: string }) => `${e.purposeKey}:${e.decision}`).sort()).toEqual(
-      ['health:given', 'marketing:refused', 'storage:given'].sort(),
-    );
+    expect(
+      events
+        .map((e: { purposeKey: string; decision: string }) => `${e.purposeKey}:${e.decision}`)
+        .sort()
+    ).toEqual(['health:given', 'marketing:refused', 'storage:given'].sort());
     expect(events[0]).toMatchObject({
       channel: 'email_link',
       actorType: 'subject',
@@ -127,28 +148,49 @@ describe('a consent request by email', () => {
 
     // The same link again: the neutral page, nothing recorded twice.
     expect((await app.http().get(linkIn(mail.text))).status).toBe(404);
-    const replay = await app.http().post(linkIn(mail.text)).type('form').send('decision-storage=refused');
+    const replay = await app
+      .http()
+      .post(linkIn(mail.text))
+      .type('form')
+      .send('decision-storage=refused');
     expect(replay.status).toBe(404);
     expect(await count('consent_events', { subject: client })).toBe(3);
   });
 
-  it('the admin list names each request\'s client, and nothing more of them', async () => {
-    const client = await createClient(app.strapi, { name: 'Liv Requestlist', phone: '+4511223344' });
+  it("the admin list names each request's client, and nothing more of them", async () => {
+    const client = await createClient(app.strapi, {
+      name: 'Liv Requestlist',
+      phone: '+4511223344',
+    });
     const res = await ask(client);
     expect(res.status).toBe(201);
-    const list = await app.http().get(`/consent/requests?subject=${client}`).set(auth(await app.adminToken()));
+    const list = await app
+      .http()
+      .get(`/consent/requests?subject=${client}`)
+      .set(auth(await app.adminToken()));
     expect(list.status).toBe(200);
-    const row = list.body.data.find((r: { documentId: string }) => r.documentId === res.body.data.documentId);
+    const row = list.body.data.find(
+      (r: { documentId: string }) => r.documentId === res.body.data.documentId
+    );
     expect(row).toMatchObject({ subject: client, subjectName: 'Liv Requestlist' });
     const text = JSON.stringify(list.body);
     expect(text).not.toContain(await mailFor(client));
     expect(text).not.toContain('+4511223344');
   });
 
-  it('GET /consent/config gives the admin panel the client type\'s field names (the in-person modal reads the language field)', async () => {
-    const res = await app.http().get('/consent/config').set(auth(await app.adminToken()));
+  it("GET /consent/config gives the admin panel the client type's field names (the in-person modal reads the language field)", async () => {
+    const res = await app
+      .http()
+      .get('/consent/config')
+      .set(auth(await app.adminToken()));
     expect(res.status).toBe(200);
-    expect(res.body.data.subject).toEqual({ uid: 'api::client.client', name: 'name', email: 'email', phone: 'phone', language: 'language' });
+    expect(res.body.data.subject).toEqual({
+      uid: 'api::client.client',
+      name: 'name',
+      email: 'email',
+      phone: 'phone',
+      language: 'language',
+    });
     expect(res.body.data.locales).toEqual(expect.arrayContaining(['en', 'da', 'sv']));
   });
 
@@ -167,7 +209,11 @@ describe('a consent request by email', () => {
       .post(`/consent/requests/${res.body.data.documentId}/resend`)
       .set(auth(await app.adminToken()));
     expect(again.status).toBe(201);
-    expect(again.body.data).toMatchObject({ subject: client, status: 'queued', purposeKeys: ['storage'] });
+    expect(again.body.data).toMatchObject({
+      subject: client,
+      status: 'queued',
+      purposeKeys: ['storage'],
+    });
   });
 
   it('a new request supersedes the open one, whose link then shows the neutral page', async () => {
@@ -178,7 +224,9 @@ describe('a consent request by email', () => {
     const firstMail = await smtp.waitFor((m) => m.to.includes(email));
     const second = await ask(client);
     expect((await requestRow(first.body.data.documentId)).status).toBe('cancelled');
-    expect((await requestRow(first.body.data.documentId)).reason).toContain(second.body.data.documentId);
+    expect((await requestRow(first.body.data.documentId)).reason).toContain(
+      second.body.data.documentId
+    );
     const page = await app.http().get(linkIn(firstMail.text));
     expect(page.status).toBe(404);
   });
@@ -199,7 +247,9 @@ describe('a consent request by email', () => {
     expect(first.expired).toBeGreaterThanOrEqual(1);
     expect(await worker().drain()).toMatchObject({ expired: 0 });
     expect((await requestRow(res.body.data.documentId)).status).toBe('expired');
-    const events = await app.strapi.db.query('plugin::consent.consent-event').findMany({ where: { subject: client } });
+    const events = await app.strapi.db
+      .query('plugin::consent.consent-event')
+      .findMany({ where: { subject: client } });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       decision: 'expired',
@@ -224,7 +274,9 @@ describe('a consent request by email', () => {
     clock().advance(2 * 60_000);
     expect((await worker().drain()).reminded).toBe(1);
     expect((await worker().drain()).reminded).toBe(0);
-    const reminder = await smtp.waitFor((m) => m.to.includes(email) && /remind|påmind/i.test(m.subject));
+    const reminder = await smtp.waitFor(
+      (m) => m.to.includes(email) && /remind|påmind/i.test(m.subject)
+    );
     expect(linkIn(reminder.text)).toMatch(/\/api\/consent\/r\//);
     expect(smtp.messagesTo(email)).toHaveLength(2);
   });
@@ -241,8 +293,12 @@ describe('channels and faults', () => {
     expect(sms).toBeDefined();
     expect(sms!.authorization).toBe('Bearer sms-secret');
     const path = linkIn(sms!.body.body);
-    expect((await answer(path, { storage: 'given', marketing: 'refused', health: 'refused' })).status).toBe(303);
-    const events = await app.strapi.db.query('plugin::consent.consent-event').findMany({ where: { subject: client } });
+    expect(
+      (await answer(path, { storage: 'given', marketing: 'refused', health: 'refused' })).status
+    ).toBe(303);
+    const events = await app.strapi.db
+      .query('plugin::consent.consent-event')
+      .findMany({ where: { subject: client } });
     expect(events.every((e: { channel: string }) => e.channel === 'sms_link')).toBe(true);
   });
 
@@ -250,7 +306,10 @@ describe('channels and faults', () => {
     const client = await createClient(app.strapi, { email: null, phone: null });
     const res = await ask(client);
     await worker().drain();
-    expect(await requestRow(res.body.data.documentId)).toMatchObject({ status: 'failed', reason: 'no email and no phone number' });
+    expect(await requestRow(res.body.data.documentId)).toMatchObject({
+      status: 'failed',
+      reason: 'no email and no phone number',
+    });
   });
 
   it('SMTP down, then up: nothing lost, sent exactly once', async () => {
@@ -296,7 +355,11 @@ describe('channels and faults', () => {
       const res = await ask(client);
       await worker().drain();
       expect(failures).toBe(1);
-      expect(await requestRow(res.body.data.documentId)).toMatchObject({ status: 'sent', attempts: 1, lease_owner: null });
+      expect(await requestRow(res.body.data.documentId)).toMatchObject({
+        status: 'sent',
+        attempts: 1,
+        lease_owner: null,
+      });
       await smtp.waitFor((m) => m.to.includes(email));
       // Long past the claim's lease: nothing is due again.
       clock().advance(60 * 60_000);

@@ -14,13 +14,23 @@ describe('the demo app', () => {
     expect(await app.strapi.db.query('api::client.client').count({})).toBe(50);
     expect(await app.strapi.db.query('api::booking.booking').count({})).toBeGreaterThan(10);
 
-    const clients = await app.strapi.db.query('api::client.client').findMany({ orderBy: { id: 'asc' } });
+    const clients = await app.strapi.db
+      .query('api::client.client')
+      .findMany({ orderBy: { id: 'asc' } });
     const statuses = new Map<string, number>();
     for (const client of clients) {
       const { status } = await subjectConsent(app, client.documentId);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
-    expect(Object.fromEntries(statuses)).toEqual({ valid: 22, outdated: 10, refused: 5, withdrawn: 2, revoked: 1, expired: 2, missing: 8 });
+    expect(Object.fromEntries(statuses)).toEqual({
+      valid: 22,
+      outdated: 10,
+      refused: 5,
+      withdrawn: 2,
+      revoked: 1,
+      expired: 2,
+      missing: 8,
+    });
     expect((await subjectsByConsent(app, 'valid')).length).toBe(22);
     expect((await subjectsByConsent(app, 'invalid')).length).toBe(28);
 
@@ -35,7 +45,9 @@ describe('the demo app', () => {
   });
 
   it('lets the public role create bookings and read texts, and nothing of the clients', async () => {
-    const role = await app!.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' }, populate: ['permissions'] });
+    const role = await app!.strapi.db
+      .query('plugin::users-permissions.role')
+      .findOne({ where: { type: 'public' }, populate: ['permissions'] });
     const actions = role.permissions.map((p: { action: string }) => p.action);
     expect(actions).toContain('api::booking.booking.create');
     expect(actions.filter((a: string) => a.startsWith('api::client.'))).toEqual([]);

@@ -74,7 +74,12 @@ describe('settings', () => {
     const res = await put({
       requestTtlDays: 10,
       sender: { ...current.sender, organisation: 'Salon <Nord>' },
-      templates: { en: { ...current.templates.en, request: { ...current.templates.en.request, subject: 'Please answer, {{name}}' } } },
+      templates: {
+        en: {
+          ...current.templates.en,
+          request: { ...current.templates.en.request, subject: 'Please answer, {{name}}' },
+        },
+      },
     });
     expect(res.status).toBe(200);
     const client = await createClient(app.strapi, { name: 'Ann <b>', language: 'en' });
@@ -84,9 +89,14 @@ describe('settings', () => {
       .set(auth(await app.adminToken()))
       .send({});
     await worker().drain();
-    const row = await app.strapi.db.connection('consent_requests').where('document_id', asked.body.data.documentId).first();
+    const row = await app.strapi.db
+      .connection('consent_requests')
+      .where('document_id', asked.body.data.documentId)
+      .first();
     expect(new Date(row.expires_at).getTime() - new Date(row.sent_at).getTime()).toBe(10 * DAY);
-    const email = (await app.strapi.documents('api::client.client').findOne({ documentId: client }))!.email as string;
+    const email = (await app.strapi
+      .documents('api::client.client')
+      .findOne({ documentId: client }))!.email as string;
     const mail = await smtp.waitFor((m) => m.to.includes(email));
     expect(mail.subject).toBe('Please answer, Ann <b>');
     expect(mail.html).toContain('Salon &lt;Nord&gt;');
@@ -128,14 +138,21 @@ describe('information mail (GDPR Art. 13)', () => {
     const mail = await smtp.waitFor((m) => m.to.includes(contact.email as string));
     expect(mail.text).toContain('/api/consent/m/');
     expect(mail.text).not.toContain('/api/consent/r/');
-    const row = await app.strapi.db.connection('consent_requests').where({ subject: byBooking }).first();
+    const row = await app.strapi.db
+      .connection('consent_requests')
+      .where({ subject: byBooking })
+      .first();
     expect(row).toMatchObject({ status: 'sent', expires_at: null });
     // The link opens the preference page.
-    const path = (mail.text.match(/https?:\/\/[^\s/]+(\/api\/consent\/m\/[A-Za-z0-9_-]+)/) as RegExpMatchArray)[1];
+    const path = (
+      mail.text.match(/https?:\/\/[^\s/]+(\/api\/consent\/m\/[A-Za-z0-9_-]+)/) as RegExpMatchArray
+    )[1];
     expect((await app.http().get(path)).status).toBe(200);
     await put({ informationMail: false });
     const quiet = await createClient(app.strapi);
-    expect(await app.strapi.db.connection('consent_requests').where({ subject: quiet })).toHaveLength(0);
+    expect(
+      await app.strapi.db.connection('consent_requests').where({ subject: quiet })
+    ).toHaveLength(0);
   });
 });
 
@@ -144,10 +161,17 @@ describe('requests need a published text', () => {
     const token = await app.adminToken();
     const consentPurposes = ['storage', 'marketing', 'health'];
     for (const key of consentPurposes) {
-      expect((await app.http().put(`/consent/purposes/${key}`).set(auth(token)).send({ active: false })).status).toBe(200);
+      expect(
+        (await app.http().put(`/consent/purposes/${key}`).set(auth(token)).send({ active: false }))
+          .status
+      ).toBe(200);
     }
     const client = await createClient(app.strapi);
-    const res = await app.http().post(`/consent/subjects/${client}/requests`).set(auth(token)).send({});
+    const res = await app
+      .http()
+      .post(`/consent/subjects/${client}/requests`)
+      .set(auth(token))
+      .send({});
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/no consent text is published/i);
     const campaign = await app
@@ -156,7 +180,10 @@ describe('requests need a published text', () => {
       .set(auth(token))
       .send({ name: 'x', audience: { consent: 'invalid' } });
     expect(campaign.status).toBe(400);
-    expect(await app.strapi.db.connection('consent_requests').where({ subject: client })).toHaveLength(0);
-    for (const key of consentPurposes) await app.http().put(`/consent/purposes/${key}`).set(auth(token)).send({ active: true });
+    expect(
+      await app.strapi.db.connection('consent_requests').where({ subject: client })
+    ).toHaveLength(0);
+    for (const key of consentPurposes)
+      await app.http().put(`/consent/purposes/${key}`).set(auth(token)).send({ active: true });
   });
 });

@@ -1,5 +1,14 @@
 import { startApp, type TestApp } from '../helpers/app';
-import { auth, bodies, createClient, ledgerCounts, publishVersion, recordDecisions, subjectConsent, subjectsByConsent } from '../helpers/consent';
+import {
+  auth,
+  bodies,
+  createClient,
+  ledgerCounts,
+  publishVersion,
+  recordDecisions,
+  subjectConsent,
+  subjectsByConsent,
+} from '../helpers/consent';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -16,13 +25,23 @@ describe('GET /api/consent/texts (public)', () => {
     const keys = res.body.data.map((t: { purpose: string }) => t.purpose);
     expect(keys).toEqual(['service', 'storage', 'marketing', 'health']);
     const storage = res.body.data.find((t: { purpose: string }) => t.purpose === 'storage');
-    expect(storage).toMatchObject({ locale: 'da', version: '2.1', required: true, explicit: false, legalBasis: 'consent' });
+    expect(storage).toMatchObject({
+      locale: 'da',
+      version: '2.1',
+      required: true,
+      explicit: false,
+      legalBasis: 'consent',
+    });
     expect(storage.title).toBe('Opbevaring af personoplysninger');
     expect(storage.sha256).toMatch(/^[0-9a-f]{64}$/);
     const health = res.body.data.find((t: { purpose: string }) => t.purpose === 'health');
     expect(health).toMatchObject({ explicit: true, specialCategory: true, required: false });
     const service = res.body.data.find((t: { purpose: string }) => t.purpose === 'service');
-    expect(service).toMatchObject({ legalBasis: 'contract', requiresConsent: false, required: false });
+    expect(service).toMatchObject({
+      legalBasis: 'contract',
+      requiresConsent: false,
+      required: false,
+    });
   });
 
   it('falls back to the default locale for a locale without a body', async () => {
@@ -46,25 +65,37 @@ describe('publishing text versions', () => {
     expect(purposes.body.data).toHaveLength(4);
     const versions = await app.http().get('/consent/purposes/storage/versions').set(auth(token));
     expect(versions.status).toBe(200);
-    expect(versions.body.data.versions.map((v: { version: string }) => v.version)).toEqual(['2.1', '2.0', '1.0']);
+    expect(versions.body.data.versions.map((v: { version: string }) => v.version)).toEqual([
+      '2.1',
+      '2.0',
+      '1.0',
+    ]);
     expect(versions.body.data.versions[0]).toMatchObject({ changeKind: 'editorial' });
     expect(Object.keys(versions.body.data.versions[0].bodies).sort()).toEqual(['da', 'en', 'sv']);
   });
 
   it('editorial keeps consents valid; substantive makes them outdated; consenting to the new major makes them valid again', async () => {
     const client = await createClient(app.strapi);
-    const given = await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given' }] });
+    const given = await recordDecisions(app, client, {
+      decisions: [{ purpose: 'storage', decision: 'given' }],
+    });
     expect(given.status).toBe(201);
     expect((await subjectConsent(app, client)).valid).toBe(true);
     const validBefore = await subjectsByConsent(app, 'valid');
     expect(validBefore).toContain(client);
 
-    const editorial = await publishVersion(app, 'storage', { changeKind: 'editorial', bodies: bodies('typo fixed') });
+    const editorial = await publishVersion(app, 'storage', {
+      changeKind: 'editorial',
+      bodies: bodies('typo fixed'),
+    });
     expect(editorial.status).toBe(201);
     expect(editorial.body.data).toMatchObject({ version: '2.2', changeKind: 'editorial' });
     expect(await subjectsByConsent(app, 'valid')).toEqual(validBefore);
 
-    const substantive = await publishVersion(app, 'storage', { changeKind: 'substantive', bodies: bodies('new purpose') });
+    const substantive = await publishVersion(app, 'storage', {
+      changeKind: 'substantive',
+      bodies: bodies('new purpose'),
+    });
     expect(substantive.status).toBe(201);
     expect(substantive.body.data).toMatchObject({ version: '3.0', changeKind: 'substantive' });
 
@@ -73,9 +104,14 @@ describe('publishing text versions', () => {
     expect(invalid).toEqual(expect.arrayContaining([client, ...validBefore]));
     const consent = await subjectConsent(app, client);
     expect(consent).toMatchObject({ valid: false, status: 'outdated' });
-    expect(consent.purposes.find((p) => p.purpose === 'storage')).toMatchObject({ status: 'outdated', currentVersion: '3.0' });
+    expect(consent.purposes.find((p) => p.purpose === 'storage')).toMatchObject({
+      status: 'outdated',
+      currentVersion: '3.0',
+    });
 
-    const again = await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given', version: '3.0' }] });
+    const again = await recordDecisions(app, client, {
+      decisions: [{ purpose: 'storage', decision: 'given', version: '3.0' }],
+    });
     expect(again.status).toBe(201);
     expect(await subjectsByConsent(app, 'valid')).toEqual([client]);
   });
@@ -84,10 +120,18 @@ describe('publishing text versions', () => {
     const before = await ledgerCounts(app.strapi);
     const cases: [string, unknown, number][] = [
       ['storage', { changeKind: 'substantive', bodies: { da: bodies('x').da } }, 400], // default locale missing
-      ['storage', { changeKind: 'substantive', bodies: { ...bodies('x'), de: bodies('x').en } }, 400], // unknown locale
+      [
+        'storage',
+        { changeKind: 'substantive', bodies: { ...bodies('x'), de: bodies('x').en } },
+        400,
+      ], // unknown locale
       ['storage', { changeKind: 'major', bodies: bodies('x') }, 400],
       ['storage', { changeKind: 'editorial', bodies: { en: { title: '', text: 'x' } } }, 400],
-      ['storage', { changeKind: 'editorial', bodies: { en: { title: 't', text: 'x'.repeat(1_000_001) } } }, 400],
+      [
+        'storage',
+        { changeKind: 'editorial', bodies: { en: { title: 't', text: 'x'.repeat(1_000_001) } } },
+        400,
+      ],
       ['storage', { changeKind: 'editorial', bodies: bodies('x'), extra: true }, 400],
       ['storage', [], 400],
       ['nope', { changeKind: 'editorial', bodies: bodies('x') }, 404],

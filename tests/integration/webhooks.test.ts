@@ -47,11 +47,32 @@ describe('Strapi webhooks for consent events', () => {
       .http()
       .post('/admin/webhooks')
       .set(auth(token))
-      .send({ name: 'consent events', url, headers: {}, events: ['consent.given', 'consent.refused', 'consent.withdrawn', 'consent.expired', 'consent.erased'] });
+      .send({
+        name: 'consent events',
+        url,
+        headers: {},
+        events: [
+          'consent.given',
+          'consent.refused',
+          'consent.withdrawn',
+          'consent.expired',
+          'consent.erased',
+        ],
+      });
     expect(ok.status).toBe(201);
-    expect(ok.body.data.events).toEqual(['consent.given', 'consent.refused', 'consent.withdrawn', 'consent.expired', 'consent.erased']);
+    expect(ok.body.data.events).toEqual([
+      'consent.given',
+      'consent.refused',
+      'consent.withdrawn',
+      'consent.expired',
+      'consent.erased',
+    ]);
 
-    const bad = await app.http().post('/admin/webhooks').set(auth(token)).send({ name: 'bad', url, headers: {}, events: ['consent.revealed'] });
+    const bad = await app
+      .http()
+      .post('/admin/webhooks')
+      .set(auth(token))
+      .send({ name: 'bad', url, headers: {}, events: ['consent.revealed'] });
     expect(bad.status).toBe(400);
     const list = await app.http().get('/admin/webhooks').set(auth(token));
     expect(list.body.data.map((w: { name: string }) => w.name)).toEqual(['consent events']);
@@ -77,27 +98,54 @@ describe('Strapi webhooks for consent events', () => {
     const refused = deliveries.find((d) => d.body.event === 'consent.refused');
     expect(given?.headers['x-strapi-event']).toBe('consent.given');
     expect(given?.body).toMatchObject({ subject: client, purpose: 'storage', decision: 'given' });
-    expect(refused?.body).toMatchObject({ subject: client, purpose: 'marketing', decision: 'refused' });
+    expect(refused?.body).toMatchObject({
+      subject: client,
+      purpose: 'marketing',
+      decision: 'refused',
+    });
     const entry = given?.body.entry as Record<string, unknown>;
-    expect(entry).toMatchObject({ channel: 'in_person', actorType: 'admin', actorName: 'Demo Admin', textVersion: '2.1' });
+    expect(entry).toMatchObject({
+      channel: 'in_person',
+      actorType: 'admin',
+      actorName: 'Demo Admin',
+      textVersion: '2.1',
+    });
     expect(entry.textHash).toEqual(expect.stringMatching(/^[0-9a-f]{64}$/));
     for (const field of ['ip', 'userAgent', 'note']) expect(entry).not.toHaveProperty(field);
     expect(JSON.stringify(deliveries)).not.toContain('allergy');
 
     deliveries.length = 0;
-    expect((await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'withdrawn' }] })).status).toBe(201);
+    expect(
+      (
+        await recordDecisions(app, client, {
+          decisions: [{ purpose: 'storage', decision: 'withdrawn' }],
+        })
+      ).status
+    ).toBe(201);
     await waitFor(() => deliveries.length >= 1);
-    expect(deliveries[0].body).toMatchObject({ event: 'consent.withdrawn', subject: client, purpose: 'storage' });
+    expect(deliveries[0].body).toMatchObject({
+      event: 'consent.withdrawn',
+      subject: client,
+      purpose: 'storage',
+    });
   });
 
   it('posts an erasure with the erasure record, not the erased data', async () => {
     const email = `erase-hook-${Date.now()}@example.com`;
-    const client = await createClient(app.strapi, { email, name: 'Hook Person', phone: '+4512345678' });
+    const client = await createClient(app.strapi, {
+      email,
+      name: 'Hook Person',
+      phone: '+4512345678',
+    });
     await recordDecisions(app, client, { decisions: [{ purpose: 'storage', decision: 'given' }] });
     await waitFor(() => deliveries.some((d) => d.body.subject === client));
     deliveries.length = 0;
 
-    const res = await app.http().post(`/consent/subjects/${client}/erase`).set(auth(await app.adminToken())).send({ reason: 'Art. 17 request' });
+    const res = await app
+      .http()
+      .post(`/consent/subjects/${client}/erase`)
+      .set(auth(await app.adminToken()))
+      .send({ reason: 'Art. 17 request' });
     expect(res.status).toBe(201);
     await waitFor(() => deliveries.length >= 1);
     expect(deliveries).toHaveLength(1);

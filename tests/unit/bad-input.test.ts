@@ -4,7 +4,13 @@ import { own } from '../../server/src/utils/own';
 
 /** Request input that names a property of every object finds nothing (issue 18: a 500 on every consent page). */
 describe('lookups keyed by request input', () => {
-  it.each(['__proto__', 'constructor', 'toString', '__proto__-DK', 'constructor;q=0.9, hasOwnProperty'])('Accept-Language %s falls back to the default', (header) => {
+  it.each([
+    '__proto__',
+    'constructor',
+    'toString',
+    '__proto__-DK',
+    'constructor;q=0.9, hasOwnProperty',
+  ])('Accept-Language %s falls back to the default', (header) => {
     expect(pickLocale({ acceptLanguage: header, defaultLocale: 'da' })).toBe('da');
     expect(pickLocale({ requestLocale: header, defaultLocale: 'sv' })).toBe('sv');
   });
@@ -24,14 +30,20 @@ describe('lookups keyed by request input', () => {
 
 describe('findBadInput', () => {
   it('lets ordinary input through', () => {
-    expect(findBadInput({ data: { name: 'Åse Ørsted 😀', list: [1, 'a', null, { b: true }] } })).toBeNull();
+    expect(
+      findBadInput({ data: { name: 'Åse Ørsted 😀', list: [1, 'a', null, { b: true }] } })
+    ).toBeNull();
   });
 
   it.each([
     ['a NUL byte', { q: 'a\u0000b' }, ['q']],
     ['a lone surrogate', { data: { name: 'a\uD800' } }, ['data', 'name']],
     ['a prototype key', JSON.parse('{"data":{"__proto__":{}}}'), ['data', '__proto__']],
-    ['constructor', { data: { contact: { constructor: 'x' } } }, ['data', 'contact', 'constructor']],
+    [
+      'constructor',
+      { data: { contact: { constructor: 'x' } } },
+      ['data', 'contact', 'constructor'],
+    ],
     ['toString in an array item', { data: [{ toString: 1 }] }, ['data', '0', 'toString']],
   ])('refuses %s, naming where', (_what, input, path) => {
     const problem = findBadInput(input);

@@ -45,10 +45,16 @@ describe('event chain: canonical form and hashing', () => {
     const base = canonicalEvent(event(), link);
     expect(canonicalEvent(event({ explicit: 0 }), link)).toBe(base);
     expect(canonicalEvent(event({ textMajor: '2' }), link)).toBe(base);
-    expect(canonicalEvent(event({ occurredAt: Date.parse('2026-11-23T10:11:12.345Z') }), link)).toBe(base);
+    expect(
+      canonicalEvent(event({ occurredAt: Date.parse('2026-11-23T10:11:12.345Z') }), link)
+    ).toBe(base);
     expect(canonicalEvent(event({ occurredAt: '2026-11-23T10:11:12.345Z' }), link)).toBe(base);
-    expect(canonicalEvent(event({ occurredAt: String(Date.parse('2026-11-23T10:11:12.345Z')) }), link)).toBe(base);
-    expect(canonicalEvent(event({ explicit: true }), link)).toBe(canonicalEvent(event({ explicit: 1 }), link));
+    expect(
+      canonicalEvent(event({ occurredAt: String(Date.parse('2026-11-23T10:11:12.345Z')) }), link)
+    ).toBe(base);
+    expect(canonicalEvent(event({ explicit: true }), link)).toBe(
+      canonicalEvent(event({ explicit: 1 }), link)
+    );
     expect(JSON.parse(base)[0]).toBe(CHAIN_VERSION);
     expect(normaliseDate(new Date('2026-01-01T00:00:00.5Z'))).toBe('2026-01-01T00:00:00.500Z');
   });
@@ -56,9 +62,12 @@ describe('event chain: canonical form and hashing', () => {
   it('never puts a personal field into the hashed form; a client name appears only through the digest', () => {
     const link = { chainSeq: 1, prevHash: genesisHash('s'), evidenceDigest: 'd'.repeat(64) };
     const text = canonicalEvent(event({ note: 'Allergic to latex' }), link);
-    for (const value of ['192.0.2.10', 'BookingPage/2.0', 'Karen Jensen', 'Allergic to latex']) expect(text).not.toContain(value);
+    for (const value of ['192.0.2.10', 'BookingPage/2.0', 'Karen Jensen', 'Allergic to latex'])
+      expect(text).not.toContain(value);
     // An admin recorder's name is staff data, kept through erasure: covered directly.
-    expect(canonicalEvent(event({ actorType: 'admin', actorName: 'Demo Admin' }), link)).toContain('Demo Admin');
+    expect(canonicalEvent(event({ actorType: 'admin', actorName: 'Demo Admin' }), link)).toContain(
+      'Demo Admin'
+    );
   });
 
   it('evidence digest: HMAC under the secret of the personal fields, as keys.digest("event-evidence", ...)', () => {
@@ -68,8 +77,11 @@ describe('event chain: canonical form and hashing', () => {
       .update(`event-evidence\u0000${JSON.stringify([e.ip, e.userAgent, e.note, e.actorName])}`)
       .digest('hex');
     expect(evidenceDigest(secret, e)).toBe(expected);
-    expect(evidenceDigest(Buffer.from('another secret of 32 characters, yes'), e)).not.toBe(expected);
-    for (const field of PERSONAL_EVENT_FIELDS) expect(evidenceDigest(secret, event({ [field]: 'changed' }))).not.toBe(expected);
+    expect(evidenceDigest(Buffer.from('another secret of 32 characters, yes'), e)).not.toBe(
+      expected
+    );
+    for (const field of PERSONAL_EVENT_FIELDS)
+      expect(evidenceDigest(secret, event({ [field]: 'changed' }))).not.toBe(expected);
   });
 
   it('links events: seq 1.., each to the previous hash, the first to the subject genesis', () => {
@@ -82,7 +94,12 @@ describe('event chain: canonical form and hashing', () => {
     for (const [i, l] of links.entries()) expect(l.hash).toBe(eventHash(events[i], l));
     // Appending in two writes gives the same chain as one write.
     const first = linkEvents(secret, events[0].subject, { seq: 0, hash: null }, events.slice(0, 1));
-    const rest = linkEvents(secret, events[0].subject, { seq: 1, hash: first[0].hash }, events.slice(1));
+    const rest = linkEvents(
+      secret,
+      events[0].subject,
+      { seq: 1, hash: first[0].hash },
+      events.slice(1)
+    );
     expect([...first, ...rest]).toEqual(links);
   });
 
@@ -126,7 +143,25 @@ describe('event chain: canonical form and hashing', () => {
   });
 
   it('maps a raw row (snake_case columns) to the chain input', () => {
-    const row = { subject: 's', purpose_key: 'storage', decision: 'given', explicit: 1, text_major: '2', actor_type: 'admin', actor_name: 'A', channel: 'api', occurred_at: 0, user_agent: 'ua' };
-    expect(chainInputFromRow(row)).toMatchObject({ subject: 's', purposeKey: 'storage', explicit: 1, textMajor: '2', actorName: 'A', userAgent: 'ua' });
+    const row = {
+      subject: 's',
+      purpose_key: 'storage',
+      decision: 'given',
+      explicit: 1,
+      text_major: '2',
+      actor_type: 'admin',
+      actor_name: 'A',
+      channel: 'api',
+      occurred_at: 0,
+      user_agent: 'ua',
+    };
+    expect(chainInputFromRow(row)).toMatchObject({
+      subject: 's',
+      purposeKey: 'storage',
+      explicit: 1,
+      textMajor: '2',
+      actorName: 'A',
+      userAgent: 'ua',
+    });
   });
 });

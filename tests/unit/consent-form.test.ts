@@ -46,7 +46,9 @@ const TEXTS = [
 
 describe('buildConsent', () => {
   it('gives the ticked consent purposes, refuses the others, and names the version of each decided purpose', () => {
-    expect(buildConsent(TEXTS, { given: ['storage', 'health'], explicit: ['health'] }, 'da')).toEqual({
+    expect(
+      buildConsent(TEXTS, { given: ['storage', 'health'], explicit: ['health'] }, 'da')
+    ).toEqual({
       locale: 'da',
       given: ['storage', 'health'],
       refused: ['marketing'],
@@ -56,7 +58,11 @@ describe('buildConsent', () => {
   });
 
   it('leaves information-only purposes, unknown keys and explicit ticks without consent out', () => {
-    const consent = buildConsent(TEXTS, { given: ['service', 'nope'], explicit: ['health', 'storage'] }, 'en');
+    const consent = buildConsent(
+      TEXTS,
+      { given: ['service', 'nope'], explicit: ['health', 'storage'] },
+      'en'
+    );
     expect(consent).toEqual({
       locale: 'en',
       given: [],
@@ -87,13 +93,19 @@ describe('buildConsent', () => {
 
 describe('validateConsent', () => {
   it('passes when the required purpose is given and a given special category has its explicit tick', () => {
-    expect(validateConsent(TEXTS, { given: ['storage', 'health'], explicit: ['health'] })).toEqual([]);
+    expect(validateConsent(TEXTS, { given: ['storage', 'health'], explicit: ['health'] })).toEqual(
+      []
+    );
     expect(validateConsent(TEXTS, { given: ['storage'], explicit: [] })).toEqual([]);
   });
 
   it('stops a required purpose left unticked, with a message naming it in the UI language', () => {
     expect(validateConsent(TEXTS, { given: ['marketing'], explicit: [] }, 'en')).toEqual([
-      { purpose: 'storage', kind: 'required', message: '"Title of storage" is required to book: tick "I consent", or contact us.' },
+      {
+        purpose: 'storage',
+        kind: 'required',
+        message: '"Title of storage" is required to book: tick "I consent", or contact us.',
+      },
     ]);
     const [danish] = validateConsent(TEXTS, { given: [], explicit: [] }, 'da-DK');
     expect(danish.message).toMatch(/^"Title of storage" er påkrævet for at booke/);
@@ -106,7 +118,8 @@ describe('validateConsent', () => {
       {
         purpose: 'health',
         kind: 'explicit',
-        message: '"Title of health" needs your explicit consent: tick the second box as well, or untick the first one.',
+        message:
+          '"Title of health" needs your explicit consent: tick the second box as well, or untick the first one.',
       },
     ]);
   });
@@ -116,7 +129,8 @@ describe('validateConsent', () => {
       {
         purpose: 'health',
         kind: 'consent',
-        message: 'Du har kryssat i det uttryckliga samtycket för "Title of health" men inte "Jag samtycker": kryssa i båda rutorna eller ingen av dem.',
+        message:
+          'Du har kryssat i det uttryckliga samtycket för "Title of health" men inte "Jag samtycker": kryssa i båda rutorna eller ingen av dem.',
       },
     ]);
   });
@@ -124,7 +138,15 @@ describe('validateConsent', () => {
 
 describe('small rules', () => {
   it('uiLocaleOf: da and sv (any region), English otherwise', () => {
-    expect(['da', 'da-DK', 'SV-fi', 'en', 'de', '', null].map((l) => uiLocaleOf(l))).toEqual(['da', 'da', 'sv', 'en', 'en', 'en', 'en']);
+    expect(['da', 'da-DK', 'SV-fi', 'en', 'de', '', null].map((l) => uiLocaleOf(l))).toEqual([
+      'da',
+      'da',
+      'sv',
+      'en',
+      'en',
+      'en',
+      'en',
+    ]);
   });
 
   it('changedPurposes: new versions and new purposes', () => {
@@ -158,7 +180,10 @@ const fakeBoxes = (choices: ConsentChoices, texts: ConsentText[] = TEXTS) => {
 };
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
 
 /** A fetch that answers from a queue and records the calls. */
 const fakeFetch = (...answers: Response[]) => {
@@ -172,13 +197,20 @@ const fakeFetch = (...answers: Response[]) => {
   return { fetch: fetch as typeof globalThis.fetch, calls };
 };
 
-const INPUT = { data: { startsAt: '2027-01-15T09:30:00.000Z', service: 'Colour' }, contact: { name: 'Ada', email: 'ada@example.com', language: 'da' } };
+const INPUT = {
+  data: { startsAt: '2027-01-15T09:30:00.000Z', service: 'Colour' },
+  contact: { name: 'Ada', email: 'ada@example.com', language: 'da' },
+};
 const VALID = { given: ['storage'], explicit: [] };
 
 describe('submitBooking with plain fetch', () => {
   it('POSTs data, contact and consent to /api/<bookings> and returns the booking on 201', async () => {
     const { fetch, calls } = fakeFetch(json(201, { data: { documentId: 'b1' } }));
-    const form = createConsentForm({ baseURL: 'http://salon.test/api/', fetch, bookingsPath: '/appointments' });
+    const form = createConsentForm({
+      baseURL: 'http://salon.test/api/',
+      fetch,
+      bookingsPath: '/appointments',
+    });
     const result = await form.submitBooking(fakeBoxes(VALID).boxes, INPUT);
     expect(result).toEqual({ status: 'booked', booking: { documentId: 'b1' } });
     expect(calls).toHaveLength(1);
@@ -188,46 +220,105 @@ describe('submitBooking with plain fetch', () => {
       data: {
         ...INPUT.data,
         contact: INPUT.contact,
-        consent: { locale: 'da', given: ['storage'], refused: ['marketing', 'health'], explicit: [], versions: { storage: '2.1', marketing: '1.0', health: '1.0' } },
+        consent: {
+          locale: 'da',
+          given: ['storage'],
+          refused: ['marketing', 'health'],
+          explicit: [],
+          versions: { storage: '2.1', marketing: '1.0', health: '1.0' },
+        },
       },
     });
   });
 
   it('sends nothing when the check fails', async () => {
     const { fetch, calls } = fakeFetch();
-    const result = await createConsentForm({ baseURL: '/api', fetch }).submitBooking(fakeBoxes({ given: ['health'], explicit: [] }).boxes, INPUT);
+    const result = await createConsentForm({ baseURL: '/api', fetch }).submitBooking(
+      fakeBoxes({ given: ['health'], explicit: [] }).boxes,
+      INPUT
+    );
     expect(result.status).toBe('invalid');
-    expect(result.status === 'invalid' && result.problems.map((p) => `${p.purpose}:${p.kind}`)).toEqual(['storage:required', 'health:explicit']);
+    expect(
+      result.status === 'invalid' && result.problems.map((p) => `${p.purpose}:${p.kind}`)
+    ).toEqual(['storage:required', 'health:explicit']);
     expect(calls).toEqual([]);
   });
 
   it('on a 409 StaleVersionError fetches the texts again in the same locale and redraws the boxes', async () => {
-    const newer = TEXTS.map((t) => (t.purpose === 'storage' ? { ...t, version: '3.0', text: 'New text' } : t));
+    const newer = TEXTS.map((t) =>
+      t.purpose === 'storage' ? { ...t, version: '3.0', text: 'New text' } : t
+    );
     const { fetch, calls } = fakeFetch(
-      json(409, { data: null, error: { status: 409, name: 'StaleVersionError', message: 'changed', details: { stale: [{ purpose: 'storage', version: '2.1', current: '3.0' }] } } }),
+      json(409, {
+        data: null,
+        error: {
+          status: 409,
+          name: 'StaleVersionError',
+          message: 'changed',
+          details: { stale: [{ purpose: 'storage', version: '2.1', current: '3.0' }] },
+        },
+      }),
       json(200, { data: newer })
     );
     const { boxes, state } = fakeBoxes(VALID);
-    const result = await createConsentForm({ baseURL: 'http://salon.test/api', fetch }).submitBooking(boxes, INPUT);
+    const result = await createConsentForm({
+      baseURL: 'http://salon.test/api',
+      fetch,
+    }).submitBooking(boxes, INPUT);
     expect(result).toEqual({ status: 'stale', changed: ['storage'], message: 'stale' });
     expect(calls[1].url).toBe('http://salon.test/api/consent/texts?locale=da');
     expect(state.replacedWith).toEqual(newer);
   });
 
-  it('a 400 returns the server\'s error; a 429 the Retry-After; another status its message; a network failure status 0', async () => {
-    const error400 = { status: 400, name: 'ValidationError', message: 'contact needs an email or a phone number', details: { errors: [] } };
+  it("a 400 returns the server's error; a 429 the Retry-After; another status its message; a network failure status 0", async () => {
+    const error400 = {
+      status: 400,
+      name: 'ValidationError',
+      message: 'contact needs an email or a phone number',
+      details: { errors: [] },
+    };
     const { fetch } = fakeFetch(
       json(400, { data: null, error: error400 }),
-      json(429, { data: null, error: { status: 429, name: 'RateLimitError', message: 'Too many', details: {} } }, { 'Retry-After': '17' }),
-      json(500, { data: null, error: { status: 500, name: 'InternalServerError', message: 'Internal Server Error' } })
+      json(
+        429,
+        {
+          data: null,
+          error: { status: 429, name: 'RateLimitError', message: 'Too many', details: {} },
+        },
+        { 'Retry-After': '17' }
+      ),
+      json(500, {
+        data: null,
+        error: { status: 500, name: 'InternalServerError', message: 'Internal Server Error' },
+      })
     );
     const form = createConsentForm({ baseURL: '/api', fetch });
     const boxes = fakeBoxes(VALID).boxes;
-    expect(await form.submitBooking(boxes, INPUT)).toEqual({ status: 'rejected', error: error400, message: error400.message });
-    expect(await form.submitBooking(boxes, INPUT)).toEqual({ status: 'rate-limited', retryAfterSeconds: 17, message: 'slow down' });
-    expect(await form.submitBooking(boxes, INPUT)).toMatchObject({ status: 'failed', httpStatus: 500, message: 'Internal Server Error' });
-    const offline = createConsentForm({ baseURL: '/api', fetch: async () => Promise.reject(new TypeError('Failed to fetch')) });
-    expect(await offline.submitBooking(boxes, INPUT)).toEqual({ status: 'failed', httpStatus: 0, error: null, message: 'failed' });
+    expect(await form.submitBooking(boxes, INPUT)).toEqual({
+      status: 'rejected',
+      error: error400,
+      message: error400.message,
+    });
+    expect(await form.submitBooking(boxes, INPUT)).toEqual({
+      status: 'rate-limited',
+      retryAfterSeconds: 17,
+      message: 'slow down',
+    });
+    expect(await form.submitBooking(boxes, INPUT)).toMatchObject({
+      status: 'failed',
+      httpStatus: 500,
+      message: 'Internal Server Error',
+    });
+    const offline = createConsentForm({
+      baseURL: '/api',
+      fetch: async () => Promise.reject(new TypeError('Failed to fetch')),
+    });
+    expect(await offline.submitBooking(boxes, INPUT)).toEqual({
+      status: 'failed',
+      httpStatus: 0,
+      error: null,
+      message: 'failed',
+    });
   });
 });
 
@@ -258,7 +349,10 @@ describe('with an @strapi/client instance', () => {
   it('fetches the texts and books through client.fetch, reading the answers it throws', async () => {
     const { client, paths } = fakeClient(
       json(200, { data: TEXTS }),
-      json(409, { data: null, error: { status: 409, name: 'StaleVersionError', message: 'changed', details: {} } }),
+      json(409, {
+        data: null,
+        error: { status: 409, name: 'StaleVersionError', message: 'changed', details: {} },
+      }),
       json(200, { data: TEXTS }),
       json(201, { data: { documentId: 'b2' } })
     );
@@ -266,12 +360,24 @@ describe('with an @strapi/client instance', () => {
     expect(await form.fetchTexts('sv')).toEqual(TEXTS);
     const boxes = fakeBoxes(VALID).boxes;
     expect((await form.submitBooking(boxes, INPUT)).status).toBe('stale');
-    expect(await form.submitBooking(boxes, INPUT)).toEqual({ status: 'booked', booking: { documentId: 'b2' } });
-    expect(paths).toEqual(['/consent/texts?locale=sv', '/bookings', '/consent/texts?locale=da', '/bookings']);
+    expect(await form.submitBooking(boxes, INPUT)).toEqual({
+      status: 'booked',
+      booking: { documentId: 'b2' },
+    });
+    expect(paths).toEqual([
+      '/consent/texts?locale=sv',
+      '/bookings',
+      '/consent/texts?locale=da',
+      '/bookings',
+    ]);
   });
 
   it('passes other errors of the client on', async () => {
-    const client: StrapiClientLike = { fetch: async () => Promise.reject(new Error('StrapiInitializationError')) };
-    await expect(createConsentForm({ client }).fetchTexts('da')).rejects.toThrow('StrapiInitializationError');
+    const client: StrapiClientLike = {
+      fetch: async () => Promise.reject(new Error('StrapiInitializationError')),
+    };
+    await expect(createConsentForm({ client }).fetchTexts('da')).rejects.toThrow(
+      'StrapiInitializationError'
+    );
   });
 });

@@ -12,7 +12,8 @@ describe('CSV cells (RFC 4180, formula-injection safe)', () => {
   });
 
   it('prefixes text that a spreadsheet would run as a formula', () => {
-    for (const bad of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx']) expect(csvCell(bad).replace(/^"/, '')).toMatch(/^'/);
+    for (const bad of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx'])
+      expect(csvCell(bad).replace(/^"/, '')).toMatch(/^'/);
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
   });
 

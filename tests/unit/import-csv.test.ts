@@ -32,11 +32,18 @@ describe('CSV reader (RFC 4180)', () => {
     expect(detectSeparator('client;purpose;date\n')).toBe(';');
     expect(detectSeparator('"a;b",c\n')).toBe(',');
     const r = ok('\uFEFFclient;purpose\n\nx;y\n\n');
-    expect(r).toMatchObject({ separator: ';', header: ['client', 'purpose'], records: [{ line: 3, cells: ['x', 'y'] }] });
+    expect(r).toMatchObject({
+      separator: ';',
+      header: ['client', 'purpose'],
+      records: [{ line: 3, cells: ['x', 'y'] }],
+    });
   });
 
   it('reports an unbalanced quote with the line where it opened', () => {
-    expect(parseCsv('a,b\n1,2\n"open,3\n4,5\n')).toEqual({ ok: false, problems: [{ line: 3, message: expect.stringMatching(/never closed/) }] });
+    expect(parseCsv('a,b\n1,2\n"open,3\n4,5\n')).toEqual({
+      ok: false,
+      problems: [{ line: 3, message: expect.stringMatching(/never closed/) }],
+    });
   });
 
   it('reports a wrong number of fields, quotes inside unquoted fields and text after a closing quote', () => {
@@ -60,20 +67,26 @@ describe('CSV reader (RFC 4180)', () => {
   });
 
   it('stops at the record limit', () => {
-    expect(parseCsv('a\n1\n2\n3\n', { maxRecords: 2 })).toMatchObject({ ok: false, problems: [{ message: 'more than 2 records' }] });
+    expect(parseCsv('a\n1\n2\n3\n', { maxRecords: 2 })).toMatchObject({
+      ok: false,
+      problems: [{ message: 'more than 2 records' }],
+    });
     expect(parseCsv('a\n1\n2\n', { maxRecords: 2 })).toMatchObject({ ok: true });
   });
 
   it('reads back whatever the CSV writer writes (property)', () => {
     const cell = fc.string({ maxLength: 12 }).filter((s) => !/^[=+\-@\t\r]/.test(s));
     fc.assert(
-      fc.property(fc.array(fc.array(cell, { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 8 }), (rows) => {
-        const text = csvRow(['h1', 'h2']) + rows.map((r) => csvRow(r)).join('');
-        const parsed = parseCsv(text);
-        // A record of two empty cells is "," and still a record; only wholly empty lines are skipped.
-        expect(parsed.ok).toBe(true);
-        if (parsed.ok) expect(parsed.records.map((r) => r.cells)).toEqual(rows);
-      })
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 8 }),
+        (rows) => {
+          const text = csvRow(['h1', 'h2']) + rows.map((r) => csvRow(r)).join('');
+          const parsed = parseCsv(text);
+          // A record of two empty cells is "," and still a record; only wholly empty lines are skipped.
+          expect(parsed.ok).toBe(true);
+          if (parsed.ok) expect(parsed.records.map((r) => r.cells)).toEqual(rows);
+        }
+      )
     );
   });
 });
@@ -82,9 +95,19 @@ describe('import cells', () => {
   it('dates: ISO 8601 dates at midnight UTC, date-times with or without an offset; nothing else', () => {
     expect(parseImportDate('2019-05-31')?.toISOString()).toBe('2019-05-31T00:00:00.000Z');
     expect(parseImportDate('2019-05-31T14:30:00Z')?.toISOString()).toBe('2019-05-31T14:30:00.000Z');
-    expect(parseImportDate('2019-05-31T14:30:00+02:00')?.toISOString()).toBe('2019-05-31T12:30:00.000Z');
+    expect(parseImportDate('2019-05-31T14:30:00+02:00')?.toISOString()).toBe(
+      '2019-05-31T12:30:00.000Z'
+    );
     expect(parseImportDate('2019-05-31 14:30')?.toISOString()).toBe('2019-05-31T14:30:00.000Z');
-    for (const bad of ['2019-02-30', '31/05/2019', '2019-13-01', 'yesterday', '2019-05-31T25:00:00Z', '']) expect([bad, parseImportDate(bad)]).toEqual([bad, null]);
+    for (const bad of [
+      '2019-02-30',
+      '31/05/2019',
+      '2019-13-01',
+      'yesterday',
+      '2019-05-31T25:00:00Z',
+      '',
+    ])
+      expect([bad, parseImportDate(bad)]).toEqual([bad, null]);
   });
 
   it('client identifiers: an email, a phone number or a document id, or the kind the file names', () => {

@@ -2,13 +2,16 @@ import fc from 'fast-check';
 import { diffLines, splitLines } from '../../server/src/domain/line-diff';
 
 const apply = (lines: ReturnType<typeof diffLines>, side: 'from' | 'to') =>
-  lines.filter((l) => l.op === 'same' || l.op === (side === 'from' ? 'remove' : 'add')).map((l) => l.text);
+  lines
+    .filter((l) => l.op === 'same' || l.op === (side === 'from' ? 'remove' : 'add'))
+    .map((l) => l.text);
 
 /** Length of a longest common subsequence, by the textbook recursion (reference). */
 const lcsLength = (a: string[], b: string[]): number => {
   const t = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = 1; i <= a.length; i += 1)
-    for (let j = 1; j <= b.length; j += 1) t[i][j] = a[i - 1] === b[j - 1] ? t[i - 1][j - 1] + 1 : Math.max(t[i - 1][j], t[i][j - 1]);
+    for (let j = 1; j <= b.length; j += 1)
+      t[i][j] = a[i - 1] === b[j - 1] ? t[i - 1][j - 1] + 1 : Math.max(t[i - 1][j], t[i][j - 1]);
   return t[a.length][b.length];
 };
 
@@ -34,13 +37,17 @@ describe('line diff', () => {
   });
 
   it('rebuilds both texts and keeps a longest common subsequence (property)', () => {
-    const text = fc.array(fc.constantFrom('a', 'b', 'c', 'd', ''), { maxLength: 12 }).map((l) => l.join('\n'));
+    const text = fc
+      .array(fc.constantFrom('a', 'b', 'c', 'd', ''), { maxLength: 12 })
+      .map((l) => l.join('\n'));
     fc.assert(
       fc.property(text, text, (from, to) => {
         const diff = diffLines(from, to);
         expect(apply(diff, 'from')).toEqual(splitLines(from));
         expect(apply(diff, 'to')).toEqual(splitLines(to));
-        expect(diff.filter((l) => l.op === 'same')).toHaveLength(lcsLength(splitLines(from), splitLines(to)));
+        expect(diff.filter((l) => l.op === 'same')).toHaveLength(
+          lcsLength(splitLines(from), splitLines(to))
+        );
       })
     );
   });

@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { DEFAULT_TEMPLATES, defaultTemplateSet } from '../../server/src/messages/default-templates';
-import { greetingName, messageRenderer, renderMessage, type MessageShape } from '../../server/src/messages/render';
-import { MESSAGE_KINDS, type MessageInput, type MessageTemplate, type RenderedMessage, type TemplateSet } from '../../server/src/messages/types';
+import {
+  greetingName,
+  messageRenderer,
+  renderMessage,
+  type MessageShape,
+} from '../../server/src/messages/render';
+import {
+  MESSAGE_KINDS,
+  type MessageInput,
+  type MessageTemplate,
+  type RenderedMessage,
+  type TemplateSet,
+} from '../../server/src/messages/types';
 
 const BASES = {
   respond: 'https://salon.example/api/consent/r/',
@@ -25,21 +36,34 @@ const shapeOf = (over: Partial<MessageShape> = {}): MessageShape => ({
 });
 
 /** What renderMessage gives for the same message, spelled out as the caller of messageRenderer would. */
-const reference = (template: TemplateSet, shape: MessageShape, name: string | null | undefined, token: string): RenderedMessage => {
+const reference = (
+  template: TemplateSet,
+  shape: MessageShape,
+  name: string | null | undefined,
+  token: string
+): RenderedMessage => {
   const { linkBases: b, ...common } = shape;
   return renderMessage(template, {
     ...common,
     name: name ?? null,
-    links: { respond: b.respond && b.respond + token, manage: b.manage + token, unsubscribe: b.unsubscribe && b.unsubscribe + token },
+    links: {
+      respond: b.respond && b.respond + token,
+      manage: b.manage + token,
+      unsubscribe: b.unsubscribe && b.unsubscribe + token,
+    },
   });
 };
 
 /** A result or the error it threw, so that "throws the same" compares too. */
-const outcome = (render: () => RenderedMessage): { message: RenderedMessage } | { error: string } => {
+const outcome = (
+  render: () => RenderedMessage
+): { message: RenderedMessage } | { error: string } => {
   try {
     return { message: render() };
   } catch (error) {
-    return { error: error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error) };
+    return {
+      error: error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error),
+    };
   }
 };
 
@@ -69,15 +93,26 @@ describe('messageRenderer: examples', () => {
         const { template, reads } = counting(DEFAULT_TEMPLATES[locale]);
         const render = messageRenderer(template, shape);
         const before = reads();
-        expect(render('Maja Berg', TOKEN)).toStrictEqual(reference(DEFAULT_TEMPLATES[locale], shape, 'Maja Berg', TOKEN));
-        expect(render('Ole', TOKEN.toLowerCase())).toStrictEqual(reference(DEFAULT_TEMPLATES[locale], shape, 'Ole', TOKEN.toLowerCase()));
+        expect(render('Maja Berg', TOKEN)).toStrictEqual(
+          reference(DEFAULT_TEMPLATES[locale], shape, 'Maja Berg', TOKEN)
+        );
+        expect(render('Ole', TOKEN.toLowerCase())).toStrictEqual(
+          reference(DEFAULT_TEMPLATES[locale], shape, 'Ole', TOKEN.toLowerCase())
+        );
         expect(reads()).toBe(before);
       }
     }
   });
 
   it('escapes a name in the HTML part, also in <title> and aria-label, and nowhere else', () => {
-    const template: TemplateSet = { ...DEFAULT_TEMPLATES.en, request: { subject: 'For {{name}}', body: 'Hello {{name}},\n{{link}}', sms: '{{name}}: {{link}}' } };
+    const template: TemplateSet = {
+      ...DEFAULT_TEMPLATES.en,
+      request: {
+        subject: 'For {{name}}',
+        body: 'Hello {{name}},\n{{link}}',
+        sms: '{{name}}: {{link}}',
+      },
+    };
     const name = '<script>alert("x")</script>';
     const counted = counting(template);
     const render = messageRenderer(counted.template, shapeOf());
@@ -86,8 +121,12 @@ describe('messageRenderer: examples', () => {
     expect(counted.reads()).toBe(before);
     expect(message).toEqual(reference(template, shapeOf(), name, TOKEN));
     expect(message.html).not.toContain('<script');
-    expect(message.html).toContain('<title>For &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</title>');
-    expect(message.html).toContain('aria-label="For &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"');
+    expect(message.html).toContain(
+      '<title>For &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</title>'
+    );
+    expect(message.html).toContain(
+      'aria-label="For &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"'
+    );
     expect(message.html).toContain('Hello &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;,');
     expect(message.subject).toBe(`For ${name}`);
     expect(message.text).toBe(`Hello ${name},\n${BASES.respond}${TOKEN}`);
@@ -95,9 +134,17 @@ describe('messageRenderer: examples', () => {
   });
 
   it('keeps a name that looks like a placeholder or a stand-in as text', () => {
-    const template: TemplateSet = { ...DEFAULT_TEMPLATES.en, request: { subject: '{{name}}', body: '{{name}} {{link}}', sms: '{{link}}' } };
+    const template: TemplateSet = {
+      ...DEFAULT_TEMPLATES.en,
+      request: { subject: '{{name}}', body: '{{name}} {{link}}', sms: '{{link}}' },
+    };
     const render = messageRenderer(template, shapeOf());
-    for (const name of ['{{link}}', '{{name}}', 'x0123456789abcdef01234567', 'y0123456789abcdef01234567 {{manageLink}}']) {
+    for (const name of [
+      '{{link}}',
+      '{{name}}',
+      'x0123456789abcdef01234567',
+      'y0123456789abcdef01234567 {{manageLink}}',
+    ]) {
       const message = render(name, TOKEN);
       expect(message).toEqual(reference(template, shapeOf(), name, TOKEN));
       expect(message.text).toBe(`${name} ${BASES.respond}${TOKEN}`);
@@ -111,14 +158,21 @@ describe('messageRenderer: examples', () => {
       expect(render(name, TOKEN).text.startsWith('Hello,\n')).toBe(true);
     }
     for (const token of ['', 'a b', '..', '%2e%2E', 'x?y#z', '<b>', 'Æble']) {
-      expect(render('Maja', token)).toEqual(reference(DEFAULT_TEMPLATES.en, shapeOf(), 'Maja', token));
+      expect(render('Maja', token)).toEqual(
+        reference(DEFAULT_TEMPLATES.en, shapeOf(), 'Maja', token)
+      );
     }
   });
 
   it('throws per message, as renderMessage does, for a shape that cannot render', () => {
-    for (const shape of [shapeOf({ timeZone: 'Mars/Olympus' }), shapeOf({ linkBases: { ...BASES, unsubscribe: 'mailto:x@example.com?x=' } })]) {
+    for (const shape of [
+      shapeOf({ timeZone: 'Mars/Olympus' }),
+      shapeOf({ linkBases: { ...BASES, unsubscribe: 'mailto:x@example.com?x=' } }),
+    ]) {
       const render = messageRenderer(DEFAULT_TEMPLATES.en, shape);
-      expect(outcome(() => render('Maja', TOKEN))).toEqual(outcome(() => reference(DEFAULT_TEMPLATES.en, shape, 'Maja', TOKEN)));
+      expect(outcome(() => render('Maja', TOKEN))).toEqual(
+        outcome(() => reference(DEFAULT_TEMPLATES.en, shape, 'Maja', TOKEN))
+      );
       expect(() => render('Maja', TOKEN)).toThrow();
     }
   });
@@ -139,34 +193,151 @@ describe('messageRenderer: the same as renderMessage (property)', () => {
   );
   const fragment = fc.oneof(
     { weight: 4, arbitrary: placeholder },
-    { weight: 3, arbitrary: fc.constantFrom(' ', '  ', '\n', '\n\n', '\r\n', ' \n', '\t', ',', '.', '!', '?', ';', ':', ')', '(', '- ') },
-    { weight: 2, arbitrary: fc.constantFrom('Hello', 'Hej', 'a', 'Dear client', '<b>', '&amp;', '"', "'", '<', '>', '&', '{', '}') },
-    { weight: 1, arbitrary: fc.constantFrom('https://salon.example/privacy', 'http://x.example/a?b=c&d=e.', 'See https://a.example/x).', 'mailto:a@b.c') },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        ' ',
+        '  ',
+        '\n',
+        '\n\n',
+        '\r\n',
+        ' \n',
+        '\t',
+        ',',
+        '.',
+        '!',
+        '?',
+        ';',
+        ':',
+        ')',
+        '(',
+        '- '
+      ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        'Hello',
+        'Hej',
+        'a',
+        'Dear client',
+        '<b>',
+        '&amp;',
+        '"',
+        "'",
+        '<',
+        '>',
+        '&',
+        '{',
+        '}'
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'https://salon.example/privacy',
+        'http://x.example/a?b=c&d=e.',
+        'See https://a.example/x).',
+        'mailto:a@b.c'
+      ),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }
   );
   const text = fc.array(fragment, { maxLength: 14 }).map((parts) => parts.join(''));
-  const messageTemplate: fc.Arbitrary<MessageTemplate> = fc.record({ subject: text, body: text, sms: text });
+  const messageTemplate: fc.Arbitrary<MessageTemplate> = fc.record({
+    subject: text,
+    body: text,
+    sms: text,
+  });
   const templateSet: fc.Arbitrary<TemplateSet> = fc.oneof(
-    fc.record({ request: messageTemplate, reminder: messageTemplate, information: messageTemplate, confirmation: messageTemplate }),
+    fc.record({
+      request: messageTemplate,
+      reminder: messageTemplate,
+      information: messageTemplate,
+      confirmation: messageTemplate,
+    }),
     fc.constantFrom(...Object.values(DEFAULT_TEMPLATES))
   );
 
   const name = fc.oneof(
-    fc.constantFrom(null, undefined, '', ' ', ' \t\n ', '\u00a0', '\u0000\u001f\u007f', 'Maja Berg', '  Maja \r\n Berg  ', '\u2028Ann\u00a0Lee\u2029'),
-    fc.constantFrom('<script>alert("x")</script>', `O'Brien & "Sons" <b>`, '{{link}}', '{{name}}', '{{manageLink}},', 'https://evil.example/', 'x0123456789abcdef01234567', '$&$1$$'),
-    fc.string({ unit: fc.constantFrom('<', '>', '&', '"', "'", ' ', '\n', '\t', 'a', 'Z', '{', '}', '.', ',', '$', '\u0007', '\u00a0'), maxLength: 20 }),
+    fc.constantFrom(
+      null,
+      undefined,
+      '',
+      ' ',
+      ' \t\n ',
+      '\u00a0',
+      '\u0000\u001f\u007f',
+      'Maja Berg',
+      '  Maja \r\n Berg  ',
+      '\u2028Ann\u00a0Lee\u2029'
+    ),
+    fc.constantFrom(
+      '<script>alert("x")</script>',
+      `O'Brien & "Sons" <b>`,
+      '{{link}}',
+      '{{name}}',
+      '{{manageLink}},',
+      'https://evil.example/',
+      'x0123456789abcdef01234567',
+      '$&$1$$'
+    ),
+    fc.string({
+      unit: fc.constantFrom(
+        '<',
+        '>',
+        '&',
+        '"',
+        "'",
+        ' ',
+        '\n',
+        '\t',
+        'a',
+        'Z',
+        '{',
+        '}',
+        '.',
+        ',',
+        '$',
+        '\u0007',
+        '\u00a0'
+      ),
+      maxLength: 20,
+    }),
     fc.string({ unit: 'binary', maxLength: 20 })
   );
-  const base64url = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), minLength: 43, maxLength: 43 });
+  const base64url = fc.string({
+    unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+    minLength: 43,
+    maxLength: 43,
+  });
   const token = fc.oneof(
     { weight: 6, arbitrary: base64url },
-    { weight: 1, arbitrary: fc.constantFrom('', ' ', 'a b', '.', '..', '%2e', 'A%41', '?q', '#f', '<x>&', 'Æble', 'a\nb', '\u0000') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '',
+        ' ',
+        'a b',
+        '.',
+        '..',
+        '%2e',
+        'A%41',
+        '?q',
+        '#f',
+        '<x>&',
+        'Æble',
+        'a\nb',
+        '\u0000'
+      ),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }
   );
 
   const goodBases = ['https://salon.example/api/consent/', 'http://localhost:1337/api/consent/'];
   const goodBase = (path: string) => fc.constantFrom(...goodBases.map((b) => `${b}${path}/`));
-  const isGood = (base: string | null) => base === null || goodBases.some((b) => base.startsWith(b) && base.endsWith('/'));
+  const isGood = (base: string | null) =>
+    base === null || goodBases.some((b) => base.startsWith(b) && base.endsWith('/'));
   const oddBase = fc.constantFrom(
     '',
     'https://',
@@ -188,7 +359,8 @@ describe('messageRenderer: the same as renderMessage (property)', () => {
     'javascript:alert(1)//',
     'not a url/'
   );
-  const base = (path: string) => fc.oneof({ weight: 5, arbitrary: goodBase(path) }, { weight: 1, arbitrary: oddBase });
+  const base = (path: string) =>
+    fc.oneof({ weight: 5, arbitrary: goodBase(path) }, { weight: 1, arbitrary: oddBase });
   const purpose = fc.record({
     key: fc.constantFrom('storage', 'marketing', 'x'),
     name: fc.constantFrom('Storage', 'Marketing', '', ' '),
@@ -198,49 +370,85 @@ describe('messageRenderer: the same as renderMessage (property)', () => {
   const shape: fc.Arbitrary<MessageShape> = fc.record({
     kind: fc.constantFrom(...MESSAGE_KINDS),
     locale: fc.constantFrom('da', 'sv', 'en', 'en-GB'),
-    organisation: fc.constantFrom('Salon Nordlys', 'Tom & Jerry\'s <b>', '', '  Klinik\n for  Fodterapi '),
+    organisation: fc.constantFrom(
+      'Salon Nordlys',
+      "Tom & Jerry's <b>",
+      '',
+      '  Klinik\n for  Fodterapi '
+    ),
     purposes: fc.array(purpose, { maxLength: 3 }),
     linkBases: fc.record({
       respond: fc.oneof(fc.constant(null), base('r')),
       manage: base('m'),
       unsubscribe: fc.oneof(fc.constant(null), base('u')),
     }),
-    expiresAt: fc.constantFrom(null, new Date(Date.UTC(2026, 11, 8, 23, 30)), new Date(Date.UTC(2025, 0, 1))),
+    expiresAt: fc.constantFrom(
+      null,
+      new Date(Date.UTC(2026, 11, 8, 23, 30)),
+      new Date(Date.UTC(2025, 0, 1))
+    ),
     timeZone: fc.constantFrom(undefined, 'Europe/Copenhagen', 'America/New_York', 'Mars/Olympus'),
   });
 
   it('gives byte for byte what renderMessage gives, or throws what it throws', () => {
     fc.assert(
-      fc.property(templateSet, shape, fc.array(fc.tuple(name, token), { minLength: 1, maxLength: 6 }), (template, shape, messages) => {
-        const counted = counting(template);
-        const render = messageRenderer(counted.template, shape);
-        const { respond, manage, unsubscribe } = shape.linkBases;
-        const usual = [respond, manage, unsubscribe].every(isGood) && shape.timeZone !== 'Mars/Olympus';
-        for (const [name, token] of messages) {
-          const before = counted.reads();
-          expect(outcome(() => render(name, token))).toStrictEqual(outcome(() => reference(template, shape, name, token)));
-          // Usual shapes, names and tokens take the renderer's own path, not renderMessage.
-          if (usual && greetingName(name) && /^[\w-]{43}$/.test(token)) expect(counted.reads()).toBe(before);
+      fc.property(
+        templateSet,
+        shape,
+        fc.array(fc.tuple(name, token), { minLength: 1, maxLength: 6 }),
+        (template, shape, messages) => {
+          const counted = counting(template);
+          const render = messageRenderer(counted.template, shape);
+          const { respond, manage, unsubscribe } = shape.linkBases;
+          const usual =
+            [respond, manage, unsubscribe].every(isGood) && shape.timeZone !== 'Mars/Olympus';
+          for (const [name, token] of messages) {
+            const before = counted.reads();
+            expect(outcome(() => render(name, token))).toStrictEqual(
+              outcome(() => reference(template, shape, name, token))
+            );
+            // Usual shapes, names and tokens take the renderer's own path, not renderMessage.
+            if (usual && greetingName(name) && /^[\w-]{43}$/.test(token))
+              expect(counted.reads()).toBe(before);
+          }
         }
-      }),
+      ),
       { numRuns: 2000 }
     );
   });
 
   it('is the same for the bundled templates with realistic names and tokens', () => {
-    const realName = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzæøåÆØÅ -\'.&'), minLength: 1, maxLength: 30 }).filter((n) => n.trim() !== '');
+    const realName = fc
+      .string({
+        unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzæøåÆØÅ -'.&"),
+        minLength: 1,
+        maxLength: 30,
+      })
+      .filter((n) => n.trim() !== '');
     fc.assert(
-      fc.property(fc.constantFrom('da', 'sv', 'en'), fc.constantFrom(...MESSAGE_KINDS), fc.boolean(), fc.array(fc.tuple(realName, base64url), { minLength: 1, maxLength: 10 }), (locale, kind, marketing, messages) => {
-        const shape = shapeOf({ locale, kind, purposes: marketing ? PURPOSES : PURPOSES.filter((p) => !p.marketing) });
-        const counted = counting(defaultTemplateSet(locale));
-        const render = messageRenderer(counted.template, shape);
-        for (const [name, token] of messages) {
-          const before = counted.reads();
-          expect(render(name, token)).toStrictEqual(reference(defaultTemplateSet(locale), shape, name, token));
-          // A name that could read as a link (a.example) is left out, through renderMessage.
-          if (greetingName(name)) expect(counted.reads()).toBe(before);
+      fc.property(
+        fc.constantFrom('da', 'sv', 'en'),
+        fc.constantFrom(...MESSAGE_KINDS),
+        fc.boolean(),
+        fc.array(fc.tuple(realName, base64url), { minLength: 1, maxLength: 10 }),
+        (locale, kind, marketing, messages) => {
+          const shape = shapeOf({
+            locale,
+            kind,
+            purposes: marketing ? PURPOSES : PURPOSES.filter((p) => !p.marketing),
+          });
+          const counted = counting(defaultTemplateSet(locale));
+          const render = messageRenderer(counted.template, shape);
+          for (const [name, token] of messages) {
+            const before = counted.reads();
+            expect(render(name, token)).toStrictEqual(
+              reference(defaultTemplateSet(locale), shape, name, token)
+            );
+            // A name that could read as a link (a.example) is left out, through renderMessage.
+            if (greetingName(name)) expect(counted.reads()).toBe(before);
+          }
         }
-      }),
+      ),
       { numRuns: 1000 }
     );
   });

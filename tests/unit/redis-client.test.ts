@@ -1,15 +1,24 @@
 import net from 'node:net';
-import { createRedisClient, encodeCommand, parseReply, RedisError } from '../../server/src/utils/redis';
+import {
+  createRedisClient,
+  encodeCommand,
+  parseReply,
+  RedisError,
+} from '../../server/src/utils/redis';
 
 /** The intake rate limit's small Redis client: the protocol, and how it fails (its callers fail open). */
 
 describe('RESP', () => {
   it('encodes a command as an array of bulk strings (byte lengths, not characters)', () => {
-    expect(encodeCommand(['SET', 'k', 'å', 7]).toString()).toBe('*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\nå\r\n$1\r\n7\r\n');
+    expect(encodeCommand(['SET', 'k', 'å', 7]).toString()).toBe(
+      '*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\nå\r\n$1\r\n7\r\n'
+    );
   });
 
   it('parses every reply type, and waits for a reply that has not fully arrived', () => {
-    const wire = Buffer.from('+OK\r\n:42\r\n$3\r\nabc\r\n$-1\r\n*2\r\n:1\r\n$1\r\nx\r\n-ERR bad\r\n');
+    const wire = Buffer.from(
+      '+OK\r\n:42\r\n$3\r\nabc\r\n$-1\r\n*2\r\n:1\r\n$1\r\nx\r\n-ERR bad\r\n'
+    );
     const replies: unknown[] = [];
     let offset = 0;
     for (let parsed = parseReply(wire, offset); parsed; parsed = parseReply(wire, offset)) {
@@ -21,7 +30,8 @@ describe('RESP', () => {
     expect(replies[5]).toBeInstanceOf(RedisError);
     // Every prefix of a reply is incomplete, never a wrong value.
     const array = Buffer.from('*2\r\n$3\r\nabc\r\n:7\r\n');
-    for (let end = 0; end < array.length; end += 1) expect(parseReply(array.subarray(0, end), 0)).toBeNull();
+    for (let end = 0; end < array.length; end += 1)
+      expect(parseReply(array.subarray(0, end), 0)).toBeNull();
   });
 });
 
@@ -29,7 +39,10 @@ describe('failures', () => {
   it('a server that accepts and never answers: the command fails after the deadline', async () => {
     const server = net.createServer(() => undefined);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = createRedisClient({ url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`, timeoutMs: 100 });
+    const client = createRedisClient({
+      url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+      timeoutMs: 100,
+    });
     const started = Date.now();
     await expect(client.command(['PING'])).rejects.toThrow('no reply within 100 ms');
     expect(Date.now() - started).toBeLessThan(1000);
@@ -60,10 +73,15 @@ describe('failures', () => {
       })
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = createRedisClient({ url: `redis://app:s%40cret@127.0.0.1:${(server.address() as net.AddressInfo).port}/2`, timeoutMs: 1000 });
+    const client = createRedisClient({
+      url: `redis://app:s%40cret@127.0.0.1:${(server.address() as net.AddressInfo).port}/2`,
+      timeoutMs: 1000,
+    });
     await expect(client.command(['PING'])).resolves.toBe('OK');
     expect(received.join('')).toBe(
-      encodeCommand(['AUTH', 'app', 's@cret']).toString() + encodeCommand(['SELECT', '2']).toString() + encodeCommand(['PING']).toString()
+      encodeCommand(['AUTH', 'app', 's@cret']).toString() +
+        encodeCommand(['SELECT', '2']).toString() +
+        encodeCommand(['PING']).toString()
     );
     client.close();
     server.close();
@@ -76,11 +94,16 @@ describe('failures', () => {
       const refuse = connections === 1;
       socket.on('data', (chunk) => {
         const commands = chunk.toString().split('*').length - 1;
-        socket.write(refuse ? '-WRONGPASS invalid password\r\n'.repeat(commands) : '+OK\r\n'.repeat(commands));
+        socket.write(
+          refuse ? '-WRONGPASS invalid password\r\n'.repeat(commands) : '+OK\r\n'.repeat(commands)
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = createRedisClient({ url: `redis://:pw@127.0.0.1:${(server.address() as net.AddressInfo).port}`, timeoutMs: 1000 });
+    const client = createRedisClient({
+      url: `redis://:pw@127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+      timeoutMs: 1000,
+    });
     await expect(client.command(['PING'])).rejects.toThrow('WRONGPASS');
     await expect(client.command(['PING'])).resolves.toBe('OK');
     expect(connections).toBe(2);

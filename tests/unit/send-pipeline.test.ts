@@ -78,7 +78,8 @@ const simulate = async (options: {
       answer(message);
     },
     settle: async (batch) => {
-      if ((log.answered.get(batch.id)?.size ?? 0) !== batch.messages.length) log.settledBeforeAllAnswered.push(batch.id);
+      if ((log.answered.get(batch.id)?.size ?? 0) !== batch.messages.length)
+        log.settledBeforeAllAnswered.push(batch.id);
       await new Promise((r) => setTimeout(r, 1));
       held.delete(batch.id);
       if (options.failSettleOf === batch.id) throw new Error('settle failed');
@@ -108,7 +109,10 @@ const arbitrary = fc.record({
 /** As `arbitrary`, with sends that never settle among the delays, and a deadline. */
 const hanging = fc.record({
   sizes: fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 8 }),
-  delays: fc.array(fc.oneof(fc.constant(NEVER), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 6 }),
+  delays: fc.array(fc.oneof(fc.constant(NEVER), fc.integer({ min: 0, max: 3 })), {
+    minLength: 1,
+    maxLength: 6,
+  }),
   window: fc.integer({ min: 1, max: 10 }),
   ahead: fc.integer({ min: 0, max: 3 }),
   deadlineMs: fc.integer({ min: 1, max: 8 }),
@@ -148,14 +152,24 @@ describe('send pipeline', () => {
   it('keeps the window full across batch boundaries (the next batch is ready before the window drains)', async () => {
     // 5 batches of 10, window 10, one batch ahead, a slow server: after the first batch
     // the window is refilled from the next batch while earlier messages are still out.
-    const { result, log } = await simulate({ sizes: [10, 10, 10, 10, 10], delays: [5], window: 10, ahead: 1 });
+    const { result, log } = await simulate({
+      sizes: [10, 10, 10, 10, 10],
+      delays: [5],
+      window: 10,
+      ahead: 1,
+    });
     await result;
     expect(log.maxInFlight).toBe(10);
     expect(log.sent).toHaveLength(50);
   });
 
   it('claims ahead by at most `ahead` batches beyond the one being handed over', async () => {
-    const { result, log } = await simulate({ sizes: Array(8).fill(5), delays: [4], window: 5, ahead: 1 });
+    const { result, log } = await simulate({
+      sizes: Array(8).fill(5),
+      delays: [4],
+      window: 5,
+      ahead: 1,
+    });
     await result;
     // One batch at the server (and settling), one being handed over, one claimed ahead.
     expect(log.maxHeldUnsettled).toBeLessThanOrEqual(3);
@@ -165,21 +179,39 @@ describe('send pipeline', () => {
   });
 
   it('a failing claim stops claiming but sends and settles what is held, then rejects', async () => {
-    const { result, log } = await simulate({ sizes: [4, 4, 4, 4], delays: [1, 0], window: 3, ahead: 1, failClaimAt: 2 });
+    const { result, log } = await simulate({
+      sizes: [4, 4, 4, 4],
+      delays: [1, 0],
+      window: 3,
+      ahead: 1,
+      failClaimAt: 2,
+    });
     await expect(result).rejects.toThrow('database down');
     expect(log.sent).toHaveLength(8);
     expect(log.settled.sort()).toEqual([0, 1]);
   });
 
   it('a failing settle does not stop the other batches; the pass rejects at the end', async () => {
-    const { result, log } = await simulate({ sizes: [3, 3, 3], delays: [0, 1], window: 2, ahead: 1, failSettleOf: 0 });
+    const { result, log } = await simulate({
+      sizes: [3, 3, 3],
+      delays: [0, 1],
+      window: 2,
+      ahead: 1,
+      failSettleOf: 0,
+    });
     await expect(result).rejects.toThrow('settle failed');
     expect(log.sent.length).toBeGreaterThanOrEqual(3);
     expect(log.settled).not.toContain(0);
   });
 
   it('a stopping pass claims nothing more and finishes what it holds', async () => {
-    const { result, log } = await simulate({ sizes: [4, 4, 4, 4, 4], delays: [1], window: 4, ahead: 1, stopAfterClaims: 2 });
+    const { result, log } = await simulate({
+      sizes: [4, 4, 4, 4, 4],
+      delays: [1],
+      window: 4,
+      ahead: 1,
+      stopAfterClaims: 2,
+    });
     const { messages } = await result;
     expect(log.claims).toBe(2);
     expect(messages).toBe(8);
@@ -226,7 +258,13 @@ describe('send pipeline', () => {
 
     it('with a deadline: a pass whose every send hangs ends within about one deadline per window', async () => {
       const started = Date.now();
-      const { result, log } = await simulate({ sizes: [10, 10, 10], delays: [NEVER], window: 10, ahead: 1, deadlineMs: 50 });
+      const { result, log } = await simulate({
+        sizes: [10, 10, 10],
+        delays: [NEVER],
+        window: 10,
+        ahead: 1,
+        deadlineMs: 50,
+      });
       const { messages, timedOut } = await result;
       expect(messages).toBe(30);
       expect(timedOut).toBe(30);
@@ -237,12 +275,21 @@ describe('send pipeline', () => {
 
     it('without a deadline a send that never settles holds the pass (why the sender always sets one)', async () => {
       const { result } = await simulate({ sizes: [3], delays: [0, NEVER], window: 3, ahead: 0 });
-      const outcome = await Promise.race([result.then(() => 'ended'), new Promise((r) => setTimeout(() => r('pending'), 200))]);
+      const outcome = await Promise.race([
+        result.then(() => 'ended'),
+        new Promise((r) => setTimeout(() => r('pending'), 200)),
+      ]);
       expect(outcome).toBe('pending');
     });
 
     it('a late answer after the deadline is ignored (the message is not counted twice)', async () => {
-      const { result, log } = await simulate({ sizes: [4], delays: [30], window: 4, ahead: 0, deadlineMs: 5 });
+      const { result, log } = await simulate({
+        sizes: [4],
+        delays: [30],
+        window: 4,
+        ahead: 0,
+        deadlineMs: 5,
+      });
       const { messages, timedOut } = await result;
       expect(messages).toBe(4);
       expect(timedOut).toBe(4);

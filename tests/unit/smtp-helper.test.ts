@@ -25,8 +25,11 @@ it('a client that resets its connection is recorded, not thrown', async () => {
         resolve();
       });
     });
-    for (let i = 0; i < 50 && smtp.connectionErrors.length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
-    expect(smtp.connectionErrors.map((e) => (e as NodeJS.ErrnoException).code)).toContain('ECONNRESET');
+    for (let i = 0; i < 50 && smtp.connectionErrors.length === 0; i += 1)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(smtp.connectionErrors.map((e) => (e as NodeJS.ErrnoException).code)).toContain(
+      'ECONNRESET'
+    );
     expect(uncaught).toEqual([]);
   } finally {
     process.off('uncaughtException', onUncaught);

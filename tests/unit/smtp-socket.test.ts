@@ -26,10 +26,23 @@ const countingSocket: typeof noDelaySocket = (options, callback) =>
   });
 
 /** Send `count` mails through one pooled transport; what became of each within `waitMs`. */
-const outcomes = async (port: number, count: number, waitMs: number, withSocket: boolean): Promise<Outcome[]> => {
+const outcomes = async (
+  port: number,
+  count: number,
+  waitMs: number,
+  withSocket: boolean
+): Promise<Outcome[]> => {
   // Strapi's nodemailer provider, as the demo configures it: one pooled transport.
   const transport = nodemailerProvider.init(
-    { host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 5, ...(withSocket ? { getSocket: countingSocket } : {}) },
+    {
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 5,
+      ...(withSocket ? { getSocket: countingSocket } : {}),
+    },
     { defaultFrom: 'a@example.com', defaultReplyTo: 'a@example.com' }
   );
   const result: Outcome[] = new Array(count).fill('pending');

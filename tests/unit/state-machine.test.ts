@@ -37,7 +37,8 @@ const latest = (events: LedgerEvent[]): LedgerEvent | null =>
 
 const referenceState = (events: LedgerEvent[]): { decision: Decision; id: number } | null => {
   const chosen =
-    latest(events.filter((e) => e.decision !== 'expired')) ?? latest(events.filter((e) => e.decision === 'expired'));
+    latest(events.filter((e) => e.decision !== 'expired')) ??
+    latest(events.filter((e) => e.decision === 'expired'));
   return chosen ? { decision: chosen.decision, id: chosen.id } : null;
 };
 
@@ -91,14 +92,22 @@ const eventArb = (textMajor: fc.Arbitrary<number | null> = MAJOR) =>
 /** Random logs; ids are unique but uncorrelated with time (back-dated imports, clock skew). */
 const logArb = fc.uniqueArray(eventArb(), { selector: (e) => e.id, maxLength: 12 });
 
-const permutationOf = <T>(xs: T[]) => fc.shuffledSubarray(xs, { minLength: xs.length, maxLength: xs.length });
+const permutationOf = <T>(xs: T[]) =>
+  fc.shuffledSubarray(xs, { minLength: xs.length, maxLength: xs.length });
 
 const logWithArrivalArb = logArb.chain((log) => fc.tuple(fc.constant(log), permutationOf(log)));
 
 const purposeArb: fc.Arbitrary<PurposeRules> = fc.record({
   id: fc.integer({ min: 1, max: 50 }),
   // Biased so that required, active, consent-based purposes (the ones that count) are common.
-  legalBasis: fc.constantFrom('consent', 'consent', 'consent', 'consent', 'contract', 'legitimate_interests'),
+  legalBasis: fc.constantFrom(
+    'consent',
+    'consent',
+    'consent',
+    'consent',
+    'contract',
+    'legitimate_interests'
+  ),
   specialCategory: fc.boolean(),
   required: fc.constantFrom(true, true, false),
   active: fc.constantFrom(true, true, true, false),
@@ -111,7 +120,9 @@ const purposesArb = fc.uniqueArray(purposeArb, { selector: (p) => p.id, maxLengt
 const stateArb = fc.option(eventArb(fc.option(MAJOR, { nil: null })).map(toState), { nil: null });
 
 const givenArb = (textMajor: fc.Arbitrary<number | null>, explicit: fc.Arbitrary<boolean>) =>
-  fc.record({ id: fc.nat(), textMajor, explicit }).map((e) => toState({ ...e, decision: 'given', occurredAt: BASE }));
+  fc
+    .record({ id: fc.nat(), textMajor, explicit })
+    .map((e) => toState({ ...e, decision: 'given', occurredAt: BASE }));
 
 /**
  * A state that is often (not always) the right answer for the purpose, so "valid" is frequent,
@@ -135,27 +146,58 @@ const stateLookup = (purposes: PurposeRules[], states: (PurposeState | null)[]) 
   return (purposeId: number) => byId.get(purposeId) ?? null;
 };
 
-const ev = (id: number, decision: Decision, minute: number, extra: Partial<LedgerEvent> = {}): LedgerEvent => {
-  return { id, decision, occurredAt: BASE + minute * 60_000, textMajor: 1, explicit: false, ...extra };
+const ev = (
+  id: number,
+  decision: Decision,
+  minute: number,
+  extra: Partial<LedgerEvent> = {}
+): LedgerEvent => {
+  return {
+    id,
+    decision,
+    occurredAt: BASE + minute * 60_000,
+    textMajor: 1,
+    explicit: false,
+    ...extra,
+  };
 };
-const PURPOSE = { id: 1, legalBasis: 'consent', specialCategory: false, required: true, active: true, currentMajor: 1 };
+const PURPOSE = {
+  id: 1,
+  legalBasis: 'consent',
+  specialCategory: false,
+  required: true,
+  active: true,
+  currentMajor: 1,
+};
 const purpose = (extra: Partial<PurposeRules> = {}): PurposeRules => ({ ...PURPOSE, ...extra });
 
 describe('state machine: examples', () => {
   it('given then withdrawn is withdrawn', () => {
-    expect(summary(foldEvents([ev(1, 'given', 0), ev(2, 'withdrawn', 1)]))).toEqual({ decision: 'withdrawn', id: 2 });
+    expect(summary(foldEvents([ev(1, 'given', 0), ev(2, 'withdrawn', 1)]))).toEqual({
+      decision: 'withdrawn',
+      id: 2,
+    });
   });
 
   it('given then expired stays given: an unanswered request never overrides an answer', () => {
     const given = applyEvent(null, ev(1, 'given', 0));
     expect(applyEvent(given, ev(2, 'expired', 1))).toBe(given);
-    expect(summary(foldEvents([ev(1, 'given', 0), ev(2, 'expired', 1)]))).toEqual({ decision: 'given', id: 1 });
+    expect(summary(foldEvents([ev(1, 'given', 0), ev(2, 'expired', 1)]))).toEqual({
+      decision: 'given',
+      id: 1,
+    });
   });
 
   it('no events is no state; expired alone is expired, and a later answer replaces it', () => {
     expect(foldEvents([])).toBeNull();
-    expect(summary(foldEvents([ev(1, 'expired', 0), ev(2, 'expired', 1)]))).toEqual({ decision: 'expired', id: 2 });
-    expect(summary(foldEvents([ev(1, 'expired', 0), ev(2, 'given', 1)]))).toEqual({ decision: 'given', id: 2 });
+    expect(summary(foldEvents([ev(1, 'expired', 0), ev(2, 'expired', 1)]))).toEqual({
+      decision: 'expired',
+      id: 2,
+    });
+    expect(summary(foldEvents([ev(1, 'expired', 0), ev(2, 'given', 1)]))).toEqual({
+      decision: 'given',
+      id: 2,
+    });
   });
 
   it('revoked after given is revoked; given after revoked is given again', () => {
@@ -167,7 +209,10 @@ describe('state machine: examples', () => {
     const log = [ev(3, 'given', 1), ev(9, 'refused', 0)]; // back-dated: higher id, earlier time
     expect(summary(foldEvents(log))).toEqual({ decision: 'given', id: 3 });
     expect(log.map((e) => e.id)).toEqual([3, 9]); // the caller's array is not sorted in place
-    expect(summary(foldEvents([ev(8, 'given', 1), ev(5, 'refused', 1)]))).toEqual({ decision: 'given', id: 8 });
+    expect(summary(foldEvents([ev(8, 'given', 1), ev(5, 'refused', 1)]))).toEqual({
+      decision: 'given',
+      id: 8,
+    });
   });
 
   it('compares ISO strings, epoch ms and Dates as time', () => {
@@ -211,7 +256,9 @@ describe('state machine: examples', () => {
     const purposes = [purpose({ id: 1 }), purpose({ id: 2, currentMajor: null })];
     for (const textMajor of [1, 2, null]) {
       const stateOf = () => foldEvents([ev(1, 'given', 0, { textMajor, explicit: true })]);
-      expect(hasValidConsent(subjectFingerprint(purposes, stateOf), currentFingerprint(purposes))).toBe(false);
+      expect(
+        hasValidConsent(subjectFingerprint(purposes, stateOf), currentFingerprint(purposes))
+      ).toBe(false);
     }
   });
 
@@ -291,21 +338,30 @@ describe('state machine: fingerprints', () => {
         const stateOf = stateLookup(purposes, states);
         const required = refRequired(purposes);
         const expected = required.length > 0 && required.every((p) => refValid(p, stateOf(p.id)));
-        const actual = hasValidConsent(subjectFingerprint(purposes, stateOf), currentFingerprint(purposes));
+        const actual = hasValidConsent(
+          subjectFingerprint(purposes, stateOf),
+          currentFingerprint(purposes)
+        );
         expect(actual).toBe(expected);
-        expect(actual).toBe(required.length > 0 && required.every((p) => isValidFor(p, stateOf(p.id))));
+        expect(actual).toBe(
+          required.length > 0 && required.every((p) => isValidFor(p, stateOf(p.id)))
+        );
       }),
       RUNS
     );
   });
 
   it('the subject fingerprint does not depend on currentMajor', () => {
-    const majorsArb = fc.array(fc.option(fc.integer({ min: 1, max: 9 }), { nil: null }), { minLength: 6 });
+    const majorsArb = fc.array(fc.option(fc.integer({ min: 1, max: 9 }), { nil: null }), {
+      minLength: 6,
+    });
     fc.assert(
       fc.property(subjectArb, majorsArb, ([purposes, states], majors) => {
         const stateOf = stateLookup(purposes, states);
         const republished = purposes.map((p, i) => ({ ...p, currentMajor: majors[i] }));
-        expect(subjectFingerprint(republished, stateOf)).toBe(subjectFingerprint(purposes, stateOf));
+        expect(subjectFingerprint(republished, stateOf)).toBe(
+          subjectFingerprint(purposes, stateOf)
+        );
       }),
       RUNS
     );
@@ -314,14 +370,24 @@ describe('state machine: fingerprints', () => {
   /** Purposes with at least one required (and published) purpose, and a subject valid for all of them. */
   const validSubjectArb = fc
     .uniqueArray(purposeArb, { selector: (p) => p.id, minLength: 1, maxLength: 6 })
-    .map(([first, ...rest]) => [{ ...first, legalBasis: 'consent', required: true, active: true }, ...rest])
-    .map((ps) => ps.map((p) => (refRequired([p]).length ? { ...p, currentMajor: p.currentMajor ?? 1 } : p)))
+    .map(([first, ...rest]) => [
+      { ...first, legalBasis: 'consent', required: true, active: true },
+      ...rest,
+    ])
+    .map((ps) =>
+      ps.map((p) => (refRequired([p]).length ? { ...p, currentMajor: p.currentMajor ?? 1 } : p))
+    )
     .chain((purposes) => {
       const required = refRequired(purposes);
       const states = purposes.map((p) =>
         required.includes(p) ? givenArb(fc.constant(p.currentMajor), fc.constant(true)) : stateArb
       );
-      return fc.tuple(fc.constant(purposes), fc.tuple(...states), fc.nat(required.length - 1), fc.nat(20));
+      return fc.tuple(
+        fc.constant(purposes),
+        fc.tuple(...states),
+        fc.nat(required.length - 1),
+        fc.nat(20)
+      );
     });
 
   it('a substantive version of one required purpose invalidates every valid subject, without touching its fingerprint', () => {
@@ -332,13 +398,20 @@ describe('state machine: fingerprints', () => {
         expect(hasValidConsent(held, currentFingerprint(purposes))).toBe(true);
 
         const target = refRequired(purposes)[pick];
-        const { version } = nextVersion({ major: target.currentMajor as number, minor }, 'substantive');
-        const after = purposes.map((p) => (p === target ? { ...p, currentMajor: version.major } : p));
+        const { version } = nextVersion(
+          { major: target.currentMajor as number, minor },
+          'substantive'
+        );
+        const after = purposes.map((p) =>
+          p === target ? { ...p, currentMajor: version.major } : p
+        );
 
         expect(subjectFingerprint(after, stateOf)).toBe(held);
         expect(currentFingerprint(after)).not.toBe(currentFingerprint(purposes));
         expect(hasValidConsent(held, currentFingerprint(after))).toBe(false);
-        expect(purposeStatus(after.find((p) => p.id === target.id)!, stateOf(target.id))).toBe('outdated');
+        expect(purposeStatus(after.find((p) => p.id === target.id)!, stateOf(target.id))).toBe(
+          'outdated'
+        );
       }),
       RUNS
     );
@@ -349,11 +422,18 @@ describe('state machine: fingerprints', () => {
       fc.property(validSubjectArb, ([purposes, states, pick, minor]) => {
         const stateOf = stateLookup(purposes, states);
         const target = refRequired(purposes)[pick];
-        const { version } = nextVersion({ major: target.currentMajor as number, minor }, 'editorial');
-        const after = purposes.map((p) => (p === target ? { ...p, currentMajor: version.major } : p));
+        const { version } = nextVersion(
+          { major: target.currentMajor as number, minor },
+          'editorial'
+        );
+        const after = purposes.map((p) =>
+          p === target ? { ...p, currentMajor: version.major } : p
+        );
 
         expect(currentFingerprint(after)).toBe(currentFingerprint(purposes));
-        expect(hasValidConsent(subjectFingerprint(after, stateOf), currentFingerprint(after))).toBe(true);
+        expect(hasValidConsent(subjectFingerprint(after, stateOf), currentFingerprint(after))).toBe(
+          true
+        );
       }),
       RUNS
     );

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = join(__dirname, '..', '..', 'admin', 'src', 'translations');
-const read = (locale: string): Record<string, string> => JSON.parse(readFileSync(join(dir, `${locale}.json`), 'utf8'));
+const read = (locale: string): Record<string, string> =>
+  JSON.parse(readFileSync(join(dir, `${locale}.json`), 'utf8'));
 
 /** ICU arguments ({count}, {name}, ...) outside quoted literals such as '{{link}}'. */
 const argumentsOf = (message: string) =>
@@ -18,7 +19,10 @@ describe('admin translations', () => {
   it.each(['da', 'sv'])('%s uses the same message arguments as en', (locale) => {
     const other = read(locale);
     for (const key of Object.keys(en)) {
-      expect({ key, args: argumentsOf(other[key] ?? '') }).toEqual({ key, args: argumentsOf(en[key]) });
+      expect({ key, args: argumentsOf(other[key] ?? '') }).toEqual({
+        key,
+        args: argumentsOf(en[key]),
+      });
     }
   });
 

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { bodyHash, formatVersion, nextVersion, parseVersion, type Version } from '../../server/src/domain/version';
+import {
+  bodyHash,
+  formatVersion,
+  nextVersion,
+  parseVersion,
+  type Version,
+} from '../../server/src/domain/version';
 
 const RUNS = { numRuns: 1000 };
 
@@ -10,8 +16,14 @@ const versionArb: fc.Arbitrary<Version> = fc.record({ major: partArb, minor: par
 
 describe('nextVersion', () => {
   it('the first publication is 1.0 "initial", whatever the editor chose', () => {
-    expect(nextVersion(null, 'substantive')).toEqual({ version: { major: 1, minor: 0 }, changeKind: 'initial' });
-    expect(nextVersion(null, 'editorial')).toEqual({ version: { major: 1, minor: 0 }, changeKind: 'initial' });
+    expect(nextVersion(null, 'substantive')).toEqual({
+      version: { major: 1, minor: 0 },
+      changeKind: 'initial',
+    });
+    expect(nextVersion(null, 'editorial')).toEqual({
+      version: { major: 1, minor: 0 },
+      changeKind: 'initial',
+    });
   });
 
   it('examples: 1.0 -> 2.0 substantive, 2.3 -> 2.4 editorial', () => {
@@ -51,14 +63,19 @@ describe('nextVersion', () => {
 
   it('every publication is strictly greater than the previous one, and does not mutate it', () => {
     fc.assert(
-      fc.property(versionArb, fc.constantFrom('substantive' as const, 'editorial' as const), (current, kind) => {
-        const before = { ...current };
-        const { version } = nextVersion(current, kind);
-        expect(current).toEqual(before);
-        const greater =
-          version.major > current.major || (version.major === current.major && version.minor > current.minor);
-        expect(greater).toBe(true);
-      }),
+      fc.property(
+        versionArb,
+        fc.constantFrom('substantive' as const, 'editorial' as const),
+        (current, kind) => {
+          const before = { ...current };
+          const { version } = nextVersion(current, kind);
+          expect(current).toEqual(before);
+          const greater =
+            version.major > current.major ||
+            (version.major === current.major && version.minor > current.minor);
+          expect(greater).toBe(true);
+        }
+      ),
       RUNS
     );
   });
@@ -129,7 +146,9 @@ describe('bodyHash', () => {
       '7c6612f11c170a7ab0c29253b217d6390b241167b328bfb81ba67786cb9b496d'
     );
     // printf '%s' '["",""]' | sha256sum
-    expect(bodyHash({ title: '', text: '' })).toBe('439083f38956ba51ece90631552c6ea23c5c29570d3d5710e408e77e01ba7375');
+    expect(bodyHash({ title: '', text: '' })).toBe(
+      '439083f38956ba51ece90631552c6ea23c5c29570d3d5710e408e77e01ba7375'
+    );
   });
 
   it('hashes non-ASCII text as UTF-8', () => {
@@ -159,7 +178,18 @@ describe('bodyHash', () => {
   it('differs whenever the title or the text differs', () => {
     // A tiny alphabet makes near-collisions (shifted boundaries, quotes, escapes) likely.
     const small = fc.string({
-      unit: fc.constantFrom('a', 'b', ' ', '\n', '"', '\\', ',', '\u00e9', '\u01e9', '\ud83d\ude00'),
+      unit: fc.constantFrom(
+        'a',
+        'b',
+        ' ',
+        '\n',
+        '"',
+        '\\',
+        ',',
+        '\u00e9',
+        '\u01e9',
+        '\ud83d\ude00'
+      ),
       maxLength: 4,
     });
     fc.assert(

@@ -14,12 +14,16 @@ import { consentApi, FRESH, withQuery } from './consentApi';
 import type { CursorPage } from './paging';
 
 export type Overview = GetOverview.Response['data'];
-export type ClientsQuery = Required<Pick<GetClients.Request['query'], 'state' | 'limit'>> & { q?: string; cursor?: string | null };
+export type ClientsQuery = Required<Pick<GetClients.Request['query'], 'state' | 'limit'>> & {
+  q?: string;
+  cursor?: string | null;
+};
 
 const clientsApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
     getConsentClients: builder.query<CursorPage<ClientRow, string>, ClientsQuery>({
-      query: ({ state, q, cursor, limit }) => withQuery('/consent/clients', { state, limit, q: q || null, cursor: cursor || null }),
+      query: ({ state, q, cursor, limit }) =>
+        withQuery('/consent/clients', { state, limit, q: q || null, cursor: cursor || null }),
       transformResponse: (res: GetClients.Response) => ({ rows: res.data, next: res.meta.next }),
       providesTags: ['ConsentClient'],
       ...FRESH,
@@ -39,7 +43,12 @@ const clientsApi = consentApi.injectEndpoints({
   }),
 });
 
-export const { useGetConsentClientsQuery, useLazyGetConsentClientsQuery, useGetConsentOverviewQuery, useGetBookingCheckQuery } = clientsApi;
+export const {
+  useGetConsentClientsQuery,
+  useLazyGetConsentClientsQuery,
+  useGetConsentOverviewQuery,
+  useGetBookingCheckQuery,
+} = clientsApi;
 
 /**
  * Not through the store: the configuration is shared by every component for the page's
@@ -49,7 +58,13 @@ export const fetchHostConfig = async (): Promise<HostConfig> =>
   (await getFetchClient().get<GetHostConfig.Response>('/consent/config')).data.data;
 
 /** The statuses of up to 100 clients in one call, for the Content Manager's list column (see cm/statusBatcher). */
-export const fetchClientStatuses = async (documentIds: string[]): Promise<Record<string, ClientStatusEntry>> => {
+export const fetchClientStatuses = async (
+  documentIds: string[]
+): Promise<Record<string, ClientStatusEntry>> => {
   const ids = documentIds.map(encodeURIComponent).join(',');
-  return (await getFetchClient().get<GetClientStatuses.Response>(`/consent/subjects/statuses?documentIds=${ids}`)).data.data;
+  return (
+    await getFetchClient().get<GetClientStatuses.Response>(
+      `/consent/subjects/statuses?documentIds=${ids}`
+    )
+  ).data.data;
 };

@@ -46,9 +46,13 @@ type Tags = readonly (Tag | { type: Tag; id: string })[];
 export const listTag = <T extends Tag>(type: T) => ({ type, id: 'LIST' as const });
 
 /** A route with the query parameters that are set (null and undefined are left out). */
-export const withQuery = (path: string, params: Record<string, string | number | null | undefined>) => {
+export const withQuery = (
+  path: string,
+  params: Record<string, string | number | null | undefined>
+) => {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== null && value !== undefined) search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== null && value !== undefined) search.set(key, String(value));
   return `${path}?${search}`;
 };
 
@@ -61,7 +65,10 @@ export const getData = <Res extends { data: unknown }>(url: string, providesTags
 });
 
 /** POST the argument to a fixed route: the answer's data; `invalidatesTags` are refetched. */
-export const postData = <Res extends { data: unknown }>(url: string, invalidatesTags: Tags = []) => ({
+export const postData = <Res extends { data: unknown }>(
+  url: string,
+  invalidatesTags: Tags = []
+) => ({
   query: <Body>(data: Body) => ({ url, method: 'POST' as const, data }),
   transformResponse: (res: Res): Res['data'] => res.data,
   invalidatesTags,

@@ -16,7 +16,15 @@ import type {
   VerifyProof,
   VerifyResult,
 } from '../../../server/src/contracts';
-import { CONSENT_CHANGED, consentApi, FRESH, getData, listTag, postData, withQuery } from './consentApi';
+import {
+  CONSENT_CHANGED,
+  consentApi,
+  FRESH,
+  getData,
+  listTag,
+  postData,
+  withQuery,
+} from './consentApi';
 import type { CursorPage, PageBefore } from './paging';
 
 const dataRightsApi = consentApi.injectEndpoints({
@@ -25,20 +33,30 @@ const dataRightsApi = consentApi.injectEndpoints({
       postData<PreviewRetention.Response>('/consent/retention/preview', ['ConsentAudit'])
     ),
     getRetentionRuns: builder.query<RetentionRun[], void>(
-      getData<GetRetentionRuns.Response>('/consent/retention/runs', [listTag('ConsentRetentionRun')])
+      getData<GetRetentionRuns.Response>('/consent/retention/runs', [
+        listTag('ConsentRetentionRun'),
+      ])
     ),
     createRetentionRun: builder.mutation<RetentionRun, CreateRetentionRun.Request['body']>(
-      postData<CreateRetentionRun.Response>('/consent/retention/runs', [listTag('ConsentRetentionRun'), 'ConsentAudit'])
+      postData<CreateRetentionRun.Response>('/consent/retention/runs', [
+        listTag('ConsentRetentionRun'),
+        'ConsentAudit',
+      ])
     ),
     cancelRetentionRun: builder.mutation<RetentionRun, CancelRetentionRun.Params['documentId']>({
-      query: (documentId) => ({ url: `/consent/retention/runs/${documentId}/cancel`, method: 'POST', data: {} }),
+      query: (documentId) => ({
+        url: `/consent/retention/runs/${documentId}/cancel`,
+        method: 'POST',
+        data: {},
+      }),
       transformResponse: (res: CancelRetentionRun.Response) => res.data,
       invalidatesTags: [listTag('ConsentRetentionRun')],
     }),
     importConsents: builder.mutation<ImportReport, ImportConsents.Request['body']>({
       query: (data) => ({ url: '/consent/imports', method: 'POST', data }),
       transformResponse: (res: ImportConsents.Response) => res.data,
-      invalidatesTags: (_result, _error, { dryRun }) => (dryRun ? ['ConsentAudit'] : ['ConsentAudit', 'ConsentClientState', ...CONSENT_CHANGED]),
+      invalidatesTags: (_result, _error, { dryRun }) =>
+        dryRun ? ['ConsentAudit'] : ['ConsentAudit', 'ConsentClientState', ...CONSENT_CHANGED],
     }),
     /** A GET, but each verification is written to the audit trail. */
     verifyConsentProof: builder.mutation<VerifyResult, void>({
@@ -55,9 +73,15 @@ const dataRightsApi = consentApi.injectEndpoints({
       transformResponse: (res: SealCheckpoint.Response) => res.data,
       invalidatesTags: [listTag('ConsentCheckpoint'), 'ConsentAudit'],
     }),
-    getConsentAudit: builder.query<CursorPage<AuditEntry, number>, PageBefore & { action: AuditAction | null }>({
+    getConsentAudit: builder.query<
+      CursorPage<AuditEntry, number>,
+      PageBefore & { action: AuditAction | null }
+    >({
       query: ({ action, before, limit }) => withQuery('/consent/audit', { limit, action, before }),
-      transformResponse: (res: GetAudit.Response) => ({ rows: res.data.entries, next: res.data.next }),
+      transformResponse: (res: GetAudit.Response) => ({
+        rows: res.data.entries,
+        next: res.data.next,
+      }),
       providesTags: ['ConsentAudit'],
       ...FRESH,
     }),

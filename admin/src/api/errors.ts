@@ -10,7 +10,8 @@ interface ApiErrorLike {
   response?: { status?: number; data?: { error?: { message?: string; details?: unknown } } };
 }
 
-const asApiError = (error: unknown): ApiErrorLike => (typeof error === 'object' && error !== null ? (error as ApiErrorLike) : {});
+const asApiError = (error: unknown): ApiErrorLike =>
+  typeof error === 'object' && error !== null ? (error as ApiErrorLike) : {};
 
 /** The message of an error, for a notification. */
 export const errorMessage = (error: unknown): string | null => {

@@ -29,18 +29,24 @@ export const useLoadMore = <Row, Cursor>(
   fetchPage: (cursor: Cursor) => Promise<CursorPage<Row, Cursor>>,
   onError: (error: unknown) => void
 ) => {
-  const [more, setMore] = useState<{ base?: number; rows: Row[]; next: Cursor | null } | null>(null);
+  const [more, setMore] = useState<{ base?: number; rows: Row[]; next: Cursor | null } | null>(
+    null
+  );
   const [loadingMore, setLoadingMore] = useState(false);
   const current = more && more.base === first.fulfilledTimeStamp ? more : null;
   const rows = first.data ? [...first.data.rows, ...(current?.rows ?? [])] : null;
-  const next = current ? current.next : first.data?.next ?? null;
+  const next = current ? current.next : (first.data?.next ?? null);
 
   const loadMore = async () => {
     if (next === null) return;
     setLoadingMore(true);
     try {
       const page = await fetchPage(next);
-      setMore({ base: first.fulfilledTimeStamp, rows: [...(current?.rows ?? []), ...page.rows], next: page.next });
+      setMore({
+        base: first.fulfilledTimeStamp,
+        rows: [...(current?.rows ?? []), ...page.rows],
+        next: page.next,
+      });
     } catch (error) {
       onError(error);
     } finally {

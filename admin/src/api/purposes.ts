@@ -15,11 +15,14 @@ export interface CurrentText {
   version: TextVersion | null;
 }
 
-const newestFirst = (versions: TextVersion[]) => [...versions].sort((a, b) => b.major - a.major || b.minor - a.minor);
+const newestFirst = (versions: TextVersion[]) =>
+  [...versions].sort((a, b) => b.major - a.major || b.minor - a.minor);
 
 const purposesApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
-    getConsentPurposes: builder.query<Purpose[], void>(getData<GetPurposes.Response>('/consent/purposes', [listTag('ConsentPurpose')])),
+    getConsentPurposes: builder.query<Purpose[], void>(
+      getData<GetPurposes.Response>('/consent/purposes', [listTag('ConsentPurpose')])
+    ),
     getConsentVersions: builder.query<TextVersion[], string>({
       query: (key) => `/consent/purposes/${key}/versions`,
       transformResponse: (res: GetVersions.Response) => newestFirst(res.data.versions),
@@ -31,13 +34,18 @@ const purposesApi = consentApi.injectEndpoints({
       async queryFn(_arg, _api, _extra, fetch) {
         const purposes = await fetch('/consent/purposes');
         if (purposes.error) return { error: purposes.error };
-        const active = (purposes.data as GetPurposes.Response).data.filter((p) => p.active && p.currentMajor !== null);
+        const active = (purposes.data as GetPurposes.Response).data.filter(
+          (p) => p.active && p.currentMajor !== null
+        );
         const texts: CurrentText[] = [];
         for (const purpose of active) {
           const res = await fetch(`/consent/purposes/${purpose.key}/versions`);
           if (res.error) return { error: res.error };
           const { versions } = (res.data as GetVersions.Response).data;
-          const version = versions.find((v) => v.major === purpose.currentMajor && v.minor === (purpose.currentMinor ?? 0)) ?? null;
+          const version =
+            versions.find(
+              (v) => v.major === purpose.currentMajor && v.minor === (purpose.currentMinor ?? 0)
+            ) ?? null;
           texts.push({ purpose, version });
         }
         return { data: texts };
@@ -46,14 +54,32 @@ const purposesApi = consentApi.injectEndpoints({
       ...FRESH,
     }),
     createConsentPurpose: builder.mutation<Purpose, CreatePurpose.Request['body']>(
-      postData<CreatePurpose.Response>('/consent/purposes', [listTag('ConsentPurpose'), ...CONSENT_CHANGED, 'ConsentClientState'])
+      postData<CreatePurpose.Response>('/consent/purposes', [
+        listTag('ConsentPurpose'),
+        ...CONSENT_CHANGED,
+        'ConsentClientState',
+      ])
     ),
-    previewConsentVersion: builder.mutation<PreviewVersion.Response['data'], { key: string; body: PreviewVersion.Request['body'] }>({
-      query: ({ key, body }) => ({ url: `/consent/purposes/${key}/versions/preview`, method: 'POST', data: body }),
+    previewConsentVersion: builder.mutation<
+      PreviewVersion.Response['data'],
+      { key: string; body: PreviewVersion.Request['body'] }
+    >({
+      query: ({ key, body }) => ({
+        url: `/consent/purposes/${key}/versions/preview`,
+        method: 'POST',
+        data: body,
+      }),
       transformResponse: (res: PreviewVersion.Response) => res.data,
     }),
-    publishConsentVersion: builder.mutation<TextVersion, { key: string; body: PublishVersion.Request['body'] }>({
-      query: ({ key, body }) => ({ url: `/consent/purposes/${key}/versions`, method: 'POST', data: body }),
+    publishConsentVersion: builder.mutation<
+      TextVersion,
+      { key: string; body: PublishVersion.Request['body'] }
+    >({
+      query: ({ key, body }) => ({
+        url: `/consent/purposes/${key}/versions`,
+        method: 'POST',
+        data: body,
+      }),
       transformResponse: (res: PublishVersion.Response) => res.data,
       invalidatesTags: (_result, _error, { key }) => [
         listTag('ConsentPurpose'),

@@ -21,29 +21,56 @@ export type ReceiptResult = GetClientReceipt.Response['data'];
 
 /** What changes with a client's decisions: its state and history, and the lists and counts. */
 const clientChanged = (documentId: string) =>
-  [{ type: 'ConsentClientState', id: documentId }, { type: 'ConsentEvent', id: documentId }, ...CONSENT_CHANGED] as const;
+  [
+    { type: 'ConsentClientState', id: documentId },
+    { type: 'ConsentEvent', id: documentId },
+    ...CONSENT_CHANGED,
+  ] as const;
 
 const subjectsApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
     getClientConsent: builder.query<ClientConsent, string>({
       query: (documentId) => `/consent/subjects/${documentId}`,
       transformResponse: (res: GetClientConsent.Response) => res.data,
-      providesTags: (_result, _error, documentId) => [{ type: 'ConsentClientState', id: documentId }],
+      providesTags: (_result, _error, documentId) => [
+        { type: 'ConsentClientState', id: documentId },
+      ],
       ...FRESH,
     }),
-    getClientEvents: builder.query<{ events: ConsentEvent[]; total: number }, { documentId: string; pageSize: number }>({
-      query: ({ documentId, pageSize }) => `/consent/subjects/${documentId}/events?pageSize=${pageSize}`,
-      transformResponse: (res: GetClientEvents.Response) => ({ events: res.data, total: res.meta.pagination.total }),
+    getClientEvents: builder.query<
+      { events: ConsentEvent[]; total: number },
+      { documentId: string; pageSize: number }
+    >({
+      query: ({ documentId, pageSize }) =>
+        `/consent/subjects/${documentId}/events?pageSize=${pageSize}`,
+      transformResponse: (res: GetClientEvents.Response) => ({
+        events: res.data,
+        total: res.meta.pagination.total,
+      }),
       providesTags: (_result, _error, { documentId }) => [{ type: 'ConsentEvent', id: documentId }],
       ...FRESH,
     }),
-    recordDecisions: builder.mutation<RecordDecisions.Response['data'], { documentId: string; body: RecordDecisions.Request['body'] }>({
-      query: ({ documentId, body }) => ({ url: `/consent/subjects/${documentId}/decisions`, method: 'POST', data: body }),
+    recordDecisions: builder.mutation<
+      RecordDecisions.Response['data'],
+      { documentId: string; body: RecordDecisions.Request['body'] }
+    >({
+      query: ({ documentId, body }) => ({
+        url: `/consent/subjects/${documentId}/decisions`,
+        method: 'POST',
+        data: body,
+      }),
       transformResponse: (res: RecordDecisions.Response) => res.data,
       invalidatesTags: (_result, _error, { documentId }) => [...clientChanged(documentId)],
     }),
-    createClientRequest: builder.mutation<ConsentRequest, { documentId: string; body: CreateClientRequest.Request['body'] }>({
-      query: ({ documentId, body }) => ({ url: `/consent/subjects/${documentId}/requests`, method: 'POST', data: body }),
+    createClientRequest: builder.mutation<
+      ConsentRequest,
+      { documentId: string; body: CreateClientRequest.Request['body'] }
+    >({
+      query: ({ documentId, body }) => ({
+        url: `/consent/subjects/${documentId}/requests`,
+        method: 'POST',
+        data: body,
+      }),
       transformResponse: (res: CreateClientRequest.Response) => res.data,
       invalidatesTags: (_result, _error, { documentId }) => [
         { type: 'ConsentClientState', id: documentId },
@@ -60,17 +87,35 @@ const subjectsApi = consentApi.injectEndpoints({
     }),
     /** The dry run: what erasing would touch. A POST that writes nothing, so a query. */
     getErasurePreview: builder.query<ErasureResult, { documentId: string; reason: string }>({
-      query: ({ documentId, reason }) => ({ url: `/consent/subjects/${documentId}/erase`, method: 'POST', data: { dryRun: true, reason } }),
+      query: ({ documentId, reason }) => ({
+        url: `/consent/subjects/${documentId}/erase`,
+        method: 'POST',
+        data: { dryRun: true, reason },
+      }),
       transformResponse: (res: EraseClient.Response) => res.data,
       ...FRESH,
     }),
-    eraseClient: builder.mutation<ErasureResult, { documentId: string; body: EraseClient.Request['body'] }>({
-      query: ({ documentId, body }) => ({ url: `/consent/subjects/${documentId}/erase`, method: 'POST', data: body }),
+    eraseClient: builder.mutation<
+      ErasureResult,
+      { documentId: string; body: EraseClient.Request['body'] }
+    >({
+      query: ({ documentId, body }) => ({
+        url: `/consent/subjects/${documentId}/erase`,
+        method: 'POST',
+        data: body,
+      }),
       transformResponse: (res: EraseClient.Response) => res.data,
-      invalidatesTags: (_result, _error, { documentId }) => [{ type: 'ConsentErasure', id: documentId }, ...clientChanged(documentId), 'ConsentAudit'],
+      invalidatesTags: (_result, _error, { documentId }) => [
+        { type: 'ConsentErasure', id: documentId },
+        ...clientChanged(documentId),
+        'ConsentAudit',
+      ],
     }),
     /** A GET, but each one is written to the audit trail. */
-    getClientReceipt: builder.mutation<ReceiptResult, { documentId: string; format: ReceiptFormat }>({
+    getClientReceipt: builder.mutation<
+      ReceiptResult,
+      { documentId: string; format: ReceiptFormat }
+    >({
       query: ({ documentId, format }) => `/consent/subjects/${documentId}/receipt?format=${format}`,
       transformResponse: (res: GetClientReceipt.Response) => res.data,
       invalidatesTags: ['ConsentAudit'],
@@ -105,4 +150,5 @@ const downloadFile = async (path: string) => {
 export const downloadClientHistory = (documentId: string, format: ExportFormat) =>
   downloadFile(`/consent/subjects/${documentId}/export?format=${format}`);
 
-export const downloadAccessArchive = (documentId: string) => downloadFile(`/consent/subjects/${documentId}/access-archive`);
+export const downloadAccessArchive = (documentId: string) =>
+  downloadFile(`/consent/subjects/${documentId}/access-archive`);

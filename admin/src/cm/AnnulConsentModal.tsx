@@ -21,7 +21,9 @@ export const AnnulConsentModal = ({
   const t = useT();
   const { busy, record } = useRecordInPerson(subject);
   const givenPurposes = purposes.filter((p) => p.decision?.decision === 'given');
-  const [chosen, setChosen] = useState<Record<string, boolean>>(() => Object.fromEntries(givenPurposes.map((p) => [p.purpose, true])));
+  const [chosen, setChosen] = useState<Record<string, boolean>>(() =>
+    Object.fromEntries(givenPurposes.map((p) => [p.purpose, true]))
+  );
   const [reason, setReason] = useState('');
   const [showErrors, setShowErrors] = useState(false);
   const keys = givenPurposes.filter((p) => chosen[p.purpose]).map((p) => p.purpose);
@@ -30,7 +32,10 @@ export const AnnulConsentModal = ({
     setShowErrors(true);
     if (!reason.trim() || keys.length === 0) return;
     const decisions = keys.map((purpose) => ({ purpose, decision: 'revoked' as const }));
-    record({ decisions, note: reason.trim() }, { notify: () => t('panel.annul.done'), then: onDone });
+    record(
+      { decisions, note: reason.trim() },
+      { notify: () => t('panel.annul.done'), then: onDone }
+    );
   };
 
   return (
@@ -48,7 +53,11 @@ export const AnnulConsentModal = ({
           <Typography>{t('panel.annul.nothing')}</Typography>
         ) : (
           givenPurposes.map((p) => (
-            <Checkbox key={p.purpose} checked={Boolean(chosen[p.purpose])} onCheckedChange={(c) => setChosen({ ...chosen, [p.purpose]: c === true })}>
+            <Checkbox
+              key={p.purpose}
+              checked={Boolean(chosen[p.purpose])}
+              onCheckedChange={(c) => setChosen({ ...chosen, [p.purpose]: c === true })}
+            >
               {p.name}
             </Checkbox>
           ))

@@ -20,7 +20,12 @@ export const ClientRowActions = ({ subject, name }: { subject: string; name: str
   return (
     <>
       <Menu.Root>
-        <Menu.Trigger tag={IconButton} icon={<More />} label={t('rights.rowMenu', { name: name ?? subject })} variant="ghost" />
+        <Menu.Trigger
+          tag={IconButton}
+          icon={<More />}
+          label={t('rights.rowMenu', { name: name ?? subject })}
+          variant="ghost"
+        />
         <Menu.Content popoverPlacement="bottom-end">
           {canExport && (
             <>
@@ -32,9 +37,15 @@ export const ClientRowActions = ({ subject, name }: { subject: string; name: str
               ))}
               <Menu.Separator />
               <Menu.Label>{t('rights.receipt')}</Menu.Label>
-              <Menu.Item onSelect={() => receipt('kantara', false)}>{t('rights.receipt.kantara')}</Menu.Item>
-              <Menu.Item onSelect={() => receipt('iso27560', false)}>{t('rights.receipt.iso27560')}</Menu.Item>
-              <Menu.Item onSelect={() => receipt('kantara', true)}>{t('rights.receipt.jws')}</Menu.Item>
+              <Menu.Item onSelect={() => receipt('kantara', false)}>
+                {t('rights.receipt.kantara')}
+              </Menu.Item>
+              <Menu.Item onSelect={() => receipt('iso27560', false)}>
+                {t('rights.receipt.iso27560')}
+              </Menu.Item>
+              <Menu.Item onSelect={() => receipt('kantara', true)}>
+                {t('rights.receipt.jws')}
+              </Menu.Item>
               <Menu.Separator />
               <Menu.Item onSelect={accessArchive}>{t('rights.archive')}</Menu.Item>
             </>

@@ -28,7 +28,8 @@ interface ListHookArgs {
 }
 
 /** The model shown by the Content Manager list view, from the URL (the hook gets no model). */
-const currentModel = () => window.location.pathname.match(/\/content-manager\/collection-types\/([^/?#]+)/)?.[1] ?? null;
+const currentModel = () =>
+  window.location.pathname.match(/\/content-manager\/collection-types\/([^/?#]+)/)?.[1] ?? null;
 
 /**
  * Hook 'Admin/CM/pages/ListView/inject-column-in-table': a "Consent" column on the
@@ -52,7 +53,9 @@ export const consentColumnHook =
           searchable: false,
           sortable: false,
           name: 'consent',
-          cellFormatter: (row: { documentId: string }) => <ConsentCell documentId={row.documentId} />,
+          cellFormatter: (row: { documentId: string }) => (
+            <ConsentCell documentId={row.documentId} />
+          ),
         },
       ],
       layout,

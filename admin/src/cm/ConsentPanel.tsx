@@ -1,6 +1,10 @@
 import { Box, Button, Divider, Flex, Modal, TextButton, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import { useCreateClientRequestMutation, useGetClientConsentQuery, useGetClientEventsQuery } from '../api';
+import {
+  useCreateClientRequestMutation,
+  useGetClientConsentQuery,
+  useGetClientEventsQuery,
+} from '../api';
 import { StatusBadge } from '../components/StatusBadge';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
@@ -15,23 +19,36 @@ import { RegisterConsentModal } from './RegisterConsentModal';
 
 const RECENT = 5;
 
-const ConsentPanelContent = ({ subject, name, language }: { subject: string; name: string | null; language: string | null }) => {
+const ConsentPanelContent = ({
+  subject,
+  name,
+  language,
+}: {
+  subject: string;
+  name: string | null;
+  language: string | null;
+}) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
   const { canRecord, canRequest, canExport, canErase } = useConsentRBAC();
   const { data: consent } = useGetClientConsentQuery(subject);
   const recent = useGetClientEventsQuery({ documentId: subject, pageSize: RECENT });
-  const events = recent.isError ? [] : recent.data?.events ?? null;
+  const events = recent.isError ? [] : (recent.data?.events ?? null);
   const total = recent.data?.total ?? 0;
   const [modal, setModal] = useState<'register' | 'annul' | 'history' | null>(null);
-  const all = useGetClientEventsQuery({ documentId: subject, pageSize: 100 }, { skip: modal !== 'history' });
-  const allEvents = all.isError ? [] : all.data?.events ?? null;
+  const all = useGetClientEventsQuery(
+    { documentId: subject, pageSize: 100 },
+    { skip: modal !== 'history' }
+  );
+  const allEvents = all.isError ? [] : (all.data?.events ?? null);
   const erasure = useErasure(subject);
   const [createRequest] = useCreateClientRequestMutation();
   const { busy: sending, submit } = useSubmit();
 
   const sendRequest = () =>
-    submit(() => createRequest({ documentId: subject, body: {} }).unwrap(), { notify: () => t('panel.request.done') });
+    submit(() => createRequest({ documentId: subject, body: {} }).unwrap(), {
+      notify: () => t('panel.request.done'),
+    });
 
   if (!consent) return <Typography textColor="neutral600">{t('common.loading')}</Typography>;
 
@@ -43,7 +60,13 @@ const ConsentPanelContent = ({ subject, name, language }: { subject: string; nam
         </Typography>
         <StatusBadge status={consent.status} />
       </Flex>
-      <Flex direction="column" alignItems="stretch" gap={2} tag="ul" aria-label={t('panel.purposes')}>
+      <Flex
+        direction="column"
+        alignItems="stretch"
+        gap={2}
+        tag="ul"
+        aria-label={t('panel.purposes')}
+      >
         {consent.purposes
           .filter((p) => p.requiresConsent)
           .map((p) => (
@@ -86,7 +109,11 @@ const ConsentPanelContent = ({ subject, name, language }: { subject: string; nam
       </Typography>
       {events && <HistoryTimeline events={events} />}
       <Flex gap={3} wrap="wrap">
-        {total > RECENT && <TextButton onClick={() => setModal('history')}>{t('panel.history.all', { count: total })}</TextButton>}
+        {total > RECENT && (
+          <TextButton onClick={() => setModal('history')}>
+            {t('panel.history.all', { count: total })}
+          </TextButton>
+        )}
       </Flex>
       {(canExport || canErase) && <Divider />}
       <DataRightsActions
@@ -123,7 +150,13 @@ const ConsentPanelContent = ({ subject, name, language }: { subject: string; nam
               <Modal.Title>{t('panel.history')}</Modal.Title>
             </Modal.Header>
             <Modal.Body>
-              <Box>{allEvents ? <HistoryTimeline events={allEvents} /> : <Typography>{t('common.loading')}</Typography>}</Box>
+              <Box>
+                {allEvents ? (
+                  <HistoryTimeline events={allEvents} />
+                ) : (
+                  <Typography>{t('common.loading')}</Typography>
+                )}
+              </Box>
             </Modal.Body>
           </Modal.Content>
         </Modal.Root>
@@ -146,8 +179,15 @@ export const ConsentPanel = ({ model, documentId, document }: EditViewProps) => 
   const { canRead, isLoading } = useConsentRBAC();
   if (isLoading || !canRead || !config || model !== config.subject.uid || !documentId) return null;
   const nameField = config.subject.name;
-  const name = nameField && typeof document?.[nameField] === 'string' ? (document[nameField] as string) : null;
+  const name =
+    nameField && typeof document?.[nameField] === 'string' ? (document[nameField] as string) : null;
   const languageField = config.subject.language;
-  const language = languageField && typeof document?.[languageField] === 'string' ? (document[languageField] as string) : null;
-  return { title: t('panel.title'), content: <ConsentPanelContent subject={documentId} name={name} language={language} /> };
+  const language =
+    languageField && typeof document?.[languageField] === 'string'
+      ? (document[languageField] as string)
+      : null;
+  return {
+    title: t('panel.title'),
+    content: <ConsentPanelContent subject={documentId} name={name} language={language} />,
+  };
 };

@@ -38,19 +38,31 @@ export const DataRightsActions = ({
       </Typography>
       {canExport && (
         <Flex gap={2} wrap="wrap">
-          <SimpleMenu label={t('rights.export')} variant="tertiary" size="S" startIcon={<Download />} disabled={downloading}>
+          <SimpleMenu
+            label={t('rights.export')}
+            variant="tertiary"
+            size="S"
+            startIcon={<Download />}
+            disabled={downloading}
+          >
             {EXPORT_FORMATS.map((format: ExportFormat) => (
-              <MenuItem
-                key={format}
-                onSelect={() => exportHistory(format)}
-              >
+              <MenuItem key={format} onSelect={() => exportHistory(format)}>
                 {t(`rights.export.${format}` as TranslationKey)}
               </MenuItem>
             ))}
           </SimpleMenu>
-          <SimpleMenu label={t('rights.receipt')} variant="tertiary" size="S" startIcon={<Download />}>
-            <MenuItem onSelect={() => receipt('kantara', false)}>{t('rights.receipt.kantara')}</MenuItem>
-            <MenuItem onSelect={() => receipt('iso27560', false)}>{t('rights.receipt.iso27560')}</MenuItem>
+          <SimpleMenu
+            label={t('rights.receipt')}
+            variant="tertiary"
+            size="S"
+            startIcon={<Download />}
+          >
+            <MenuItem onSelect={() => receipt('kantara', false)}>
+              {t('rights.receipt.kantara')}
+            </MenuItem>
+            <MenuItem onSelect={() => receipt('iso27560', false)}>
+              {t('rights.receipt.iso27560')}
+            </MenuItem>
             <MenuItem onSelect={() => receipt('kantara', true)}>{t('rights.receipt.jws')}</MenuItem>
           </SimpleMenu>
           <Button
@@ -65,7 +77,12 @@ export const DataRightsActions = ({
         </Flex>
       )}
       {canErase && !erased && (
-        <Button fullWidth variant="danger-light" startIcon={<Trash />} onClick={() => setErasing(true)}>
+        <Button
+          fullWidth
+          variant="danger-light"
+          startIcon={<Trash />}
+          onClick={() => setErasing(true)}
+        >
           {t('rights.erase')}
         </Button>
       )}

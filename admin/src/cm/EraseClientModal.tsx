@@ -22,11 +22,19 @@ const FIXED = ['client', 'events', 'requests', 'requestsCancelled', 'tokens'];
  * One line per kind of record: the client, each related type (with what happens to
  * it, when the answer says), consent events, requests and request links.
  */
-export const ErasureCountList = ({ counts, related }: { counts: ErasureCounts; related?: RelatedOutcome[] }) => {
+export const ErasureCountList = ({
+  counts,
+  related,
+}: {
+  counts: ErasureCounts;
+  related?: RelatedOutcome[];
+}) => {
   const t = useT();
   const relatedLabel = (uid: string) => {
     const onErase = related?.find((r) => r.uid === uid)?.onErase;
-    return onErase ? t(`erase.count.related.${onErase}` as TranslationKey, { type: typeName(uid) }) : typeName(uid);
+    return onErase
+      ? t(`erase.count.related.${onErase}` as TranslationKey, { type: typeName(uid) })
+      : typeName(uid);
   };
   const rows: [string, string, number | undefined][] = [
     ['client', t('erase.count.client'), counts.client],
@@ -42,7 +50,13 @@ export const ErasureCountList = ({ counts, related }: { counts: ErasureCounts; r
       {rows
         .filter((row): row is [string, string, number] => typeof row[2] === 'number')
         .map(([key, label, value]) => (
-          <Flex tag="li" key={key} justifyContent="space-between" gap={4} data-testid={`erase-count-${typeName(key)}`}>
+          <Flex
+            tag="li"
+            key={key}
+            justifyContent="space-between"
+            gap={4}
+            data-testid={`erase-count-${typeName(key)}`}
+          >
             <Typography>{label}</Typography>
             <Typography fontWeight="bold">{value}</Typography>
           </Flex>
@@ -68,8 +82,11 @@ export const EraseClientModal = ({
   onErased: (result: ErasureResult) => void;
 }) => {
   const t = useT();
-  const { data: preview, error } = useGetErasurePreviewQuery({ documentId: subject, reason: t('erase.previewReason') });
-  const previewError = error ? errorMessage(error) ?? t('error.generic') : null;
+  const { data: preview, error } = useGetErasurePreviewQuery({
+    documentId: subject,
+    reason: t('erase.previewReason'),
+  });
+  const previewError = error ? (errorMessage(error) ?? t('error.generic')) : null;
   const [eraseClient] = useEraseClientMutation();
   const { busy, submit } = useSubmit();
   const [showErrors, setShowErrors] = useState(false);
@@ -79,10 +96,14 @@ export const EraseClientModal = ({
   const erase = () => {
     setShowErrors(true);
     if (!confirmation.ready) return;
-    submit(() => eraseClient({ documentId: subject, body: { reason: confirmation.reason.trim() } }).unwrap(), {
-      notify: () => t('erase.done'),
-      then: onErased,
-    });
+    submit(
+      () =>
+        eraseClient({ documentId: subject, body: { reason: confirmation.reason.trim() } }).unwrap(),
+      {
+        notify: () => t('erase.done'),
+        then: onErased,
+      }
+    );
   };
 
   return (
@@ -106,13 +127,19 @@ export const EraseClientModal = ({
               <Typography variant="sigma" textColor="neutral600">
                 {t('erase.preview')}
               </Typography>
-              {preview.counts && <ErasureCountList counts={preview.counts} related={preview.related} />}
+              {preview.counts && (
+                <ErasureCountList counts={preview.counts} related={preview.related} />
+              )}
             </Flex>
           ) : (
             <Typography textColor="neutral600">{t('common.loading')}</Typography>
           )}
         </Box>
-        <EraseFields confirmation={confirmation} reasonHint={t('erase.reason.hint')} showErrors={showErrors} />
+        <EraseFields
+          confirmation={confirmation}
+          reasonHint={t('erase.reason.hint')}
+          showErrors={showErrors}
+        />
       </Flex>
     </FormModal>
   );

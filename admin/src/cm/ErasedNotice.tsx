@@ -20,7 +20,14 @@ export const ErasedNotice = ({ erasure }: { erasure: ErasureRecord }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
   return (
-    <Box background="danger100" borderColor="danger200" hasRadius padding={3} role="status" data-testid="client-erased">
+    <Box
+      background="danger100"
+      borderColor="danger200"
+      hasRadius
+      padding={3}
+      role="status"
+      data-testid="client-erased"
+    >
       <Flex direction="column" alignItems="stretch" gap={2}>
         <Flex gap={2}>
           <WarningCircle fill="danger600" />

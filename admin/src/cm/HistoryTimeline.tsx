@@ -14,7 +14,8 @@ const DOT: Record<string, string> = {
 export const HistoryTimeline = ({ events }: { events: ConsentEvent[] }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
-  if (events.length === 0) return <Typography textColor="neutral600">{t('panel.history.none')}</Typography>;
+  if (events.length === 0)
+    return <Typography textColor="neutral600">{t('panel.history.none')}</Typography>;
   return (
     <Flex direction="column" alignItems="stretch" gap={3} tag="ol" aria-label={t('panel.history')}>
       {events.map((event) => {
@@ -26,7 +27,14 @@ export const HistoryTimeline = ({ events }: { events: ConsentEvent[] }) => {
               : t('panel.history.bySubject');
         return (
           <Flex key={event.id} tag="li" gap={2} alignItems="flex-start">
-            <Box background={DOT[event.decision] ?? 'neutral500'} width="0.8rem" height="0.8rem" hasRadius marginTop={1} style={{ flexShrink: 0, borderRadius: '50%' }} />
+            <Box
+              background={DOT[event.decision] ?? 'neutral500'}
+              width="0.8rem"
+              height="0.8rem"
+              hasRadius
+              marginTop={1}
+              style={{ flexShrink: 0, borderRadius: '50%' }}
+            />
             <Flex direction="column" alignItems="flex-start">
               <Typography variant="omega" fontWeight="bold">
                 {t(`decision.${event.decision}` as TranslationKey)} · {event.purposeKey}
@@ -34,7 +42,8 @@ export const HistoryTimeline = ({ events }: { events: ConsentEvent[] }) => {
                 {event.textLocale ? ` (${event.textLocale.toUpperCase()})` : ''}
               </Typography>
               <Typography variant="pi" textColor="neutral600">
-                {formatDateTime(event.occurredAt)} · {t(`channel.${event.channel}` as TranslationKey)} · {who}
+                {formatDateTime(event.occurredAt)} ·{' '}
+                {t(`channel.${event.channel}` as TranslationKey)} · {who}
               </Typography>
               {event.note && (
                 <Typography variant="pi" textColor="neutral700">

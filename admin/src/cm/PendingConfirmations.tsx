@@ -7,7 +7,13 @@ import { useFormatDateTime, useT } from '../hooks/useT';
  * for the client to confirm them through the link sent to the address on file, and
  * lapse when the link expires (docs/booking-intake.md).
  */
-export const PendingConfirmations = ({ pending, purposes }: { pending: PendingConfirmation[]; purposes: PurposeState[] }) => {
+export const PendingConfirmations = ({
+  pending,
+  purposes,
+}: {
+  pending: PendingConfirmation[];
+  purposes: PurposeState[];
+}) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
   if (pending.length === 0) return null;
@@ -22,14 +28,20 @@ export const PendingConfirmations = ({ pending, purposes }: { pending: PendingCo
           <Flex key={p.request} direction="column" alignItems="stretch" gap={1}>
             <Typography variant="pi" textColor="neutral700">
               {p.status === 'sent' && p.sentAt
-                ? t('panel.pending.sent', { channel: p.channel ?? '', date: formatDateTime(p.sentAt) })
+                ? t('panel.pending.sent', {
+                    channel: p.channel ?? '',
+                    date: formatDateTime(p.sentAt),
+                  })
                 : t('panel.pending.queued')}
-              {p.expiresAt ? ` · ${t('panel.pending.until', { date: formatDateTime(p.expiresAt) })}` : ''}
+              {p.expiresAt
+                ? ` · ${t('panel.pending.until', { date: formatDateTime(p.expiresAt) })}`
+                : ''}
             </Typography>
             <Flex tag="ul" direction="column" alignItems="stretch" gap={1}>
               {p.decisions.map((d) => (
                 <Typography key={d.purpose} tag="li" variant="omega">
-                  {nameOf(d.purpose)}: {t(d.decision === 'given' ? 'panel.pending.given' : 'panel.pending.refused')}
+                  {nameOf(d.purpose)}:{' '}
+                  {t(d.decision === 'given' ? 'panel.pending.given' : 'panel.pending.refused')}
                   {d.version ? ` (v${d.version})` : ''}
                 </Typography>
               ))}

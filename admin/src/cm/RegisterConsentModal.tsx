@@ -8,7 +8,10 @@ import { useRecordInPerson } from '../hooks/useRecordInPerson';
 import { useT, type TranslationKey } from '../hooks/useT';
 
 /** The plugin's locale for a client's language ("da", "DA", "da-DK" -> "da"), or null when it has none. */
-export const localeFor = (language: string | null | undefined, locales: string[]): string | null => {
+export const localeFor = (
+  language: string | null | undefined,
+  locales: string[]
+): string | null => {
   const value = language?.trim();
   if (!value) return null;
   const lower = value.toLowerCase();
@@ -47,12 +50,19 @@ export const RegisterConsentModal = ({
   const [explicit, setExplicit] = useState<Record<string, boolean>>({});
   const [refuseUnticked, setRefuseUnticked] = useState(false);
 
-  const availableLocales = Array.from(new Set((shown ?? []).flatMap((s) => (s.version ? Object.keys(s.version.bodies) : []))));
+  const availableLocales = Array.from(
+    new Set((shown ?? []).flatMap((s) => (s.version ? Object.keys(s.version.bodies) : [])))
+  );
   const clientLocale = config ? localeFor(language, config.locales) : null;
-  const defaultLocale = [clientLocale, config?.defaultLocale].find((l): l is string => Boolean(l && availableLocales.includes(l)));
-  const currentLocale = locale ?? defaultLocale ?? config?.defaultLocale ?? availableLocales[0] ?? 'en';
+  const defaultLocale = [clientLocale, config?.defaultLocale].find((l): l is string =>
+    Boolean(l && availableLocales.includes(l))
+  );
+  const currentLocale =
+    locale ?? defaultLocale ?? config?.defaultLocale ?? availableLocales[0] ?? 'en';
   const consentBased = (shown ?? []).filter((s) => s.purpose.legalBasis === 'consent');
-  const missingExplicit = consentBased.some((s) => s.purpose.specialCategory && given[s.purpose.key] && !explicit[s.purpose.key]);
+  const missingExplicit = consentBased.some(
+    (s) => s.purpose.specialCategory && given[s.purpose.key] && !explicit[s.purpose.key]
+  );
   const anything = consentBased.some((s) => given[s.purpose.key]) || refuseUnticked;
 
   const record = () => {
@@ -67,7 +77,10 @@ export const RegisterConsentModal = ({
         })
       );
     if (decisions.length === 0) return;
-    recordInPerson({ decisions, locale: currentLocale }, { notify: () => t('panel.register.done'), then: onRecorded });
+    recordInPerson(
+      { decisions, locale: currentLocale },
+      { notify: () => t('panel.register.done'), then: onRecorded }
+    );
   };
 
   return (
@@ -94,17 +107,29 @@ export const RegisterConsentModal = ({
                 value={currentLocale}
                 options={availableLocales.map((l) => ({
                   value: l,
-                  label: l === clientLocale ? t('panel.register.clientLanguage', { locale: l.toUpperCase() }) : l.toUpperCase(),
+                  label:
+                    l === clientLocale
+                      ? t('panel.register.clientLanguage', { locale: l.toUpperCase() })
+                      : l.toUpperCase(),
                 }))}
                 onChange={setLocale}
               />
             </Box>
           </Flex>
           {shown.map(({ purpose, version }) => {
-            const body = version ? version.bodies[currentLocale] ?? version.bodies[version.defaultLocale] : null;
+            const body = version
+              ? (version.bodies[currentLocale] ?? version.bodies[version.defaultLocale])
+              : null;
             const isConsent = purpose.legalBasis === 'consent';
             return (
-              <Box key={purpose.key} borderColor="neutral200" hasRadius padding={4} tag="article" aria-label={purpose.name}>
+              <Box
+                key={purpose.key}
+                borderColor="neutral200"
+                hasRadius
+                padding={4}
+                tag="article"
+                aria-label={purpose.name}
+              >
                 <Flex gap={2} paddingBottom={2}>
                   <Typography variant="delta" tag="h3">
                     {body?.title ?? purpose.name}
@@ -126,7 +151,9 @@ export const RegisterConsentModal = ({
                         <Checkbox
                           checked={Boolean(explicit[purpose.key])}
                           disabled={!given[purpose.key]}
-                          onCheckedChange={(c) => setExplicit({ ...explicit, [purpose.key]: c === true })}
+                          onCheckedChange={(c) =>
+                            setExplicit({ ...explicit, [purpose.key]: c === true })
+                          }
                         >
                           {t('panel.register.explicit', { purpose: purpose.name })}
                         </Checkbox>

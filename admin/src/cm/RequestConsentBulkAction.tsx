@@ -34,10 +34,16 @@ export const RequestConsentBulkAction = ({ model, documents }: ListViewProps) =>
       onConfirm: async () => {
         try {
           const campaign = await createCampaign({
-            name: t('cm.bulk.campaignName', { count: subjects.length, date: new Date().toLocaleString() }),
+            name: t('cm.bulk.campaignName', {
+              count: subjects.length,
+              date: new Date().toLocaleString(),
+            }),
             audience: { subjects },
           }).unwrap();
-          toggleNotification({ type: 'success', message: t('clients.requestsQueued', { count: campaign?.total ?? subjects.length }) });
+          toggleNotification({
+            type: 'success',
+            message: t('clients.requestsQueued', { count: campaign?.total ?? subjects.length }),
+          });
         } catch (error) {
           notifyError(error);
         }

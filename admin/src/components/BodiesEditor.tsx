@@ -23,7 +23,10 @@ export const BodiesEditor = ({
 }) => {
   const t = useT();
   const set = (locale: string, patch: Partial<TextBody>) =>
-    onChange({ ...value, [locale]: { title: value[locale]?.title ?? '', text: value[locale]?.text ?? '', ...patch } });
+    onChange({
+      ...value,
+      [locale]: { title: value[locale]?.title ?? '', text: value[locale]?.text ?? '', ...patch },
+    });
   return (
     <Flex direction="column" alignItems="stretch" gap={6}>
       {locales.map((locale) => {
@@ -31,7 +34,10 @@ export const BodiesEditor = ({
         const required = locale === defaultLocale;
         const language = t('locale.name', { locale: locale.toUpperCase() });
         return (
-          <Fieldset key={locale} legend={`${language}${required ? ` · ${t('bodies.defaultLocale')}` : ''}`}>
+          <Fieldset
+            key={locale}
+            legend={`${language}${required ? ` · ${t('bodies.defaultLocale')}` : ''}`}
+          >
             {PARTS.map((part) => {
               const Input = part === 'title' ? TextField : TextareaField;
               return (
@@ -40,7 +46,9 @@ export const BodiesEditor = ({
                   name={`${part}-${locale}`}
                   label={t(`bodies.${part}`, { locale: locale.toUpperCase() })}
                   required={required}
-                  error={showErrors && required && !body[part].trim() ? t('form.required') : undefined}
+                  error={
+                    showErrors && required && !body[part].trim() ? t('form.required') : undefined
+                  }
                   value={body[part]}
                   onChange={(v) => set(locale, { [part]: v })}
                 />

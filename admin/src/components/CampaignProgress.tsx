@@ -9,7 +9,11 @@ const DONE = REQUEST_STATUSES.filter((status) => status !== 'queued');
 export const campaignProgress = (campaign: Campaign) => {
   const done = DONE.reduce((sum, status) => sum + (campaign.counts?.[status] ?? 0), 0);
   const total = Math.max(campaign.total ?? 0, 0);
-  return { done, total, percent: total === 0 ? 100 : Math.min(100, Math.round((done / total) * 100)) };
+  return {
+    done,
+    total,
+    percent: total === 0 ? 100 : Math.min(100, Math.round((done / total) * 100)),
+  };
 };
 
 export const CampaignProgress = ({ campaign }: { campaign: Campaign }) => {
@@ -31,7 +35,11 @@ export const CampaignProgress = ({ campaign }: { campaign: Campaign }) => {
         width="100%"
         overflow="hidden"
       >
-        <Box background={campaign.status === 'paused' ? 'warning500' : 'primary600'} height="100%" style={{ width: `${percent}%` }} />
+        <Box
+          background={campaign.status === 'paused' ? 'warning500' : 'primary600'}
+          height="100%"
+          style={{ width: `${percent}%` }}
+        />
       </Box>
       <Typography variant="pi" textColor="neutral600">
         {label} · {t('campaigns.approved', { count: campaign.counts?.approved ?? 0 })}

@@ -10,7 +10,15 @@ export const useEraseConfirmation = (word: string, initialReason = '') => {
   const [reason, setReason] = useState(initialReason);
   const [typed, setTyped] = useState('');
   const confirmed = typed.trim() === word || typed.trim() === ERASE_WORD;
-  return { word, reason, setReason, typed, setTyped, confirmed, ready: confirmed && Boolean(reason.trim()) };
+  return {
+    word,
+    reason,
+    setReason,
+    typed,
+    setTyped,
+    confirmed,
+    ready: confirmed && Boolean(reason.trim()),
+  };
 };
 
 /** The reason for an erasure (kept with it) and the typed confirmation; errors once showErrors is set. */

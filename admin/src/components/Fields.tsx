@@ -1,4 +1,16 @@
-import { Box, Field, Flex, NumberInput, SingleSelect, SingleSelectOption, Tabs, TextInput, Textarea, Toggle, Typography } from '@strapi/design-system';
+import {
+  Box,
+  Field,
+  Flex,
+  NumberInput,
+  SingleSelect,
+  SingleSelectOption,
+  Tabs,
+  TextInput,
+  Textarea,
+  Toggle,
+  Typography,
+} from '@strapi/design-system';
 import { useT } from '../hooks/useT';
 
 /**
@@ -13,7 +25,14 @@ interface Labelled {
   required?: boolean;
 }
 
-const Frame = ({ name, label, hint, error, required, children }: Labelled & { children: React.ReactNode }) => (
+const Frame = ({
+  name,
+  label,
+  hint,
+  error,
+  required,
+  children,
+}: Labelled & { children: React.ReactNode }) => (
   <Field.Root name={name} required={required} error={error} hint={hint}>
     <Field.Label>{label}</Field.Label>
     {children}
@@ -28,7 +47,12 @@ export const TextField = ({
   type,
   autoComplete,
   ...field
-}: Labelled & { value: string; onChange: (value: string) => void; type?: string; autoComplete?: string }) => (
+}: Labelled & {
+  value: string;
+  onChange: (value: string) => void;
+  type?: string;
+  autoComplete?: string;
+}) => (
   <Frame {...field}>
     <TextInput
       type={type}
@@ -39,23 +63,43 @@ export const TextField = ({
   </Frame>
 );
 
-export const TextareaField = ({ value, onChange, ...field }: Labelled & { value: string; onChange: (value: string) => void }) => (
+export const TextareaField = ({
+  value,
+  onChange,
+  ...field
+}: Labelled & { value: string; onChange: (value: string) => void }) => (
   <Frame {...field}>
-    <Textarea value={value} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => onChange(e.target.value)} />
+    <Textarea
+      value={value}
+      onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => onChange(e.target.value)}
+    />
   </Frame>
 );
 
-export const NumberField = ({ value, onChange, ...field }: Labelled & { value: number; onChange: (value: number | undefined) => void }) => (
+export const NumberField = ({
+  value,
+  onChange,
+  ...field
+}: Labelled & { value: number; onChange: (value: number | undefined) => void }) => (
   <Frame {...field}>
     <NumberInput value={value} onValueChange={onChange} />
   </Frame>
 );
 
-export const ToggleField = ({ checked, onToggle, ...field }: Labelled & { checked: boolean; onToggle: () => void }) => {
+export const ToggleField = ({
+  checked,
+  onToggle,
+  ...field
+}: Labelled & { checked: boolean; onToggle: () => void }) => {
   const t = useT();
   return (
     <Frame {...field}>
-      <Toggle onLabel={t('common.on')} offLabel={t('common.off')} checked={checked} onChange={onToggle} />
+      <Toggle
+        onLabel={t('common.on')}
+        offLabel={t('common.off')}
+        checked={checked}
+        onChange={onToggle}
+      />
     </Frame>
   );
 };
@@ -68,7 +112,11 @@ interface SelectProps {
 
 /** A select of labelled options; named by its field, or by an aria-label where it stands alone. */
 export const Select = ({ value, options, onChange, label }: SelectProps & { label?: string }) => (
-  <SingleSelect aria-label={label} value={value} onChange={(v: string | number) => onChange(String(v))}>
+  <SingleSelect
+    aria-label={label}
+    value={value}
+    onChange={(v: string | number) => onChange(String(v))}
+  >
     {options.map((option) => (
       <SingleSelectOption key={option.value} value={option.value}>
         {option.label}

@@ -29,14 +29,21 @@ export const FormModal = ({
 }) => {
   const t = useT();
   return (
-    <Modal.Root open onOpenChange={(open: boolean) => !open && !(lockWhileBusy && busy) && onClose()}>
+    <Modal.Root
+      open
+      onOpenChange={(open: boolean) => !open && !(lockWhileBusy && busy) && onClose()}
+    >
       <Modal.Content>
         <Modal.Header>
           <Modal.Title>{title}</Modal.Title>
         </Modal.Header>
         <Modal.Body>{children}</Modal.Body>
         <Modal.Footer>
-          <Button variant="tertiary" onClick={back?.onClick ?? onClose} disabled={lockWhileBusy && busy}>
+          <Button
+            variant="tertiary"
+            onClick={back?.onClick ?? onClose}
+            disabled={lockWhileBusy && busy}
+          >
             {back?.label ?? t('common.cancel')}
           </Button>
           <Button variant={variant} onClick={onSubmit} loading={busy} disabled={disabled}>

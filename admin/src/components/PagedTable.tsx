@@ -1,4 +1,15 @@
-import { Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import {
+  Box,
+  Button,
+  Flex,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { useT } from '../hooks/useT';
 import { Card } from './Card';
@@ -64,14 +75,22 @@ export const PagedTable = <Row, Value extends string>({
 }) => {
   const t = useT();
   const { rows } = list;
-  const options = [{ value: 'all', label: filter.all }, ...filter.values.map((value) => ({ value, label: filter.labelOf(value) }))];
+  const options = [
+    { value: 'all', label: filter.all },
+    ...filter.values.map((value) => ({ value, label: filter.labelOf(value) })),
+  ];
   return (
     <Card
       title={title}
       actions={
         <Flex gap={2}>
           <Box width={filter.width}>
-            <Select label={filter.label} value={filter.value} options={options} onChange={(v) => filter.onChange(v as Value | 'all')} />
+            <Select
+              label={filter.label}
+              value={filter.value}
+              options={options}
+              onChange={(v) => filter.onChange(v as Value | 'all')}
+            />
           </Box>
           <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={onRefresh}>
             {t('common.refresh')}

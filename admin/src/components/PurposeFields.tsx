@@ -38,8 +38,12 @@ export const PurposeFields = ({
   errors?: Partial<Record<keyof PurposeInput, string>>;
 }) => {
   const t = useT();
-  const set = <K extends keyof PurposeInput>(key: K, v: PurposeInput[K]) => onChange({ ...value, [key]: v });
-  const labelled = (name: 'name' | 'key' | 'legalBasis' | 'description', hint?: TranslationKey) => ({
+  const set = <K extends keyof PurposeInput>(key: K, v: PurposeInput[K]) =>
+    onChange({ ...value, [key]: v });
+  const labelled = (
+    name: 'name' | 'key' | 'legalBasis' | 'description',
+    hint?: TranslationKey
+  ) => ({
     name,
     label: t(`purpose.field.${name}`),
     hint: hint && t(hint),
@@ -47,19 +51,40 @@ export const PurposeFields = ({
   });
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
-      <TextField {...labelled('name')} required value={value.name} onChange={(v) => set('name', v)} />
-      <TextField {...labelled('key', 'purpose.field.key.hint')} required value={value.key} onChange={(v) => set('key', v.toLowerCase())} />
+      <TextField
+        {...labelled('name')}
+        required
+        value={value.name}
+        onChange={(v) => set('name', v)}
+      />
+      <TextField
+        {...labelled('key', 'purpose.field.key.hint')}
+        required
+        value={value.key}
+        onChange={(v) => set('key', v.toLowerCase())}
+      />
       <SelectField
         {...labelled('legalBasis', 'purpose.field.legalBasis.hint')}
         required
         value={value.legalBasis}
-        options={LEGAL_BASES.map((basis) => ({ value: basis, label: t(`legalBasis.${basis}` as TranslationKey) }))}
+        options={LEGAL_BASES.map((basis) => ({
+          value: basis,
+          label: t(`legalBasis.${basis}` as TranslationKey),
+        }))}
         onChange={(v) => {
           const legalBasis = v as LegalBasis;
-          onChange({ ...value, legalBasis, required: legalBasis === 'consent' ? value.required : false });
+          onChange({
+            ...value,
+            legalBasis,
+            required: legalBasis === 'consent' ? value.required : false,
+          });
         }}
       />
-      <TextareaField {...labelled('description')} value={value.description} onChange={(v) => set('description', v)} />
+      <TextareaField
+        {...labelled('description')}
+        value={value.description}
+        onChange={(v) => set('description', v)}
+      />
       <Checkbox
         checked={value.required}
         disabled={value.legalBasis !== 'consent'}
@@ -67,7 +92,10 @@ export const PurposeFields = ({
       >
         {t('purpose.field.required')}
       </Checkbox>
-      <Checkbox checked={value.specialCategory} onCheckedChange={(c) => set('specialCategory', c === true)}>
+      <Checkbox
+        checked={value.specialCategory}
+        onCheckedChange={(c) => set('specialCategory', c === true)}
+      >
         {t('purpose.field.specialCategory')}
       </Checkbox>
       <Checkbox checked={value.marketing} onCheckedChange={(c) => set('marketing', c === true)}>

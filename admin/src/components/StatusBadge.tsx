@@ -32,7 +32,12 @@ const STATE_TONES: Record<string, Tone> = {
 /** The consent state of a client or purpose as a coloured badge. */
 export const StatusBadge = ({ status }: { status: ClientStatus | string }) => {
   const t = useT();
-  return <ToneBadge tone={STATE_TONES[status] ?? 'neutral'} label={t(`state.${status}` as TranslationKey)} />;
+  return (
+    <ToneBadge
+      tone={STATE_TONES[status] ?? 'neutral'}
+      label={t(`state.${status}` as TranslationKey)}
+    />
+  );
 };
 
 const REQUEST_TONES: Record<string, Tone> = {
@@ -51,5 +56,10 @@ const REQUEST_TONES: Record<string, Tone> = {
 /** The status of a request or campaign. */
 export const RequestStatusBadge = ({ status }: { status: string }) => {
   const t = useT();
-  return <ToneBadge tone={REQUEST_TONES[status] ?? 'neutral'} label={t(`requestStatus.${status}` as TranslationKey)} />;
+  return (
+    <ToneBadge
+      tone={REQUEST_TONES[status] ?? 'neutral'}
+      label={t(`requestStatus.${status}` as TranslationKey)}
+    />
+  );
 };

@@ -8,7 +8,8 @@ export const useNotifyError = () => {
   const t = useT();
   const { toggleNotification } = useNotification();
   return useCallback(
-    (error: unknown) => toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') }),
+    (error: unknown) =>
+      toggleNotification({ type: 'danger', message: errorMessage(error) ?? t('error.generic') }),
     [t, toggleNotification]
   );
 };

@@ -20,5 +20,9 @@ export const usePagedList = <Row, Cursor>(
 ) => {
   const notifyError = useNotifyError();
   const data = first.currentData ?? (first.isError ? NO_ROWS : undefined);
-  return useLoadMore({ data, fulfilledTimeStamp: first.fulfilledTimeStamp }, fetchPage, notifyError);
+  return useLoadMore(
+    { data, fulfilledTimeStamp: first.fulfilledTimeStamp },
+    fetchPage,
+    notifyError
+  );
 };

@@ -7,7 +7,14 @@ type Recorded = RecordDecisions.Response['data'];
 export const useRecordInPerson = (subject: string) => {
   const [recordDecisions] = useRecordDecisionsMutation();
   const { busy, submit } = useSubmit();
-  const record = (body: Omit<RecordDecisions.Request['body'], 'channel'>, options: SubmitOptions<Recorded>) =>
-    submit(() => recordDecisions({ documentId: subject, body: { ...body, channel: 'in_person' } }).unwrap(), options);
+  const record = (
+    body: Omit<RecordDecisions.Request['body'], 'channel'>,
+    options: SubmitOptions<Recorded>
+  ) =>
+    submit(
+      () =>
+        recordDecisions({ documentId: subject, body: { ...body, channel: 'in_person' } }).unwrap(),
+      options
+    );
   return { busy, record };
 };

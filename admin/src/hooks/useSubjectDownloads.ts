@@ -1,6 +1,12 @@
 import { useNotification } from '@strapi/strapi/admin';
 import { useCallback, useState } from 'react';
-import { downloadAccessArchive, downloadClientHistory, useGetClientReceiptMutation, type ExportFormat, type ReceiptFormat } from '../api';
+import {
+  downloadAccessArchive,
+  downloadClientHistory,
+  useGetClientReceiptMutation,
+  type ExportFormat,
+  type ReceiptFormat,
+} from '../api';
 import { fileNameOf, saveBlob, saveText } from '../components/download';
 import { useNotifyError } from './useNotifyError';
 import { useT } from './useT';
@@ -31,14 +37,18 @@ export const useSubjectDownloads = (subject: string) => {
   const exportHistory = (format: ExportFormat) =>
     download(() => downloadClientHistory(subject, format), `consent-history-${subject}.${format}`);
 
-  const accessArchive = () => download(() => downloadAccessArchive(subject), `subject-access-${subject}.zip`);
+  const accessArchive = () =>
+    download(() => downloadAccessArchive(subject), `subject-access-${subject}.zip`);
 
   /** The receipt as JSON, or (signed) its JWS; a warning when no signing key is configured. */
   const receipt = async (format: ReceiptFormat, signed: boolean) => {
     try {
       const result = await getReceipt({ documentId: subject, format }).unwrap();
       if (!signed) {
-        saveText(JSON.stringify(result.receipt, null, 2), `consent-receipt-${subject}-${format}.json`);
+        saveText(
+          JSON.stringify(result.receipt, null, 2),
+          `consent-receipt-${subject}-${format}.json`
+        );
       } else if (result.jws) {
         saveText(result.jws, `consent-receipt-${subject}.jws`, 'application/jose');
       } else {

@@ -21,7 +21,10 @@ export const useSubmit = () => {
   const [busy, setBusy] = useState(false);
 
   const submit = useCallback(
-    async <T,>(action: () => Promise<T>, { notify, then }: SubmitOptions<T> = {}): Promise<boolean> => {
+    async <T>(
+      action: () => Promise<T>,
+      { notify, then }: SubmitOptions<T> = {}
+    ): Promise<boolean> => {
       setBusy(true);
       try {
         const result = await action();

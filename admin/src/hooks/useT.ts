@@ -11,7 +11,10 @@ export const useT = () => {
   const { formatMessage } = useIntl();
   return useCallback(
     (key: TranslationKey, values?: Values) =>
-      formatMessage({ id: getTranslation(key), defaultMessage: en[key] }, values as Record<string, string>),
+      formatMessage(
+        { id: getTranslation(key), defaultMessage: en[key] },
+        values as Record<string, string>
+      ),
     [formatMessage]
   );
 };

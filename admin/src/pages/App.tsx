@@ -1,4 +1,10 @@
-import { SubNav, SubNavHeader, SubNavLink, SubNavSection, SubNavSections } from '@strapi/design-system';
+import {
+  SubNav,
+  SubNavHeader,
+  SubNavLink,
+  SubNavSection,
+  SubNavSections,
+} from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { lazy, Suspense } from 'react';
 import { NavLink, Route, Routes, useMatch, useResolvedPath } from 'react-router-dom';
@@ -30,11 +36,15 @@ const ConsentNav = () => {
       <SubNavHeader label={t('plugin.name')} />
       <SubNavSections>
         <SubNavSection label={t('nav.section')}>
-          <NavItem to="" end>{t('nav.overview')}</NavItem>
+          <NavItem to="" end>
+            {t('nav.overview')}
+          </NavItem>
           <NavItem to="clients">{t('nav.clients')}</NavItem>
           <NavItem to="texts">{t('nav.texts')}</NavItem>
           <NavItem to="requests">{t('nav.requests')}</NavItem>
-          {(canErase || canImport || canProof) && <NavItem to="data-rights">{t('nav.dataRights')}</NavItem>}
+          {(canErase || canImport || canProof) && (
+            <NavItem to="data-rights">{t('nav.dataRights')}</NavItem>
+          )}
         </SubNavSection>
       </SubNavSections>
     </SubNav>

@@ -1,5 +1,42 @@
-const FIRST = ['Anna', 'Mette', 'Lars', 'Sofie', 'Erik', 'Ingrid', 'Mads', 'Karin', 'Johan', 'Freja', 'Nils', 'Astrid', 'Oskar', 'Maja', 'Henrik', 'Elin', 'Rasmus', 'Ida', 'Peter', 'Linnea', 'Jonas', 'Sara', 'Magnus', 'Emma', 'Anders'];
-const LAST = ['Jensen', 'Nielsen', 'Hansen', 'Andersson', 'Johansson', 'Karlsson', 'Pedersen', 'Larsen', 'Lindqvist', 'Berg'];
+const FIRST = [
+  'Anna',
+  'Mette',
+  'Lars',
+  'Sofie',
+  'Erik',
+  'Ingrid',
+  'Mads',
+  'Karin',
+  'Johan',
+  'Freja',
+  'Nils',
+  'Astrid',
+  'Oskar',
+  'Maja',
+  'Henrik',
+  'Elin',
+  'Rasmus',
+  'Ida',
+  'Peter',
+  'Linnea',
+  'Jonas',
+  'Sara',
+  'Magnus',
+  'Emma',
+  'Anders',
+];
+const LAST = [
+  'Jensen',
+  'Nielsen',
+  'Hansen',
+  'Andersson',
+  'Johansson',
+  'Karlsson',
+  'Pedersen',
+  'Larsen',
+  'Lindqvist',
+  'Berg',
+];
 const LANGUAGES = ['da', 'sv', 'en'] as const;
 const SERVICES = ['Haircut', 'Colouring', 'Facial treatment', 'Manicure', 'Massage 60 min'];
 

@@ -17,13 +17,17 @@ const ensureDemoAdmin = async (strapi: Core.Strapi) => {
   const email = process.env.DEMO_ADMIN_EMAIL || DEFAULT_ADMIN.email;
   const password = process.env.DEMO_ADMIN_PASSWORD || DEFAULT_ADMIN.password;
   const users = strapi.service('admin::user');
-  if (process.env.DEMO_ADMIN === 'off') return { email, password: '(no demo admin: DEMO_ADMIN=off)' };
+  if (process.env.DEMO_ADMIN === 'off')
+    return { email, password: '(no demo admin: DEMO_ADMIN=off)' };
   if (!(await users.exists())) {
     await users.createFirstAdmin({ email, password, firstname: 'Demo', lastname: 'Admin' });
     strapi.log.info(`[demo] created the demo admin ${email}`);
   }
   // Print the documented default so a first-time user can log in; never print a password of their own.
-  return { email, password: password === DEFAULT_ADMIN.password ? password : '(the value of DEMO_ADMIN_PASSWORD)' };
+  return {
+    email,
+    password: password === DEFAULT_ADMIN.password ? password : '(the value of DEMO_ADMIN_PASSWORD)',
+  };
 };
 
 /**
@@ -39,9 +43,13 @@ const grant = async (strapi: Core.Strapi, type: string, actions: string[]) => {
   const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type } });
   if (!role) return;
   for (const action of actions) {
-    const existing = await strapi.db.query('plugin::users-permissions.permission').findOne({ where: { action, role: role.id } });
+    const existing = await strapi.db
+      .query('plugin::users-permissions.permission')
+      .findOne({ where: { action, role: role.id } });
     if (!existing) {
-      await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+      await strapi.db
+        .query('plugin::users-permissions.permission')
+        .create({ data: { action, role: role.id } });
     }
   }
 };
@@ -55,7 +63,11 @@ const seedConsentData = async (strapi: Core.Strapi) => {
 
   for (const purpose of PURPOSES) {
     await purposes.create({ ...purpose });
-    await texts.publish(purpose.key, { changeKind: 'substantive', bodies: TEXTS[purpose.key] }, publisher);
+    await texts.publish(
+      purpose.key,
+      { changeKind: 'substantive', bodies: TEXTS[purpose.key] },
+      publisher
+    );
   }
 
   const clients = [];
@@ -63,21 +75,36 @@ const seedConsentData = async (strapi: Core.Strapi) => {
     clients.push(await strapi.documents('api::client.client').create({ data: client }));
   }
 
-  const record = (i: number, decisions: { purpose: string; decision: Decision; explicit?: boolean }[], channel = 'booking_page') =>
+  const record = (
+    i: number,
+    decisions: { purpose: string; decision: Decision; explicit?: boolean }[],
+    channel = 'booking_page'
+  ) =>
     ledger.record({
       subject: clients[i].documentId,
       decisions,
       channel,
       locale: clients[i].language,
       source: 'demo seed',
-      actor: channel === 'in_person' ? { type: 'admin', id: 'seed', name: 'Demo seed' } : { type: 'subject' },
+      actor:
+        channel === 'in_person'
+          ? { type: 'admin', id: 'seed', name: 'Demo seed' }
+          : { type: 'subject' },
     });
 
   // Consents to storage 1.0, before 2.0 is published: these clients end up "outdated".
   for (let i = 0; i < 10; i += 1) await record(i, [{ purpose: 'storage', decision: 'given' }]);
 
-  await texts.publish('storage', { changeKind: 'substantive', bodies: STORAGE_V2, summary: 'Photos of results are kept too' }, publisher);
-  await texts.publish('storage', { changeKind: 'editorial', bodies: STORAGE_V2_1, summary: 'Wording of the English text' }, publisher);
+  await texts.publish(
+    'storage',
+    { changeKind: 'substantive', bodies: STORAGE_V2, summary: 'Photos of results are kept too' },
+    publisher
+  );
+  await texts.publish(
+    'storage',
+    { changeKind: 'editorial', bodies: STORAGE_V2_1, summary: 'Wording of the English text' },
+    publisher
+  );
 
   for (let i = 10; i < 30; i += 1) {
     await record(
@@ -92,21 +119,39 @@ const seedConsentData = async (strapi: Core.Strapi) => {
   }
   for (let i = 30; i < 35; i += 1) await record(i, [{ purpose: 'storage', decision: 'refused' }]);
   for (let i = 35; i < 39; i += 1) {
-    await record(i, [{ purpose: 'storage', decision: 'given' }, { purpose: 'marketing', decision: 'given' }]);
-    await record(i, [{ purpose: 'marketing', decision: 'withdrawn' }, ...(i < 37 ? [{ purpose: 'storage', decision: 'withdrawn' as const }] : [])], 'web_form');
+    await record(i, [
+      { purpose: 'storage', decision: 'given' },
+      { purpose: 'marketing', decision: 'given' },
+    ]);
+    await record(
+      i,
+      [
+        { purpose: 'marketing', decision: 'withdrawn' },
+        ...(i < 37 ? [{ purpose: 'storage', decision: 'withdrawn' as const }] : []),
+      ],
+      'web_form'
+    );
   }
   await record(39, [{ purpose: 'storage', decision: 'given' }]);
   await record(39, [{ purpose: 'storage', decision: 'revoked' }], 'in_person');
-  for (let i = 40; i < 42; i += 1) await record(i, [{ purpose: 'storage', decision: 'expired' }], 'email_link');
+  for (let i = 40; i < 42; i += 1)
+    await record(i, [{ purpose: 'storage', decision: 'expired' }], 'email_link');
   // Clients 42-49 have no consent events: "missing".
 
   // Requests and a finished campaign, for the admin screens.
   await seedRequests(strapi, clients);
 
   // Bookings, once consents exist: under requirement "block" only clients with valid consent may book.
-  const blocking = consent.service('config').get().bookings.some((b: { requirement: string }) => b.requirement === 'block');
+  const blocking = consent
+    .service('config')
+    .get()
+    .bookings.some((b: { requirement: string }) => b.requirement === 'block');
   for (let i = 0; i < clients.length; i += 3) {
-    if (blocking && (await consent.service('states').missingRequired(clients[i].documentId)).length > 0) continue;
+    if (
+      blocking &&
+      (await consent.service('states').missingRequired(clients[i].documentId)).length > 0
+    )
+      continue;
     await strapi.documents('api::booking.booking').create({
       data: {
         client: clients[i].documentId,
@@ -126,15 +171,21 @@ export const seedDemo = async (strapi: Core.Strapi) => {
 
   const store = strapi.store({ type: 'core', name: 'consent-demo' });
   if (!strapi.plugins.consent) {
-    strapi.log.info('[demo] the consent plugin is disabled (CONSENT_ENABLED=false): nothing seeded');
+    strapi.log.info(
+      '[demo] the consent plugin is disabled (CONSENT_ENABLED=false): nothing seeded'
+    );
   } else if (!(await store.get({ key: 'seeded' }))) {
     const clients = await seedConsentData(strapi);
     await store.set({ key: 'seeded', value: { at: new Date().toISOString(), clients } });
-    strapi.log.info(`[demo] seeded ${clients} clients, bookings, 4 purposes, texts in en/da/sv and consents`);
+    strapi.log.info(
+      `[demo] seeded ${clients} clients, bookings, 4 purposes, texts in en/da/sv and consents`
+    );
   }
 
   if (process.env.DEMO_QUIET !== 'true') {
-    const url = strapi.config.get('server.absoluteUrl') ?? `http://localhost:${strapi.config.get('server.port')}`;
+    const url =
+      strapi.config.get('server.absoluteUrl') ??
+      `http://localhost:${strapi.config.get('server.port')}`;
     strapi.log.info(`[demo] log in at ${url}/admin with ${admin.email} / ${admin.password}`);
   }
 };

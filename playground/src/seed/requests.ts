@@ -27,8 +27,21 @@ export const seedRequests = async (strapi: Core.Strapi, clients: Client[]) => {
   const now = Date.now();
   const actor = { type: 'admin' as const, id: 'seed', name: 'Demo seed' };
 
-  const row = (client: Client, at: number, fields: Record<string, unknown>, campaign: string | null = null) => ({
-    ...requests.newRow({ documentId: id('q'), subject: client.documentId, kind: 'consent', purposeKeys: ['storage'], actor, campaign, now: new Date(at) }),
+  const row = (
+    client: Client,
+    at: number,
+    fields: Record<string, unknown>,
+    campaign: string | null = null
+  ) => ({
+    ...requests.newRow({
+      documentId: id('q'),
+      subject: client.documentId,
+      kind: 'consent',
+      purposeKeys: ['storage'],
+      actor,
+      campaign,
+      now: new Date(at),
+    }),
     channel: 'email',
     request_locale: client.language,
     attempts: 1,
@@ -59,8 +72,19 @@ export const seedRequests = async (strapi: Core.Strapi, clients: Client[]) => {
         client,
         started,
         i < 7
-          ? { status: 'expired', reason: 'no answer before the request expired', updated_at: new Date(started + 7 * DAY) }
-          : { status: 'failed', attempts: 3, sent_at: null, expires_at: null, reason: 'the mail server refused the address', updated_at: new Date(started + DAY) },
+          ? {
+              status: 'expired',
+              reason: 'no answer before the request expired',
+              updated_at: new Date(started + 7 * DAY),
+            }
+          : {
+              status: 'failed',
+              attempts: 3,
+              sent_at: null,
+              expires_at: null,
+              reason: 'the mail server refused the address',
+              updated_at: new Date(started + DAY),
+            },
         campaign
       )
     )
@@ -68,7 +92,11 @@ export const seedRequests = async (strapi: Core.Strapi, clients: Client[]) => {
 
   for (const client of clients.slice(10, 12)) {
     const asked = now - 3 * DAY;
-    const request = row(client, asked, { status: 'approved', answered_at: new Date(asked + 2 * 3600_000), updated_at: new Date(asked + 2 * 3600_000) });
+    const request = row(client, asked, {
+      status: 'approved',
+      answered_at: new Date(asked + 2 * 3600_000),
+      updated_at: new Date(asked + 2 * 3600_000),
+    });
     await db('consent_requests').insert(request);
     await ledger.record({
       subject: client.documentId,
@@ -82,6 +110,8 @@ export const seedRequests = async (strapi: Core.Strapi, clients: Client[]) => {
   }
 
   for (const client of clients.slice(30, 32)) {
-    await db('consent_requests').insert(row(client, now - DAY, { status: 'sent', updated_at: new Date(now - DAY) }));
+    await db('consent_requests').insert(
+      row(client, now - DAY, { status: 'sent', updated_at: new Date(now - DAY) })
+    );
   }
 };

@@ -16,7 +16,14 @@ export interface ClientFilter {
 }
 
 /** States that only a subject with a summary row can be in: the list is driven by the summary's indexes. */
-const SUMMARY_DRIVEN: ReadonlySet<ClientState> = new Set(['valid', 'outdated', 'refused', 'withdrawn', 'revoked', 'expired']);
+const SUMMARY_DRIVEN: ReadonlySet<ClientState> = new Set([
+  'valid',
+  'outdated',
+  'refused',
+  'withdrawn',
+  'revoked',
+  'expired',
+]);
 
 export interface ClientRow {
   documentId: string;
@@ -26,14 +33,21 @@ export interface ClientRow {
   status: SubjectStatus;
   valid: boolean;
   lastDecisionAt: string | null;
-  lastRequest: { status: string; channel: string | null; sentAt: string | null; createdAt: string } | null;
+  lastRequest: {
+    status: string;
+    channel: string | null;
+    sentAt: string | null;
+    createdAt: string;
+  } | null;
 }
 
 /** `%`, `_` and the escape character itself are literal in the search text. */
 const likePattern = (q: string) => `%${q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
 const iso = (value: unknown): string | null =>
-  value === null || value === undefined ? null : new Date(value as string | number | Date).toISOString();
+  value === null || value === undefined
+    ? null
+    : new Date(value as string | number | Date).toISOString();
 
 /**
  * The clients list of the admin panel: the host's subject type (api::client.client)
@@ -49,7 +63,8 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
       tableName: string;
       attributes: Record<string, { columnName?: string }>;
     };
-    const column = (field: string | undefined) => (field ? (meta.attributes[field]?.columnName ?? field) : null);
+    const column = (field: string | undefined) =>
+      field ? (meta.attributes[field]?.columnName ?? field) : null;
     return {
       table: meta.tableName,
       draftAndPublish: contentTypes.hasDraftAndPublish(contentTypeOf(strapi, uid)),
@@ -67,7 +82,12 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
    * indexes), else the host's document id (a left join driven by the host's
    * document id index).
    */
-  filtered(db: Knex | Knex.Transaction, filter: ClientFilter, fingerprint: string, after?: string | null) {
+  filtered(
+    db: Knex | Knex.Transaction,
+    filter: ClientFilter,
+    fingerprint: string,
+    after?: string | null
+  ) {
     const host = this.host();
     const summaryDriven = SUMMARY_DRIVEN.has(filter.state);
     const key = summaryDriven ? 's.subject' : 'c.document_id';
@@ -90,7 +110,13 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
 
     // No required purpose (empty fingerprint): nobody has valid consent.
     const notValid = (w: Knex.QueryBuilder) =>
-      fingerprint === '' ? w : w.where((x) => x.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint));
+      fingerprint === ''
+        ? w
+        : w.where((x) =>
+            x
+              .whereNull('s.required_fingerprint')
+              .orWhere('s.required_fingerprint', '<>', fingerprint)
+          );
     switch (filter.state) {
       case 'all':
         break;
@@ -102,7 +128,11 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
         notValid(query);
         break;
       case 'missing':
-        notValid(query.where((w) => w.whereNull('s.id').orWhereNull('s.reason').orWhere('s.reason', 'missing')));
+        notValid(
+          query.where((w) =>
+            w.whereNull('s.id').orWhereNull('s.reason').orWhere('s.reason', 'missing')
+          )
+        );
         break;
       case 'outdated':
         notValid(query.where('s.reason', 'given'));
@@ -126,7 +156,8 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (q) {
       const columns = [host.name, host.email, host.phone].filter((c): c is string => Boolean(c));
       query.where((w) => {
-        for (const column of columns) w.orWhereRaw(`LOWER(c.??) LIKE ? ESCAPE '!'`, [column, likePattern(q)]);
+        for (const column of columns)
+          w.orWhereRaw(`LOWER(c.??) LIKE ? ESCAPE '!'`, [column, likePattern(q)]);
       });
     }
     return { query, key };
@@ -148,7 +179,11 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
       's.reason as reason',
       's.last_decision_at as lastDecisionAt'
     );
-    for (const [alias, column] of [['name', host.name], ['email', host.email], ['phone', host.phone]] as const) {
+    for (const [alias, column] of [
+      ['name', host.name],
+      ['email', host.email],
+      ['phone', host.phone],
+    ] as const) {
       if (column) query.select(`c.${column} as ${alias}`);
     }
     if (after) query.where(key, '>', after);
@@ -173,7 +208,9 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** The latest consent request of each subject, one query for a page. */
-  async lastRequests(subjects: string[]): Promise<Map<string, NonNullable<ClientRow['lastRequest']>>> {
+  async lastRequests(
+    subjects: string[]
+  ): Promise<Map<string, NonNullable<ClientRow['lastRequest']>>> {
     const latest = new Map<string, NonNullable<ClientRow['lastRequest']>>();
     if (subjects.length === 0) return latest;
     const rows = (await strapi.db
@@ -195,12 +232,18 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Status and validity of given subjects (a consent column in a list); a subject with no decision is "missing". */
-  async statuses(subjects: string[]): Promise<Record<string, { status: SubjectStatus; valid: boolean }>> {
+  async statuses(
+    subjects: string[]
+  ): Promise<Record<string, { status: SubjectStatus; valid: boolean }>> {
     const fingerprint = await getService(strapi, 'states').currentFingerprint();
     const rows = (await strapi.db
       .connection(TABLE.subject)
       .select('subject', 'required_fingerprint', 'reason')
-      .whereIn('subject', subjects)) as { subject: string; required_fingerprint: string | null; reason: SubjectReason | null }[];
+      .whereIn('subject', subjects)) as {
+      subject: string;
+      required_fingerprint: string | null;
+      reason: SubjectReason | null;
+    }[];
     const bySubject = new Map(rows.map((r) => [r.subject, r]));
     return Object.fromEntries(
       subjects.map((subject) => {

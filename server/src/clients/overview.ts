@@ -55,7 +55,10 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
     const totalQuery = hostRows().count({ n: '*' }).first();
     const groupedQuery = hostRows()
       .join({ s: TABLE.subject }, 's.subject', 'c.document_id')
-      .select('s.reason as reason', db.raw(`CASE WHEN s.required_fingerprint = ? THEN 1 ELSE 0 END AS v`, [fingerprint]))
+      .select(
+        's.reason as reason',
+        db.raw(`CASE WHEN s.required_fingerprint = ? THEN 1 ELSE 0 END AS v`, [fingerprint])
+      )
       .count({ n: '*' })
       .groupBy('s.reason', 'v');
     // Driven by the open requests (few, through their (status, ...) index), not by the client table.
@@ -64,14 +67,35 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
       .leftJoin({ s: TABLE.subject }, 's.subject', 'r.subject')
       .where('r.kind', 'consent')
       .whereIn('r.status', [...OPEN_STATUSES])
-      .where((w) => w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint));
+      .where((w) =>
+        w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint)
+      );
     if (host.draftAndPublish) open.whereNull('c.published_at');
-    const [totalRow, groupedRows, pendingRow] = await Promise.all([totalQuery, groupedQuery, open.countDistinct({ n: 'r.subject' }).first()]);
+    const [totalRow, groupedRows, pendingRow] = await Promise.all([
+      totalQuery,
+      groupedQuery,
+      open.countDistinct({ n: 'r.subject' }).first(),
+    ]);
     const total = toNumber(totalRow);
     const pending = toNumber(pendingRow);
-    const grouped = groupedRows as unknown as { reason: SubjectReason | null; v: number | string; n: number | string }[];
+    const grouped = groupedRows as unknown as {
+      reason: SubjectReason | null;
+      v: number | string;
+      n: number | string;
+    }[];
 
-    const counts: OverviewCounts = { total, valid: 0, invalid: 0, missing: 0, outdated: 0, pending, refused: 0, withdrawn: 0, revoked: 0, expired: 0 };
+    const counts: OverviewCounts = {
+      total,
+      valid: 0,
+      invalid: 0,
+      missing: 0,
+      outdated: 0,
+      pending,
+      refused: 0,
+      withdrawn: 0,
+      revoked: 0,
+      expired: 0,
+    };
     let withReason = 0;
     for (const row of grouped) {
       const n = Number(row.n);
@@ -103,10 +127,17 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
       .count({ n: '*' })
       .where('occurred_at', '>=', from)
       .whereIn('decision', ['given', 'withdrawn'])
-      .groupByRaw(`${day}, decision`)) as { day: string; decision: 'given' | 'withdrawn'; n: number | string }[];
+      .groupByRaw(`${day}, decision`)) as {
+      day: string;
+      decision: 'given' | 'withdrawn';
+      n: number | string;
+    }[];
     const byDay = new Map<string, { given: number; withdrawn: number }>();
     for (let i = 0; i < days; i += 1) {
-      byDay.set(new Date(from.getTime() + i * DAY).toISOString().slice(0, 10), { given: 0, withdrawn: 0 });
+      byDay.set(new Date(from.getTime() + i * DAY).toISOString().slice(0, 10), {
+        given: 0,
+        withdrawn: 0,
+      });
     }
     for (const row of rows) {
       const entry = byDay.get(String(row.day));
@@ -118,14 +149,26 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Running and paused campaigns with their counts per request status. */
   async campaigns() {
     const service = getService(strapi, 'campaigns');
-    const rows = (await service.list()).filter((c) => c.status === 'running' || c.status === 'paused');
+    const rows = (await service.list()).filter(
+      (c) => c.status === 'running' || c.status === 'paused'
+    );
     return Promise.all(
-      rows.map(async (c) => ({ documentId: c.documentId, name: c.name, status: c.status, total: c.total, counts: await service.counts(c.documentId) }))
+      rows.map(async (c) => ({
+        documentId: c.documentId,
+        name: c.name,
+        status: c.status,
+        total: c.total,
+        counts: await service.counts(c.documentId),
+      }))
     );
   },
 
   async get(days: number) {
-    const [counts, trend, campaigns] = await Promise.all([this.counts(), this.trend(days), this.campaigns()]);
+    const [counts, trend, campaigns] = await Promise.all([
+      this.counts(),
+      this.trend(days),
+      this.campaigns(),
+    ]);
     return { counts, trend, campaigns };
   },
 });

@@ -22,16 +22,25 @@ export const assertHostTypes = (strapi: Core.Strapi, config: PluginConfig): void
       if (!attribute) {
         problems.push(`subject.${key}: "${field}" is not an attribute of ${config.subject.uid}`);
       } else if (!TEXT_TYPES.includes(attribute.type ?? '')) {
-        problems.push(`subject.${key}: "${field}" of ${config.subject.uid} is a ${attribute.type}, expected a text field`);
+        problems.push(
+          `subject.${key}: "${field}" of ${config.subject.uid} is a ${attribute.type}, expected a text field`
+        );
       }
     }
     const userField = config.subject.user;
     if (userField !== undefined) {
-      const attribute = subjectType.attributes[userField] as { type?: string; target?: string } | undefined;
+      const attribute = subjectType.attributes[userField] as
+        | { type?: string; target?: string }
+        | undefined;
       if (!attribute) {
         problems.push(`subject.user: "${userField}" is not an attribute of ${config.subject.uid}`);
-      } else if (attribute.type !== 'relation' || attribute.target !== 'plugin::users-permissions.user') {
-        problems.push(`subject.user: "${userField}" of ${config.subject.uid} must be a relation to plugin::users-permissions.user`);
+      } else if (
+        attribute.type !== 'relation' ||
+        attribute.target !== 'plugin::users-permissions.user'
+      ) {
+        problems.push(
+          `subject.user: "${userField}" of ${config.subject.uid} must be a relation to plugin::users-permissions.user`
+        );
       }
     }
   }
@@ -42,9 +51,13 @@ export const assertHostTypes = (strapi: Core.Strapi, config: PluginConfig): void
       problems.push(`bookings.${index}.uid: "${booking.uid}" is not a content type of this app`);
       return;
     }
-    const attribute = bookingType.attributes[booking.subject] as { type?: string; target?: string } | undefined;
+    const attribute = bookingType.attributes[booking.subject] as
+      | { type?: string; target?: string }
+      | undefined;
     if (!attribute) {
-      problems.push(`bookings.${index}.subject: "${booking.subject}" is not an attribute of ${booking.uid}`);
+      problems.push(
+        `bookings.${index}.subject: "${booking.subject}" is not an attribute of ${booking.uid}`
+      );
     } else if (attribute.type !== 'relation' || attribute.target !== config.subject.uid) {
       problems.push(
         `bookings.${index}.subject: "${booking.subject}" of ${booking.uid} must be a relation to ${config.subject.uid}`
@@ -56,12 +69,31 @@ export const assertHostTypes = (strapi: Core.Strapi, config: PluginConfig): void
   // every required field of the client type must be one it fills or have a default.
   const intakeAt = config.bookings.findIndex((b) => b.intake);
   if (subjectType && intakeAt >= 0) {
-    const filled = new Set([config.subject.email, config.subject.phone, config.subject.name, config.subject.language].filter(Boolean));
+    const filled = new Set(
+      [
+        config.subject.email,
+        config.subject.phone,
+        config.subject.name,
+        config.subject.language,
+      ].filter(Boolean)
+    );
     if (!config.subject.email && !config.subject.phone) {
-      problems.push(`bookings.${intakeAt}.intake: the intake finds clients by email or phone: name subject.email or subject.phone (or set intake: false)`);
+      problems.push(
+        `bookings.${intakeAt}.intake: the intake finds clients by email or phone: name subject.email or subject.phone (or set intake: false)`
+      );
     }
-    for (const [field, attribute] of Object.entries(subjectType.attributes as Record<string, { required?: boolean; default?: unknown; type?: string }>)) {
-      if (attribute.required && attribute.default === undefined && attribute.type !== 'relation' && !filled.has(field)) {
+    for (const [field, attribute] of Object.entries(
+      subjectType.attributes as Record<
+        string,
+        { required?: boolean; default?: unknown; type?: string }
+      >
+    )) {
+      if (
+        attribute.required &&
+        attribute.default === undefined &&
+        attribute.type !== 'relation' &&
+        !filled.has(field)
+      ) {
         problems.push(
           `bookings.${intakeAt}.intake: "${field}" of ${config.subject.uid} is required and the intake cannot fill it: map it in subject, give it a default, or set intake: false`
         );

@@ -1,10 +1,20 @@
 import { z } from '@strapi/utils';
 
 const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an attribute name');
-const contentTypeUid = z.string().regex(/^(api|plugin)::[a-z0-9-]+\.[a-z0-9-]+$/, 'must be a content-type uid such as api::client.client');
-const localeCode = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a locale code such as "en" or "da"');
+const contentTypeUid = z
+  .string()
+  .regex(
+    /^(api|plugin)::[a-z0-9-]+\.[a-z0-9-]+$/,
+    'must be a content-type uid such as api::client.client'
+  );
+const localeCode = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a locale code such as "en" or "da"');
 
-const headerMap = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string());
+const headerMap = z.record(
+  z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'),
+  z.string()
+);
 
 /**
  * SMS provider: `console` (development: logs the message), `http` (POST JSON
@@ -25,7 +35,10 @@ const smsSchema = z.union([
   z
     .object({
       provider: z.literal('custom'),
-      send: z.custom<(message: { to: string; from?: string; body: string }) => Promise<unknown>>((v) => typeof v === 'function', 'must be a function'),
+      send: z.custom<(message: { to: string; from?: string; body: string }) => Promise<unknown>>(
+        (v) => typeof v === 'function',
+        'must be a function'
+      ),
       from: z.string().max(32).optional(),
     })
     .strict(),
@@ -121,7 +134,10 @@ export const pluginConfigSchema = z
       .prefault({}),
     /** Per-IP limit on the public consent pages (per instance). */
     rateLimit: z
-      .object({ windowSeconds: z.number().int().min(1).max(3600).default(60), max: z.number().int().min(1).max(10_000).default(30) })
+      .object({
+        windowSeconds: z.number().int().min(1).max(3600).default(60),
+        max: z.number().int().min(1).max(10_000).default(30),
+      })
       .strict()
       .prefault({}),
     /**
@@ -144,7 +160,10 @@ export const pluginConfigSchema = z
                 url: z
                   .string()
                   // Plain TCP only: the plugin's small client speaks no TLS.
-                  .refine((v) => URL.canParse(v) && new URL(v).protocol === 'redis:', 'must be a redis:// URL such as redis://127.0.0.1:6379 (TLS is not supported)')
+                  .refine(
+                    (v) => URL.canParse(v) && new URL(v).protocol === 'redis:',
+                    'must be a redis:// URL such as redis://127.0.0.1:6379 (TLS is not supported)'
+                  )
                   .default('redis://127.0.0.1:6379'),
                 /** Prefix of the counter keys (several apps may share one Redis). */
                 keyPrefix: z.string().min(1).max(100).default('consent:intake:'),
@@ -236,7 +255,9 @@ const keyOf = (path: PropertyKey[]): string => path.map(String).join('.') || '(r
 
 export class ConsentConfigError extends Error {
   constructor(problems: string[]) {
-    super(`[consent] invalid plugin configuration (config/plugins, key "consent.config"):\n  - ${problems.join('\n  - ')}`);
+    super(
+      `[consent] invalid plugin configuration (config/plugins, key "consent.config"):\n  - ${problems.join('\n  - ')}`
+    );
     this.name = 'ConsentConfigError';
   }
 }

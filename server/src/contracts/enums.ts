@@ -8,32 +8,88 @@ export const DECISIONS = ['given', 'refused', 'withdrawn', 'revoked', 'expired']
 export type Decision = (typeof DECISIONS)[number];
 
 /** A purpose's status for one client (`not_required`: its legal basis needs no consent). */
-export const PURPOSE_STATUSES = ['valid', 'missing', 'outdated', 'refused', 'withdrawn', 'revoked', 'expired', 'not_required'] as const;
+export const PURPOSE_STATUSES = [
+  'valid',
+  'missing',
+  'outdated',
+  'refused',
+  'withdrawn',
+  'revoked',
+  'expired',
+  'not_required',
+] as const;
 export type PurposeStatus = (typeof PURPOSE_STATUSES)[number];
 
 /** A client's overall status, as the clients list and the consent column show it. */
-export const CLIENT_STATUSES = ['valid', 'missing', 'outdated', 'pending', 'refused', 'withdrawn', 'revoked', 'expired'] as const;
+export const CLIENT_STATUSES = [
+  'valid',
+  'missing',
+  'outdated',
+  'pending',
+  'refused',
+  'withdrawn',
+  'revoked',
+  'expired',
+] as const;
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
 /** The filters of the admin clients list (and of a campaign's audience): all, valid, invalid and the statuses. */
-export const CLIENT_STATES = ['all', 'valid', 'invalid', 'missing', 'outdated', 'pending', 'refused', 'withdrawn', 'revoked', 'expired'] as const;
+export const CLIENT_STATES = [
+  'all',
+  'valid',
+  'invalid',
+  'missing',
+  'outdated',
+  'pending',
+  'refused',
+  'withdrawn',
+  'revoked',
+  'expired',
+] as const;
 export type ClientState = (typeof CLIENT_STATES)[number];
 
 /** How a decision reached the ledger. */
-export const CHANNELS = ['booking_page', 'email_link', 'sms_link', 'in_person', 'web_form', 'import', 'api', 'system'] as const;
+export const CHANNELS = [
+  'booking_page',
+  'email_link',
+  'sms_link',
+  'in_person',
+  'web_form',
+  'import',
+  'api',
+  'system',
+] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** GDPR Art. 6 legal bases; only `consent` asks the client. */
-export const LEGAL_BASES = ['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests'] as const;
+export const LEGAL_BASES = [
+  'consent',
+  'contract',
+  'legal_obligation',
+  'vital_interests',
+  'public_task',
+  'legitimate_interests',
+] as const;
 export type LegalBasis = (typeof LEGAL_BASES)[number];
 
 export const CHANGE_KINDS = ['initial', 'substantive', 'editorial'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 /** What an admin may choose when publishing: the first version is `initial` by itself. */
-export const PUBLISH_CHANGE_KINDS = ['substantive', 'editorial'] as const satisfies readonly ChangeKind[];
+export const PUBLISH_CHANGE_KINDS = [
+  'substantive',
+  'editorial',
+] as const satisfies readonly ChangeKind[];
 export type PublishChangeKind = (typeof PUBLISH_CHANGE_KINDS)[number];
 
-export const REQUEST_STATUSES = ['queued', 'sent', 'approved', 'declined', 'expired', 'failed', 'cancelled'] as const;
+export const REQUEST_STATUSES = [
+  'queued',
+  'sent',
+  'approved',
+  'declined',
+  'expired',
+  'failed',
+  'cancelled',
+] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** A request still waiting for its client: it can be cancelled, not sent again. */
 export const OPEN_REQUEST_STATUSES = ['queued', 'sent'] as const satisfies readonly RequestStatus[];
@@ -76,7 +132,13 @@ export const MESSAGE_KINDS = ['request', 'reminder', 'information', 'confirmatio
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** The consent events a Strapi webhook can receive (Settings > Webhooks), after the transaction that caused them commits. */
-export const WEBHOOK_EVENTS = ['consent.given', 'consent.refused', 'consent.withdrawn', 'consent.expired', 'consent.erased'] as const;
+export const WEBHOOK_EVENTS = [
+  'consent.given',
+  'consent.refused',
+  'consent.withdrawn',
+  'consent.expired',
+  'consent.erased',
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** RBAC actions of the plugin: registered by the server, checked on every admin route, asked for by the admin. */

@@ -128,7 +128,11 @@ export declare namespace PreviewVersion {
       currentVersion: string | null;
       nextVersion: string;
       changeKind: ChangeKind;
-      diff: { locale: string; title: { from: string | null; to: string | null }; lines: DiffLine[] }[];
+      diff: {
+        locale: string;
+        title: { from: string | null; to: string | null };
+        lines: DiffLine[];
+      }[];
       affected: { clients: number; description?: string };
     };
   }

@@ -32,7 +32,13 @@ export interface Campaign {
 /** GET /consent/requests: newest first; pass `meta.next` as `before` for the next page. */
 export declare namespace GetRequests {
   interface Request {
-    query: { status?: RequestStatus; campaign?: string; subject?: string; before?: number; limit?: number };
+    query: {
+      status?: RequestStatus;
+      campaign?: string;
+      subject?: string;
+      before?: number;
+      limit?: number;
+    };
   }
   interface Response {
     data: ConsentRequest[];
@@ -75,7 +81,10 @@ export declare namespace ChangeRequest {
 }
 
 /** Who a campaign asks: the clients without valid consent, named clients, or a clients-list filter. */
-export type CampaignAudience = { consent: 'invalid' } | { subjects: string[] } | { state: ClientState; q?: string };
+export type CampaignAudience =
+  | { consent: 'invalid' }
+  | { subjects: string[] }
+  | { state: ClientState; q?: string };
 
 /** GET /consent/campaigns */
 export declare namespace GetCampaigns {

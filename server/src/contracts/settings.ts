@@ -16,7 +16,15 @@ export interface ControllerDetails {
   country: string | null;
   privacyPolicyUrl: string | null;
 }
-export const CONTROLLER_FIELDS = ['name', 'contact', 'email', 'phone', 'address', 'country', 'privacyPolicyUrl'] as const satisfies readonly (keyof ControllerDetails)[];
+export const CONTROLLER_FIELDS = [
+  'name',
+  'contact',
+  'email',
+  'phone',
+  'address',
+  'country',
+  'privacyPolicyUrl',
+] as const satisfies readonly (keyof ControllerDetails)[];
 
 export interface Settings {
   requestTtlDays: number;

@@ -1,4 +1,14 @@
-import type { Channel, ClientStatus, Decision, ExportFormat, LegalBasis, PurposeStatus, ReceiptFormat, RequestChannel, RequestStatus } from './enums';
+import type {
+  Channel,
+  ClientStatus,
+  Decision,
+  ExportFormat,
+  LegalBasis,
+  PurposeStatus,
+  ReceiptFormat,
+  RequestChannel,
+  RequestStatus,
+} from './enums';
 
 /** A client's state for one purpose, with the decision behind it. */
 export interface PurposeState {
@@ -31,7 +41,12 @@ export interface PendingConfirmation {
   expiresAt: string | null;
   booking: { uid: string; documentId: string } | null;
   heldAt: string;
-  decisions: { purpose: string; decision: 'given' | 'refused'; version?: string; explicit?: boolean }[];
+  decisions: {
+    purpose: string;
+    decision: 'given' | 'refused';
+    version?: string;
+    explicit?: boolean;
+  }[];
 }
 
 export interface ClientConsent {
@@ -98,7 +113,13 @@ export declare namespace RecordDecisions {
     documentId: string;
   }
   interface Request {
-    body: { decisions: DecisionInput[]; locale?: string; channel?: Channel; source?: string; note?: string };
+    body: {
+      decisions: DecisionInput[];
+      locale?: string;
+      channel?: Channel;
+      source?: string;
+      note?: string;
+    };
   }
   interface Response {
     data: { events: ConsentEvent[]; consent: Omit<ClientConsent, 'pending'> };

@@ -12,29 +12,52 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: Context) {
     const service = getService(strapi, 'campaigns');
     const rows = await service.list();
-    ctx.body = { data: await Promise.all(rows.map(async (row) => ({ ...row, counts: await service.counts(row.documentId) }))) } satisfies GetCampaigns.Response;
+    ctx.body = {
+      data: await Promise.all(
+        rows.map(async (row) => ({ ...row, counts: await service.counts(row.documentId) }))
+      ),
+    } satisfies GetCampaigns.Response;
   },
 
   async findOne(ctx: Context) {
-    ctx.body = { data: await getService(strapi, 'campaigns').findOne(parse(documentIdSchema, ctx.params.id)) };
+    ctx.body = {
+      data: await getService(strapi, 'campaigns').findOne(parse(documentIdSchema, ctx.params.id)),
+    };
   },
 
   async create(ctx: Context) {
     const input: CreateCampaign.Request['body'] = parse(createCampaignSchema, ctx.request.body);
     ctx.status = 201;
-    ctx.body = { data: await getService(strapi, 'campaigns').create({ ...input, actor: adminActor(ctx) }) } satisfies CreateCampaign.Response;
+    ctx.body = {
+      data: await getService(strapi, 'campaigns').create({ ...input, actor: adminActor(ctx) }),
+    } satisfies CreateCampaign.Response;
   },
 
   async pause(ctx: Context) {
-    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'pause') } satisfies ChangeCampaign.Response;
+    ctx.body = {
+      data: await getService(strapi, 'campaigns').transition(
+        parse(documentIdSchema, ctx.params.id),
+        'pause'
+      ),
+    } satisfies ChangeCampaign.Response;
   },
 
   async resume(ctx: Context) {
-    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'resume') } satisfies ChangeCampaign.Response;
+    ctx.body = {
+      data: await getService(strapi, 'campaigns').transition(
+        parse(documentIdSchema, ctx.params.id),
+        'resume'
+      ),
+    } satisfies ChangeCampaign.Response;
   },
 
   async cancel(ctx: Context) {
-    ctx.body = { data: await getService(strapi, 'campaigns').transition(parse(documentIdSchema, ctx.params.id), 'cancel') } satisfies ChangeCampaign.Response;
+    ctx.body = {
+      data: await getService(strapi, 'campaigns').transition(
+        parse(documentIdSchema, ctx.params.id),
+        'cancel'
+      ),
+    } satisfies ChangeCampaign.Response;
   },
 });
 

@@ -14,12 +14,17 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
       { state: query.state, q: query.q },
       { after: query.cursor ?? null, limit: query.limit }
     );
-    ctx.body = { data, meta: { next: next ? encodeCursor(next) : null } } satisfies GetClients.Response;
+    ctx.body = {
+      data,
+      meta: { next: next ? encodeCursor(next) : null },
+    } satisfies GetClients.Response;
   },
 
   async overview(ctx: Context) {
     const { days } = parse(overviewSchema, ctx.query);
-    ctx.body = { data: await getService(strapi, 'overview').get(days) } satisfies GetOverview.Response;
+    ctx.body = {
+      data: await getService(strapi, 'overview').get(days),
+    } satisfies GetOverview.Response;
   },
 });
 

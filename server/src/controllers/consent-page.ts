@@ -30,7 +30,10 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Depends on the browser's language only: nothing about the token or the request may show. */
   const neutral = (ctx: Context): void => sendPage(ctx, 404, neutralPage(localeOf(ctx, null)));
 
-  const evidence = (ctx: Context): Evidence => ({ ip: ctx.request.ip || null, userAgent: ctx.get('user-agent') || null });
+  const evidence = (ctx: Context): Evidence => ({
+    ip: ctx.request.ip || null,
+    userAgent: ctx.get('user-agent') || null,
+  });
 
   /** Links between the pages are relative to the page, so they survive a proxy that mounts the API elsewhere. */
   const href = (page: 'r' | 'm', raw: string, query = ''): string =>
@@ -55,7 +58,14 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => {
     const locale = localeOf(ctx, link.request);
     const { organisation, items } = await service().preferences(link, locale);
     const respondHref = service().isOpen(link.request) ? href('r', raw) : null;
-    sendPage(ctx, status, preferencePage({ locale, organisation, items, respondHref, confirmation: confirm(items) }, status));
+    sendPage(
+      ctx,
+      status,
+      preferencePage(
+        { locale, organisation, items, respondHref, confirmation: confirm(items) },
+        status
+      )
+    );
   };
 
   /** A client erased since the link was sent: the link is as dead as an unknown one. */
@@ -86,7 +96,11 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => {
       const locale = localeOf(ctx, link.request);
       const view = await service().requestView(link, locale);
       if (!view) return neutral(ctx);
-      sendPage(ctx, 200, requestPage({ ...view, manageHref: href('m', raw) }, service().heldAnswers(link, view)));
+      sendPage(
+        ctx,
+        200,
+        requestPage({ ...view, manageHref: href('m', raw) }, service().heldAnswers(link, view))
+      );
     }),
 
     /** POST /r/:token: the answer; 303 to the preference page once recorded. */
@@ -121,7 +135,9 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => {
         // Only values the page knows are shown: nothing from the query is echoed.
         const item = items.find((i) => i.key === withdrawn);
         if (item) return { kind: 'withdrawn', title: item.title };
-        return confirm === 'approved' || confirm === 'declined' || confirm === 'unsubscribed' ? { kind: confirm } : null;
+        return confirm === 'approved' || confirm === 'declined' || confirm === 'unsubscribed'
+          ? { kind: confirm }
+          : null;
       });
     }),
 
@@ -132,8 +148,14 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => {
       const { raw, link } = opened;
       const body = ctx.request.body as Record<string, unknown> | undefined;
       const purpose = typeof body?.purpose === 'string' ? body.purpose : '';
-      const outcome = await service().withdraw(link, purpose, localeOf(ctx, link.request), evidence(ctx));
-      if (outcome.kind === 'unknown') return showPreferences(ctx, raw, link, () => ({ kind: 'unknownPurpose' }), 400);
+      const outcome = await service().withdraw(
+        link,
+        purpose,
+        localeOf(ctx, link.request),
+        evidence(ctx)
+      );
+      if (outcome.kind === 'unknown')
+        return showPreferences(ctx, raw, link, () => ({ kind: 'unknownPurpose' }), 400);
       // Withdrawing what is not given (a second click) changes nothing and says nothing new.
       const query = outcome.kind === 'withdrawn' ? `?withdrawn=${encodeURIComponent(purpose)}` : '';
       redirectAfterPost(ctx, href('m', raw, query));
@@ -145,11 +167,20 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!opened) return;
       const { raw, link } = opened;
       const locale = localeOf(ctx, link.request);
-      const [organisation, purposes] = await Promise.all([service().organisation(), service().marketingPurposes(locale)]);
+      const [organisation, purposes] = await Promise.all([
+        service().organisation(),
+        service().marketingPurposes(locale),
+      ]);
       sendPage(
         ctx,
         200,
-        unsubscribePage({ locale, organisation, purposes: purposes.map((p) => p.title), manageHref: href('m', raw), state: 'confirm' })
+        unsubscribePage({
+          locale,
+          organisation,
+          purposes: purposes.map((p) => p.title),
+          manageHref: href('m', raw),
+          state: 'confirm',
+        })
       );
     }),
 
@@ -162,7 +193,10 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => {
       const body = ctx.request.body as Record<string, unknown> | undefined;
       const oneClick = body?.['List-Unsubscribe'] === 'One-Click';
       if (oneClick) await service().unsubscribe(link, locale, evidence(ctx));
-      const [organisation, purposes] = await Promise.all([service().organisation(), service().marketingPurposes(locale)]);
+      const [organisation, purposes] = await Promise.all([
+        service().organisation(),
+        service().marketingPurposes(locale),
+      ]);
       sendPage(
         ctx,
         oneClick ? 200 : 400,

@@ -11,20 +11,37 @@ const dataRights = ({ strapi }: { strapi: Core.Strapi }) => ({
     const subject = parse(documentIdSchema, ctx.params.subject);
     const { format } = parse(receiptQuerySchema, ctx.query);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { data: await getService(strapi, 'receipts').forSubject(subject, format, getService(strapi, 'audit').actorOf(ctx)) };
+    ctx.body = {
+      data: await getService(strapi, 'receipts').forSubject(
+        subject,
+        format,
+        getService(strapi, 'audit').actorOf(ctx)
+      ),
+    };
   },
 
   async eventReceipt(ctx: Context) {
     const ref = parse(eventRefSchema, ctx.params.id);
     const { format } = parse(receiptQuerySchema, ctx.query);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { data: await getService(strapi, 'receipts').forEvent(ref, format, getService(strapi, 'audit').actorOf(ctx)) };
+    ctx.body = {
+      data: await getService(strapi, 'receipts').forEvent(
+        ref,
+        format,
+        getService(strapi, 'audit').actorOf(ctx)
+      ),
+    };
   },
 
   /** Admin: verify a receipt (audited with the admin as actor). */
   async verifyReceipt(ctx: Context) {
     const input = parse(verifyReceiptSchema, ctx.request.body);
-    ctx.body = { data: await getService(strapi, 'receipts').verify(input, getService(strapi, 'audit').actorOf(ctx)) };
+    ctx.body = {
+      data: await getService(strapi, 'receipts').verify(
+        input,
+        getService(strapi, 'audit').actorOf(ctx)
+      ),
+    };
   },
 
   /** Public: anyone holding a receipt may check it; the answer reveals nothing the receipt does not hold. */
@@ -42,7 +59,10 @@ const dataRights = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async accessArchive(ctx: Context) {
     const subject = parse(documentIdSchema, ctx.params.subject);
-    const stream = await getService(strapi, 'access-archive').stream(subject, getService(strapi, 'audit').actorOf(ctx));
+    const stream = await getService(strapi, 'access-archive').stream(
+      subject,
+      getService(strapi, 'audit').actorOf(ctx)
+    );
     ctx.set('Content-Type', 'application/zip');
     ctx.set('Content-Disposition', `attachment; filename="access-archive-${subject}.zip"`);
     ctx.set('Cache-Control', 'no-store');

@@ -11,7 +11,9 @@ import type { Context } from 'koa';
  * bundle has none and must still load.
  */
 export const consentFormFile = (): string | null =>
-  typeof __dirname === 'string' ? path.resolve(__dirname, '..', 'front-end', 'consent-form.js') : null;
+  typeof __dirname === 'string'
+    ? path.resolve(__dirname, '..', 'front-end', 'consent-form.js')
+    : null;
 
 interface Asset {
   body: Buffer;
@@ -25,10 +27,15 @@ const consentFormAsset = (): Asset => {
   if (cached) return cached;
   const file = consentFormFile();
   if (!file || !fs.existsSync(file)) {
-    throw new errors.NotFoundError('The consent form helper is not built (npm run build in the plugin)');
+    throw new errors.NotFoundError(
+      'The consent form helper is not built (npm run build in the plugin)'
+    );
   }
   const body = fs.readFileSync(file);
-  cached = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+  cached = {
+    body,
+    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+  };
   return cached;
 };
 

@@ -16,7 +16,11 @@ const hostConfig = ({ strapi }: { strapi: Core.Strapi }) => ({
           phone: config.subject.phone ?? null,
           language: config.subject.language ?? null,
         },
-        bookings: config.bookings.map((b) => ({ uid: b.uid, subject: b.subject, requirement: b.requirement })),
+        bookings: config.bookings.map((b) => ({
+          uid: b.uid,
+          subject: b.subject,
+          requirement: b.requirement,
+        })),
         locales: config.locales,
         defaultLocale: config.defaultLocale,
         hasPublishedText: purposes.some((p) => p.currentMajor !== null),

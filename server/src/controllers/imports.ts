@@ -13,7 +13,10 @@ const readText = async (ctx: Context): Promise<string> => {
   let size = 0;
   for await (const chunk of ctx.req) {
     size += (chunk as Buffer).length;
-    if (size > IMPORT_MAX_CHARS * 4) throw new errors.PayloadTooLargeError('The CSV is too large: split it', { maxChars: IMPORT_MAX_CHARS });
+    if (size > IMPORT_MAX_CHARS * 4)
+      throw new errors.PayloadTooLargeError('The CSV is too large: split it', {
+        maxChars: IMPORT_MAX_CHARS,
+      });
     parts.push(chunk as Buffer);
   }
   return Buffer.concat(parts).toString('utf8');
@@ -23,7 +26,10 @@ const readText = async (ctx: Context): Promise<string> => {
 const imports = ({ strapi }: { strapi: Core.Strapi }) => ({
   async create(ctx: Context) {
     const input = ctx.is('text/csv', 'text/plain')
-      ? { ...parse(importQuerySchema, ctx.query), csv: parse(importSchema.shape.csv, await readText(ctx)) }
+      ? {
+          ...parse(importQuerySchema, ctx.query),
+          csv: parse(importSchema.shape.csv, await readText(ctx)),
+        }
       : parse(importSchema, ctx.request.body ?? {});
     const report = await getService(strapi, 'import').run(input, adminActor(ctx));
     ctx.status = report.dryRun ? 200 : 201;

@@ -17,4 +17,23 @@ import frontEnd from './front-end';
 import imports from './imports';
 import retention from './retention';
 
-export default { audit, bookings, campaigns, clients, 'consent-page': consentPage, 'data-rights': dataRights, 'host-config': hostConfig, me, purposes, requests, settings, subjects, texts, proof, erasure, 'front-end': frontEnd, imports, retention };
+export default {
+  audit,
+  bookings,
+  campaigns,
+  clients,
+  'consent-page': consentPage,
+  'data-rights': dataRights,
+  'host-config': hostConfig,
+  me,
+  purposes,
+  requests,
+  settings,
+  subjects,
+  texts,
+  proof,
+  erasure,
+  'front-end': frontEnd,
+  imports,
+  retention,
+};

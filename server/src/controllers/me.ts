@@ -52,7 +52,9 @@ const me = ({ strapi }: { strapi: Core.Strapi }) => {
         ip: ctx.request.ip,
         userAgent: ctx.request.get('user-agent') || null,
       });
-      const { subject: _subject, ...consent } = await getService(strapi, 'states').forSubject(subject);
+      const { subject: _subject, ...consent } = await getService(strapi, 'states').forSubject(
+        subject
+      );
       ctx.status = 201;
       ctx.body = { data: consent };
     },

@@ -16,14 +16,19 @@ const listQuerySchema = z
 const proof = ({ strapi }: { strapi: Core.Strapi }) => ({
   async verify(ctx: Context) {
     const actor = getService(strapi, 'audit').actorOf(ctx);
-    ctx.body = { data: await getService(strapi, 'proof').verify({ actor }) } satisfies VerifyProof.Response;
+    ctx.body = {
+      data: await getService(strapi, 'proof').verify({ actor }),
+    } satisfies VerifyProof.Response;
   },
 
   async seal(ctx: Context) {
     const actor = getService(strapi, 'audit').actorOf(ctx);
     const checkpoint = await getService(strapi, 'proof').seal({ actor });
     ctx.status = checkpoint ? 201 : 200;
-    ctx.body = { data: checkpoint, meta: { sealed: checkpoint !== null } } satisfies SealCheckpoint.Response;
+    ctx.body = {
+      data: checkpoint,
+      meta: { sealed: checkpoint !== null },
+    } satisfies SealCheckpoint.Response;
   },
 
   async checkpoints(ctx: Context) {

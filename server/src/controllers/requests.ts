@@ -11,10 +11,19 @@ import type { ChangeRequest, CreateClientRequest, GetRequests } from '../contrac
 const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
   async create(ctx: Context) {
     const subject = parse(documentIdSchema, ctx.params.subject);
-    const input: CreateClientRequest.Request['body'] = parse(createRequestSchema, ctx.request.body ?? {});
-    const row = await getService(strapi, 'requests').create({ subject, purposes: input.purposes, actor: adminActor(ctx) });
+    const input: CreateClientRequest.Request['body'] = parse(
+      createRequestSchema,
+      ctx.request.body ?? {}
+    );
+    const row = await getService(strapi, 'requests').create({
+      subject,
+      purposes: input.purposes,
+      actor: adminActor(ctx),
+    });
     ctx.status = 201;
-    ctx.body = { data: getService(strapi, 'requests').present(row) } satisfies CreateClientRequest.Response;
+    ctx.body = {
+      data: getService(strapi, 'requests').present(row),
+    } satisfies CreateClientRequest.Response;
   },
 
   async find(ctx: Context) {
@@ -22,8 +31,14 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
     const { results, next } = await getService(strapi, 'requests').list(query);
     // The clients' names for the list, in one batched lookup (the name only: no contact details).
     const ids = [...new Set(results.map((r) => r.subject))];
-    const contacts = ids.length > 0 ? await getService(strapi, 'subjects').contacts(ids) : new Map<string, { name: string | null }>();
-    ctx.body = { data: results.map((r) => ({ ...r, subjectName: contacts.get(r.subject)?.name ?? null })), meta: { next } } satisfies GetRequests.Response;
+    const contacts =
+      ids.length > 0
+        ? await getService(strapi, 'subjects').contacts(ids)
+        : new Map<string, { name: string | null }>();
+    ctx.body = {
+      data: results.map((r) => ({ ...r, subjectName: contacts.get(r.subject)?.name ?? null })),
+      meta: { next },
+    } satisfies GetRequests.Response;
   },
 
   async forSubject(ctx: Context) {
@@ -34,14 +49,18 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async cancel(ctx: Context) {
     const id = parse(documentIdSchema, ctx.params.id);
-    ctx.body = { data: getService(strapi, 'requests').present(await getService(strapi, 'requests').cancel(id)) } satisfies ChangeRequest.Response;
+    ctx.body = {
+      data: getService(strapi, 'requests').present(await getService(strapi, 'requests').cancel(id)),
+    } satisfies ChangeRequest.Response;
   },
 
   async resend(ctx: Context) {
     const id = parse(documentIdSchema, ctx.params.id);
     const row = await getService(strapi, 'requests').resend(id, adminActor(ctx));
     ctx.status = 201;
-    ctx.body = { data: getService(strapi, 'requests').present(row) } satisfies ChangeRequest.Response;
+    ctx.body = {
+      data: getService(strapi, 'requests').present(row),
+    } satisfies ChangeRequest.Response;
   },
 });
 

@@ -3,14 +3,23 @@ import type { Context } from 'koa';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { documentIdSchema } from '../validation/decision';
-import { retentionPageSchema, retentionPreviewSchema, retentionRunSchema } from '../validation/erasure';
+import {
+  retentionPageSchema,
+  retentionPreviewSchema,
+  retentionRunSchema,
+} from '../validation/erasure';
 import type { PreviewRetention } from '../contracts';
 
 /** Admin API: the retention rule's preview (dry run) and its bulk erasure runs. */
 const retention = ({ strapi }: { strapi: Core.Strapi }) => ({
   async preview(ctx: Context) {
     const input = parse(retentionPreviewSchema, ctx.request.body ?? {});
-    ctx.body = { data: await getService(strapi, 'retention').preview(input, getService(strapi, 'audit').actorOf(ctx)) } satisfies PreviewRetention.Response;
+    ctx.body = {
+      data: await getService(strapi, 'retention').preview(
+        input,
+        getService(strapi, 'audit').actorOf(ctx)
+      ),
+    } satisfies PreviewRetention.Response;
   },
 
   async previewPage(ctx: Context) {
@@ -21,7 +30,12 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => ({
   async createRun(ctx: Context) {
     const input = parse(retentionRunSchema, ctx.request.body ?? {});
     ctx.status = 201;
-    ctx.body = { data: await getService(strapi, 'retention').createRun(input, getService(strapi, 'audit').actorOf(ctx)) };
+    ctx.body = {
+      data: await getService(strapi, 'retention').createRun(
+        input,
+        getService(strapi, 'audit').actorOf(ctx)
+      ),
+    };
   },
 
   async runs(ctx: Context) {
@@ -29,12 +43,17 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async run(ctx: Context) {
-    ctx.body = { data: await getService(strapi, 'retention').findRun(parse(documentIdSchema, ctx.params.id)) };
+    ctx.body = {
+      data: await getService(strapi, 'retention').findRun(parse(documentIdSchema, ctx.params.id)),
+    };
   },
 
   async cancel(ctx: Context) {
     ctx.body = {
-      data: await getService(strapi, 'retention').cancel(parse(documentIdSchema, ctx.params.id), getService(strapi, 'audit').actorOf(ctx)),
+      data: await getService(strapi, 'retention').cancel(
+        parse(documentIdSchema, ctx.params.id),
+        getService(strapi, 'audit').actorOf(ctx)
+      ),
     };
   },
 });

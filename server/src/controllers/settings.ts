@@ -12,7 +12,9 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async update(ctx: Context) {
-    ctx.body = { data: await getService(strapi, 'settings').update(ctx.request.body) } satisfies UpdateSettings.Response;
+    ctx.body = {
+      data: await getService(strapi, 'settings').update(ctx.request.body),
+    } satisfies UpdateSettings.Response;
   },
 
   async testEmail(ctx: Context) {

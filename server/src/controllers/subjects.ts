@@ -6,7 +6,11 @@ import { EXPORT_CONTENT_TYPES } from '../proof';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { exportSchema, statusesSchema } from '../validation/clients';
-import { adminRecordDecisionsSchema, documentIdSchema, paginationSchema } from '../validation/decision';
+import {
+  adminRecordDecisionsSchema,
+  documentIdSchema,
+  paginationSchema,
+} from '../validation/decision';
 import type { GetClientConsent, GetClientEvents, GetClientStatuses } from '../contracts';
 
 const pageQuerySchema = z
@@ -33,7 +37,9 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The consent status of each client in a page of the Content Manager's list (its status column). */
   async statuses(ctx: Context) {
     const { documentIds } = parse(statusesSchema, ctx.query);
-    ctx.body = { data: await getService(strapi, 'clients').statuses(documentIds) } satisfies GetClientStatuses.Response;
+    ctx.body = {
+      data: await getService(strapi, 'clients').statuses(documentIds),
+    } satisfies GetClientStatuses.Response;
   },
 
   async consent(ctx: Context) {
@@ -41,7 +47,9 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
     await getService(strapi, 'subjects').assertExists(subject);
     const consent = await getService(strapi, 'states').forSubject(subject);
     // Decisions from a public booking page waiting for the client's confirmation by link.
-    ctx.body = { data: { ...consent, pending: await getService(strapi, 'confirmations').pendingFor(subject) } } satisfies GetClientConsent.Response;
+    ctx.body = {
+      data: { ...consent, pending: await getService(strapi, 'confirmations').pendingFor(subject) },
+    } satisfies GetClientConsent.Response;
   },
 
   async events(ctx: Context) {
@@ -68,14 +76,20 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
       userAgent: ctx.request.get('user-agent') || null,
     });
     ctx.status = 201;
-    ctx.body = { data: { events, consent: await getService(strapi, 'states').forSubject(subject) } };
+    ctx.body = {
+      data: { events, consent: await getService(strapi, 'states').forSubject(subject) },
+    };
   },
 
   /** The subject's full event history as a CSV, JSON or XLSX download, streamed (and audited). */
   async export(ctx: Context) {
     const subject = parse(documentIdSchema, ctx.params.subject);
     const { format } = parse(exportSchema, ctx.query);
-    const stream = await getService(strapi, 'history-export').stream(subject, format, getService(strapi, 'audit').actorOf(ctx));
+    const stream = await getService(strapi, 'history-export').stream(
+      subject,
+      format,
+      getService(strapi, 'audit').actorOf(ctx)
+    );
     ctx.set('Content-Type', EXPORT_CONTENT_TYPES[format]);
     ctx.set('Content-Disposition', `attachment; filename="consent-history-${subject}.${format}"`);
     ctx.set('Cache-Control', 'no-store');

@@ -52,10 +52,12 @@ const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8
 /** The previous hash of a subject's first event. */
 export const genesisHash = (subject: string): string => sha256(`${CHAIN_VERSION}:${subject}`);
 
-const str = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+const str = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value);
 
 /** MySQL and SQLite return booleans as 0/1 (numbers or strings). */
-export const normaliseBoolean = (value: unknown): boolean => value === true || value === 1 || value === '1' || value === 't' || value === 'true';
+export const normaliseBoolean = (value: unknown): boolean =>
+  value === true || value === 1 || value === '1' || value === 't' || value === 'true';
 
 export const normaliseInteger = (value: unknown): number | null => {
   if (value === null || value === undefined || value === '') return null;
@@ -70,18 +72,32 @@ export const normaliseInteger = (value: unknown): number | null => {
  * milliseconds, so the ISO string at millisecond precision is what reads back.
  */
 export const normaliseDate = (value: unknown): string => {
-  const date = value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number));
+  const date =
+    value instanceof Date
+      ? value
+      : new Date(
+          typeof value === 'string' && /^\d+$/.test(value)
+            ? Number(value)
+            : (value as string | number)
+        );
   if (Number.isNaN(date.getTime())) throw new Error(`consent chain: not a date: ${String(value)}`);
   return date.toISOString();
 };
 
 /** The personal fields (domain/evidence PERSONAL_EVENT_FIELDS) in canonical form: what the evidence digest covers. */
-export const canonicalEvidence = (event: Pick<ChainEventInput, 'ip' | 'userAgent' | 'note' | 'actorName'>): string =>
+export const canonicalEvidence = (
+  event: Pick<ChainEventInput, 'ip' | 'userAgent' | 'note' | 'actorName'>
+): string =>
   JSON.stringify([str(event.ip), str(event.userAgent), str(event.note), str(event.actorName)]);
 
 /** keys.digest(EVIDENCE_LABEL, canonicalEvidence(event)), with the secret in hand (no await per event). */
-export const evidenceDigest = (secret: Buffer, event: Pick<ChainEventInput, 'ip' | 'userAgent' | 'note' | 'actorName'>): string =>
-  createHmac('sha256', secret).update(`${EVIDENCE_LABEL}\u0000${canonicalEvidence(event)}`).digest('hex');
+export const evidenceDigest = (
+  secret: Buffer,
+  event: Pick<ChainEventInput, 'ip' | 'userAgent' | 'note' | 'actorName'>
+): string =>
+  createHmac('sha256', secret)
+    .update(`${EVIDENCE_LABEL}\u0000${canonicalEvidence(event)}`)
+    .digest('hex');
 
 /**
  * What the event hash covers, in a fixed order behind a version tag. An admin's
@@ -89,7 +105,10 @@ export const evidenceDigest = (secret: Buffer, event: Pick<ChainEventInput, 'ip'
  * a client's own name, which only the evidence digest covers): a redacted event,
  * whose digest the verifier has to trust, still has its recorder's name checked.
  */
-export const canonicalEvent = (event: ChainEventInput, link: { chainSeq: number; prevHash: string; evidenceDigest: string }): string =>
+export const canonicalEvent = (
+  event: ChainEventInput,
+  link: { chainSeq: number; prevHash: string; evidenceDigest: string }
+): string =>
   JSON.stringify([
     CHAIN_VERSION,
     String(event.subject),
@@ -114,14 +133,21 @@ export const canonicalEvent = (event: ChainEventInput, link: { chainSeq: number;
     link.evidenceDigest,
   ]);
 
-export const eventHash = (event: ChainEventInput, link: { chainSeq: number; prevHash: string; evidenceDigest: string }): string =>
-  sha256(canonicalEvent(event, link));
+export const eventHash = (
+  event: ChainEventInput,
+  link: { chainSeq: number; prevHash: string; evidenceDigest: string }
+): string => sha256(canonicalEvent(event, link));
 
 /**
  * The links of events appended, in order, to a chain whose head is (seq, head):
  * (0, null) for a subject without events.
  */
-export const linkEvents = (secret: Buffer, subject: string, head: { seq: number; hash: string | null }, events: ChainEventInput[]): ChainLink[] => {
+export const linkEvents = (
+  secret: Buffer,
+  subject: string,
+  head: { seq: number; hash: string | null },
+  events: ChainEventInput[]
+): ChainLink[] => {
   let seq = head.seq;
   let prev = head.hash ?? genesisHash(subject);
   return events.map((event) => {
@@ -157,4 +183,3 @@ export const chainInputFromRow = (row: Record<string, unknown>): ChainEventInput
   userAgent: row.user_agent as string | null,
   note: row.note as string | null,
 });
-

@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  sign,
+  verify,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 
 /**
  * Compact JWS (RFC 7515) over node:crypto, for signed consent receipts: no JOSE
@@ -34,15 +42,23 @@ const b64url = (data: Buffer | string): string => Buffer.from(data).toString('ba
 
 /** The algorithm a key signs with, or an error naming what is supported. */
 export const algorithmOf = (key: KeyObject): JwsAlgorithm => {
-  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1')
+    return 'ES256';
   if (key.asymmetricKeyType === 'ed25519') return 'EdDSA';
-  if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) return 'RS256';
-  throw new Error('receipts.signingKey must be an EC P-256, Ed25519 or RSA (2048 bits or more) private key in PEM');
+  if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048)
+    return 'RS256';
+  throw new Error(
+    'receipts.signingKey must be an EC P-256, Ed25519 or RSA (2048 bits or more) private key in PEM'
+  );
 };
 
 /** RFC 7638 JWK thumbprint (SHA-256, base64url): the required members in lexicographic order. */
 export const jwkThumbprint = (jwk: JsonWebKey): string => {
-  const members: Record<string, string[]> = { EC: ['crv', 'kty', 'x', 'y'], OKP: ['crv', 'kty', 'x'], RSA: ['e', 'kty', 'n'] };
+  const members: Record<string, string[]> = {
+    EC: ['crv', 'kty', 'x', 'y'],
+    OKP: ['crv', 'kty', 'x'],
+    RSA: ['e', 'kty', 'n'],
+  };
   const names = members[jwk.kty ?? ''];
   if (!names) throw new Error(`no thumbprint for key type ${jwk.kty}`);
   const canonical = `{${names.map((n) => `${JSON.stringify(n)}:${JSON.stringify(jwk[n as keyof JsonWebKey])}`).join(',')}}`;
@@ -65,11 +81,18 @@ export const loadSigningKey = (pem: string, keyId?: string): SigningKey => {
 const digestOf = (alg: JwsAlgorithm): string | null => (alg === 'EdDSA' ? null : 'sha256');
 
 /** Sign a JSON payload: `header.payload.signature`, base64url each. */
-export const signJws = (payload: unknown, key: SigningKey, typ: string = RECEIPT_JWS_TYPE): string => {
+export const signJws = (
+  payload: unknown,
+  key: SigningKey,
+  typ: string = RECEIPT_JWS_TYPE
+): string => {
   const header: JwsHeader = { alg: key.alg, kid: key.kid, typ };
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
   // ES256 signatures are the raw r||s pair (RFC 7518 3.4), not DER.
-  const signature = sign(digestOf(key.alg), Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  const signature = sign(digestOf(key.alg), Buffer.from(input), {
+    key: key.privateKey,
+    dsaEncoding: 'ieee-p1363',
+  });
   return `${input}.${b64url(signature)}`;
 };
 
@@ -85,7 +108,10 @@ const decodeJson = (part: string): unknown => {
  * only key when the token names none). Never throws on bad input: the reason says
  * what is wrong.
  */
-export const verifyJws = (jws: string, trusted: { kid: string; alg: JwsAlgorithm; publicKey: KeyObject }[]): JwsVerification => {
+export const verifyJws = (
+  jws: string,
+  trusted: { kid: string; alg: JwsAlgorithm; publicKey: KeyObject }[]
+): JwsVerification => {
   const parts = typeof jws === 'string' ? jws.trim().split('.') : [];
   if (parts.length !== 3 || parts.some((p) => !BASE64URL.test(p)) || !parts[0] || !parts[2]) {
     return { valid: false, reason: 'not a compact JWS (three base64url parts separated by dots)' };
@@ -101,17 +127,41 @@ export const verifyJws = (jws: string, trusted: { kid: string; alg: JwsAlgorithm
   if (!header || typeof header !== 'object' || typeof header.alg !== 'string') {
     return { valid: false, reason: 'the header has no algorithm', payload };
   }
-  const key = header.kid !== undefined ? trusted.find((k) => k.kid === header.kid) : trusted.length === 1 ? trusted[0] : undefined;
-  if (!key) return { valid: false, reason: `signed by an unknown key (kid ${JSON.stringify(header.kid ?? null)})`, header, payload };
-  if (header.alg !== key.alg) return { valid: false, reason: `algorithm ${header.alg} does not match the key (${key.alg})`, header, payload };
+  const key =
+    header.kid !== undefined
+      ? trusted.find((k) => k.kid === header.kid)
+      : trusted.length === 1
+        ? trusted[0]
+        : undefined;
+  if (!key)
+    return {
+      valid: false,
+      reason: `signed by an unknown key (kid ${JSON.stringify(header.kid ?? null)})`,
+      header,
+      payload,
+    };
+  if (header.alg !== key.alg)
+    return {
+      valid: false,
+      reason: `algorithm ${header.alg} does not match the key (${key.alg})`,
+      header,
+      payload,
+    };
   const signature = Buffer.from(parts[2], 'base64url');
   let ok = false;
   try {
-    ok = verify(digestOf(key.alg), Buffer.from(`${parts[0]}.${parts[1]}`), { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+    ok = verify(
+      digestOf(key.alg),
+      Buffer.from(`${parts[0]}.${parts[1]}`),
+      { key: key.publicKey, dsaEncoding: 'ieee-p1363' },
+      signature
+    );
   } catch {
     ok = false;
   }
-  return ok ? { valid: true, header, payload } : { valid: false, reason: 'the signature does not match the content', header, payload };
+  return ok
+    ? { valid: true, header, payload }
+    : { valid: false, reason: 'the signature does not match the content', header, payload };
 };
 
 /**

@@ -9,7 +9,8 @@ export interface DiffLine {
 }
 
 /** Lines of a text; CRLF and CR count as line breaks too. An empty text has no lines. */
-export const splitLines = (text: string): string[] => (text === '' ? [] : text.replace(/\r\n?/g, '\n').split('\n'));
+export const splitLines = (text: string): string[] =>
+  text === '' ? [] : text.replace(/\r\n?/g, '\n').split('\n');
 
 /**
  * The edit script turning `from` into `to`, line by line, in reading order:
@@ -36,7 +37,8 @@ export const diffLines = (from: string, to: string): DiffLine[] => {
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i -= 1) {
     for (let j = m - 1; j >= 0; j -= 1) {
-      lcs[i][j] = midA[i] === midB[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+      lcs[i][j] =
+        midA[i] === midB[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
     }
   }
   const middle: DiffLine[] = [];

@@ -25,7 +25,8 @@ const LEAF = Buffer.from([0x00]);
 const NODE = Buffer.from([0x01]);
 
 /** The leaf hash of one sealed chain head (the fields length-prefixed by JSON, so none can run into the next). */
-export const leafHash = (leaf: MerkleLeaf): Buffer => H(LEAF, Buffer.from(JSON.stringify([leaf.subject, leaf.chainSeq, leaf.head]), 'utf8'));
+export const leafHash = (leaf: MerkleLeaf): Buffer =>
+  H(LEAF, Buffer.from(JSON.stringify([leaf.subject, leaf.chainSeq, leaf.head]), 'utf8'));
 
 export const nodeHash = (left: Buffer, right: Buffer): Buffer => H(NODE, left, right);
 
@@ -83,13 +84,28 @@ export const merkleRootRecursive = (hashes: Buffer[]): Buffer => {
 export const CHECKPOINT_VERSION = 'consent-checkpoint:v1';
 
 /** The previous hash of the first checkpoint. */
-export const CHECKPOINT_GENESIS = createHash('sha256').update(`${CHECKPOINT_VERSION}:genesis`, 'utf8').digest('hex');
+export const CHECKPOINT_GENESIS = createHash('sha256')
+  .update(`${CHECKPOINT_VERSION}:genesis`, 'utf8')
+  .digest('hex');
 
 /** A checkpoint's own hash: over its seq, time, leaf count, root and the previous checkpoint's hash (a chain of checkpoints). */
-export const checkpointHash = (checkpoint: { seq: number; sealedAt: string; leafCount: number; root: string; previousHash: string }): string =>
+export const checkpointHash = (checkpoint: {
+  seq: number;
+  sealedAt: string;
+  leafCount: number;
+  root: string;
+  previousHash: string;
+}): string =>
   createHash('sha256')
     .update(
-      JSON.stringify([CHECKPOINT_VERSION, checkpoint.seq, checkpoint.sealedAt, checkpoint.leafCount, checkpoint.root, checkpoint.previousHash]),
+      JSON.stringify([
+        CHECKPOINT_VERSION,
+        checkpoint.seq,
+        checkpoint.sealedAt,
+        checkpoint.leafCount,
+        checkpoint.root,
+        checkpoint.previousHash,
+      ]),
       'utf8'
     )
     .digest('hex');

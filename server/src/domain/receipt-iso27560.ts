@@ -94,7 +94,11 @@ export const buildIsoRecord = (input: IsoInput) => {
         purpose: p.purpose.name,
         description: p.purpose.description,
         purpose_category: p.purpose.marketing ? 'dpv:DirectMarketing' : 'dpv:ServiceProvision',
-        legal_basis: { dpv: basis.dpv, gdpr: basis.gdpr, special_category: p.purpose.specialCategory ? 'eu-gdpr:A9-2-a' : null },
+        legal_basis: {
+          dpv: basis.dpv,
+          gdpr: basis.gdpr,
+          special_category: p.purpose.specialCategory ? 'eu-gdpr:A9-2-a' : null,
+        },
         required: p.purpose.required,
         processing: ['dpv:Collect', 'dpv:Store', 'dpv:Use'],
         personal_data: ['dpv:Name', 'dpv:EmailAddress', 'dpv:TelephoneNumber'],
@@ -114,7 +118,11 @@ export const buildIsoRecord = (input: IsoInput) => {
           ended_at: p.endedAt,
           decided_at: c?.occurredAt ?? null,
           collection_method: c?.channel
-            ? { channel: c.channel, description: own(COLLECTION_METHODS, c.channel) ?? c.channel, source: c.source }
+            ? {
+                channel: c.channel,
+                description: own(COLLECTION_METHODS, c.channel) ?? c.channel,
+                source: c.source,
+              }
             : null,
         },
         withdrawal: input.withdrawal,

@@ -56,7 +56,15 @@ export interface KantaraReceipt {
 
 /** One consent the receipt records: a purpose and the decision on it. */
 export interface ReceiptConsent {
-  purpose: { key: string; name: string; description: string | null; legalBasis: LegalBasis; specialCategory: boolean; marketing: boolean; required: boolean };
+  purpose: {
+    key: string;
+    name: string;
+    description: string | null;
+    legalBasis: LegalBasis;
+    specialCategory: boolean;
+    marketing: boolean;
+    required: boolean;
+  };
   decision: string;
   explicit: boolean;
   occurredAt: string;
@@ -118,7 +126,13 @@ export interface KantaraInput {
 export const buildKantaraReceipt = (input: KantaraInput): KantaraReceipt => {
   const { controller, consents } = input;
   const latest = consents.reduce((max, c) => Math.max(max, Date.parse(c.occurredAt)), 0);
-  const methods = [...new Set(consents.map((c) => own(COLLECTION_METHODS, c.channel ?? '') ?? String(c.channel ?? 'unknown')))];
+  const methods = [
+    ...new Set(
+      consents.map(
+        (c) => own(COLLECTION_METHODS, c.channel ?? '') ?? String(c.channel ?? 'unknown')
+      )
+    ),
+  ];
   const special = consents.filter((c) => c.purpose.specialCategory);
   const receipt: KantaraReceipt = {
     version: KANTARA_VERSION,
@@ -133,10 +147,15 @@ export const buildKantaraReceipt = (input: KantaraInput): KantaraReceipt => {
       {
         piiController: controller.name,
         contact: controller.contact ?? controller.name,
-        address: { streetAddress: controller.address ?? '', addressCountry: controller.country ?? '' },
+        address: {
+          streetAddress: controller.address ?? '',
+          addressCountry: controller.country ?? '',
+        },
         email: controller.email ?? '',
         phone: controller.phone ?? '',
-        ...(controller.privacyPolicyUrl ? { piiControllerUrl: new URL(controller.privacyPolicyUrl).origin } : {}),
+        ...(controller.privacyPolicyUrl
+          ? { piiControllerUrl: new URL(controller.privacyPolicyUrl).origin }
+          : {}),
       },
     ],
     policyUrl: controller.privacyPolicyUrl ?? input.fallbackPolicyUrl,
@@ -144,7 +163,9 @@ export const buildKantaraReceipt = (input: KantaraInput): KantaraReceipt => {
       {
         service: `Services of ${controller.name}`,
         purposes: consents.map((c) => ({
-          purpose: c.purpose.description ? `${c.purpose.name}: ${c.purpose.description}` : c.purpose.name,
+          purpose: c.purpose.description
+            ? `${c.purpose.name}: ${c.purpose.description}`
+            : c.purpose.name,
           purposeCategory: [purposeCategoryOf(c.purpose)],
           consentType: c.explicit || c.purpose.specialCategory ? 'EXPLICIT' : 'EXPRESSED',
           piiCategory: ['1 - Biographical', '2 - Contact'],
@@ -184,7 +205,13 @@ export const KANTARA_REQUIRED = {
     sensitive: isBool,
     spiCat: stringArray,
   },
-  piiController: { piiController: nonEmpty, contact: isString, address: (v: unknown) => isObject(v) || isString(v), email: isString, phone: isString },
+  piiController: {
+    piiController: nonEmpty,
+    contact: isString,
+    address: (v: unknown) => isObject(v) || isString(v),
+    email: isString,
+    phone: isString,
+  },
   service: { service: nonEmpty, purposes: (v: unknown) => Array.isArray(v) && v.length > 0 },
   purpose: {
     purpose: nonEmpty,
@@ -198,7 +225,10 @@ export const KANTARA_REQUIRED = {
 
 /** Optional fields, checked for their type when present. */
 const OPTIONAL = {
-  receipt: { publicKey: isString, language: (v: unknown) => isString(v) && /^[a-z]{2}$/.test(v as string) },
+  receipt: {
+    publicKey: isString,
+    language: (v: unknown) => isString(v) && /^[a-z]{2}$/.test(v as string),
+  },
   piiController: { onBehalf: isBool, piiControllerUrl: isString },
   purpose: { primaryPurpose: isBool, thirdPartyName: isString },
 };
@@ -209,7 +239,12 @@ const OPTIONAL = {
  */
 export const validateKantaraReceipt = (value: unknown): string[] => {
   const problems: string[] = [];
-  const check = (obj: unknown, path: string, required: Record<string, Check>, optional: Record<string, Check> = {}) => {
+  const check = (
+    obj: unknown,
+    path: string,
+    required: Record<string, Check>,
+    optional: Record<string, Check> = {}
+  ) => {
     if (!isObject(obj)) {
       problems.push(`${path || '(receipt)'}: must be an object`);
       return false;
@@ -227,19 +262,23 @@ export const validateKantaraReceipt = (value: unknown): string[] => {
   if (!check(value, '', KANTARA_REQUIRED.receipt, OPTIONAL.receipt)) return problems;
   const r = value as Record<string, unknown>;
   (Array.isArray(r.piiControllers) ? r.piiControllers : []).forEach((c, i) =>
-    check(c, `piiControllers.${i}.`, KANTARA_REQUIRED.piiController, OPTIONAL.piiController),
+    check(c, `piiControllers.${i}.`, KANTARA_REQUIRED.piiController, OPTIONAL.piiController)
   );
   (Array.isArray(r.services) ? r.services : []).forEach((s, i) => {
     if (!check(s, `services.${i}.`, KANTARA_REQUIRED.service)) return;
     const purposes = (s as Record<string, unknown>).purposes;
     (Array.isArray(purposes) ? purposes : []).forEach((p, j) => {
-      if (!check(p, `services.${i}.purposes.${j}.`, KANTARA_REQUIRED.purpose, OPTIONAL.purpose)) return;
+      if (!check(p, `services.${i}.purposes.${j}.`, KANTARA_REQUIRED.purpose, OPTIONAL.purpose))
+        return;
       const purpose = p as Record<string, unknown>;
       if (purpose.thirdPartyDisclosure === true && !nonEmpty(purpose.thirdPartyName)) {
-        problems.push(`services.${i}.purposes.${j}.thirdPartyName: required when thirdPartyDisclosure is true`);
+        problems.push(
+          `services.${i}.purposes.${j}.thirdPartyName: required when thirdPartyDisclosure is true`
+        );
       }
     });
   });
-  if (r.sensitive === true && Array.isArray(r.spiCat) && r.spiCat.length === 0) problems.push('spiCat: must name the categories when sensitive is true');
+  if (r.sensitive === true && Array.isArray(r.spiCat) && r.spiCat.length === 0)
+    problems.push('spiCat: must name the categories when sensitive is true');
   return problems;
 };

@@ -84,8 +84,9 @@ export const needsConsent = (purpose: Pick<PurposeRules, 'legalBasis'>): boolean
   purpose.legalBasis === 'consent';
 
 /** Special categories (GDPR Art. 9(2)(a)) need explicit consent: a separate, deliberate act. */
-export const needsExplicitConsent = (purpose: Pick<PurposeRules, 'legalBasis' | 'specialCategory'>): boolean =>
-  needsConsent(purpose) && purpose.specialCategory;
+export const needsExplicitConsent = (
+  purpose: Pick<PurposeRules, 'legalBasis' | 'specialCategory'>
+): boolean => needsConsent(purpose) && purpose.specialCategory;
 
 /** Does a state count as consent to the purpose's current version? */
 export const isValidFor = (purpose: PurposeRules, state: PurposeState | null): boolean =>
@@ -104,9 +105,7 @@ export const purposeStatus = (purpose: PurposeRules, state: PurposeState | null)
 
 /** The purposes that decide whether a subject has valid consent. */
 export const requiredPurposes = <P extends PurposeRules>(purposes: readonly P[]): P[] =>
-  purposes
-    .filter((p) => p.active && p.required && needsConsent(p))
-    .sort((a, b) => a.id - b.id);
+  purposes.filter((p) => p.active && p.required && needsConsent(p)).sort((a, b) => a.id - b.id);
 
 const fingerprintPart = (purposeId: number, major: number): string => `${purposeId}:${major}`;
 
@@ -156,7 +155,14 @@ export const hasValidConsent = (fingerprint: string | null, current: string): bo
  * purpose holds a given decision. Stored in the summary row beside the
  * fingerprint; the subject's status is then derived (subjectStatus).
  */
-export const SUBJECT_REASONS = ['withdrawn', 'revoked', 'refused', 'expired', 'missing', 'given'] as const;
+export const SUBJECT_REASONS = [
+  'withdrawn',
+  'revoked',
+  'refused',
+  'expired',
+  'missing',
+  'given',
+] as const;
 export type SubjectReason = (typeof SUBJECT_REASONS)[number];
 
 export const subjectReason = (
@@ -170,7 +176,15 @@ export const subjectReason = (
 };
 
 export type SubjectStatus = 'valid' | 'outdated' | Exclude<SubjectReason, 'given'>;
-export const SUBJECT_STATUSES = ['valid', 'outdated', 'withdrawn', 'revoked', 'refused', 'expired', 'missing'] as const;
+export const SUBJECT_STATUSES = [
+  'valid',
+  'outdated',
+  'withdrawn',
+  'revoked',
+  'refused',
+  'expired',
+  'missing',
+] as const;
 
 /**
  * The subject's status: valid, else its reason, where "all given" but not valid

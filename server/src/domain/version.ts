@@ -34,4 +34,6 @@ export const nextVersion = (
 
 /** SHA-256 of a body as the client saw it: title and text, UTF-8, hex. */
 export const bodyHash = (body: { title: string; text: string }): string =>
-  createHash('sha256').update(JSON.stringify([body.title, body.text]), 'utf8').digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([body.title, body.text]), 'utf8')
+    .digest('hex');

@@ -134,12 +134,14 @@ const STRINGS: Record<UiLocale, UiStrings> = {
     legalBasis: 'Legal basis',
     version: 'Version',
     changed: 'This text has changed since you opened the page. Please read it and choose again.',
-    requiredMissing: (title: string) => `"${title}" is required to book: tick "I consent", or contact us.`,
+    requiredMissing: (title: string) =>
+      `"${title}" is required to book: tick "I consent", or contact us.`,
     explicitMissing: (title: string) =>
       `"${title}" needs your explicit consent: tick the second box as well, or untick the first one.`,
     consentMissing: (title: string) =>
       `You ticked the explicit consent for "${title}" but not "I consent": tick both boxes, or neither.`,
-    stale: 'A consent text changed while you were booking. Please read the new text and choose again.',
+    stale:
+      'A consent text changed while you were booking. Please read the new text and choose again.',
     rateLimited: 'Too many attempts. Please wait a moment and try again.',
     failed: 'The booking could not be sent. Please try again.',
     bases: {
@@ -157,17 +159,20 @@ const STRINGS: Record<UiLocale, UiStrings> = {
     required: 'Påkrævet',
     optional: 'Valgfrit',
     consent: 'Jeg giver samtykke',
-    explicit: 'Jeg giver udtrykkeligt samtykke til behandling af denne særlige kategori af personoplysninger',
+    explicit:
+      'Jeg giver udtrykkeligt samtykke til behandling af denne særlige kategori af personoplysninger',
     information: 'Til orientering',
     legalBasis: 'Retsgrundlag',
     version: 'Version',
     changed: 'Denne tekst er ændret, siden du åbnede siden. Læs den venligst og vælg igen.',
-    requiredMissing: (title: string) => `"${title}" er påkrævet for at booke: sæt kryds i "Jeg giver samtykke", eller kontakt os.`,
+    requiredMissing: (title: string) =>
+      `"${title}" er påkrævet for at booke: sæt kryds i "Jeg giver samtykke", eller kontakt os.`,
     explicitMissing: (title: string) =>
       `"${title}" kræver dit udtrykkelige samtykke: sæt også kryds i det andet felt, eller fjern krydset i det første.`,
     consentMissing: (title: string) =>
       `Du har sat kryds i det udtrykkelige samtykke til "${title}", men ikke i "Jeg giver samtykke": sæt kryds i begge felter eller i ingen af dem.`,
-    stale: 'En samtykketekst blev ændret, mens du bookede. Læs venligst den nye tekst og vælg igen.',
+    stale:
+      'En samtykketekst blev ændret, mens du bookede. Læs venligst den nye tekst og vælg igen.',
     rateLimited: 'For mange forsøg. Vent venligst et øjeblik, og prøv igen.',
     failed: 'Bookingen kunne ikke sendes. Prøv venligst igen.',
     bases: {
@@ -185,12 +190,14 @@ const STRINGS: Record<UiLocale, UiStrings> = {
     required: 'Obligatoriskt',
     optional: 'Valfritt',
     consent: 'Jag samtycker',
-    explicit: 'Jag ger mitt uttryckliga samtycke till behandling av denna särskilda kategori av personuppgifter',
+    explicit:
+      'Jag ger mitt uttryckliga samtycke till behandling av denna särskilda kategori av personuppgifter',
     information: 'För kännedom',
     legalBasis: 'Rättslig grund',
     version: 'Version',
     changed: 'Den här texten har ändrats sedan du öppnade sidan. Läs den och välj igen.',
-    requiredMissing: (title: string) => `"${title}" krävs för att boka: kryssa i "Jag samtycker", eller kontakta oss.`,
+    requiredMissing: (title: string) =>
+      `"${title}" krävs för att boka: kryssa i "Jag samtycker", eller kontakta oss.`,
     explicitMissing: (title: string) =>
       `"${title}" kräver ditt uttryckliga samtycke: kryssa i den andra rutan också, eller avmarkera den första.`,
     consentMissing: (title: string) =>
@@ -215,14 +222,16 @@ export const uiLocaleOf = (locale: string | null | undefined): UiLocale => {
   return base === 'da' || base === 'sv' ? base : 'en';
 };
 
-export const uiStrings = (locale: string | null | undefined): UiStrings => STRINGS[uiLocaleOf(locale)];
+export const uiStrings = (locale: string | null | undefined): UiStrings =>
+  STRINGS[uiLocaleOf(locale)];
 
 // ---------------------------------------------------------------------------
 // Pure rules: what is sent, and what stops a submit (no DOM, no network)
 // ---------------------------------------------------------------------------
 
 /** Purposes the client decides on (consent-based); the others are shown for information. */
-export const consentPurposes = (texts: readonly ConsentText[]): ConsentText[] => texts.filter((t) => t.requiresConsent);
+export const consentPurposes = (texts: readonly ConsentText[]): ConsentText[] =>
+  texts.filter((t) => t.requiresConsent);
 
 /**
  * The booking's `consent` for the texts shown and the boxes ticked: every
@@ -230,7 +239,11 @@ export const consentPurposes = (texts: readonly ConsentText[]): ConsentText[] =>
  * An explicit tick only counts on a given special-category purpose; ticks on
  * purposes that were not shown are ignored.
  */
-export const buildConsent = (texts: readonly ConsentText[], choices: ConsentChoices, locale: string): BookingConsent => {
+export const buildConsent = (
+  texts: readonly ConsentText[],
+  choices: ConsentChoices,
+  locale: string
+): BookingConsent => {
   const ticked = new Set(choices.given);
   const explicitTicked = new Set(choices.explicit);
   const decided = consentPurposes(texts);
@@ -239,7 +252,9 @@ export const buildConsent = (texts: readonly ConsentText[], choices: ConsentChoi
     locale,
     given: given.map((t) => t.purpose),
     refused: decided.filter((t) => !ticked.has(t.purpose)).map((t) => t.purpose),
-    explicit: given.filter((t) => t.explicit && explicitTicked.has(t.purpose)).map((t) => t.purpose),
+    explicit: given
+      .filter((t) => t.explicit && explicitTicked.has(t.purpose))
+      .map((t) => t.purpose),
     versions: Object.fromEntries(decided.map((t) => [t.purpose, t.version])),
   };
 };
@@ -261,18 +276,33 @@ export const validateConsent = (
   const problems: ConsentProblem[] = [];
   for (const text of consentPurposes(texts)) {
     if (text.required && !ticked.has(text.purpose)) {
-      problems.push({ purpose: text.purpose, kind: 'required', message: strings.requiredMissing(text.title) });
+      problems.push({
+        purpose: text.purpose,
+        kind: 'required',
+        message: strings.requiredMissing(text.title),
+      });
     } else if (text.explicit && ticked.has(text.purpose) && !explicitTicked.has(text.purpose)) {
-      problems.push({ purpose: text.purpose, kind: 'explicit', message: strings.explicitMissing(text.title) });
+      problems.push({
+        purpose: text.purpose,
+        kind: 'explicit',
+        message: strings.explicitMissing(text.title),
+      });
     } else if (text.explicit && !ticked.has(text.purpose) && explicitTicked.has(text.purpose)) {
-      problems.push({ purpose: text.purpose, kind: 'consent', message: strings.consentMissing(text.title) });
+      problems.push({
+        purpose: text.purpose,
+        kind: 'consent',
+        message: strings.consentMissing(text.title),
+      });
     }
   }
   return problems;
 };
 
 /** Purposes whose version differs between two fetches (new, or a new version). */
-export const changedPurposes = (before: readonly ConsentText[], after: readonly ConsentText[]): string[] => {
+export const changedPurposes = (
+  before: readonly ConsentText[],
+  after: readonly ConsentText[]
+): string[] => {
   const shown = new Map(before.map((t) => [t.purpose, t.version]));
   return after.filter((t) => shown.get(t.purpose) !== t.version).map((t) => t.purpose);
 };
@@ -326,19 +356,38 @@ const el = <K extends keyof HTMLElementTagNameMap>(
   return node;
 };
 
-const checkbox = (doc: Doc, id: string, name: string, value: string, label: string, describedBy: string) => {
+const checkbox = (
+  doc: Doc,
+  id: string,
+  name: string,
+  value: string,
+  label: string,
+  describedBy: string
+) => {
   const input = el(doc, 'input', { id });
   input.type = 'checkbox';
   input.name = name;
   input.value = value;
   input.setAttribute('aria-describedby', describedBy);
-  const labelNode = el(doc, 'label', { className: 'consent-check' }, input, doc.createTextNode(` ${label}`));
+  const labelNode = el(
+    doc,
+    'label',
+    { className: 'consent-check' },
+    input,
+    doc.createTextNode(` ${label}`)
+  );
   labelNode.htmlFor = id;
   return { input, label: labelNode };
 };
 
 /** One consent-based purpose: its own group, the text, the tick(s), a place for its problem. */
-const purposeGroup = (doc: Doc, prefix: string, text: ConsentText, strings: UiStrings, changed: boolean) => {
+const purposeGroup = (
+  doc: Doc,
+  prefix: string,
+  text: ConsentText,
+  strings: UiStrings,
+  changed: boolean
+) => {
   const base = `${prefix}-${text.purpose}`;
   const group = el(doc, 'fieldset', { className: 'consent-purpose', id: base });
   group.dataset.purpose = text.purpose;
@@ -351,16 +400,40 @@ const purposeGroup = (doc: Doc, prefix: string, text: ConsentText, strings: UiSt
   group.appendChild(el(doc, 'legend', {}, doc.createTextNode(`${text.title} `), badge));
   const describedBy = [`${base}-text`, `${base}-problem`];
   if (changed) {
-    group.appendChild(el(doc, 'p', { className: 'consent-changed-note', id: `${base}-changed`, text: strings.changed }));
+    group.appendChild(
+      el(doc, 'p', {
+        className: 'consent-changed-note',
+        id: `${base}-changed`,
+        text: strings.changed,
+      })
+    );
     describedBy.unshift(`${base}-changed`);
   }
-  group.appendChild(el(doc, 'p', { className: 'consent-text', id: `${base}-text`, text: text.text }));
-  group.appendChild(el(doc, 'p', { className: 'consent-meta', text: `${strings.version} ${text.version}` }));
-  const main = checkbox(doc, `${base}-given`, 'consent', text.purpose, strings.consent, describedBy.join(' '));
+  group.appendChild(
+    el(doc, 'p', { className: 'consent-text', id: `${base}-text`, text: text.text })
+  );
+  group.appendChild(
+    el(doc, 'p', { className: 'consent-meta', text: `${strings.version} ${text.version}` })
+  );
+  const main = checkbox(
+    doc,
+    `${base}-given`,
+    'consent',
+    text.purpose,
+    strings.consent,
+    describedBy.join(' ')
+  );
   if (text.required) main.input.setAttribute('aria-required', 'true');
   group.appendChild(main.label);
   const explicit = text.explicit
-    ? checkbox(doc, `${base}-explicit`, 'consent-explicit', text.purpose, strings.explicit, describedBy.join(' '))
+    ? checkbox(
+        doc,
+        `${base}-explicit`,
+        'consent-explicit',
+        text.purpose,
+        strings.explicit,
+        describedBy.join(' ')
+      )
     : null;
   if (explicit) group.appendChild(explicit.label);
   const problem = el(doc, 'p', { className: 'consent-problem', id: `${base}-problem` });
@@ -378,7 +451,10 @@ const informationItem = (doc: Doc, text: ConsentText, strings: UiStrings) => {
     { className: 'consent-information-item' },
     el(doc, 'h3', { className: 'consent-information-title', text: text.title }),
     el(doc, 'p', { className: 'consent-text', text: text.text }),
-    el(doc, 'p', { className: 'consent-meta', text: `${strings.legalBasis}: ${basis} · ${strings.version} ${text.version}` })
+    el(doc, 'p', {
+      className: 'consent-meta',
+      text: `${strings.legalBasis}: ${basis} · ${strings.version} ${text.version}`,
+    })
   );
   item.dataset.purpose = text.purpose;
   return item;
@@ -406,7 +482,11 @@ export const renderConsent = (
   summary.setAttribute('role', 'alert');
   summary.hidden = true;
 
-  const draw = (next: readonly ConsentText[], changed: readonly string[], keep: ConsentChoices | undefined) => {
+  const draw = (
+    next: readonly ConsentText[],
+    changed: readonly string[],
+    keep: ConsentChoices | undefined
+  ) => {
     shown = [...next];
     inputs = new Map();
     root.replaceChildren(
@@ -452,7 +532,9 @@ export const renderConsent = (
     strings,
     choices() {
       const ticked = (pick: 'main' | 'explicit') =>
-        [...inputs].filter(([, parts]) => parts[pick]?.checked === true).map(([purpose]) => purpose);
+        [...inputs]
+          .filter(([, parts]) => parts[pick]?.checked === true)
+          .map(([purpose]) => purpose);
       return { given: ticked('main'), explicit: ticked('explicit') };
     },
     consent() {
@@ -469,12 +551,16 @@ export const renderConsent = (
         parts.problem.textContent = problem?.message ?? '';
         parts.problem.hidden = !problem;
         parts.main.toggleAttribute('aria-invalid', Boolean(problem && problem.kind !== 'explicit'));
-        parts.explicit?.toggleAttribute('aria-invalid', Boolean(problem && problem.kind === 'explicit'));
+        parts.explicit?.toggleAttribute(
+          'aria-invalid',
+          Boolean(problem && problem.kind === 'explicit')
+        );
       }
       summary.replaceChildren(...problems.map((p) => el(doc, 'p', { text: p.message })));
       summary.hidden = problems.length === 0;
       const first = problems[0] && inputs.get(problems[0].purpose);
-      if (first) (first.explicit && problems[0].kind === 'explicit' ? first.explicit : first.main).focus();
+      if (first)
+        (first.explicit && problems[0].kind === 'explicit' ? first.explicit : first.main).focus();
     },
     replace(next) {
       const keep = this.choices();
@@ -533,7 +619,10 @@ export interface ConsentForm {
    * Check the boxes, then POST the booking with the contact and the consent. On a 409
    * the texts are fetched again and the boxes redrawn (status "stale": ask again).
    */
-  submitBooking<Booking = Record<string, unknown>>(boxes: ConsentBoxes, input: BookingInput): Promise<SubmitResult<Booking>>;
+  submitBooking<Booking = Record<string, unknown>>(
+    boxes: ConsentBoxes,
+    input: BookingInput
+  ): Promise<SubmitResult<Booking>>;
 }
 
 interface Answer {
@@ -543,7 +632,10 @@ interface Answer {
 }
 
 const isResponseLike = (value: unknown): value is Response =>
-  typeof value === 'object' && value !== null && typeof (value as Response).status === 'number' && typeof (value as Response).json === 'function';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Response).status === 'number' &&
+  typeof (value as Response).json === 'function';
 
 const createTransport = (options: ConsentFormOptions) => {
   const headers = options.headers ?? {};
@@ -564,7 +656,11 @@ const createTransport = (options: ConsentFormOptions) => {
   return async (path: string, init: RequestInit = {}): Promise<Answer> => {
     const response = await send(path, {
       ...init,
-      headers: { Accept: 'application/json', ...headers, ...(init.headers as Record<string, string> | undefined) },
+      headers: {
+        Accept: 'application/json',
+        ...headers,
+        ...(init.headers as Record<string, string> | undefined),
+      },
     });
     const body = (await response.json().catch(() => null)) as Answer['body'];
     return { status: response.status, headers: response.headers, body };
@@ -585,7 +681,9 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
   const fetchTexts = async (locale: string): Promise<ConsentText[]> => {
     const answer = await request(`/consent/texts?locale=${encodeURIComponent(locale)}`);
     if (answer.status !== 200 || !Array.isArray(answer.body?.data)) {
-      throw new Error(`consent texts: HTTP ${answer.status}${answer.body?.error ? `: ${answer.body.error.message}` : ''}`);
+      throw new Error(
+        `consent texts: HTTP ${answer.status}${answer.body?.error ? `: ${answer.body.error.message}` : ''}`
+      );
     }
     return answer.body.data as ConsentText[];
   };
@@ -595,23 +693,30 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
     async mount(container, locale, renderOptions) {
       return renderConsent(container, await fetchTexts(locale), locale, renderOptions);
     },
-    async submitBooking<Booking>(boxes: ConsentBoxes, input: BookingInput): Promise<SubmitResult<Booking>> {
+    async submitBooking<Booking>(
+      boxes: ConsentBoxes,
+      input: BookingInput
+    ): Promise<SubmitResult<Booking>> {
       const strings = boxes.strings;
       const problems = boxes.validate();
-      if (problems.length) return { status: 'invalid', problems, message: problems.map((p) => p.message).join(' ') };
+      if (problems.length)
+        return { status: 'invalid', problems, message: problems.map((p) => p.message).join(' ') };
 
       let answer: Answer;
       try {
         answer = await request(`/${bookingsPath}`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ data: { ...input.data, contact: input.contact, consent: boxes.consent() } }),
+          body: JSON.stringify({
+            data: { ...input.data, contact: input.contact, consent: boxes.consent() },
+          }),
         });
       } catch {
         return { status: 'failed', httpStatus: 0, error: null, message: strings.failed };
       }
       const error = answer.body?.error ?? null;
-      if (answer.status === 201 || answer.status === 200) return { status: 'booked', booking: answer.body?.data as Booking };
+      if (answer.status === 201 || answer.status === 200)
+        return { status: 'booked', booking: answer.body?.data as Booking };
       if (answer.status === 409 && error?.name === 'StaleVersionError') {
         // Someone published a substantive version after the texts were fetched: show the new text, ask again.
         let texts: ConsentText[];
@@ -622,9 +727,20 @@ export const createConsentForm = (options: ConsentFormOptions): ConsentForm => {
         }
         return { status: 'stale', changed: boxes.replace(texts), message: strings.stale };
       }
-      if (answer.status === 400 && error) return { status: 'rejected', error, message: error.message };
-      if (answer.status === 429) return { status: 'rate-limited', retryAfterSeconds: retryAfter(answer), message: strings.rateLimited };
-      return { status: 'failed', httpStatus: answer.status, error, message: error?.message ?? strings.failed };
+      if (answer.status === 400 && error)
+        return { status: 'rejected', error, message: error.message };
+      if (answer.status === 429)
+        return {
+          status: 'rate-limited',
+          retryAfterSeconds: retryAfter(answer),
+          message: strings.rateLimited,
+        };
+      return {
+        status: 'failed',
+        httpStatus: answer.status,
+        error,
+        message: error?.message ?? strings.failed,
+      };
     },
   };
 };

@@ -23,11 +23,12 @@ type Authority = 'all' | 'new' | 'none';
 export const splitDecisions = (
   decisions: DecisionInput[],
   authority: Authority,
-  purposes: Map<string, PurposeRow>,
+  purposes: Map<string, PurposeRow>
 ): { now: DecisionInput[]; held: DecisionInput[] } => {
   if (authority === 'all') return { now: decisions, held: [] };
   if (authority === 'none') return { now: [], held: decisions };
-  const waits = (d: DecisionInput) => d.decision === 'given' && Boolean(purposes.get(d.purpose)?.doubleOptIn);
+  const waits = (d: DecisionInput) =>
+    d.decision === 'given' && Boolean(purposes.get(d.purpose)?.doubleOptIn);
   return { now: decisions.filter((d) => !waits(d)), held: decisions.filter(waits) };
 };
 
@@ -57,7 +58,10 @@ export const decisionsFrom = (consent: BookingConsentInput): DecisionInput[] => 
     version: consent.versions?.[purpose],
     explicit: decision === 'given' && explicit.has(purpose) ? true : undefined,
   });
-  return [...(consent.given ?? []).map((k) => entry(k, 'given')), ...(consent.refused ?? []).map((k) => entry(k, 'refused'))];
+  return [
+    ...(consent.given ?? []).map((k) => entry(k, 'given')),
+    ...(consent.refused ?? []).map((k) => entry(k, 'refused')),
+  ];
 };
 
 /**
@@ -67,7 +71,11 @@ export const decisionsFrom = (consent: BookingConsentInput): DecisionInput[] => 
  */
 const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
   settingsFor(uid: string) {
-    return getService(strapi, 'config').get().bookings.find((b) => b.uid === uid) ?? null;
+    return (
+      getService(strapi, 'config')
+        .get()
+        .bookings.find((b) => b.uid === uid) ?? null
+    );
   },
 
   /** The booking's client (document id) through the configured relation. */
@@ -114,7 +122,11 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
       | undefined;
     const joinTable = attribute?.joinTable;
     if (!attribute?.target || !joinTable || joinTable.on) return null;
-    if ((joinTable.joinColumn.referencedColumn ?? 'id') !== 'id' || (joinTable.inverseJoinColumn.referencedColumn ?? 'id') !== 'id') return null;
+    if (
+      (joinTable.joinColumn.referencedColumn ?? 'id') !== 'id' ||
+      (joinTable.inverseJoinColumn.referencedColumn ?? 'id') !== 'id'
+    )
+      return null;
     return {
       joinTable: joinTable.name,
       ownerColumn: joinTable.joinColumn.name,
@@ -128,7 +140,10 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!settings) return;
     const caller = context.caller ?? { kind: 'server' };
     const decisions = context.consent ? decisionsFrom(context.consent) : [];
-    const relation = decisions.length > 0 && dialectOf(strapi) === 'postgres' ? this.joinTableOf(context.uid, settings.subject) : null;
+    const relation =
+      decisions.length > 0 && dialectOf(strapi) === 'postgres'
+        ? this.joinTableOf(context.uid, settings.subject)
+        : null;
     const recordInput = (subject: string, list: DecisionInput[]) => ({
       subject,
       decisions: list,
@@ -147,17 +162,35 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
      * judges the stored consent only for a caller who decides for this client; anyone else was
      * judged on the request alone (judgeRequest), so that what is stored never shows.
      */
-    const check = (trx: Knex.Transaction, missing: Missing[], subject: string | null, storeJudged: boolean) => {
-      if (missing.length > 0 && storeJudged && settings.requirement === 'block' && context.action === 'create') {
-        throw new errors.ValidationError('The client has not given the consent this booking requires', {
-          missing,
-          errors: missing.map((m) => ({ path: ['data', 'consent', 'given'], message: `consent to "${m.purpose}" is ${m.status}` })),
-        });
+    const check = (
+      trx: Knex.Transaction,
+      missing: Missing[],
+      subject: string | null,
+      storeJudged: boolean
+    ) => {
+      if (
+        missing.length > 0 &&
+        storeJudged &&
+        settings.requirement === 'block' &&
+        context.action === 'create'
+      ) {
+        throw new errors.ValidationError(
+          'The client has not given the consent this booking requires',
+          {
+            missing,
+            errors: missing.map((m) => ({
+              path: ['data', 'consent', 'given'],
+              message: `consent to "${m.purpose}" is ${m.status}`,
+            })),
+          }
+        );
       }
       // Only a booking whose client lacks valid consent is marked: a valid new booking writes
       // nothing (one row and six index entries less per booking), an update clears an old mark.
       if (missing.length === 0) {
-        return context.action === 'create' ? null : this.clearCheck(trx, context.uid, context.booking.documentId);
+        return context.action === 'create'
+          ? null
+          : this.clearCheck(trx, context.uid, context.booking.documentId);
       }
       return this.checkWrite(trx, context.uid, context.booking.documentId, subject, missing);
     };
@@ -166,7 +199,13 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     const finalWrite = (subject: string | null, storeJudged: boolean): FinalWrite | undefined =>
       settings.requirement === 'none'
         ? undefined
-        : (trx, after) => check(trx, getService(strapi, 'states').missingFrom(after.purposes, after.states), subject, storeJudged);
+        : (trx, after) =>
+            check(
+              trx,
+              getService(strapi, 'states').missingFrom(after.purposes, after.states),
+              subject,
+              storeJudged
+            );
 
     const intake = getService(strapi, 'intake');
     const created = decisions.length > 0 ? await subjectsCreatedHere(strapi) : [];
@@ -178,42 +217,70 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (relation && created.length === 1) {
       const known = getService(strapi, 'purposes').lastRead();
       const authority = this.authorityOf(caller, context.linkedSubject ?? null, created[0], true);
-      const split = known ? splitDecisions(decisions, authority, new Map(known.rows.map((p) => [p.key, p]))) : null;
+      const split = known
+        ? splitDecisions(decisions, authority, new Map(known.rows.map((p) => [p.key, p])))
+        : null;
       if (split && split.held.length === 0) {
-        const first = await getService(strapi, 'ledger').recordFirstDecisions(recordInput(created[0], split.now), {
-          relation,
-          ownerId: context.booking.id,
-          finalWrite: finalWrite(created[0], authority === 'all'),
-        });
+        const first = await getService(strapi, 'ledger').recordFirstDecisions(
+          recordInput(created[0], split.now),
+          {
+            relation,
+            ownerId: context.booking.id,
+            finalWrite: finalWrite(created[0], authority === 'all'),
+          }
+        );
         if (first) return;
       }
     }
 
     // PostgreSQL, consent to record: find the client and lock its consent summary in one statement.
     const locked = relation
-      ? await transaction(strapi, ({ trx }) => lockSummaryThrough(strapi, trx, relation, context.booking.id))
+      ? await transaction(strapi, ({ trx }) =>
+          lockSummaryThrough(strapi, trx, relation, context.booking.id)
+        )
       : undefined;
-    const subject = locked !== undefined ? (locked?.subject ?? null) : await this.subjectOf(context.uid, context.booking.id);
+    const subject =
+      locked !== undefined
+        ? (locked?.subject ?? null)
+        : await this.subjectOf(context.uid, context.booking.id);
 
     if (decisions.length > 0) {
       if (!subject) {
         throw new errors.ValidationError('Consent was given with a booking that has no client', {
-          errors: [{ path: ['data', settings.subject], message: 'a booking with consent needs a client' }],
+          errors: [
+            { path: ['data', settings.subject], message: 'a booking with consent needs a client' },
+          ],
         });
       }
-      const authority = this.authorityOf(caller, context.linkedSubject ?? null, subject, created.includes(subject));
+      const authority = this.authorityOf(
+        caller,
+        context.linkedSubject ?? null,
+        subject,
+        created.includes(subject)
+      );
       // A caller who decides for the client records everything: no purposes to read for a split.
       // Otherwise they are read once, for the block judgement, the split, the texts check and the requirement check.
       const purposeList = authority === 'all' ? null : await getService(strapi, 'purposes').list();
-      if (purposeList && !context.judgedOnRequest && settings.requirement === 'block' && context.action === 'create') {
+      if (
+        purposeList &&
+        !context.judgedOnRequest &&
+        settings.requirement === 'block' &&
+        context.action === 'create'
+      ) {
         intake.assertRequestGivesRequired(context.consent, purposeList);
       }
       const purposes = purposeList ? intake.byKey(purposeList) : null;
-      const { now, held } = purposes ? splitDecisions(decisions, authority, purposes) : { now: decisions, held: [] };
+      const { now, held } = purposes
+        ? splitDecisions(decisions, authority, purposes)
+        : { now: decisions, held: [] };
       if (purposes && held.length > 0) {
         // Checked as if recorded now (unknown purpose, explicit tick, a stale version: the same
         // 400 or 409 whether the address was known or not), then held for the client's confirmation.
-        await getService(strapi, 'ledger').resolveTexts(purposes, recordInput(subject, held), new Map());
+        await getService(strapi, 'ledger').resolveTexts(
+          purposes,
+          recordInput(subject, held),
+          new Map()
+        );
       }
       if (now.length > 0) {
         await getService(strapi, 'ledger').recordDecisions(recordInput(subject, now), {
@@ -224,23 +291,37 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
           finalWrite: finalWrite(subject, authority === 'all'),
         });
       } else if (settings.requirement !== 'none') {
-        const missing = await getService(strapi, 'states').missingRequired(subject, purposeList ?? undefined);
+        const missing = await getService(strapi, 'states').missingRequired(
+          subject,
+          purposeList ?? undefined
+        );
         await transaction(strapi, async ({ trx }) => {
           await check(trx, missing, subject, false);
         });
       }
       if (held.length > 0) {
         await getService(strapi, 'confirmations').hold(
-          { subject, decisions: held, locale: context.consent?.locale, booking: { uid: context.uid, documentId: context.booking.documentId } },
-          { newClient: created.includes(subject), summaryLocked: locked !== undefined && locked !== null },
+          {
+            subject,
+            decisions: held,
+            locale: context.consent?.locale,
+            booking: { uid: context.uid, documentId: context.booking.documentId },
+          },
+          {
+            newClient: created.includes(subject),
+            summaryLocked: locked !== undefined && locked !== null,
+          }
         );
       }
       return;
     }
 
     if (settings.requirement === 'none') return;
-    const missing: Missing[] = subject ? await getService(strapi, 'states').missingRequired(subject) : [{ purpose: null, status: 'no_client' }];
-    const storeJudged = speaksForClient(caller) || (subject !== null && subject === context.linkedSubject);
+    const missing: Missing[] = subject
+      ? await getService(strapi, 'states').missingRequired(subject)
+      : [{ purpose: null, status: 'no_client' }];
+    const storeJudged =
+      speaksForClient(caller) || (subject !== null && subject === context.linkedSubject);
     await transaction(strapi, async ({ trx }) => {
       await check(trx, missing, subject, storeJudged);
     });
@@ -255,8 +336,14 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
    * - `none`: an anonymous caller naming an existing client: every decision waits for the
    *   client's confirmation through the address on file.
    */
-  authorityOf(caller: Caller, linkedSubject: string | null, subject: string, createdHere: boolean): Authority {
-    if (speaksForClient(caller) || (linkedSubject !== null && subject === linkedSubject)) return 'all';
+  authorityOf(
+    caller: Caller,
+    linkedSubject: string | null,
+    subject: string,
+    createdHere: boolean
+  ): Authority {
+    if (speaksForClient(caller) || (linkedSubject !== null && subject === linkedSubject))
+      return 'all';
     return createdHere ? 'new' : 'none';
   },
 
@@ -265,7 +352,13 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
    * A new booking gets its row; an updated one has its row refreshed (same id,
    * document id and created_at), as the find-then-update it replaces did.
    */
-  checkWrite(trx: Knex.Transaction, uid: string, bookingId: string, subject: string | null, missing: unknown[]): Knex.QueryBuilder {
+  checkWrite(
+    trx: Knex.Transaction,
+    uid: string,
+    bookingId: string,
+    subject: string | null,
+    missing: unknown[]
+  ): Knex.QueryBuilder {
     const now = new Date();
     return trx(TABLE.bookingCheck)
       .insert({
@@ -294,10 +387,15 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
    * the booking does not exist or its type is not checked (requirement none).
    */
   async findCheck(uid: string, bookingId: string) {
-    const row = await strapi.db.query(UID.bookingCheck).findOne({ where: { bookingUid: uid, bookingId } });
+    const row = await strapi.db
+      .query(UID.bookingCheck)
+      .findOne({ where: { bookingUid: uid, bookingId } });
     if (row) return row;
     if (this.settingsFor(uid)?.requirement === 'none') return null;
-    const booking = await queryOf(strapi, uid).findOne({ where: { documentId: bookingId }, select: ['id'] });
+    const booking = await queryOf(strapi, uid).findOne({
+      where: { documentId: bookingId },
+      select: ['id'],
+    });
     return booking ? { bookingUid: uid, bookingId, valid: true, missing: [] } : null;
   },
 

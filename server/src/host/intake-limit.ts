@@ -42,10 +42,10 @@ const databaseCounter = (strapi: Core.Strapi): Counter => {
       // No RETURNING: LAST_INSERT_ID(expr) hands the new count back in the statement's
       // own result (insertId), per connection, so there is no separate read to race.
       return async (clientHash, windowEnd) => {
-        const [updated] = (await knex.raw(`UPDATE ${T} SET hits = LAST_INSERT_ID(hits + 1) WHERE client_hash = ? AND window_end = ?`, [
-          clientHash,
-          windowEnd,
-        ])) as [{ affectedRows: number; insertId: number }];
+        const [updated] = (await knex.raw(
+          `UPDATE ${T} SET hits = LAST_INSERT_ID(hits + 1) WHERE client_hash = ? AND window_end = ?`,
+          [clientHash, windowEnd]
+        )) as [{ affectedRows: number; insertId: number }];
         if (updated.affectedRows === 1) return Number(updated.insertId);
         const [upserted] = (await knex.raw(
           `INSERT INTO ${T} (client_hash, window_end, hits) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)`,
@@ -90,7 +90,13 @@ const INCR_SCRIPT = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.
 
 const redisCounter = (client: RedisClient, keyPrefix: string): Counter => {
   return async (clientHash, windowEnd, now) => {
-    const reply = await client.command(['EVAL', INCR_SCRIPT, 1, `${keyPrefix}${clientHash}:${windowEnd}`, windowEnd - now + 1000]);
+    const reply = await client.command([
+      'EVAL',
+      INCR_SCRIPT,
+      1,
+      `${keyPrefix}${clientHash}:${windowEnd}`,
+      windowEnd - now + 1000,
+    ]);
     if (typeof reply !== 'number') throw new Error(`unexpected reply ${JSON.stringify(reply)}`);
     return reply;
   };
@@ -142,7 +148,10 @@ const intakeLimit = ({ strapi }: { strapi: Core.Strapi }) => {
       const { enabled, store: kind } = settings();
       if (!enabled || kind !== 'database' || dialectOf(strapi) !== 'postgres') return;
       const knex = strapi.db.connection;
-      const result = (await knex.raw('SELECT relpersistence FROM pg_class WHERE oid = to_regclass(?)', [T])) as {
+      const result = (await knex.raw(
+        'SELECT relpersistence FROM pg_class WHERE oid = to_regclass(?)',
+        [T]
+      )) as {
         rows: { relpersistence: string }[];
       };
       if (result.rows[0]?.relpersistence === 'p') await knex.raw(`ALTER TABLE ${T} SET UNLOGGED`);
@@ -156,7 +165,10 @@ const intakeLimit = ({ strapi }: { strapi: Core.Strapi }) => {
       const windowEnd = (Math.floor(now / windowMs) + 1) * windowMs;
       let count: number;
       try {
-        const clientHash = await getService(strapi, 'keys').digest('intake-rate-limit', clientKey(ip));
+        const clientHash = await getService(strapi, 'keys').digest(
+          'intake-rate-limit',
+          clientKey(ip)
+        );
         count = await store()(clientHash, windowEnd, now);
       } catch (error) {
         warn(`the ${kind} store failed (${(error as Error).message}); letting the request through`);

@@ -31,7 +31,8 @@ interface AuthState {
 }
 
 /** Whose decisions count at once for any client (the others depend on the client, see decides()). */
-export const speaksForClient = (caller: Caller): boolean => caller.kind === 'server' || caller.kind === 'admin' || caller.kind === 'trusted';
+export const speaksForClient = (caller: Caller): boolean =>
+  caller.kind === 'server' || caller.kind === 'admin' || caller.kind === 'trusted';
 
 /** A required purpose the request did not give consent to (the anonymous `block` answer). */
 export interface NotGiven {
@@ -54,7 +55,9 @@ const intake = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (strategy === 'content-api-token' || strategy === 'api-token') {
       const name = auth?.credentials?.name;
       const trusted = getService(strapi, 'config').get().trust.apiTokens;
-      return name && trusted.includes(name) ? { kind: 'trusted', token: name } : { kind: 'anonymous' };
+      return name && trusted.includes(name)
+        ? { kind: 'trusted', token: name }
+        : { kind: 'anonymous' };
     }
     if (strategy === 'users-permissions' && auth?.credentials?.id != null) {
       return { kind: 'user', userId: Number(auth.credentials.id) };
@@ -72,15 +75,23 @@ const intake = ({ strapi }: { strapi: Core.Strapi }) => ({
    * decisions alone (every active required purpose given), never on what is stored,
    * so the answer is the same for a known and an unknown address. Throws the 400.
    */
-  assertRequestGivesRequired(consent: BookingConsentInput | undefined, purposes: PurposeRow[]): void {
+  assertRequestGivesRequired(
+    consent: BookingConsentInput | undefined,
+    purposes: PurposeRow[]
+  ): void {
     const given = new Set(consent?.given ?? []);
     const missing: NotGiven[] = purposes
-      .filter((p) => p.active && p.required && needsConsent(p) && p.currentTextId && !given.has(p.key))
+      .filter(
+        (p) => p.active && p.required && needsConsent(p) && p.currentTextId && !given.has(p.key)
+      )
       .map((p) => ({ purpose: p.key, status: 'not_given' }));
     if (missing.length === 0) return;
     throw new errors.ValidationError('This booking needs consent to every required purpose', {
       missing,
-      errors: missing.map((m) => ({ path: ['data', 'consent', 'given'], message: `consent to "${m.purpose}" is required to book` })),
+      errors: missing.map((m) => ({
+        path: ['data', 'consent', 'given'],
+        message: `consent to "${m.purpose}" is required to book`,
+      })),
     });
   },
 
@@ -101,11 +112,19 @@ const intake = ({ strapi }: { strapi: Core.Strapi }) => ({
       });
     }
     // A phone number is compared as typed and without spaces: clients registered at the desk keep theirs.
-    const phones = [...new Set([contact.phone?.trim(), phone].filter((p): p is string => Boolean(p)))];
+    const phones = [
+      ...new Set([contact.phone?.trim(), phone].filter((p): p is string => Boolean(p))),
+    ];
     const where =
-      email && fields.email ? { [fields.email]: { $eqi: email } } : phone && fields.phone ? { [fields.phone]: { $in: phones } } : null;
+      email && fields.email
+        ? { [fields.email]: { $eqi: email } }
+        : phone && fields.phone
+          ? { [fields.phone]: { $in: phones } }
+          : null;
     if (where) {
-      const existing = (await queryOf(strapi, uid).findOne({ where, select: ['documentId'] })) as { documentId: string } | null;
+      const existing = (await queryOf(strapi, uid).findOne({ where, select: ['documentId'] })) as {
+        documentId: string;
+      } | null;
       if (existing) return existing.documentId;
     }
     const data: Record<string, unknown> = {};
@@ -126,10 +145,11 @@ const intake = ({ strapi }: { strapi: Core.Strapi }) => ({
    * one would not (the client is only created for the unknown one).
    */
   fit(uid: string, field: string, value: string): string | undefined {
-    const attribute = strapi.contentTypes[uid as keyof typeof strapi.contentTypes]?.attributes[field] as
-      | { type?: string; maxLength?: number; enum?: string[] }
-      | undefined;
-    if (attribute?.type === 'enumeration') return attribute.enum?.includes(value) ? value : undefined;
+    const attribute = strapi.contentTypes[uid as keyof typeof strapi.contentTypes]?.attributes[
+      field
+    ] as { type?: string; maxLength?: number; enum?: string[] } | undefined;
+    if (attribute?.type === 'enumeration')
+      return attribute.enum?.includes(value) ? value : undefined;
     return attribute?.maxLength ? value.slice(0, attribute.maxLength) : value;
   },
 
@@ -137,7 +157,6 @@ const intake = ({ strapi }: { strapi: Core.Strapi }) => ({
   byKey(purposes: PurposeRow[]): Map<string, PurposeRow> {
     return new Map(purposes.map((p) => [p.key, p]));
   },
-
 });
 
 export default intake;

@@ -17,7 +17,10 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async exists(documentId: string): Promise<boolean> {
-    const row = await queryOf(strapi, this.uid()).findOne({ where: { documentId }, select: ['id'] });
+    const row = await queryOf(strapi, this.uid()).findOne({
+      where: { documentId },
+      select: ['id'],
+    });
     return Boolean(row);
   },
 
@@ -25,7 +28,10 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
   async forUser(userId: number): Promise<string | null> {
     const field = getService(strapi, 'config').get().subject.user;
     if (!field) return null;
-    const row = await queryOf(strapi, this.uid()).findOne({ where: { [field]: { id: userId } }, select: ['documentId'] });
+    const row = await queryOf(strapi, this.uid()).findOne({
+      where: { [field]: { id: userId } },
+      select: ['documentId'],
+    });
     return (row as { documentId?: string } | null)?.documentId ?? null;
   },
 
@@ -35,11 +41,13 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async contacts(documentIds: string[]): Promise<Map<string, Contact>> {
     const fields = getService(strapi, 'config').get().subject;
-    const select = ['documentId', fields.email, fields.phone, fields.name, fields.language].filter((f): f is string => Boolean(f));
-    const rows = (await queryOf(strapi, this.uid()).findMany({ where: { documentId: { $in: documentIds } }, select })) as Record<
-      string,
-      unknown
-    >[];
+    const select = ['documentId', fields.email, fields.phone, fields.name, fields.language].filter(
+      (f): f is string => Boolean(f)
+    );
+    const rows = (await queryOf(strapi, this.uid()).findMany({
+      where: { documentId: { $in: documentIds } },
+      select,
+    })) as Record<string, unknown>[];
     const text = (field: string | undefined, row: Record<string, unknown>) => {
       const value = field ? row[field] : null;
       return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
@@ -53,7 +61,7 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
           name: text(fields.name, row),
           language: text(fields.language, row),
         },
-      ]),
+      ])
     );
   },
 

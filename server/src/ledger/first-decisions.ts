@@ -33,7 +33,10 @@ const currentTransaction = async (strapi: Core.Strapi): Promise<object | null> =
   strapi.db.inTransaction() ? ((await strapi.db.transaction()).get() as object) : null;
 
 /** Called after a subject (client) is created: remembered for the rest of its transaction, forgotten with it. */
-export const noteSubjectCreated = async (strapi: Core.Strapi, documentId: string): Promise<void> => {
+export const noteSubjectCreated = async (
+  strapi: Core.Strapi,
+  documentId: string
+): Promise<void> => {
   const trx = await currentTransaction(strapi);
   if (!trx) return;
   const list = createdIn.get(trx);
@@ -54,7 +57,11 @@ export const subjectsCreatedHere = async (strapi: Core.Strapi): Promise<readonly
  */
 const typesByDb = new WeakMap<object, Map<string, Map<string, string>>>();
 
-const columnTypes = async (strapi: Core.Strapi, trx: Knex.Transaction, table: string): Promise<Map<string, string>> => {
+const columnTypes = async (
+  strapi: Core.Strapi,
+  trx: Knex.Transaction,
+  table: string
+): Promise<Map<string, string>> => {
   let tables = typesByDb.get(strapi.db);
   if (!tables) typesByDb.set(strapi.db, (tables = new Map()));
   let types = tables.get(table);
@@ -106,7 +113,13 @@ export const writeFirstDecisions = async (
 
   const rows = pending.map(({ params }) => toColumns(strapi, UID.event, params.data));
   const columns = Object.keys(rows[0]);
-  if (rows.some((row) => Object.keys(row).length !== columns.length || columns.some((c) => row[c] === undefined))) return null;
+  if (
+    rows.some(
+      (row) =>
+        Object.keys(row).length !== columns.length || columns.some((c) => row[c] === undefined)
+    )
+  )
+    return null;
   const types = await columnTypes(strapi, trx, TABLE.event);
   if (columns.some((column) => !types.has(column))) return null;
 
@@ -155,7 +168,12 @@ export const writeFirstDecisions = async (
     now,
     now
   );
-  const result = (await preparedRaw(strapi, trx, `WITH ${withs.join(', ')} SELECT * FROM consent_ev`, bindings as Knex.Value[])) as {
+  const result = (await preparedRaw(
+    strapi,
+    trx,
+    `WITH ${withs.join(', ')} SELECT * FROM consent_ev`,
+    bindings as Knex.Value[]
+  )) as {
     rows: Record<string, unknown>[];
   };
   if (result.rows.length === 0) return null;

@@ -224,7 +224,12 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
       withs.push(`consent_fw AS (${sql.sql})`);
       bindings.push(...sql.bindings);
     }
-    const result = (await preparedRaw(strapi, trx, `WITH ${withs.join(', ')} SELECT * FROM consent_ev`, bindings as Knex.Value[])) as {
+    const result = (await preparedRaw(
+      strapi,
+      trx,
+      `WITH ${withs.join(', ')} SELECT * FROM consent_ev`,
+      bindings as Knex.Value[]
+    )) as {
       rows: Record<string, unknown>[];
     };
     return this.afterOneStatement(step, pending, changedKeys, result.rows);
@@ -303,7 +308,8 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
     const events = await this.afterCreateEvents(rows, pending);
     for (const event of events) {
       const state = step.states.get(event.purposeKey);
-      if (state && changedKeys.includes(event.purposeKey)) step.states.set(event.purposeKey, { ...state, eventId: event.id });
+      if (state && changedKeys.includes(event.purposeKey))
+        step.states.set(event.purposeKey, { ...state, eventId: event.id });
     }
     return events;
   },
@@ -347,13 +353,26 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
    * then each event's afterCreate lifecycles with its row, as the query engine
    * runs them (a subscriber that throws rolls everything back).
    */
-  async afterCreateEvents(rows: Record<string, unknown>[], pending: PendingEvent[]): Promise<EventRow[]> {
+  async afterCreateEvents(
+    rows: Record<string, unknown>[],
+    pending: PendingEvent[]
+  ): Promise<EventRow[]> {
     // One row per VALUES tuple; ids are drawn in VALUES order. Checked, not assumed.
-    const events = rows.map((row) => fromColumns<EventRow>(strapi, UID.event, row)).sort((a, b) => a.id - b.id);
-    const matches = events.length === pending.length && events.every((e, i) => e.purposeKey === pending[i].params.data.purposeKey);
-    if (!matches) throw new Error('consent: the event insert returned rows that do not match the input');
+    const events = rows
+      .map((row) => fromColumns<EventRow>(strapi, UID.event, row))
+      .sort((a, b) => a.id - b.id);
+    const matches =
+      events.length === pending.length &&
+      events.every((e, i) => e.purposeKey === pending[i].params.data.purposeKey);
+    if (!matches)
+      throw new Error('consent: the event insert returned rows that do not match the input');
     for (let i = 0; i < pending.length; i += 1) {
-      await strapi.db.lifecycles.run('afterCreate', UID.event, { params: pending[i].params, result: events[i] }, pending[i].states);
+      await strapi.db.lifecycles.run(
+        'afterCreate',
+        UID.event,
+        { params: pending[i].params, result: events[i] },
+        pending[i].states
+      );
     }
     return events;
   },
@@ -361,7 +380,8 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
   /** MySQL/MariaDB have no RETURNING: the query engine creates the events one by one. */
   async createEventsOneByOne(list: Record<string, unknown>[]): Promise<EventRow[]> {
     const created: EventRow[] = [];
-    for (const data of list) created.push((await strapi.db.query(UID.event).create({ data })) as EventRow);
+    for (const data of list)
+      created.push((await strapi.db.query(UID.event).create({ data })) as EventRow);
     return created;
   },
 
@@ -370,7 +390,10 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
    * The summary lock is held, so no other writer touches this subject's states
    * meanwhile; an existing row keeps its id, document id and created_at.
    */
-  stateWrite(trx: Knex.Transaction, changed: ReturnType<typeof stateData>[]): Knex.QueryBuilder | null {
+  stateWrite(
+    trx: Knex.Transaction,
+    changed: ReturnType<typeof stateData>[]
+  ): Knex.QueryBuilder | null {
     if (changed.length === 0) return null;
     const now = new Date();
     const rows = changed.map((d) => ({
@@ -391,7 +414,10 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
       updated_at: now,
       published_at: now,
     }));
-    return trx(TABLE.state).insert(rows).onConflict(['subject', 'purpose_key']).merge(STATE_COLUMNS);
+    return trx(TABLE.state)
+      .insert(rows)
+      .onConflict(['subject', 'purpose_key'])
+      .merge(STATE_COLUMNS);
   },
 });
 

@@ -37,10 +37,14 @@ export interface RecordInput {
  * substantive change since the client saw it): 409, the front-end must show the texts again.
  */
 export const staleVersionError = (stale: { purpose: string; version: string; current: string }[]) =>
-  createError(409, 'The consent text changed since it was shown: fetch the current texts and ask again', {
-    name: 'StaleVersionError',
-    details: { stale },
-  });
+  createError(
+    409,
+    'The consent text changed since it was shown: fetch the current texts and ask again',
+    {
+      name: 'StaleVersionError',
+      details: { stale },
+    }
+  );
 
 type Problem = { path: (string | number)[]; message: string };
 
@@ -106,7 +110,11 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           });
           return;
         }
-        if (decision.decision === 'given' && needsExplicitConsent(purpose) && decision.explicit !== true) {
+        if (
+          decision.decision === 'given' &&
+          needsExplicitConsent(purpose) &&
+          decision.explicit !== true
+        ) {
           problems.push({
             path: [...path, 'explicit'],
             message: `purpose "${purpose.key}" is a special category: consent must be explicit (explicit: true)`,
@@ -119,7 +127,11 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           const parsed = parseVersion(decision.version);
           major = parsed?.major ?? null;
           minor = parsed?.minor ?? null;
-        } else if (decision.decision !== 'given' && decision.decision !== 'refused' && state?.textVersion) {
+        } else if (
+          decision.decision !== 'given' &&
+          decision.decision !== 'refused' &&
+          state?.textVersion
+        ) {
           // A withdrawal is about the text the subject had agreed to.
           const parsed = parseVersion(state.textVersion);
           major = parsed?.major ?? major;
@@ -239,7 +251,10 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           event,
         });
         // Also what Strapi webhooks send: without the event's personal fields.
-        strapi.eventHub.emit(HUB_EVENT[event.decision as Decision], getService(strapi, 'webhooks').decisionPayload(event));
+        strapi.eventHub.emit(
+          HUB_EVENT[event.decision as Decision],
+          getService(strapi, 'webhooks').decisionPayload(event)
+        );
       }
     },
 
@@ -277,7 +292,10 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!options.subjectExists) await getService(strapi, 'subjects').assertExists(input.subject);
       const occurredAt = input.occurredAt ?? new Date();
       // A summary the caller locked (lockSummaryThrough) counts only inside the caller's transaction.
-      const locked = options.locked?.subject === input.subject && strapi.db.inTransaction() ? options.locked.summary : null;
+      const locked =
+        options.locked?.subject === input.subject && strapi.db.inTransaction()
+          ? options.locked.summary
+          : null;
 
       return transaction(strapi, async ({ trx, onCommit }) => {
         // Serialise writers per subject: concurrent decisions of one client apply in order.
@@ -331,7 +349,12 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       input: RecordInput,
       options: { relation: SubjectRelation; ownerId: number; finalWrite?: FinalWrite }
     ): Promise<RecordResult | null> {
-      if (input.decisions.length === 0 || dialectOf(strapi) !== 'postgres' || !strapi.db.inTransaction()) return null;
+      if (
+        input.decisions.length === 0 ||
+        dialectOf(strapi) !== 'postgres' ||
+        !strapi.db.inTransaction()
+      )
+        return null;
       const known = getService(strapi, 'purposes').lastRead();
       if (!known) return null;
       const occurredAt = input.occurredAt ?? new Date();
@@ -343,7 +366,14 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
         // Told on the locked path, against the purposes as they are in the database.
         return null;
       }
-      const summary: LockedSummary = { id: 0, last_event_id: null, last_decision_at: null, chain_seq: 0, chain_head: null, new_row: true };
+      const summary: LockedSummary = {
+        id: 0,
+        last_event_id: null,
+        last_decision_at: null,
+        chain_seq: 0,
+        chain_head: null,
+        new_row: true,
+      };
       const { list, chain } = await this.eventRows(input, items, summary, occurredAt);
       return transaction(strapi, async ({ trx, onCommit }) => {
         const step: WriteStep = {
@@ -356,11 +386,17 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           finalWrite: options.finalWrite,
           chain,
         };
-        const events = await writeFirstDecisions(strapi, writer, step, await writer.beforeCreateEvents(list), {
-          relation: options.relation,
-          ownerId: options.ownerId,
-          purposesVersion: known.version,
-        });
+        const events = await writeFirstDecisions(
+          strapi,
+          writer,
+          step,
+          await writer.beforeCreateEvents(list),
+          {
+            relation: options.relation,
+            ownerId: options.ownerId,
+            purposesVersion: known.version,
+          }
+        );
         if (!events) return null;
         onCommit(() => this.announce(events));
         return { events, purposes: known.rows, states };

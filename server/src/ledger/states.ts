@@ -13,7 +13,14 @@ import {
   type PurposeStatus,
 } from '../domain/state-machine';
 import type { Knex } from 'knex';
-import { concatSql, dialectOf, quoteId, randomDocumentIdSql, stringAggSql, supportsRowLocks } from '../utils/dialect';
+import {
+  concatSql,
+  dialectOf,
+  quoteId,
+  randomDocumentIdSql,
+  stringAggSql,
+  supportsRowLocks,
+} from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { EventRow, PurposeRow, StateRow, SummaryRow } from '../types';
 import { contentTypeOf, metadataOf } from '../utils/models';
@@ -25,7 +32,13 @@ const asState = (row: StateRow | undefined) =>
   row
     ? {
         decision: row.decision,
-        event: { id: row.eventId, decision: row.decision, occurredAt: row.decidedAt, textMajor: row.textMajor, explicit: Boolean(row.explicit) },
+        event: {
+          id: row.eventId,
+          decision: row.decision,
+          occurredAt: row.decidedAt,
+          textMajor: row.textMajor,
+          explicit: Boolean(row.explicit),
+        },
       }
     : null;
 
@@ -41,11 +54,18 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
     // connection, and pg refuses overlapping queries on a client.
     const purposes = await getService(strapi, 'purposes').list();
     const rows = (await strapi.db.query(UID.state).findMany({ where: { subject } })) as StateRow[];
-    const summary = (await strapi.db.query(UID.subject).findOne({ where: { subject } })) as SummaryRow | null;
+    const summary = (await strapi.db
+      .query(UID.subject)
+      .findOne({ where: { subject } })) as SummaryRow | null;
     const byKey = new Map(rows.map((r) => [r.purposeKey, r]));
-    const valid = hasValidConsent(summary?.requiredFingerprint ?? null, currentFingerprint(purposes));
+    const valid = hasValidConsent(
+      summary?.requiredFingerprint ?? null,
+      currentFingerprint(purposes)
+    );
     // The same rule as the summary's stored reason (the clients list filters on it).
-    const reason = subjectReason(purposes, (id) => asState(byKey.get(purposes.find((p) => p.id === id)?.key ?? '')));
+    const reason = subjectReason(purposes, (id) =>
+      asState(byKey.get(purposes.find((p) => p.id === id)?.key ?? ''))
+    );
     const status = subjectStatus(valid, reason);
 
     return {
@@ -53,14 +73,15 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
       valid,
       status,
       lastDecisionAt: summary?.lastDecisionAt ?? null,
-      purposes: purposes
-        .filter((p) => p.active)
-        .map((p) => this.purposeView(p, byKey.get(p.key))),
+      purposes: purposes.filter((p) => p.active).map((p) => this.purposeView(p, byKey.get(p.key))),
     };
   },
 
   /** The required purposes a subject lacks valid consent to (empty: valid consent). */
-  async missingRequired(subject: string, purposesRead?: PurposeRow[]): Promise<{ purpose: string; status: PurposeStatus }[]> {
+  async missingRequired(
+    subject: string,
+    purposesRead?: PurposeRow[]
+  ): Promise<{ purpose: string; status: PurposeStatus }[]> {
     // The purposes and the subject's states are all it takes (not the summary forSubject() also reads):
     // one statement less for every booking that comes without consent input. One after the other, as there.
     // `purposesRead`: the list the caller read in this transaction (a booking whose decisions are held).
@@ -74,7 +95,10 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
    * by purpose key (the ledger hands back both after recording, in the same
    * transaction). The same rule and order as forSubject(): active purposes in list order.
    */
-  missingFrom(purposes: PurposeRow[], byKey: Map<string, StateRow>): { purpose: string; status: PurposeStatus }[] {
+  missingFrom(
+    purposes: PurposeRow[],
+    byKey: Map<string, StateRow>
+  ): { purpose: string; status: PurposeStatus }[] {
     return purposes
       .filter((p) => p.active && p.required && needsConsent(p))
       .map((p) => ({ purpose: p.key, status: purposeStatus(p, asState(byKey.get(p.key))) }))
@@ -91,7 +115,9 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
       explicit: needsExplicitConsent(purpose),
       status: purposeStatus(purpose, asState(row)),
       currentVersion:
-        purpose.currentMajor !== null ? `${purpose.currentMajor}.${purpose.currentMinor ?? 0}` : null,
+        purpose.currentMajor !== null
+          ? `${purpose.currentMajor}.${purpose.currentMinor ?? 0}`
+          : null,
       decision: row
         ? {
             decision: row.decision,
@@ -118,14 +144,25 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
       }) as Promise<EventRow[]>,
       strapi.db.query(UID.event).count({ where }),
     ]);
-    return { results, pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) } };
+    return {
+      results,
+      pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) },
+    };
   },
 
   /**
    * One page of subjects (host documents) with or without valid consent, keyset
    * paginated on the host table's id: one indexed query whatever the table size.
    */
-  async pageSubjects({ valid, after = 0, limit = 50 }: { valid: boolean; after?: number; limit?: number }) {
+  async pageSubjects({
+    valid,
+    after = 0,
+    limit = 50,
+  }: {
+    valid: boolean;
+    after?: number;
+    limit?: number;
+  }) {
     const uid = getService(strapi, 'subjects').uid();
     const hostTable = metadataOf(strapi, uid).tableName;
     const fingerprint = await this.currentFingerprint();
@@ -136,13 +173,18 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
       .orderBy('c.id', 'asc')
       .limit(limit);
     // With draft & publish every document has exactly one draft row: count each client once.
-    if (contentTypes.hasDraftAndPublish(contentTypeOf(strapi, uid))) query.whereNull('c.published_at');
+    if (contentTypes.hasDraftAndPublish(contentTypeOf(strapi, uid)))
+      query.whereNull('c.published_at');
     if (valid) {
-      query.join({ s: TABLE.subject }, 's.subject', 'c.document_id').where('s.required_fingerprint', fingerprint);
+      query
+        .join({ s: TABLE.subject }, 's.subject', 'c.document_id')
+        .where('s.required_fingerprint', fingerprint);
     } else {
       query
         .leftJoin({ s: TABLE.subject }, 's.subject', 'c.document_id')
-        .where((w) => w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint));
+        .where((w) =>
+          w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint)
+        );
     }
     return (await query) as { id: number; documentId: string }[];
   },
@@ -168,7 +210,10 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
   async recomputeReasons({ onlyUnset = false }: { onlyUnset?: boolean } = {}): Promise<void> {
     const purposes = await getService(strapi, 'purposes').list();
     await transaction(strapi, async ({ trx }) => {
-      const { sql, bindings } = reasonUpdate(purposes, onlyUnset ? { where: 'reason IS NULL', bindings: [] } : null);
+      const { sql, bindings } = reasonUpdate(
+        purposes,
+        onlyUnset ? { where: 'reason IS NULL', bindings: [] } : null
+      );
       await trx.raw(sql, bindings);
     });
   },
@@ -179,7 +224,10 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
    * come in meanwhile wait at most for one batch, and none of them deadlocks
    * with it. Gives the same rows as the live projection, which the tests check.
    */
-  async rebuild({ batchSize = REBUILD_BATCH }: { batchSize?: number } = {}): Promise<{ states: number; subjects: number }> {
+  async rebuild({ batchSize = REBUILD_BATCH }: { batchSize?: number } = {}): Promise<{
+    states: number;
+    subjects: number;
+  }> {
     const knex = strapi.db.connection;
     let after = '';
     for (;;) {
@@ -217,7 +265,10 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
     const knex = strapi.db.connection;
     const now = new Date();
     const list = subjects.map(() => '?').join(', ');
-    const inBatch = (column: string) => ({ where: `${column} IN (${list})`, bindings: [...subjects] });
+    const inBatch = (column: string) => ({
+      where: `${column} IN (${list})`,
+      bindings: [...subjects],
+    });
     const run = async (trx: Knex.Transaction) => {
       // A summary row that was lost gets its chain head back from the events (the proof's
       // verify compares the two), so the next event continues the same chain.
@@ -243,9 +294,15 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
       );
       // The ledger's lock, in subject order (SQLite has one writer at a time: nothing to take).
       if (supportsRowLocks(dialect)) {
-        await trx(TABLE.subject).select('id').whereIn('subject', [...subjects]).orderBy('subject', 'asc').forUpdate();
+        await trx(TABLE.subject)
+          .select('id')
+          .whereIn('subject', [...subjects])
+          .orderBy('subject', 'asc')
+          .forUpdate();
       }
-      await trx(TABLE.state).whereIn('subject', [...subjects]).del();
+      await trx(TABLE.state)
+        .whereIn('subject', [...subjects])
+        .del();
       await trx.raw(
         `INSERT INTO ${TABLE.state}
            (document_id, subject, purpose_key, decision, explicit, text_id, text_version, text_major, text_hash,
@@ -279,11 +336,14 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
       // knex's callback form: a COMMIT that fails rejects here. MySQL/MariaDB: READ COMMITTED,
       // so the statements read the events as committed once the locks are held (REPEATABLE READ
       // would read them under shared next-key locks, blocking inserts of other subjects' events).
-      if (dialect === 'mysql') await knex.transaction(run, { isolationLevel: 'read committed' } as Knex.TransactionConfig);
+      if (dialect === 'mysql')
+        await knex.transaction(run, { isolationLevel: 'read committed' } as Knex.TransactionConfig);
       else await knex.transaction(run);
     } catch (error) {
       if (attempt >= REBUILD_ATTEMPTS || !isLockConflict(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.floor(Math.random() * 50)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, 20 * attempt + Math.floor(Math.random() * 50))
+      );
       await this.rebuildBatch(subjects, attempt + 1);
     }
   },
@@ -298,7 +358,14 @@ const REBUILD_ATTEMPTS = 5;
 const isLockConflict = (error: unknown): boolean => {
   if (typeof error !== 'object' || error === null) return false;
   const { code, errno } = error as { code?: unknown; errno?: unknown };
-  return code === '40P01' || code === '40001' || code === '55P03' || errno === 1213 || errno === 1205 || code === 'SQLITE_BUSY';
+  return (
+    code === '40P01' ||
+    code === '40001' ||
+    code === '55P03' ||
+    errno === 1213 ||
+    errno === 1205 ||
+    code === 'SQLITE_BUSY'
+  );
 };
 
 /**
@@ -330,12 +397,19 @@ interface SummaryFilter {
 }
 
 /** UPDATE of the summaries' required fingerprint from their states (all rows, or those `filter` picks). */
-const fingerprintUpdate = (dialect: ReturnType<typeof dialectOf>, purposes: PurposeRow[], filter: SummaryFilter | null = null) => {
+const fingerprintUpdate = (
+  dialect: ReturnType<typeof dialectOf>,
+  purposes: PurposeRow[],
+  filter: SummaryFilter | null = null
+) => {
   const required = requiredPurposes(purposes);
   const where = filter ? ` WHERE ${filter.where}` : '';
   const filterBindings = filter?.bindings ?? [];
   if (required.length === 0) {
-    return { sql: `UPDATE ${TABLE.subject} SET required_fingerprint = NULL${where}`, bindings: filterBindings as Knex.RawBinding[] };
+    return {
+      sql: `UPDATE ${TABLE.subject} SET required_fingerprint = NULL${where}`,
+      bindings: filterBindings as Knex.RawBinding[],
+    };
   }
   const part = concatSql(dialect, ['p.id', `':'`, 's.text_major']);
   return {
@@ -357,9 +431,13 @@ const reasonUpdate = (purposes: PurposeRow[], filter: SummaryFilter | null) => {
   const where = filter ? ` WHERE ${filter.where}` : '';
   const filterBindings = filter?.bindings ?? [];
   if (required.length === 0) {
-    return { sql: `UPDATE ${TABLE.subject} SET reason = 'missing'${where}`, bindings: filterBindings as Knex.RawBinding[] };
+    return {
+      sql: `UPDATE ${TABLE.subject} SET reason = 'missing'${where}`,
+      bindings: filterBindings as Knex.RawBinding[],
+    };
   }
-  const has = (decision: string) => `WHEN SUM(CASE WHEN s.decision = '${decision}' THEN 1 ELSE 0 END) > 0 THEN '${decision}'`;
+  const has = (decision: string) =>
+    `WHEN SUM(CASE WHEN s.decision = '${decision}' THEN 1 ELSE 0 END) > 0 THEN '${decision}'`;
   return {
     sql: `UPDATE ${TABLE.subject} SET reason = (
            SELECT CASE ${['withdrawn', 'revoked', 'refused', 'expired'].map(has).join(' ')}
@@ -367,7 +445,11 @@ const reasonUpdate = (purposes: PurposeRow[], filter: SummaryFilter | null) => {
            FROM ${TABLE.state} s
            WHERE s.subject = ${TABLE.subject}.subject AND s.purpose_key IN (${required.map(() => '?').join(', ')})
          )${where}`,
-    bindings: [required.length, ...required.map((p) => p.key), ...filterBindings] as Knex.RawBinding[],
+    bindings: [
+      required.length,
+      ...required.map((p) => p.key),
+      ...filterBindings,
+    ] as Knex.RawBinding[],
   };
 };
 

@@ -44,12 +44,19 @@ export const readStates = async (
   subject: string
 ): Promise<{ stateRows: StateRow[]; purposesVersion: string | null }> => {
   const rows = (await trx
-    .select(trx.raw(`${getService(strapi, 'purposes').versionSql()} AS consent_purposes_version`), 's.*')
+    .select(
+      trx.raw(`${getService(strapi, 'purposes').versionSql()} AS consent_purposes_version`),
+      's.*'
+    )
     .from(trx.raw('(SELECT 1 AS one) v'))
-    .leftJoin({ s: TABLE.state }, (join) => join.on('s.subject', '=', trx.raw('?', [subject])))) as Record<string, unknown>[];
+    .leftJoin({ s: TABLE.state }, (join) =>
+      join.on('s.subject', '=', trx.raw('?', [subject]))
+    )) as Record<string, unknown>[];
   return {
     purposesVersion: (rows[0]?.consent_purposes_version as string | null | undefined) ?? null,
-    stateRows: rows.filter((row) => row.id != null).map((row) => fromColumns<StateRow>(strapi, UID.state, row)),
+    stateRows: rows
+      .filter((row) => row.id != null)
+      .map((row) => fromColumns<StateRow>(strapi, UID.state, row)),
   };
 };
 
@@ -59,7 +66,11 @@ export const readStates = async (
  * (an upsert whose no-op update locks the row, RETURNING the row as it is once
  * the lock is held); MySQL/MariaDB have no RETURNING: insert-ignore, then SELECT ... FOR UPDATE.
  */
-export const lockSummary = async (strapi: Core.Strapi, trx: Knex.Transaction, subject: string): Promise<LockedSummary> => {
+export const lockSummary = async (
+  strapi: Core.Strapi,
+  trx: Knex.Transaction,
+  subject: string
+): Promise<LockedSummary> => {
   const now = new Date();
   const row = {
     document_id: newDocumentId(),
@@ -83,7 +94,11 @@ export const lockSummary = async (strapi: Core.Strapi, trx: Knex.Transaction, su
     return locked;
   }
   if (dialect === 'sqlite') {
-    const [locked] = (await trx(TABLE.subject).insert(row).onConflict('subject').merge({ subject }).returning(columns)) as LockedSummary[];
+    const [locked] = (await trx(TABLE.subject)
+      .insert(row)
+      .onConflict('subject')
+      .merge({ subject })
+      .returning(columns)) as LockedSummary[];
     return locked;
   }
   // ON DUPLICATE KEY UPDATE, not INSERT IGNORE: on an existing row InnoDB then takes the
@@ -120,7 +135,8 @@ export const lockSummaryThrough = async (
   relation: SubjectRelation,
   ownerId: number
 ): Promise<LockedSubject | null> => {
-  if (dialectOf(strapi) !== 'postgres') throw new Error('consent: lockSummaryThrough() is for PostgreSQL');
+  if (dialectOf(strapi) !== 'postgres')
+    throw new Error('consent: lockSummaryThrough() is for PostgreSQL');
   const now = new Date();
   const result = (await preparedRaw(
     strapi,

@@ -35,11 +35,19 @@ const webhooks = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** The event names a webhook can select, with their store keys. */
   events(): { key: string; event: string }[] {
-    return Object.entries(STORE_KEYS).map(([name, key]) => ({ key, event: WEBHOOK_EVENT[name as keyof typeof WEBHOOK_EVENT] }));
+    return Object.entries(STORE_KEYS).map(([name, key]) => ({
+      key,
+      event: WEBHOOK_EVENT[name as keyof typeof WEBHOOK_EVENT],
+    }));
   },
 
   /** A decision's payload for webhooks and the per-decision hub events. */
-  decisionPayload(event: EventRow): { subject: string; purpose: string; decision: string; entry: Record<string, unknown> } {
+  decisionPayload(event: EventRow): {
+    subject: string;
+    purpose: string;
+    decision: string;
+    entry: Record<string, unknown>;
+  } {
     const entry: Record<string, unknown> = { ...event };
     for (const field of PERSONAL_EVENT_FIELDS) {
       if (field !== 'actorName' || event.actorType === 'subject') delete entry[field];

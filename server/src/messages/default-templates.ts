@@ -106,9 +106,24 @@ export const DEFAULT_TEMPLATES: Templates = {
  * the editable templates: it only repeats what the text around it says.
  */
 export const BUTTON_LABELS: Record<string, Record<MessageKind, string>> = {
-  en: { request: 'Read and answer', reminder: 'Read and answer', information: 'See your consents', confirmation: 'Read and confirm' },
-  da: { request: 'Læs og svar', reminder: 'Læs og svar', information: 'Se dine samtykker', confirmation: 'Læs og bekræft' },
-  sv: { request: 'Läs och svara', reminder: 'Läs och svara', information: 'Se dina samtycken', confirmation: 'Läs och bekräfta' },
+  en: {
+    request: 'Read and answer',
+    reminder: 'Read and answer',
+    information: 'See your consents',
+    confirmation: 'Read and confirm',
+  },
+  da: {
+    request: 'Læs og svar',
+    reminder: 'Læs og svar',
+    information: 'Se dine samtykker',
+    confirmation: 'Læs og bekræft',
+  },
+  sv: {
+    request: 'Läs och svara',
+    reminder: 'Läs och svara',
+    information: 'Se dina samtycken',
+    confirmation: 'Läs och bekräfta',
+  },
 };
 
 /** The bundled entry for a locale: exact tag, else its language (da-DK -> da), else English. */
@@ -116,6 +131,8 @@ const bundled = <T>(table: Record<string, T>, locale: string): T =>
   own(table, locale) ?? own(table, locale.split('-')[0].toLowerCase()) ?? table.en;
 
 /** The default template set for a locale (English where none is bundled). */
-export const defaultTemplateSet = (locale: string): TemplateSet => bundled(DEFAULT_TEMPLATES, locale);
+export const defaultTemplateSet = (locale: string): TemplateSet =>
+  bundled(DEFAULT_TEMPLATES, locale);
 
-export const buttonLabel = (locale: string, kind: MessageKind): string => bundled(BUTTON_LABELS, locale)[kind];
+export const buttonLabel = (locale: string, kind: MessageKind): string =>
+  bundled(BUTTON_LABELS, locale)[kind];

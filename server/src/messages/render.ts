@@ -11,7 +11,14 @@ import type { MessageInput, RenderedMessage, TemplateSet } from './types';
  * so a typo shows in the Settings test mail instead of vanishing.
  */
 
-const PLACEHOLDERS = ['name', 'organisation', 'purposes', 'link', 'manageLink', 'expiresAt'] as const;
+const PLACEHOLDERS = [
+  'name',
+  'organisation',
+  'purposes',
+  'link',
+  'manageLink',
+  'expiresAt',
+] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
 type Segment = { text: string } | { placeholder: Placeholder };
 type Line = Segment[];
@@ -28,7 +35,8 @@ interface Values {
 const TOKEN = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 const URL_IN_TEXT = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
 
-const isPlaceholder = (name: string): name is Placeholder => (PLACEHOLDERS as readonly string[]).includes(name);
+const isPlaceholder = (name: string): name is Placeholder =>
+  (PLACEHOLDERS as readonly string[]).includes(name);
 
 /**
  * A bounded memo of a pure function of template text. A campaign renders one
@@ -66,7 +74,12 @@ export const greetingName = (value: string | null | undefined): string => {
 };
 
 export const escapeHtml = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 /** An absolute http(s) URL, or null: nothing else becomes a link or a header. */
 export const webUrl = (value: string | null | undefined): URL | null => {
@@ -117,7 +130,10 @@ const parse = memo(200, (template: string): readonly Segment[] => {
 });
 
 const isEmpty = (segment: Segment, values: Values): boolean =>
-  'placeholder' in segment && (segment.placeholder === 'purposes' ? values.purposes.length === 0 : values[segment.placeholder] === '');
+  'placeholder' in segment &&
+  (segment.placeholder === 'purposes'
+    ? values.purposes.length === 0
+    : values[segment.placeholder] === '');
 
 /** Drop placeholders with no value, and the space before them when punctuation follows ("Hello {{name}}," -> "Hello,"). */
 const withoutEmpty = (segments: readonly Segment[], values: Values): Segment[] => {
@@ -127,13 +143,22 @@ const withoutEmpty = (segments: readonly Segment[], values: Values): Segment[] =
     const before = out[out.length - 1];
     const after = segments[i + 1];
     const closes = !after || ('text' in after && /^([,.!?;:)]|\s*(\n|$))/.test(after.text));
-    if (before && 'text' in before && closes) out[out.length - 1] = { text: before.text.replace(/ $/, '') };
+    if (before && 'text' in before && closes)
+      out[out.length - 1] = { text: before.text.replace(/ $/, '') };
   });
   return out;
 };
 
 const plain = (segments: Segment[], values: Values, list: (purposes: string[]) => string): string =>
-  segments.map((s) => ('text' in s ? s.text : s.placeholder === 'purposes' ? list(values.purposes) : values[s.placeholder])).join('');
+  segments
+    .map((s) =>
+      'text' in s
+        ? s.text
+        : s.placeholder === 'purposes'
+          ? list(values.purposes)
+          : values[s.placeholder]
+    )
+    .join('');
 
 const lines = (segments: Segment[]): Line[] => {
   const result: Line[] = [[]];
@@ -158,8 +183,7 @@ const alone = (line: Line): Placeholder | null => {
 
 const STYLE = {
   body: 'margin:0;padding:0;background:#f3f4f6',
-  card:
-    "max-width:600px;margin:0 auto;padding:32px 24px;background:#ffffff;color:#111827;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5",
+  card: "max-width:600px;margin:0 auto;padding:32px 24px;background:#ffffff;color:#111827;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5",
   p: 'margin:0 0 16px',
   list: 'margin:0 0 16px;padding-left:24px',
   link: 'color:#1d4ed8;text-decoration:underline',
@@ -169,7 +193,9 @@ const STYLE = {
 };
 
 const anchor = (url: string): string =>
-  webUrl(url) ? `<a href="${escapeHtml(url)}" style="${STYLE.link}">${escapeHtml(url)}</a>` : escapeHtml(url);
+  webUrl(url)
+    ? `<a href="${escapeHtml(url)}" style="${STYLE.link}">${escapeHtml(url)}</a>`
+    : escapeHtml(url);
 
 /** Template text: escaped, with the admin's own http(s) addresses as links. Values never become links. */
 const literal = memo(2000, (text: string): string => {
@@ -186,7 +212,8 @@ const inline = (line: Line, values: Values): string =>
   line
     .map((s) => {
       if ('text' in s) return literal(s.text);
-      if (s.placeholder === 'link' || s.placeholder === 'manageLink') return anchor(values[s.placeholder]);
+      if (s.placeholder === 'link' || s.placeholder === 'manageLink')
+        return anchor(values[s.placeholder]);
       if (s.placeholder === 'purposes') return escapeHtml(values.purposes.join(', '));
       return escapeHtml(values[s.placeholder]);
     })
@@ -214,7 +241,9 @@ const bodyHtml = (segments: Segment[], values: Values, label: string): string =>
       blocks.push(button(values.link, label));
     } else if (only === 'purposes') {
       flush();
-      blocks.push(`<ul style="${STYLE.list}">${values.purposes.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>`);
+      blocks.push(
+        `<ul style="${STYLE.list}">${values.purposes.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>`
+      );
     } else paragraph.push(inline(line, values));
   }
   flush();
@@ -239,8 +268,14 @@ const page = (lang: string, subject: string, content: string): string =>
 const unsubscribeHeaders = (input: MessageInput): Record<string, string> => {
   if (!input.links.unsubscribe || !input.purposes.some((p) => p.marketing)) return {};
   const url = webUrl(input.links.unsubscribe);
-  if (!url) throw new Error(`links.unsubscribe must be an absolute http(s) URL, not "${input.links.unsubscribe}"`);
-  return { 'List-Unsubscribe': `<${url.href}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+  if (!url)
+    throw new Error(
+      `links.unsubscribe must be an absolute http(s) URL, not "${input.links.unsubscribe}"`
+    );
+  return {
+    'List-Unsubscribe': `<${url.href}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
 };
 
 /**
@@ -254,7 +289,10 @@ export const renderMessage = (template: TemplateSet, input: MessageInput): Rende
     name: greetingName(input.name),
     organisation: oneLine(input.organisation),
     purposes: input.purposes.map((p) => oneLine(p.title) || oneLine(p.name)).filter(Boolean),
-    link: (input.kind === 'information' ? input.links.manage : input.links.respond ?? input.links.manage).trim(),
+    link: (input.kind === 'information'
+      ? input.links.manage
+      : (input.links.respond ?? input.links.manage)
+    ).trim(),
     manageLink: input.links.manage.trim(),
     expiresAt: formatDate(input.expiresAt, input.locale, input.timeZone),
   };
@@ -267,7 +305,11 @@ export const renderMessage = (template: TemplateSet, input: MessageInput): Rende
   return {
     subject,
     text: plain(body, values, asLines),
-    html: page(input.locale, subject, bodyHtml(body, values, buttonLabel(input.locale, input.kind))),
+    html: page(
+      input.locale,
+      subject,
+      bodyHtml(body, values, buttonLabel(input.locale, input.kind))
+    ),
     sms: plain(render(chosen.sms), values, inOneLine).trim(),
     headers: unsubscribeHeaders(input),
   };
@@ -295,14 +337,16 @@ const PLAIN_TOKEN = /^[A-Za-z0-9_-]+$/;
  * fail or change anything there, so the link is a web URL, and its href the base's href plus
  * the token, whatever the token. Surrounding spaces would meet links.trim() and new URL().
  */
-const takesToken = (base: string): boolean => base === base.trim() && base.endsWith('/') && webUrl(base) !== null;
+const takesToken = (base: string): boolean =>
+  base === base.trim() && base.endsWith('/') && webUrl(base) !== null;
 
 /** A string rendered with the stand-ins, cut once; per message, the pieces joined with the real values. */
 const cutAtMarks = (rendered: string): ((name: string, token: string) => string) => {
   const parts = rendered.split(MARKS);
   return (name, token) => {
     let out = parts[0];
-    for (let i = 1; i < parts.length; i += 2) out += (parts[i] === NAME_MARK ? name : token) + parts[i + 1];
+    for (let i = 1; i < parts.length; i += 2)
+      out += (parts[i] === NAME_MARK ? name : token) + parts[i + 1];
     return out;
   };
 };
@@ -313,12 +357,16 @@ const cutAtMarks = (rendered: string): ((name: string, token: string) => string)
  * renderMessage. In the HTML part the name is escaped, also in <title> and aria-label, which
  * escape the whole subject.
  */
-const cutMessage = (marked: RenderedMessage): ((name: string, token: string) => RenderedMessage) => {
+const cutMessage = (
+  marked: RenderedMessage
+): ((name: string, token: string) => RenderedMessage) => {
   const subject = cutAtMarks(marked.subject);
   const text = cutAtMarks(marked.text);
   const html = cutAtMarks(marked.html);
   const sms = cutAtMarks(marked.sms);
-  const headers = Object.entries(marked.headers).map(([key, value]) => [key, cutAtMarks(value)] as const);
+  const headers = Object.entries(marked.headers).map(
+    ([key, value]) => [key, cutAtMarks(value)] as const
+  );
   return (name, token) => ({
     subject: subject(name, token),
     text: text(name, token),
@@ -350,7 +398,11 @@ export const messageRenderer = (
         unsubscribe: bases.unsubscribe && bases.unsubscribe + token,
       },
     });
-  if (!takesToken(bases.manage) || (bases.respond && !takesToken(bases.respond)) || (bases.unsubscribe && !takesToken(bases.unsubscribe))) {
+  if (
+    !takesToken(bases.manage) ||
+    (bases.respond && !takesToken(bases.respond)) ||
+    (bases.unsubscribe && !takesToken(bases.unsubscribe))
+  ) {
     return slow;
   }
 

@@ -35,12 +35,20 @@ const httpSender = (config: Extract<SmsConfig, { provider: 'http' }>): SmsSender
     } catch (error) {
       // fetch says only "fetch failed" or "aborted"; the reason stored on the request should say more.
       // Duck-typed: the abort is a DOMException, and errors may come from another realm (instanceof fails).
-      const { name, message, cause } = (error ?? {}) as { name?: string; message?: string; cause?: { message?: string } };
-      if (name === 'TimeoutError') throw new Error(`SMS provider did not answer within ${config.timeoutMs} ms`);
+      const { name, message, cause } = (error ?? {}) as {
+        name?: string;
+        message?: string;
+        cause?: { message?: string };
+      };
+      if (name === 'TimeoutError')
+        throw new Error(`SMS provider did not answer within ${config.timeoutMs} ms`);
       throw new Error(`SMS provider unreachable: ${cause?.message ?? message ?? String(error)}`);
     }
     if (!response.ok) {
-      throw new SmsProviderError(`SMS provider answered ${response.status} ${response.statusText}${await excerpt(response)}`.trim(), response.status);
+      throw new SmsProviderError(
+        `SMS provider answered ${response.status} ${response.statusText}${await excerpt(response)}`.trim(),
+        response.status
+      );
     }
     // Read the body so the connection goes back to the pool.
     await response.arrayBuffer().catch(() => undefined);
@@ -48,7 +56,10 @@ const httpSender = (config: Extract<SmsConfig, { provider: 'http' }>): SmsSender
 });
 
 /** The configured SMS provider, or null when none is configured. */
-export const createSmsSender = (config: SmsConfig | undefined, log: { info(msg: string): void }): SmsSender | null => {
+export const createSmsSender = (
+  config: SmsConfig | undefined,
+  log: { info(msg: string): void }
+): SmsSender | null => {
   if (!config) return null;
   switch (config.provider) {
     case 'http':
@@ -56,7 +67,9 @@ export const createSmsSender = (config: SmsConfig | undefined, log: { info(msg: 
     case 'console':
       return {
         async send(to, body) {
-          log.info(`[consent] SMS to ${to}${config.from ? ` from ${config.from}` : ''}: ${body.replace(/\s+/g, ' ')}`);
+          log.info(
+            `[consent] SMS to ${to}${config.from ? ` from ${config.from}` : ''}: ${body.replace(/\s+/g, ' ')}`
+          );
         },
       };
     case 'custom':

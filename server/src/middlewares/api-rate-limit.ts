@@ -12,7 +12,9 @@ export const apiRateLimit = async (ctx: Context, next: Next): Promise<void> => {
   const verdict = countRequest(strapi, ctx.request.ip || 'unknown');
   if (verdict.limited) {
     ctx.set('Retry-After', String(verdict.retryAfterSeconds));
-    throw new errors.RateLimitError('Too many requests, try again later', { retryAfterSeconds: verdict.retryAfterSeconds });
+    throw new errors.RateLimitError('Too many requests, try again later', {
+      retryAfterSeconds: verdict.retryAfterSeconds,
+    });
   }
   await next();
 };

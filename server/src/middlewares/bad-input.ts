@@ -28,7 +28,8 @@ const isPrototypeKey = (key: string): boolean => key in Object.prototype;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
 
-const lowerPath = (path: string): string => (path.length > 1 ? path.replace(/\/+$/, '') : path).toLowerCase();
+const lowerPath = (path: string): string =>
+  (path.length > 1 ? path.replace(/\/+$/, '') : path).toLowerCase();
 
 /** Decides, per request path, whether the plugin answers or fronts it. Built lazily: content types are known by then. */
 const routeMatcher = (strapi: Core.Strapi) => {
@@ -40,7 +41,8 @@ const routeMatcher = (strapi: Core.Strapi) => {
       return intake.has(lowerPath(path));
     },
     isPlugin(path: string): boolean {
-      apiPrefix ??= `${String(strapi.config.get('api.rest.prefix', '/api'))}/consent/`.toLowerCase();
+      apiPrefix ??=
+        `${String(strapi.config.get('api.rest.prefix', '/api'))}/consent/`.toLowerCase();
       const lower = path.toLowerCase();
       return lower.startsWith(apiPrefix) || lower.startsWith('/consent/');
     },
@@ -54,7 +56,11 @@ const badRequest = (message: string, path: string[]): errors.ValidationError =>
  * The first problem in a parsed query or body, or null: a key Object.prototype has, a NUL
  * byte, a lone UTF-16 surrogate (no database stores it as text), or a value too deep.
  */
-export const findBadInput = (value: unknown, path: string[] = [], depth = 0): errors.ValidationError | null => {
+export const findBadInput = (
+  value: unknown,
+  path: string[] = [],
+  depth = 0
+): errors.ValidationError | null => {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) return badRequest('must not contain NUL characters', path);
     if (!isWellFormed(value)) return badRequest('must be well-formed Unicode', path);
@@ -63,8 +69,10 @@ export const findBadInput = (value: unknown, path: string[] = [], depth = 0): er
   if (typeof value !== 'object' || value === null) return null;
   if (depth > MAX_DEPTH) return badRequest('nested too deeply', path);
   for (const [key, item] of Object.entries(value)) {
-    if (isPrototypeKey(key)) return badRequest(`field name "${key}" is not allowed`, [...path, key]);
-    if (key.includes('\u0000') || !isWellFormed(key)) return badRequest('field name must be well-formed text without NUL', path);
+    if (isPrototypeKey(key))
+      return badRequest(`field name "${key}" is not allowed`, [...path, key]);
+    if (key.includes('\u0000') || !isWellFormed(key))
+      return badRequest('field name must be well-formed text without NUL', path);
     const problem = findBadInput(item, [...path, key], depth + 1);
     if (problem) return problem;
   }
@@ -72,14 +80,25 @@ export const findBadInput = (value: unknown, path: string[] = [], depth = 0): er
 };
 
 /** A string attribute of a booking type longer than its column, or null (Strapi checks only a declared maxLength). */
-const findOverLong = (strapi: Core.Strapi, path: string, body: unknown): errors.ValidationError | null => {
-  const data = typeof body === 'object' && body !== null ? (body as { data?: unknown }).data : undefined;
+const findOverLong = (
+  strapi: Core.Strapi,
+  path: string,
+  body: unknown
+): errors.ValidationError | null => {
+  const data =
+    typeof body === 'object' && body !== null ? (body as { data?: unknown }).data : undefined;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
   const { bookings } = getService(strapi, 'config').get();
   const prefix = String(strapi.config.get('api.rest.prefix', '/api'));
-  const booking = bookings.find((b) => lowerPath(`${prefix}/${contentTypeOf(strapi, b.uid).info.pluralName}`) === lowerPath(path));
+  const booking = bookings.find(
+    (b) =>
+      lowerPath(`${prefix}/${contentTypeOf(strapi, b.uid).info.pluralName}`) === lowerPath(path)
+  );
   if (!booking) return null;
-  const attributes = contentTypeOf(strapi, booking.uid).attributes as Record<string, { type?: string }>;
+  const attributes = contentTypeOf(strapi, booking.uid).attributes as Record<
+    string,
+    { type?: string }
+  >;
   for (const [name, value] of Object.entries(data)) {
     if (!Object.hasOwn(attributes, name) || typeof value !== 'string') continue;
     if (VARCHAR_TYPES.has(attributes[name].type ?? '') && value.length > VARCHAR_LENGTH) {
@@ -101,7 +120,9 @@ export const guardBodyParser = (strapi: Core.Strapi): void => {
   const middlewares = strapi.config.get('middlewares', []) as unknown;
   // Not the array Strapi documents: leave it for Strapi to report, do not fail the boot here.
   if (!Array.isArray(middlewares)) return;
-  const patched = (middlewares as (string | { name?: string; config?: Record<string, unknown> })[]).map((entry) => {
+  const patched = (
+    middlewares as (string | { name?: string; config?: Record<string, unknown> })[]
+  ).map((entry) => {
     const name = typeof entry === 'string' ? entry : entry.name;
     if (name !== 'strapi::body') return entry;
     const config = (typeof entry === 'string' ? {} : entry.config) ?? {};
@@ -109,14 +130,23 @@ export const guardBodyParser = (strapi: Core.Strapi): void => {
     const onError = (error: Error, ctx: Context): void => {
       const status = (error as { status?: unknown }).status;
       const alreadyClient = typeof status === 'number' && status >= 400 && status < 500;
-      const fileTooBig = error.message.includes('maxFileSize') && error.message.includes('exceeded');
-      if (!alreadyClient && !fileTooBig && (routes.isPlugin(ctx.path) || routes.isIntake(ctx.path))) {
+      const fileTooBig =
+        error.message.includes('maxFileSize') && error.message.includes('exceeded');
+      if (
+        !alreadyClient &&
+        !fileTooBig &&
+        (routes.isPlugin(ctx.path) || routes.isIntake(ctx.path))
+      ) {
         throw badRequest('Malformed request body', []);
       }
       if (hostOnError) hostOnError(error, ctx);
       else throw error;
     };
-    return { ...(typeof entry === 'string' ? {} : entry), name: 'strapi::body', config: { ...config, onError } };
+    return {
+      ...(typeof entry === 'string' ? {} : entry),
+      name: 'strapi::body',
+      config: { ...config, onError },
+    };
   });
   strapi.config.set('middlewares', patched);
 };

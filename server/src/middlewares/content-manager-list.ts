@@ -21,8 +21,7 @@ interface AbilityState {
  * unknown parameter) and remember it for the queries of this request.
  */
 export const contentManagerListParam =
-  (strapi: Core.Strapi) =>
-  async (ctx: Context, next: Next) => {
+  (strapi: Core.Strapi) => async (ctx: Context, next: Next) => {
     const { consent, ...rest } = ctx.request.query as Record<string, unknown>;
     if (consent === undefined) return next();
     ctx.request.query = rest as typeof ctx.request.query;
@@ -31,7 +30,8 @@ export const contentManagerListParam =
       throw new errors.ValidationError('consent must be "valid" or "invalid"', { consent });
     }
     const state = ctx.state as AbilityState;
-    if (!state.userAbility?.can(ACTION.read)) throw new errors.ForbiddenError('Filtering by consent needs plugin::consent.read');
+    if (!state.userAbility?.can(ACTION.read))
+      throw new errors.ForbiddenError('Filtering by consent needs plugin::consent.read');
     state[STATE_KEY] = consent;
     return next();
   };
@@ -62,12 +62,17 @@ export const contentManagerListLifecycle = (strapi: Core.Strapi) => {
     // NOT IN subquery that does not fit work_mem row by row.
     const subquery =
       filter === 'valid'
-        ? knex.select('s.subject').from({ s: table(TABLE.subject) }).where('s.required_fingerprint', fingerprint)
+        ? knex
+            .select('s.subject')
+            .from({ s: table(TABLE.subject) })
+            .where('s.required_fingerprint', fingerprint)
         : knex
             .select('c.document_id')
             .from({ c: table(metadataOf(strapi, uid).tableName) })
             .leftJoin({ s: table(TABLE.subject) }, (join) => {
-              join.on('s.subject', '=', 'c.document_id').andOnVal('s.required_fingerprint', '=', fingerprint);
+              join
+                .on('s.subject', '=', 'c.document_id')
+                .andOnVal('s.required_fingerprint', '=', fingerprint);
             })
             .whereNull('s.id');
     const condition = { documentId: { $in: subquery } };
@@ -82,9 +87,16 @@ export const contentManagerListLifecycle = (strapi: Core.Strapi) => {
 
 /** Register both on the Content Manager's list route and the subject type (called from register). */
 export const registerContentManagerListFilter = (strapi: Core.Strapi) => {
-  const admin = (strapi.plugin('content-manager')?.routes as Record<string, { routes: Core.Route[] }> | undefined)?.admin;
-  const route = admin?.routes.find((r) => r.method === 'GET' && r.handler === 'collection-types.find');
+  const admin = (
+    strapi.plugin('content-manager')?.routes as Record<string, { routes: Core.Route[] }> | undefined
+  )?.admin;
+  const route = admin?.routes.find(
+    (r) => r.method === 'GET' && r.handler === 'collection-types.find'
+  );
   if (!route) return;
-  route.config = { ...route.config, middlewares: [contentManagerListParam(strapi), ...(route.config?.middlewares ?? [])] };
+  route.config = {
+    ...route.config,
+    middlewares: [contentManagerListParam(strapi), ...(route.config?.middlewares ?? [])],
+  };
   strapi.db.lifecycles.subscribe(contentManagerListLifecycle(strapi));
 };

@@ -21,7 +21,11 @@ const consentInputSchema = () => (consentSchema ??= bookingConsentSchema(z));
 const contactSchemas = new WeakMap<Core.Strapi, ReturnType<typeof bookingContactSchema>>();
 const contactInputSchema = (strapi: Core.Strapi) => {
   let schema = contactSchemas.get(strapi);
-  if (!schema) contactSchemas.set(strapi, (schema = bookingContactSchema(z, getService(strapi, 'config').get().locales)));
+  if (!schema)
+    contactSchemas.set(
+      strapi,
+      (schema = bookingContactSchema(z, getService(strapi, 'config').get().locales))
+    );
   return schema;
 };
 
@@ -52,7 +56,9 @@ export const bookingDocumentsMiddleware =
     // output shows extra input params, a top-level `consent` / `contact` beside `data` in the body.
     const consent = once(params.data, body, 'consent', (raw) => parse(consentInputSchema(), raw));
     const contact =
-      ctx.action === 'create' && settings.intake ? once(params.data, body, 'contact', (raw) => parse(contactInputSchema(strapi), raw)) : undefined;
+      ctx.action === 'create' && settings.intake
+        ? once(params.data, body, 'contact', (raw) => parse(contactInputSchema(strapi), raw))
+        : undefined;
     if (params.data && ('consent' in params.data || 'contact' in params.data)) {
       const { consent: _consent, contact: _contact, ...data } = params.data;
       params.data = data;
@@ -68,13 +74,21 @@ export const bookingDocumentsMiddleware =
     const linkedSubject = await intake.linkedSubject(caller);
     // `block` for a caller who does not decide for the client: the request's own decisions,
     // judged before anything is looked up or written, so the answer never depends on the client.
-    const judgedOnRequest = settings.requirement === 'block' && ctx.action === 'create' && !speaksForClient(caller) && !linkedSubject;
-    if (judgedOnRequest) intake.assertRequestGivesRequired(consent, await getService(strapi, 'purposes').list());
+    const judgedOnRequest =
+      settings.requirement === 'block' &&
+      ctx.action === 'create' &&
+      !speaksForClient(caller) &&
+      !linkedSubject;
+    if (judgedOnRequest)
+      intake.assertRequestGivesRequired(consent, await getService(strapi, 'purposes').list());
 
     return transaction(strapi, async () => {
       if (contact && params.data) {
         // The plugin's intake: the logged-in client, else the client with this email or phone, else a new one.
-        params.data = { ...params.data, [settings.subject]: linkedSubject ?? (await intake.matchOrCreate(contact)) };
+        params.data = {
+          ...params.data,
+          [settings.subject]: linkedSubject ?? (await intake.matchOrCreate(contact)),
+        };
       }
       const result = await next();
       if (!result || typeof result !== 'object' || !('documentId' in result)) return result;
@@ -97,7 +111,12 @@ export const bookingDocumentsMiddleware =
  * An extra input given in `data` or beside it, parsed; a 400 when given in both places.
  * Strapi validated it on the REST routes; programmatic callers get the same check.
  */
-const once = <T>(data: Record<string, unknown> | undefined, body: Record<string, unknown> | undefined, key: string, read: (raw: unknown) => T) => {
+const once = <T>(
+  data: Record<string, unknown> | undefined,
+  body: Record<string, unknown> | undefined,
+  key: string,
+  read: (raw: unknown) => T
+) => {
   const inData = data?.[key];
   const topLevel = body?.[key];
   if (inData !== undefined && topLevel !== undefined) {

@@ -5,7 +5,8 @@ import { getService } from '../utils/get-service';
 import { contentTypeOf } from '../utils/models';
 
 /** `/api/bookings`, lower case and without a trailing slash, as the router matches it (case-insensitively). */
-const normalise = (path: string): string => (path.length > 1 ? path.replace(/\/+$/, '') : path).toLowerCase();
+const normalise = (path: string): string =>
+  (path.length > 1 ? path.replace(/\/+$/, '') : path).toLowerCase();
 
 /** The create route of every configured booking type: `<api.rest.prefix>/<pluralName>`. */
 export const intakePaths = (strapi: Core.Strapi): Set<string> => {

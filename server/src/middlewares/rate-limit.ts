@@ -24,15 +24,24 @@ export const clientKey = (ip: string): string => {
   const [head, tail] = ip.toLowerCase().split('::');
   const left = head ? head.split(':') : [];
   const right = tail !== undefined ? (tail ? tail.split(':') : []) : [];
-  const groups = tail !== undefined ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g || '0').join(':')}::/64`;
+  const groups =
+    tail !== undefined
+      ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+      : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g || '0')
+    .join(':')}::/64`;
 };
 
 /**
  * Counts a request and says whether it is over the limit, and for how long.
  * Memory stays bounded by the addresses seen in one window: a new window drops the last.
  */
-export const countRequest = (strapi: Core.Strapi, ip: string): { limited: false } | { limited: true; retryAfterSeconds: number } => {
+export const countRequest = (
+  strapi: Core.Strapi,
+  ip: string
+): { limited: false } | { limited: true; retryAfterSeconds: number } => {
   const { windowSeconds, max } = getService(strapi, 'config').get().rateLimit;
   const now = getService(strapi, 'clock').now().getTime();
   const windowMs = windowSeconds * 1000;
@@ -46,7 +55,10 @@ export const countRequest = (strapi: Core.Strapi, ip: string): { limited: false 
   const count = (window.counts.get(key) ?? 0) + 1;
   window.counts.set(key, count);
   if (count <= max) return { limited: false };
-  return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil(((index + 1) * windowMs - now) / 1000)) };
+  return {
+    limited: true,
+    retryAfterSeconds: Math.max(1, Math.ceil(((index + 1) * windowMs - now) / 1000)),
+  };
 };
 
 /**

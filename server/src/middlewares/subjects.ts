@@ -24,7 +24,8 @@ export const subjectDocumentsMiddleware =
       const documentId = (result as { documentId?: string } | null)?.documentId;
       if (documentId) {
         await noteSubjectCreated(strapi, documentId);
-        if (settings.informationMail) await getService(strapi, 'requests').create({ subject: documentId, kind: 'information' });
+        if (settings.informationMail)
+          await getService(strapi, 'requests').create({ subject: documentId, kind: 'information' });
       }
       return result;
     };

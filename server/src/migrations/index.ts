@@ -38,11 +38,16 @@ const STORE = { type: 'plugin', name: 'consent', key: 'migrations' } as const;
 /** The names of the migrations this database has run. */
 export const ranMigrations = async (strapi: Core.Strapi): Promise<string[]> => {
   const value = (await strapi.store.get(STORE)) as unknown;
-  return Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string') : [];
+  return Array.isArray(value)
+    ? value.filter((name): name is string => typeof name === 'string')
+    : [];
 };
 
 /** Runs the pending ones in order, recording each as it completes (a failure stops the boot, as before). */
-export const runMigrations = async (strapi: Core.Strapi, migrations: readonly Migration[] = MIGRATIONS): Promise<string[]> => {
+export const runMigrations = async (
+  strapi: Core.Strapi,
+  migrations: readonly Migration[] = MIGRATIONS
+): Promise<string[]> => {
   const ran = await ranMigrations(strapi);
   const done: string[] = [];
   for (const migration of migrations) {

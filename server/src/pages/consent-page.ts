@@ -30,7 +30,10 @@ export type AnswerOutcome =
   | { kind: 'invalid' | 'stale'; view: RequestView; state: RequestFormState }
   | { kind: 'recorded'; status: 'approved' | 'declined' };
 
-export type WithdrawOutcome = { kind: 'withdrawn'; title: string } | { kind: 'unchanged' } | { kind: 'unknown' };
+export type WithdrawOutcome =
+  | { kind: 'withdrawn'; title: string }
+  | { kind: 'unchanged' }
+  | { kind: 'unknown' };
 
 /** A form field as a string; repeated or nested fields (qs turns `a[b]` into objects) count as absent. */
 const field = (body: unknown, name: string): string | undefined => {
@@ -39,7 +42,8 @@ const field = (body: unknown, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
-const channelOf = (request: RequestRow): Channel => (request.channel === 'sms' ? 'sms_link' : 'email_link');
+const channelOf = (request: RequestRow): Channel =>
+  request.channel === 'sms' ? 'sms_link' : 'email_link';
 
 /** Statuses in which the client has no decision of their own in force: unsubscribing records a refusal. */
 const UNDECIDED: PurposeStatus[] = ['missing', 'expired'];
@@ -77,7 +81,10 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
    * nothing left to decide (the purposes were deactivated since it was sent).
    */
   async requestView(link: PageLink, locale: string): Promise<RequestView | null> {
-    const [texts, organisation] = await Promise.all([getService(strapi, 'texts').current(locale), this.organisation()]);
+    const [texts, organisation] = await Promise.all([
+      getService(strapi, 'texts').current(locale),
+      this.organisation(),
+    ]);
     const named = link.request.purposeKeys ? new Set(link.request.purposeKeys) : null;
     const wanted = texts.filter((text) => named === null || named.has(text.purpose));
     const asked = wanted.filter((text) => text.requiresConsent);
@@ -117,7 +124,10 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
    * must read it again. An older minor version of the same major is the text the
    * client read (an editorial fix came in between): it is recorded as such.
    */
-  readForm(view: RequestView, body: unknown): { state: RequestFormState; decisions: DecisionInput[] } {
+  readForm(
+    view: RequestView,
+    body: unknown
+  ): { state: RequestFormState; decisions: DecisionInput[] } {
     const state: RequestFormState = { answers: {}, errors: [], stale: [] };
     const decisions: DecisionInput[] = [];
     for (const text of view.asked) {
@@ -143,7 +153,12 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
         state.errors.push({ purpose: key, field: 'explicit' });
         continue;
       }
-      decisions.push({ purpose: key, decision: answer.decision, version: `${shown.major}.${shown.minor}`, ...(explicit ? { explicit: true } : {}) });
+      decisions.push({
+        purpose: key,
+        decision: answer.decision,
+        version: `${shown.major}.${shown.minor}`,
+        ...(explicit ? { explicit: true } : {}),
+      });
     }
     return { state, decisions };
   },
@@ -154,7 +169,12 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
    * answers sent at once, or an answer and the expiry job, exactly one wins and the
    * other writes nothing.
    */
-  async answer(link: PageLink, body: unknown, locale: string, evidence: Evidence): Promise<AnswerOutcome> {
+  async answer(
+    link: PageLink,
+    body: unknown,
+    locale: string,
+    evidence: Evidence
+  ): Promise<AnswerOutcome> {
     if (!this.isOpen(link.request)) return { kind: 'closed' };
     const view = await this.requestView(link, locale);
     if (!view) return { kind: 'closed' };
@@ -166,11 +186,14 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
     const now = getService(strapi, 'clock').now();
     try {
       const answered = await transaction(strapi, async () => {
-        if (!(await getService(strapi, 'requests').markAnswered(link.request.documentId, status))) return false;
+        if (!(await getService(strapi, 'requests').markAnswered(link.request.documentId, status)))
+          return false;
         await this.recordFromLink(link, decisions, locale, evidence, 'page:/consent/r', now);
         // A confirmation answered: the address is the client's; mails that waited for it go out.
         if (link.request.origin) {
-          await transaction(strapi, ({ trx }) => getService(strapi, 'confirmations').release(trx, link.request.documentId));
+          await transaction(strapi, ({ trx }) =>
+            getService(strapi, 'confirmations').release(trx, link.request.documentId)
+          );
         }
         return true;
       });
@@ -180,7 +203,9 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
       if (error instanceof Error && error.name === 'StaleVersionError') {
         const fresh = await this.requestView(link, locale);
         if (!fresh) return { kind: 'closed' };
-        const stale = ((error as Error & { details?: { stale?: { purpose: string }[] } }).details?.stale ?? []).map((s) => s.purpose);
+        const stale = (
+          (error as Error & { details?: { stale?: { purpose: string }[] } }).details?.stale ?? []
+        ).map((s) => s.purpose);
         return { kind: 'stale', view: fresh, state: { answers: state.answers, errors: [], stale } };
       }
       // The client was erased since the link was sent.
@@ -190,7 +215,10 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** The client's state per consent-based purpose, with the current text in `locale`. */
-  async preferences(link: PageLink, locale: string): Promise<{ organisation: string; items: PreferenceItem[] }> {
+  async preferences(
+    link: PageLink,
+    locale: string
+  ): Promise<{ organisation: string; items: PreferenceItem[] }> {
     const [consent, texts, organisation] = await Promise.all([
       getService(strapi, 'states').forSubject(link.request.subject),
       getService(strapi, 'texts').current(locale),
@@ -207,7 +235,9 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
           text: text?.text ?? null,
           textLocale: text?.locale ?? null,
           status: p.status,
-          decision: p.decision ? { version: p.decision.version, decidedAt: new Date(p.decision.decidedAt) } : null,
+          decision: p.decision
+            ? { version: p.decision.version, decidedAt: new Date(p.decision.decidedAt) }
+            : null,
           canWithdraw: p.decision?.decision === 'given',
         };
       });
@@ -215,9 +245,18 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Record the client's decisions from one of their links: the link's channel, the page, IP and user agent, the request. */
-  recordFromLink(link: PageLink, decisions: DecisionInput[], locale: string, evidence: Evidence, source: string, at?: Date) {
+  recordFromLink(
+    link: PageLink,
+    decisions: DecisionInput[],
+    locale: string,
+    evidence: Evidence,
+    source: string,
+    at?: Date
+  ) {
     // A confirmation's decisions came with a booking: the events name it as their origin.
-    const booking = link.request.origin ? getService(strapi, 'confirmations').pendingOf(link.request)?.booking : undefined;
+    const booking = link.request.origin
+      ? getService(strapi, 'confirmations').pendingOf(link.request)?.booking
+      : undefined;
     return getService(strapi, 'ledger').record({
       bookingId: booking?.documentId ?? null,
       subject: link.request.subject,
@@ -234,12 +273,23 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Withdraw one given consent. Anything but a given consent is left as it is. */
-  async withdraw(link: PageLink, purpose: string, locale: string, evidence: Evidence): Promise<WithdrawOutcome> {
+  async withdraw(
+    link: PageLink,
+    purpose: string,
+    locale: string,
+    evidence: Evidence
+  ): Promise<WithdrawOutcome> {
     const { items } = await this.preferences(link, locale);
     const item = items.find((i) => i.key === purpose);
     if (!item) return { kind: 'unknown' };
     if (!item.canWithdraw) return { kind: 'unchanged' };
-    await this.recordFromLink(link, [{ purpose, decision: 'withdrawn' }], locale, evidence, 'page:/consent/m');
+    await this.recordFromLink(
+      link,
+      [{ purpose, decision: 'withdrawn' }],
+      locale,
+      evidence,
+      'page:/consent/m'
+    );
     return { kind: 'withdrawn', title: item.title };
   },
 
@@ -263,8 +313,10 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
     const decisions: DecisionInput[] = consent.purposes
       .filter((p) => marketing.has(p.purpose))
       .flatMap((p): DecisionInput[] => {
-        if (p.decision?.decision === 'given') return [{ purpose: p.purpose, decision: 'withdrawn' }];
-        if (UNDECIDED.includes(p.status) && p.currentVersion !== null) return [{ purpose: p.purpose, decision: 'refused' }];
+        if (p.decision?.decision === 'given')
+          return [{ purpose: p.purpose, decision: 'withdrawn' }];
+        if (UNDECIDED.includes(p.status) && p.currentVersion !== null)
+          return [{ purpose: p.purpose, decision: 'refused' }];
         return [];
       });
     if (decisions.length === 0) return 0;

@@ -11,9 +11,22 @@ export class SafeHtml {
   }
 }
 
-export type Interpolation = SafeHtml | string | number | null | undefined | false | readonly Interpolation[];
+export type Interpolation =
+  | SafeHtml
+  | string
+  | number
+  | null
+  | undefined
+  | false
+  | readonly Interpolation[];
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
@@ -25,7 +38,9 @@ const render = (value: Interpolation): string => {
 };
 
 export const html = (strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml =>
-  new SafeHtml(strings.reduce((out, part, i) => out + part + (i < values.length ? render(values[i]) : ''), ''));
+  new SafeHtml(
+    strings.reduce((out, part, i) => out + part + (i < values.length ? render(values[i]) : ''), '')
+  );
 
 /**
  * A plain-text body as paragraphs: blank lines separate paragraphs, single line
@@ -36,4 +51,7 @@ export const plainText = (text: string): SafeHtml =>
     .replace(/\r\n?/g, '\n')
     .trim()
     .split(/\n{2,}/)
-    .map((paragraph) => html`<p>${paragraph.split('\n').map((line, i) => (i === 0 ? html`${line}` : html`<br>${line}`))}</p>`)}`;
+    .map(
+      (paragraph) =>
+        html`<p>${paragraph.split('\n').map((line, i) => (i === 0 ? html`${line}` : html`<br>${line}`))}</p>`
+    )}`;

@@ -60,7 +60,15 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** A whole page: the language, the title and the main content. */
-export const layout = ({ lang, title, body }: { lang: string; title: string; body: SafeHtml }): string =>
+export const layout = ({
+  lang,
+  title,
+  body,
+}: {
+  lang: string;
+  title: string;
+  body: SafeHtml;
+}): string =>
   html`<!doctype html>
 <html lang="${lang}">
 <head>

@@ -21,12 +21,20 @@ export const neutralPage = (locale: string): string => {
 /** An answer the database did not store (its COMMIT failed): say so, so the client sends it again. */
 export const notSavedPage = (locale: string): string => {
   const t = stringsFor(locale).notSaved;
-  return layout({ lang: locale, title: t.title, body: html`<h1>${t.title}</h1>
-<p>${t.body}</p>` });
+  return layout({
+    lang: locale,
+    title: t.title,
+    body: html`<h1>${t.title}</h1>
+<p>${t.body}</p>`,
+  });
 };
 
 export const tooManyRequestsPage = (locale: string): string => {
   const t = stringsFor(locale).tooManyRequests;
-  return layout({ lang: locale, title: t.title, body: html`<h1>${t.title}</h1>
-<p>${t.body}</p>` });
+  return layout({
+    lang: locale,
+    title: t.title,
+    body: html`<h1>${t.title}</h1>
+<p>${t.body}</p>`,
+  });
 };

@@ -19,11 +19,16 @@ const confirmationText = (t: PageStrings, confirmation: Confirmation): string =>
 };
 
 const item = (t: PageStrings, view: PreferencePageView, purpose: PreferenceItem): SafeHtml => {
-  const lang = purpose.textLocale && purpose.textLocale !== view.locale ? html` lang="${purpose.textLocale}"` : '';
+  const lang =
+    purpose.textLocale && purpose.textLocale !== view.locale
+      ? html` lang="${purpose.textLocale}"`
+      : '';
   return html`<section class="purpose" aria-labelledby="purpose-${purpose.key}">
 <h2 id="purpose-${purpose.key}"${lang}>${purpose.title}</h2>
 <p>${t.preferences.status[purpose.status]}${
-    purpose.decision?.version ? html` <span class="muted">${t.preferences.decided(purpose.decision.version, t.date(purpose.decision.decidedAt))}</span>` : ''
+    purpose.decision?.version
+      ? html` <span class="muted">${t.preferences.decided(purpose.decision.version, t.date(purpose.decision.decidedAt))}</span>`
+      : ''
   }</p>
 ${purpose.text ? html`<details><summary>${t.preferences.readText}</summary><div class="text"${lang}>${plainText(purpose.text)}</div></details>` : ''}
 ${

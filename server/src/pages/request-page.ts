@@ -7,12 +7,18 @@ import type { RequestFormState, RequestPageView } from './types';
 const EMPTY: RequestFormState = { answers: {}, errors: [], stale: [] };
 
 /** `lang` on a text whose body is in another language than the page (a fallback body). */
-const langOf = (text: CurrentText, page: string) => (text.locale !== page ? html` lang="${text.locale}"` : '');
+const langOf = (text: CurrentText, page: string) =>
+  text.locale !== page ? html` lang="${text.locale}"` : '';
 
 const errorMessage = (t: PageStrings, text: CurrentText, field: 'decision' | 'explicit') =>
   field === 'decision' ? t.request.errorChoose(text.title) : t.request.errorExplicit(text.title);
 
-const askedPurpose = (t: PageStrings, view: RequestPageView, text: CurrentText, state: RequestFormState): SafeHtml => {
+const askedPurpose = (
+  t: PageStrings,
+  view: RequestPageView,
+  text: CurrentText,
+  state: RequestFormState
+): SafeHtml => {
   const key = text.purpose;
   const answer = state.stale.includes(key) ? undefined : state.answers[key];
   const error = state.errors.find((e) => e.purpose === key);
@@ -47,7 +53,11 @@ const infoPurpose = (t: PageStrings, view: RequestPageView, text: CurrentText): 
 <div class="text"${langOf(text, view.locale)}>${plainText(text.text)}</div>
 </div>`;
 
-const errorSummary = (t: PageStrings, view: RequestPageView, state: RequestFormState): SafeHtml | '' => {
+const errorSummary = (
+  t: PageStrings,
+  view: RequestPageView,
+  state: RequestFormState
+): SafeHtml | '' => {
   if (state.errors.length === 0) return '';
   const byKey = new Map(view.asked.map((text) => [text.purpose, text]));
   return html`<div class="error-summary" role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title">
@@ -60,8 +70,14 @@ const errorSummary = (t: PageStrings, view: RequestPageView, state: RequestFormS
 </div>`;
 };
 
-const staleNotice = (t: PageStrings, view: RequestPageView, state: RequestFormState): SafeHtml | '' => {
-  const titles = view.asked.filter((text) => state.stale.includes(text.purpose)).map((text) => text.title);
+const staleNotice = (
+  t: PageStrings,
+  view: RequestPageView,
+  state: RequestFormState
+): SafeHtml | '' => {
+  const titles = view.asked
+    .filter((text) => state.stale.includes(text.purpose))
+    .map((text) => text.title);
   if (titles.length === 0) return '';
   return html`<div class="notice" role="status">
 <p>${t.request.staleNotice}</p>

@@ -54,13 +54,17 @@ const audit = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Newest first, keyset-paged by id; optionally one subject's or one action's entries. */
-  async list(options: { subject?: string; action?: string; before?: number; limit?: number } = {}): Promise<{ entries: AuditEntry[]; next: number | null }> {
+  async list(
+    options: { subject?: string; action?: string; before?: number; limit?: number } = {}
+  ): Promise<{ entries: AuditEntry[]; next: number | null }> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
     const where: Record<string, unknown> = {};
     if (options.subject) where.subject = options.subject;
     if (options.action) where.action = options.action;
     if (options.before) where.id = { $lt: options.before };
-    const entries = (await strapi.db.query(UID.audit).findMany({ where, orderBy: { id: 'desc' }, limit: limit + 1 })) as AuditEntry[];
+    const entries = (await strapi.db
+      .query(UID.audit)
+      .findMany({ where, orderBy: { id: 'desc' }, limit: limit + 1 })) as AuditEntry[];
     const more = entries.length > limit;
     const page = entries.slice(0, limit);
     return { entries: page, next: more ? page[page.length - 1].id : null };

@@ -20,7 +20,12 @@ class NothingToSeal extends Error {}
 /** A second sealer's insert of the same checkpoint seq (unique index), on any of the three databases. */
 const isUniqueViolation = (error: unknown): boolean => {
   const e = error as { code?: string; errno?: number; message?: string };
-  return e?.code === '23505' || e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || /UNIQUE constraint failed/i.test(e?.message ?? '');
+  return (
+    e?.code === '23505' ||
+    e?.code === 'ER_DUP_ENTRY' ||
+    e?.errno === 1062 ||
+    /UNIQUE constraint failed/i.test(e?.message ?? '')
+  );
 };
 
 const toCheckpoint = (row: Record<string, unknown>): Checkpoint => ({
@@ -57,13 +62,22 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
       let sealed: Checkpoint;
       try {
         sealed = await knex.transaction(async (trx) => {
-          const last = (await trx(TABLE.checkpoint).orderBy('seq', 'desc').first('seq', 'hash')) as { seq: number; hash: string } | undefined;
+          const last = (await trx(TABLE.checkpoint).orderBy('seq', 'desc').first('seq', 'hash')) as
+            | { seq: number; hash: string }
+            | undefined;
           const seq = (normaliseInteger(last?.seq) ?? 0) + 1;
           const previousHash = last?.hash ?? CHECKPOINT_GENESIS;
           // Milliseconds: what every database gives back for a datetime (domain/chain normaliseDate).
           const sealedAt = new Date();
           const now = new Date();
-          const id = await this.insertClaim(trx, { document_id: newDocumentId(), seq, sealed_at: sealedAt, created_at: now, updated_at: now, published_at: now });
+          const id = await this.insertClaim(trx, {
+            document_id: newDocumentId(),
+            seq,
+            sealed_at: sealedAt,
+            created_at: now,
+            updated_at: now,
+            published_at: now,
+          });
 
           const builder = new MerkleBuilder();
           let after: string | null = null;
@@ -74,15 +88,25 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
               .select('s.subject', 's.chain_seq', 's.chain_head')
               .whereRaw('s.chain_seq > COALESCE(s.sealed_seq, 0)')
               .whereNotExists(function sealedAlready() {
-                this.select(trx.raw('1')).from({ l: TABLE.checkpointLeaf }).whereRaw('l.subject = s.subject AND l.chain_seq = s.chain_seq');
+                this.select(trx.raw('1'))
+                  .from({ l: TABLE.checkpointLeaf })
+                  .whereRaw('l.subject = s.subject AND l.chain_seq = s.chain_seq');
               })
               .orderBy('s.subject')
               .limit(PAGE);
             if (after !== null) page.where('s.subject', '>', after);
-            const heads = (await page) as { subject: string; chain_seq: number | string; chain_head: string }[];
+            const heads = (await page) as {
+              subject: string;
+              chain_seq: number | string;
+              chain_head: string;
+            }[];
             if (heads.length === 0) break;
             after = heads[heads.length - 1].subject;
-            const leaves = heads.map((h) => ({ subject: h.subject, chainSeq: normaliseInteger(h.chain_seq) ?? 0, head: h.chain_head }));
+            const leaves = heads.map((h) => ({
+              subject: h.subject,
+              chainSeq: normaliseInteger(h.chain_seq) ?? 0,
+              head: h.chain_head,
+            }));
             for (const leaf of leaves) builder.add(leaf);
             for (let i = 0; i < leaves.length; i += INSERT_CHUNK) {
               await trx(TABLE.checkpointLeaf).insert(
@@ -100,9 +124,20 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
             }
           }
           if (builder.size === 0) throw new NothingToSeal();
-          const checkpoint = { seq, sealedAt: sealedAt.toISOString(), leafCount: builder.size, root: builder.root(), previousHash };
+          const checkpoint = {
+            seq,
+            sealedAt: sealedAt.toISOString(),
+            leafCount: builder.size,
+            root: builder.root(),
+            previousHash,
+          };
           const hash = checkpointHash(checkpoint);
-          await trx(TABLE.checkpoint).where('id', id).update({ leaf_count: checkpoint.leafCount, root: checkpoint.root, previous_hash: previousHash, hash });
+          await trx(TABLE.checkpoint).where('id', id).update({
+            leaf_count: checkpoint.leafCount,
+            root: checkpoint.root,
+            previous_hash: previousHash,
+            hash,
+          });
           return { id, ...checkpoint, hash };
         });
       } catch (error) {
@@ -119,7 +154,10 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
         const [id] = (await trx(TABLE.checkpoint).insert(row)) as number[];
         return Number(id);
       }
-      const [inserted] = (await trx(TABLE.checkpoint).insert(row).returning('id')) as ({ id: number } | number)[];
+      const [inserted] = (await trx(TABLE.checkpoint).insert(row).returning('id')) as (
+        | { id: number }
+        | number
+      )[];
       return Number(typeof inserted === 'object' ? inserted.id : inserted);
     },
 
@@ -130,7 +168,11 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
       const intCast = dialectOf(strapi) === 'mysql' ? 'CAST(? AS SIGNED)' : 'CAST(? AS INTEGER)';
       let after: string | null = null;
       for (;;) {
-        const page = knex(TABLE.checkpointLeaf).select('subject', 'chain_seq').where('checkpoint', checkpointId).orderBy('subject').limit(PAGE);
+        const page = knex(TABLE.checkpointLeaf)
+          .select('subject', 'chain_seq')
+          .where('checkpoint', checkpointId)
+          .orderBy('subject')
+          .limit(PAGE);
         if (after !== null) page.where('subject', '>', after);
         const leaves = (await page) as { subject: string; chain_seq: number }[];
         if (leaves.length === 0) return;
@@ -150,7 +192,9 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The checkpoints, newest first, keyset-paged by seq. */
-    async list(options: { before?: number; limit?: number } = {}): Promise<{ checkpoints: Checkpoint[]; next: number | null }> {
+    async list(
+      options: { before?: number; limit?: number } = {}
+    ): Promise<{ checkpoints: Checkpoint[]; next: number | null }> {
       const limit = Math.min(Math.max(options.limit ?? 20, 1), 200);
       const query = strapi.db
         .connection(TABLE.checkpoint)
@@ -170,15 +214,21 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async sealIfDue(now = Date.now()): Promise<Checkpoint | null> {
       if (now < nextDueCheck) return null;
-      const intervalMs = getService(strapi, 'config').get().proof.checkpointIntervalMinutes * 60_000;
-      const last = (await strapi.db.connection(TABLE.checkpoint).max({ at: 'sealed_at' }).first()) as { at: unknown } | undefined;
+      const intervalMs =
+        getService(strapi, 'config').get().proof.checkpointIntervalMinutes * 60_000;
+      const last = (await strapi.db
+        .connection(TABLE.checkpoint)
+        .max({ at: 'sealed_at' })
+        .first()) as { at: unknown } | undefined;
       const lastAt = last?.at != null ? new Date(normaliseDate(last.at)).getTime() : 0;
       if (now - lastAt < intervalMs) {
         nextDueCheck = lastAt + intervalMs;
         return null;
       }
       nextDueCheck = now + intervalMs;
-      return getService(strapi, 'proof').seal({ actor: { type: 'system', name: 'checkpoint schedule' } });
+      return getService(strapi, 'proof').seal({
+        actor: { type: 'system', name: 'checkpoint schedule' },
+      });
     },
   };
 };

@@ -58,7 +58,9 @@ const SHEET_BACKLOG_BYTES = 256 * 1024;
 interface StreamState {
   length: number;
 }
-type SheetStream = { pipes?: { destroyed?: boolean; _writableState?: StreamState; _readableState?: StreamState }[] };
+type SheetStream = {
+  pipes?: { destroyed?: boolean; _writableState?: StreamState; _readableState?: StreamState }[];
+};
 
 /** Bytes waiting in a stream (readable-stream's or Node's: both keep these states). */
 const backlogOf = (stream: NonNullable<SheetStream['pipes']>[number]): number =>
@@ -108,11 +110,20 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
    * subject does not exist. The audit entry is written first, with the number of
    * events the history holds when the export starts.
    */
-  async stream(subject: string, format: ExportFormat, actor?: AuditEntryInput['actor']): Promise<Readable> {
+  async stream(
+    subject: string,
+    format: ExportFormat,
+    actor?: AuditEntryInput['actor']
+  ): Promise<Readable> {
     await getService(strapi, 'subjects').assertExists(subject);
     if (actor) {
       const count = await strapi.db.query(UID.event).count({ where: { subject } });
-      await getService(strapi, 'audit').record({ action: 'export.history', actor, subject, details: { format, events: Number(count) } });
+      await getService(strapi, 'audit').record({
+        action: 'export.history',
+        actor,
+        subject,
+        details: { format, events: Number(count) },
+      });
     }
     const events = this.events(subject);
     if (format === 'xlsx') return this.xlsx(events);
@@ -141,7 +152,11 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   xlsx(events: AsyncGenerator<EventRow>): Readable {
     const output = new PassThrough();
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: false, useSharedStrings: false });
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: output,
+      useStyles: false,
+      useSharedStrings: false,
+    });
     workbook.creator = 'strapi-plugin-consent';
     const sheet = workbook.addWorksheet('Consent history');
     const write = async () => {

@@ -3,7 +3,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { PLUGIN_ID } from '../constants';
 import { getService } from '../utils/get-service';
 
-const store = (strapi: Core.Strapi) => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: 'proof-secret' });
+const store = (strapi: Core.Strapi) =>
+  strapi.store({ type: 'plugin', name: PLUGIN_ID, key: 'proof-secret' });
 
 /**
  * The proof secret: keys the digests of personal data kept in the proof (the
@@ -39,7 +40,9 @@ const keys = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** HMAC-SHA256 (hex) of a value under the proof secret, separated by a label per use. */
     async digest(label: string, value: string): Promise<string> {
-      return createHmac('sha256', await this.secret()).update(`${label}\u0000${value}`).digest('hex');
+      return createHmac('sha256', await this.secret())
+        .update(`${label}\u0000${value}`)
+        .digest('hex');
     },
   };
 };

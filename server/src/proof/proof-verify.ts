@@ -1,7 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { TABLE, UID } from '../constants';
-import { chainInputFromRow, evidenceDigest, eventHash, genesisHash, normaliseDate, normaliseInteger } from '../domain/chain';
+import {
+  chainInputFromRow,
+  evidenceDigest,
+  eventHash,
+  genesisHash,
+  normaliseDate,
+  normaliseInteger,
+} from '../domain/chain';
 import { CHECKPOINT_GENESIS, MerkleBuilder, checkpointHash } from '../domain/merkle';
 import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
@@ -50,7 +57,10 @@ const broken = (link: BrokenLink): never => {
 
 /** A redacted event holds no personal data any more (the erasure contract of domain/evidence). */
 const stillPersonal = (row: Row): boolean =>
-  row.ip != null || row.user_agent != null || row.note != null || (row.actor_type === 'subject' && row.actor_name != null);
+  row.ip != null ||
+  row.user_agent != null ||
+  row.note != null ||
+  (row.actor_type === 'subject' && row.actor_name != null);
 
 /**
  * Verifies every event chain, every checkpoint and the checkpoints' chain, in one
@@ -75,7 +85,10 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
     let firstBroken: BrokenLink | null = null;
     try {
       if (dialectOf(strapi) === 'sqlite') await pass(knex);
-      else await knex.transaction((trx) => pass(trx), { isolationLevel: 'repeatable read' } as Knex.TransactionConfig);
+      else
+        await knex.transaction((trx) => pass(trx), {
+          isolationLevel: 'repeatable read',
+        } as Knex.TransactionConfig);
     } catch (error) {
       if (!(error instanceof Broken)) throw error;
       firstBroken = error.link;
@@ -91,10 +104,17 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Every subject's chain, its summary head, and the checkpoint leaves that sealed it. */
-  async chains(db: Knex | Knex.Transaction, secret: Buffer, counts: { events: number; subjects: number; leavesSeen: number }) {
+  async chains(
+    db: Knex | Knex.Transaction,
+    secret: Buffer,
+    counts: { events: number; subjects: number; leavesSeen: number }
+  ) {
     let after: string | null = null;
     for (;;) {
-      const page = db(TABLE.subject).select('subject', 'chain_seq', 'chain_head').orderBy('subject').limit(SUBJECT_PAGE);
+      const page = db(TABLE.subject)
+        .select('subject', 'chain_seq', 'chain_head')
+        .orderBy('subject')
+        .limit(SUBJECT_PAGE);
       if (after !== null) page.where('subject', '>', after);
       const summaries = (await page) as Row[];
       if (summaries.length === 0) return;
@@ -102,14 +122,18 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
       const names = summaries.map((s) => s.subject as string);
 
       const bySubject = new Map<string, Row[]>(names.map((n) => [n, []]));
-      const rows = (await db(TABLE.event).select(columnsOf(strapi, UID.event)).whereIn('subject', names)) as Row[];
+      const rows = (await db(TABLE.event)
+        .select(columnsOf(strapi, UID.event))
+        .whereIn('subject', names)) as Row[];
       for (const row of rows) bySubject.get(row.subject as string)?.push(row);
       const hashes = new Map<string, Map<number, string>>();
 
       for (const summary of summaries) {
         const subject = summary.subject as string;
         const events = (bySubject.get(subject) ?? []).sort(
-          (a, b) => (normaliseInteger(a.chain_seq) ?? -1) - (normaliseInteger(b.chain_seq) ?? -1) || Number(a.id) - Number(b.id)
+          (a, b) =>
+            (normaliseInteger(a.chain_seq) ?? -1) - (normaliseInteger(b.chain_seq) ?? -1) ||
+            Number(a.id) - Number(b.id)
         );
         const bySeq = new Map<number, string>();
         let prev = genesisHash(subject);
@@ -117,22 +141,58 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
           const expected = index + 1;
           const seq = normaliseInteger(row.chain_seq);
           const at = { subject, eventId: Number(row.id), chainSeq: seq ?? undefined };
-          if (seq === null) broken({ kind: 'unchained', ...at, message: `event ${row.id} of ${subject} has no place in the chain: written outside the ledger` });
-          if (seq === expected - 1) broken({ kind: 'duplicate', ...at, message: `event ${row.id} of ${subject} repeats chain position ${seq}: an inserted event` });
-          if (seq !== expected) broken({ kind: 'missing', ...at, chainSeq: expected, message: `event ${expected} of the chain of ${subject} is missing (next is ${seq}): a deleted event` });
-          if (row.prev_hash !== prev) broken({ kind: 'link', ...at, message: `event ${row.id} of ${subject} does not link to the event before it` });
+          if (seq === null)
+            broken({
+              kind: 'unchained',
+              ...at,
+              message: `event ${row.id} of ${subject} has no place in the chain: written outside the ledger`,
+            });
+          if (seq === expected - 1)
+            broken({
+              kind: 'duplicate',
+              ...at,
+              message: `event ${row.id} of ${subject} repeats chain position ${seq}: an inserted event`,
+            });
+          if (seq !== expected)
+            broken({
+              kind: 'missing',
+              ...at,
+              chainSeq: expected,
+              message: `event ${expected} of the chain of ${subject} is missing (next is ${seq}): a deleted event`,
+            });
+          if (row.prev_hash !== prev)
+            broken({
+              kind: 'link',
+              ...at,
+              message: `event ${row.id} of ${subject} does not link to the event before it`,
+            });
           const event = chainInputFromRow(row);
           let digest = row.evidence_digest as string | null;
           if (row.redacted_at == null) {
             if (evidenceDigest(secret, event) !== digest) {
-              broken({ kind: 'evidence', ...at, message: `event ${row.id} of ${subject}: its evidence (IP, user agent, note, name) was changed` });
+              broken({
+                kind: 'evidence',
+                ...at,
+                message: `event ${row.id} of ${subject}: its evidence (IP, user agent, note, name) was changed`,
+              });
             }
           } else if (stillPersonal(row)) {
-            broken({ kind: 'redaction', ...at, message: `event ${row.id} of ${subject} is marked redacted but holds personal data` });
+            broken({
+              kind: 'redaction',
+              ...at,
+              message: `event ${row.id} of ${subject} is marked redacted but holds personal data`,
+            });
           }
           digest ??= '';
-          if (eventHash(event, { chainSeq: expected, prevHash: prev, evidenceDigest: digest }) !== row.hash) {
-            broken({ kind: 'hash', ...at, message: `event ${row.id} of ${subject} was changed after it was recorded (its hash does not match)` });
+          if (
+            eventHash(event, { chainSeq: expected, prevHash: prev, evidenceDigest: digest }) !==
+            row.hash
+          ) {
+            broken({
+              kind: 'hash',
+              ...at,
+              message: `event ${row.id} of ${subject} was changed after it was recorded (its hash does not match)`,
+            });
           }
           prev = row.hash as string;
           bySeq.set(expected, prev);
@@ -154,7 +214,9 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
         counts.subjects += 1;
       }
 
-      const leaves = (await db(TABLE.checkpointLeaf).select('checkpoint', 'subject', 'chain_seq', 'head').whereIn('subject', names)) as Row[];
+      const leaves = (await db(TABLE.checkpointLeaf)
+        .select('checkpoint', 'subject', 'chain_seq', 'head')
+        .whereIn('subject', names)) as Row[];
       for (const leaf of leaves) {
         const subject = leaf.subject as string;
         const seq = normaliseInteger(leaf.chain_seq) ?? 0;
@@ -190,8 +252,18 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
       for (const row of rows) {
         const seq = normaliseInteger(row.seq) ?? 0;
         const at = { checkpoint: seq };
-        if (seq !== expectedSeq) broken({ kind: 'checkpoint', ...at, message: `checkpoint ${expectedSeq} is missing (next is ${seq})` });
-        if (row.previous_hash !== previous) broken({ kind: 'checkpoint', ...at, message: `checkpoint ${seq} does not link to checkpoint ${seq - 1}` });
+        if (seq !== expectedSeq)
+          broken({
+            kind: 'checkpoint',
+            ...at,
+            message: `checkpoint ${expectedSeq} is missing (next is ${seq})`,
+          });
+        if (row.previous_hash !== previous)
+          broken({
+            kind: 'checkpoint',
+            ...at,
+            message: `checkpoint ${seq} does not link to checkpoint ${seq - 1}`,
+          });
         const leafCount = normaliseInteger(row.leaf_count) ?? 0;
         const hash = checkpointHash({
           seq,
@@ -200,20 +272,38 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
           root: row.root as string,
           previousHash: row.previous_hash as string,
         });
-        if (hash !== row.hash) broken({ kind: 'checkpoint', ...at, message: `checkpoint ${seq} was changed after it was sealed (its hash does not match)` });
+        if (hash !== row.hash)
+          broken({
+            kind: 'checkpoint',
+            ...at,
+            message: `checkpoint ${seq} was changed after it was sealed (its hash does not match)`,
+          });
 
         const builder = new MerkleBuilder();
         let afterSubject: string | null = null;
         for (;;) {
-          const page = db(TABLE.checkpointLeaf).select('subject', 'chain_seq', 'head').where('checkpoint', row.id as number).orderBy('subject').limit(LEAF_PAGE);
+          const page = db(TABLE.checkpointLeaf)
+            .select('subject', 'chain_seq', 'head')
+            .where('checkpoint', row.id as number)
+            .orderBy('subject')
+            .limit(LEAF_PAGE);
           if (afterSubject !== null) page.where('subject', '>', afterSubject);
           const leaves = (await page) as Row[];
           if (leaves.length === 0) break;
-          for (const leaf of leaves) builder.add({ subject: leaf.subject as string, chainSeq: normaliseInteger(leaf.chain_seq) ?? 0, head: leaf.head as string });
+          for (const leaf of leaves)
+            builder.add({
+              subject: leaf.subject as string,
+              chainSeq: normaliseInteger(leaf.chain_seq) ?? 0,
+              head: leaf.head as string,
+            });
           afterSubject = leaves[leaves.length - 1].subject as string;
         }
         if (builder.size !== leafCount || builder.root() !== row.root) {
-          broken({ kind: 'root', ...at, message: `the sealed heads of checkpoint ${seq} no longer give its Merkle root (${builder.size} of ${leafCount} leaves)` });
+          broken({
+            kind: 'root',
+            ...at,
+            message: `the sealed heads of checkpoint ${seq} no longer give its Merkle root (${builder.size} of ${leafCount} leaves)`,
+          });
         }
         previous = row.hash as string;
         expectedSeq = seq + 1;
@@ -225,7 +315,8 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** Rows the paged pass cannot reach: events and sealed leaves whose subject has no summary row. */
   async totals(db: Knex | Knex.Transaction, counts: { events: number; leavesSeen: number }) {
-    const count = async (table: string) => Number(((await db(table).count({ n: '*' }).first()) as { n: number | string }).n);
+    const count = async (table: string) =>
+      Number(((await db(table).count({ n: '*' }).first()) as { n: number | string }).n);
     /** A row of `table` whose subject has no summary row (no chain to reach it from). */
     const firstOrphan = async (table: string, columns: string[]) =>
       (await db({ o: table })
@@ -245,7 +336,11 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
       });
     }
     if ((await count(TABLE.checkpointLeaf)) !== counts.leavesSeen) {
-      const orphan = await firstOrphan(TABLE.checkpointLeaf, ['checkpoint', 'subject', 'chain_seq']);
+      const orphan = await firstOrphan(TABLE.checkpointLeaf, [
+        'checkpoint',
+        'subject',
+        'chain_seq',
+      ]);
       broken({
         kind: 'orphan-leaf',
         subject: orphan?.subject as string | undefined,

@@ -31,11 +31,17 @@ const proof = ({ strapi }: { strapi: Core.Strapi }) => ({
         checkpoints: report.checkpoints,
         durationMs: report.durationMs,
         firstBroken: report.firstBroken
-          ? { kind: report.firstBroken.kind, eventId: report.firstBroken.eventId ?? null, chainSeq: report.firstBroken.chainSeq ?? null, checkpoint: report.firstBroken.checkpoint ?? null }
+          ? {
+              kind: report.firstBroken.kind,
+              eventId: report.firstBroken.eventId ?? null,
+              chainSeq: report.firstBroken.chainSeq ?? null,
+              checkpoint: report.firstBroken.checkpoint ?? null,
+            }
           : null,
       },
     });
-    if (!report.ok) strapi.log.warn(`[consent] proof verification failed: ${report.firstBroken?.message}`);
+    if (!report.ok)
+      strapi.log.warn(`[consent] proof verification failed: ${report.firstBroken?.message}`);
     return report;
   },
 
@@ -49,7 +55,9 @@ const proof = ({ strapi }: { strapi: Core.Strapi }) => ({
       details: { seq: checkpoint.seq, leafCount: checkpoint.leafCount, root: checkpoint.root },
     });
     // The root in the log: a copy outside the database (anchor it elsewhere too, see the README).
-    strapi.log.info(`[consent] checkpoint ${checkpoint.seq} sealed ${checkpoint.leafCount} chain heads: root ${checkpoint.root}, hash ${checkpoint.hash}`);
+    strapi.log.info(
+      `[consent] checkpoint ${checkpoint.seq} sealed ${checkpoint.leafCount} chain heads: root ${checkpoint.root}, hash ${checkpoint.hash}`
+    );
     strapi.eventHub.emit(HUB_EVENT.checkpointSealed, { checkpoint });
     return checkpoint;
   },
@@ -71,7 +79,12 @@ const proof = ({ strapi }: { strapi: Core.Strapi }) => ({
     const done = { subjects: 0, events: 0, skipped: 0 };
     let after: string | null = null;
     for (;;) {
-      const page = knex(TABLE.subject).select('id', 'subject').whereNull('chain_seq').whereNotNull('last_event_id').orderBy('subject').limit(BACKFILL_PAGE);
+      const page = knex(TABLE.subject)
+        .select('id', 'subject')
+        .whereNull('chain_seq')
+        .whereNotNull('last_event_id')
+        .orderBy('subject')
+        .limit(BACKFILL_PAGE);
       if (after !== null) page.where('subject', '>', after);
       const summaries = (await page) as { id: number; subject: string }[];
       if (summaries.length === 0) break;
@@ -91,17 +104,30 @@ const proof = ({ strapi }: { strapi: Core.Strapi }) => ({
           list.push(row);
           bySubject.set(row.subject as string, list);
         }
-        const eventUpdates: { id: number; chainSeq: number; prevHash: string; evidenceDigest: string; hash: string }[] = [];
+        const eventUpdates: {
+          id: number;
+          chainSeq: number;
+          prevHash: string;
+          evidenceDigest: string;
+          hash: string;
+        }[] = [];
         const heads: { id: number; seq: number; head: string }[] = [];
         for (const summary of summaries) {
           const events = bySubject.get(summary.subject) ?? [];
           if (events.length === 0) continue;
           if (events.some((e) => e.chain_seq != null)) {
             done.skipped += 1;
-            strapi.log.warn(`[consent] chain backfill: ${summary.subject} has chained and unchained events; left for verify to report`);
+            strapi.log.warn(
+              `[consent] chain backfill: ${summary.subject} has chained and unchained events; left for verify to report`
+            );
             continue;
           }
-          const links = linkEvents(secret, summary.subject, { seq: 0, hash: null }, events.map(chainInputFromRow));
+          const links = linkEvents(
+            secret,
+            summary.subject,
+            { seq: 0, hash: null },
+            events.map(chainInputFromRow)
+          );
           links.forEach((link, i) => eventUpdates.push({ id: Number(events[i].id), ...link }));
           const last = links[links.length - 1];
           heads.push({ id: summary.id, seq: last.chainSeq, head: last.hash });
@@ -111,7 +137,10 @@ const proof = ({ strapi }: { strapi: Core.Strapi }) => ({
         for (let i = 0; i < eventUpdates.length; i += UPDATE_CHUNK) {
           const chunk = eventUpdates.slice(i, i + UPDATE_CHUNK);
           const caseOf = (pick: (u: (typeof chunk)[number]) => string | number, cast = '?') =>
-            trx.raw(`CASE id ${chunk.map(() => `WHEN ? THEN ${cast}`).join(' ')} END`, chunk.flatMap((u) => [u.id, pick(u)]));
+            trx.raw(
+              `CASE id ${chunk.map(() => `WHEN ? THEN ${cast}`).join(' ')} END`,
+              chunk.flatMap((u) => [u.id, pick(u)])
+            );
           await trx(TABLE.event)
             .whereIn(
               'id',
@@ -133,13 +162,22 @@ const proof = ({ strapi }: { strapi: Core.Strapi }) => ({
             )
             .whereNull('chain_seq')
             .update({
-              chain_seq: trx.raw(`CASE id ${chunk.map(() => `WHEN ? THEN ${intCast}`).join(' ')} END`, chunk.flatMap((h) => [h.id, h.seq])),
-              chain_head: trx.raw(`CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`, chunk.flatMap((h) => [h.id, h.head])),
+              chain_seq: trx.raw(
+                `CASE id ${chunk.map(() => `WHEN ? THEN ${intCast}`).join(' ')} END`,
+                chunk.flatMap((h) => [h.id, h.seq])
+              ),
+              chain_head: trx.raw(
+                `CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+                chunk.flatMap((h) => [h.id, h.head])
+              ),
             });
         }
       });
     }
-    if (done.events > 0) strapi.log.info(`[consent] chained ${done.events} earlier events of ${done.subjects} clients`);
+    if (done.events > 0)
+      strapi.log.info(
+        `[consent] chained ${done.events} earlier events of ${done.subjects} clients`
+      );
     return done;
   },
 });

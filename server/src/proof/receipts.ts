@@ -3,8 +3,16 @@ import { errors } from '@strapi/utils';
 import { randomUUID } from 'node:crypto';
 import { TABLE, UID } from '../constants';
 import { canonicalJson, loadSigningKey, signJws, verifyJws, type SigningKey } from '../domain/jws';
-import { buildIsoRecord, type EventReference, type IsoPurposeInput } from '../domain/receipt-iso27560';
-import { buildKantaraReceipt, type ReceiptConsent, type ReceiptController } from '../domain/receipt-kantara';
+import {
+  buildIsoRecord,
+  type EventReference,
+  type IsoPurposeInput,
+} from '../domain/receipt-iso27560';
+import {
+  buildKantaraReceipt,
+  type ReceiptConsent,
+  type ReceiptController,
+} from '../domain/receipt-kantara';
 import { needsConsent } from '../domain/state-machine';
 import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from './audit';
@@ -39,7 +47,10 @@ const purposeOf = (p: PurposeRow): ReceiptConsent['purpose'] => ({
   required: Boolean(p.required) && needsConsent(p),
 });
 
-type Decided = Pick<EventRow, 'decision' | 'explicit' | 'textVersion' | 'textHash' | 'textLocale'> & {
+type Decided = Pick<
+  EventRow,
+  'decision' | 'explicit' | 'textVersion' | 'textHash' | 'textLocale'
+> & {
   channel: string | null;
   occurredAt: string;
   source?: string | null;
@@ -57,7 +68,8 @@ const consentOf = (purpose: PurposeRow, row: Decided): ReceiptConsent => ({
   textLocale: row.textLocale,
 });
 
-const iso = (value: unknown): string | null => (value ? new Date(value as string).toISOString() : null);
+const iso = (value: unknown): string | null =>
+  value ? new Date(value as string).toISOString() : null;
 
 /**
  * Consent receipts: a Kantara Consent Receipt v1.1 or an ISO/IEC TS 27560-shaped
@@ -68,12 +80,16 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
   let signer: SigningKey | null | undefined;
 
   const config = () => getService(strapi, 'config').get();
-  const publicUrl = () => (config().publicUrl ?? strapi.config.get<string>('server.url', '') ?? '').replace(/\/$/, '');
+  const publicUrl = () =>
+    (config().publicUrl ?? strapi.config.get<string>('server.url', '') ?? '').replace(/\/$/, '');
 
   /** The events behind a record, with their chain columns when the chain has added them (read raw: they are not attributes). */
   const references = async (ids: number[]): Promise<Map<number, EventReference>> => {
     if (ids.length === 0) return new Map();
-    const rows = (await strapi.db.connection(TABLE.event).whereIn('id', ids).select('*')) as Record<string, unknown>[];
+    const rows = (await strapi.db.connection(TABLE.event).whereIn('id', ids).select('*')) as Record<
+      string,
+      unknown
+    >[];
     return new Map(
       rows.map((r) => [
         Number(r.id),
@@ -87,7 +103,7 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
           prevHash: (r.prev_hash as string | undefined) ?? null,
           chainSeq: r.chain_seq != null ? Number(r.chain_seq) : null,
         },
-      ]),
+      ])
     );
   };
 
@@ -100,7 +116,9 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
       try {
         signer = loadSigningKey(signingKey, keyId);
       } catch (error) {
-        throw new errors.ApplicationError(`consent: receipts.signingKey cannot be used: ${(error as Error).message}`);
+        throw new errors.ApplicationError(
+          `consent: receipts.signingKey cannot be used: ${(error as Error).message}`
+        );
       }
       return signer;
     },
@@ -126,17 +144,29 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** A receipt of the client's current consents (Kantara: those given; ISO: every active purpose with its status). */
-    async forSubject(subject: string, format: ReceiptFormat, actor: Actor): Promise<ReceiptResponse> {
+    async forSubject(
+      subject: string,
+      format: ReceiptFormat,
+      actor: Actor
+    ): Promise<ReceiptResponse> {
       await getService(strapi, 'subjects').assertExists(subject);
       const purposes = (await getService(strapi, 'purposes').list()).filter((p) => p.active);
-      const states = (await strapi.db.query(UID.state).findMany({ where: { subject } })) as StateRow[];
+      const states = (await strapi.db
+        .query(UID.state)
+        .findMany({ where: { subject } })) as StateRow[];
       const byKey = new Map(states.map((s) => [s.purposeKey, s]));
       const controller = await this.controller();
-      const fromState = (p: PurposeRow, s: StateRow) => consentOf(p, { ...s, occurredAt: s.decidedAt });
+      const fromState = (p: PurposeRow, s: StateRow) =>
+        consentOf(p, { ...s, occurredAt: s.decidedAt });
       let receipt: Record<string, unknown>;
       if (format === 'kantara') {
-        const given = purposes.filter((p) => needsConsent(p) && byKey.get(p.key)?.decision === 'given').map((p) => fromState(p, byKey.get(p.key) as StateRow));
-        if (given.length === 0) throw new errors.NotFoundError('The client has no consent given to make a Kantara receipt of (format=iso27560 records every status)');
+        const given = purposes
+          .filter((p) => needsConsent(p) && byKey.get(p.key)?.decision === 'given')
+          .map((p) => fromState(p, byKey.get(p.key) as StateRow));
+        if (given.length === 0)
+          throw new errors.NotFoundError(
+            'The client has no consent given to make a Kantara receipt of (format=iso27560 records every status)'
+          );
         receipt = { ...this.kantara(subject, controller, given) };
       } else {
         const refs = await references(states.map((s) => s.eventId));
@@ -163,7 +193,8 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
           inputs.push({
             purpose: purposeOf(p),
             consent: s ? fromState(p, s) : null,
-            currentVersion: p.currentMajor !== null ? `${p.currentMajor}.${p.currentMinor ?? 0}` : null,
+            currentVersion:
+              p.currentMajor !== null ? `${p.currentMajor}.${p.currentMinor ?? 0}` : null,
             givenAt,
             endedAt: s && s.decision !== 'given' ? iso(s.decidedAt) : null,
             events,
@@ -171,7 +202,12 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         receipt = this.iso(subject, controller, inputs);
       }
-      return this.finish(receipt, format, { subject, scope: 'subject', actor, purposes: (receipt.purposes as unknown[] | undefined)?.length ?? 0 });
+      return this.finish(receipt, format, {
+        subject,
+        scope: 'subject',
+        actor,
+        purposes: (receipt.purposes as unknown[] | undefined)?.length ?? 0,
+      });
     },
 
     /** A receipt of one event (by numeric id or document id). */
@@ -179,14 +215,21 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
       const where = /^\d+$/.test(ref) ? { id: Number(ref) } : { documentId: ref };
       const event = (await strapi.db.query(UID.event).findOne({ where })) as EventRow | null;
       if (!event) throw new errors.NotFoundError('Consent event not found', { event: ref });
-      const purpose = (await getService(strapi, 'purposes').findByKey(event.purposeKey)) as PurposeRow | null;
-      if (!purpose) throw new errors.NotFoundError('The purpose of this event no longer exists', { purpose: event.purposeKey });
+      const purpose = (await getService(strapi, 'purposes').findByKey(
+        event.purposeKey
+      )) as PurposeRow | null;
+      if (!purpose)
+        throw new errors.NotFoundError('The purpose of this event no longer exists', {
+          purpose: event.purposeKey,
+        });
       const controller = await this.controller();
       const consent = consentOf(purpose, event);
       let receipt: Record<string, unknown>;
       if (format === 'kantara') {
         if (event.decision !== 'given') {
-          throw new errors.ValidationError(`A Kantara receipt records a consent given; this event is "${event.decision}": use format=iso27560`);
+          throw new errors.ValidationError(
+            `A Kantara receipt records a consent given; this event is "${event.decision}": use format=iso27560`
+          );
         }
         receipt = { ...this.kantara(event.subject, controller, [consent]) };
       } else {
@@ -195,14 +238,23 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
           {
             purpose: purposeOf(purpose),
             consent,
-            currentVersion: purpose.currentMajor !== null ? `${purpose.currentMajor}.${purpose.currentMinor ?? 0}` : null,
+            currentVersion:
+              purpose.currentMajor !== null
+                ? `${purpose.currentMajor}.${purpose.currentMinor ?? 0}`
+                : null,
             givenAt: event.decision === 'given' ? consent.occurredAt : null,
             endedAt: event.decision === 'given' ? null : consent.occurredAt,
             events: refs.has(event.id) ? [refs.get(event.id) as EventReference] : [],
           },
         ]);
       }
-      return this.finish(receipt, format, { subject: event.subject, scope: 'event', actor, purposes: 1, event: event.id });
+      return this.finish(receipt, format, {
+        subject: event.subject,
+        scope: 'event',
+        actor,
+        purposes: 1,
+        event: event.id,
+      });
     },
 
     kantara(subject: string, controller: ReceiptController, consents: ReceiptConsent[]) {
@@ -215,7 +267,9 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
         withdrawal: this.withdrawal(controller).method,
         consents,
         language: consents[0]?.textLocale ?? config().defaultLocale,
-        ...(key ? { publicKey: key.publicKey.export({ type: 'spki', format: 'pem' }).toString() } : {}),
+        ...(key
+          ? { publicKey: key.publicKey.export({ type: 'spki', format: 'pem' }).toString() }
+          : {}),
       });
     },
 
@@ -235,11 +289,20 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
     async finish(
       receipt: Record<string, unknown>,
       format: ReceiptFormat,
-      info: { subject: string; scope: 'subject' | 'event'; actor: Actor; purposes: number; event?: number },
+      info: {
+        subject: string;
+        scope: 'subject' | 'event';
+        actor: Actor;
+        purposes: number;
+        event?: number;
+      }
     ): Promise<ReceiptResponse> {
       const key = this.signer();
       const jws = key ? signJws(receipt, key) : undefined;
-      const purposes = format === 'kantara' ? ((receipt.services as { purposes: unknown[] }[])[0]?.purposes.length ?? 0) : info.purposes;
+      const purposes =
+        format === 'kantara'
+          ? ((receipt.services as { purposes: unknown[] }[])[0]?.purposes.length ?? 0)
+          : info.purposes;
       await getService(strapi, 'audit').record({
         action: 'export.receipt',
         actor: info.actor,
@@ -262,19 +325,37 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
      * be (then both must agree), or a saved response `{ data: { receipt, jws } }`.
      */
     async verify(input: unknown, actor?: Actor): Promise<ReceiptVerification> {
-      const body = (input && typeof input === 'object' && 'data' in input ? (input as { data: unknown }).data : input) as
-        | { jws?: unknown; receipt?: unknown }
-        | null;
+      const body = (
+        input && typeof input === 'object' && 'data' in input
+          ? (input as { data: unknown }).data
+          : input
+      ) as { jws?: unknown; receipt?: unknown } | null;
       const result = ((): ReceiptVerification => {
-        if (!body || typeof body !== 'object' || typeof body.jws !== 'string' || body.jws.length === 0) {
-          return { valid: false, reason: 'no jws: a signed receipt is verified by its compact JWS' };
+        if (
+          !body ||
+          typeof body !== 'object' ||
+          typeof body.jws !== 'string' ||
+          body.jws.length === 0
+        ) {
+          return {
+            valid: false,
+            reason: 'no jws: a signed receipt is verified by its compact JWS',
+          };
         }
-        if (body.jws.length > 200_000) return { valid: false, reason: 'the JWS is too long to be a receipt' };
+        if (body.jws.length > 200_000)
+          return { valid: false, reason: 'the JWS is too long to be a receipt' };
         const key = this.signer();
-        if (!key) return { valid: false, reason: 'this server signs no receipts (receipts.signingKey is not set)' };
+        if (!key)
+          return {
+            valid: false,
+            reason: 'this server signs no receipts (receipts.signingKey is not set)',
+          };
         const checked = verifyJws(body.jws, [key]);
         if (!checked.valid) return { valid: false, reason: checked.reason };
-        if (body.receipt !== undefined && canonicalJson(body.receipt) !== canonicalJson(checked.payload)) {
+        if (
+          body.receipt !== undefined &&
+          canonicalJson(body.receipt) !== canonicalJson(checked.payload)
+        ) {
           return { valid: false, reason: 'the receipt differs from the signed content' };
         }
         return { valid: true, receipt: checked.payload, kid: checked.header.kid };

@@ -36,7 +36,10 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
       if (host.draftAndPublish) query.whereNull('c.published_at');
       return query.whereIn('c.document_id', audience.subjects);
     }
-    const filter = 'state' in audience ? { state: audience.state, q: audience.q } : { state: 'invalid' as const };
+    const filter =
+      'state' in audience
+        ? { state: audience.state, q: audience.q }
+        : { state: 'invalid' as const };
     return clients.documentIdsQuery(trx, filter, fingerprint);
   },
 
@@ -70,32 +73,54 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
         now,
       });
       const columns = Object.keys(template).filter((c) => c !== 'document_id' && c !== 'subject');
-      const supersede = trx(TABLE.request).where('kind', 'consent').whereIn('status', [...OPEN_STATUSES]);
-      const superseded = { status: 'cancelled', reason: `superseded by campaign ${documentId}`, updated_at: now };
+      const supersede = trx(TABLE.request)
+        .where('kind', 'consent')
+        .whereIn('status', [...OPEN_STATUSES]);
+      const superseded = {
+        status: 'cancelled',
+        reason: `superseded by campaign ${documentId}`,
+        updated_at: now,
+      };
       // The audience's open requests are superseded by this campaign's: before the insert
       // (nothing of this campaign to skip), except for the "pending" audience, which is
       // defined by those very requests.
       const pendingAudience = 'state' in input.audience && input.audience.state === 'pending';
       if (!pendingAudience) {
-        await supersede.clone().whereIn('subject', this.audienceQuery(trx, input.audience, fingerprint)).update(superseded);
+        await supersede
+          .clone()
+          .whereIn('subject', this.audienceQuery(trx, input.audience, fingerprint))
+          .update(superseded);
       }
       const audience = this.audienceQuery(trx, input.audience, fingerprint).as('a');
       const inserted = (await trx.raw(
         `INSERT INTO ${TABLE.request} (document_id, subject, ${columns.join(', ')}) SELECT ${randomDocumentIdSql(dialect)}, a.document_id, ${columns.map(() => '?').join(', ')} FROM ?`,
-        [...columns.map((c) => template[c]), audience],
+        [...columns.map((c) => template[c]), audience]
       )) as { rowCount?: number };
       if (pendingAudience) {
         // The derived table lets MySQL/MariaDB read the table the statement updates.
         await supersede
-          .where((w: Knex.QueryBuilder) => w.whereNull('campaign').orWhere('campaign', '<>', documentId))
-          .whereIn('subject', trx.select('x.subject').from(trx(TABLE.request).select('subject').where('campaign', documentId).as('x')))
+          .where((w: Knex.QueryBuilder) =>
+            w.whereNull('campaign').orWhere('campaign', '<>', documentId)
+          )
+          .whereIn(
+            'subject',
+            trx
+              .select('x.subject')
+              .from(trx(TABLE.request).select('subject').where('campaign', documentId).as('x'))
+          )
           .update(superseded);
       }
       // PostgreSQL reports the rows inserted; elsewhere count them (campaign index).
       const total =
         dialect === 'postgres' && typeof inserted.rowCount === 'number'
           ? inserted.rowCount
-          : Number(((await trx(TABLE.request).where('campaign', documentId).count({ total: '*' })) as { total: number | string }[])[0].total);
+          : Number(
+              (
+                (await trx(TABLE.request).where('campaign', documentId).count({ total: '*' })) as {
+                  total: number | string;
+                }[]
+              )[0].total
+            );
       await trx(TABLE.campaign).where('document_id', documentId).update({ total });
       onCommit(() => getService(strapi, 'worker').wake());
     });
@@ -109,7 +134,10 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
   async findOne(documentId: string): Promise<CampaignRow & { counts: Record<string, number> }> {
     const row = await strapi.db.connection(TABLE.campaign).where('document_id', documentId).first();
     if (!row) throw new errors.NotFoundError('Campaign not found', { campaign: documentId });
-    return { ...fromColumns<CampaignRow>(strapi, UID.campaign, row), counts: await this.counts(documentId) };
+    return {
+      ...fromColumns<CampaignRow>(strapi, UID.campaign, row),
+      counts: await this.counts(documentId),
+    };
   },
 
   /** Requests per status (one indexed GROUP BY). */
@@ -120,23 +148,36 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
       .groupBy('status')
       .select('status')
       .count({ n: '*' });
-    const counts = { queued: 0, sent: 0, approved: 0, declined: 0, expired: 0, failed: 0, cancelled: 0 } as Record<RequestStatus, number>;
-    for (const r of rows as { status: RequestStatus; n: number | string }[]) counts[r.status] = Number(r.n);
+    const counts = {
+      queued: 0,
+      sent: 0,
+      approved: 0,
+      declined: 0,
+      expired: 0,
+      failed: 0,
+      cancelled: 0,
+    } as Record<RequestStatus, number>;
+    for (const r of rows as { status: RequestStatus; n: number | string }[])
+      counts[r.status] = Number(r.n);
     return counts;
   },
 
   async list(): Promise<CampaignRow[]> {
     const rows = await strapi.db.connection(TABLE.campaign).orderBy('id', 'desc').limit(200);
-    return rows.map((r: Record<string, unknown>) => fromColumns<CampaignRow>(strapi, UID.campaign, r));
+    return rows.map((r: Record<string, unknown>) =>
+      fromColumns<CampaignRow>(strapi, UID.campaign, r)
+    );
   },
 
   /** pause: queued rows are held (not claimed); resume: released; cancel: queued rows cancelled. */
   async transition(documentId: string, action: 'pause' | 'resume' | 'cancel') {
     const campaign = await this.findOne(documentId);
-    const allowed = { pause: ['running'], resume: ['paused'], cancel: ['running', 'paused'] }[action];
+    const allowed = { pause: ['running'], resume: ['paused'], cancel: ['running', 'paused'] }[
+      action
+    ];
     if (!allowed.includes(campaign.status)) {
       throw new errors.ApplicationError(
-        `A ${campaign.status} campaign cannot be ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}`,
+        `A ${campaign.status} campaign cannot be ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}`
       );
     }
     const now = getService(strapi, 'clock').now();
@@ -144,7 +185,13 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
       const queued = trx(TABLE.request).where('campaign', documentId).where('status', 'queued');
       if (action === 'pause') await queued.update({ held: true, updated_at: now });
       if (action === 'resume') await queued.update({ held: false, updated_at: now });
-      if (action === 'cancel') await queued.update({ status: 'cancelled', held: false, reason: 'campaign cancelled', updated_at: now });
+      if (action === 'cancel')
+        await queued.update({
+          status: 'cancelled',
+          held: false,
+          reason: 'campaign cancelled',
+          updated_at: now,
+        });
       const status = { pause: 'paused', resume: 'running', cancel: 'cancelled' }[action];
       await trx(TABLE.campaign)
         .where('document_id', documentId)

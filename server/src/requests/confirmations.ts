@@ -39,7 +39,8 @@ const waitingFor = (request: string) => `waiting for the client to confirm reque
 
 const parsePending = (value: unknown): Pending | null => {
   const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
-  if (!parsed || typeof parsed !== 'object' || !Array.isArray((parsed as Pending).decisions)) return null;
+  if (!parsed || typeof parsed !== 'object' || !Array.isArray((parsed as Pending).decisions))
+    return null;
   return parsed as Pending;
 };
 
@@ -66,10 +67,16 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => ({
    * booking path); otherwise it is taken here, so that bookings naming the same client
    * at once queue for it and find one open confirmation, not none each.
    */
-  async hold(input: HoldInput, options: { newClient: boolean; summaryLocked: boolean }): Promise<void> {
+  async hold(
+    input: HoldInput,
+    options: { newClient: boolean; summaryLocked: boolean }
+  ): Promise<void> {
     const now = getService(strapi, 'clock').now();
     const held: HeldDecision[] = input.decisions
-      .filter((d): d is DecisionInput & { decision: 'given' | 'refused' } => d.decision === 'given' || d.decision === 'refused')
+      .filter(
+        (d): d is DecisionInput & { decision: 'given' | 'refused' } =>
+          d.decision === 'given' || d.decision === 'refused'
+      )
       .map((d) => ({
         purpose: d.purpose,
         decision: d.decision,
@@ -86,7 +93,12 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => ({
         const before = this.pendingOf(open)?.decisions ?? [];
         const replaced = new Set(held.map((d) => d.purpose));
         const decisions = [...before.filter((d) => !replaced.has(d.purpose)), ...held];
-        const pending: Pending = { decisions, locale: input.locale ?? null, booking: input.booking, heldAt: now.toISOString() };
+        const pending: Pending = {
+          decisions,
+          locale: input.locale ?? null,
+          booking: input.booking,
+          heldAt: now.toISOString(),
+        };
         await trx(TABLE.request)
           .where('id', open.id)
           .update({
@@ -98,7 +110,12 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => ({
         request = open.documentId;
       } else {
         request = newDocumentId();
-        const pending: Pending = { decisions: held, locale: input.locale ?? null, booking: input.booking, heldAt: now.toISOString() };
+        const pending: Pending = {
+          decisions: held,
+          locale: input.locale ?? null,
+          booking: input.booking,
+          heldAt: now.toISOString(),
+        };
         await trx(TABLE.request).insert({
           ...getService(strapi, 'requests').newRow({
             documentId: request,

@@ -51,7 +51,10 @@ interface EmailPluginConfig {
  * Resolved from where @strapi/email itself is installed (its require is the one
  * Strapi uses), else from the app's root.
  */
-const initEmailProvider = (appRoot: string, config: EmailPluginConfig & { provider: string }): EmailProvider => {
+const initEmailProvider = (
+  appRoot: string,
+  config: EmailPluginConfig & { provider: string }
+): EmailProvider => {
   const appRequire = createRequire(path.join(appRoot, 'package.json'));
   let from = appRequire;
   try {
@@ -84,14 +87,18 @@ const delivery = ({ strapi }: { strapi: Core.Strapi }) => {
   // Made on first use: the plugin config is parsed (and validated) by then.
   let sms: SmsSender | null | undefined;
   const smsSender = (): SmsSender | null => {
-    if (sms === undefined) sms = createSmsSender(getService(strapi, 'config').get().sms, strapi.log);
+    if (sms === undefined)
+      sms = createSmsSender(getService(strapi, 'config').get().sms, strapi.log);
     return sms;
   };
 
   const publicBase = (): string => {
-    const configured = getService(strapi, 'config').get().publicUrl ?? strapi.config.get<string>('server.url', '');
+    const configured =
+      getService(strapi, 'config').get().publicUrl ?? strapi.config.get<string>('server.url', '');
     if (configured) return configured.replace(/\/+$/, '');
-    const host = strapi.config.get<string>('server.host', 'localhost').replace('0.0.0.0', 'localhost');
+    const host = strapi.config
+      .get<string>('server.host', 'localhost')
+      .replace('0.0.0.0', 'localhost');
     return `http://${host}:${strapi.config.get<number>('server.port', 1337)}`;
   };
 
@@ -119,7 +126,9 @@ const delivery = ({ strapi }: { strapi: Core.Strapi }) => {
       try {
         fresh = initEmailProvider(strapi.dirs.app.root, { ...config, provider: config.provider });
       } catch (error) {
-        strapi.log.error(`[consent] email: ${reason}; making the email provider anew failed: ${error instanceof Error ? error.message : String(error)}`);
+        strapi.log.error(
+          `[consent] email: ${reason}; making the email provider anew failed: ${error instanceof Error ? error.message : String(error)}`
+        );
         return false;
       }
       const old = plugin.provider;
@@ -127,9 +136,13 @@ const delivery = ({ strapi }: { strapi: Core.Strapi }) => {
       try {
         old?.close?.();
       } catch (error) {
-        strapi.log.warn(`[consent] email: closing the old email provider failed: ${error instanceof Error ? error.message : String(error)}`);
+        strapi.log.warn(
+          `[consent] email: closing the old email provider failed: ${error instanceof Error ? error.message : String(error)}`
+        );
       }
-      strapi.log.warn(`[consent] email: ${reason}; the email provider "${config.provider}" was made anew from its configuration`);
+      strapi.log.warn(
+        `[consent] email: ${reason}; the email provider "${config.provider}" was made anew from its configuration`
+      );
       return true;
     },
 
@@ -139,7 +152,12 @@ const delivery = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Send one message; resolves when the mail server or SMS provider accepted it. */
-    async send(channel: DeliveryChannel, to: string, message: RenderedMessage, options: { messageId?: string } = {}): Promise<void> {
+    async send(
+      channel: DeliveryChannel,
+      to: string,
+      message: RenderedMessage,
+      options: { messageId?: string } = {}
+    ): Promise<void> {
       if (channel === 'sms') {
         const sender = smsSender();
         if (!sender) throw new Error('no SMS provider is configured (plugin config "consent.sms")');
@@ -175,17 +193,26 @@ const delivery = ({ strapi }: { strapi: Core.Strapi }) => {
       const settings = await getService(strapi, 'settings').get();
       const texts = await getService(strapi, 'texts').current(chosen);
       const asked = texts.filter((t) => t.requiresConsent);
-      const sample = asked.length ? asked : [{ purpose: 'example', name: 'Example', title: 'Example purpose', marketing: false }];
+      const sample = asked.length
+        ? asked
+        : [{ purpose: 'example', name: 'Example', title: 'Example purpose', marketing: false }];
       const base = `${publicBase()}/api/consent`;
       const message = renderMessage(settings.templates[chosen] ?? defaultTemplateSet(chosen), {
         kind: 'request',
         locale: chosen,
         name: 'Alex Andersen',
         organisation: settings.sender.organisation,
-        purposes: sample.map((t) => ({ key: t.purpose, name: t.name, title: t.title, marketing: t.marketing })),
+        purposes: sample.map((t) => ({
+          key: t.purpose,
+          name: t.name,
+          title: t.title,
+          marketing: t.marketing,
+        })),
         // Sample links: they open the "link not valid" page, which is the honest answer to a test.
         links: { respond: `${base}/r/test`, manage: `${base}/m/test`, unsubscribe: null },
-        expiresAt: new Date(getService(strapi, 'clock').now().getTime() + settings.requestTtlDays * DAY),
+        expiresAt: new Date(
+          getService(strapi, 'clock').now().getTime() + settings.requestTtlDays * DAY
+        ),
       });
       // The Settings page waits for this answer: never longer than a worker's send.
       const { sendTimeoutMs } = config.worker;

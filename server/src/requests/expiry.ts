@@ -38,31 +38,43 @@ const expiry = ({ strapi }: { strapi: Core.Strapi }) => ({
         .orderBy('id')
         .limit(BATCH);
       if (dialect !== 'sqlite') due.forUpdate().skipLocked();
-      const rows = ((await due) as Record<string, unknown>[]).map((r) => fromColumns<RequestRow>(strapi, UID.request, r));
+      const rows = ((await due) as Record<string, unknown>[]).map((r) =>
+        fromColumns<RequestRow>(strapi, UID.request, r)
+      );
       if (rows.length === 0) return 0;
       await trx(TABLE.request)
         .whereIn(
           'id',
-          rows.map((r) => r.id),
+          rows.map((r) => r.id)
         )
         .where('status', 'sent')
-        .update({ status: 'expired', reason: 'no answer before the request expired', updated_at: now });
+        .update({
+          status: 'expired',
+          reason: 'no answer before the request expired',
+          updated_at: now,
+        });
 
       // A confirmation's held decisions lapse with it: they came from an anonymous page, so
       // nothing is recorded in the client's name, and mails that waited for it are dropped.
       const confirmations = rows.filter((r) => r.origin !== null).map((r) => r.documentId);
       await getService(strapi, 'confirmations').dropWaiting(trx, confirmations);
 
-      const askable = askablePurposes(await getService(strapi, 'purposes').list()).map((p) => p.key);
+      const askable = askablePurposes(await getService(strapi, 'purposes').list()).map(
+        (p) => p.key
+      );
       const states = (await strapi.db.query(UID.state).findMany({
         where: { subject: { $in: [...new Set(rows.map((r) => r.subject))] } },
         select: ['subject', 'purposeKey', 'decision'],
       })) as Pick<StateRow, 'subject' | 'purposeKey' | 'decision'>[];
-      const decided = new Set(states.filter((s) => s.decision !== 'expired').map((s) => `${s.subject}|${s.purposeKey}`));
+      const decided = new Set(
+        states.filter((s) => s.decision !== 'expired').map((s) => `${s.subject}|${s.purposeKey}`)
+      );
       const ledger = getService(strapi, 'ledger');
       for (const row of rows) {
         if (row.origin !== null) continue;
-        const purposes = (row.purposeKeys ?? askable).filter((key) => askable.includes(key) && !decided.has(`${row.subject}|${key}`));
+        const purposes = (row.purposeKeys ?? askable).filter(
+          (key) => askable.includes(key) && !decided.has(`${row.subject}|${key}`)
+        );
         if (purposes.length === 0) continue;
         await ledger.recordDecisions(
           {
@@ -74,7 +86,7 @@ const expiry = ({ strapi }: { strapi: Core.Strapi }) => ({
             note: 'the consent request expired without an answer',
             occurredAt: now,
           },
-          { subjectExists: true },
+          { subjectExists: true }
         );
       }
       return rows.length;

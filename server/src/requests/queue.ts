@@ -10,9 +10,27 @@ import { transaction } from '../utils/transaction';
 /** What a sender reads of a claimed row (the rest is never parsed: a claim returns up to a batch of rows). */
 export type ClaimedRow = Pick<
   RequestRow,
-  'id' | 'documentId' | 'subject' | 'kind' | 'purposeKeys' | 'origin' | 'campaign' | 'attempts' | 'expiresAt'
+  | 'id'
+  | 'documentId'
+  | 'subject'
+  | 'kind'
+  | 'purposeKeys'
+  | 'origin'
+  | 'campaign'
+  | 'attempts'
+  | 'expiresAt'
 >;
-const CLAIMED_COLUMNS = ['id', 'document_id', 'subject', 'kind', 'purpose_keys', 'origin', 'campaign', 'attempts', 'expires_at'];
+const CLAIMED_COLUMNS = [
+  'id',
+  'document_id',
+  'subject',
+  'kind',
+  'purpose_keys',
+  'origin',
+  'campaign',
+  'attempts',
+  'expires_at',
+];
 
 /** Claimed rows, and the purposes' version read with them (null when none is known). */
 export interface Claimed {
@@ -38,7 +56,11 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
       .select('id')
       .where('held', false)
       .where((w) => w.whereNull('lease_until').orWhere('lease_until', '<', now));
-    if (kind === 'send') query.where('status', 'queued').where('next_attempt_at', '<=', now).orderBy(['next_attempt_at', 'id']);
+    if (kind === 'send')
+      query
+        .where('status', 'queued')
+        .where('next_attempt_at', '<=', now)
+        .orderBy(['next_attempt_at', 'id']);
     else
       query
         .where('status', 'sent')
@@ -56,7 +78,13 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
    * the same statement, so the sender re-uses the purposes and texts it read for an
    * earlier batch while they are unchanged (purposes.listAt()).
    */
-  async claim(kind: ClaimKind, owner: string, limit: number, now: Date, leaseUntil: Date): Promise<Claimed> {
+  async claim(
+    kind: ClaimKind,
+    owner: string,
+    limit: number,
+    now: Date,
+    leaseUntil: Date
+  ): Promise<Claimed> {
     const dialect = dialectOf(strapi);
     const lease = (db: Knex) => ({
       lease_owner: owner,
@@ -64,7 +92,10 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
       ...(kind === 'send' ? { attempts: db.raw('attempts + 1') } : {}),
       updated_at: now,
     });
-    const version = () => strapi.db.connection.raw(`${getService(strapi, 'purposes').versionSql()} AS ${VERSION_COLUMN}`);
+    const version = () =>
+      strapi.db.connection.raw(
+        `${getService(strapi, 'purposes').versionSql()} AS ${VERSION_COLUMN}`
+      );
     let rows: Record<string, unknown>[];
     if (dialect === 'postgres') {
       // One statement, atomic on its own: no transaction around it (BEGIN and COMMIT were two more round trips per batch).
@@ -80,7 +111,10 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
         const ids = (await due).map((r: { id: number }) => r.id);
         if (ids.length === 0) return [];
         await trx(TABLE.request).whereIn('id', ids).update(lease(trx));
-        return trx(TABLE.request).whereIn('id', ids).orderBy('id').select([...CLAIMED_COLUMNS, version()]);
+        return trx(TABLE.request)
+          .whereIn('id', ids)
+          .orderBy('id')
+          .select([...CLAIMED_COLUMNS, version()]);
       });
     }
     return {
@@ -103,7 +137,7 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
           .connection(TABLE.request)
           .whereIn('id', ids.slice(i, i + 500))
           .where('lease_owner', owner)
-          .update({ lease_owner: null, lease_until: now }),
+          .update({ lease_owner: null, lease_until: now })
       );
     }
     return released;
@@ -113,7 +147,12 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
    * Update rows this owner still holds and end the lease. The status check makes a
    * cancellation (or supersession) that happened during the send win.
    */
-  async settle(ids: number[], owner: string, expectStatus: string, data: Record<string, unknown>): Promise<number> {
+  async settle(
+    ids: number[],
+    owner: string,
+    expectStatus: string,
+    data: Record<string, unknown>
+  ): Promise<number> {
     if (ids.length === 0) return 0;
     return Number(
       await strapi.db
@@ -121,7 +160,7 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
         .whereIn('id', ids)
         .where('lease_owner', owner)
         .where('status', expectStatus)
-        .update({ ...data, lease_owner: null, lease_until: null }),
+        .update({ ...data, lease_owner: null, lease_until: null })
     );
   },
 });

@@ -38,9 +38,12 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
   async assertAskable(purposeKeys: string[] | null | undefined): Promise<string[] | null> {
     const askable = askablePurposes(await getService(strapi, 'purposes').list());
     if (askable.length === 0) {
-      throw new errors.ApplicationError('No consent text is published yet: publish a text before sending requests', {
-        code: 'NO_PUBLISHED_TEXT',
-      });
+      throw new errors.ApplicationError(
+        'No consent text is published yet: publish a text before sending requests',
+        {
+          code: 'NO_PUBLISHED_TEXT',
+        }
+      );
     }
     if (!purposeKeys || purposeKeys.length === 0) return null;
     const keys = new Set(askable.map((p) => p.key));
@@ -50,7 +53,7 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
         `Cannot ask about purpose "${unknown[0]}": unknown, inactive, not based on consent or without a published text`,
         {
           errors: unknown.map((k) => ({ path: ['purposes'], message: `cannot ask about "${k}"` })),
-        },
+        }
       );
     }
     return [...new Set(purposeKeys)];
@@ -68,7 +71,16 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
     const documentId = newDocumentId();
     const row = await transaction(strapi, async ({ trx, onCommit }) => {
       if (kind === 'consent') await this.supersede(trx, [input.subject], documentId, now);
-      await trx(TABLE.request).insert(this.newRow({ documentId, subject: input.subject, kind, purposeKeys, actor: input.actor, now }));
+      await trx(TABLE.request).insert(
+        this.newRow({
+          documentId,
+          subject: input.subject,
+          kind,
+          purposeKeys,
+          actor: input.actor,
+          now,
+        })
+      );
       onCommit(() => getService(strapi, 'worker').wake());
       return trx(TABLE.request).where('document_id', documentId).first();
     });
@@ -110,7 +122,12 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Cancel the open consent requests of these subjects (not `except`): a newer request replaces them. */
-  async supersede(trx: Knex.Transaction, subjects: string[], except: string, now: Date): Promise<void> {
+  async supersede(
+    trx: Knex.Transaction,
+    subjects: string[],
+    except: string,
+    now: Date
+  ): Promise<void> {
     if (subjects.length === 0) return;
     await trx(TABLE.request)
       .whereIn('subject', subjects)
@@ -137,7 +154,10 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
       .whereIn('status', [...OPEN_STATUSES])
       .update({ status: 'cancelled', reason, updated_at: now });
     const row = await this.findOne(documentId);
-    if (!changed) throw new errors.ApplicationError(`Only a queued or sent request can be cancelled (this one is ${row.status})`);
+    if (!changed)
+      throw new errors.ApplicationError(
+        `Only a queued or sent request can be cancelled (this one is ${row.status})`
+      );
     return row;
   },
 
@@ -147,18 +167,33 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!(RESENDABLE_STATUSES as readonly string[]).includes(previous.status)) {
       throw new errors.ApplicationError(`A ${previous.status} request cannot be sent again`);
     }
-    return this.create({ subject: previous.subject, kind: previous.kind, purposes: previous.purposeKeys, actor });
+    return this.create({
+      subject: previous.subject,
+      kind: previous.kind,
+      purposes: previous.purposeKeys,
+      actor,
+    });
   },
 
   /** Newest first, keyset by id; optional filters by subject, campaign and status. */
-  async list(filter: { subject?: string; campaign?: string; status?: string; before?: number; limit?: number } = {}) {
+  async list(
+    filter: {
+      subject?: string;
+      campaign?: string;
+      status?: string;
+      before?: number;
+      limit?: number;
+    } = {}
+  ) {
     const limit = filter.limit ?? 50;
     const query = strapi.db.connection(TABLE.request).orderBy('id', 'desc').limit(limit);
     if (filter.subject) query.where('subject', filter.subject);
     if (filter.campaign) query.where('campaign', filter.campaign);
     if (filter.status) query.where('status', filter.status);
     if (filter.before) query.where('id', '<', filter.before);
-    const rows = (await query).map((row: Record<string, unknown>) => this.present(fromColumns<RequestRow>(strapi, UID.request, row)));
+    const rows = (await query).map((row: Record<string, unknown>) =>
+      this.present(fromColumns<RequestRow>(strapi, UID.request, row))
+    );
     return { results: rows, next: rows.length === limit ? rows[rows.length - 1].id : null };
   },
 
@@ -180,7 +215,7 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
         .where('document_id', documentId)
         .where('status', 'sent')
         .where('expires_at', '>', now)
-        .update({ status, answered_at: now, updated_at: now }),
+        .update({ status, answered_at: now, updated_at: now })
     );
     return Number(changed) === 1;
   },

@@ -52,7 +52,8 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
   const passes = new Set<Map<number, boolean>>();
 
   const baseUrl = (): string => {
-    const configured = getService(strapi, 'config').get().publicUrl ?? strapi.config.get<string>('server.url', '');
+    const configured =
+      getService(strapi, 'config').get().publicUrl ?? strapi.config.get<string>('server.url', '');
     if (configured) return configured.replace(/\/+$/, '');
     return `http://${strapi.config.get<string>('server.host', 'localhost').replace('0.0.0.0', 'localhost')}:${strapi.config.get<number>('server.port', 1337)}`;
   };
@@ -75,7 +76,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         owner,
         worker.batchSize,
         now,
-        new Date(now.getTime() + worker.leaseSeconds * 1000),
+        new Date(now.getTime() + worker.leaseSeconds * 1000)
       );
       if (rows.length === 0) return null;
       // Held from here on: if preparing fails (tokens not written, the database gone), the pass releases them.
@@ -84,14 +85,23 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** `purposesVersion`: read with the rows (queue.claim); while it is unchanged, no purposes or texts are read again. */
-    async prepare(rows: ClaimedRow[], kind: ClaimKind, now: Date, purposesVersion: string | null = null): Promise<PreparedBatch> {
+    async prepare(
+      rows: ClaimedRow[],
+      kind: ClaimKind,
+      now: Date,
+      purposesVersion: string | null = null
+    ): Promise<PreparedBatch> {
       const config = getService(strapi, 'config').get();
       const settings = await getService(strapi, 'settings').cached();
-      const contacts = await getService(strapi, 'subjects').contacts([...new Set(rows.map((r) => r.subject))]);
+      const contacts = await getService(strapi, 'subjects').contacts([
+        ...new Set(rows.map((r) => r.subject)),
+      ]);
       const delivery = getService(strapi, 'delivery');
 
       // Where each request goes; rows without a usable address fail for good.
-      const plans: Outcome[] = rows.map((row) => this.plan(row, contacts.get(row.subject) ?? null, settings, delivery.canSms()));
+      const plans: Outcome[] = rows.map((row) =>
+        this.plan(row, contacts.get(row.subject) ?? null, settings, delivery.canSms())
+      );
       const sendable = plans.filter((p) => !p.error);
 
       // Tokens are stored (hashed) and committed before any message leaves: a link must work when it arrives.
@@ -99,7 +109,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       const tokens = await getService(strapi, 'tokens').issue(
         strapi.db.connection,
         sendable.map((p) => ({ request: p.row.documentId, subject: p.row.subject })),
-        new Date(now.getTime() + config.manageLinkDays * DAY),
+        new Date(now.getTime() + config.manageLinkDays * DAY)
       );
 
       const expiresAt = new Date(now.getTime() + settings.requestTtlDays * DAY);
@@ -108,7 +118,12 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       const purposes = await getService(strapi, 'purposes').listAt(purposesVersion);
       const locales = [...new Set(sendable.map((p) => p.locale as string))];
       const texts = new Map(
-        await Promise.all(locales.map(async (locale) => [locale, await getService(strapi, 'texts').currentOf(purposes, locale)] as const))
+        await Promise.all(
+          locales.map(
+            async (locale) =>
+              [locale, await getService(strapi, 'texts').currentOf(purposes, locale)] as const
+          )
+        )
       );
       const host = new URL(baseUrl()).hostname;
       // A batch's messages share a few shapes (language, kind, purposes asked, expiry): each
@@ -121,7 +136,15 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         const shape = `${locale}|${plan.row.kind}|${plan.row.origin ? 'confirmation' : ''}|${plan.row.purposeKeys?.join(',') ?? '*'}|${expiry.getTime()}`;
         let render = renderers.get(shape);
         if (!render) {
-          render = this.renderer(plan.row, kind, locale, settings, texts.get(locale)!, purposes, expiry);
+          render = this.renderer(
+            plan.row,
+            kind,
+            locale,
+            settings,
+            texts.get(locale)!,
+            purposes,
+            expiry
+          );
           renderers.set(shape, render);
         }
         const token = tokens[i];
@@ -133,7 +156,16 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
           message: () => render(contact.name, token),
         };
       });
-      return { kind, now, expiresAt, settings, plans, messages, size: rows.length, full: rows.length === config.worker.batchSize };
+      return {
+        kind,
+        now,
+        expiresAt,
+        settings,
+        plans,
+        messages,
+        size: rows.length,
+        full: rows.length === config.worker.batchSize,
+      };
     },
 
     /**
@@ -169,11 +201,15 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
           timedOut: ({ plan }) => {
             const message = `no answer within ${sendTimeoutMs} ms`;
             plan.error = { message, final: false };
-            if (plan.channel === 'email') getService(strapi, 'delivery').replaceEmailProvider(`a mail got ${message}`);
+            if (plan.channel === 'email')
+              getService(strapi, 'delivery').replaceEmailProvider(`a mail got ${message}`);
           },
         });
       } catch (error) {
-        await this.releaseUnsent(pass, `the sending pass failed (${error instanceof Error ? error.message : String(error)})`);
+        await this.releaseUnsent(
+          pass,
+          `the sending pass failed (${error instanceof Error ? error.message : String(error)})`
+        );
         throw error;
       } finally {
         passes.delete(pass);
@@ -188,10 +224,16 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
      * write them. Returns how many rows were released.
      */
     async releaseUnsent(only: Map<number, boolean> | null, reason: string): Promise<number> {
-      const ids = [...(only ? [only] : passes)].flatMap((pass) => [...pass].filter(([, sent]) => !sent).map(([id]) => id));
+      const ids = [...(only ? [only] : passes)].flatMap((pass) =>
+        [...pass].filter(([, sent]) => !sent).map(([id]) => id)
+      );
       if (ids.length === 0) return 0;
       try {
-        const released = await getService(strapi, 'queue').release(ids, owner, getService(strapi, 'clock').now());
+        const released = await getService(strapi, 'queue').release(
+          ids,
+          owner,
+          getService(strapi, 'clock').now()
+        );
         strapi.log.warn(`[consent] ${reason}: released ${released} unsent request(s) at once`);
         return released;
       } catch (releaseError) {
@@ -203,12 +245,20 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** One message to the mail server / SMS gateway; a failure is recorded on its plan, never thrown. Whether it was accepted. */
-    async sendOne({ plan, to, message, messageId }: PreparedBatch['messages'][number]): Promise<boolean> {
+    async sendOne({
+      plan,
+      to,
+      message,
+      messageId,
+    }: PreparedBatch['messages'][number]): Promise<boolean> {
       try {
         await getService(strapi, 'delivery').send(plan.channel!, to, message(), { messageId });
         return true;
       } catch (error) {
-        plan.error = { message: error instanceof Error ? error.message : String(error), final: false };
+        plan.error = {
+          message: error instanceof Error ? error.message : String(error),
+          final: false,
+        };
         return false;
       }
     },
@@ -240,7 +290,10 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
 
     plan(row: ClaimedRow, contact: Contact | null, settings: Settings, canSms: boolean): Outcome {
       const config = getService(strapi, 'config').get();
-      const locale = contact?.language && config.locales.includes(contact.language) ? contact.language : config.defaultLocale;
+      const locale =
+        contact?.language && config.locales.includes(contact.language)
+          ? contact.language
+          : config.defaultLocale;
       if (!contact) return { row, error: { message: 'the client no longer exists', final: true } };
       if (contact.email && settings.channels.email) return { row, channel: 'email', locale };
       if (contact.phone && settings.channels.sms && canSms) return { row, channel: 'sms', locale };
@@ -265,10 +318,16 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       settings: Settings,
       current: CurrentTexts,
       purposes: PurposeList,
-      expiresAt: Date,
+      expiresAt: Date
     ): (name: string | null | undefined, token: string) => RenderedMessage {
       const messageKind: MessageKind =
-        row.kind === 'information' ? 'information' : kind === 'remind' ? 'reminder' : row.origin ? 'confirmation' : 'request';
+        row.kind === 'information'
+          ? 'information'
+          : kind === 'remind'
+            ? 'reminder'
+            : row.origin
+              ? 'confirmation'
+              : 'request';
       const asked =
         row.kind === 'information'
           ? purposes.filter((p) => p.active && p.currentTextId)
@@ -278,12 +337,19 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       const titles = new Map(current.map((t) => [t.purpose, t.title]));
       const base = `${baseUrl()}/api/consent`;
       const template =
-        own(settings.templates, locale) ?? own(settings.templates, getService(strapi, 'config').get().defaultLocale) ?? defaultTemplateSet(locale);
+        own(settings.templates, locale) ??
+        own(settings.templates, getService(strapi, 'config').get().defaultLocale) ??
+        defaultTemplateSet(locale);
       return messageRenderer(template, {
         kind: messageKind,
         locale,
         organisation: settings.sender.organisation,
-        purposes: asked.map((p) => ({ key: p.key, name: p.name, title: titles.get(p.key) ?? p.name, marketing: p.marketing })),
+        purposes: asked.map((p) => ({
+          key: p.key,
+          name: p.name,
+          title: titles.get(p.key) ?? p.name,
+          marketing: p.marketing,
+        })),
         linkBases: {
           respond: row.kind === 'consent' ? `${base}/r/` : null,
           manage: `${base}/m/`,
@@ -294,7 +360,13 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Write what happened: sent rows in a few grouped updates, failures one by one (rare). */
-    async settle(plans: Outcome[], kind: ClaimKind, now: Date, expiresAt: Date, settings: Settings): Promise<void> {
+    async settle(
+      plans: Outcome[],
+      kind: ClaimKind,
+      now: Date,
+      expiresAt: Date,
+      settings: Settings
+    ): Promise<void> {
       const { worker } = getService(strapi, 'config').get();
       const queue = getService(strapi, 'queue');
       const sent = plans.filter((p) => !p.error);
@@ -303,7 +375,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
           sent.map((p) => p.row.id),
           owner,
           'sent',
-          { reminder_sent_at: now, updated_at: now },
+          { reminder_sent_at: now, updated_at: now }
         );
         // A failed reminder is retried after the backoff, until the request expires.
         for (const plan of plans.filter((p) => p.error)) {
@@ -322,15 +394,23 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         if (group) group.push(plan);
         else groups.set(key, [plan]);
       }
-      const campaignReminders = await this.campaignsWithoutReminder(sent.map((p) => p.row.campaign).filter((c): c is string => Boolean(c)));
+      const campaignReminders = await this.campaignsWithoutReminder(
+        sent.map((p) => p.row.campaign).filter((c): c is string => Boolean(c))
+      );
       for (const group of groups.values()) {
         const { channel, locale, row } = group[0];
         const consent = row.kind === 'consent';
         // A confirmation of a booking's decisions gets no reminder: the client did not ask for it.
         const remindAt =
-          consent && !row.origin && settings.reminderDaysBeforeExpiry > 0 ? new Date(expiresAt.getTime() - settings.reminderDaysBeforeExpiry * DAY) : null;
-        const withReminder = group.filter((p) => !p.row.campaign || !campaignReminders.has(p.row.campaign));
-        const withoutReminder = group.filter((p) => p.row.campaign && campaignReminders.has(p.row.campaign));
+          consent && !row.origin && settings.reminderDaysBeforeExpiry > 0
+            ? new Date(expiresAt.getTime() - settings.reminderDaysBeforeExpiry * DAY)
+            : null;
+        const withReminder = group.filter(
+          (p) => !p.row.campaign || !campaignReminders.has(p.row.campaign)
+        );
+        const withoutReminder = group.filter(
+          (p) => p.row.campaign && campaignReminders.has(p.row.campaign)
+        );
         for (const [part, reminderAt] of [
           [withReminder, remindAt],
           [withoutReminder, null],
@@ -348,30 +428,41 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
               reminder_at: reminderAt,
               reason: null,
               updated_at: now,
-            },
+            }
           );
         }
       }
       for (const plan of plans.filter((p) => p.error)) {
         const final = plan.error!.final || plan.row.attempts >= worker.maxAttempts;
-        const delay = Math.min(worker.backoffSeconds * 2 ** Math.max(plan.row.attempts - 1, 0), 3600) * 1000;
+        const delay =
+          Math.min(worker.backoffSeconds * 2 ** Math.max(plan.row.attempts - 1, 0), 3600) * 1000;
         await queue.settle([plan.row.id], owner, 'queued', {
           status: final ? 'failed' : 'queued',
           reason:
-            final && !plan.error!.final ? `${plan.error!.message} (gave up after ${plan.row.attempts} attempts)` : plan.error!.message,
+            final && !plan.error!.final
+              ? `${plan.error!.message} (gave up after ${plan.row.attempts} attempts)`
+              : plan.error!.message,
           next_attempt_at: new Date(now.getTime() + delay),
           updated_at: now,
         });
       }
       // Tokens of messages that never left open nothing: drop them.
       const unsent = plans.filter((p) => p.error && !p.error.final).map((p) => p.row.documentId);
-      if (unsent.length > 0) await strapi.db.connection(TABLE.token).whereIn('request', unsent).where('created_at', '>=', now).del();
+      if (unsent.length > 0)
+        await strapi.db
+          .connection(TABLE.token)
+          .whereIn('request', unsent)
+          .where('created_at', '>=', now)
+          .del();
     },
 
     async campaignsWithoutReminder(ids: string[]): Promise<Set<string>> {
       const unknown = [...new Set(ids)].filter((id) => !reminderOf.has(id));
       if (unknown.length > 0) {
-        const rows = await strapi.db.connection(TABLE.campaign).whereIn('document_id', unknown).select('document_id', 'reminder');
+        const rows = await strapi.db
+          .connection(TABLE.campaign)
+          .whereIn('document_id', unknown)
+          .select('document_id', 'reminder');
         if (reminderOf.size + rows.length > 10_000) reminderOf.clear();
         for (const row of rows as { document_id: string; reminder: unknown }[]) {
           reminderOf.set(row.document_id, normaliseBoolean(row.reminder));

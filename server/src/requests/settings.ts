@@ -23,7 +23,10 @@ const template = z
 // `confirmation` came later than the others: a set stored or sent without it keeps the bundled one.
 const templateSet = z
   .object({
-    ...(Object.fromEntries(MESSAGE_KINDS.map((k) => [k, template])) as Record<(typeof MESSAGE_KINDS)[number], typeof template>),
+    ...(Object.fromEntries(MESSAGE_KINDS.map((k) => [k, template])) as Record<
+      (typeof MESSAGE_KINDS)[number],
+      typeof template
+    >),
     confirmation: template.optional(),
   })
   .strict();
@@ -51,7 +54,11 @@ export const settingsSchema = z
         phone: z.string().trim().max(64).nullable(),
         address: z.string().trim().max(500).nullable(),
         /** ISO 3166-1 alpha-2, e.g. "DK": the receipts' jurisdiction. */
-        country: z.string().trim().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "DK"').nullable(),
+        country: z
+          .string()
+          .trim()
+          .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "DK"')
+          .nullable(),
         privacyPolicyUrl: z.string().trim().url().max(500).nullable(),
       })
       .strict(),
@@ -60,19 +67,28 @@ export const settingsSchema = z
   .strict();
 
 /** The settings in force: every locale's templates complete (withBundled). */
-export type Settings = Omit<z.output<typeof settingsSchema>, 'templates'> & { templates: Templates };
+export type Settings = Omit<z.output<typeof settingsSchema>, 'templates'> & {
+  templates: Templates;
+};
 export const settingsUpdateSchema = settingsSchema.partial();
 
 /** Stored templates over the bundled ones, per locale and kind (a kind added later is never missing). */
-const withBundled = (base: Templates, stored: Partial<Record<string, Partial<TemplateSet>>> | undefined): Templates =>
+const withBundled = (
+  base: Templates,
+  stored: Partial<Record<string, Partial<TemplateSet>>> | undefined
+): Templates =>
   Object.fromEntries(
     [...new Set([...Object.keys(base), ...Object.keys(stored ?? {})])].map((locale) => [
       locale,
-      { ...(own(base, locale) ?? defaultTemplateSet(locale)), ...own(stored, locale) } as TemplateSet,
-    ]),
+      {
+        ...(own(base, locale) ?? defaultTemplateSet(locale)),
+        ...own(stored, locale),
+      } as TemplateSet,
+    ])
   );
 
-const store = (strapi: Core.Strapi) => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: 'settings' });
+const store = (strapi: Core.Strapi) =>
+  strapi.store({ type: 'plugin', name: PLUGIN_ID, key: 'settings' });
 
 /** How long cached() may answer from memory: other instances see a change within this time. */
 const CACHE_MS = 5000;
@@ -102,7 +118,9 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
 
     defaults(): Settings {
       const config = getService(strapi, 'config').get();
-      const templates: Templates = Object.fromEntries(config.locales.map((l) => [l, defaultTemplateSet(l)]));
+      const templates: Templates = Object.fromEntries(
+        config.locales.map((l) => [l, defaultTemplateSet(l)])
+      );
       const organisation = strapi.config.get<string>('info.name', '') || 'Our business';
       return {
         requestTtlDays: config.requestTtlDays,
@@ -110,7 +128,15 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
         channels: { email: true, sms: Boolean(config.sms) },
         sender: { from: null, replyTo: null, organisation },
         informationMail: false,
-        controller: { name: organisation, contact: null, email: null, phone: null, address: null, country: null, privacyPolicyUrl: null },
+        controller: {
+          name: organisation,
+          contact: null,
+          email: null,
+          phone: null,
+          address: null,
+          country: null,
+          privacyPolicyUrl: null,
+        },
         templates,
       };
     },
@@ -125,7 +151,11 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
         channels: { ...base.channels, ...stored.channels },
         sender: { ...base.sender, ...stored.sender },
         // Until a controller is set, it is the organisation that sends the messages.
-        controller: { ...base.controller, name: stored.sender?.organisation ?? base.controller.name, ...stored.controller },
+        controller: {
+          ...base.controller,
+          name: stored.sender?.organisation ?? base.controller.name,
+          ...stored.controller,
+        },
         templates: withBundled(base.templates, stored.templates),
       };
     },
@@ -143,9 +173,14 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
         templates: withBundled(current.templates, patch.templates),
       };
       if (next.reminderDaysBeforeExpiry >= next.requestTtlDays) {
-        throw new errors.ValidationError('reminderDaysBeforeExpiry must be less than requestTtlDays', {
-          errors: [{ path: ['reminderDaysBeforeExpiry'], message: 'must be less than requestTtlDays' }],
-        });
+        throw new errors.ValidationError(
+          'reminderDaysBeforeExpiry must be less than requestTtlDays',
+          {
+            errors: [
+              { path: ['reminderDaysBeforeExpiry'], message: 'must be less than requestTtlDays' },
+            ],
+          }
+        );
       }
       await store(strapi).set({ value: next });
       cache = null;

@@ -25,7 +25,11 @@ const tokens = ({ strapi }: { strapi: Core.Strapi }) => ({
    * statement (atomic on its own); more are inserted in chunks, which only a transaction
    * makes all-or-nothing.
    */
-  async issue(trx: Knex.Transaction | Knex, items: { request: string; subject: string }[], expiresAt: Date): Promise<string[]> {
+  async issue(
+    trx: Knex.Transaction | Knex,
+    items: { request: string; subject: string }[],
+    expiresAt: Date
+  ): Promise<string[]> {
     if (items.length === 0) return [];
     const now = getService(strapi, 'clock').now();
     // One call to the CSPRNG for the whole batch, cut into 32-byte tokens.
@@ -52,9 +56,18 @@ const tokens = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async lookup(raw: string): Promise<{ token: TokenRow; request: RequestRow } | null> {
     if (typeof raw !== 'string' || !TOKEN_PATTERN.test(raw)) return null;
-    const token = (await strapi.db.query(UID.token).findOne({ where: { tokenHash: hashToken(raw) } })) as TokenRow | null;
-    if (!token || new Date(token.expiresAt).getTime() <= getService(strapi, 'clock').now().getTime()) return null;
-    const row = await strapi.db.connection(TABLE.request).where('document_id', token.request).first();
+    const token = (await strapi.db
+      .query(UID.token)
+      .findOne({ where: { tokenHash: hashToken(raw) } })) as TokenRow | null;
+    if (
+      !token ||
+      new Date(token.expiresAt).getTime() <= getService(strapi, 'clock').now().getTime()
+    )
+      return null;
+    const row = await strapi.db
+      .connection(TABLE.request)
+      .where('document_id', token.request)
+      .first();
     if (!row) return null;
     return { token, request: fromColumns<RequestRow>(strapi, UID.request, row) };
   },

@@ -34,7 +34,9 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
       await worker.tick();
     } catch (error) {
       // A database restart or a lost connection: log it and try again at the next poll.
-      strapi.log.error(`[consent] worker: ${error instanceof Error ? error.message : String(error)}`);
+      strapi.log.error(
+        `[consent] worker: ${error instanceof Error ? error.message : String(error)}`
+      );
     }
     schedule(again ? 0 : getService(strapi, 'config').get().worker.pollIntervalMs);
   };
@@ -42,7 +44,11 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
   const worker = {
     start(): void {
       // The strapi-consent command loads the app to verify or seal, not to send.
-      if (!getService(strapi, 'config').get().worker.enabled || process.env.CONSENT_WORKER_DISABLED === 'true') return;
+      if (
+        !getService(strapi, 'config').get().worker.enabled ||
+        process.env.CONSENT_WORKER_DISABLED === 'true'
+      )
+        return;
       started = true;
       stopped = false;
       schedule(0);

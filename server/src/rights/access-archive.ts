@@ -76,13 +76,18 @@ async function* jsonArray(items: AsyncIterable<unknown>): AsyncGenerator<string>
   yield first ? ']\n' : '\n]\n';
 }
 
-async function* csvFile(fields: readonly string[], items: AsyncIterable<Row>): AsyncGenerator<string> {
+async function* csvFile(
+  fields: readonly string[],
+  items: AsyncIterable<Row>
+): AsyncGenerator<string> {
   yield csvRow([...fields]);
   for await (const item of items) {
-    yield csvRow(fields.map((f) => {
-      const v = item[f];
-      return v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v;
-    }));
+    yield csvRow(
+      fields.map((f) => {
+        const v = item[f];
+        return v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v;
+      })
+    );
   }
 }
 
@@ -96,7 +101,8 @@ async function* csvFile(fields: readonly string[], items: AsyncIterable<Row>): A
  */
 const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
   const attributesOf = (uid: string): Record<string, AttributeInfo> =>
-    ((strapi.getModel(modelUid(uid)) as { attributes?: Record<string, AttributeInfo> } | undefined)?.attributes ?? {});
+    (strapi.getModel(modelUid(uid)) as { attributes?: Record<string, AttributeInfo> } | undefined)
+      ?.attributes ?? {};
 
   /**
    * The attributes of a host type a client may see: no password fields, no private
@@ -106,14 +112,19 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
   const visible = (uid: string, personal: string[] = []) =>
     Object.entries(attributesOf(uid)).filter(
       ([name, a]) =>
-        (!a.private || personal.includes(name)) && a.type !== 'password' && !['createdBy', 'updatedBy', 'localizations'].includes(name),
+        (!a.private || personal.includes(name)) &&
+        a.type !== 'password' &&
+        !['createdBy', 'updatedBy', 'localizations'].includes(name)
     );
 
   const populateOf = (uid: string, personal: string[] = []) =>
     Object.fromEntries(
       visible(uid, personal)
         .filter(([, a]) => a.type === 'relation' || a.type === 'media')
-        .map(([name, a]) => [name, { select: a.type === 'media' ? ['documentId', 'name', 'url', 'mime'] : ['documentId'] }]),
+        .map(([name, a]) => [
+          name,
+          { select: a.type === 'media' ? ['documentId', 'name', 'url', 'mime'] : ['documentId'] },
+        ])
     );
 
   /** A host record as the client sees it: its own fields; a relation as the related document id(s), media as name and url. */
@@ -124,8 +135,15 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
       const value = row[name];
       if (SYSTEM_FIELDS.includes(name)) continue;
       if (a.type === 'relation' || a.type === 'media') {
-        const pick = (r: Row | null) => (r ? (a.type === 'media' ? { name: r.name, url: r.url, mime: r.mime } : r.documentId) : null);
-        out[name] = Array.isArray(value) ? value.map((r) => pick(r as Row)) : pick((value as Row | null | undefined) ?? null);
+        const pick = (r: Row | null) =>
+          r
+            ? a.type === 'media'
+              ? { name: r.name, url: r.url, mime: r.mime }
+              : r.documentId
+            : null;
+        out[name] = Array.isArray(value)
+          ? value.map((r) => pick(r as Row))
+          : pick((value as Row | null | undefined) ?? null);
       } else {
         out[name] = value ?? null;
       }
@@ -138,11 +156,18 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
     holders(): Holder[] {
       const config = getService(strapi, 'config').get();
       const byKey = new Map<string, Holder>();
-      for (const h of [...config.bookings.map((b) => ({ ...b, personalFields: [] as string[] })), ...config.dataSubject.related]) {
+      for (const h of [
+        ...config.bookings.map((b) => ({ ...b, personalFields: [] as string[] })),
+        ...config.dataSubject.related,
+      ]) {
         if (!strapi.getModel(modelUid(h.uid))) continue;
         const key = `${h.uid}#${h.subject}`;
         const known = byKey.get(key);
-        byKey.set(key, { uid: h.uid, subject: h.subject, personalFields: [...new Set([...(known?.personalFields ?? []), ...h.personalFields])] });
+        byKey.set(key, {
+          uid: h.uid,
+          subject: h.subject,
+          personalFields: [...new Set([...(known?.personalFields ?? []), ...h.personalFields])],
+        });
       }
       return [...byKey.values()];
     },
@@ -158,7 +183,8 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
           limit: BATCH,
           populate,
         })) as Row[];
-        for (const row of rows) yield { type: holder.uid, ...view(holder.uid, row, holder.personalFields) };
+        for (const row of rows)
+          yield { type: holder.uid, ...view(holder.uid, row, holder.personalFields) };
         if (rows.length < BATCH) return;
         after = rows[rows.length - 1].id as number;
       }
@@ -173,7 +199,10 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
       // Newest first, as the requests service pages them.
       for (;;) {
         const page = await getService(strapi, 'requests').list({ subject, before, limit: BATCH });
-        for (const r of page.results) yield Object.fromEntries(REQUEST_FIELDS.map((f) => [f, (r as unknown as Row)[f] ?? null]));
+        for (const r of page.results)
+          yield Object.fromEntries(
+            REQUEST_FIELDS.map((f) => [f, (r as unknown as Row)[f] ?? null])
+          );
         if (page.next === null) return;
         before = page.next;
       }
@@ -200,12 +229,15 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
         marketing: Boolean(p.marketing),
         active: Boolean(p.active),
         currentVersion: p.currentMajor !== null ? `${p.currentMajor}.${p.currentMinor ?? 0}` : null,
-        retention: [
-          needsConsent(p) ? 'until consent is withdrawn' : null,
-          inactiveMonths ? `client data erased after ${inactiveMonths} months without activity` : null,
-        ]
-          .filter(Boolean)
-          .join('; ') || null,
+        retention:
+          [
+            needsConsent(p) ? 'until consent is withdrawn' : null,
+            inactiveMonths
+              ? `client data erased after ${inactiveMonths} months without activity`
+              : null,
+          ]
+            .filter(Boolean)
+            .join('; ') || null,
       }));
     },
 
@@ -213,7 +245,9 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
     async counts(subject: string) {
       const records: Record<string, number> = {};
       for (const h of this.holders()) {
-        records[h.uid] = Number(await queryOf(strapi, h.uid).count({ where: { [h.subject]: { documentId: subject } } }));
+        records[h.uid] = Number(
+          await queryOf(strapi, h.uid).count({ where: { [h.subject]: { documentId: subject } } })
+        );
       }
       return {
         records,
@@ -226,7 +260,10 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
     async stream(subject: string, actor: AuditEntryInput['actor']): Promise<Readable> {
       await getService(strapi, 'subjects').assertExists(subject);
       const uid = getService(strapi, 'subjects').uid();
-      const client = (await queryOf(strapi, uid).findOne({ where: { documentId: subject }, populate: populateOf(uid) })) as Row;
+      const client = (await queryOf(strapi, uid).findOne({
+        where: { documentId: subject },
+        populate: populateOf(uid),
+      })) as Row;
       const purposes = this.purposeRecords(await getService(strapi, 'purposes').list());
       const consent = await getService(strapi, 'states').forSubject(subject);
       const counts = await this.counts(subject);
@@ -236,15 +273,28 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
         action: 'export.access',
         actor,
         subject,
-        details: { records: counts.records, events: counts.events, requests: counts.requests, purposes: purposes.length },
+        details: {
+          records: counts.records,
+          events: counts.events,
+          requests: counts.requests,
+          purposes: purposes.length,
+        },
       });
 
       const holders = this.holders();
-      const recordFields = ['type', ...new Set([...SYSTEM_FIELDS, ...holders.flatMap((h) => visible(h.uid, h.personalFields).map(([name]) => name))])];
+      const recordFields = [
+        'type',
+        ...new Set([
+          ...SYSTEM_FIELDS,
+          ...holders.flatMap((h) => visible(h.uid, h.personalFields).map(([name]) => name)),
+        ]),
+      ];
       const zip = new ZipFile();
       const mtime = generatedAt;
-      const text = (name: string, value: string) => zip.addBuffer(Buffer.from(value, 'utf8'), name, { mtime });
-      const lazy = (name: string, make: () => AsyncIterable<string>) => zip.addReadStream(Readable.from(make()), name, { mtime });
+      const text = (name: string, value: string) =>
+        zip.addBuffer(Buffer.from(value, 'utf8'), name, { mtime });
+      const lazy = (name: string, make: () => AsyncIterable<string>) =>
+        zip.addReadStream(Readable.from(make()), name, { mtime });
 
       text('README.txt', this.readme({ subject, generatedAt, controller, counts, holders }));
       text('client.json', `${JSON.stringify(view(uid, client), null, 2)}\n`);
@@ -256,7 +306,11 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
       lazy('requests.json', () => jsonArray(this.requests(subject)));
       lazy('requests.csv', () => csvFile(REQUEST_FIELDS, this.requests(subject)));
       text('purposes.json', `${JSON.stringify(purposes, null, 2)}\n`);
-      text('purposes.csv', csvRow([...PURPOSE_FIELDS]) + purposes.map((p) => csvRow(PURPOSE_FIELDS.map((f) => p[f]))).join(''));
+      text(
+        'purposes.csv',
+        csvRow([...PURPOSE_FIELDS]) +
+          purposes.map((p) => csvRow(PURPOSE_FIELDS.map((f) => p[f]))).join('')
+      );
       zip.end();
 
       const output = zip.outputStream as Readable;
@@ -270,7 +324,13 @@ const accessArchive = ({ strapi }: { strapi: Core.Strapi }) => {
     readme(info: {
       subject: string;
       generatedAt: Date;
-      controller: { name: string; contact: string | null; email: string | null; phone: string | null; address: string | null };
+      controller: {
+        name: string;
+        contact: string | null;
+        email: string | null;
+        phone: string | null;
+        address: string | null;
+      };
       counts: { records: Record<string, number>; events: number; requests: number };
       holders: Holder[];
     }): string {

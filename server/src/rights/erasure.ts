@@ -98,7 +98,13 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
     const related: RelatedType[] = config.dataSubject.related.map((r) => ({ ...r }));
     for (const booking of config.bookings) {
       if (related.some((r) => r.uid === booking.uid)) continue;
-      related.push({ uid: booking.uid, subject: booking.subject, onErase: 'anonymise', personalFields: [], activityField: 'createdAt' });
+      related.push({
+        uid: booking.uid,
+        subject: booking.subject,
+        onErase: 'anonymise',
+        personalFields: [],
+        activityField: 'createdAt',
+      });
     }
     for (const r of related) this.assertRelated(r);
     return related;
@@ -106,13 +112,22 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** A related type whose uid or fields do not exist is a configuration error, named, not a 500 deep in SQL. */
   assertRelated(r: RelatedType): void {
-    const meta = metadataOf(strapi, r.uid) as { attributes: Record<string, { type: string }> } | undefined;
-    const problem = (what: string) => new errors.ApplicationError(`consent config dataSubject.related (${r.uid}): ${what}`);
+    const meta = metadataOf(strapi, r.uid) as
+      | { attributes: Record<string, { type: string }> }
+      | undefined;
+    const problem = (what: string) =>
+      new errors.ApplicationError(`consent config dataSubject.related (${r.uid}): ${what}`);
     if (!meta) throw problem('unknown content type');
-    if (meta.attributes[r.subject]?.type !== 'relation') throw problem(`"${r.subject}" is not a relation`);
+    if (meta.attributes[r.subject]?.type !== 'relation')
+      throw problem(`"${r.subject}" is not a relation`);
     for (const field of [...r.personalFields, r.activityField]) {
       const attribute = meta.attributes[field];
-      if (!attribute || attribute.type === 'relation' || attribute.type === 'component' || attribute.type === 'dynamiczone') {
+      if (
+        !attribute ||
+        attribute.type === 'relation' ||
+        attribute.type === 'component' ||
+        attribute.type === 'dynamiczone'
+      ) {
         throw problem(`"${field}" is not a scalar field`);
       }
     }
@@ -122,20 +137,28 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
   subjectData(): Record<string, unknown> {
     const config = getService(strapi, 'config').get();
     const s = config.subject;
-    const fields = config.dataSubject.subjectFields ?? [s.email, s.phone, s.name, s.language].filter((f): f is string => Boolean(f));
+    const fields =
+      config.dataSubject.subjectFields ??
+      [s.email, s.phone, s.name, s.language].filter((f): f is string => Boolean(f));
     const data: Record<string, unknown> = Object.fromEntries(fields.map((f) => [f, null]));
     if (s.name) data[s.name] = config.dataSubject.erasedName;
     return data;
   },
 
   async findBySubject(subject: string): Promise<ErasureRecord | null> {
-    return (await strapi.db.query(UID.erasure).findOne({ where: { subject }, orderBy: { id: 'desc' } })) as ErasureRecord | null;
+    return (await strapi.db
+      .query(UID.erasure)
+      .findOne({ where: { subject }, orderBy: { id: 'desc' } })) as ErasureRecord | null;
   },
 
   /** Newest first, paged. */
   async list(page: number, pageSize: number) {
     const [results, total] = await Promise.all([
-      strapi.db.query(UID.erasure).findMany({ orderBy: [{ erasedAt: 'desc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize }),
+      strapi.db.query(UID.erasure).findMany({
+        orderBy: [{ erasedAt: 'desc' }, { id: 'desc' }],
+        offset: (page - 1) * pageSize,
+        limit: pageSize,
+      }),
       strapi.db.query(UID.erasure).count({}),
     ]);
     return {
@@ -145,7 +168,9 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** The rows of each related type that point at the client (all rows: drafts and published versions alike). */
-  async relatedRows(clientId: number): Promise<{ type: RelatedType; rows: { id: number; documentId: string }[] }[]> {
+  async relatedRows(
+    clientId: number
+  ): Promise<{ type: RelatedType; rows: { id: number; documentId: string }[] }[]> {
     return Promise.all(
       this.relatedTypes().map(async (type) => ({
         type,
@@ -157,7 +182,11 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
     );
   },
 
-  async count(trx: Knex.Transaction | Knex, table: string, where: (q: Knex.QueryBuilder) => void): Promise<number> {
+  async count(
+    trx: Knex.Transaction | Knex,
+    table: string,
+    where: (q: Knex.QueryBuilder) => void
+  ): Promise<number> {
     const q = trx(table).count({ n: '*' });
     where(q);
     return Number(((await q.first()) as { n: number | string } | undefined)?.n ?? 0);
@@ -176,7 +205,11 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
     const result = await transaction(strapi, async ({ trx, onCommit }) => {
       const client = (await queryOf(strapi, subjectUid).findOne({
         where: { documentId: input.subject },
-        select: ['id', 'documentId', ...[fields.email, fields.phone].filter((f): f is string => Boolean(f))],
+        select: [
+          'id',
+          'documentId',
+          ...[fields.email, fields.phone].filter((f): f is string => Boolean(f)),
+        ],
       })) as Record<string, unknown> | null;
       if (!client) throw notFound(input.subject);
       if (!input.dryRun) {
@@ -185,7 +218,10 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
       }
       const earlier = await this.findBySubject(input.subject);
       if (earlier) {
-        throw createError(409, 'This client has already been erased', { name: 'ConflictError', details: { erasure: earlier } });
+        throw createError(409, 'This client has already been erased', {
+          name: 'ConflictError',
+          details: { erasure: earlier },
+        });
       }
 
       const related = await this.relatedRows(client.id as number);
@@ -201,15 +237,21 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
         ...Object.fromEntries(outcomes.map((o) => [o.uid, o.documents])),
         events: await this.count(trx, TABLE.event, bySubject),
         requests: await this.count(trx, TABLE.request, bySubject),
-        requestsCancelled: await this.count(trx, TABLE.request, (q) => bySubject(q).whereIn('status', OPEN_REQUEST_STATUSES)),
+        requestsCancelled: await this.count(trx, TABLE.request, (q) =>
+          bySubject(q).whereIn('status', OPEN_REQUEST_STATUSES)
+        ),
         tokens: await this.count(trx, TABLE.token, bySubject),
         ...(login !== null ? { login: 1 } : {}),
       };
-      if (input.dryRun) return { dryRun: true as const, subject: input.subject, counts, related: outcomes };
+      if (input.dryRun)
+        return { dryRun: true as const, subject: input.subject, counts, related: outcomes };
 
       const now = new Date();
       const keys = getService(strapi, 'keys');
-      const text = (field: string | undefined) => (field && typeof client[field] === 'string' && (client[field] as string).trim() !== '' ? (client[field] as string) : null);
+      const text = (field: string | undefined) =>
+        field && typeof client[field] === 'string' && (client[field] as string).trim() !== ''
+          ? (client[field] as string)
+          : null;
       const email = text(fields.email);
       const phone = text(fields.phone);
       const identifierDigests = {
@@ -218,7 +260,10 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
       };
 
       // The client: personal fields blanked; the row stays, so bookings and events keep pointing at it.
-      await queryOf(strapi, subjectUid).updateMany({ where: { documentId: input.subject }, data: this.subjectData() });
+      await queryOf(strapi, subjectUid).updateMany({
+        where: { documentId: input.subject },
+        data: this.subjectData(),
+      });
 
       // The client's own login (users-permissions), when the host links one: its email and
       // username are personal data too. The account is blocked, its identifiers replaced,
@@ -246,12 +291,17 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
         if (type.onErase === 'anonymise') {
           if (type.personalFields.length === 0) continue;
           const data = Object.fromEntries(type.personalFields.map((f) => [f, null]));
-          for (const part of chunks(ids)) await queryOf(strapi, type.uid).updateMany({ where: { id: { $in: part } }, data });
+          for (const part of chunks(ids))
+            await queryOf(strapi, type.uid).updateMany({ where: { id: { $in: part } }, data });
         } else {
           // One by one: the query engine's delete() also removes the row's relations.
           for (const id of ids) await queryOf(strapi, type.uid).delete({ where: { id } });
           const documentIds = [...new Set(rows.map((r) => r.documentId))];
-          for (const part of chunks(documentIds)) await trx(TABLE.bookingCheck).where('booking_uid', type.uid).whereIn('booking_id', part).del();
+          for (const part of chunks(documentIds))
+            await trx(TABLE.bookingCheck)
+              .where('booking_uid', type.uid)
+              .whereIn('booking_id', part)
+              .del();
         }
       }
 
@@ -262,14 +312,26 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
       );
       if (this.hasRedactedAt()) redaction.redacted_at = now;
       await trx(TABLE.event).where('subject', input.subject).update(redaction);
-      await trx(TABLE.event).where('subject', input.subject).where('actor_type', 'subject').update({ actor_name: null });
+      await trx(TABLE.event)
+        .where('subject', input.subject)
+        .where('actor_type', 'subject')
+        .update({ actor_name: null });
 
       // Requests: free text (a failure reason may quote an address) removed, open ones cancelled.
-      await trx(TABLE.request).where('subject', input.subject).whereNotNull('reason').update({ reason: null });
+      await trx(TABLE.request)
+        .where('subject', input.subject)
+        .whereNotNull('reason')
+        .update({ reason: null });
       await trx(TABLE.request)
         .where('subject', input.subject)
         .whereIn('status', OPEN_REQUEST_STATUSES)
-        .update({ status: 'cancelled', reason: 'client erased', lease_owner: null, lease_until: null, updated_at: now });
+        .update({
+          status: 'cancelled',
+          reason: 'client erased',
+          lease_owner: null,
+          lease_until: null,
+          updated_at: now,
+        });
       await trx(TABLE.token).where('subject', input.subject).del();
 
       const record = (await strapi.db.query(UID.erasure).create({
@@ -289,9 +351,17 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
         action: 'erase.subject',
         actor: input.actor,
         subject: input.subject,
-        details: { erasure: record.documentId, origin: record.origin, retentionRun: record.retentionRun, counts, related: outcomes },
+        details: {
+          erasure: record.documentId,
+          origin: record.origin,
+          retentionRun: record.retentionRun,
+          counts,
+          related: outcomes,
+        },
       });
-      onCommit(() => strapi.eventHub.emit(HUB_EVENT.erased, { subject: input.subject, erasure: record }));
+      onCommit(() =>
+        strapi.eventHub.emit(HUB_EVENT.erased, { subject: input.subject, erasure: record })
+      );
       return { ...record, dryRun: false as const, related: outcomes };
     });
     return result as EraseResult;

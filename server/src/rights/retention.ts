@@ -13,7 +13,10 @@ import { metadataOf } from '../utils/models';
 import { transaction } from '../utils/transaction';
 
 /** A run as the service keeps it: the admin API's shape (contracts) with the run's own bookkeeping. */
-export interface RetentionRun extends Omit<ContractRetentionRun, 'lastError' | 'startedAt' | 'createdByName'> {
+export interface RetentionRun extends Omit<
+  ContractRetentionRun,
+  'lastError' | 'startedAt' | 'createdByName'
+> {
   cursorId: number;
   lastError: string | null;
   startedAt: string | null;
@@ -42,20 +45,30 @@ export const cutoffFor = (months: number, now: Date): Date => {
 };
 
 const encodeCursor = (c: { months: number; cutoff: Date; after: number }) =>
-  Buffer.from(JSON.stringify({ m: c.months, c: c.cutoff.toISOString(), a: c.after })).toString('base64url');
+  Buffer.from(JSON.stringify({ m: c.months, c: c.cutoff.toISOString(), a: c.after })).toString(
+    'base64url'
+  );
 
 const decodeCursor = (cursor: string): { months: number; cutoff: Date; after: number } => {
   try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { m: unknown; c: unknown; a: unknown };
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      m: unknown;
+      c: unknown;
+      a: unknown;
+    };
     const cutoff = new Date(String(v.c));
-    if (!Number.isInteger(v.m) || !Number.isInteger(v.a) || Number.isNaN(cutoff.getTime())) throw new Error('bad');
+    if (!Number.isInteger(v.m) || !Number.isInteger(v.a) || Number.isNaN(cutoff.getTime()))
+      throw new Error('bad');
     return { months: v.m as number, cutoff, after: v.a as number };
   } catch {
-    throw new errors.ValidationError('cursor is not one this API gave', { errors: [{ path: ['cursor'], message: 'invalid cursor' }] });
+    throw new errors.ValidationError('cursor is not one this API gave', {
+      errors: [{ path: ['cursor'], message: 'invalid cursor' }],
+    });
   }
 };
 
-const toDate = (value: unknown): Date | null => (value == null ? null : new Date(value as string | number | Date));
+const toDate = (value: unknown): Date | null =>
+  value == null ? null : new Date(value as string | number | Date);
 
 /**
  * The retention rule (GDPR Art. 5(1)(e)): a client is inactive when nothing of
@@ -74,9 +87,12 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     months(inactiveMonths?: number): number {
       const months = inactiveMonths ?? getService(strapi, 'config').get().retention.inactiveMonths;
       if (!months) {
-        throw new errors.ValidationError('inactiveMonths is required (no retention.inactiveMonths is configured)', {
-          errors: [{ path: ['inactiveMonths'], message: 'required' }],
-        });
+        throw new errors.ValidationError(
+          'inactiveMonths is required (no retention.inactiveMonths is configured)',
+          {
+            errors: [{ path: ['inactiveMonths'], message: 'required' }],
+          }
+        );
       }
       return months;
     },
@@ -87,7 +103,11 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const subject = meta(getService(strapi, 'subjects').uid());
       const query = knex({ c: subject.tableName })
         .where(`c.${column(subject, 'createdAt')}`, '<', cutoff)
-        .whereNotExists(knex({ e: TABLE.erasure }).select(knex.raw('1')).whereRaw('?? = ??', ['e.subject', 'c.document_id']))
+        .whereNotExists(
+          knex({ e: TABLE.erasure })
+            .select(knex.raw('1'))
+            .whereRaw('?? = ??', ['e.subject', 'c.document_id'])
+        )
         .whereNotExists(
           knex({ s: TABLE.subject })
             .select(knex.raw('1'))
@@ -98,7 +118,10 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         .relatedTypes()
         .forEach((type, i) => {
           const relation = getService(strapi, 'bookings').joinTableOf(type.uid, type.subject);
-          if (!relation) throw new errors.ApplicationError(`consent retention: ${type.uid}.${type.subject} is not a join-table relation`);
+          if (!relation)
+            throw new errors.ApplicationError(
+              `consent retention: ${type.uid}.${type.subject} is not a join-table relation`
+            );
           const related = meta(type.uid);
           const [l, r] = [`l${i}`, `r${i}`];
           query.whereNotExists(
@@ -113,12 +136,18 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async count(cutoff: Date): Promise<number> {
-      const row = (await this.inactive(cutoff).count({ n: '*' }).first()) as { n: number | string } | undefined;
+      const row = (await this.inactive(cutoff).count({ n: '*' }).first()) as
+        | { n: number | string }
+        | undefined;
       return Number(row?.n ?? 0);
     },
 
     /** A keyset page of inactive clients (by row id), with the date of their last activity. */
-    async page(cutoff: Date, after: number, limit: number): Promise<{ clients: InactiveClient[]; last: number | null }> {
+    async page(
+      cutoff: Date,
+      after: number,
+      limit: number
+    ): Promise<{ clients: InactiveClient[]; last: number | null }> {
       const knex = strapi.db.connection;
       const config = getService(strapi, 'config').get();
       const subject = meta(config.subject.uid);
@@ -128,7 +157,12 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         .orderBy('c.id')
         .limit(limit)
         .select({ id: 'c.id', documentId: 'c.document_id', createdAt })
-        .select(knex({ s: TABLE.subject }).max('s.last_decision_at').whereRaw('?? = ??', ['s.subject', 'c.document_id']).as('lastDecisionAt'));
+        .select(
+          knex({ s: TABLE.subject })
+            .max('s.last_decision_at')
+            .whereRaw('?? = ??', ['s.subject', 'c.document_id'])
+            .as('lastDecisionAt')
+        );
       if (config.subject.name) query.select({ name: `c.${column(subject, config.subject.name)}` });
       const related = getService(strapi, 'erasure').relatedTypes();
       related.forEach((type, i) => {
@@ -158,31 +192,56 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The first page of who the rule affects now, the total, and a cursor for the next pages. */
-    async preview(input: { inactiveMonths?: number; limit: number }, actor: AuditEntryInput['actor']) {
+    async preview(
+      input: { inactiveMonths?: number; limit: number },
+      actor: AuditEntryInput['actor']
+    ) {
       const months = this.months(input.inactiveMonths);
       const cutoff = cutoffFor(months, getService(strapi, 'clock').now());
       const total = await this.count(cutoff);
       const { clients, last } = await this.page(cutoff, 0, input.limit);
-      await getService(strapi, 'audit').record({ action: 'retention.preview', actor, details: { inactiveMonths: months, cutoff, total } });
-      return { inactiveMonths: months, cutoff: cutoff.toISOString(), total, clients, next: last === null ? null : encodeCursor({ months, cutoff, after: last }) };
+      await getService(strapi, 'audit').record({
+        action: 'retention.preview',
+        actor,
+        details: { inactiveMonths: months, cutoff, total },
+      });
+      return {
+        inactiveMonths: months,
+        cutoff: cutoff.toISOString(),
+        total,
+        clients,
+        next: last === null ? null : encodeCursor({ months, cutoff, after: last }),
+      };
     },
 
     async previewPage(cursor: string, limit: number) {
       const { months, cutoff, after } = decodeCursor(cursor);
       const { clients, last } = await this.page(cutoff, after, limit);
-      return { inactiveMonths: months, cutoff: cutoff.toISOString(), clients, next: last === null ? null : encodeCursor({ months, cutoff, after: last }) };
+      return {
+        inactiveMonths: months,
+        cutoff: cutoff.toISOString(),
+        clients,
+        next: last === null ? null : encodeCursor({ months, cutoff, after: last }),
+      };
     },
 
     /** Start a bulk erasure; refused (409) when the rule now affects another number of clients than previewed. */
-    async createRun(input: { inactiveMonths?: number; expectedTotal: number; reason: string }, actor: AuditEntryInput['actor']): Promise<RetentionRun> {
+    async createRun(
+      input: { inactiveMonths?: number; expectedTotal: number; reason: string },
+      actor: AuditEntryInput['actor']
+    ): Promise<RetentionRun> {
       const months = this.months(input.inactiveMonths);
       const cutoff = cutoffFor(months, getService(strapi, 'clock').now());
       const total = await this.count(cutoff);
       if (total !== input.expectedTotal) {
-        throw createError(409, `The rule now affects ${total} clients, not ${input.expectedTotal}: preview again`, {
-          name: 'ConflictError',
-          details: { total, expectedTotal: input.expectedTotal },
-        });
+        throw createError(
+          409,
+          `The rule now affects ${total} clients, not ${input.expectedTotal}: preview again`,
+          {
+            name: 'ConflictError',
+            details: { total, expectedTotal: input.expectedTotal },
+          }
+        );
       }
       const run = await transaction(strapi, async () => {
         const created = (await strapi.db.query(UID.retentionRun).create({
@@ -202,7 +261,13 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         await getService(strapi, 'audit').record({
           action: 'retention.run',
           actor,
-          details: { run: created.documentId, phase: 'created', inactiveMonths: months, cutoff, total },
+          details: {
+            run: created.documentId,
+            phase: 'created',
+            inactiveMonths: months,
+            cutoff,
+            total,
+          },
         });
         return created;
       });
@@ -211,17 +276,25 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     present(run: RetentionRun): RetentionRun {
-      const { leaseOwner: _o, leaseUntil: _u, ...rest } = run as RetentionRun & { leaseOwner?: unknown; leaseUntil?: unknown };
+      const {
+        leaseOwner: _o,
+        leaseUntil: _u,
+        ...rest
+      } = run as RetentionRun & { leaseOwner?: unknown; leaseUntil?: unknown };
       return rest as RetentionRun;
     },
 
     async listRuns(): Promise<RetentionRun[]> {
-      const rows = (await strapi.db.query(UID.retentionRun).findMany({ orderBy: { id: 'desc' }, limit: 100 })) as RetentionRun[];
+      const rows = (await strapi.db
+        .query(UID.retentionRun)
+        .findMany({ orderBy: { id: 'desc' }, limit: 100 })) as RetentionRun[];
       return rows.map((r) => this.present(r));
     },
 
     async findRun(documentId: string): Promise<RetentionRun> {
-      const run = (await strapi.db.query(UID.retentionRun).findOne({ where: { documentId } })) as RetentionRun | null;
+      const run = (await strapi.db
+        .query(UID.retentionRun)
+        .findOne({ where: { documentId } })) as RetentionRun | null;
       if (!run) throw new errors.NotFoundError('Retention run not found', { id: documentId });
       return this.present(run);
     },
@@ -230,12 +303,23 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const run = await this.findRun(documentId);
       const now = getService(strapi, 'clock').now();
       const changed = Number(
-        await strapi.db.connection(TABLE.retentionRun).where('id', run.id).whereIn('status', OPEN).update({ status: 'cancelled', finished_at: now, updated_at: now })
+        await strapi.db
+          .connection(TABLE.retentionRun)
+          .where('id', run.id)
+          .whereIn('status', OPEN)
+          .update({ status: 'cancelled', finished_at: now, updated_at: now })
       );
       if (changed === 0) {
-        throw createError(409, `The run is already ${run.status}`, { name: 'ConflictError', details: { status: run.status } });
+        throw createError(409, `The run is already ${run.status}`, {
+          name: 'ConflictError',
+          details: { status: run.status },
+        });
       }
-      await getService(strapi, 'audit').record({ action: 'retention.run', actor, details: { run: documentId, phase: 'cancelled', erased: run.erased } });
+      await getService(strapi, 'audit').record({
+        action: 'retention.run',
+        actor,
+        details: { run: documentId, phase: 'cancelled', erased: run.erased },
+      });
       return this.findRun(documentId);
     },
 
@@ -245,20 +329,29 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async claim(): Promise<RetentionRun | null> {
       const now = getService(strapi, 'clock').now();
-      const until = new Date(now.getTime() + getService(strapi, 'config').get().worker.leaseSeconds * 1000);
+      const until = new Date(
+        now.getTime() + getService(strapi, 'config').get().worker.leaseSeconds * 1000
+      );
       const dialect = dialectOf(strapi);
       const id = await transaction(strapi, async ({ trx }) => {
         const due = trx(TABLE.retentionRun)
           .select('id')
           .whereIn('status', OPEN)
-          .where((w: Knex.QueryBuilder) => w.whereNull('lease_until').orWhere('lease_until', '<', now))
+          .where((w: Knex.QueryBuilder) =>
+            w.whereNull('lease_until').orWhere('lease_until', '<', now)
+          )
           .orderBy('id')
           .limit(1);
         if (supportsRowLocks(dialect)) due.forUpdate().skipLocked();
         const [row] = (await due) as { id: number }[];
         if (!row) return null;
-        await trx(TABLE.retentionRun).where('id', row.id).update({ status: 'running', lease_owner: owner, lease_until: until, updated_at: now });
-        await trx(TABLE.retentionRun).where('id', row.id).whereNull('started_at').update({ started_at: now });
+        await trx(TABLE.retentionRun)
+          .where('id', row.id)
+          .update({ status: 'running', lease_owner: owner, lease_until: until, updated_at: now });
+        await trx(TABLE.retentionRun)
+          .where('id', row.id)
+          .whereNull('started_at')
+          .update({ started_at: now });
         return row.id;
       });
       if (id === null) return null;
@@ -280,7 +373,10 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         .where('c.id', '>', run.cursorId)
         .orderBy('c.id')
         .limit(batchSize)
-        .select({ id: 'c.id', documentId: 'c.document_id' })) as { id: number; documentId: string }[];
+        .select({ id: 'c.id', documentId: 'c.document_id' })) as {
+        id: number;
+        documentId: string;
+      }[];
 
       let cursor = run.cursorId;
       let failed = 0;
@@ -288,37 +384,76 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const actor = { type: 'admin' as const, id: run.startedById, name: run.startedByName };
       for (const row of rows) {
         // A cancel (or a lost lease) stops the batch between two clients.
-        const current = (await knex(TABLE.retentionRun).where('id', run.id).first('status', 'lease_owner')) as { status: string; lease_owner: string | null };
+        const current = (await knex(TABLE.retentionRun)
+          .where('id', run.id)
+          .first('status', 'lease_owner')) as { status: string; lease_owner: string | null };
         if (current.status !== 'running' || current.lease_owner !== owner) break;
         try {
-          await getService(strapi, 'erasure').erase({ subject: row.documentId, reason: run.reason, actor, origin: 'retention', retentionRun: run.documentId });
+          await getService(strapi, 'erasure').erase({
+            subject: row.documentId,
+            reason: run.reason,
+            actor,
+            origin: 'retention',
+            retentionRun: run.documentId,
+          });
         } catch (error) {
           // Erased meanwhile by hand: not a failure.
           if ((error as { status?: number }).status !== 409) {
             failed += 1;
-            lastError = `${row.documentId}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000);
+            lastError =
+              `${row.documentId}: ${error instanceof Error ? error.message : String(error)}`.slice(
+                0,
+                2000
+              );
           }
         }
         cursor = row.id;
       }
 
       // The erasure records are the count (a batch cut short by a crash is counted right when resumed).
-      const erased = Number(((await knex(TABLE.erasure).where('retention_run', run.documentId).count({ n: '*' }).first()) as { n: number | string }).n);
+      const erased = Number(
+        (
+          (await knex(TABLE.erasure)
+            .where('retention_run', run.documentId)
+            .count({ n: '*' })
+            .first()) as { n: number | string }
+        ).n
+      );
       const now = getService(strapi, 'clock').now();
-      const finished = rows.length < batchSize && cursor === (rows.length ? rows[rows.length - 1].id : cursor);
+      const finished =
+        rows.length < batchSize && cursor === (rows.length ? rows[rows.length - 1].id : cursor);
       await knex(TABLE.retentionRun)
         .where('id', run.id)
         .where('lease_owner', owner)
-        .update({ cursor_id: cursor, erased, failed: run.failed + failed, last_error: lastError, lease_owner: null, lease_until: null, updated_at: now });
+        .update({
+          cursor_id: cursor,
+          erased,
+          failed: run.failed + failed,
+          last_error: lastError,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: now,
+        });
       if (finished) {
         const status = run.failed + failed > 0 && erased === 0 ? 'failed' : 'done';
-        const done = Number(await knex(TABLE.retentionRun).where('id', run.id).where('status', 'running').update({ status, finished_at: now, updated_at: now }));
+        const done = Number(
+          await knex(TABLE.retentionRun)
+            .where('id', run.id)
+            .where('status', 'running')
+            .update({ status, finished_at: now, updated_at: now })
+        );
         if (done > 0) {
           await getService(strapi, 'audit').record({
             action: 'retention.run',
             actor,
             outcome: status === 'done' ? 'ok' : 'failed',
-            details: { run: run.documentId, phase: status, total: run.total, erased, failed: run.failed + failed },
+            details: {
+              run: run.documentId,
+              phase: status,
+              total: run.total,
+              erased,
+              failed: run.failed + failed,
+            },
           });
         }
       }

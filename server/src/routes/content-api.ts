@@ -23,10 +23,27 @@ const page = () => ({ auth: false as const, policies: [], middlewares: [rateLimi
 export default {
   type: 'content-api',
   routes: [
-    { method: 'GET', path: '/texts', handler: 'texts.current', config: { auth: false, policies: [] }, ...textsRoute },
-    { method: 'GET', path: '/consent-form.js', handler: 'front-end.consentForm', config: { auth: false, policies: [] } },
+    {
+      method: 'GET',
+      path: '/texts',
+      handler: 'texts.current',
+      config: { auth: false, policies: [] },
+      ...textsRoute,
+    },
+    {
+      method: 'GET',
+      path: '/consent-form.js',
+      handler: 'front-end.consentForm',
+      config: { auth: false, policies: [] },
+    },
     { method: 'GET', path: '/me', handler: 'me.find', config: { policies: [] }, ...meRoute },
-    { method: 'POST', path: '/me/decisions', handler: 'me.decide', config: { policies: [] }, ...meDecisionsRoute },
+    {
+      method: 'POST',
+      path: '/me/decisions',
+      handler: 'me.decide',
+      config: { policies: [] },
+      ...meDecisionsRoute,
+    },
     { method: 'GET', path: '/r/:token', handler: 'consent-page.request', config: page() },
     { method: 'POST', path: '/r/:token', handler: 'consent-page.answer', config: page() },
     { method: 'GET', path: '/m/:token', handler: 'consent-page.preferences', config: page() },
@@ -34,7 +51,19 @@ export default {
     { method: 'GET', path: '/u/:token', handler: 'consent-page.unsubscribeForm', config: page() },
     { method: 'POST', path: '/u/:token', handler: 'consent-page.unsubscribe', config: page() },
     // Public on purpose: checking a receipt reveals nothing it does not hold; rate-limited per address (JSON 429).
-    { method: 'POST', path: '/receipts/verify', handler: 'data-rights.verifyReceiptPublic', config: { auth: false as const, policies: [], middlewares: [apiRateLimit] }, ...verifyReceiptRoute },
-    { method: 'GET', path: '/receipts/jwks', handler: 'data-rights.jwks', config: { auth: false as const, policies: [], middlewares: [apiRateLimit] }, ...jwksRoute },
+    {
+      method: 'POST',
+      path: '/receipts/verify',
+      handler: 'data-rights.verifyReceiptPublic',
+      config: { auth: false as const, policies: [], middlewares: [apiRateLimit] },
+      ...verifyReceiptRoute,
+    },
+    {
+      method: 'GET',
+      path: '/receipts/jwks',
+      handler: 'data-rights.jwks',
+      config: { auth: false as const, policies: [], middlewares: [apiRateLimit] },
+      ...jwksRoute,
+    },
   ],
 };

@@ -6,7 +6,7 @@ export const verifyReceiptRoute = {
   request: { body: { 'application/json': verifyReceiptSchema } },
   response: z.object({
     data: z.object({
-      valid: z.boolean().describe('true when the signature verifies with the server\'s receipt key'),
+      valid: z.boolean().describe("true when the signature verifies with the server's receipt key"),
       reason: z.string().optional().describe('Why it does not verify'),
       receipt: z.unknown().optional().describe('The signed receipt (when valid)'),
       kid: z.string().optional(),
@@ -16,6 +16,12 @@ export const verifyReceiptRoute = {
 
 export const jwksRoute = {
   response: z
-    .object({ keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string() }).passthrough()) })
+    .object({
+      keys: z.array(
+        z
+          .object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string() })
+          .passthrough()
+      ),
+    })
     .describe('JWK Set (RFC 7517) of the receipt signing key'),
 };

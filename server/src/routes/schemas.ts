@@ -14,14 +14,24 @@ export const currentTextSchema = z
     name: z.string(),
     description: z.string().nullable(),
     legalBasis: z.enum(LEGAL_BASES).describe('GDPR Art. 6 legal basis'),
-    requiresConsent: z.boolean().describe('false for contract, legal obligation, legitimate interests…: show for information only'),
+    requiresConsent: z
+      .boolean()
+      .describe(
+        'false for contract, legal obligation, legitimate interests…: show for information only'
+      ),
     required: z.boolean().describe('Consent to it decides whether the client has valid consent'),
     explicit: z.boolean().describe('Special category (Art. 9): needs its own explicit tick'),
     specialCategory: z.boolean(),
-    marketing: z.boolean().describe('Direct marketing: messages about it carry a one-click unsubscribe link'),
+    marketing: z
+      .boolean()
+      .describe('Direct marketing: messages about it carry a one-click unsubscribe link'),
     textId: z.string(),
-    version: z.string().describe('MAJOR.MINOR of the text shown; send it back in data.consent.versions'),
-    locale: z.string().describe('Locale of the body returned (the default locale when the asked one has none)'),
+    version: z
+      .string()
+      .describe('MAJOR.MINOR of the text shown; send it back in data.consent.versions'),
+    locale: z
+      .string()
+      .describe('Locale of the body returned (the default locale when the asked one has none)'),
     title: z.string(),
     text: z.string(),
     sha256: z.string().describe('SHA-256 of the body shown; recorded in the proof'),
@@ -30,7 +40,11 @@ export const currentTextSchema = z
   .describe('ConsentText');
 
 export const textsRoute = {
-  request: { query: { locale: localeSchema.optional().describe('e.g. "da"; falls back to the default locale') } },
+  request: {
+    query: {
+      locale: localeSchema.optional().describe('e.g. "da"; falls back to the default locale'),
+    },
+  },
   response: z.object({ data: z.array(currentTextSchema) }),
 };
 
@@ -80,17 +94,29 @@ export const meRoute = {
           locale: z.string().nullable(),
           channel: z.string(),
           occurredAt: z.string(),
-          recordedBy: z.string().describe('"you", or "admin" / "system" when staff or a job recorded it'),
+          recordedBy: z
+            .string()
+            .describe('"you", or "admin" / "system" when staff or a job recorded it'),
         })
       ),
     }),
-    meta: z.object({ pagination: z.object({ page: z.number(), pageSize: z.number(), total: z.number(), pageCount: z.number() }) }),
+    meta: z.object({
+      pagination: z.object({
+        page: z.number(),
+        pageSize: z.number(),
+        total: z.number(),
+        pageCount: z.number(),
+      }),
+    }),
   }),
 };
 
 export const meDecisionsBodySchema = z
   .object({
-    decisions: z.array(decisionInputSchema.extend({ decision: z.enum(['given', 'refused', 'withdrawn']) })).min(1).max(50),
+    decisions: z
+      .array(decisionInputSchema.extend({ decision: z.enum(['given', 'refused', 'withdrawn']) }))
+      .min(1)
+      .max(50),
     locale: localeSchema.optional(),
   })
   .strict();

@@ -7,7 +7,18 @@ import { bookings, clock, config, intake, intakeLimit, subjects } from '../host'
 import { ledger, states, webhooks } from '../ledger';
 import { consentPage } from '../pages';
 import { audit, checkpoints, historyExport, keys, proof, proofVerify, receipts } from '../proof';
-import { campaigns, confirmations, delivery, expiry, queue, requests, sender, settings, tokens, worker } from '../requests';
+import {
+  campaigns,
+  confirmations,
+  delivery,
+  expiry,
+  queue,
+  requests,
+  sender,
+  settings,
+  tokens,
+  worker,
+} from '../requests';
 import { accessArchive, erasure, imports, retention } from '../rights';
 import { purposes, textPreview, texts } from '../texts';
 

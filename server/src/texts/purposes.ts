@@ -43,7 +43,9 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
     async create(input: CreatePurposeInput): Promise<PurposeRow> {
       return transaction(strapi, async () => {
         if (await this.findByKey(input.key)) {
-          throw new errors.ValidationError(`A purpose with key "${input.key}" already exists`, { key: input.key });
+          throw new errors.ValidationError(`A purpose with key "${input.key}" already exists`, {
+            key: input.key,
+          });
         }
         const before = requirementKey(await this.list());
         const created = (await strapi.db.query(UID.purpose).create({
@@ -59,9 +61,12 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
         const current = await this.getByKey(key);
         const next = { ...current, ...patch };
         if (next.required && next.legalBasis !== 'consent') {
-          throw new errors.ValidationError('only a purpose with legal basis "consent" can be required', {
-            errors: [{ path: ['required'], message: 'requires legalBasis "consent"' }],
-          });
+          throw new errors.ValidationError(
+            'only a purpose with legal basis "consent" can be required',
+            {
+              errors: [{ path: ['required'], message: 'requires legalBasis "consent"' }],
+            }
+          );
         }
         const before = requirementKey(await this.list());
         const updated = (await strapi.db.query(UID.purpose).update({
@@ -97,10 +102,13 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
 
     buildVersionSql(): string {
       const dialect = dialectOf(strapi);
-      if (dialect === 'postgres') return `(SELECT md5(string_agg(p::text, '|' ORDER BY p.id)) FROM ${TABLE.purpose} p)`;
-      const text = (expr: string) => `COALESCE(CAST(${expr} AS ${dialect === 'mysql' ? 'CHAR' : 'TEXT'}), '~')`;
+      if (dialect === 'postgres')
+        return `(SELECT md5(string_agg(p::text, '|' ORDER BY p.id)) FROM ${TABLE.purpose} p)`;
+      const text = (expr: string) =>
+        `COALESCE(CAST(${expr} AS ${dialect === 'mysql' ? 'CHAR' : 'TEXT'}), '~')`;
       const flag = (column: string) => `CASE WHEN p.${column} THEN '1' ELSE '0' END`;
-      const length = (column: string) => text(`${dialect === 'mysql' ? 'CHAR_LENGTH' : 'length'}(p.${column})`);
+      const length = (column: string) =>
+        text(`${dialect === 'mysql' ? 'CHAR_LENGTH' : 'length'}(p.${column})`);
       const parts = [
         text('p.id'),
         text(`p.${quoteId(dialect, 'key')}`),
@@ -155,7 +163,9 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
             { column: 'p.id', order: 'asc' },
           ])
       )) as Record<string, unknown>[];
-      const rows = Object.freeze(raw.map((row) => Object.freeze(fromColumns<PurposeRow>(strapi, UID.purpose, row)))) as PurposeRow[];
+      const rows = Object.freeze(
+        raw.map((row) => Object.freeze(fromColumns<PurposeRow>(strapi, UID.purpose, row)))
+      ) as PurposeRow[];
       const current = (raw[0]?.consent_purposes_version as string | null | undefined) ?? null;
       if (current !== null) known = { version: current, rows };
       return rows;

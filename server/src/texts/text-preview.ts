@@ -27,13 +27,22 @@ const textPreview = ({ strapi }: { strapi: Core.Strapi }) => ({
       purpose.currentMajor !== null && purpose.currentMinor !== null
         ? await texts.findVersion(purpose.key, purpose.currentMajor, purpose.currentMinor)
         : null;
-    const { version, changeKind } = nextVersion(current ? { major: current.major, minor: current.minor } : null, input.changeKind);
+    const { version, changeKind } = nextVersion(
+      current ? { major: current.major, minor: current.minor } : null,
+      input.changeKind
+    );
 
-    const locales = [...new Set([...Object.keys(current?.bodies ?? {}), ...Object.keys(input.bodies)])].sort();
+    const locales = [
+      ...new Set([...Object.keys(current?.bodies ?? {}), ...Object.keys(input.bodies)]),
+    ].sort();
     const diff: LocaleDiff[] = locales.map((locale) => {
       const from = own(current?.bodies, locale) ?? null;
       const to = own(input.bodies, locale) ?? null;
-      return { locale, title: { from: from?.title ?? null, to: to?.title ?? null }, lines: diffLines(from?.text ?? '', to?.text ?? '') };
+      return {
+        locale,
+        title: { from: from?.title ?? null, to: to?.title ?? null },
+        lines: diffLines(from?.text ?? '', to?.text ?? ''),
+      };
     });
 
     return {
@@ -47,17 +56,27 @@ const textPreview = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Clients whose consent stops being valid if the change is published. */
-  async affected(purposeKey: string, changeKind: string): Promise<{ clients: number; description: string }> {
+  async affected(
+    purposeKey: string,
+    changeKind: string
+  ): Promise<{ clients: number; description: string }> {
     if (changeKind === 'editorial') {
       return { clients: 0, description: 'Editorial change: existing consents stay valid.' };
     }
     if (changeKind === 'initial') {
-      return { clients: 0, description: 'First version of this text: nobody has consented to it yet, so no valid consent is lost.' };
+      return {
+        clients: 0,
+        description:
+          'First version of this text: nobody has consented to it yet, so no valid consent is lost.',
+      };
     }
     const purposes = await getService(strapi, 'purposes').list();
     const purpose = purposes.find((p) => p.key === purposeKey);
     if (!purpose || !needsConsent(purpose)) {
-      return { clients: 0, description: `This purpose is based on ${purpose?.legalBasis ?? 'another legal basis'}, not consent: no client is asked again.` };
+      return {
+        clients: 0,
+        description: `This purpose is based on ${purpose?.legalBasis ?? 'another legal basis'}, not consent: no client is asked again.`,
+      };
     }
     const clients = getService(strapi, 'clients');
     const host = clients.host();

@@ -28,13 +28,17 @@ export interface CurrentText extends ConsentText {
 }
 
 /** Pick the body for a locale, falling back to the version's default locale. */
-export const bodyFor = (text: TextRow, locale: string | undefined): { locale: string; body: TextBody } => {
+export const bodyFor = (
+  text: TextRow,
+  locale: string | undefined
+): { locale: string; body: TextBody } => {
   const asked = locale ? own(text.bodies, locale) : undefined;
   if (locale && asked) return { locale, body: asked };
   return { locale: text.defaultLocale, body: text.bodies[text.defaultLocale] };
 };
 
-export const versionKey = (purposeKey: string, major: number, minor: number): string => `${purposeKey}@${major}.${minor}`;
+export const versionKey = (purposeKey: string, major: number, minor: number): string =>
+  `${purposeKey}@${major}.${minor}`;
 
 const MAX_KEPT_VERSIONS = 1000;
 
@@ -52,11 +56,15 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async findByDocumentIds(documentIds: string[]): Promise<TextRow[]> {
       if (documentIds.length === 0) return [];
-      return (await strapi.db.query(UID.text).findMany({ where: { documentId: { $in: documentIds } } })) as TextRow[];
+      return (await strapi.db
+        .query(UID.text)
+        .findMany({ where: { documentId: { $in: documentIds } } })) as TextRow[];
     },
 
     async findVersion(purposeKey: string, major: number, minor: number): Promise<TextRow | null> {
-      return (await strapi.db.query(UID.text).findOne({ where: { purposeKey, major, minor } })) as TextRow | null;
+      return (await strapi.db
+        .query(UID.text)
+        .findOne({ where: { purposeKey, major, minor } })) as TextRow | null;
     },
 
     /**
@@ -66,7 +74,9 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
      * the others read in one query. A version read inside a transaction is kept
      * only once that transaction commits: it may have been published in it.
      */
-    async findVersions(wanted: { purposeKey: string; major: number; minor: number }[]): Promise<Map<string, TextRow>> {
+    async findVersions(
+      wanted: { purposeKey: string; major: number; minor: number }[]
+    ): Promise<Map<string, TextRow>> {
       const found = new Map<string, TextRow>();
       const missing: typeof wanted = [];
       for (const w of wanted) {
@@ -77,14 +87,18 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       if (missing.length === 0) return found;
       const rows = (await strapi.db.query(UID.text).findMany({
-        where: { $or: missing.map(({ purposeKey, major, minor }) => ({ purposeKey, major, minor })) },
+        where: {
+          $or: missing.map(({ purposeKey, major, minor }) => ({ purposeKey, major, minor })),
+        },
       })) as TextRow[];
       for (const row of rows) found.set(versionKey(row.purposeKey, row.major, row.minor), row);
       const keep = () => {
         if (publishedVersions.size + rows.length > MAX_KEPT_VERSIONS) publishedVersions.clear();
-        for (const row of rows) publishedVersions.set(versionKey(row.purposeKey, row.major, row.minor), row);
+        for (const row of rows)
+          publishedVersions.set(versionKey(row.purposeKey, row.major, row.minor), row);
       };
-      if (strapi.db.inTransaction()) await transaction(strapi, async ({ onCommit }) => onCommit(keep));
+      if (strapi.db.inTransaction())
+        await transaction(strapi, async ({ onCommit }) => onCommit(keep));
       else keep();
       return found;
     },
@@ -104,11 +118,17 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
       const versions = await this.findVersions(
         purposes
           .filter((p) => p.currentMajor !== null && p.currentMinor !== null)
-          .map((p) => ({ purposeKey: p.key, major: p.currentMajor as number, minor: p.currentMinor as number }))
+          .map((p) => ({
+            purposeKey: p.key,
+            major: p.currentMajor as number,
+            minor: p.currentMinor as number,
+          }))
       );
       const byId = new Map([...versions.values()].map((t) => [t.documentId, t]));
       // A current text id that is not the version the purpose names (never written so; a safeguard): read by id.
-      const missing = purposes.filter((p) => !byId.has(p.currentTextId as string)).map((p) => p.currentTextId as string);
+      const missing = purposes
+        .filter((p) => !byId.has(p.currentTextId as string))
+        .map((p) => p.currentTextId as string);
       for (const text of await this.findByDocumentIds(missing)) byId.set(text.documentId, text);
       return purposes.flatMap((purpose) => {
         const text = byId.get(purpose.currentTextId as string);
@@ -143,11 +163,17 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
       const problems: { path: string[]; message: string }[] = [];
       for (const locale of Object.keys(input.bodies)) {
         if (!config.locales.includes(locale)) {
-          problems.push({ path: ['bodies', locale], message: `locale "${locale}" is not one of ${config.locales.join(', ')}` });
+          problems.push({
+            path: ['bodies', locale],
+            message: `locale "${locale}" is not one of ${config.locales.join(', ')}`,
+          });
         }
       }
       if (!input.bodies[config.defaultLocale]) {
-        problems.push({ path: ['bodies', config.defaultLocale], message: `the default locale "${config.defaultLocale}" is required` });
+        problems.push({
+          path: ['bodies', config.defaultLocale],
+          message: `the default locale "${config.defaultLocale}" is required`,
+        });
       }
       if (problems.length > 0) {
         throw new errors.ValidationError(problems[0].message, { errors: problems });
@@ -160,7 +186,11 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
      * is derived from the purpose's current major. Editorial: MINOR+1, nothing changes
      * for clients. The version row is immutable from then on.
      */
-    async publish(purposeKey: string, input: PublishTextInput, publisher: Publisher = {}): Promise<TextRow> {
+    async publish(
+      purposeKey: string,
+      input: PublishTextInput,
+      publisher: Publisher = {}
+    ): Promise<TextRow> {
       this.assertBodies(input);
       const config = getService(strapi, 'config').get();
 
@@ -177,7 +207,10 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
             : null;
         const { version, changeKind } = nextVersion(current, input.changeKind);
         const bodies = Object.fromEntries(
-          Object.entries(input.bodies).map(([locale, body]) => [locale, { ...body, sha256: bodyHash(body) }])
+          Object.entries(input.bodies).map(([locale, body]) => [
+            locale,
+            { ...body, sha256: bodyHash(body) },
+          ])
         );
 
         const created = (await strapi.db.query(UID.text).create({
@@ -198,7 +231,11 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
 
         await strapi.db.query(UID.purpose).update({
           where: { id: purpose.id },
-          data: { currentMajor: version.major, currentMinor: version.minor, currentTextId: created.documentId },
+          data: {
+            currentMajor: version.major,
+            currentMinor: version.minor,
+            currentTextId: created.documentId,
+          },
         });
 
         onCommit(() => {

@@ -12,6 +12,10 @@ interface AdminUser {
 /** The admin user behind a request, as the actor recorded in the proof. */
 export const adminActor = (ctx: Context): Actor => {
   const user = ctx.state.user as AdminUser;
-  const name = [user.firstname, user.lastname].filter(Boolean).join(' ') || user.username || user.email || null;
+  const name =
+    [user.firstname, user.lastname].filter(Boolean).join(' ') ||
+    user.username ||
+    user.email ||
+    null;
   return { type: 'admin', id: user.id, name };
 };

@@ -94,11 +94,17 @@ export const parseCsv = (input: string, options: { maxRecords?: number } = {}): 
         quoteLine = line;
         touched = true;
       } else {
-        problems.push({ line, message: 'a quote inside an unquoted field (quote the whole field and double the quote)' });
+        problems.push({
+          line,
+          message: 'a quote inside an unquoted field (quote the whole field and double the quote)',
+        });
         cell += char;
       }
     } else if (closed) {
-      problems.push({ line, message: 'text after a closing quote (a field must be wholly quoted or not at all)' });
+      problems.push({
+        line,
+        message: 'text after a closing quote (a field must be wholly quoted or not at all)',
+      });
       closed = false;
       cell += char;
     } else {
@@ -106,19 +112,33 @@ export const parseCsv = (input: string, options: { maxRecords?: number } = {}): 
       touched = true;
     }
     if (options.maxRecords && rows.length > options.maxRecords + 1) {
-      return { ok: false, problems: [{ line, message: `more than ${options.maxRecords} records` }] };
+      return {
+        ok: false,
+        problems: [{ line, message: `more than ${options.maxRecords} records` }],
+      };
     }
   }
-  if (quoted) problems.push({ line: quoteLine, message: 'a quoted field is never closed (unbalanced quote)' });
+  if (quoted)
+    problems.push({
+      line: quoteLine,
+      message: 'a quoted field is never closed (unbalanced quote)',
+    });
   else endRecord();
 
   if (problems.length > 0) return { ok: false, problems };
-  if (rows.length === 0) return { ok: false, problems: [{ line: 1, message: 'the file is empty: a header row is needed' }] };
+  if (rows.length === 0)
+    return {
+      ok: false,
+      problems: [{ line: 1, message: 'the file is empty: a header row is needed' }],
+    };
   const [head, ...records] = rows;
   const header = head.cells.map((h) => h.trim());
   for (const record of records) {
     if (record.cells.length !== header.length) {
-      problems.push({ line: record.line, message: `${record.cells.length} fields where the header has ${header.length}` });
+      problems.push({
+        line: record.line,
+        message: `${record.cells.length} fields where the header has ${header.length}`,
+      });
     }
   }
   if (options.maxRecords && records.length > options.maxRecords) {

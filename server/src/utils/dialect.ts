@@ -15,10 +15,17 @@ export const supportsRowLocks = (dialect: Dialect): boolean => dialect !== 'sqli
 
 /** SQL that concatenates expressions into text. */
 export const concatSql = (dialect: Dialect, parts: string[]): string =>
-  dialect === 'mysql' ? `CONCAT(${parts.join(', ')})` : parts.map((p) => `CAST(${p} AS TEXT)`).join(' || ');
+  dialect === 'mysql'
+    ? `CONCAT(${parts.join(', ')})`
+    : parts.map((p) => `CAST(${p} AS TEXT)`).join(' || ');
 
 /** Ordered string aggregation; the result is NULL over no rows on every dialect. */
-export const stringAggSql = (dialect: Dialect, expr: string, orderBy: string, separator: string): string => {
+export const stringAggSql = (
+  dialect: Dialect,
+  expr: string,
+  orderBy: string,
+  separator: string
+): string => {
   switch (dialect) {
     case 'postgres':
       return `string_agg(${expr}, '${separator}' ORDER BY ${orderBy})`;

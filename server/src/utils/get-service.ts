@@ -7,7 +7,10 @@ import type { Services } from '../services/index';
 const instances = new WeakMap<Core.Strapi, Map<string, unknown>>();
 
 /** Typed access to the plugin's own services. */
-export const getService = <N extends keyof Services>(strapi: Core.Strapi, name: N): ReturnType<Services[N]> => {
+export const getService = <N extends keyof Services>(
+  strapi: Core.Strapi,
+  name: N
+): ReturnType<Services[N]> => {
   let cache = instances.get(strapi);
   if (!cache) {
     cache = new Map();

@@ -15,7 +15,9 @@ export const queryOf = (strapi: Core.Strapi, uid: string) => strapi.db.query(mod
 export const documentsOf = (strapi: Core.Strapi, uid: string) => strapi.documents(modelUid(uid));
 
 /** The database metadata (table, columns) of a type named at run time. */
-export const metadataOf = (strapi: Core.Strapi, uid: string) => strapi.db.metadata.get(modelUid(uid));
+export const metadataOf = (strapi: Core.Strapi, uid: string) =>
+  strapi.db.metadata.get(modelUid(uid));
 
 /** The content-type schema of a type named at run time. */
-export const contentTypeOf = (strapi: Core.Strapi, uid: string) => strapi.contentType(modelUid(uid));
+export const contentTypeOf = (strapi: Core.Strapi, uid: string) =>
+  strapi.contentType(modelUid(uid));

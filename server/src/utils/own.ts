@@ -3,5 +3,7 @@
  * (a locale, a purpose, a form field) must never find a property of Object.prototype:
  * `{}['constructor']` is a function, and code expecting a string or an object then throws (a 500).
  */
-export const own = <T>(record: Readonly<Record<string, T>> | null | undefined, key: string): T | undefined =>
-  record != null && Object.hasOwn(record, key) ? record[key] : undefined;
+export const own = <T>(
+  record: Readonly<Record<string, T>> | null | undefined,
+  key: string
+): T | undefined => (record != null && Object.hasOwn(record, key) ? record[key] : undefined);

@@ -20,9 +20,18 @@ import { dialectOf } from './dialect';
  * Off with `database.preparedStatements: false`, for a pooler in transaction mode
  * that does not keep prepared statements across transactions.
  */
-export const preparedRaw = (strapi: Core.Strapi, db: Knex | Knex.Transaction, sql: string, bindings: readonly Knex.Value[]): Knex.Raw => {
+export const preparedRaw = (
+  strapi: Core.Strapi,
+  db: Knex | Knex.Transaction,
+  sql: string,
+  bindings: readonly Knex.Value[]
+): Knex.Raw => {
   const raw = db.raw(sql, bindings as Knex.Value[]);
-  if (dialectOf(strapi) !== 'postgres' || !getService(strapi, 'config').get().database.preparedStatements) return raw;
+  if (
+    dialectOf(strapi) !== 'postgres' ||
+    !getService(strapi, 'config').get().database.preparedStatements
+  )
+    return raw;
   return raw.options({ name: statementName(sql) });
 };
 

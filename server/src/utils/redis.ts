@@ -37,7 +37,10 @@ export const encodeCommand = (args: (string | number)[]): Buffer => {
 };
 
 /** One reply parsed from `buffer` at `offset`, or null when it has not fully arrived. */
-export const parseReply = (buffer: Buffer, offset: number): { reply: RedisReply | RedisError; next: number } | null => {
+export const parseReply = (
+  buffer: Buffer,
+  offset: number
+): { reply: RedisReply | RedisError; next: number } | null => {
   const eol = buffer.indexOf('\r\n', offset);
   if (eol < 0) return null;
   const type = String.fromCharCode(buffer[offset]);
@@ -123,7 +126,10 @@ export const createRedisClient = (options: { url: string; timeoutMs: number }): 
 
   const send = (s: net.Socket, args: (string | number)[]): Promise<RedisReply> =>
     new Promise<RedisReply>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new RedisError(`no reply within ${options.timeoutMs} ms`)), options.timeoutMs);
+      const timer = setTimeout(
+        () => fail(new RedisError(`no reply within ${options.timeoutMs} ms`)),
+        options.timeoutMs
+      );
       pending.push({
         resolve: (reply) => {
           clearTimeout(timer);
@@ -139,12 +145,18 @@ export const createRedisClient = (options: { url: string; timeoutMs: number }): 
 
   const connect = (): Promise<net.Socket> => {
     connected ??= new Promise<net.Socket>((resolve, reject) => {
-      const s = net.connect({ host: url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(url.port || 6379) });
+      const s = net.connect({
+        host: url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+        port: Number(url.port || 6379),
+      });
       socket = s;
       s.setNoDelay(true);
       // An idle connection does not keep a process alive (destroy() closes it anyway).
       s.unref();
-      const timer = setTimeout(() => fail(new RedisError(`could not connect within ${options.timeoutMs} ms`)), options.timeoutMs);
+      const timer = setTimeout(
+        () => fail(new RedisError(`could not connect within ${options.timeoutMs} ms`)),
+        options.timeoutMs
+      );
       s.on('data', onData);
       s.on('error', (error) => fail(error));
       s.on('close', () => {

@@ -43,7 +43,8 @@ const toDB = (type: string, value: unknown): unknown => {
   if (STRINGS.has(type)) return String(value);
   if (NUMBERS.has(type)) {
     const number = typeof value === 'string' ? Number(value.trim()) : value;
-    if (typeof number !== 'number' || !Number.isFinite(number)) throw new Error(`Expected a valid Number, got ${String(value)}`);
+    if (typeof number !== 'number' || !Number.isFinite(number))
+      throw new Error(`Expected a valid Number, got ${String(value)}`);
     return number;
   }
   switch (type) {
@@ -104,7 +105,11 @@ const metaOf = (strapi: Core.Strapi, uid: string) => metadataOf(strapi, uid) as 
  * engine builds them: scalar attributes only, defaults for the missing ones
  * (document id, publishedAt, booleans), values converted for the database.
  */
-export const toColumns = (strapi: Core.Strapi, uid: string, data: Record<string, unknown>): Record<string, unknown> => {
+export const toColumns = (
+  strapi: Core.Strapi,
+  uid: string,
+  data: Record<string, unknown>
+): Record<string, unknown> => {
   const row: Record<string, unknown> = {};
   for (const { name, column, type, fallback } of columnPlan(metaOf(strapi, uid))) {
     let value = data[name];
@@ -140,7 +145,10 @@ const columnPlan = (meta: Meta): PlannedColumn[] => {
         type: attribute.type,
         // Strapi's default document id is a cuid2 (a SHA-3 per id: the largest part of toColumns
         // in profiles); ours has the same shape and comes from the CSPRNG.
-        fallback: name === 'documentId' && typeof attribute.default === 'function' ? newDocumentId : attribute.default,
+        fallback:
+          name === 'documentId' && typeof attribute.default === 'function'
+            ? newDocumentId
+            : attribute.default,
       }));
     plans.set(meta, plan);
   }
@@ -148,7 +156,8 @@ const columnPlan = (meta: Meta): PlannedColumn[] => {
 };
 
 /** Every column of a type's table that maps to an attribute (what RETURNING lists instead of `*`). */
-export const columnsOf = (strapi: Core.Strapi, uid: string): string[] => columnPlan(metaOf(strapi, uid)).map((c) => c.column);
+export const columnsOf = (strapi: Core.Strapi, uid: string): string[] =>
+  columnPlan(metaOf(strapi, uid)).map((c) => c.column);
 
 const quote = (identifier: string): string => quoteId('postgres', identifier);
 const insertTexts = new Map<string, string>();
@@ -199,7 +208,11 @@ export const insertReturning = (
 };
 
 /** A row as the database returns it (RETURNING *), as the query engine would hand it back. */
-export const fromColumns = <T>(strapi: Core.Strapi, uid: string, row: Record<string, unknown>): T => {
+export const fromColumns = <T>(
+  strapi: Core.Strapi,
+  uid: string,
+  row: Record<string, unknown>
+): T => {
   const meta = metaOf(strapi, uid);
   const out: Record<string, unknown> = {};
   for (const column of Object.keys(row)) {

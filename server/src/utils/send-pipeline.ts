@@ -58,7 +58,9 @@ export interface PipelineResult {
   timedOut: number;
 }
 
-export const runSendPipeline = <B extends PipelineBatch<M>, M>(options: PipelineOptions<B, M>): Promise<PipelineResult> =>
+export const runSendPipeline = <B extends PipelineBatch<M>, M>(
+  options: PipelineOptions<B, M>
+): Promise<PipelineResult> =>
   new Promise((resolve, reject) => {
     const window = Math.max(1, Math.floor(options.window));
     const ready: { message: M; batch: B }[] = [];
@@ -181,7 +183,14 @@ export const runSendPipeline = <B extends PipelineBatch<M>, M>(options: Pipeline
       }
       const lowOnWork = ready.length === 0 || readyBatches < options.ahead;
       if (!claiming && !exhausted && !options.stopped() && lowOnWork) claimNext();
-      if (!claiming && ready.length === 0 && inFlight === 0 && settling === 0 && open.size === 0 && (exhausted || options.stopped())) {
+      if (
+        !claiming &&
+        ready.length === 0 &&
+        inFlight === 0 &&
+        settling === 0 &&
+        open.size === 0 &&
+        (exhausted || options.stopped())
+      ) {
         finished = true;
         if (failure) reject(failure);
         else resolve({ batches, messages: sent, timedOut });

@@ -38,7 +38,10 @@ const afterCommit = new WeakMap<Knex.Transaction, AfterCommit[]>();
  * call's. Inside a transaction somebody else opened (a host's own `strapi.db.transaction`),
  * its owner decides on the COMMIT: callbacks go to Strapi's onCommit.
  */
-export const transaction = async <T>(strapi: Core.Strapi, work: (scope: TransactionScope) => PromiseLike<T>): Promise<T> => {
+export const transaction = async <T>(
+  strapi: Core.Strapi,
+  work: (scope: TransactionScope) => PromiseLike<T>
+): Promise<T> => {
   if (strapi.db.inTransaction()) {
     return strapi.db.transaction(async ({ trx, onCommit }: StrapiScope) => {
       const own = afterCommit.get(trx);
@@ -79,7 +82,9 @@ export const transaction = async <T>(strapi: Core.Strapi, work: (scope: Transact
     try {
       callback();
     } catch (error) {
-      strapi.log.error(`[consent] an after-commit step failed: ${error instanceof Error ? error.message : String(error)}`);
+      strapi.log.error(
+        `[consent] an after-commit step failed: ${error instanceof Error ? error.message : String(error)}`
+      );
     }
   }
   return result;
@@ -100,19 +105,27 @@ const committed = async (strapi: Core.Strapi, trx: Knex.Transaction): Promise<vo
 const COMMIT_FAILED = 'CommitFailedError';
 
 export const isCommitFailed = (error: unknown): boolean =>
-  error instanceof Error && error.name === COMMIT_FAILED && (error as { status?: unknown }).status === 503;
+  error instanceof Error &&
+  error.name === COMMIT_FAILED &&
+  (error as { status?: unknown }).status === 503;
 
 const commitFailed = (strapi: Core.Strapi, cause: unknown) => {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  strapi.log.error(`[consent] the database refused to COMMIT a write; nothing of it was stored and the caller was told (${reason})`);
+  strapi.log.error(
+    `[consent] the database refused to COMMIT a write; nothing of it was stored and the caller was told (${reason})`
+  );
   // Strapi's error middleware renders the body but sets no headers of its own; a header set
   // on the response before it does stays on the answer.
   strapi.requestContext.get()?.set('Retry-After', String(COMMIT_RETRY_AFTER_SECONDS));
   // The database's message stays in the log: it can name tables and constraints.
-  return createError(503, 'The database did not commit this write, so nothing of it was stored: send it again', {
-    name: COMMIT_FAILED,
-    details: { committed: false, retryAfterSeconds: COMMIT_RETRY_AFTER_SECONDS },
-  });
+  return createError(
+    503,
+    'The database did not commit this write, so nothing of it was stored: send it again',
+    {
+      name: COMMIT_FAILED,
+      details: { committed: false, retryAfterSeconds: COMMIT_RETRY_AFTER_SECONDS },
+    }
+  );
 };
 
 interface SqliteConnection {
@@ -133,13 +146,18 @@ interface PoolEvents {
  * `release` event runs before the connection is free; better-sqlite3 is synchronous).
  */
 export const rollBackLeftOpenTransactions = (strapi: Core.Strapi): void => {
-  const client = strapi.db.connection.client as { config?: { client?: unknown }; pool?: PoolEvents };
+  const client = strapi.db.connection.client as {
+    config?: { client?: unknown };
+    pool?: PoolEvents;
+  };
   const dialect = String(client.config?.client ?? '');
   if (!dialect.includes('sqlite') || !client.pool) return;
   client.pool.on('release', (connection) => {
     if (connection.inTransaction && connection.exec) {
       connection.exec('ROLLBACK');
-      strapi.log.warn('[consent] a SQLite connection came back inside a transaction (a failed COMMIT): rolled back');
+      strapi.log.warn(
+        '[consent] a SQLite connection came back inside a transaction (a failed COMMIT): rolled back'
+      );
     }
   });
 };

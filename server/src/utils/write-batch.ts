@@ -37,6 +37,9 @@ export class WriteBatch {
     const parts = queries.map((query) => query.toSQL());
     const withs = parts.slice(0, -1).map((part, i) => `consent_w${i} AS (${part.sql})`);
     const sql = `WITH ${withs.join(', ')} ${parts[parts.length - 1].sql}`;
-    await trx.raw(sql, parts.flatMap((part) => part.bindings as Knex.Value[]));
+    await trx.raw(
+      sql,
+      parts.flatMap((part) => part.bindings as Knex.Value[])
+    );
   }
 }

@@ -13,17 +13,23 @@ export const bookingConsentSchema = (z: Z) => {
   const keys = z.array(z.string().regex(KEY, 'must be a purpose key')).max(50);
   return z
     .object({
-      locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a locale code such as "da"').optional(),
+      locale: z
+        .string()
+        .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a locale code such as "da"')
+        .optional(),
       given: keys.optional(),
       refused: keys.optional(),
       explicit: keys.optional(),
       versions: z
-        .record(z.string().regex(KEY, 'must be a purpose key'), z.string().regex(/^\d{1,6}\.\d{1,6}$/, 'must be MAJOR.MINOR'))
+        .record(
+          z.string().regex(KEY, 'must be a purpose key'),
+          z.string().regex(/^\d{1,6}\.\d{1,6}$/, 'must be MAJOR.MINOR')
+        )
         .optional(),
     })
     .strict()
     .describe(
-      'The client\'s consent decisions, recorded with the booking in one transaction: purpose keys given and refused, the text versions shown (MAJOR.MINOR per key) and, for special categories, the keys ticked explicitly.'
+      "The client's consent decisions, recorded with the booking in one transaction: purpose keys given and refused, the text versions shown (MAJOR.MINOR per key) and, for special categories, the keys ticked explicitly."
     );
 };
 

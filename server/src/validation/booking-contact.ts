@@ -16,17 +16,25 @@ const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
 export const bookingContactSchema = (z: Z, locales: readonly string[]) =>
   z
     .object({
-      name: z.string().trim().min(1).max(200).regex(PRINTABLE, 'must not contain control characters'),
+      name: z
+        .string()
+        .trim()
+        .min(1)
+        .max(200)
+        .regex(PRINTABLE, 'must not contain control characters'),
       email: z.email().max(254).optional(),
       phone: z
         .string()
-        .regex(/^\+?[0-9 ]{6,20}$/, 'must be a phone number: digits and spaces, optionally starting with +')
+        .regex(
+          /^\+?[0-9 ]{6,20}$/,
+          'must be a phone number: digits and spaces, optionally starting with +'
+        )
         .optional(),
       language: z.enum(locales as [string, ...string[]]).optional(),
     })
     .strict()
     .describe(
-      'Who books: the plugin finds the client by email (else phone) or creates one, in the booking\'s transaction. ' +
+      "Who books: the plugin finds the client by email (else phone) or creates one, in the booking's transaction. " +
         'Decisions sent for an existing client are held until the client confirms them through a link sent to the address on file.'
     );
 

@@ -6,7 +6,8 @@ import { documentIdSchema } from './decision';
 export const searchSchema = z.string().trim().max(200);
 
 /** An opaque cursor: the last document id of the previous page, base64url-encoded. */
-export const encodeCursor = (documentId: string): string => Buffer.from(documentId, 'utf8').toString('base64url');
+export const encodeCursor = (documentId: string): string =>
+  Buffer.from(documentId, 'utf8').toString('base64url');
 
 const cursorSchema = z
   .string()
@@ -35,13 +36,22 @@ export const statusesSchema = z
   .object({
     documentIds: z
       .string()
-      .transform((value) => [...new Set(value.split(',').map((id) => id.trim()).filter(Boolean))])
+      .transform((value) => [
+        ...new Set(
+          value
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean)
+        ),
+      ])
       .pipe(z.array(documentIdSchema).min(1).max(100)),
   })
   .strict();
 
 /** GET /consent/overview */
-export const overviewSchema = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }).strict();
+export const overviewSchema = z
+  .object({ days: z.coerce.number().int().min(1).max(366).default(30) })
+  .strict();
 
 /** GET /consent/subjects/:subject/export */
 export const exportSchema = z.object({ format: z.enum(EXPORT_FORMATS).default('csv') }).strict();

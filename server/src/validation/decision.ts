@@ -3,7 +3,9 @@ import { CHANNELS, DECISIONS } from '../contracts';
 import { purposeKeySchema } from './purpose';
 import { localeSchema } from './text';
 
-export const versionSchema = z.string().regex(/^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/, 'must be MAJOR.MINOR, e.g. "2.0"');
+export const versionSchema = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/, 'must be MAJOR.MINOR, e.g. "2.0"');
 export const documentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a document id');
 
 export const decisionInputSchema = z
@@ -34,7 +36,11 @@ export const recordDecisionsSchema = z
  */
 export const adminRecordDecisionsSchema = recordDecisionsSchema.superRefine((input, ctx) => {
   if (input.decisions.some((d) => d.decision === 'revoked') && !input.note?.trim()) {
-    ctx.addIssue({ code: 'custom', path: ['note'], message: 'annulling a consent (decision "revoked") needs the reason in "note"' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['note'],
+      message: 'annulling a consent (decision "revoked") needs the reason in "note"',
+    });
   }
 });
 

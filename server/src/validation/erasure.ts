@@ -4,7 +4,11 @@ import { z } from '@strapi/utils';
 export const eraseSchema = z
   .object({
     /** Why: kept in the erasure record, e.g. "Art. 17 request of 2026-11-20". */
-    reason: z.string().trim().min(3, 'say why the client is erased, e.g. "Art. 17 request of 2026-11-20"').max(2000),
+    reason: z
+      .string()
+      .trim()
+      .min(3, 'say why the client is erased, e.g. "Art. 17 request of 2026-11-20"')
+      .max(2000),
     dryRun: z.boolean().default(false),
   })
   .strict();
@@ -39,6 +43,10 @@ export const retentionRunSchema = z
   .object({
     inactiveMonths: months.optional(),
     expectedTotal: z.number().int().min(0),
-    reason: z.string().trim().min(3, 'say why, e.g. "retention policy: 36 months without a booking"').max(2000),
+    reason: z
+      .string()
+      .trim()
+      .min(3, 'say why, e.g. "retention policy: 36 months without a booking"')
+      .max(2000),
   })
   .strict();

@@ -26,7 +26,10 @@ export const importSchema = z
 
 export const importQuerySchema = z
   .object({
-    dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    dryRun: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     source: z.string().trim().min(1).max(255).optional(),
     match: z.enum(IMPORT_MATCHES).default('auto'),
   })

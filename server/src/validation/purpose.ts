@@ -3,7 +3,10 @@ import { LEGAL_BASES } from '../contracts';
 
 export const purposeKeySchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{1,63}$/, 'must be 2-64 characters: lowercase letters, digits, "-" or "_", starting with a letter');
+  .regex(
+    /^[a-z][a-z0-9_-]{1,63}$/,
+    'must be 2-64 characters: lowercase letters, digits, "-" or "_", starting with a letter'
+  );
 
 const purposeFields = {
   name: z.string().trim().min(1).max(200),

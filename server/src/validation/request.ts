@@ -5,7 +5,9 @@ import { documentIdSchema } from './decision';
 import { purposeKeySchema } from './purpose';
 
 /** POST /consent/subjects/:subject/requests */
-export const createRequestSchema = z.object({ purposes: z.array(purposeKeySchema).min(1).max(50).optional() }).strict();
+export const createRequestSchema = z
+  .object({ purposes: z.array(purposeKeySchema).min(1).max(50).optional() })
+  .strict();
 
 /** GET /consent/requests */
 export const listRequestsSchema = z
@@ -33,4 +35,6 @@ export const createCampaignSchema = z
   .strict();
 
 /** POST /consent/settings/test-email */
-export const testEmailSchema = z.object({ to: z.email().max(255), locale: z.string().max(16).optional() }).strict();
+export const testEmailSchema = z
+  .object({ to: z.email().max(255), locale: z.string().max(16).optional() })
+  .strict();

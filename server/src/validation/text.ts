@@ -1,7 +1,9 @@
 import { z } from '@strapi/utils';
 import { PUBLISH_CHANGE_KINDS } from '../contracts';
 
-export const localeSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a locale code such as "en" or "da"');
+export const localeSchema = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a locale code such as "en" or "da"');
 
 export const bodyInputSchema = z
   .object({

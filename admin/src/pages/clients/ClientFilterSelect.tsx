@@ -3,7 +3,13 @@ import { CLIENT_STATES, type ClientState } from '../../api';
 import { useT, type TranslationKey } from '../../hooks/useT';
 
 /** All / valid consent / no valid consent, then the finer states. */
-export const ClientFilterSelect = ({ value, onChange }: { value: ClientState; onChange: (value: ClientState) => void }) => {
+export const ClientFilterSelect = ({
+  value,
+  onChange,
+}: {
+  value: ClientState;
+  onChange: (value: ClientState) => void;
+}) => {
   const t = useT();
   return (
     <SingleSelect

@@ -49,7 +49,8 @@ const ClientsPage = () => {
   const rowActions = canExport || canErase;
   const [params, setParams] = useSearchParams();
   const stateParam = params.get('state') as ClientState | null;
-  const state: ClientState = stateParam && (CLIENT_STATES as readonly string[]).includes(stateParam) ? stateParam : 'all';
+  const state: ClientState =
+    stateParam && (CLIENT_STATES as readonly string[]).includes(stateParam) ? stateParam : 'all';
   const q = params.get('q') ?? '';
   const [search, setSearch] = useState(q);
   const query = { state, q: q || undefined, limit: PAGE_SIZE };
@@ -63,7 +64,10 @@ const ClientsPage = () => {
   );
   // The selection belongs to the filter it was made in.
   const filterKey = `${state}\n${q}`;
-  const [selection, setSelection] = useState<{ key: string; ids: Set<string> }>({ key: filterKey, ids: new Set() });
+  const [selection, setSelection] = useState<{ key: string; ids: Set<string> }>({
+    key: filterKey,
+    ids: new Set(),
+  });
   const selected = selection.key === filterKey ? selection.ids : new Set<string>();
   const setSelected = (update: Set<string> | ((current: Set<string>) => Set<string>)) =>
     setSelection({ key: filterKey, ids: typeof update === 'function' ? update(selected) : update });
@@ -90,7 +94,10 @@ const ClientsPage = () => {
   };
 
   const startCampaign = (audience: CampaignAudience, count: number | null) => {
-    const name = t('clients.campaignName', { filter: t(`filter.${state}` as TranslationKey), date: new Date().toLocaleString() });
+    const name = t('clients.campaignName', {
+      filter: t(`filter.${state}` as TranslationKey),
+      date: new Date().toLocaleString(),
+    });
     return submit(() => createCampaign({ name, audience }).unwrap(), {
       notify: (campaign) => t('clients.requestsQueued', { count: campaign?.total ?? count ?? 0 }),
       then: () => setSelected(new Set()),
@@ -119,7 +126,11 @@ const ClientsPage = () => {
         subtitle={t('clients.subtitle')}
         action={
           canRequest ? (
-            <Button startIcon={<Mail />} onClick={() => setConfirmAll(true)} disabled={sending || all.length === 0}>
+            <Button
+              startIcon={<Mail />}
+              onClick={() => setConfirmAll(true)}
+              disabled={sending || all.length === 0}
+            >
               {t('clients.sendToFilter')}
             </Button>
           ) : undefined
@@ -166,7 +177,10 @@ const ClientsPage = () => {
           <Page.Loading />
         ) : (
           <Flex direction="column" alignItems="stretch" gap={4}>
-            <Table colCount={5 + (canRequest ? 1 : 0) + (rowActions ? 1 : 0)} rowCount={all.length + 1}>
+            <Table
+              colCount={5 + (canRequest ? 1 : 0) + (rowActions ? 1 : 0)}
+              rowCount={all.length + 1}
+            >
               <Thead>
                 <Tr>
                   {canRequest && (
@@ -174,15 +188,29 @@ const ClientsPage = () => {
                       <Checkbox
                         aria-label={t('clients.selectAll')}
                         checked={allSelected ? true : someSelected ? 'indeterminate' : false}
-                        onCheckedChange={(checked) => setSelected(checked === true ? new Set(all.map((r) => r.documentId)) : new Set())}
+                        onCheckedChange={(checked) =>
+                          setSelected(
+                            checked === true ? new Set(all.map((r) => r.documentId)) : new Set()
+                          )
+                        }
                       />
                     </Th>
                   )}
-                  <Th><Typography variant="sigma">{t('clients.col.name')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('clients.col.contact')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('clients.col.status')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('clients.col.lastDecision')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('clients.col.lastRequest')}</Typography></Th>
+                  <Th>
+                    <Typography variant="sigma">{t('clients.col.name')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('clients.col.contact')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('clients.col.status')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('clients.col.lastDecision')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('clients.col.lastRequest')}</Typography>
+                  </Th>
                   {rowActions && (
                     <Th>
                       <Typography variant="sigma">{t('requests.col.actions')}</Typography>
@@ -214,7 +242,11 @@ const ClientsPage = () => {
                       )}
                       <Td>
                         {href ? (
-                          <Link tag={RouterLink} to={href} aria-label={t('clients.openClient', { name })}>
+                          <Link
+                            tag={RouterLink}
+                            to={href}
+                            aria-label={t('clients.openClient', { name })}
+                          >
                             {name}
                           </Link>
                         ) : (
@@ -223,7 +255,9 @@ const ClientsPage = () => {
                       </Td>
                       <Td>
                         <Flex direction="column" alignItems="flex-start">
-                          <Typography textColor="neutral800">{row.email || (row.phone ? null : '–')}</Typography>
+                          <Typography textColor="neutral800">
+                            {row.email || (row.phone ? null : '–')}
+                          </Typography>
                           {row.phone && (
                             <Typography variant="pi" textColor="neutral600">
                               {row.phone}

@@ -1,12 +1,18 @@
 import { Td, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import { AUDIT_ACTIONS, useGetConsentAuditQuery, useLazyGetConsentAuditQuery, type AuditAction } from '../../api';
+import {
+  AUDIT_ACTIONS,
+  useGetConsentAuditQuery,
+  useLazyGetConsentAuditQuery,
+  type AuditAction,
+} from '../../api';
 import { usePagedList } from '../../hooks/usePagedList';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 import { PagedTable } from '../../components/PagedTable';
 
 const PAGE = 25;
-const isKnown = (action: string): action is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(action);
+const isKnown = (action: string): action is AuditAction =>
+  (AUDIT_ACTIONS as readonly string[]).includes(action);
 
 /** Who did which export, erasure, import or verification, newest first, paged by cursor. */
 export const AuditSection = () => {
@@ -31,7 +37,13 @@ export const AuditSection = () => {
         width: '22rem',
       }}
       onRefresh={first.refetch}
-      headers={[t('audit.col.when'), t('audit.col.action'), t('audit.col.actor'), t('audit.col.subject'), t('audit.col.outcome')]}
+      headers={[
+        t('audit.col.when'),
+        t('audit.col.action'),
+        t('audit.col.actor'),
+        t('audit.col.subject'),
+        t('audit.col.outcome'),
+      ]}
       list={list}
       rowKey={(entry) => entry.id}
       rowTestId="audit-entry"
@@ -42,7 +54,11 @@ export const AuditSection = () => {
             <Typography>{formatDateTime(entry.occurredAt)}</Typography>
           </Td>
           <Td>
-            <Typography>{isKnown(entry.action) ? t(`audit.action.${entry.action}` as TranslationKey) : entry.action}</Typography>
+            <Typography>
+              {isKnown(entry.action)
+                ? t(`audit.action.${entry.action}` as TranslationKey)
+                : entry.action}
+            </Typography>
           </Td>
           <Td>
             <Typography>{entry.actorName ?? '–'}</Typography>
@@ -51,7 +67,13 @@ export const AuditSection = () => {
             <Typography variant="pi">{entry.subject ?? '–'}</Typography>
           </Td>
           <Td>
-            <Typography textColor={entry.outcome === 'success' || entry.outcome === 'ok' ? 'success700' : 'danger700'}>{entry.outcome}</Typography>
+            <Typography
+              textColor={
+                entry.outcome === 'success' || entry.outcome === 'ok' ? 'success700' : 'danger700'
+              }
+            >
+              {entry.outcome}
+            </Typography>
           </Td>
         </>
       )}

@@ -1,9 +1,26 @@
-import { Badge, Box, Button, Field, Flex, Table, Tbody, Td, TextInput, Tr, Typography } from '@strapi/design-system';
+import {
+  Badge,
+  Box,
+  Button,
+  Field,
+  Flex,
+  Table,
+  Tbody,
+  Td,
+  TextInput,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { Check, Upload } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
 import { useRef, useState } from 'react';
 import { useTheme } from 'styled-components';
-import { errorDetails, useImportConsentsMutation, type ImportLine, type ImportReport } from '../../api';
+import {
+  errorDetails,
+  useImportConsentsMutation,
+  type ImportLine,
+  type ImportReport,
+} from '../../api';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../hooks/useT';
 import { Card } from '../../components/Card';
@@ -13,7 +30,8 @@ import { TableHead } from '../../components/PagedTable';
 const SHOWN = 100;
 
 /** Errors first, then in file order. */
-const ordered = (lines: ImportLine[]) => [...lines].sort((a, b) => Number(a.ok) - Number(b.ok) || a.line - b.line);
+const ordered = (lines: ImportLine[]) =>
+  [...lines].sort((a, b) => Number(a.ok) - Number(b.ok) || a.line - b.line);
 
 /**
  * Import legacy consents from CSV (read in the browser, sent as text): a dry run
@@ -49,7 +67,10 @@ export const ImportSection = () => {
       const imported = await importConsents(body).unwrap();
       setReport(imported);
       if (!dryRun) {
-        toggleNotification({ type: 'success', message: t('import.done', { count: imported.imported }) });
+        toggleNotification({
+          type: 'success',
+          message: t('import.done', { count: imported.imported }),
+        });
         setFile(null);
       }
     } catch (error) {
@@ -90,14 +111,27 @@ export const ImportSection = () => {
         <Box width="24rem">
           <Field.Root name="source" hint={t('import.source.hint')}>
             <Field.Label>{t('import.source')}</Field.Label>
-            <TextInput value={source} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSource(e.target.value)} />
+            <TextInput
+              value={source}
+              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSource(e.target.value)}
+            />
           </Field.Root>
         </Box>
-        <Button variant="secondary" onClick={() => send(true)} loading={busy === 'check'} disabled={!file || busy !== null}>
+        <Button
+          variant="secondary"
+          onClick={() => send(true)}
+          loading={busy === 'check'}
+          disabled={!file || busy !== null}
+        >
           {t('import.check')}
         </Button>
         {importable && report && (
-          <Button startIcon={<Check />} onClick={() => send(false)} loading={busy === 'import'} disabled={busy !== null}>
+          <Button
+            startIcon={<Check />}
+            onClick={() => send(false)}
+            loading={busy === 'import'}
+            disabled={busy !== null}
+          >
             {t('import.run', { count: report.valid })}
           </Button>
         )}
@@ -105,25 +139,48 @@ export const ImportSection = () => {
 
       {report && (
         <Flex direction="column" alignItems="stretch" gap={3} data-testid="import-report">
-          <Typography fontWeight="bold" textColor={report.invalid > 0 ? 'danger700' : 'success700'} role="status">
+          <Typography
+            fontWeight="bold"
+            textColor={report.invalid > 0 ? 'danger700' : 'success700'}
+            role="status"
+          >
             {report.dryRun
-              ? t('import.report.dryRun', { total: report.total, valid: report.valid, invalid: report.invalid })
+              ? t('import.report.dryRun', {
+                  total: report.total,
+                  valid: report.valid,
+                  invalid: report.invalid,
+                })
               : t('import.report.done', { imported: report.imported, total: report.total })}
           </Typography>
-          {report.invalid > 0 && <Typography textColor="danger700">{t('import.report.nothing')}</Typography>}
+          {report.invalid > 0 && (
+            <Typography textColor="danger700">{t('import.report.nothing')}</Typography>
+          )}
           <Table colCount={3} rowCount={Math.min(SHOWN, lines.length) + 1}>
-            <TableHead headers={[t('import.col.line'), t('import.col.status'), t('import.col.errors')]} />
+            <TableHead
+              headers={[t('import.col.line'), t('import.col.status'), t('import.col.errors')]}
+            />
             <Tbody>
               {lines.slice(0, SHOWN).map((line) => (
-                <Tr key={line.line} data-testid="import-line" style={line.ok ? undefined : errorRow}>
-                  <Td><Typography>{line.line}</Typography></Td>
+                <Tr
+                  key={line.line}
+                  data-testid="import-line"
+                  style={line.ok ? undefined : errorRow}
+                >
                   <Td>
-                    <Badge backgroundColor={line.ok ? 'success100' : 'danger100'} textColor={line.ok ? 'success700' : 'danger700'}>
+                    <Typography>{line.line}</Typography>
+                  </Td>
+                  <Td>
+                    <Badge
+                      backgroundColor={line.ok ? 'success100' : 'danger100'}
+                      textColor={line.ok ? 'success700' : 'danger700'}
+                    >
                       {line.ok ? t('import.line.ok') : t('import.line.error')}
                     </Badge>
                   </Td>
                   <Td>
-                    <Typography textColor={line.ok ? 'neutral600' : 'danger700'}>{line.errors.join('; ') || '–'}</Typography>
+                    <Typography textColor={line.ok ? 'neutral600' : 'danger700'}>
+                      {line.errors.join('; ') || '–'}
+                    </Typography>
                   </Td>
                 </Tr>
               ))}

@@ -1,7 +1,13 @@
 import { Box, Button, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { CheckCircle, Lock, Shield, WarningCircle } from '@strapi/icons';
 import { useState } from 'react';
-import { useGetConsentCheckpointsQuery, useSealConsentCheckpointMutation, useVerifyConsentProofMutation, type BrokenLink, type VerifyResult } from '../../api';
+import {
+  useGetConsentCheckpointsQuery,
+  useSealConsentCheckpointMutation,
+  useVerifyConsentProofMutation,
+  type BrokenLink,
+  type VerifyResult,
+} from '../../api';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useFormatDateTime, useT } from '../../hooks/useT';
 import { Card } from '../../components/Card';
@@ -13,7 +19,9 @@ const whereBroken = (t: ReturnType<typeof useT>, broken: BrokenLink) =>
     broken.subject ? t('proof.where.client', { subject: broken.subject }) : null,
     broken.eventId !== undefined ? t('proof.where.event', { id: broken.eventId }) : null,
     broken.chainSeq !== undefined ? t('proof.where.seq', { seq: broken.chainSeq }) : null,
-    broken.checkpoint !== undefined ? t('proof.where.checkpoint', { seq: broken.checkpoint }) : null,
+    broken.checkpoint !== undefined
+      ? t('proof.where.checkpoint', { seq: broken.checkpoint })
+      : null,
   ]
     .filter(Boolean)
     .join(' · ');
@@ -27,7 +35,7 @@ export const ProofSection = () => {
   const formatDateTime = useFormatDateTime();
   const [result, setResult] = useState<VerifyResult | null>(null);
   const checkpointsQuery = useGetConsentCheckpointsQuery();
-  const checkpoints = checkpointsQuery.isError ? [] : checkpointsQuery.data ?? null;
+  const checkpoints = checkpointsQuery.isError ? [] : (checkpointsQuery.data ?? null);
   const [verifyProof] = useVerifyConsentProofMutation();
   const [sealCheckpoint] = useSealConsentCheckpointMutation();
   const { busy: verifying, submit: submitVerify } = useSubmit();
@@ -41,7 +49,8 @@ export const ProofSection = () => {
   // No chain moved since the last checkpoint: nothing new to seal.
   const seal = () =>
     submitSeal(() => sealCheckpoint().unwrap(), {
-      notify: (checkpoint) => (checkpoint ? t('proof.sealed') : { type: 'info', message: t('proof.unchanged') }),
+      notify: (checkpoint) =>
+        checkpoint ? t('proof.sealed') : { type: 'info', message: t('proof.unchanged') },
     });
 
   return (
@@ -87,7 +96,10 @@ export const ProofSection = () => {
             </Typography>
             {result.firstBroken && (
               <Typography textColor="danger700" data-testid="proof-first-broken">
-                {t('proof.firstBroken', { where: whereBroken(t, result.firstBroken), message: result.firstBroken.message })}
+                {t('proof.firstBroken', {
+                  where: whereBroken(t, result.firstBroken),
+                  message: result.firstBroken.message,
+                })}
               </Typography>
             )}
           </Flex>
@@ -100,13 +112,26 @@ export const ProofSection = () => {
         <Typography textColor="neutral600">{t('proof.checkpoints.none')}</Typography>
       ) : (
         <Table colCount={4} rowCount={(checkpoints?.length ?? 0) + 1}>
-          <TableHead headers={[t('proof.col.seq'), t('proof.col.sealedAt'), t('proof.col.chains'), t('proof.col.root')]} />
+          <TableHead
+            headers={[
+              t('proof.col.seq'),
+              t('proof.col.sealedAt'),
+              t('proof.col.chains'),
+              t('proof.col.root'),
+            ]}
+          />
           <Tbody>
             {checkpoints?.slice(0, 20).map((c) => (
               <Tr key={c.id} data-testid="checkpoint">
-                <Td><Typography>{c.seq}</Typography></Td>
-                <Td><Typography>{formatDateTime(c.sealedAt)}</Typography></Td>
-                <Td><Typography>{c.leafCount}</Typography></Td>
+                <Td>
+                  <Typography>{c.seq}</Typography>
+                </Td>
+                <Td>
+                  <Typography>{formatDateTime(c.sealedAt)}</Typography>
+                </Td>
+                <Td>
+                  <Typography>{c.leafCount}</Typography>
+                </Td>
                 <Td>
                   <Typography variant="pi" style={{ fontFamily: 'monospace' }} title={c.root}>
                     {c.root.slice(0, 16)}…

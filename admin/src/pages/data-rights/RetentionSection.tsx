@@ -1,4 +1,15 @@
-import { Badge, Button, Field, Flex, NumberInput, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
+import {
+  Badge,
+  Button,
+  Field,
+  Flex,
+  NumberInput,
+  Table,
+  Tbody,
+  Td,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { ArrowClockwise, Search, Trash } from '@strapi/icons';
 import { useState } from 'react';
 import {
@@ -58,12 +69,22 @@ const ConfirmRunModal = ({
   const t = useT();
   const [createRun] = useCreateRetentionRunMutation();
   const { busy, submit } = useSubmit();
-  const confirmation = useEraseConfirmation(String(preview.total), t('retention.reason.default', { months: preview.inactiveMonths }));
+  const confirmation = useEraseConfirmation(
+    String(preview.total),
+    t('retention.reason.default', { months: preview.inactiveMonths })
+  );
 
   const start = () => {
     if (!confirmation.ready) return;
-    const input = { inactiveMonths: preview.inactiveMonths, expectedTotal: preview.total, reason: confirmation.reason.trim() };
-    submit(() => createRun(input).unwrap(), { notify: () => t('retention.started', { count: preview.total }), then: onStarted });
+    const input = {
+      inactiveMonths: preview.inactiveMonths,
+      expectedTotal: preview.total,
+      reason: confirmation.reason.trim(),
+    };
+    submit(() => createRun(input).unwrap(), {
+      notify: () => t('retention.started', { count: preview.total }),
+      then: onStarted,
+    });
   };
 
   return (
@@ -78,7 +99,9 @@ const ConfirmRunModal = ({
       lockWhileBusy
     >
       <Flex direction="column" alignItems="stretch" gap={4}>
-        <Typography>{t('retention.confirm.intro', { count: preview.total, months: preview.inactiveMonths })}</Typography>
+        <Typography>
+          {t('retention.confirm.intro', { count: preview.total, months: preview.inactiveMonths })}
+        </Typography>
         <EraseFields confirmation={confirmation} />
       </Flex>
     </FormModal>
@@ -94,15 +117,21 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
   const formatDateTime = useFormatDateTime();
   const [months, setMonths] = useState<number>(24);
   /** The preview, and the run started from it: the preview goes when that run ends. */
-  const [previewed, setPreviewed] = useState<{ preview: RetentionPreview; run: string | null } | null>(null);
+  const [previewed, setPreviewed] = useState<{
+    preview: RetentionPreview;
+    run: string | null;
+  } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const runsQuery = useGetRetentionRunsQuery();
-  const runs = runsQuery.isError ? [] : runsQuery.data ?? null;
+  const runs = runsQuery.isError ? [] : (runsQuery.data ?? null);
   const active = runs?.find(isActive);
   // While a run is in progress, a second subscription polls the list until it ends.
   useGetRetentionRunsQuery(undefined, { skip: !active, pollingInterval: POLL_MS });
-  const startedRun = previewed?.run ? runs?.find((run) => run.documentId === previewed.run) : undefined;
-  const preview = previewed && !(previewed.run && startedRun && !isActive(startedRun)) ? previewed.preview : null;
+  const startedRun = previewed?.run
+    ? runs?.find((run) => run.documentId === previewed.run)
+    : undefined;
+  const preview =
+    previewed && !(previewed.run && startedRun && !isActive(startedRun)) ? previewed.preview : null;
   const [previewRetention] = usePreviewRetentionMutation();
   const [cancelRun] = useCancelRetentionRunMutation();
   const { busy: previewing, submit: submitPreview } = useSubmit();
@@ -133,7 +162,13 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
           <Field.Label>{t('retention.months')}</Field.Label>
           <NumberInput value={months} onValueChange={(n) => setMonths(n ?? 1)} />
         </Field.Root>
-        <Button variant="secondary" startIcon={<Search />} onClick={runPreview} loading={previewing} disabled={!months || months < 1}>
+        <Button
+          variant="secondary"
+          startIcon={<Search />}
+          onClick={runPreview}
+          loading={previewing}
+          disabled={!months || months < 1}
+        >
           {t('retention.preview')}
         </Button>
       </Flex>
@@ -142,7 +177,10 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
         <Flex direction="column" alignItems="stretch" gap={3} data-testid="retention-preview">
           <Flex justifyContent="space-between" gap={4}>
             <Typography fontWeight="bold">
-              {t('retention.preview.total', { count: preview.total, date: formatDateTime(preview.cutoff) })}
+              {t('retention.preview.total', {
+                count: preview.total,
+                date: formatDateTime(preview.cutoff),
+              })}
             </Typography>
             {canErase && preview.total > 0 && !active && (
               <Button variant="danger" startIcon={<Trash />} onClick={() => setConfirming(true)}>
@@ -156,8 +194,16 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
               <Tbody>
                 {preview.clients.slice(0, SHOWN).map((client) => (
                   <Tr key={client.documentId} data-testid="retention-client">
-                    <Td><Typography>{clientName(client)}</Typography></Td>
-                    <Td><Typography>{client.lastActivityAt ? formatDateTime(client.lastActivityAt) : t('retention.never')}</Typography></Td>
+                    <Td>
+                      <Typography>{clientName(client)}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography>
+                        {client.lastActivityAt
+                          ? formatDateTime(client.lastActivityAt)
+                          : t('retention.never')}
+                      </Typography>
+                    </Td>
                   </Tr>
                 ))}
               </Tbody>
@@ -165,7 +211,9 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
           )}
           {preview.total > SHOWN && (
             <Typography variant="pi" textColor="neutral600">
-              {t('retention.preview.more', { count: preview.total - Math.min(SHOWN, preview.clients.length) })}
+              {t('retention.preview.more', {
+                count: preview.total - Math.min(SHOWN, preview.clients.length),
+              })}
             </Typography>
           )}
         </Flex>
@@ -174,9 +222,17 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
       <Typography variant="sigma" textColor="neutral600" tag="h3">
         {t('retention.runs')}
       </Typography>
-      {runs && runs.length === 0 && <Typography textColor="neutral600">{t('retention.runs.none')}</Typography>}
+      {runs && runs.length === 0 && (
+        <Typography textColor="neutral600">{t('retention.runs.none')}</Typography>
+      )}
       {runs?.map((run) => (
-        <Flex key={run.documentId} direction="column" alignItems="stretch" gap={2} data-testid="retention-run">
+        <Flex
+          key={run.documentId}
+          direction="column"
+          alignItems="stretch"
+          gap={2}
+          data-testid="retention-run"
+        >
           <Flex justifyContent="space-between" gap={2}>
             <Flex gap={2}>
               <RunStatus status={run.status} />
@@ -194,7 +250,11 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
           </Flex>
           <ProgressLine
             percent={runPercent(run)}
-            label={t('retention.run.progress', { erased: run.erased, failed: run.failed, total: run.total })}
+            label={t('retention.run.progress', {
+              erased: run.erased,
+              failed: run.failed,
+              total: run.total,
+            })}
           />
         </Flex>
       ))}

@@ -1,4 +1,13 @@
-import { Alert, Box, Flex, Grid, Link, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import {
+  Alert,
+  Box,
+  Flex,
+  Grid,
+  Link,
+  SingleSelect,
+  SingleSelectOption,
+  Typography,
+} from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { PageHeader } from '../../components/PageHeader';
 import { useState } from 'react';
@@ -79,7 +88,11 @@ const OverviewPage = () => {
                       <Typography variant="sigma" textColor="neutral600">
                         {t(card.label)}
                       </Typography>
-                      <Typography variant="alpha" textColor={card.color} data-testid={`overview-count-${card.key}-value`}>
+                      <Typography
+                        variant="alpha"
+                        textColor={card.color}
+                        data-testid={`overview-count-${card.key}-value`}
+                      >
                         {value.toLocaleString()}
                       </Typography>
                     </Flex>
@@ -116,7 +129,9 @@ const OverviewPage = () => {
               {t('overview.campaigns.title')}
             </Typography>
             <Flex direction="column" alignItems="stretch" gap={4} paddingTop={4}>
-              {active.length === 0 && <Typography textColor="neutral600">{t('overview.campaigns.none')}</Typography>}
+              {active.length === 0 && (
+                <Typography textColor="neutral600">{t('overview.campaigns.none')}</Typography>
+              )}
               {active.map((campaign) => (
                 <Flex key={campaign.documentId} direction="column" alignItems="stretch" gap={2}>
                   <Flex gap={2}>

@@ -15,8 +15,20 @@ const PAD = { top: 12, right: 12, bottom: 28, left: 40 };
 
 // The theme's colours, with its default values while no theme is loaded.
 const SERIES = [
-  { key: 'given', label: 'overview.trend.given', color: 'success600', fallback: '#328048', dash: undefined },
-  { key: 'withdrawn', label: 'overview.trend.withdrawn', color: 'danger600', fallback: '#d02b20', dash: '5 3' },
+  {
+    key: 'given',
+    label: 'overview.trend.given',
+    color: 'success600',
+    fallback: '#328048',
+    dash: undefined,
+  },
+  {
+    key: 'withdrawn',
+    label: 'overview.trend.withdrawn',
+    color: 'danger600',
+    fallback: '#d02b20',
+    dash: '5 3',
+  },
 ] as const;
 
 /** Consents given and withdrawn per day, as two lines in a small SVG (no chart library). */
@@ -27,15 +39,22 @@ export const TrendChart = ({ points }: { points: Point[] }) => {
   const max = Math.max(1, ...points.map((p) => Math.max(p.given, p.withdrawn)));
   const innerW = WIDTH - PAD.left - PAD.right;
   const innerH = HEIGHT - PAD.top - PAD.bottom;
-  const x = (i: number) => PAD.left + (points.length <= 1 ? innerW / 2 : (i * innerW) / (points.length - 1));
+  const x = (i: number) =>
+    PAD.left + (points.length <= 1 ? innerW / 2 : (i * innerW) / (points.length - 1));
   const y = (v: number) => PAD.top + innerH - (v / max) * innerH;
-  const line = (key: 'given' | 'withdrawn') => points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ');
+  const line = (key: 'given' | 'withdrawn') =>
+    points
+      .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`)
+      .join(' ');
   const ticks = [0, Math.round(max / 2), max].filter((v, i, all) => all.indexOf(v) === i);
   const labelEvery = Math.max(1, Math.ceil(points.length / 6));
   const series = SERIES.map((s) => ({ ...s, stroke: theme.colors[s.color] ?? s.fallback }));
   const grid = theme.colors.neutral200 ?? '#dcdce4';
   const text = theme.colors.neutral600 ?? '#666687';
-  const totals = points.reduce((acc, p) => ({ given: acc.given + p.given, withdrawn: acc.withdrawn + p.withdrawn }), { given: 0, withdrawn: 0 });
+  const totals = points.reduce(
+    (acc, p) => ({ given: acc.given + p.given, withdrawn: acc.withdrawn + p.withdrawn }),
+    { given: 0, withdrawn: 0 }
+  );
 
   return (
     <Box>
@@ -43,23 +62,41 @@ export const TrendChart = ({ points }: { points: Point[] }) => {
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         width="100%"
         role="img"
-        aria-label={t('overview.trend.aria', { given: totals.given, withdrawn: totals.withdrawn, days: points.length })}
+        aria-label={t('overview.trend.aria', {
+          given: totals.given,
+          withdrawn: totals.withdrawn,
+          days: points.length,
+        })}
       >
         {ticks.map((v) => (
           <g key={v}>
-            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(v)} y2={y(v)} stroke={grid} strokeWidth={1} />
+            <line
+              x1={PAD.left}
+              x2={WIDTH - PAD.right}
+              y1={y(v)}
+              y2={y(v)}
+              stroke={grid}
+              strokeWidth={1}
+            />
             <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end" fontSize={11} fill={text}>
               {v}
             </text>
           </g>
         ))}
         {points.map((p, i) =>
-          (i % labelEvery === 0 && points.length - 1 - i >= labelEvery / 2) || i === points.length - 1 ? (
+          (i % labelEvery === 0 && points.length - 1 - i >= labelEvery / 2) ||
+          i === points.length - 1 ? (
             <text
               key={p.date}
               x={x(i)}
               y={HEIGHT - 8}
-              textAnchor={i === points.length - 1 && points.length > 1 ? 'end' : i === 0 && points.length > 1 ? 'start' : 'middle'}
+              textAnchor={
+                i === points.length - 1 && points.length > 1
+                  ? 'end'
+                  : i === 0 && points.length > 1
+                    ? 'start'
+                    : 'middle'
+              }
               fontSize={11}
               fill={text}
             >
@@ -70,7 +107,14 @@ export const TrendChart = ({ points }: { points: Point[] }) => {
         {points.length > 0 && (
           <>
             {series.map((s) => (
-              <path key={s.key} d={line(s.key)} fill="none" stroke={s.stroke} strokeWidth={2} strokeDasharray={s.dash} />
+              <path
+                key={s.key}
+                d={line(s.key)}
+                fill="none"
+                stroke={s.stroke}
+                strokeWidth={2}
+                strokeDasharray={s.dash}
+              />
             ))}
             {points.map((p, i) => (
               <g key={`pt-${p.date}`}>

@@ -28,14 +28,15 @@ import { useSubmit } from '../../hooks/useSubmit';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
 
 const PAGE = 50;
-const isOpen = (status: RequestStatus) => (OPEN_REQUEST_STATUSES as readonly RequestStatus[]).includes(status);
+const isOpen = (status: RequestStatus) =>
+  (OPEN_REQUEST_STATUSES as readonly RequestStatus[]).includes(status);
 
 const Campaigns = () => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
   const { canRequest } = useConsentRBAC();
   const { data, isError, refetch } = useGetConsentCampaignsQuery();
-  const campaigns = isError ? [] : data ?? null;
+  const campaigns = isError ? [] : (data ?? null);
   const [changeCampaign] = useChangeConsentCampaignMutation();
   const { submit } = useSubmit();
 
@@ -58,7 +59,13 @@ const Campaigns = () => {
       ) : (
         <Flex direction="column" alignItems="stretch" gap={5}>
           {campaigns.map((campaign) => (
-            <Flex key={campaign.documentId} direction="column" alignItems="stretch" gap={2} data-testid="campaign">
+            <Flex
+              key={campaign.documentId}
+              direction="column"
+              alignItems="stretch"
+              gap={2}
+              data-testid="campaign"
+            >
               <Flex justifyContent="space-between">
                 <Flex gap={2}>
                   <Typography fontWeight="bold">{campaign.name}</Typography>
@@ -71,17 +78,32 @@ const Campaigns = () => {
                 {canRequest && (
                   <Flex gap={1}>
                     {campaign.status === 'running' && (
-                      <Button size="S" variant="secondary" aria-label={t('campaigns.pause', { name: campaign.name })} onClick={() => act(campaign, 'pause')}>
+                      <Button
+                        size="S"
+                        variant="secondary"
+                        aria-label={t('campaigns.pause', { name: campaign.name })}
+                        onClick={() => act(campaign, 'pause')}
+                      >
                         {t('campaigns.action.pause')}
                       </Button>
                     )}
                     {campaign.status === 'paused' && (
-                      <Button size="S" variant="secondary" aria-label={t('campaigns.resume', { name: campaign.name })} onClick={() => act(campaign, 'resume')}>
+                      <Button
+                        size="S"
+                        variant="secondary"
+                        aria-label={t('campaigns.resume', { name: campaign.name })}
+                        onClick={() => act(campaign, 'resume')}
+                      >
                         {t('campaigns.action.resume')}
                       </Button>
                     )}
                     {(campaign.status === 'running' || campaign.status === 'paused') && (
-                      <Button size="S" variant="danger-light" aria-label={t('campaigns.cancel', { name: campaign.name })} onClick={() => act(campaign, 'cancel')}>
+                      <Button
+                        size="S"
+                        variant="danger-light"
+                        aria-label={t('campaigns.cancel', { name: campaign.name })}
+                        onClick={() => act(campaign, 'cancel')}
+                      >
                         {t('campaigns.action.cancel')}
                       </Button>
                     )}
@@ -153,12 +175,23 @@ const Requests = () => {
             </Flex>
           </Td>
           <Td>
-            <Typography>{row.channel ? t(`requestChannel.${row.channel}` as TranslationKey) : '–'}</Typography>
+            <Typography>
+              {row.channel ? t(`requestChannel.${row.channel}` as TranslationKey) : '–'}
+            </Typography>
           </Td>
           <Td>
-            <Flex direction="column" alignItems="flex-start" gap={1} title={row.subject} data-testid="request-client">
+            <Flex
+              direction="column"
+              alignItems="flex-start"
+              gap={1}
+              title={row.subject}
+              data-testid="request-client"
+            >
               {config ? (
-                <Link tag={RouterLink} to={`/content-manager/collection-types/${config.subject.uid}/${row.subject}`}>
+                <Link
+                  tag={RouterLink}
+                  to={`/content-manager/collection-types/${config.subject.uid}/${row.subject}`}
+                >
                   {row.subjectName ?? row.subject}
                 </Link>
               ) : (
@@ -175,7 +208,9 @@ const Requests = () => {
             <Typography>{formatDateTime(row.sentAt ?? row.createdAt)}</Typography>
           </Td>
           <Td>
-            <Typography>{row.requestedByName ?? (row.campaign ? t('requests.byCampaign') : '–')}</Typography>
+            <Typography>
+              {row.requestedByName ?? (row.campaign ? t('requests.byCampaign') : '–')}
+            </Typography>
           </Td>
           <Td>
             {canRequest && (

@@ -1,8 +1,18 @@
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import { useCreateConsentPurposeMutation, usePublishConsentVersionMutation, type Purpose } from '../../api';
+import {
+  useCreateConsentPurposeMutation,
+  usePublishConsentVersionMutation,
+  type Purpose,
+} from '../../api';
 import { BodiesEditor, filledBodies, type Bodies } from '../../components/BodiesEditor';
-import { emptyPurpose, PurposeFields, purposeErrors, purposePayload, type PurposeInput } from '../../components/PurposeFields';
+import {
+  emptyPurpose,
+  PurposeFields,
+  purposeErrors,
+  purposePayload,
+  type PurposeInput,
+} from '../../components/PurposeFields';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useT } from '../../hooks/useT';
 
@@ -25,8 +35,14 @@ export const ActivationWizard = ({
   const [publishVersion] = usePublishConsentVersionMutation();
   const { busy, submit } = useSubmit();
   const [purpose, setPurpose] = useState<Purpose | null>(purposes[0] ?? null);
-  const [input, setInput] = useState<PurposeInput>({ ...emptyPurpose, key: 'storage', name: t('wizard.defaultPurposeName') });
-  const [bodies, setBodies] = useState<Bodies>(() => Object.fromEntries(locales.map((l) => [l, { title: '', text: '' }])));
+  const [input, setInput] = useState<PurposeInput>({
+    ...emptyPurpose,
+    key: 'storage',
+    name: t('wizard.defaultPurposeName'),
+  });
+  const [bodies, setBodies] = useState<Bodies>(() =>
+    Object.fromEntries(locales.map((l) => [l, { title: '', text: '' }]))
+  );
   const [showErrors, setShowErrors] = useState(false);
   const step = purpose ? 2 : 1;
 
@@ -46,25 +62,50 @@ export const ActivationWizard = ({
     setShowErrors(true);
     const body = bodies[defaultLocale];
     if (!body?.title.trim() || !body?.text.trim()) return;
-    submit(() => publishVersion({ key: purpose.key, body: { changeKind: 'substantive', bodies: filledBodies(bodies) } }).unwrap(), {
-      notify: () => t('wizard.activated'),
-    });
+    submit(
+      () =>
+        publishVersion({
+          key: purpose.key,
+          body: { changeKind: 'substantive', bodies: filledBodies(bodies) },
+        }).unwrap(),
+      {
+        notify: () => t('wizard.activated'),
+      }
+    );
   };
 
   return (
-    <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} tag="section" aria-label={t('wizard.title')}>
+    <Box
+      background="neutral0"
+      hasRadius
+      shadow="tableShadow"
+      padding={6}
+      tag="section"
+      aria-label={t('wizard.title')}
+    >
       <Flex direction="column" alignItems="stretch" gap={4}>
         <Typography variant="delta" tag="h2">
           {t('wizard.title')}
         </Typography>
         <Typography textColor="neutral600">{t('wizard.intro')}</Typography>
         <Typography variant="sigma" textColor="primary600">
-          {t('wizard.step', { step, total: 2 })} · {step === 1 ? t('wizard.step1') : t('wizard.step2', { purpose: purpose?.name ?? '' })}
+          {t('wizard.step', { step, total: 2 })} ·{' '}
+          {step === 1 ? t('wizard.step1') : t('wizard.step2', { purpose: purpose?.name ?? '' })}
         </Typography>
         {step === 1 ? (
-          <PurposeFields value={input} onChange={setInput} errors={showErrors ? purposeErrors(input, t) : {}} />
+          <PurposeFields
+            value={input}
+            onChange={setInput}
+            errors={showErrors ? purposeErrors(input, t) : {}}
+          />
         ) : (
-          <BodiesEditor locales={locales} defaultLocale={defaultLocale} value={bodies} onChange={setBodies} showErrors={showErrors} />
+          <BodiesEditor
+            locales={locales}
+            defaultLocale={defaultLocale}
+            value={bodies}
+            onChange={setBodies}
+            showErrors={showErrors}
+          />
         )}
         <Flex justifyContent="flex-end">
           <Button onClick={step === 1 ? createPurpose : publish} loading={busy}>

@@ -19,10 +19,25 @@ import { useSubmit } from '../../hooks/useSubmit';
 import { useT, type TranslationKey } from '../../hooks/useT';
 import { PERMISSIONS } from '../../pluginId';
 import { ActivationWizard } from './ActivationWizard';
-import { Fieldset, LocaleTabs, NumberField, SelectField, TextareaField, TextField, ToggleField } from '../../components/Fields';
+import {
+  Fieldset,
+  LocaleTabs,
+  NumberField,
+  SelectField,
+  TextareaField,
+  TextField,
+  ToggleField,
+} from '../../components/Fields';
 
 const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
-  <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} tag="section" aria-label={title}>
+  <Box
+    background="neutral0"
+    hasRadius
+    shadow="tableShadow"
+    padding={6}
+    tag="section"
+    aria-label={title}
+  >
     <Flex direction="column" alignItems="stretch" gap={4}>
       <Typography variant="delta" tag="h2">
         {title}
@@ -54,13 +69,21 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
   const setTemplate = (locale: string, kind: MessageKind, patch: Partial<MessageTemplate>) =>
     setValue((v) => ({
       ...v,
-      templates: { ...v.templates, [locale]: { ...v.templates[locale], [kind]: { ...v.templates[locale][kind], ...patch } } },
+      templates: {
+        ...v.templates,
+        [locale]: { ...v.templates[locale], [kind]: { ...v.templates[locale][kind], ...patch } },
+      },
     }));
 
   // An emptied number field falls back to the least the server accepts.
   const numbers = [
     { name: 'requestTtlDays', label: t('settings.ttl'), hint: t('settings.ttl.hint'), fallback: 1 },
-    { name: 'reminderDaysBeforeExpiry', label: t('settings.reminder'), hint: t('settings.reminder.hint'), fallback: 0 },
+    {
+      name: 'reminderDaysBeforeExpiry',
+      label: t('settings.reminder'),
+      hint: t('settings.reminder.hint'),
+      fallback: 0,
+    },
   ] as const;
   const toggles = [
     {
@@ -95,7 +118,11 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
       () =>
         updateSettings({
           ...value,
-          sender: { ...value.sender, from: value.sender.from?.trim() || null, replyTo: value.sender.replyTo?.trim() || null },
+          sender: {
+            ...value.sender,
+            from: value.sender.from?.trim() || null,
+            replyTo: value.sender.replyTo?.trim() || null,
+          },
         }).unwrap(),
       { notify: () => t('settings.saved'), then: setValue }
     );
@@ -122,7 +149,11 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
             <Grid.Root gap={4}>
               {numbers.map(({ fallback, ...field }) => (
                 <Cell key={field.name} col={6}>
-                  <NumberField {...field} value={value[field.name]} onChange={(n) => setValue({ ...value, [field.name]: n ?? fallback })} />
+                  <NumberField
+                    {...field}
+                    value={value[field.name]}
+                    onChange={(n) => setValue({ ...value, [field.name]: n ?? fallback })}
+                  />
                 </Cell>
               ))}
               {toggles.map(({ onToggle, ...toggle }) => (
@@ -140,7 +171,9 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
                   <TextField
                     {...field}
                     value={value.sender[field.name] ?? ''}
-                    onChange={(text) => setValue({ ...value, sender: { ...value.sender, [field.name]: text } })}
+                    onChange={(text) =>
+                      setValue({ ...value, sender: { ...value.sender, [field.name]: text } })
+                    }
                   />
                 </Cell>
               ))}
@@ -149,7 +182,10 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
 
           {value.controller && (
             <Section title={t('settings.controller')}>
-              <ControllerSection value={value.controller} onChange={(controller) => setValue({ ...value, controller })} />
+              <ControllerSection
+                value={value.controller}
+                onChange={(controller) => setValue({ ...value, controller })}
+              />
             </Section>
           )}
 
@@ -161,7 +197,10 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
               {(locale) => (
                 <Flex direction="column" alignItems="stretch" gap={6} paddingTop={4}>
                   {MESSAGE_KINDS.map((kind) => (
-                    <Fieldset key={kind} legend={`${t(`settings.template.${kind}` as TranslationKey)} (${locale.toUpperCase()})`}>
+                    <Fieldset
+                      key={kind}
+                      legend={`${t(`settings.template.${kind}` as TranslationKey)} (${locale.toUpperCase()})`}
+                    >
                       {TEMPLATE_PARTS.map((part) => {
                         const Input = part === 'subject' ? TextField : TextareaField;
                         return (
@@ -185,7 +224,13 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
           <Section title={t('settings.test')}>
             <Flex gap={4} alignItems="flex-end">
               <Box width="32rem">
-                <TextField name="testTo" label={t('settings.test.to')} type="email" value={testTo} onChange={setTestTo} />
+                <TextField
+                  name="testTo"
+                  label={t('settings.test.to')}
+                  type="email"
+                  value={testTo}
+                  onChange={setTestTo}
+                />
               </Box>
               <Box width="12rem">
                 <SelectField
@@ -196,7 +241,13 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
                   onChange={setTestLocale}
                 />
               </Box>
-              <Button variant="secondary" startIcon={<Mail />} onClick={testMail} loading={testing} disabled={!testTo.includes('@')}>
+              <Button
+                variant="secondary"
+                startIcon={<Mail />}
+                onClick={testMail}
+                loading={testing}
+                disabled={!testTo.includes('@')}
+              >
                 {t('settings.test.send')}
               </Button>
             </Flex>

@@ -1,13 +1,32 @@
-import { Box, Button, Checkbox, Flex, Link, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import {
+  Box,
+  Button,
+  Checkbox,
+  Flex,
+  Link,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { useRBAC } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import { NavLink } from 'react-router-dom';
-import { WEBHOOK_EVENTS as CONSENT_WEBHOOK_EVENTS, useGetConsentWebhooksQuery, useUpdateConsentWebhookEventsMutation, type Webhook } from '../../api';
+import {
+  WEBHOOK_EVENTS as CONSENT_WEBHOOK_EVENTS,
+  useGetConsentWebhooksQuery,
+  useUpdateConsentWebhookEventsMutation,
+  type Webhook,
+} from '../../api';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useT, type TranslationKey } from '../../hooks/useT';
 
-const consentEventsOf = (webhook: Webhook) => webhook.events.filter((e) => e.startsWith('consent.'));
+const consentEventsOf = (webhook: Webhook) =>
+  webhook.events.filter((e) => e.startsWith('consent.'));
 
 const WEBHOOK_PERMISSIONS = {
   read: [{ action: 'admin::webhooks.read', subject: null }],
@@ -25,7 +44,7 @@ export const WebhookEventsSection = () => {
   const t = useT();
   const { allowedActions } = useRBAC(WEBHOOK_PERMISSIONS);
   const webhooksQuery = useGetConsentWebhooksQuery(undefined, { skip: !allowedActions.canRead });
-  const webhooks = webhooksQuery.isError ? [] : webhooksQuery.data ?? null;
+  const webhooks = webhooksQuery.isError ? [] : (webhooksQuery.data ?? null);
   /** The admin's unsaved choices, per webhook; a webhook without one shows what it has. */
   const [edits, setEdits] = useState<Record<string, string[]>>({});
   const chosenFor = (webhook: Webhook) => edits[webhook.id] ?? consentEventsOf(webhook);
@@ -46,20 +65,26 @@ export const WebhookEventsSection = () => {
     const events = new Set(chosenFor(webhook));
     if (on) events.add(event);
     else events.delete(event);
-    setEdits((current) => ({ ...current, [webhook.id]: CONSENT_WEBHOOK_EVENTS.filter((e) => events.has(e)) }));
+    setEdits((current) => ({
+      ...current,
+      [webhook.id]: CONSENT_WEBHOOK_EVENTS.filter((e) => events.has(e)),
+    }));
   };
 
   const save = async (webhook: Webhook) => {
     setSaving(webhook.id);
     const others = webhook.events.filter((e) => !e.startsWith('consent.'));
-    await submit(() => updateWebhookEvents({ webhook, events: [...others, ...chosenFor(webhook)] }).unwrap(), {
-      notify: () => t('settings.webhooks.saved', { name: webhook.name }),
-      then: () =>
-        setEdits((current) => {
-          const { [webhook.id]: _saved, ...rest } = current;
-          return rest;
-        }),
-    });
+    await submit(
+      () => updateWebhookEvents({ webhook, events: [...others, ...chosenFor(webhook)] }).unwrap(),
+      {
+        notify: () => t('settings.webhooks.saved', { name: webhook.name }),
+        then: () =>
+          setEdits((current) => {
+            const { [webhook.id]: _saved, ...rest } = current;
+            return rest;
+          }),
+      }
+    );
     setSaving(null);
   };
 
@@ -84,7 +109,9 @@ export const WebhookEventsSection = () => {
               </Th>
               {CONSENT_WEBHOOK_EVENTS.map((event) => (
                 <Th key={event}>
-                  <Typography variant="sigma">{t(`settings.webhooks.event.${event.split('.')[1]}` as TranslationKey)}</Typography>
+                  <Typography variant="sigma">
+                    {t(`settings.webhooks.event.${event.split('.')[1]}` as TranslationKey)}
+                  </Typography>
                 </Th>
               ))}
               <Th>
@@ -109,13 +136,22 @@ export const WebhookEventsSection = () => {
                         aria-label={`${webhook.name}: ${event}`}
                         disabled={!allowedActions.canUpdate}
                         checked={chosenFor(webhook).includes(event)}
-                        onCheckedChange={(on: boolean | 'indeterminate') => toggle(webhook, event, on === true)}
+                        onCheckedChange={(on: boolean | 'indeterminate') =>
+                          toggle(webhook, event, on === true)
+                        }
                       />
                     </Td>
                   ))}
                   <Td>
                     {allowedActions.canUpdate && (
-                      <Button size="S" variant="secondary" startIcon={<Check />} disabled={!dirty} loading={saving === webhook.id} onClick={() => save(webhook)}>
+                      <Button
+                        size="S"
+                        variant="secondary"
+                        startIcon={<Check />}
+                        disabled={!dirty}
+                        loading={saving === webhook.id}
+                        onClick={() => save(webhook)}
+                      >
                         {t('settings.webhooks.save')}
                       </Button>
                     )}

@@ -11,11 +11,13 @@ export const DiffView = ({ diff }: { diff: VersionPreview['diff'] }) => {
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
       {diff.map((entry) => {
-        const changed = entry.lines.some((l) => l.op !== 'same') || entry.title.from !== entry.title.to;
+        const changed =
+          entry.lines.some((l) => l.op !== 'same') || entry.title.from !== entry.title.to;
         return (
           <Box key={entry.locale} borderColor="neutral200" hasRadius padding={3}>
             <Typography variant="sigma" textColor="neutral600">
-              {t('locale.name', { locale: entry.locale.toUpperCase() })} · {changed ? t('diff.changed') : t('diff.unchanged')}
+              {t('locale.name', { locale: entry.locale.toUpperCase() })} ·{' '}
+              {changed ? t('diff.changed') : t('diff.unchanged')}
             </Typography>
             {entry.title.from !== entry.title.to && (
               <Box paddingTop={2}>
@@ -29,10 +31,17 @@ export const DiffView = ({ diff }: { diff: VersionPreview['diff'] }) => {
                 </Box>
               </Box>
             )}
-            <Box paddingTop={2} tag="pre" style={{ whiteSpace: 'pre-wrap', fontFamily: 'monospace', margin: 0 }}>
+            <Box
+              paddingTop={2}
+              tag="pre"
+              style={{ whiteSpace: 'pre-wrap', fontFamily: 'monospace', margin: 0 }}
+            >
               {entry.lines.map((line, i) => (
                 <Box key={i} background={BACKGROUND[line.op]} paddingLeft={2} data-diff={line.op}>
-                  <Typography variant="pi" textColor={line.op === 'same' ? 'neutral600' : 'neutral800'}>
+                  <Typography
+                    variant="pi"
+                    textColor={line.op === 'same' ? 'neutral600' : 'neutral800'}
+                  >
                     {PREFIX[line.op]} {line.text}
                   </Typography>
                 </Box>

@@ -3,10 +3,22 @@ import { useCreateConsentPurposeMutation, type Purpose } from '../../api';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useT } from '../../hooks/useT';
 import { FormModal } from '../../components/FormModal';
-import { emptyPurpose, PurposeFields, purposeErrors, purposePayload, type PurposeInput } from '../../components/PurposeFields';
+import {
+  emptyPurpose,
+  PurposeFields,
+  purposeErrors,
+  purposePayload,
+  type PurposeInput,
+} from '../../components/PurposeFields';
 
 /** Create a purpose (POST /consent/purposes). */
-export const NewPurposeModal = ({ onClose, onCreated }: { onClose: () => void; onCreated: (purpose: Purpose) => void }) => {
+export const NewPurposeModal = ({
+  onClose,
+  onCreated,
+}: {
+  onClose: () => void;
+  onCreated: (purpose: Purpose) => void;
+}) => {
   const t = useT();
   const [createPurpose] = useCreateConsentPurposeMutation();
   const { busy, submit } = useSubmit();
@@ -24,7 +36,13 @@ export const NewPurposeModal = ({ onClose, onCreated }: { onClose: () => void; o
   };
 
   return (
-    <FormModal title={t('purpose.new')} submitLabel={t('purpose.create')} onSubmit={save} onClose={onClose} busy={busy}>
+    <FormModal
+      title={t('purpose.new')}
+      submitLabel={t('purpose.create')}
+      onSubmit={save}
+      onClose={onClose}
+      busy={busy}
+    >
       <PurposeFields value={value} onChange={setValue} errors={showErrors ? errors : {}} />
     </FormModal>
   );

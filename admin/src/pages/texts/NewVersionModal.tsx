@@ -41,9 +41,16 @@ export const NewVersionModal = ({
   const [publishVersion] = usePublishConsentVersionMutation();
   const { busy: publishing, submit } = useSubmit();
   const [bodies, setBodies] = useState<Bodies>(() =>
-    Object.fromEntries(locales.map((l) => [l, { title: current?.bodies[l]?.title ?? '', text: current?.bodies[l]?.text ?? '' }]))
+    Object.fromEntries(
+      locales.map((l) => [
+        l,
+        { title: current?.bodies[l]?.title ?? '', text: current?.bodies[l]?.text ?? '' },
+      ])
+    )
   );
-  const [changeKind, setChangeKind] = useState<PublishChangeKind | null>(current ? null : 'substantive');
+  const [changeKind, setChangeKind] = useState<PublishChangeKind | null>(
+    current ? null : 'substantive'
+  );
   const [summary, setSummary] = useState('');
   const [step, setStep] = useState<'edit' | 'review'>('edit');
   const [preview, setPreview] = useState<VersionPreview | null>(null);
@@ -81,25 +88,42 @@ export const NewVersionModal = ({
 
   const publish = () =>
     submit(() => publishVersion({ key: purpose.key, body: payload() }).unwrap(), {
-      notify: (version) => t('texts.published', { version: version.version, purpose: purpose.name }),
+      notify: (version) =>
+        t('texts.published', { version: version.version, purpose: purpose.name }),
       then: onPublished,
     });
 
   return (
     <FormModal
-      title={step === 'edit' ? t('texts.newVersion.title', { purpose: purpose.name }) : t('texts.review.title', { purpose: purpose.name })}
+      title={
+        step === 'edit'
+          ? t('texts.newVersion.title', { purpose: purpose.name })
+          : t('texts.review.title', { purpose: purpose.name })
+      }
       submitLabel={step === 'edit' ? t('texts.review.button') : t('texts.publish.button')}
       onSubmit={step === 'edit' ? review : publish}
       onClose={onClose}
       busy={previewing || publishing}
       variant={step === 'review' && changeKind === 'substantive' ? 'danger' : 'default'}
-      back={step === 'review' ? { label: t('common.back'), onClick: () => setStep('edit') } : undefined}
+      back={
+        step === 'review' ? { label: t('common.back'), onClick: () => setStep('edit') } : undefined
+      }
     >
       {step === 'edit' ? (
         <Flex direction="column" alignItems="stretch" gap={6}>
-          <BodiesEditor locales={locales} defaultLocale={defaultLocale} value={bodies} onChange={setBodies} showErrors={showErrors} />
+          <BodiesEditor
+            locales={locales}
+            defaultLocale={defaultLocale}
+            value={bodies}
+            onChange={setBodies}
+            showErrors={showErrors}
+          />
           {current && (
-            <Field.Root name="changeKind" required error={showErrors && !changeKind ? t('form.required') : undefined}>
+            <Field.Root
+              name="changeKind"
+              required
+              error={showErrors && !changeKind ? t('form.required') : undefined}
+            >
               <Field.Label>{t('texts.changeKind')}</Field.Label>
               <Radio.Group
                 value={changeKind ?? undefined}
@@ -114,7 +138,10 @@ export const NewVersionModal = ({
           )}
           <Field.Root name="summary" hint={t('texts.summary.hint')}>
             <Field.Label>{t('texts.summary')}</Field.Label>
-            <Textarea value={summary} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setSummary(e.target.value)} />
+            <Textarea
+              value={summary}
+              onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setSummary(e.target.value)}
+            />
             <Field.Hint />
           </Field.Root>
         </Flex>
@@ -126,8 +153,15 @@ export const NewVersionModal = ({
                 <Alert
                   closeLabel={t('common.close')}
                   onClose={() => setAlertClosed(true)}
-                  variant={preview.changeKind === 'substantive' && preview.affected.clients > 0 ? 'warning' : 'default'}
-                  title={t('texts.review.version', { from: preview.currentVersion ?? '–', to: preview.nextVersion })}
+                  variant={
+                    preview.changeKind === 'substantive' && preview.affected.clients > 0
+                      ? 'warning'
+                      : 'default'
+                  }
+                  title={t('texts.review.version', {
+                    from: preview.currentVersion ?? '–',
+                    to: preview.nextVersion,
+                  })}
                 >
                   <span data-testid="affected-clients">
                     {preview.changeKind === 'substantive'
@@ -141,14 +175,23 @@ export const NewVersionModal = ({
           ) : (
             previewFailed &&
             !alertClosed && (
-              <Alert closeLabel={t('common.close')} onClose={() => setAlertClosed(true)} variant="warning" title={t('texts.review.noPreview')}>
-                {changeKind === 'substantive' ? t('texts.changeKind.substantive') : t('texts.changeKind.editorial')}
+              <Alert
+                closeLabel={t('common.close')}
+                onClose={() => setAlertClosed(true)}
+                variant="warning"
+                title={t('texts.review.noPreview')}
+              >
+                {changeKind === 'substantive'
+                  ? t('texts.changeKind.substantive')
+                  : t('texts.changeKind.editorial')}
               </Alert>
             )
           )}
           <Box>
             <Typography variant="omega">
-              {changeKind === 'substantive' ? t('texts.review.confirm.substantive') : t('texts.review.confirm.editorial')}
+              {changeKind === 'substantive'
+                ? t('texts.review.confirm.substantive')
+                : t('texts.review.confirm.editorial')}
             </Typography>
           </Box>
         </Flex>

@@ -3,7 +3,12 @@ import { Plus } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { PageHeader } from '../../components/PageHeader';
 import { useState } from 'react';
-import { useGetConsentPurposesQuery, useGetConsentVersionsQuery, type Purpose, type TextVersion } from '../../api';
+import {
+  useGetConsentPurposesQuery,
+  useGetConsentVersionsQuery,
+  type Purpose,
+  type TextVersion,
+} from '../../api';
 import { LocaleTabs } from '../../components/Fields';
 import { NewPurposeModal } from './NewPurposeModal';
 import { NewVersionModal } from './NewVersionModal';
@@ -21,14 +26,21 @@ const Flag = ({ on, label }: { on: boolean; label: string }) =>
 const VersionBodies = ({ version }: { version: TextVersion }) => {
   const t = useT();
   return (
-    <LocaleTabs locales={Object.keys(version.bodies)} defaultValue={version.defaultLocale} label={t('texts.translations')} variant="simple">
+    <LocaleTabs
+      locales={Object.keys(version.bodies)}
+      defaultValue={version.defaultLocale}
+      label={t('texts.translations')}
+      variant="simple"
+    >
       {(locale) => (
         <Box padding={4}>
           <Typography variant="delta" tag="h4">
             {version.bodies[locale].title}
           </Typography>
           <Box paddingTop={2}>
-            <Typography style={{ whiteSpace: 'pre-wrap' }}>{version.bodies[locale].text}</Typography>
+            <Typography style={{ whiteSpace: 'pre-wrap' }}>
+              {version.bodies[locale].text}
+            </Typography>
           </Box>
           {version.bodies[locale].sha256 && (
             <Box paddingTop={2}>
@@ -58,14 +70,21 @@ const PurposeCard = ({
   const t = useT();
   const formatDateTime = useFormatDateTime();
   const { data, isError } = useGetConsentVersionsQuery(purpose.key);
-  const versions = isError ? [] : data ?? null;
+  const versions = isError ? [] : (data ?? null);
   const [editing, setEditing] = useState(false);
 
   const current = versions?.[0] ?? null;
   const editorLocales = locales ?? (current ? Object.keys(current.bodies) : [defaultLocale]);
 
   return (
-    <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} tag="section" aria-label={purpose.name}>
+    <Box
+      background="neutral0"
+      hasRadius
+      shadow="tableShadow"
+      padding={6}
+      tag="section"
+      aria-label={purpose.name}
+    >
       <Flex justifyContent="space-between" alignItems="flex-start">
         <Flex direction="column" alignItems="flex-start" gap={2}>
           <Typography variant="delta" tag="h2">
@@ -79,10 +98,14 @@ const PurposeCard = ({
             <Flag on={purpose.doubleOptIn} label={t('purposes.doubleOptIn')} />
             {!purpose.active && <Badge>{t('purposes.inactive')}</Badge>}
           </Flex>
-          {purpose.description && <Typography textColor="neutral600">{purpose.description}</Typography>}
+          {purpose.description && (
+            <Typography textColor="neutral600">{purpose.description}</Typography>
+          )}
           <Typography variant="pi" textColor="neutral600">
             {purpose.currentMajor !== null
-              ? t('texts.currentVersion', { version: `${purpose.currentMajor}.${purpose.currentMinor ?? 0}` })
+              ? t('texts.currentVersion', {
+                  version: `${purpose.currentMajor}.${purpose.currentMinor ?? 0}`,
+                })
               : t('purposes.noText')}
           </Typography>
         </Flex>
@@ -160,7 +183,9 @@ const TextsPage = () => {
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
-          {purposes.length === 0 && <Typography textColor="neutral600">{t('texts.empty')}</Typography>}
+          {purposes.length === 0 && (
+            <Typography textColor="neutral600">{t('texts.empty')}</Typography>
+          )}
           {purposes.map((purpose) => (
             <PurposeCard
               key={purpose.key}
@@ -173,10 +198,7 @@ const TextsPage = () => {
         </Flex>
       </Layouts.Content>
       {creating && (
-        <NewPurposeModal
-          onClose={() => setCreating(false)}
-          onCreated={() => setCreating(false)}
-        />
+        <NewPurposeModal onClose={() => setCreating(false)} onCreated={() => setCreating(false)} />
       )}
     </>
   );

@@ -22,33 +22,40 @@ const da: PageStrings = {
     legal_obligation: 'Krævet af loven (retlig forpligtelse).',
     vital_interests: 'Nødvendigt for at beskytte nogens liv eller helbred (vitale interesser).',
     public_task: 'Nødvendigt for en opgave i samfundets interesse (offentlig opgave).',
-    legitimate_interests: 'Vores legitime interesser, som du kan gøre indsigelse mod (legitime interesser).',
+    legitimate_interests:
+      'Vores legitime interesser, som du kan gøre indsigelse mod (legitime interesser).',
   },
   request: {
     title: (organisation) => `${organisation} beder om dit samtykke`,
     intro: 'Læs hver tekst nedenfor, og vælg Godkend eller Afvis. Intet er valgt på forhånd.',
-    confirmIntro: 'Du traf disse valg, da du bookede. Læs hver tekst, ret de valg, du vil, og send for at bekræfte. Intet gælder, før du gør det.',
+    confirmIntro:
+      'Du traf disse valg, da du bookede. Læs hver tekst, ret de valg, du vil, og send for at bekræfte. Intet gælder, før du gør det.',
     openUntil: (date) => `Du kan svare indtil ${date}.`,
     version: (version) => `Tekstversion ${version}`,
     legalBasisLabel: 'Retsgrundlag:',
     approve: 'Godkend',
     decline: 'Afvis',
     explicit: (title) => `Jeg giver udtrykkeligt samtykke til „${title}“.`,
-    explicitHint: 'Det drejer sig om følsomme oplysninger (fx helbred), så en godkendelse kræver også dette flueben.',
+    explicitHint:
+      'Det drejer sig om følsomme oplysninger (fx helbred), så en godkendelse kræver også dette flueben.',
     infoHeading: 'Til din orientering',
-    infoIntro: 'Vi bruger også dine oplysninger til følgende. Det kræver ikke dit samtykke, så der er intet at vælge.',
+    infoIntro:
+      'Vi bruger også dine oplysninger til følgende. Det kræver ikke dit samtykke, så der er intet at vælge.',
     submit: 'Send mit svar',
-    withdrawAnyTime: 'Du kan til enhver tid trække dit samtykke tilbage, lige så nemt som du gav det.',
+    withdrawAnyTime:
+      'Du kan til enhver tid trække dit samtykke tilbage, lige så nemt som du gav det.',
     manageLink: 'Se eller ændr dine valg',
     errorSummary: 'Der er et problem',
     errorChoose: (title) => `Vælg Godkend eller Afvis for „${title}“.`,
-    errorExplicit: (title) => `For at godkende „${title}“ skal du også sætte flueben for dit udtrykkelige samtykke eller vælge Afvis.`,
+    errorExplicit: (title) =>
+      `For at godkende „${title}“ skal du også sætte flueben for dit udtrykkelige samtykke eller vælge Afvis.`,
     staleNotice: 'En tekst er blevet ændret, siden du åbnede siden. Læs den igen, før du svarer.',
     staleItem: (title) => `„${title}“ har en ny version.`,
   },
   preferences: {
     title: (organisation) => `Dine samtykkevalg hos ${organisation}`,
-    intro: 'Her kan du se, hvad du har givet samtykke til, og trække ethvert samtykke tilbage med ét klik.',
+    intro:
+      'Her kan du se, hvad du har givet samtykke til, og trække ethvert samtykke tilbage med ét klik.',
     approved: 'Tak. Dit svar er gemt.',
     declined: 'Tak. Dit svar er gemt: du har afvist.',
     withdrawn: (title) => `Dit samtykke til „${title}“ er trukket tilbage.`,
@@ -73,7 +80,8 @@ const da: PageStrings = {
   },
   unsubscribe: {
     title: (organisation) => `Afmeld markedsføring fra ${organisation}`,
-    intro: 'Du vil ikke længere modtage nyheder og tilbud. Andre beskeder, fx påmindelser om bookinger, berøres ikke.',
+    intro:
+      'Du vil ikke længere modtage nyheder og tilbud. Andre beskeder, fx påmindelser om bookinger, berøres ikke.',
     purposesLabel: 'Det gælder:',
     button: 'Afmeld',
     doneTitle: 'Du er afmeldt',

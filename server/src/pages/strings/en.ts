@@ -22,28 +22,34 @@ const en: PageStrings = {
     legal_obligation: 'Required by law (legal obligation).',
     vital_interests: 'Necessary to protect someone’s life or health (vital interests).',
     public_task: 'Necessary for a task in the public interest (public task).',
-    legitimate_interests: 'Our legitimate interests, which you may object to (legitimate interests).',
+    legitimate_interests:
+      'Our legitimate interests, which you may object to (legitimate interests).',
   },
   request: {
     title: (organisation) => `${organisation} asks for your consent`,
     intro: 'Read each text below and choose Approve or Decline. Nothing is chosen for you.',
-    confirmIntro: 'You made these choices when booking. Read each text, change any choice you like, and send to confirm. Nothing counts until you do.',
+    confirmIntro:
+      'You made these choices when booking. Read each text, change any choice you like, and send to confirm. Nothing counts until you do.',
     openUntil: (date) => `You can answer until ${date}.`,
     version: (version) => `Text version ${version}`,
     legalBasisLabel: 'Legal basis:',
     approve: 'Approve',
     decline: 'Decline',
     explicit: (title) => `I explicitly consent to “${title}”.`,
-    explicitHint: 'This concerns sensitive information (for example health), so approving also needs this tick.',
+    explicitHint:
+      'This concerns sensitive information (for example health), so approving also needs this tick.',
     infoHeading: 'For your information',
-    infoIntro: 'We also use your information for the following. These do not need your consent, so there is nothing to choose.',
+    infoIntro:
+      'We also use your information for the following. These do not need your consent, so there is nothing to choose.',
     submit: 'Send my answer',
     withdrawAnyTime: 'You can withdraw your consent at any time, as easily as you gave it.',
     manageLink: 'See or change your choices',
     errorSummary: 'There is a problem',
     errorChoose: (title) => `Choose Approve or Decline for “${title}”.`,
-    errorExplicit: (title) => `To approve “${title}”, also tick the box to confirm your explicit consent, or choose Decline.`,
-    staleNotice: 'A text has changed since you opened this page. Please read it again before you answer.',
+    errorExplicit: (title) =>
+      `To approve “${title}”, also tick the box to confirm your explicit consent, or choose Decline.`,
+    staleNotice:
+      'A text has changed since you opened this page. Please read it again before you answer.',
     staleItem: (title) => `“${title}” has a new version.`,
   },
   preferences: {
@@ -73,7 +79,8 @@ const en: PageStrings = {
   },
   unsubscribe: {
     title: (organisation) => `Unsubscribe from ${organisation}’s marketing messages`,
-    intro: 'You will no longer receive news and offers. Other messages, such as booking reminders, are not affected.',
+    intro:
+      'You will no longer receive news and offers. Other messages, such as booking reminders, are not affected.',
     purposesLabel: 'This applies to:',
     button: 'Unsubscribe',
     doneTitle: 'You have been unsubscribed',

@@ -35,7 +35,9 @@ export const acceptedLanguages = (header: string | undefined): string[] =>
     .split(',')
     .map((part, index) => {
       const [tag, ...params] = part.split(';');
-      const q = params.map((p) => /^\s*q=([01](?:\.\d{0,3})?)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      const q = params
+        .map((p) => /^\s*q=([01](?:\.\d{0,3})?)\s*$/.exec(p)?.[1])
+        .find((v) => v !== undefined);
       return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
     })
     .filter((entry) => entry.tag !== '' && entry.tag !== '*' && entry.q > 0)
@@ -46,8 +48,16 @@ export const acceptedLanguages = (header: string | undefined): string[] =>
  * The page language: the request's own locale (the client's language when it was
  * sent), else the browser's preference, else the configured default, else English.
  */
-export const pickLocale = (options: { requestLocale?: string | null; acceptLanguage?: string; defaultLocale: string }): string => {
-  const candidates = [options.requestLocale ?? '', ...acceptedLanguages(options.acceptLanguage), options.defaultLocale];
+export const pickLocale = (options: {
+  requestLocale?: string | null;
+  acceptLanguage?: string;
+  defaultLocale: string;
+}): string => {
+  const candidates = [
+    options.requestLocale ?? '',
+    ...acceptedLanguages(options.acceptLanguage),
+    options.defaultLocale,
+  ];
   for (const candidate of candidates) {
     const locale = candidate ? supported(candidate) : null;
     if (locale) return locale;

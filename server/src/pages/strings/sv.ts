@@ -22,27 +22,33 @@ const sv: PageStrings = {
     legal_obligation: 'Krävs enligt lag (rättslig förpliktelse).',
     vital_interests: 'Nödvändigt för att skydda någons liv eller hälsa (grundläggande intressen).',
     public_task: 'Nödvändigt för en uppgift av allmänt intresse (allmänt intresse).',
-    legitimate_interests: 'Våra berättigade intressen, som du kan invända mot (berättigat intresse).',
+    legitimate_interests:
+      'Våra berättigade intressen, som du kan invända mot (berättigat intresse).',
   },
   request: {
     title: (organisation) => `${organisation} ber om ditt samtycke`,
     intro: 'Läs varje text nedan och välj Godkänn eller Avböj. Inget är förvalt.',
-    confirmIntro: 'Du gjorde de här valen när du bokade. Läs varje text, ändra de val du vill och skicka för att bekräfta. Inget gäller förrän du gör det.',
+    confirmIntro:
+      'Du gjorde de här valen när du bokade. Läs varje text, ändra de val du vill och skicka för att bekräfta. Inget gäller förrän du gör det.',
     openUntil: (date) => `Du kan svara fram till ${date}.`,
     version: (version) => `Textversion ${version}`,
     legalBasisLabel: 'Rättslig grund:',
     approve: 'Godkänn',
     decline: 'Avböj',
     explicit: (title) => `Jag lämnar mitt uttryckliga samtycke till ”${title}”.`,
-    explicitHint: 'Det gäller känsliga uppgifter (till exempel hälsa), så för att godkänna behöver du också kryssa i rutan.',
+    explicitHint:
+      'Det gäller känsliga uppgifter (till exempel hälsa), så för att godkänna behöver du också kryssa i rutan.',
     infoHeading: 'För din information',
-    infoIntro: 'Vi använder också dina uppgifter till följande. Det kräver inte ditt samtycke, så det finns inget att välja.',
+    infoIntro:
+      'Vi använder också dina uppgifter till följande. Det kräver inte ditt samtycke, så det finns inget att välja.',
     submit: 'Skicka mitt svar',
-    withdrawAnyTime: 'Du kan när som helst återkalla ditt samtycke, lika enkelt som du lämnade det.',
+    withdrawAnyTime:
+      'Du kan när som helst återkalla ditt samtycke, lika enkelt som du lämnade det.',
     manageLink: 'Se eller ändra dina val',
     errorSummary: 'Det finns ett problem',
     errorChoose: (title) => `Välj Godkänn eller Avböj för ”${title}”.`,
-    errorExplicit: (title) => `För att godkänna ”${title}” behöver du också kryssa i rutan för ditt uttryckliga samtycke, eller välja Avböj.`,
+    errorExplicit: (title) =>
+      `För att godkänna ”${title}” behöver du också kryssa i rutan för ditt uttryckliga samtycke, eller välja Avböj.`,
     staleNotice: 'En text har ändrats sedan du öppnade sidan. Läs den igen innan du svarar.',
     staleItem: (title) => `”${title}” har en ny version.`,
   },
@@ -73,7 +79,8 @@ const sv: PageStrings = {
   },
   unsubscribe: {
     title: (organisation) => `Avregistrera dig från marknadsföring från ${organisation}`,
-    intro: 'Du kommer inte längre att få nyheter och erbjudanden. Andra meddelanden, till exempel bokningspåminnelser, påverkas inte.',
+    intro:
+      'Du kommer inte längre att få nyheter och erbjudanden. Andra meddelanden, till exempel bokningspåminnelser, påverkas inte.',
     purposesLabel: 'Det gäller:',
     button: 'Avregistrera',
     doneTitle: 'Du är avregistrerad',

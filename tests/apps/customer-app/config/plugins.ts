@@ -10,7 +10,11 @@ import type { Core } from '@strapi/strapi';
 const pluginRoot = (): string => {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'strapi-plugin-consent') {
+    if (
+      fs.existsSync(manifest) &&
+      (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name ===
+        'strapi-plugin-consent'
+    ) {
       return dir;
     }
   }
@@ -28,7 +32,13 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
     enabled: true,
     resolve: pluginRoot(),
     config: {
-      subject: { uid: 'api::customer.customer', email: 'mail', phone: 'mobile', name: 'fullName', language: 'lang' },
+      subject: {
+        uid: 'api::customer.customer',
+        email: 'mail',
+        phone: 'mobile',
+        name: 'fullName',
+        language: 'lang',
+      },
       bookings: [{ uid: 'api::appointment.appointment', subject: 'customer', requirement: 'warn' }],
       defaultLocale: 'en',
       locales: ['en', 'da', 'sv'],

@@ -19,7 +19,10 @@ type PurposesService = {
 type TextsService = {
   publish(
     purposeKey: string,
-    input: { changeKind: 'substantive' | 'editorial'; bodies: Record<string, { title: string; text: string }> },
+    input: {
+      changeKind: 'substantive' | 'editorial';
+      bodies: Record<string, { title: string; text: string }>;
+    },
     publisher: { id?: string; name?: string }
   ): Promise<unknown>;
 };
@@ -32,11 +35,18 @@ export const STORAGE = 'storage';
  * appointments or customers. The plugin's intake sets the customer itself.
  */
 const grantPublicCreate = async (strapi: Core.Strapi) => {
-  const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } });
+  const role = await strapi.db
+    .query('plugin::users-permissions.role')
+    .findOne({ where: { type: 'public' } });
   if (!role) throw new Error('users-permissions has no public role');
   const action = 'api::appointment.appointment.create';
-  const existing = await strapi.db.query('plugin::users-permissions.permission').findOne({ where: { action, role: role.id } });
-  if (!existing) await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+  const existing = await strapi.db
+    .query('plugin::users-permissions.permission')
+    .findOne({ where: { action, role: role.id } });
+  if (!existing)
+    await strapi.db
+      .query('plugin::users-permissions.permission')
+      .create({ data: { action, role: role.id } });
 };
 
 /** One consent purpose with a published text, through the plugin's services, so a booking can carry consent. */
@@ -61,9 +71,18 @@ const ensurePurpose = async (strapi: Core.Strapi) => {
     {
       changeKind: 'substantive',
       bodies: {
-        en: { title: 'Storage of personal data', text: 'I consent to the clinic keeping my customer card between visits.' },
-        da: { title: 'Opbevaring af personoplysninger', text: 'Jeg giver samtykke til, at klinikken opbevarer mit kundekort mellem besøgene.' },
-        sv: { title: 'Lagring av personuppgifter', text: 'Jag samtycker till att kliniken sparar mitt kundkort mellan besöken.' },
+        en: {
+          title: 'Storage of personal data',
+          text: 'I consent to the clinic keeping my customer card between visits.',
+        },
+        da: {
+          title: 'Opbevaring af personoplysninger',
+          text: 'Jeg giver samtykke til, at klinikken opbevarer mit kundekort mellem besøgene.',
+        },
+        sv: {
+          title: 'Lagring av personuppgifter',
+          text: 'Jag samtycker till att kliniken sparar mitt kundkort mellan besöken.',
+        },
       },
     },
     { id: 'bootstrap', name: 'Customer app bootstrap' }
