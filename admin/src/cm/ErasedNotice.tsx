@@ -1,5 +1,5 @@
-import { Box, Flex, Typography } from '@strapi/design-system';
-import { WarningCircle } from '@strapi/icons';
+import { Typography } from '@strapi/design-system';
+import { Notice } from '../components/Notice';
 import { useGetClientErasureQuery, type ErasureRecord } from '../api';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { useFormatDateTime, useT } from '../hooks/useT';
@@ -20,33 +20,23 @@ export const ErasedNotice = ({ erasure }: { erasure: ErasureRecord }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
   return (
-    <Box
-      background="danger100"
-      borderColor="danger200"
-      hasRadius
+    <Notice
+      tone="danger"
+      title={t('erase.erased', { date: formatDateTime(erasure.erasedAt) })}
       padding={3}
-      role="status"
-      data-testid="client-erased"
+      testId="client-erased"
     >
-      <Flex direction="column" alignItems="stretch" gap={2}>
-        <Flex gap={2}>
-          <WarningCircle fill="danger600" />
-          <Typography fontWeight="bold" textColor="danger700">
-            {t('erase.erased', { date: formatDateTime(erasure.erasedAt) })}
-          </Typography>
-        </Flex>
-        {erasure.reason && (
-          <Typography variant="pi" textColor="neutral700">
-            {t('erase.erased.reason', { reason: erasure.reason })}
-          </Typography>
-        )}
-        {erasure.erasedByName && (
-          <Typography variant="pi" textColor="neutral700">
-            {t('erase.erased.by', { name: erasure.erasedByName })}
-          </Typography>
-        )}
-        {erasure.counts && <ErasureCountList counts={erasure.counts} />}
-      </Flex>
-    </Box>
+      {erasure.reason && (
+        <Typography variant="pi" textColor="neutral700">
+          {t('erase.erased.reason', { reason: erasure.reason })}
+        </Typography>
+      )}
+      {erasure.erasedByName && (
+        <Typography variant="pi" textColor="neutral700">
+          {t('erase.erased.by', { name: erasure.erasedByName })}
+        </Typography>
+      )}
+      {erasure.counts && <ErasureCountList counts={erasure.counts} />}
+    </Notice>
   );
 };

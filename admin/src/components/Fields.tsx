@@ -41,38 +41,29 @@ const Frame = ({
   </Field.Root>
 );
 
+/** A text input's change, handed on as its text. */
+const onText =
+  (onChange: (value: string) => void) =>
+  (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+    onChange(e.target.value);
+
+type TextProps = Labelled & { value: string; onChange: (value: string) => void };
+
 export const TextField = ({
   value,
   onChange,
   type,
   autoComplete,
   ...field
-}: Labelled & {
-  value: string;
-  onChange: (value: string) => void;
-  type?: string;
-  autoComplete?: string;
-}) => (
+}: TextProps & { type?: string; autoComplete?: string }) => (
   <Frame {...field}>
-    <TextInput
-      type={type}
-      autoComplete={autoComplete}
-      value={value}
-      onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
-    />
+    <TextInput type={type} autoComplete={autoComplete} value={value} onChange={onText(onChange)} />
   </Frame>
 );
 
-export const TextareaField = ({
-  value,
-  onChange,
-  ...field
-}: Labelled & { value: string; onChange: (value: string) => void }) => (
+export const TextareaField = ({ value, onChange, ...field }: TextProps) => (
   <Frame {...field}>
-    <Textarea
-      value={value}
-      onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => onChange(e.target.value)}
-    />
+    <Textarea value={value} onChange={onText(onChange)} />
   </Frame>
 );
 

@@ -1,18 +1,8 @@
-import {
-  Box,
-  Button,
-  Flex,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Box, Button, Flex } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { useT } from '../hooks/useT';
 import { Card } from './Card';
+import { DataTable } from './DataTable';
 import { Select } from './Fields';
 
 /** A choice of one value of a kind, or all of them. */
@@ -26,19 +16,6 @@ export interface TableFilter<Value extends string> {
   onChange: (value: Value | 'all') => void;
   width: string;
 }
-
-/** A table's header row: one column title a header. */
-export const TableHead = ({ headers }: { headers: string[] }) => (
-  <Thead>
-    <Tr>
-      {headers.map((header) => (
-        <Th key={header}>
-          <Typography variant="sigma">{header}</Typography>
-        </Th>
-      ))}
-    </Tr>
-  </Thead>
-);
 
 /** A list from useLoadMore: the rows so far (null while the first page loads) and the next page. */
 export interface PagedRows<Row> {
@@ -74,7 +51,6 @@ export const PagedTable = <Row, Value extends string>({
   empty: string;
 }) => {
   const t = useT();
-  const { rows } = list;
   const options = [
     { value: 'all', label: filter.all },
     ...filter.values.map((value) => ({ value, label: filter.labelOf(value) })),
@@ -98,23 +74,14 @@ export const PagedTable = <Row, Value extends string>({
         </Flex>
       }
     >
-      <Table colCount={headers.length} rowCount={(rows?.length ?? 0) + 1}>
-        <TableHead headers={headers} />
-        <Tbody>
-          {rows?.length === 0 && (
-            <Tr>
-              <Td colSpan={headers.length}>
-                <Typography textColor="neutral600">{empty}</Typography>
-              </Td>
-            </Tr>
-          )}
-          {rows?.map((row) => (
-            <Tr key={rowKey(row)} data-testid={rowTestId}>
-              {renderCells(row)}
-            </Tr>
-          ))}
-        </Tbody>
-      </Table>
+      <DataTable
+        headers={headers}
+        rows={list.rows}
+        rowKey={rowKey}
+        rowTestId={rowTestId}
+        empty={empty}
+        renderCells={renderCells}
+      />
       {list.next !== null && list.next !== undefined && (
         <Flex justifyContent="flex-end">
           <Button variant="tertiary" onClick={list.loadMore} loading={list.loadingMore}>

@@ -4,15 +4,11 @@ import {
   Checkbox,
   Dialog,
   Flex,
+  Link,
   Searchbar,
-  Table,
-  Tbody,
   Td,
   Th,
-  Thead,
-  Tr,
   Typography,
-  Link,
 } from '@strapi/design-system';
 import { Mail } from '@strapi/icons';
 import { ConfirmDialog, Layouts, Page } from '@strapi/strapi/admin';
@@ -29,7 +25,8 @@ import {
   type ClientState,
 } from '../../api';
 import { ClientRowActions } from '../../cm/ClientRowActions';
-import { ClientFilterSelect } from './ClientFilterSelect';
+import { DataTable } from '../../components/DataTable';
+import { Select } from '../../components/Fields';
 import { RequestStatusBadge, StatusBadge } from '../../components/StatusBadge';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
 import { useConsentRBAC } from '../../hooks/useConsentRBAC';
@@ -140,7 +137,15 @@ const ClientsPage = () => {
         startActions={
           <Flex gap={2}>
             <Box width="24rem">
-              <ClientFilterSelect value={state} onChange={(value) => update({ state: value })} />
+              <Select
+                label={t('clients.filter.label')}
+                value={state}
+                options={CLIENT_STATES.map((filter) => ({
+                  value: filter,
+                  label: t(`filter.${filter}` as TranslationKey),
+                }))}
+                onChange={(value) => update({ state: value as ClientState })}
+              />
             </Box>
             <Box width="28rem">
               <Searchbar
@@ -177,122 +182,100 @@ const ClientsPage = () => {
           <Page.Loading />
         ) : (
           <Flex direction="column" alignItems="stretch" gap={4}>
-            <Table
-              colCount={5 + (canRequest ? 1 : 0) + (rowActions ? 1 : 0)}
-              rowCount={all.length + 1}
-            >
-              <Thead>
-                <Tr>
-                  {canRequest && (
-                    <Th>
-                      <Checkbox
-                        aria-label={t('clients.selectAll')}
-                        checked={allSelected ? true : someSelected ? 'indeterminate' : false}
-                        onCheckedChange={(checked) =>
-                          setSelected(
-                            checked === true ? new Set(all.map((r) => r.documentId)) : new Set()
-                          )
-                        }
-                      />
-                    </Th>
-                  )}
+            <DataTable
+              headers={[
+                t('clients.col.name'),
+                t('clients.col.contact'),
+                t('clients.col.status'),
+                t('clients.col.lastDecision'),
+                t('clients.col.lastRequest'),
+                ...(rowActions ? [t('requests.col.actions')] : []),
+              ]}
+              headStart={
+                canRequest && (
                   <Th>
-                    <Typography variant="sigma">{t('clients.col.name')}</Typography>
+                    <Checkbox
+                      aria-label={t('clients.selectAll')}
+                      checked={allSelected ? true : someSelected ? 'indeterminate' : false}
+                      onCheckedChange={(checked) =>
+                        setSelected(
+                          checked === true ? new Set(all.map((r) => r.documentId)) : new Set()
+                        )
+                      }
+                    />
                   </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('clients.col.contact')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('clients.col.status')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('clients.col.lastDecision')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('clients.col.lastRequest')}</Typography>
-                  </Th>
-                  {rowActions && (
-                    <Th>
-                      <Typography variant="sigma">{t('requests.col.actions')}</Typography>
-                    </Th>
-                  )}
-                </Tr>
-              </Thead>
-              <Tbody>
-                {all.length === 0 && (
-                  <Tr>
-                    <Td colSpan={7}>
-                      <Typography textColor="neutral600">{t('clients.empty')}</Typography>
+                )
+              }
+              rows={all}
+              rowKey={(row) => row.documentId}
+              rowTestId="client-row"
+              empty={t('clients.empty')}
+              renderCells={(row) => {
+                const href = editLink(row.documentId);
+                const name = row.name || row.email || row.phone || row.documentId;
+                return (
+                  <>
+                    {canRequest && (
+                      <Td>
+                        <Checkbox
+                          aria-label={t('clients.select', { name })}
+                          checked={selected.has(row.documentId)}
+                          onCheckedChange={(checked) => toggle(row.documentId, checked === true)}
+                        />
+                      </Td>
+                    )}
+                    <Td>
+                      {href ? (
+                        <Link
+                          tag={RouterLink}
+                          to={href}
+                          aria-label={t('clients.openClient', { name })}
+                        >
+                          {name}
+                        </Link>
+                      ) : (
+                        <Typography fontWeight="bold">{name}</Typography>
+                      )}
                     </Td>
-                  </Tr>
-                )}
-                {all.map((row) => {
-                  const href = editLink(row.documentId);
-                  const name = row.name || row.email || row.phone || row.documentId;
-                  return (
-                    <Tr key={row.documentId} data-testid="client-row">
-                      {canRequest && (
-                        <Td>
-                          <Checkbox
-                            aria-label={t('clients.select', { name })}
-                            checked={selected.has(row.documentId)}
-                            onCheckedChange={(checked) => toggle(row.documentId, checked === true)}
-                          />
-                        </Td>
-                      )}
-                      <Td>
-                        {href ? (
-                          <Link
-                            tag={RouterLink}
-                            to={href}
-                            aria-label={t('clients.openClient', { name })}
-                          >
-                            {name}
-                          </Link>
-                        ) : (
-                          <Typography fontWeight="bold">{name}</Typography>
-                        )}
-                      </Td>
-                      <Td>
-                        <Flex direction="column" alignItems="flex-start">
-                          <Typography textColor="neutral800">
-                            {row.email || (row.phone ? null : '–')}
+                    <Td>
+                      <Flex direction="column" alignItems="flex-start">
+                        <Typography textColor="neutral800">
+                          {row.email || (row.phone ? null : '–')}
+                        </Typography>
+                        {row.phone && (
+                          <Typography variant="pi" textColor="neutral600">
+                            {row.phone}
                           </Typography>
-                          {row.phone && (
-                            <Typography variant="pi" textColor="neutral600">
-                              {row.phone}
-                            </Typography>
-                          )}
-                        </Flex>
-                      </Td>
-                      <Td>
-                        <StatusBadge status={row.status} />
-                      </Td>
-                      <Td>
-                        <Typography>{formatDateTime(row.lastDecisionAt)}</Typography>
-                      </Td>
-                      <Td>
-                        {row.lastRequest ? (
-                          <Flex gap={2}>
-                            <RequestStatusBadge status={row.lastRequest.status} />
-                            <Typography variant="pi" textColor="neutral600">
-                              {formatDateTime(row.lastRequest.sentAt ?? row.lastRequest.createdAt)}
-                            </Typography>
-                          </Flex>
-                        ) : (
-                          <Typography textColor="neutral600">–</Typography>
                         )}
-                      </Td>
-                      {rowActions && (
-                        <Td>
-                          <ClientRowActions subject={row.documentId} name={row.name} />
-                        </Td>
+                      </Flex>
+                    </Td>
+                    <Td>
+                      <StatusBadge status={row.status} />
+                    </Td>
+                    <Td>
+                      <Typography>{formatDateTime(row.lastDecisionAt)}</Typography>
+                    </Td>
+                    <Td>
+                      {row.lastRequest ? (
+                        <Flex gap={2}>
+                          <RequestStatusBadge status={row.lastRequest.status} />
+                          <Typography variant="pi" textColor="neutral600">
+                            {formatDateTime(row.lastRequest.sentAt ?? row.lastRequest.createdAt)}
+                          </Typography>
+                        </Flex>
+                      ) : (
+                        <Typography textColor="neutral600">–</Typography>
                       )}
-                    </Tr>
-                  );
-                })}
-              </Tbody>
-            </Table>
+                    </Td>
+                    {rowActions && (
+                      <Td>
+                        <ClientRowActions subject={row.documentId} name={row.name} />
+                      </Td>
+                    )}
+                  </>
+                );
+              }}
+            />
             <Flex justifyContent="space-between">
               <Typography textColor="neutral600" data-testid="clients-shown">
                 {t('clients.shown', { count: all.length })}

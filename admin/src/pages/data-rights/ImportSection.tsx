@@ -1,16 +1,4 @@
-import {
-  Badge,
-  Box,
-  Button,
-  Field,
-  Flex,
-  Table,
-  Tbody,
-  Td,
-  TextInput,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Badge, Box, Button, Field, Flex, Td, TextInput, Typography } from '@strapi/design-system';
 import { Check, Upload } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
 import { useRef, useState } from 'react';
@@ -24,7 +12,7 @@ import {
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useT } from '../../hooks/useT';
 import { Card } from '../../components/Card';
-import { TableHead } from '../../components/PagedTable';
+import { DataTable } from '../../components/DataTable';
 
 /** Lines shown in the report table; the counts above it cover every line. */
 const SHOWN = 100;
@@ -155,37 +143,33 @@ export const ImportSection = () => {
           {report.invalid > 0 && (
             <Typography textColor="danger700">{t('import.report.nothing')}</Typography>
           )}
-          <Table colCount={3} rowCount={Math.min(SHOWN, lines.length) + 1}>
-            <TableHead
-              headers={[t('import.col.line'), t('import.col.status'), t('import.col.errors')]}
-            />
-            <Tbody>
-              {lines.slice(0, SHOWN).map((line) => (
-                <Tr
-                  key={line.line}
-                  data-testid="import-line"
-                  style={line.ok ? undefined : errorRow}
-                >
-                  <Td>
-                    <Typography>{line.line}</Typography>
-                  </Td>
-                  <Td>
-                    <Badge
-                      backgroundColor={line.ok ? 'success100' : 'danger100'}
-                      textColor={line.ok ? 'success700' : 'danger700'}
-                    >
-                      {line.ok ? t('import.line.ok') : t('import.line.error')}
-                    </Badge>
-                  </Td>
-                  <Td>
-                    <Typography textColor={line.ok ? 'neutral600' : 'danger700'}>
-                      {line.errors.join('; ') || '–'}
-                    </Typography>
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
+          <DataTable
+            headers={[t('import.col.line'), t('import.col.status'), t('import.col.errors')]}
+            rows={lines.slice(0, SHOWN)}
+            rowKey={(line) => line.line}
+            rowTestId="import-line"
+            rowStyle={(line) => (line.ok ? undefined : errorRow)}
+            renderCells={(line) => (
+              <>
+                <Td>
+                  <Typography>{line.line}</Typography>
+                </Td>
+                <Td>
+                  <Badge
+                    backgroundColor={line.ok ? 'success100' : 'danger100'}
+                    textColor={line.ok ? 'success700' : 'danger700'}
+                  >
+                    {line.ok ? t('import.line.ok') : t('import.line.error')}
+                  </Badge>
+                </Td>
+                <Td>
+                  <Typography textColor={line.ok ? 'neutral600' : 'danger700'}>
+                    {line.errors.join('; ') || '–'}
+                  </Typography>
+                </Td>
+              </>
+            )}
+          />
           {lines.length > SHOWN && (
             <Typography variant="pi" textColor="neutral600">
               {t('import.report.more', { count: lines.length - SHOWN })}

@@ -1,5 +1,5 @@
-import { Box, Button, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
-import { CheckCircle, Lock, Shield, WarningCircle } from '@strapi/icons';
+import { Button, Flex, Td, Typography } from '@strapi/design-system';
+import { Lock, Shield } from '@strapi/icons';
 import { useState } from 'react';
 import {
   useGetConsentCheckpointsQuery,
@@ -11,7 +11,8 @@ import {
 import { useSubmit } from '../../hooks/useSubmit';
 import { useFormatDateTime, useT } from '../../hooks/useT';
 import { Card } from '../../components/Card';
-import { TableHead } from '../../components/PagedTable';
+import { DataTable } from '../../components/DataTable';
+import { Notice } from '../../components/Notice';
 
 /** Where the first broken link is: the client's chain, the event row and its place in the chain, or the checkpoint. */
 const whereBroken = (t: ReturnType<typeof useT>, broken: BrokenLink) =>
@@ -71,39 +72,28 @@ export const ProofSection = () => {
         {t('proof.hint')}
       </Typography>
       {result && (
-        <Box
-          background={result.ok ? 'success100' : 'danger100'}
-          borderColor={result.ok ? 'success200' : 'danger200'}
-          hasRadius
-          padding={4}
-          role="status"
-          data-testid="proof-result"
+        <Notice
+          tone={result.ok ? 'success' : 'danger'}
+          title={result.ok ? t('proof.ok') : t('proof.broken')}
+          testId="proof-result"
         >
-          <Flex direction="column" alignItems="stretch" gap={2}>
-            <Flex gap={2}>
-              {result.ok ? <CheckCircle fill="success600" /> : <WarningCircle fill="danger600" />}
-              <Typography fontWeight="bold" textColor={result.ok ? 'success700' : 'danger700'}>
-                {result.ok ? t('proof.ok') : t('proof.broken')}
-              </Typography>
-            </Flex>
-            <Typography>
-              {t('proof.counts', {
-                events: result.events,
-                subjects: result.subjects,
-                checkpoints: result.checkpoints,
-                seconds: (result.durationMs / 1000).toFixed(result.durationMs < 1000 ? 2 : 1),
+          <Typography>
+            {t('proof.counts', {
+              events: result.events,
+              subjects: result.subjects,
+              checkpoints: result.checkpoints,
+              seconds: (result.durationMs / 1000).toFixed(result.durationMs < 1000 ? 2 : 1),
+            })}
+          </Typography>
+          {result.firstBroken && (
+            <Typography textColor="danger700" data-testid="proof-first-broken">
+              {t('proof.firstBroken', {
+                where: whereBroken(t, result.firstBroken),
+                message: result.firstBroken.message,
               })}
             </Typography>
-            {result.firstBroken && (
-              <Typography textColor="danger700" data-testid="proof-first-broken">
-                {t('proof.firstBroken', {
-                  where: whereBroken(t, result.firstBroken),
-                  message: result.firstBroken.message,
-                })}
-              </Typography>
-            )}
-          </Flex>
-        </Box>
+          )}
+        </Notice>
       )}
       <Typography variant="sigma" textColor="neutral600" tag="h3">
         {t('proof.checkpoints')}
@@ -111,36 +101,35 @@ export const ProofSection = () => {
       {checkpoints && checkpoints.length === 0 ? (
         <Typography textColor="neutral600">{t('proof.checkpoints.none')}</Typography>
       ) : (
-        <Table colCount={4} rowCount={(checkpoints?.length ?? 0) + 1}>
-          <TableHead
-            headers={[
-              t('proof.col.seq'),
-              t('proof.col.sealedAt'),
-              t('proof.col.chains'),
-              t('proof.col.root'),
-            ]}
-          />
-          <Tbody>
-            {checkpoints?.slice(0, 20).map((c) => (
-              <Tr key={c.id} data-testid="checkpoint">
-                <Td>
-                  <Typography>{c.seq}</Typography>
-                </Td>
-                <Td>
-                  <Typography>{formatDateTime(c.sealedAt)}</Typography>
-                </Td>
-                <Td>
-                  <Typography>{c.leafCount}</Typography>
-                </Td>
-                <Td>
-                  <Typography variant="pi" style={{ fontFamily: 'monospace' }} title={c.root}>
-                    {c.root.slice(0, 16)}…
-                  </Typography>
-                </Td>
-              </Tr>
-            ))}
-          </Tbody>
-        </Table>
+        <DataTable
+          headers={[
+            t('proof.col.seq'),
+            t('proof.col.sealedAt'),
+            t('proof.col.chains'),
+            t('proof.col.root'),
+          ]}
+          rows={checkpoints?.slice(0, 20)}
+          rowKey={(c) => c.id}
+          rowTestId="checkpoint"
+          renderCells={(c) => (
+            <>
+              <Td>
+                <Typography>{c.seq}</Typography>
+              </Td>
+              <Td>
+                <Typography>{formatDateTime(c.sealedAt)}</Typography>
+              </Td>
+              <Td>
+                <Typography>{c.leafCount}</Typography>
+              </Td>
+              <Td>
+                <Typography variant="pi" style={{ fontFamily: 'monospace' }} title={c.root}>
+                  {c.root.slice(0, 16)}…
+                </Typography>
+              </Td>
+            </>
+          )}
+        />
       )}
     </Card>
   );

@@ -1,15 +1,4 @@
-import {
-  Badge,
-  Button,
-  Field,
-  Flex,
-  NumberInput,
-  Table,
-  Tbody,
-  Td,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Badge, Button, Field, Flex, NumberInput, Td, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Search, Trash } from '@strapi/icons';
 import { useState } from 'react';
 import {
@@ -25,8 +14,9 @@ import { EraseFields, useEraseConfirmation } from '../../components/EraseFields'
 import { useSubmit } from '../../hooks/useSubmit';
 import { FormModal } from '../../components/FormModal';
 import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
-import { Card, ProgressLine } from '../../components/Card';
-import { TableHead } from '../../components/PagedTable';
+import { Card } from '../../components/Card';
+import { DataTable } from '../../components/DataTable';
+import { JobRow, ProgressLine } from '../../components/Progress';
 
 const ACTIVE: RetentionRun['status'][] = ['queued', 'running'];
 const isActive = (run: RetentionRun | undefined) => Boolean(run && ACTIVE.includes(run.status));
@@ -189,25 +179,26 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
             )}
           </Flex>
           {preview.clients.length > 0 && (
-            <Table colCount={2} rowCount={Math.min(SHOWN, preview.clients.length) + 1}>
-              <TableHead headers={[t('clients.col.name'), t('retention.col.lastActivity')]} />
-              <Tbody>
-                {preview.clients.slice(0, SHOWN).map((client) => (
-                  <Tr key={client.documentId} data-testid="retention-client">
-                    <Td>
-                      <Typography>{clientName(client)}</Typography>
-                    </Td>
-                    <Td>
-                      <Typography>
-                        {client.lastActivityAt
-                          ? formatDateTime(client.lastActivityAt)
-                          : t('retention.never')}
-                      </Typography>
-                    </Td>
-                  </Tr>
-                ))}
-              </Tbody>
-            </Table>
+            <DataTable
+              headers={[t('clients.col.name'), t('retention.col.lastActivity')]}
+              rows={preview.clients.slice(0, SHOWN)}
+              rowKey={(client) => client.documentId}
+              rowTestId="retention-client"
+              renderCells={(client) => (
+                <>
+                  <Td>
+                    <Typography>{clientName(client)}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>
+                      {client.lastActivityAt
+                        ? formatDateTime(client.lastActivityAt)
+                        : t('retention.never')}
+                    </Typography>
+                  </Td>
+                </>
+              )}
+            />
           )}
           {preview.total > SHOWN && (
             <Typography variant="pi" textColor="neutral600">
@@ -226,28 +217,22 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
         <Typography textColor="neutral600">{t('retention.runs.none')}</Typography>
       )}
       {runs?.map((run) => (
-        <Flex
+        <JobRow
           key={run.documentId}
-          direction="column"
-          alignItems="stretch"
-          gap={2}
-          data-testid="retention-run"
-        >
-          <Flex justifyContent="space-between" gap={2}>
-            <Flex gap={2}>
-              <RunStatus status={run.status} />
-              <Typography variant="pi" textColor="neutral600">
-                {formatDateTime(run.createdAt)}
-                {run.createdByName ? ` · ${run.createdByName}` : ''}
-                {` · ${t('retention.run.months', { months: run.inactiveMonths })}`}
-              </Typography>
-            </Flex>
-            {canErase && ACTIVE.includes(run.status) && (
+          testId="retention-run"
+          status={<RunStatus status={run.status} />}
+          createdAt={run.createdAt}
+          createdBy={run.createdByName}
+          detail={t('retention.run.months', { months: run.inactiveMonths })}
+          actions={
+            canErase &&
+            ACTIVE.includes(run.status) && (
               <Button size="S" variant="danger-light" onClick={() => cancel(run)}>
                 {t('campaigns.action.cancel')}
               </Button>
-            )}
-          </Flex>
+            )
+          }
+        >
           <ProgressLine
             percent={runPercent(run)}
             label={t('retention.run.progress', {
@@ -256,7 +241,7 @@ export const RetentionSection = ({ canErase }: { canErase: boolean }) => {
               total: run.total,
             })}
           />
-        </Flex>
+        </JobRow>
       ))}
 
       {confirming && preview && (

@@ -14,12 +14,14 @@ import {
   useLazyGetConsentRequestsQuery,
   type Campaign,
   type CampaignAction,
+  type CampaignStatus,
   type ConsentRequest,
   type RequestStatus,
 } from '../../api';
 import { CampaignProgress } from '../../components/CampaignProgress';
 import { Card } from '../../components/Card';
 import { PagedTable } from '../../components/PagedTable';
+import { JobRow } from '../../components/Progress';
 import { RequestStatusBadge } from '../../components/StatusBadge';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
 import { useConsentRBAC } from '../../hooks/useConsentRBAC';
@@ -31,9 +33,19 @@ const PAGE = 50;
 const isOpen = (status: RequestStatus) =>
   (OPEN_REQUEST_STATUSES as readonly RequestStatus[]).includes(status);
 
+/** What can be done with a campaign in which of its statuses. */
+const CAMPAIGN_BUTTONS: {
+  action: CampaignAction;
+  when: CampaignStatus[];
+  variant: 'secondary' | 'danger-light';
+}[] = [
+  { action: 'pause', when: ['running'], variant: 'secondary' },
+  { action: 'resume', when: ['paused'], variant: 'secondary' },
+  { action: 'cancel', when: ['running', 'paused'], variant: 'danger-light' },
+];
+
 const Campaigns = () => {
   const t = useT();
-  const formatDateTime = useFormatDateTime();
   const { canRequest } = useConsentRBAC();
   const { data, isError, refetch } = useGetConsentCampaignsQuery();
   const campaigns = isError ? [] : (data ?? null);
@@ -59,59 +71,35 @@ const Campaigns = () => {
       ) : (
         <Flex direction="column" alignItems="stretch" gap={5}>
           {campaigns.map((campaign) => (
-            <Flex
+            <JobRow
               key={campaign.documentId}
-              direction="column"
-              alignItems="stretch"
-              gap={2}
-              data-testid="campaign"
-            >
-              <Flex justifyContent="space-between">
-                <Flex gap={2}>
-                  <Typography fontWeight="bold">{campaign.name}</Typography>
-                  <RequestStatusBadge status={campaign.status} />
-                  <Typography variant="pi" textColor="neutral600">
-                    {formatDateTime(campaign.createdAt)}
-                    {campaign.startedByName ? ` · ${campaign.startedByName}` : ''}
-                  </Typography>
-                </Flex>
-                {canRequest && (
+              testId="campaign"
+              name={campaign.name}
+              status={<RequestStatusBadge status={campaign.status} />}
+              createdAt={campaign.createdAt}
+              createdBy={campaign.startedByName}
+              actions={
+                canRequest && (
                   <Flex gap={1}>
-                    {campaign.status === 'running' && (
-                      <Button
-                        size="S"
-                        variant="secondary"
-                        aria-label={t('campaigns.pause', { name: campaign.name })}
-                        onClick={() => act(campaign, 'pause')}
-                      >
-                        {t('campaigns.action.pause')}
-                      </Button>
-                    )}
-                    {campaign.status === 'paused' && (
-                      <Button
-                        size="S"
-                        variant="secondary"
-                        aria-label={t('campaigns.resume', { name: campaign.name })}
-                        onClick={() => act(campaign, 'resume')}
-                      >
-                        {t('campaigns.action.resume')}
-                      </Button>
-                    )}
-                    {(campaign.status === 'running' || campaign.status === 'paused') && (
-                      <Button
-                        size="S"
-                        variant="danger-light"
-                        aria-label={t('campaigns.cancel', { name: campaign.name })}
-                        onClick={() => act(campaign, 'cancel')}
-                      >
-                        {t('campaigns.action.cancel')}
-                      </Button>
+                    {CAMPAIGN_BUTTONS.filter((b) => b.when.includes(campaign.status)).map(
+                      ({ action, variant }) => (
+                        <Button
+                          key={action}
+                          size="S"
+                          variant={variant}
+                          aria-label={t(`campaigns.${action}`, { name: campaign.name })}
+                          onClick={() => act(campaign, action)}
+                        >
+                          {t(`campaigns.action.${action}`)}
+                        </Button>
+                      )
                     )}
                   </Flex>
-                )}
-              </Flex>
+                )
+              }
+            >
               <CampaignProgress campaign={campaign} />
-            </Flex>
+            </JobRow>
           ))}
         </Flex>
       )}

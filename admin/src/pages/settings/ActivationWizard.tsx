@@ -1,10 +1,11 @@
-import { Box, Button, Flex, Typography } from '@strapi/design-system';
+import { Button, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
 import {
   useCreateConsentPurposeMutation,
   usePublishConsentVersionMutation,
   type Purpose,
 } from '../../api';
+import { Card } from '../../components/Card';
 import { BodiesEditor, filledBodies, type Bodies } from '../../components/BodiesEditor';
 import {
   emptyPurpose,
@@ -75,44 +76,32 @@ export const ActivationWizard = ({
   };
 
   return (
-    <Box
-      background="neutral0"
-      hasRadius
-      shadow="tableShadow"
-      padding={6}
-      tag="section"
-      aria-label={t('wizard.title')}
-    >
-      <Flex direction="column" alignItems="stretch" gap={4}>
-        <Typography variant="delta" tag="h2">
-          {t('wizard.title')}
-        </Typography>
-        <Typography textColor="neutral600">{t('wizard.intro')}</Typography>
-        <Typography variant="sigma" textColor="primary600">
-          {t('wizard.step', { step, total: 2 })} ·{' '}
-          {step === 1 ? t('wizard.step1') : t('wizard.step2', { purpose: purpose?.name ?? '' })}
-        </Typography>
-        {step === 1 ? (
-          <PurposeFields
-            value={input}
-            onChange={setInput}
-            errors={showErrors ? purposeErrors(input, t) : {}}
-          />
-        ) : (
-          <BodiesEditor
-            locales={locales}
-            defaultLocale={defaultLocale}
-            value={bodies}
-            onChange={setBodies}
-            showErrors={showErrors}
-          />
-        )}
-        <Flex justifyContent="flex-end">
-          <Button onClick={step === 1 ? createPurpose : publish} loading={busy}>
-            {step === 1 ? t('wizard.next') : t('wizard.publish')}
-          </Button>
-        </Flex>
+    <Card title={t('wizard.title')}>
+      <Typography textColor="neutral600">{t('wizard.intro')}</Typography>
+      <Typography variant="sigma" textColor="primary600">
+        {t('wizard.step', { step, total: 2 })} ·{' '}
+        {step === 1 ? t('wizard.step1') : t('wizard.step2', { purpose: purpose?.name ?? '' })}
+      </Typography>
+      {step === 1 ? (
+        <PurposeFields
+          value={input}
+          onChange={setInput}
+          errors={showErrors ? purposeErrors(input, t) : {}}
+        />
+      ) : (
+        <BodiesEditor
+          locales={locales}
+          defaultLocale={defaultLocale}
+          value={bodies}
+          onChange={setBodies}
+          showErrors={showErrors}
+        />
+      )}
+      <Flex justifyContent="flex-end">
+        <Button onClick={step === 1 ? createPurpose : publish} loading={busy}>
+          {step === 1 ? t('wizard.next') : t('wizard.publish')}
+        </Button>
       </Flex>
-    </Box>
+    </Card>
   );
 };

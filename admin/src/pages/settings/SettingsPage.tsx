@@ -19,6 +19,7 @@ import { useSubmit } from '../../hooks/useSubmit';
 import { useT, type TranslationKey } from '../../hooks/useT';
 import { PERMISSIONS } from '../../pluginId';
 import { ActivationWizard } from './ActivationWizard';
+import { Card } from '../../components/Card';
 import {
   Fieldset,
   LocaleTabs,
@@ -28,24 +29,6 @@ import {
   TextField,
   ToggleField,
 } from '../../components/Fields';
-
-const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
-  <Box
-    background="neutral0"
-    hasRadius
-    shadow="tableShadow"
-    padding={6}
-    tag="section"
-    aria-label={title}
-  >
-    <Flex direction="column" alignItems="stretch" gap={4}>
-      <Typography variant="delta" tag="h2">
-        {title}
-      </Typography>
-      {children}
-    </Flex>
-  </Box>
-);
 
 const Cell = ({ col, children }: { col: number; children: React.ReactNode }) => (
   <Grid.Item col={col} xs={12} direction="column" alignItems="stretch">
@@ -145,7 +128,7 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
-          <Section title={t('settings.requests')}>
+          <Card title={t('settings.requests')}>
             <Grid.Root gap={4}>
               {numbers.map(({ fallback, ...field }) => (
                 <Cell key={field.name} col={6}>
@@ -162,9 +145,9 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
                 </Cell>
               ))}
             </Grid.Root>
-          </Section>
+          </Card>
 
-          <Section title={t('settings.sender')}>
+          <Card title={t('settings.sender')}>
             <Grid.Root gap={4}>
               {senderFields.map((field) => (
                 <Cell key={field.name} col={4}>
@@ -178,18 +161,18 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
                 </Cell>
               ))}
             </Grid.Root>
-          </Section>
+          </Card>
 
           {value.controller && (
-            <Section title={t('settings.controller')}>
+            <Card title={t('settings.controller')}>
               <ControllerSection
                 value={value.controller}
                 onChange={(controller) => setValue({ ...value, controller })}
               />
-            </Section>
+            </Card>
           )}
 
-          <Section title={t('settings.templates')}>
+          <Card title={t('settings.templates')}>
             <Typography variant="pi" textColor="neutral600">
               {t('settings.templates.hint')}
             </Typography>
@@ -219,9 +202,9 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
                 </Flex>
               )}
             </LocaleTabs>
-          </Section>
+          </Card>
 
-          <Section title={t('settings.test')}>
+          <Card title={t('settings.test')}>
             <Flex gap={4} alignItems="flex-end">
               <Box width="32rem">
                 <TextField
@@ -251,11 +234,11 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
                 {t('settings.test.send')}
               </Button>
             </Flex>
-          </Section>
+          </Card>
 
-          <Section title={t('settings.webhooks')}>
+          <Card title={t('settings.webhooks')}>
             <WebhookEventsSection />
-          </Section>
+          </Card>
         </Flex>
       </Layouts.Content>
     </>

@@ -1,17 +1,4 @@
-import {
-  Box,
-  Button,
-  Checkbox,
-  Flex,
-  Link,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Box, Button, Checkbox, Flex, Link, Td, Typography } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { useRBAC } from '@strapi/strapi/admin';
 import { useState } from 'react';
@@ -22,6 +9,7 @@ import {
   useUpdateConsentWebhookEventsMutation,
   type Webhook,
 } from '../../api';
+import { DataTable } from '../../components/DataTable';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useT, type TranslationKey } from '../../hooks/useT';
 
@@ -101,66 +89,56 @@ export const WebhookEventsSection = () => {
           </Link>
         </Box>
       ) : (
-        <Table colCount={CONSENT_WEBHOOK_EVENTS.length + 2} rowCount={webhooks.length + 1}>
-          <Thead>
-            <Tr>
-              <Th>
-                <Typography variant="sigma">{t('settings.webhooks.webhook')}</Typography>
-              </Th>
-              {CONSENT_WEBHOOK_EVENTS.map((event) => (
-                <Th key={event}>
-                  <Typography variant="sigma">
-                    {t(`settings.webhooks.event.${event.split('.')[1]}` as TranslationKey)}
-                  </Typography>
-                </Th>
-              ))}
-              <Th>
-                <Typography variant="sigma">{t('settings.webhooks.actions')}</Typography>
-              </Th>
-            </Tr>
-          </Thead>
-          <Tbody>
-            {webhooks.map((webhook) => {
-              const current = consentEventsOf(webhook).sort().join(',');
-              const dirty = [...chosenFor(webhook)].sort().join(',') !== current;
-              return (
-                <Tr key={webhook.id}>
-                  <Td>
-                    <Link tag={NavLink} to={`/settings/webhooks/${webhook.id}`}>
-                      {webhook.name}
-                    </Link>
+        <DataTable
+          headers={[
+            t('settings.webhooks.webhook'),
+            ...CONSENT_WEBHOOK_EVENTS.map((event) =>
+              t(`settings.webhooks.event.${event.split('.')[1]}` as TranslationKey)
+            ),
+            t('settings.webhooks.actions'),
+          ]}
+          rows={webhooks}
+          rowKey={(webhook) => webhook.id}
+          renderCells={(webhook) => {
+            const current = consentEventsOf(webhook).sort().join(',');
+            const dirty = [...chosenFor(webhook)].sort().join(',') !== current;
+            return (
+              <>
+                <Td>
+                  <Link tag={NavLink} to={`/settings/webhooks/${webhook.id}`}>
+                    {webhook.name}
+                  </Link>
+                </Td>
+                {CONSENT_WEBHOOK_EVENTS.map((event) => (
+                  <Td key={event}>
+                    <Checkbox
+                      aria-label={`${webhook.name}: ${event}`}
+                      disabled={!allowedActions.canUpdate}
+                      checked={chosenFor(webhook).includes(event)}
+                      onCheckedChange={(on: boolean | 'indeterminate') =>
+                        toggle(webhook, event, on === true)
+                      }
+                    />
                   </Td>
-                  {CONSENT_WEBHOOK_EVENTS.map((event) => (
-                    <Td key={event}>
-                      <Checkbox
-                        aria-label={`${webhook.name}: ${event}`}
-                        disabled={!allowedActions.canUpdate}
-                        checked={chosenFor(webhook).includes(event)}
-                        onCheckedChange={(on: boolean | 'indeterminate') =>
-                          toggle(webhook, event, on === true)
-                        }
-                      />
-                    </Td>
-                  ))}
-                  <Td>
-                    {allowedActions.canUpdate && (
-                      <Button
-                        size="S"
-                        variant="secondary"
-                        startIcon={<Check />}
-                        disabled={!dirty}
-                        loading={saving === webhook.id}
-                        onClick={() => save(webhook)}
-                      >
-                        {t('settings.webhooks.save')}
-                      </Button>
-                    )}
-                  </Td>
-                </Tr>
-              );
-            })}
-          </Tbody>
-        </Table>
+                ))}
+                <Td>
+                  {allowedActions.canUpdate && (
+                    <Button
+                      size="S"
+                      variant="secondary"
+                      startIcon={<Check />}
+                      disabled={!dirty}
+                      loading={saving === webhook.id}
+                      onClick={() => save(webhook)}
+                    >
+                      {t('settings.webhooks.save')}
+                    </Button>
+                  )}
+                </Td>
+              </>
+            );
+          }}
+        />
       )}
     </Flex>
   );

@@ -9,6 +9,7 @@ import {
   type Purpose,
   type TextVersion,
 } from '../../api';
+import { CardFrame } from '../../components/Card';
 import { LocaleTabs } from '../../components/Fields';
 import { NewPurposeModal } from './NewPurposeModal';
 import { NewVersionModal } from './NewVersionModal';
@@ -77,14 +78,7 @@ const PurposeCard = ({
   const editorLocales = locales ?? (current ? Object.keys(current.bodies) : [defaultLocale]);
 
   return (
-    <Box
-      background="neutral0"
-      hasRadius
-      shadow="tableShadow"
-      padding={6}
-      tag="section"
-      aria-label={purpose.name}
-    >
+    <CardFrame label={purpose.name}>
       <Flex justifyContent="space-between" alignItems="flex-start">
         <Flex direction="column" alignItems="flex-start" gap={2}>
           <Typography variant="delta" tag="h2">
@@ -153,7 +147,7 @@ const PurposeCard = ({
           onPublished={() => setEditing(false)}
         />
       )}
-    </Box>
+    </CardFrame>
   );
 };
 
