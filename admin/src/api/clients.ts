@@ -1,6 +1,5 @@
 import { getFetchClient } from '@strapi/strapi/admin';
 import type {
-  BookingCheck,
   ClientRow,
   ClientStatusEntry,
   GetBookingCheck,
@@ -10,7 +9,7 @@ import type {
   GetOverview,
   HostConfig,
 } from '../../../server/src/contracts';
-import { consentApi, FRESH, withQuery } from './consentApi';
+import { consentApi, FRESH, getData, listTag, withQuery } from './consentApi';
 import type { CursorPage } from './paging';
 
 export type Overview = GetOverview.Response['data'];
@@ -28,18 +27,18 @@ const clientsApi = consentApi.injectEndpoints({
       providesTags: ['ConsentClient'],
       ...FRESH,
     }),
-    getConsentOverview: builder.query<Overview, number>({
-      query: (days) => `/consent/overview?days=${days}`,
-      transformResponse: (res: GetOverview.Response) => res.data,
-      providesTags: ['ConsentOverview', { type: 'ConsentCampaign', id: 'LIST' }],
-      ...FRESH,
-    }),
-    getBookingCheck: builder.query<BookingCheck | null, GetBookingCheck.Params>({
-      query: ({ uid, documentId }) => `/consent/bookings/${uid}/${documentId}/check`,
-      transformResponse: (res: GetBookingCheck.Response) => res.data,
-      providesTags: ['ConsentBookingCheck'],
-      ...FRESH,
-    }),
+    getConsentOverview: builder.query(
+      getData<GetOverview.Response, number>(
+        (days) => `/consent/overview?days=${days}`,
+        ['ConsentOverview', listTag('ConsentCampaign')]
+      )
+    ),
+    getBookingCheck: builder.query(
+      getData<GetBookingCheck.Response, GetBookingCheck.Params>(
+        ({ uid, documentId }) => `/consent/bookings/${uid}/${documentId}/check`,
+        ['ConsentBookingCheck']
+      )
+    ),
   }),
 });
 

@@ -56,11 +56,26 @@ export const withQuery = (
   return `${path}?${search}`;
 };
 
-/** GET a fixed route, shown fresh: the answer's data, cached under `providesTags`. */
-export const getData = <Res extends { data: unknown }>(url: string, providesTags: Tags) => ({
-  query: () => url,
+/** Tags, or the tags of one argument (the record it names). */
+type TagsOf<Arg> = Tags | ((arg: Arg) => Tags);
+
+const tagsFor = <Arg>(tags: TagsOf<Arg>) =>
+  typeof tags === 'function' ? (_result: unknown, _error: unknown, arg: Arg) => tags(arg) : tags;
+
+/** A route, fixed or built from the argument. */
+type Route<Arg> = string | ((arg: Arg) => string);
+
+const routeOf = <Arg>(route: Route<Arg>, arg: Arg) =>
+  typeof route === 'string' ? route : route(arg);
+
+/** GET a route, shown fresh: the answer's data, cached under `providesTags`. */
+export const getData = <Res extends { data: unknown }, Arg = void>(
+  url: Route<Arg>,
+  providesTags: TagsOf<Arg>
+) => ({
+  query: (arg: Arg) => routeOf(url, arg),
   transformResponse: (res: Res): Res['data'] => res.data,
-  providesTags,
+  providesTags: tagsFor(providesTags),
   ...FRESH,
 });
 
@@ -72,4 +87,21 @@ export const postData = <Res extends { data: unknown }>(
   query: <Body>(data: Body) => ({ url, method: 'POST' as const, data }),
   transformResponse: (res: Res): Res['data'] => res.data,
   invalidatesTags,
+});
+
+/**
+ * POST to the route `url` builds from the argument (one record's route, or one of its
+ * actions'), with the argument's `body`, or an empty one: the answer's data.
+ */
+export const postTo = <Res extends { data: unknown }, Arg>(
+  url: (arg: Arg) => string,
+  invalidatesTags: TagsOf<Arg> = []
+) => ({
+  query: (arg: Arg) => ({
+    url: url(arg),
+    method: 'POST' as const,
+    data: typeof arg === 'object' && arg !== null && 'body' in arg ? arg.body : {},
+  }),
+  transformResponse: (res: Res): Res['data'] => res.data,
+  invalidatesTags: tagsFor(invalidatesTags),
 });

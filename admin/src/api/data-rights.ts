@@ -23,6 +23,7 @@ import {
   getData,
   listTag,
   postData,
+  postTo,
   withQuery,
 } from './consentApi';
 import type { CursorPage, PageBefore } from './paging';
@@ -43,15 +44,12 @@ const dataRightsApi = consentApi.injectEndpoints({
         'ConsentAudit',
       ])
     ),
-    cancelRetentionRun: builder.mutation<RetentionRun, CancelRetentionRun.Params['documentId']>({
-      query: (documentId) => ({
-        url: `/consent/retention/runs/${documentId}/cancel`,
-        method: 'POST',
-        data: {},
-      }),
-      transformResponse: (res: CancelRetentionRun.Response) => res.data,
-      invalidatesTags: [listTag('ConsentRetentionRun')],
-    }),
+    cancelRetentionRun: builder.mutation(
+      postTo<CancelRetentionRun.Response, CancelRetentionRun.Params['documentId']>(
+        (documentId) => `/consent/retention/runs/${documentId}/cancel`,
+        [listTag('ConsentRetentionRun')]
+      )
+    ),
     importConsents: builder.mutation<ImportReport, ImportConsents.Request['body']>({
       query: (data) => ({ url: '/consent/imports', method: 'POST', data }),
       transformResponse: (res: ImportConsents.Response) => res.data,
@@ -68,11 +66,12 @@ const dataRightsApi = consentApi.injectEndpoints({
       getData<GetCheckpoints.Response>('/consent/proof/checkpoints', [listTag('ConsentCheckpoint')])
     ),
     /** null when no chain moved since the last checkpoint. */
-    sealConsentCheckpoint: builder.mutation<Checkpoint | null, void>({
-      query: () => ({ url: '/consent/proof/checkpoints', method: 'POST', data: {} }),
-      transformResponse: (res: SealCheckpoint.Response) => res.data,
-      invalidatesTags: [listTag('ConsentCheckpoint'), 'ConsentAudit'],
-    }),
+    sealConsentCheckpoint: builder.mutation(
+      postTo<SealCheckpoint.Response, void>(
+        () => '/consent/proof/checkpoints',
+        [listTag('ConsentCheckpoint'), 'ConsentAudit']
+      )
+    ),
     getConsentAudit: builder.query<
       CursorPage<AuditEntry, number>,
       PageBefore & { action: AuditAction | null }

@@ -13,4 +13,3 @@ export * from './purposes';
 export * from './requests';
 export * from './settings';
 export * from './subjects';
-export * from './webhooks';

@@ -7,7 +7,18 @@ import type {
   Purpose,
   TextVersion,
 } from '../../../server/src/contracts';
-import { CONSENT_CHANGED, consentApi, FRESH, getData, listTag, postData } from './consentApi';
+import {
+  CONSENT_CHANGED,
+  consentApi,
+  FRESH,
+  getData,
+  listTag,
+  postData,
+  postTo,
+} from './consentApi';
+
+/** One purpose's route, with what is sent to it. */
+type ForPurpose<Body> = { key: string; body: Body };
 
 /** A purpose with the version of its text in force (null before the first publication). */
 export interface CurrentText {
@@ -60,34 +71,22 @@ const purposesApi = consentApi.injectEndpoints({
         'ConsentClientState',
       ])
     ),
-    previewConsentVersion: builder.mutation<
-      PreviewVersion.Response['data'],
-      { key: string; body: PreviewVersion.Request['body'] }
-    >({
-      query: ({ key, body }) => ({
-        url: `/consent/purposes/${key}/versions/preview`,
-        method: 'POST',
-        data: body,
-      }),
-      transformResponse: (res: PreviewVersion.Response) => res.data,
-    }),
-    publishConsentVersion: builder.mutation<
-      TextVersion,
-      { key: string; body: PublishVersion.Request['body'] }
-    >({
-      query: ({ key, body }) => ({
-        url: `/consent/purposes/${key}/versions`,
-        method: 'POST',
-        data: body,
-      }),
-      transformResponse: (res: PublishVersion.Response) => res.data,
-      invalidatesTags: (_result, _error, { key }) => [
-        listTag('ConsentPurpose'),
-        { type: 'ConsentVersion', id: key },
-        ...CONSENT_CHANGED,
-        'ConsentClientState',
-      ],
-    }),
+    previewConsentVersion: builder.mutation(
+      postTo<PreviewVersion.Response, ForPurpose<PreviewVersion.Request['body']>>(
+        ({ key }) => `/consent/purposes/${key}/versions/preview`
+      )
+    ),
+    publishConsentVersion: builder.mutation(
+      postTo<PublishVersion.Response, ForPurpose<PublishVersion.Request['body']>>(
+        ({ key }) => `/consent/purposes/${key}/versions`,
+        ({ key }) => [
+          listTag('ConsentPurpose'),
+          { type: 'ConsentVersion', id: key },
+          ...CONSENT_CHANGED,
+          'ConsentClientState',
+        ]
+      )
+    ),
   }),
 });
 

@@ -8,7 +8,7 @@ import type {
   GetRequests,
   RequestStatus,
 } from '../../../server/src/contracts';
-import { consentApi, FRESH, getData, listTag, postData, withQuery } from './consentApi';
+import { consentApi, FRESH, getData, listTag, postData, postTo, withQuery } from './consentApi';
 import type { CursorPage, PageBefore } from './paging';
 
 const requestsApi = consentApi.injectEndpoints({
@@ -23,20 +23,17 @@ const requestsApi = consentApi.injectEndpoints({
       providesTags: [listTag('ConsentRequest')],
       ...FRESH,
     }),
-    changeConsentRequest: builder.mutation<ConsentRequest, ChangeRequest.Params>({
-      query: ({ documentId, action }) => ({
-        url: `/consent/requests/${documentId}/${action}`,
-        method: 'POST',
-        data: {},
-      }),
-      transformResponse: (res: ChangeRequest.Response) => res.data,
-      invalidatesTags: [
-        listTag('ConsentRequest'),
-        listTag('ConsentCampaign'),
-        'ConsentClient',
-        'ConsentClientState',
-      ],
-    }),
+    changeConsentRequest: builder.mutation(
+      postTo<ChangeRequest.Response, ChangeRequest.Params>(
+        ({ documentId, action }) => `/consent/requests/${documentId}/${action}`,
+        [
+          listTag('ConsentRequest'),
+          listTag('ConsentCampaign'),
+          'ConsentClient',
+          'ConsentClientState',
+        ]
+      )
+    ),
     getConsentCampaigns: builder.query<Campaign[], void>(
       getData<GetCampaigns.Response>('/consent/campaigns', [listTag('ConsentCampaign')])
     ),
@@ -48,15 +45,12 @@ const requestsApi = consentApi.injectEndpoints({
         'ConsentOverview',
       ])
     ),
-    changeConsentCampaign: builder.mutation<Campaign, ChangeCampaign.Params>({
-      query: ({ documentId, action }) => ({
-        url: `/consent/campaigns/${documentId}/${action}`,
-        method: 'POST',
-        data: {},
-      }),
-      transformResponse: (res: ChangeCampaign.Response) => res.data,
-      invalidatesTags: [listTag('ConsentCampaign'), listTag('ConsentRequest'), 'ConsentOverview'],
-    }),
+    changeConsentCampaign: builder.mutation(
+      postTo<ChangeCampaign.Response, ChangeCampaign.Params>(
+        ({ documentId, action }) => `/consent/campaigns/${documentId}/${action}`,
+        [listTag('ConsentCampaign'), listTag('ConsentRequest'), 'ConsentOverview']
+      )
+    ),
   }),
 });
 

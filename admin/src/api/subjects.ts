@@ -1,9 +1,7 @@
 import { getFetchClient } from '@strapi/strapi/admin';
 import type {
-  ClientConsent,
   ConsentEvent,
   CreateClientRequest,
-  ConsentRequest,
   EraseClient,
   ErasureRecord,
   ErasureResult,
@@ -15,7 +13,10 @@ import type {
   ReceiptFormat,
   RecordDecisions,
 } from '../../../server/src/contracts';
-import { CONSENT_CHANGED, consentApi, FRESH } from './consentApi';
+import { CONSENT_CHANGED, consentApi, FRESH, getData, postTo } from './consentApi';
+
+/** One client's route, with what is sent to it. */
+type ForClient<Body> = { documentId: string; body: Body };
 
 export type ReceiptResult = GetClientReceipt.Response['data'];
 
@@ -29,14 +30,12 @@ const clientChanged = (documentId: string) =>
 
 const subjectsApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
-    getClientConsent: builder.query<ClientConsent, string>({
-      query: (documentId) => `/consent/subjects/${documentId}`,
-      transformResponse: (res: GetClientConsent.Response) => res.data,
-      providesTags: (_result, _error, documentId) => [
-        { type: 'ConsentClientState', id: documentId },
-      ],
-      ...FRESH,
-    }),
+    getClientConsent: builder.query(
+      getData<GetClientConsent.Response, string>(
+        (documentId) => `/consent/subjects/${documentId}`,
+        (documentId) => [{ type: 'ConsentClientState', id: documentId }]
+      )
+    ),
     getClientEvents: builder.query<
       { events: ConsentEvent[]; total: number },
       { documentId: string; pageSize: number }
@@ -50,41 +49,29 @@ const subjectsApi = consentApi.injectEndpoints({
       providesTags: (_result, _error, { documentId }) => [{ type: 'ConsentEvent', id: documentId }],
       ...FRESH,
     }),
-    recordDecisions: builder.mutation<
-      RecordDecisions.Response['data'],
-      { documentId: string; body: RecordDecisions.Request['body'] }
-    >({
-      query: ({ documentId, body }) => ({
-        url: `/consent/subjects/${documentId}/decisions`,
-        method: 'POST',
-        data: body,
-      }),
-      transformResponse: (res: RecordDecisions.Response) => res.data,
-      invalidatesTags: (_result, _error, { documentId }) => [...clientChanged(documentId)],
-    }),
-    createClientRequest: builder.mutation<
-      ConsentRequest,
-      { documentId: string; body: CreateClientRequest.Request['body'] }
-    >({
-      query: ({ documentId, body }) => ({
-        url: `/consent/subjects/${documentId}/requests`,
-        method: 'POST',
-        data: body,
-      }),
-      transformResponse: (res: CreateClientRequest.Response) => res.data,
-      invalidatesTags: (_result, _error, { documentId }) => [
-        { type: 'ConsentClientState', id: documentId },
-        { type: 'ConsentRequest', id: 'LIST' },
-        'ConsentClient',
-      ],
-    }),
+    recordDecisions: builder.mutation(
+      postTo<RecordDecisions.Response, ForClient<RecordDecisions.Request['body']>>(
+        ({ documentId }) => `/consent/subjects/${documentId}/decisions`,
+        ({ documentId }) => clientChanged(documentId)
+      )
+    ),
+    createClientRequest: builder.mutation(
+      postTo<CreateClientRequest.Response, ForClient<CreateClientRequest.Request['body']>>(
+        ({ documentId }) => `/consent/subjects/${documentId}/requests`,
+        ({ documentId }) => [
+          { type: 'ConsentClientState', id: documentId },
+          { type: 'ConsentRequest', id: 'LIST' },
+          'ConsentClient',
+        ]
+      )
+    ),
     /** 404 for a client that was not erased: callers read `data` only. */
-    getClientErasure: builder.query<ErasureRecord, string>({
-      query: (documentId) => `/consent/subjects/${documentId}/erasure`,
-      transformResponse: (res: GetClientErasure.Response) => res.data,
-      providesTags: (_result, _error, documentId) => [{ type: 'ConsentErasure', id: documentId }],
-      ...FRESH,
-    }),
+    getClientErasure: builder.query(
+      getData<GetClientErasure.Response, string>(
+        (documentId) => `/consent/subjects/${documentId}/erasure`,
+        (documentId) => [{ type: 'ConsentErasure', id: documentId }]
+      )
+    ),
     /** The dry run: what erasing would touch. A POST that writes nothing, so a query. */
     getErasurePreview: builder.query<ErasureResult, { documentId: string; reason: string }>({
       query: ({ documentId, reason }) => ({
@@ -95,22 +82,16 @@ const subjectsApi = consentApi.injectEndpoints({
       transformResponse: (res: EraseClient.Response) => res.data,
       ...FRESH,
     }),
-    eraseClient: builder.mutation<
-      ErasureResult,
-      { documentId: string; body: EraseClient.Request['body'] }
-    >({
-      query: ({ documentId, body }) => ({
-        url: `/consent/subjects/${documentId}/erase`,
-        method: 'POST',
-        data: body,
-      }),
-      transformResponse: (res: EraseClient.Response) => res.data,
-      invalidatesTags: (_result, _error, { documentId }) => [
-        { type: 'ConsentErasure', id: documentId },
-        ...clientChanged(documentId),
-        'ConsentAudit',
-      ],
-    }),
+    eraseClient: builder.mutation(
+      postTo<EraseClient.Response, ForClient<EraseClient.Request['body']>>(
+        ({ documentId }) => `/consent/subjects/${documentId}/erase`,
+        ({ documentId }) => [
+          { type: 'ConsentErasure', id: documentId },
+          ...clientChanged(documentId),
+          'ConsentAudit',
+        ]
+      )
+    ),
     /** A GET, but each one is written to the audit trail. */
     getClientReceipt: builder.mutation<
       ReceiptResult,

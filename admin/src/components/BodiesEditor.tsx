@@ -1,4 +1,5 @@
 import { Flex } from '@strapi/design-system';
+import { useState } from 'react';
 import type { TextBody } from '../api';
 import { useT } from '../hooks/useT';
 import { Fieldset, TextareaField, TextField } from './Fields';
@@ -62,9 +63,32 @@ export const BodiesEditor = ({
 };
 
 /** Bodies with both a title and a text; locales left empty are not sent. */
-export const filledBodies = (bodies: Bodies): Bodies =>
+const filledBodies = (bodies: Bodies): Bodies =>
   Object.fromEntries(
     Object.entries(bodies)
       .filter(([, b]) => b.title.trim() && b.text.trim())
       .map(([locale, b]) => [locale, { title: b.title.trim(), text: b.text.trim() }])
   );
+
+/**
+ * The bodies being written, one a locale, starting from `current` (else empty): `editor`
+ * goes to BodiesEditor; `complete` when the default locale has a title and a text.
+ */
+export const useBodies = (
+  locales: string[],
+  defaultLocale: string,
+  current?: Record<string, TextBody>
+) => {
+  const [value, setValue] = useState<Bodies>(() =>
+    Object.fromEntries(
+      locales.map((l) => [l, { title: current?.[l]?.title ?? '', text: current?.[l]?.text ?? '' }])
+    )
+  );
+  const required = value[defaultLocale];
+  return {
+    editor: { locales, defaultLocale, value, onChange: setValue },
+    complete: Boolean(required?.title.trim() && required?.text.trim()),
+    /** What is sent: the locales with both a title and a text. */
+    filled: () => filledBodies(value),
+  };
+};

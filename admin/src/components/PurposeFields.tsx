@@ -1,5 +1,12 @@
 import { Checkbox, Flex } from '@strapi/design-system';
-import { LEGAL_BASES, type LegalBasis } from '../api';
+import { useState } from 'react';
+import {
+  LEGAL_BASES,
+  useCreateConsentPurposeMutation,
+  type LegalBasis,
+  type Purpose,
+} from '../api';
+import { useSubmit, type SubmitOptions } from '../hooks/useSubmit';
 import { useT, type TranslationKey } from '../hooks/useT';
 import { SelectField, TextareaField, TextField } from './Fields';
 
@@ -113,14 +120,14 @@ export const PurposeFields = ({
 };
 
 /** Client-side checks before POST /consent/purposes (the server checks again). */
-export const purposeErrors = (value: PurposeInput, t: ReturnType<typeof useT>) => {
+const purposeErrors = (value: PurposeInput, t: ReturnType<typeof useT>) => {
   const errors: Partial<Record<keyof PurposeInput, string>> = {};
   if (!value.name.trim()) errors.name = t('form.required');
   if (!KEY_PATTERN.test(value.key)) errors.key = t('purpose.field.key.invalid');
   return errors;
 };
 
-export const purposePayload = (value: PurposeInput) => ({
+const purposePayload = (value: PurposeInput) => ({
   key: value.key,
   name: value.name.trim(),
   description: value.description.trim() || null,
@@ -130,3 +137,24 @@ export const purposePayload = (value: PurposeInput) => ({
   marketing: value.marketing,
   doubleOptIn: value.legalBasis === 'consent' ? value.doubleOptIn : false,
 });
+
+/**
+ * A new purpose, written in PurposeFields (`fields`) and created with POST
+ * /consent/purposes; its errors show once the admin has tried to create it.
+ */
+export const useNewPurpose = (initial: PurposeInput) => {
+  const t = useT();
+  const [createPurpose] = useCreateConsentPurposeMutation();
+  const { busy, submit } = useSubmit();
+  const [value, setValue] = useState(initial);
+  const [showErrors, setShowErrors] = useState(false);
+  const errors = purposeErrors(value, t);
+
+  const create = (options: SubmitOptions<Purpose>) => {
+    setShowErrors(true);
+    if (Object.keys(errors).length > 0) return;
+    submit(() => createPurpose(purposePayload(value)).unwrap(), options);
+  };
+
+  return { fields: { value, onChange: setValue, errors: showErrors ? errors : {} }, busy, create };
+};

@@ -1,19 +1,9 @@
 import { Button, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import {
-  useCreateConsentPurposeMutation,
-  usePublishConsentVersionMutation,
-  type Purpose,
-} from '../../api';
+import { usePublishConsentVersionMutation, type Purpose } from '../../api';
+import { BodiesEditor, useBodies } from '../../components/BodiesEditor';
 import { Card } from '../../components/Card';
-import { BodiesEditor, filledBodies, type Bodies } from '../../components/BodiesEditor';
-import {
-  emptyPurpose,
-  PurposeFields,
-  purposeErrors,
-  purposePayload,
-  type PurposeInput,
-} from '../../components/PurposeFields';
+import { emptyPurpose, PurposeFields, useNewPurpose } from '../../components/PurposeFields';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useT } from '../../hooks/useT';
 
@@ -32,42 +22,29 @@ export const ActivationWizard = ({
   defaultLocale: string;
 }) => {
   const t = useT();
-  const [create] = useCreateConsentPurposeMutation();
   const [publishVersion] = usePublishConsentVersionMutation();
-  const { busy, submit } = useSubmit();
+  const { busy: publishing, submit } = useSubmit();
   const [purpose, setPurpose] = useState<Purpose | null>(purposes[0] ?? null);
-  const [input, setInput] = useState<PurposeInput>({
+  const newPurpose = useNewPurpose({
     ...emptyPurpose,
     key: 'storage',
     name: t('wizard.defaultPurposeName'),
   });
-  const [bodies, setBodies] = useState<Bodies>(() =>
-    Object.fromEntries(locales.map((l) => [l, { title: '', text: '' }]))
-  );
+  const bodies = useBodies(locales, defaultLocale);
   const [showErrors, setShowErrors] = useState(false);
   const step = purpose ? 2 : 1;
 
-  const createPurpose = () => {
-    setShowErrors(true);
-    if (Object.keys(purposeErrors(input, t)).length > 0) return;
-    submit(() => create(purposePayload(input)).unwrap(), {
-      then: (created) => {
-        setPurpose(created);
-        setShowErrors(false);
-      },
-    });
-  };
+  const createPurpose = () => newPurpose.create({ then: setPurpose });
 
   const publish = () => {
     if (!purpose) return;
     setShowErrors(true);
-    const body = bodies[defaultLocale];
-    if (!body?.title.trim() || !body?.text.trim()) return;
+    if (!bodies.complete) return;
     submit(
       () =>
         publishVersion({
           key: purpose.key,
-          body: { changeKind: 'substantive', bodies: filledBodies(bodies) },
+          body: { changeKind: 'substantive', bodies: bodies.filled() },
         }).unwrap(),
       {
         notify: () => t('wizard.activated'),
@@ -83,22 +60,15 @@ export const ActivationWizard = ({
         {step === 1 ? t('wizard.step1') : t('wizard.step2', { purpose: purpose?.name ?? '' })}
       </Typography>
       {step === 1 ? (
-        <PurposeFields
-          value={input}
-          onChange={setInput}
-          errors={showErrors ? purposeErrors(input, t) : {}}
-        />
+        <PurposeFields {...newPurpose.fields} />
       ) : (
-        <BodiesEditor
-          locales={locales}
-          defaultLocale={defaultLocale}
-          value={bodies}
-          onChange={setBodies}
-          showErrors={showErrors}
-        />
+        <BodiesEditor {...bodies.editor} showErrors={showErrors} />
       )}
       <Flex justifyContent="flex-end">
-        <Button onClick={step === 1 ? createPurpose : publish} loading={busy}>
+        <Button
+          onClick={step === 1 ? createPurpose : publish}
+          loading={newPurpose.busy || publishing}
+        >
           {step === 1 ? t('wizard.next') : t('wizard.publish')}
         </Button>
       </Flex>

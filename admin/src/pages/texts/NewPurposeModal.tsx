@@ -1,15 +1,7 @@
-import { useState } from 'react';
-import { useCreateConsentPurposeMutation, type Purpose } from '../../api';
-import { useSubmit } from '../../hooks/useSubmit';
-import { useT } from '../../hooks/useT';
+import type { Purpose } from '../../api';
 import { FormModal } from '../../components/FormModal';
-import {
-  emptyPurpose,
-  PurposeFields,
-  purposeErrors,
-  purposePayload,
-  type PurposeInput,
-} from '../../components/PurposeFields';
+import { emptyPurpose, PurposeFields, useNewPurpose } from '../../components/PurposeFields';
+import { useT } from '../../hooks/useT';
 
 /** Create a purpose (POST /consent/purposes). */
 export const NewPurposeModal = ({
@@ -20,20 +12,13 @@ export const NewPurposeModal = ({
   onCreated: (purpose: Purpose) => void;
 }) => {
   const t = useT();
-  const [createPurpose] = useCreateConsentPurposeMutation();
-  const { busy, submit } = useSubmit();
-  const [value, setValue] = useState<PurposeInput>(emptyPurpose);
-  const [showErrors, setShowErrors] = useState(false);
-  const errors = purposeErrors(value, t);
+  const { fields, busy, create } = useNewPurpose(emptyPurpose);
 
-  const save = () => {
-    setShowErrors(true);
-    if (Object.keys(errors).length > 0) return;
-    submit(() => createPurpose(purposePayload(value)).unwrap(), {
+  const save = () =>
+    create({
       notify: (purpose) => t('purpose.created', { name: purpose.name }),
       then: onCreated,
     });
-  };
 
   return (
     <FormModal
@@ -43,7 +28,7 @@ export const NewPurposeModal = ({
       onClose={onClose}
       busy={busy}
     >
-      <PurposeFields value={value} onChange={setValue} errors={showErrors ? errors : {}} />
+      <PurposeFields {...fields} />
     </FormModal>
   );
 };

@@ -12,7 +12,7 @@ import {
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useSubmit } from '../../hooks/useSubmit';
 import { useT } from '../../hooks/useT';
-import { BodiesEditor, filledBodies, type Bodies } from '../../components/BodiesEditor';
+import { BodiesEditor, useBodies } from '../../components/BodiesEditor';
 import { DiffView } from './DiffView';
 import { FormModal } from '../../components/FormModal';
 
@@ -40,14 +40,7 @@ export const NewVersionModal = ({
   const [previewVersion, { isLoading: previewing }] = usePreviewConsentVersionMutation();
   const [publishVersion] = usePublishConsentVersionMutation();
   const { busy: publishing, submit } = useSubmit();
-  const [bodies, setBodies] = useState<Bodies>(() =>
-    Object.fromEntries(
-      locales.map((l) => [
-        l,
-        { title: current?.bodies[l]?.title ?? '', text: current?.bodies[l]?.text ?? '' },
-      ])
-    )
-  );
+  const bodies = useBodies(locales, defaultLocale, current?.bodies);
   const [changeKind, setChangeKind] = useState<PublishChangeKind | null>(
     current ? null : 'substantive'
   );
@@ -61,11 +54,10 @@ export const NewVersionModal = ({
 
   const payload = () => ({
     changeKind: changeKind ?? 'substantive',
-    bodies: filledBodies(bodies),
+    bodies: bodies.filled(),
     ...(summary.trim() ? { summary: summary.trim() } : {}),
   });
-  const defaultBody = bodies[defaultLocale];
-  const valid = Boolean(defaultBody?.title.trim() && defaultBody?.text.trim() && changeKind);
+  const valid = bodies.complete && Boolean(changeKind);
 
   const review = async () => {
     setShowErrors(true);
@@ -111,13 +103,7 @@ export const NewVersionModal = ({
     >
       {step === 'edit' ? (
         <Flex direction="column" alignItems="stretch" gap={6}>
-          <BodiesEditor
-            locales={locales}
-            defaultLocale={defaultLocale}
-            value={bodies}
-            onChange={setBodies}
-            showErrors={showErrors}
-          />
+          <BodiesEditor {...bodies.editor} showErrors={showErrors} />
           {current && (
             <Field.Root
               name="changeKind"
