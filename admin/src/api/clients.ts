@@ -9,7 +9,7 @@ import type {
   GetOverview,
   HostConfig,
 } from '../../../server/src/contracts';
-import { consentApi, FRESH, getData, listTag, withQuery } from './consentApi';
+import { consentApi, getData, getPage, listTag } from './consentApi';
 import type { CursorPage } from './paging';
 
 export type Overview = GetOverview.Response['data'];
@@ -20,13 +20,13 @@ export type ClientsQuery = Required<Pick<GetClients.Request['query'], 'state' | 
 
 const clientsApi = consentApi.injectEndpoints({
   endpoints: (builder) => ({
-    getConsentClients: builder.query<CursorPage<ClientRow, string>, ClientsQuery>({
-      query: ({ state, q, cursor, limit }) =>
-        withQuery('/consent/clients', { state, limit, q: q || null, cursor: cursor || null }),
-      transformResponse: (res: GetClients.Response) => ({ rows: res.data, next: res.meta.next }),
-      providesTags: ['ConsentClient'],
-      ...FRESH,
-    }),
+    getConsentClients: builder.query<CursorPage<ClientRow, string>, ClientsQuery>(
+      getPage(
+        '/consent/clients',
+        (res: GetClients.Response) => ({ rows: res.data, next: res.meta.next }),
+        ['ConsentClient']
+      )
+    ),
     getConsentOverview: builder.query(
       getData<GetOverview.Response, number>(
         (days) => `/consent/overview?days=${days}`,

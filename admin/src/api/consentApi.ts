@@ -1,4 +1,5 @@
 import { adminApi } from '@strapi/strapi/admin';
+import type { CursorPage } from './paging';
 
 const TAG_TYPES = [
   'ConsentPurpose',
@@ -45,14 +46,11 @@ type Tags = readonly (Tag | { type: Tag; id: string })[];
 /** A list's tag: every change to a member invalidates the whole list. */
 export const listTag = <T extends Tag>(type: T) => ({ type, id: 'LIST' as const });
 
-/** A route with the query parameters that are set (null and undefined are left out). */
-export const withQuery = (
-  path: string,
-  params: Record<string, string | number | null | undefined>
-) => {
+/** A route with the query parameters that are set (null, undefined and '' are left out). */
+export const withQuery = (path: string, params: object) => {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params))
-    if (value !== null && value !== undefined) search.set(key, String(value));
+    if (value !== null && value !== undefined && value !== '') search.set(key, String(value));
   return `${path}?${search}`;
 };
 
@@ -104,4 +102,19 @@ export const postTo = <Res extends { data: unknown }, Arg>(
   }),
   transformResponse: (res: Res): Res['data'] => res.data,
   invalidatesTags: tagsFor(invalidatesTags),
+});
+
+/**
+ * GET one page of a list paged by cursor, shown fresh: the argument's fields are the
+ * query parameters; `page` reads the rows and the next cursor from the answer.
+ */
+export const getPage = <Res, Row, Cursor>(
+  url: string,
+  page: (res: Res) => CursorPage<Row, Cursor>,
+  providesTags: Tags
+) => ({
+  query: (arg: object) => withQuery(url, arg),
+  transformResponse: page,
+  providesTags,
+  ...FRESH,
 });

@@ -19,12 +19,11 @@ import type {
 import {
   CONSENT_CHANGED,
   consentApi,
-  FRESH,
   getData,
+  getPage,
   listTag,
   postData,
   postTo,
-  withQuery,
 } from './consentApi';
 import type { CursorPage, PageBefore } from './paging';
 
@@ -75,15 +74,13 @@ const dataRightsApi = consentApi.injectEndpoints({
     getConsentAudit: builder.query<
       CursorPage<AuditEntry, number>,
       PageBefore & { action: AuditAction | null }
-    >({
-      query: ({ action, before, limit }) => withQuery('/consent/audit', { limit, action, before }),
-      transformResponse: (res: GetAudit.Response) => ({
-        rows: res.data.entries,
-        next: res.data.next,
-      }),
-      providesTags: ['ConsentAudit'],
-      ...FRESH,
-    }),
+    >(
+      getPage(
+        '/consent/audit',
+        (res: GetAudit.Response) => ({ rows: res.data.entries, next: res.data.next }),
+        ['ConsentAudit']
+      )
+    ),
   }),
 });
 

@@ -8,7 +8,7 @@ import type {
   GetRequests,
   RequestStatus,
 } from '../../../server/src/contracts';
-import { consentApi, FRESH, getData, listTag, postData, postTo, withQuery } from './consentApi';
+import { consentApi, getData, getPage, listTag, postData, postTo } from './consentApi';
 import type { CursorPage, PageBefore } from './paging';
 
 const requestsApi = consentApi.injectEndpoints({
@@ -16,13 +16,13 @@ const requestsApi = consentApi.injectEndpoints({
     getConsentRequests: builder.query<
       CursorPage<ConsentRequest, number>,
       PageBefore & { status: RequestStatus | null }
-    >({
-      query: ({ status, before, limit }) =>
-        withQuery('/consent/requests', { limit, status, before: before || null }),
-      transformResponse: (res: GetRequests.Response) => ({ rows: res.data, next: res.meta.next }),
-      providesTags: [listTag('ConsentRequest')],
-      ...FRESH,
-    }),
+    >(
+      getPage(
+        '/consent/requests',
+        (res: GetRequests.Response) => ({ rows: res.data, next: res.meta.next }),
+        [listTag('ConsentRequest')]
+      )
+    ),
     changeConsentRequest: builder.mutation(
       postTo<ChangeRequest.Response, ChangeRequest.Params>(
         ({ documentId, action }) => `/consent/requests/${documentId}/${action}`,
