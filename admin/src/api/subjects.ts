@@ -12,10 +12,11 @@ import type {
   GetClientErasure,
   GetClientEvents,
   GetClientReceipt,
+  GetClientRequests,
   ReceiptFormat,
   RecordDecisions,
 } from '../../../server/src/contracts';
-import { CONSENT_CHANGED, consentApi, FRESH } from './consentApi';
+import { CONSENT_CHANGED, consentApi, FRESH, listTag } from './consentApi';
 
 export type ReceiptResult = GetClientReceipt.Response['data'];
 
@@ -78,6 +79,16 @@ const subjectsApi = consentApi.injectEndpoints({
         'ConsentClient',
       ],
     }),
+    /** The client's latest requests (consent requests, information mails, confirmations), newest first. */
+    getClientRequests: builder.query<ConsentRequest[], { documentId: string; limit: number }>({
+      query: ({ documentId, limit }) => `/consent/subjects/${documentId}/requests?limit=${limit}`,
+      transformResponse: (res: GetClientRequests.Response) => res.data,
+      providesTags: (_result, _error, { documentId }) => [
+        { type: 'ConsentRequest', id: documentId },
+        listTag('ConsentRequest'),
+      ],
+      ...FRESH,
+    }),
     /** 404 for a client that was not erased: callers read `data` only. */
     getClientErasure: builder.query<ErasureRecord, string>({
       query: (documentId) => `/consent/subjects/${documentId}/erasure`,
@@ -128,6 +139,7 @@ export const {
   useGetClientEventsQuery,
   useRecordDecisionsMutation,
   useCreateClientRequestMutation,
+  useGetClientRequestsQuery,
   useGetClientErasureQuery,
   useGetErasurePreviewQuery,
   useEraseClientMutation,
