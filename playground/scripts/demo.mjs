@@ -10,12 +10,10 @@
 import { fork, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
+import { appDir, envFile, setting } from './settings.mjs';
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(appDir, '..');
-const envFile = join(appDir, '.env');
 const secret = () => randomBytes(24).toString('base64');
 const fail = (message) => {
   console.error(`[demo] ${message}`);
@@ -48,14 +46,6 @@ if (!existsSync(envFile)) {
     console.log('[demo] playground/.env: links now follow PORT (PUBLIC_URL left unset)');
   }
 }
-
-/** What Strapi will read for a variable: the environment first, then playground/.env. */
-const setting = (name) =>
-  process.env[name] ??
-  readFileSync(envFile, 'utf8')
-    .match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1]
-    ?.trim()
-    .replace(/^["']|["']$/g, '');
 
 /**
  * Mail goes to a local catcher (scripts/mail-catcher.mjs) unless SMTP_HOST points

@@ -14,7 +14,12 @@ const COPY = path.join(ROOT, 'tests', '.artifacts', `demo-copy-${process.env.JES
 const copyDemo = () => {
   fs.rmSync(COPY, { recursive: true, force: true });
   fs.mkdirSync(path.join(COPY, 'scripts'), { recursive: true });
-  for (const file of ['scripts/demo.mjs', 'scripts/mail-catcher.mjs', '.env.example'])
+  for (const file of [
+    'scripts/demo.mjs',
+    'scripts/settings.mjs',
+    'scripts/mail-catcher.mjs',
+    '.env.example',
+  ])
     fs.copyFileSync(path.join(APP_DIR, file), path.join(COPY, file));
 };
 
