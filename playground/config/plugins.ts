@@ -88,6 +88,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       sms: sms(env),
       // Links in messages point here (the public consent pages).
       publicUrl: env('PUBLIC_URL', `http://localhost:${env.int('PORT', 1337)}`),
+      // `npm run demo:time -- <days>` moves the demo's clock (never in production).
+      demo: { timeTravel: env.bool('DEMO_TIME_TRAVEL', env('NODE_ENV') !== 'production') },
       // Data-subject rights: a booking is kept for bookkeeping (Art. 17(3)) with its notes removed;
       // its start is what counts as the client's activity for the retention rule.
       dataSubject: {

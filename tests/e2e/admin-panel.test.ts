@@ -351,6 +351,9 @@ describe('the consent screens of an admin with every permission', () => {
       await consentPanel(admin).waitFor();
       const panel = admin.getByTestId('consent-panel');
       await panel.getByText('No valid consent', { exact: true }).waitFor();
+      // Nothing given yet, so nothing to annul: the button is not offered (issue 21).
+      await panel.getByTestId('consent-requests').waitFor();
+      expect(await panel.getByRole('button', { name: 'Annul consent' }).count()).toBe(0);
       await screenshot(admin, 'content-manager-panel');
       await admin.getByRole('button', { name: 'Register consent in person' }).click();
       const modal = admin.getByRole('dialog', { name: 'Register consent in person' });
@@ -369,6 +372,7 @@ describe('the consent screens of an admin with every permission', () => {
       await modal.waitFor({ state: 'hidden' });
       // The panel refreshes by itself (the recording invalidates the client's cached state), without a reload.
       await panel.getByText('Valid consent', { exact: true }).waitFor();
+      await panel.getByRole('button', { name: 'Annul consent' }).waitFor();
 
       // The ledger has it, recorded in person by this admin; the client is now among the valid ones.
       const events = await app
@@ -404,10 +408,18 @@ describe('the consent screens of an admin with every permission', () => {
       const client = await findClient(BY_MAIL.email);
       await admin.goto(editView(client.documentId));
       await consentPanel(admin).waitFor();
+      const requests = admin.getByTestId('consent-requests');
+      await requests.waitFor();
       await admin.getByRole('button', { name: 'Send request' }).click();
       await admin.getByText('Consent request queued').first().waitFor();
+      // The client card shows the request at once, and that it went out once the worker sent it.
+      await requests.getByText('Consent request', { exact: true }).first().waitFor();
 
       const mail = await smtp.waitFor((m) => m.to.includes(BY_MAIL.email), 30_000);
+      await requests
+        .getByText(/^Sent by Email on .+ · open until /)
+        .first()
+        .waitFor();
       const link = mail.text.match(/https?:\/\/\S+\/api\/consent\/r\/[A-Za-z0-9_-]+/)?.[0];
       expect(link).toBeDefined();
       expect(link!.startsWith(app.url)).toBe(true);
@@ -427,6 +439,12 @@ describe('the consent screens of an admin with every permission', () => {
         'the client to be valid after answering'
       );
       await clientPage.context().close();
+      await admin.reload();
+      await admin
+        .getByTestId('consent-requests')
+        .getByText('Approved', { exact: true })
+        .first()
+        .waitFor();
     }
   );
 

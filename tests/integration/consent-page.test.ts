@@ -204,6 +204,19 @@ describe('answering', () => {
       /id="marketing-refused" name="decision-marketing" value="refused" checked/
     );
 
+    // An answer that leaves purposes out altogether (no answer, no version): answers
+    // missing (400), not a changed text (409).
+    const full = formFor(page.text, { storage: 'given' });
+    const partial = Object.fromEntries(
+      Object.entries(full).filter(([name]) => !/-(marketing|health)$/.test(name))
+    );
+    expect(Object.keys(partial).some((name) => /marketing|health/.test(name))).toBe(false);
+    const leftOut = await postForm(`/api/consent/r/${token}`, partial);
+    expect(leftOut.status).toBe(400);
+    expect(leftOut.text).toContain('<a href="#marketing-given">');
+    expect(leftOut.text).toContain('<a href="#health-given">');
+    expect(leftOut.text).not.toContain('class="notice" role="status"');
+
     expect(await ledgerCounts(app.strapi)).toEqual(before);
     expect((await requestRow(app.strapi, request)).status).toBe('sent');
     expect(await events(subject)).toEqual([]);

@@ -5,6 +5,12 @@ import { consentPageSuite, RATE_LIMIT, WINDOW_MS, UA } from '../helpers/consent-
 import { clock, createSentRequest } from '../helpers/requests';
 
 const page = consentPageSuite();
+/** The form of a Withdraw button (a Give form starts with `action=give`). */
+const withdrawForm = (purpose: string) =>
+  `<form method="post" accept-charset="utf-8"><input type="hidden" name="purpose" value="${purpose}">`;
+/** The form of a Give button. */
+const giveForm = (purpose: string) =>
+  `<input type="hidden" name="action" value="give"><input type="hidden" name="purpose" value="${purpose}">`;
 const { get, postForm, formFor, events, statusOf, expectPageHeaders } = page;
 // The app of this file, booted by consentPageSuite()'s beforeAll.
 let app: TestApp;
@@ -20,7 +26,7 @@ describe('the preference page', () => {
     expect(open.status).toBe(200);
     expectPageHeaders(open);
     expect(open.text).toContain(`href="../r/${token}"`); // not answered yet
-    expect(open.text).not.toContain('name="purpose"');
+    expect(open.text).not.toContain('Withdraw consent');
 
     const page = await get(`/api/consent/r/${token}`);
     await postForm(
@@ -28,10 +34,11 @@ describe('the preference page', () => {
       formFor(page.text, { storage: 'given', marketing: 'given', health: 'refused' })
     );
     const manage = await get(`/api/consent/m/${token}`);
-    expect(manage.text).toContain('<input type="hidden" name="purpose" value="storage">');
-    expect(manage.text).toContain('<input type="hidden" name="purpose" value="marketing">');
-    expect(manage.text).not.toContain('<input type="hidden" name="purpose" value="health">');
-    expect(manage.text).not.toContain('<input type="hidden" name="purpose" value="service">');
+    expect(manage.text).toContain(withdrawForm('storage'));
+    expect(manage.text).toContain(withdrawForm('marketing'));
+    expect(manage.text).not.toContain(withdrawForm('health'));
+    expect(manage.text).not.toContain(withdrawForm('service'));
+    expect(manage.text).not.toContain('value="service"');
     expect(manage.text).toContain('You declined.');
 
     const res = await postForm(`/api/consent/m/${token}`, { purpose: 'marketing' });
@@ -40,7 +47,7 @@ describe('the preference page', () => {
     const confirmed = await get(`/api/consent/m/${token}?withdrawn=marketing`);
     expect(confirmed.text).toContain('Your consent to “News');
     expect(confirmed.text).toContain('has been withdrawn');
-    expect(confirmed.text).not.toContain('<input type="hidden" name="purpose" value="marketing">');
+    expect(confirmed.text).not.toContain(withdrawForm('marketing'));
     expect(await statusOf(subject)).toMatchObject({ storage: 'valid', marketing: 'withdrawn' });
     const withdrawal = (await events(subject)).at(-1);
     expect(withdrawal).toMatchObject({
@@ -65,6 +72,103 @@ describe('the preference page', () => {
     expect(echo.status).toBe(200);
     expect(echo.text).not.toContain('role="status"');
     expect(await ledgerCounts(app.strapi)).toEqual(before);
+  });
+});
+
+describe('opting in on the preference page', () => {
+  it('gives consent to what the client had not given: the version shown, the explicit tick for a special category, nothing on a stale text', async () => {
+    const subject = await createClient(app.strapi, { language: 'en' });
+    const { token, request } = await createSentRequest(app.strapi, { subject, locale: 'en' });
+    const form = await get(`/api/consent/r/${token}`);
+    await postForm(
+      `/api/consent/r/${token}`,
+      formFor(form.text, { storage: 'given', marketing: 'refused', health: 'refused' })
+    );
+    const manage = await get(`/api/consent/m/${token}`);
+    expect(manage.status).toBe(200);
+    // Give where it is not given (with the text open to read), Withdraw where it is.
+    expect(manage.text).not.toContain(giveForm('storage'));
+    expect(manage.text).toContain(giveForm('marketing'));
+    expect(manage.text).toContain(giveForm('health'));
+    expect(manage.text).toContain('<details open>');
+    expect(manage.text).toContain('name="explicit" value="yes"');
+    const versionOf = (html: string, purpose: string) =>
+      html.match(
+        new RegExp(`${giveForm(purpose)}<input type="hidden" name="version" value="([^"]+)">`)
+      )?.[1] as string;
+    const marketingVersion = versionOf(manage.text, 'marketing');
+    expect(marketingVersion).toMatch(/^\d+\.\d+$/);
+
+    const before = await ledgerCounts(app.strapi);
+    // A version from before a substantive change: the page again with a notice, nothing written.
+    const stale = await postForm(`/api/consent/m/${token}`, {
+      action: 'give',
+      purpose: 'marketing',
+      version: '0.1',
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain('has changed since you opened this page');
+    // A special category without the explicit tick: 400, nothing written.
+    const noTick = await postForm(`/api/consent/m/${token}`, {
+      action: 'give',
+      purpose: 'health',
+      version: versionOf(manage.text, 'health'),
+    });
+    expect(noTick.status).toBe(400);
+    expect(noTick.text).toContain('explicit consent');
+    const unknown = await postForm(`/api/consent/m/${token}`, {
+      action: 'give',
+      purpose: 'nope',
+      version: '1.0',
+    });
+    expect(unknown.status).toBe(400);
+    expect(await ledgerCounts(app.strapi)).toEqual(before);
+
+    const given = await postForm(`/api/consent/m/${token}`, {
+      action: 'give',
+      purpose: 'marketing',
+      version: marketingVersion,
+    });
+    expect(given.status).toBe(303);
+    expect(given.headers.location).toBe(`../m/${token}?given=marketing`);
+    const confirmed = await get(`/api/consent/m/${token}?given=marketing`);
+    expect(confirmed.text).toContain('Your consent to “News');
+    expect(confirmed.text).toContain('has been saved');
+    expect(confirmed.text).toContain(withdrawForm('marketing'));
+    expect(await statusOf(subject)).toMatchObject({ marketing: 'valid', health: 'refused' });
+    expect((await events(subject)).at(-1)).toMatchObject({
+      purposeKey: 'marketing',
+      decision: 'given',
+      textVersion: marketingVersion,
+      channel: 'email_link',
+      actorType: 'subject',
+      requestId: request,
+      userAgent: UA,
+    });
+
+    const ticked = await postForm(`/api/consent/m/${token}`, {
+      action: 'give',
+      purpose: 'health',
+      version: versionOf(manage.text, 'health'),
+      explicit: 'yes',
+    });
+    expect(ticked.status).toBe(303);
+    expect((await events(subject)).at(-1)).toMatchObject({
+      purposeKey: 'health',
+      decision: 'given',
+      explicit: true,
+    });
+
+    // A second click changes nothing.
+    const after = await ledgerCounts(app.strapi);
+    const twice = await postForm(`/api/consent/m/${token}`, {
+      action: 'give',
+      purpose: 'marketing',
+      version: marketingVersion,
+    });
+    expect(twice.status).toBe(303);
+    expect(twice.headers.location).toBe(`../m/${token}`);
+    expect(await ledgerCounts(app.strapi)).toEqual(after);
   });
 });
 

@@ -385,6 +385,63 @@ describe('channels and faults', () => {
   });
 });
 
+describe("the client card's requests (GET /consent/subjects/:id/requests)", () => {
+  const clientRequests = async (client: string, query = '') =>
+    app
+      .http()
+      .get(`/consent/subjects/${client}/requests${query}`)
+      .set(auth(await app.adminToken()));
+
+  it('newest first, limited, with what staff need: status, channel, sent and open until, attempts and the failure reason', async () => {
+    const client = await createClient(app.strapi);
+    const first = await ask(client);
+    await worker().drain();
+    smtp.fail({ stage: 'rcpt', code: 451, message: 'Mailbox busy' });
+    const second = await ask(client);
+    await worker().drain();
+    smtp.fail(null);
+
+    const res = await clientRequests(client, '?limit=1');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toHaveLength(1);
+    expect(res.body.data[0]).toMatchObject({
+      documentId: second.body.data.documentId,
+      status: 'queued',
+      attempts: 1,
+      reason: expect.stringMatching(/Mailbox busy/),
+    });
+    expect(res.body.data[0].nextAttemptAt).toEqual(expect.any(String));
+    expect(res.body.meta.next).toEqual(expect.any(Number));
+    // The lease bookkeeping stays inside.
+    expect(res.body.data[0]).not.toHaveProperty('leaseOwner');
+
+    const older = await clientRequests(client, `?limit=1&before=${res.body.meta.next}`);
+    expect(older.body.data[0]).toMatchObject({
+      documentId: first.body.data.documentId,
+      // Superseded by the newer request.
+      status: 'cancelled',
+      channel: 'email',
+    });
+    expect(older.body.data[0].sentAt).toEqual(expect.any(String));
+  });
+
+  it.each([
+    ['a limit over 50', '?limit=51'],
+    ['a limit of 0', '?limit=0'],
+    ['an unknown parameter', '?status=sent'],
+  ])('%s → 400', async (_name, query) => {
+    const client = await createClient(app.strapi);
+    const res = await clientRequests(client, query);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ data: null, error: { status: 400 } });
+  });
+
+  it('an unknown client → 404', async () => {
+    const res = await clientRequests('nosuchclient000000000000');
+    expect(res.status).toBe(404);
+  });
+});
+
 describe('bad input changes nothing', () => {
   it.each([
     ['an unknown client', 'nosuchclient000000000000', {}, 404],

@@ -10,10 +10,11 @@ import type {
   GetClientErasure,
   GetClientEvents,
   GetClientReceipt,
+  GetClientRequests,
   ReceiptFormat,
   RecordDecisions,
 } from '../../../server/src/contracts';
-import { CONSENT_CHANGED, consentApi, FRESH, getData, postTo } from './consentApi';
+import { CONSENT_CHANGED, consentApi, FRESH, getData, listTag, postTo } from './consentApi';
 
 /** One client's route, with what is sent to it. */
 type ForClient<Body> = { documentId: string; body: Body };
@@ -65,6 +66,13 @@ const subjectsApi = consentApi.injectEndpoints({
         ]
       )
     ),
+    /** The client's latest requests (consent requests, information mails, confirmations), newest first. */
+    getClientRequests: builder.query(
+      getData<GetClientRequests.Response, { documentId: string; limit: number }>(
+        ({ documentId, limit }) => `/consent/subjects/${documentId}/requests?limit=${limit}`,
+        ({ documentId }) => [{ type: 'ConsentRequest', id: documentId }, listTag('ConsentRequest')]
+      )
+    ),
     /** 404 for a client that was not erased: callers read `data` only. */
     getClientErasure: builder.query(
       getData<GetClientErasure.Response, string>(
@@ -109,6 +117,7 @@ export const {
   useGetClientEventsQuery,
   useRecordDecisionsMutation,
   useCreateClientRequestMutation,
+  useGetClientRequestsQuery,
   useGetClientErasureQuery,
   useGetErasurePreviewQuery,
   useEraseClientMutation,

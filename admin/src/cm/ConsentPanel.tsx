@@ -11,6 +11,7 @@ import { useConsentRBAC } from '../hooks/useConsentRBAC';
 import { useSubmit } from '../hooks/useSubmit';
 import { useFormatDateTime, useT } from '../hooks/useT';
 import { AnnulConsentModal } from './AnnulConsentModal';
+import { ClientRequests } from './ClientRequests';
 import { DataRightsActions } from './DataRightsActions';
 import { ErasedNotice, useErasure } from './ErasedNotice';
 import { HistoryTimeline } from './HistoryTimeline';
@@ -51,6 +52,8 @@ const ConsentPanelContent = ({
     });
 
   if (!consent) return <Typography textColor="neutral600">{t('common.loading')}</Typography>;
+  // Annulling applies to consent the client gave; with none, the button would open an empty dialog.
+  const annullable = consent.purposes.some((p) => p.decision?.decision === 'given');
 
   return (
     <Flex direction="column" alignItems="stretch" gap={3} width="100%" data-testid="consent-panel">
@@ -85,6 +88,7 @@ const ConsentPanelContent = ({
           ))}
       </Flex>
       <PendingConfirmations pending={consent.pending ?? []} purposes={consent.purposes} />
+      <ClientRequests subject={subject} />
       {erasure && <ErasedNotice erasure={erasure} />}
       <Flex direction="column" alignItems="stretch" gap={2}>
         {canRecord && !erasure && (
@@ -97,7 +101,7 @@ const ConsentPanelContent = ({
             {t('panel.request')}
           </Button>
         )}
-        {canRecord && !erasure && (
+        {canRecord && !erasure && annullable && (
           <Button fullWidth variant="danger-light" onClick={() => setModal('annul')}>
             {t('panel.annul')}
           </Button>

@@ -242,6 +242,15 @@ export const pluginConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The demo's clock (`POST /consent/demo/time`): moves this instance's clock forward
+     * so a demo can show expiry, reminders and the retention rule without waiting days.
+     * Off by default, and refused when NODE_ENV is production.
+     */
+    demo: z
+      .object({ timeTravel: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
     defaultLocale: localeCode.default('en'),
     locales: z.array(localeCode).min(1).optional(),
   })
@@ -269,6 +278,11 @@ export const parsePluginConfig = (raw: unknown): PluginConfig => {
     throw new ConsentConfigError(result.error.issues.map((i) => `${keyOf(i.path)}: ${i.message}`));
   }
   const config = result.data;
+  if (config.demo.timeTravel && process.env.NODE_ENV === 'production') {
+    throw new ConsentConfigError([
+      'demo.timeTravel: refused when NODE_ENV is production (it moves the clock that expiry, retention and the consent events go by)',
+    ]);
+  }
   const locales = config.locales ?? [config.defaultLocale];
   if (!locales.includes(config.defaultLocale)) {
     throw new ConsentConfigError([`locales: must include defaultLocale "${config.defaultLocale}"`]);

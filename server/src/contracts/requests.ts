@@ -10,7 +10,13 @@ export interface ConsentRequest {
   kind: 'consent' | 'information';
   status: RequestStatus;
   channel: RequestChannel | null;
+  /** Why it failed or was cancelled; for a queued request, the last attempt's error. */
   reason: string | null;
+  /** Send attempts so far, and when the next one is due (queued requests). */
+  attempts: number;
+  nextAttemptAt: string | null;
+  /** A confirmation of decisions held from a public booking: `booking:<uid>:<documentId>`; null otherwise. */
+  origin: string | null;
   sentAt: string | null;
   expiresAt: string | null;
   answeredAt: string | null;
@@ -46,13 +52,17 @@ export declare namespace GetRequests {
   }
 }
 
-/** GET /consent/subjects/:documentId/requests */
+/** GET /consent/subjects/:documentId/requests: newest first; pass `meta.next` as `before` for the next page. */
 export declare namespace GetClientRequests {
   interface Params {
     documentId: string;
   }
+  interface Request {
+    query: { before?: number; limit?: number };
+  }
   interface Response {
     data: ConsentRequest[];
+    meta: { next: number | null };
   }
 }
 

@@ -130,24 +130,51 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => {
       const opened = await linkOf(ctx);
       if (!opened) return;
       const { raw, link } = opened;
-      const { confirm, withdrawn } = ctx.query;
+      const { confirm, withdrawn, given } = ctx.query;
       await showPreferences(ctx, raw, link, (items) => {
         // Only values the page knows are shown: nothing from the query is echoed.
         const item = items.find((i) => i.key === withdrawn);
         if (item) return { kind: 'withdrawn', title: item.title };
+        const opted = items.find((i) => i.key === given);
+        if (opted) return { kind: 'given', title: opted.title };
         return confirm === 'approved' || confirm === 'declined' || confirm === 'unsubscribed'
           ? { kind: confirm }
           : null;
       });
     }),
 
-    /** POST /m/:token, `purpose=<key>`: withdraw that consent. */
-    withdraw: page(async (ctx: Context) => {
+    /**
+     * POST /m/:token: `purpose=<key>` withdraws that consent; with `action=give`,
+     * `version=<shown>` (and `explicit=yes` for a special category) gives it.
+     */
+    choose: page(async (ctx: Context) => {
       const opened = await linkOf(ctx);
       if (!opened) return;
       const { raw, link } = opened;
       const body = ctx.request.body as Record<string, unknown> | undefined;
-      const purpose = typeof body?.purpose === 'string' ? body.purpose : '';
+      const text = (name: string) => (typeof body?.[name] === 'string' ? body[name] : undefined);
+      const purpose = text('purpose') ?? '';
+      if (text('action') === 'give') {
+        const given = await service().give(
+          link,
+          { purpose, version: text('version'), explicit: text('explicit') === 'yes' },
+          localeOf(ctx, link.request),
+          evidence(ctx)
+        );
+        switch (given.kind) {
+          case 'unknown':
+            return showPreferences(ctx, raw, link, () => ({ kind: 'unknownPurpose' }), 400);
+          case 'explicitMissing':
+            return showPreferences(ctx, raw, link, () => given, 400);
+          case 'textChanged':
+            return showPreferences(ctx, raw, link, () => given, 409);
+          case 'given':
+            return redirectAfterPost(ctx, href('m', raw, `?given=${encodeURIComponent(purpose)}`));
+          default:
+            // Already given (a second click): nothing changes, nothing new to say.
+            return redirectAfterPost(ctx, href('m', raw, ''));
+        }
+      }
       const outcome = await service().withdraw(
         link,
         purpose,

@@ -16,6 +16,7 @@ import erasure from './erasure';
 import frontEnd from './front-end';
 import imports from './imports';
 import retention from './retention';
+import demoTime from './demo-time';
 
 export default {
   audit,
@@ -36,4 +37,5 @@ export default {
   'front-end': frontEnd,
   imports,
   retention,
+  'demo-time': demoTime,
 };

@@ -4,8 +4,17 @@ import { adminActor } from '../utils/admin-user';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { documentIdSchema } from '../validation/decision';
-import { createRequestSchema, listRequestsSchema } from '../validation/request';
-import type { ChangeRequest, CreateClientRequest, GetRequests } from '../contracts';
+import {
+  clientRequestsSchema,
+  createRequestSchema,
+  listRequestsSchema,
+} from '../validation/request';
+import type {
+  ChangeRequest,
+  CreateClientRequest,
+  GetClientRequests,
+  GetRequests,
+} from '../contracts';
 
 /** Admin API: consent requests of one client, the request queue, cancel and send again. */
 const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -43,8 +52,10 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async forSubject(ctx: Context) {
     const subject = parse(documentIdSchema, ctx.params.subject);
-    const { results, next } = await getService(strapi, 'requests').list({ subject, limit: 50 });
-    ctx.body = { data: results, meta: { next } };
+    const query = parse(clientRequestsSchema, ctx.query);
+    await getService(strapi, 'subjects').assertExists(subject);
+    const { results, next } = await getService(strapi, 'requests').list({ subject, ...query });
+    ctx.body = { data: results, meta: { next } } satisfies GetClientRequests.Response;
   },
 
   async cancel(ctx: Context) {

@@ -35,6 +35,11 @@ export type WithdrawOutcome =
   | { kind: 'unchanged' }
   | { kind: 'unknown' };
 
+export type GiveOutcome =
+  | { kind: 'given' | 'explicitMissing' | 'textChanged'; title: string }
+  | { kind: 'unchanged' }
+  | { kind: 'unknown' };
+
 /** A form field as a string; repeated or nested fields (qs turns `a[b]` into objects) count as absent. */
 const field = (body: unknown, name: string): string | undefined => {
   if (typeof body !== 'object' || body === null) return undefined;
@@ -118,10 +123,10 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /**
-   * Check the form against the texts shown now. A purpose whose version field is
-   * missing or names another major version than the current one is stale: its text
-   * changed substantively (or appeared) since the page was rendered, so the client
-   * must read it again. An older minor version of the same major is the text the
+   * Check the form against the texts shown now. A purpose left out of the form (no
+   * answer, no version) is an answer missing. A purpose whose version field is missing
+   * or names another major version than the current one is stale: its text changed
+   * substantively since the page was rendered, so the client must read it again. An older minor version of the same major is the text the
    * client read (an editorial fix came in between): it is recorded as such.
    */
   readForm(
@@ -138,7 +143,14 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
         explicit: field(body, `explicit-${key}`) === 'yes',
       };
       state.answers[key] = answer;
-      const shown = parseVersion(field(body, `version-${key}`) ?? '');
+      const versionField = field(body, `version-${key}`);
+      // Neither an answer nor the version shown: the purpose was left out of the form (or
+      // appeared since it was rendered). Either way the client has not answered it yet.
+      if (versionField === undefined && !answer.decision) {
+        state.errors.push({ purpose: key, field: 'decision' });
+        continue;
+      }
+      const shown = parseVersion(versionField ?? '');
       const current = parseVersion(text.version);
       if (!shown || !current || shown.major !== current.major || shown.minor > current.minor) {
         state.stale.push(key);
@@ -239,6 +251,10 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
             ? { version: p.decision.version, decidedAt: new Date(p.decision.decidedAt) }
             : null,
           canWithdraw: p.decision?.decision === 'given',
+          give:
+            text && p.status !== 'valid'
+              ? { version: text.version, explicit: text.explicit }
+              : null,
         };
       });
     return { organisation, items };
@@ -291,6 +307,51 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
       'page:/consent/m'
     );
     return { kind: 'withdrawn', title: item.title };
+  },
+
+  /**
+   * Give consent from the preference page (opt in, e.g. to e-marketing): the link is the
+   * client's own channel. The version is the one the page showed: a substantive change
+   * since shows the page again; a special category needs the explicit tick.
+   */
+  async give(
+    link: PageLink,
+    input: { purpose: string; version: string | undefined; explicit: boolean },
+    locale: string,
+    evidence: Evidence
+  ): Promise<GiveOutcome> {
+    const { items } = await this.preferences(link, locale);
+    const item = items.find((i) => i.key === input.purpose);
+    if (!item) return { kind: 'unknown' };
+    if (!item.give) return { kind: 'unchanged' };
+    const shown = parseVersion(input.version ?? '');
+    const current = parseVersion(item.give.version);
+    if (!shown || !current || shown.major !== current.major || shown.minor > current.minor)
+      return { kind: 'textChanged', title: item.title };
+    if (item.give.explicit && !input.explicit)
+      return { kind: 'explicitMissing', title: item.title };
+    try {
+      await this.recordFromLink(
+        link,
+        [
+          {
+            purpose: item.key,
+            decision: 'given',
+            version: `${shown.major}.${shown.minor}`,
+            ...(item.give.explicit ? { explicit: true } : {}),
+          },
+        ],
+        locale,
+        evidence,
+        'page:/consent/m'
+      );
+    } catch (error) {
+      // An editor published a substantive version between our check and the ledger's.
+      if (error instanceof Error && error.name === 'StaleVersionError')
+        return { kind: 'textChanged', title: item.title };
+      throw error;
+    }
+    return { kind: 'given', title: item.title };
   },
 
   /** The active marketing purposes a client can consent to, by title in `locale`. */

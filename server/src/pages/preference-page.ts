@@ -13,10 +13,28 @@ const confirmationText = (t: PageStrings, confirmation: Confirmation): string =>
       return t.preferences.unsubscribed;
     case 'withdrawn':
       return t.preferences.withdrawn(confirmation.title);
+    case 'given':
+      return t.preferences.given(confirmation.title);
+    case 'explicitMissing':
+      return t.preferences.explicitMissing(confirmation.title);
+    case 'textChanged':
+      return t.preferences.textChanged(confirmation.title);
     case 'unknownPurpose':
       return t.preferences.unknownPurpose;
   }
 };
+
+/** Give consent: the version shown goes with the answer; a special category needs its own tick. */
+const giveForm = (
+  t: PageStrings,
+  purpose: PreferenceItem,
+  give: NonNullable<PreferenceItem['give']>
+): SafeHtml =>
+  html`<form method="post" accept-charset="utf-8"><input type="hidden" name="action" value="give"><input type="hidden" name="purpose" value="${purpose.key}"><input type="hidden" name="version" value="${give.version}">${
+    give.explicit
+      ? html`<div class="explicit"><input type="checkbox" id="${purpose.key}-explicit" name="explicit" value="yes"><label for="${purpose.key}-explicit">${t.request.explicit(purpose.title)}</label></div>`
+      : ''
+  }<button type="submit">${t.preferences.give}<span class="vh">: ${purpose.title}</span></button></form>`;
 
 const item = (t: PageStrings, view: PreferencePageView, purpose: PreferenceItem): SafeHtml => {
   const lang =
@@ -30,7 +48,13 @@ const item = (t: PageStrings, view: PreferencePageView, purpose: PreferenceItem)
       ? html` <span class="muted">${t.preferences.decided(purpose.decision.version, t.date(purpose.decision.decidedAt))}</span>`
       : ''
   }</p>
-${purpose.text ? html`<details><summary>${t.preferences.readText}</summary><div class="text"${lang}>${plainText(purpose.text)}</div></details>` : ''}
+${
+  purpose.text
+    ? // Open where the client can give consent: they consent to what they have read.
+      html`<details${purpose.give ? html` open` : ''}><summary>${t.preferences.readText}</summary><div class="text"${lang}>${plainText(purpose.text)}</div></details>`
+    : ''
+}
+${purpose.give ? giveForm(t, purpose, purpose.give) : ''}
 ${
   purpose.canWithdraw
     ? html`<form method="post" accept-charset="utf-8"><input type="hidden" name="purpose" value="${purpose.key}"><button type="submit" class="secondary">${
@@ -41,7 +65,7 @@ ${
 </section>`;
 };
 
-/** The preference page: the client's state per consent purpose, one Withdraw button per given consent. */
+/** The preference page: the client's state per consent purpose, Give where it is not given, Withdraw where it is. */
 export const preferencePage = (view: PreferencePageView, status: number): string => {
   const t = stringsFor(view.locale);
   const title = t.preferences.title(view.organisation);

@@ -38,11 +38,18 @@ export interface PreferenceItem {
   decision: { version: string | null; decidedAt: Date } | null;
   /** The client's decision in force is "given" (valid or for an older version). */
   canWithdraw: boolean;
+  /**
+   * The client can give consent here (not valid now, and a current text is shown): the
+   * version shown, and whether the purpose needs the explicit tick (special category).
+   */
+  give: { version: string; explicit: boolean } | null;
 }
 
 export type Confirmation =
   | { kind: 'approved' | 'declined' | 'unsubscribed' }
-  | { kind: 'withdrawn'; title: string }
+  | { kind: 'withdrawn' | 'given'; title: string }
+  /** A Give that could not be recorded: the explicit tick missing, or the text changed since. */
+  | { kind: 'explicitMissing' | 'textChanged'; title: string }
   | { kind: 'unknownPurpose' };
 
 export interface PreferencePageView {

@@ -9,6 +9,25 @@ const guarded = (action: string) => [
 export default {
   type: 'admin',
   routes: [
+    // The demo's clock (config demo.timeTravel; 404 when off, refused in production).
+    {
+      method: 'GET',
+      path: '/demo/time',
+      handler: 'demo-time.status',
+      config: { policies: guarded(ACTION.settings) },
+    },
+    {
+      method: 'POST',
+      path: '/demo/time',
+      handler: 'demo-time.travel',
+      config: { policies: guarded(ACTION.settings) },
+    },
+    {
+      method: 'DELETE',
+      path: '/demo/time',
+      handler: 'demo-time.reset',
+      config: { policies: guarded(ACTION.settings) },
+    },
     {
       method: 'GET',
       path: '/purposes',

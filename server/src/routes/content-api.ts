@@ -47,7 +47,7 @@ export default {
     { method: 'GET', path: '/r/:token', handler: 'consent-page.request', config: page() },
     { method: 'POST', path: '/r/:token', handler: 'consent-page.answer', config: page() },
     { method: 'GET', path: '/m/:token', handler: 'consent-page.preferences', config: page() },
-    { method: 'POST', path: '/m/:token', handler: 'consent-page.withdraw', config: page() },
+    { method: 'POST', path: '/m/:token', handler: 'consent-page.choose', config: page() },
     { method: 'GET', path: '/u/:token', handler: 'consent-page.unsubscribeForm', config: page() },
     { method: 'POST', path: '/u/:token', handler: 'consent-page.unsubscribe', config: page() },
     // Public on purpose: checking a receipt reveals nothing it does not hold; rate-limited per address (JSON 429).

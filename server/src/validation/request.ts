@@ -20,6 +20,14 @@ export const listRequestsSchema = z
   })
   .strict();
 
+/** GET /consent/subjects/:subject/requests: the client's requests, newest first. */
+export const clientRequestsSchema = z
+  .object({
+    before: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(50),
+  })
+  .strict();
+
 /** POST /consent/campaigns */
 export const createCampaignSchema = z
   .object({

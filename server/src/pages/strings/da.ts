@@ -55,7 +55,7 @@ const da: PageStrings = {
   preferences: {
     title: (organisation) => `Dine samtykkevalg hos ${organisation}`,
     intro:
-      'Her kan du se, hvad du har givet samtykke til, og trække ethvert samtykke tilbage med ét klik.',
+      'Her kan du se, hvad du har givet samtykke til, give samtykke til det, du gerne vil modtage, og trække ethvert samtykke tilbage med ét klik.',
     approved: 'Tak. Dit svar er gemt.',
     declined: 'Tak. Dit svar er gemt: du har afvist.',
     withdrawn: (title) => `Dit samtykke til „${title}“ er trukket tilbage.`,
@@ -72,6 +72,12 @@ const da: PageStrings = {
     },
     decided: (version, date) => `Tekstversion ${version}, ${date}.`,
     withdraw: 'Træk samtykke tilbage',
+    give: 'Giv samtykke',
+    given: (title) => `Tak. Dit samtykke til „${title}“ er gemt.`,
+    explicitMissing: (title) =>
+      `For at give samtykke til „${title}“ skal du også sætte kryds for at bekræfte dit udtrykkelige samtykke.`,
+    textChanged: (title) =>
+      `Teksten til „${title}“ er ændret, siden du åbnede siden. Læs den igen, før du vælger.`,
     readText: 'Læs teksten',
     openRequest: 'Du har ikke svaret på anmodningen endnu.',
     answerRequest: 'Svar på anmodningen',

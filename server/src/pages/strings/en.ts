@@ -54,7 +54,8 @@ const en: PageStrings = {
   },
   preferences: {
     title: (organisation) => `Your consent choices with ${organisation}`,
-    intro: 'Here you can see what you have agreed to and withdraw any consent with one click.',
+    intro:
+      'Here you can see what you have agreed to, give consent to what you want to receive, and withdraw any consent with one click.',
     approved: 'Thank you. Your answer has been saved.',
     declined: 'Thank you. Your answer has been saved: you declined.',
     withdrawn: (title) => `Your consent to “${title}” has been withdrawn.`,
@@ -71,6 +72,12 @@ const en: PageStrings = {
     },
     decided: (version, date) => `Text version ${version}, ${date}.`,
     withdraw: 'Withdraw consent',
+    give: 'Give consent',
+    given: (title) => `Thank you. Your consent to “${title}” has been saved.`,
+    explicitMissing: (title) =>
+      `To give consent to “${title}”, also tick the box to confirm your explicit consent.`,
+    textChanged: (title) =>
+      `The text of “${title}” has changed since you opened this page. Please read it again before you choose.`,
     readText: 'Read the text',
     openRequest: 'You have not answered the request yet.',
     answerRequest: 'Answer the request',

@@ -54,7 +54,8 @@ const sv: PageStrings = {
   },
   preferences: {
     title: (organisation) => `Dina samtyckesval hos ${organisation}`,
-    intro: 'Här ser du vad du har samtyckt till och kan återkalla varje samtycke med ett klick.',
+    intro:
+      'Här ser du vad du har samtyckt till, kan lämna samtycke till det du vill få och återkalla varje samtycke med ett klick.',
     approved: 'Tack. Ditt svar har sparats.',
     declined: 'Tack. Ditt svar har sparats: du avböjde.',
     withdrawn: (title) => `Ditt samtycke till ”${title}” har återkallats.`,
@@ -71,6 +72,12 @@ const sv: PageStrings = {
     },
     decided: (version, date) => `Textversion ${version}, ${date}.`,
     withdraw: 'Återkalla samtycke',
+    give: 'Lämna samtycke',
+    given: (title) => `Tack. Ditt samtycke till ”${title}” har sparats.`,
+    explicitMissing: (title) =>
+      `För att lämna samtycke till ”${title}” behöver du också kryssa i rutan som bekräftar ditt uttryckliga samtycke.`,
+    textChanged: (title) =>
+      `Texten för ”${title}” har ändrats sedan du öppnade sidan. Läs den igen innan du väljer.`,
     readText: 'Läs texten',
     openRequest: 'Du har inte svarat på förfrågan ännu.',
     answerRequest: 'Svara på förfrågan',

@@ -49,6 +49,10 @@ export interface PageStrings {
     status: Record<PurposeStatus, string>;
     decided: (version: string, date: string) => string;
     withdraw: string;
+    give: string;
+    given: (title: string) => string;
+    explicitMissing: (title: string) => string;
+    textChanged: (title: string) => string;
     readText: string;
     openRequest: string;
     answerRequest: string;
