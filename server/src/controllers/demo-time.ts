@@ -23,7 +23,10 @@ const demoTime = ({ strapi }: { strapi: Core.Strapi }) => {
   };
   const state = () => {
     const now = clock().now();
-    return { now: now.toISOString(), offsetDays: Math.round((now.getTime() - Date.now()) / DAY_MS) };
+    return {
+      now: now.toISOString(),
+      offsetDays: Math.round((now.getTime() - Date.now()) / DAY_MS),
+    };
   };
   return {
     async status(ctx: Context) {
