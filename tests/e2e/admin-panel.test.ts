@@ -373,6 +373,11 @@ describe('the consent screens of an admin with every permission', () => {
       // The panel refreshes by itself (the recording invalidates the client's cached state), without a reload.
       await panel.getByText('Valid consent', { exact: true }).waitFor();
       await panel.getByRole('button', { name: 'Annul consent' }).waitFor();
+      // The history names the purpose as staff know it, not by its key.
+      await panel
+        .getByRole('list', { name: 'History' })
+        .getByText(/^Consent given · Storage of personal data v\d+\.\d+ \(DA\)$/)
+        .waitFor();
 
       // The ledger has it, recorded in person by this admin; the client is now among the valid ones.
       const events = await app

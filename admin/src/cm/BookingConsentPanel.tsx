@@ -5,6 +5,7 @@ import { useGetBookingCheckQuery, useGetClientConsentQuery } from '../api';
 import { StatusBadge } from '../components/StatusBadge';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
+import { usePurposeName } from '../hooks/usePurposeName';
 import { useT } from '../hooks/useT';
 
 const BookingConsentContent = ({
@@ -17,6 +18,7 @@ const BookingConsentContent = ({
   subjectUid: string;
 }) => {
   const t = useT();
+  const purposeName = usePurposeName();
   const checkQuery = useGetBookingCheckQuery({ uid, documentId });
   const check = checkQuery.isError ? null : checkQuery.data;
   const subject = check?.subject ?? null;
@@ -43,7 +45,7 @@ const BookingConsentContent = ({
       {!check.valid && check.missing && check.missing.length > 0 && (
         <Typography variant="pi" textColor="neutral600">
           {t('booking.missingAtBooking', {
-            purposes: check.missing.map((m) => m.purpose).join(', '),
+            purposes: check.missing.map((m) => purposeName(m.purpose)).join(', '),
           })}
         </Typography>
       )}

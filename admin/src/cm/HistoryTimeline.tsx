@@ -1,5 +1,6 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
 import type { ConsentEvent } from '../api';
+import { usePurposeName } from '../hooks/usePurposeName';
 import { useFormatDateTime, useT, type TranslationKey } from '../hooks/useT';
 
 const DOT: Record<string, string> = {
@@ -14,6 +15,7 @@ const DOT: Record<string, string> = {
 export const HistoryTimeline = ({ events }: { events: ConsentEvent[] }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
+  const purposeName = usePurposeName();
   if (events.length === 0)
     return <Typography textColor="neutral600">{t('panel.history.none')}</Typography>;
   return (
@@ -37,7 +39,8 @@ export const HistoryTimeline = ({ events }: { events: ConsentEvent[] }) => {
             />
             <Flex direction="column" alignItems="flex-start">
               <Typography variant="omega" fontWeight="bold">
-                {t(`decision.${event.decision}` as TranslationKey)} · {event.purposeKey}
+                {t(`decision.${event.decision}` as TranslationKey)} ·{' '}
+                {purposeName(event.purposeKey)}
                 {event.textVersion ? ` v${event.textVersion}` : ''}
                 {event.textLocale ? ` (${event.textLocale.toUpperCase()})` : ''}
               </Typography>
