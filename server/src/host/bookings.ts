@@ -99,7 +99,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
    * Where the booking -> subject relation is stored, when it is a plain join-table
    * relation (Strapi 5's default): then subjectOf() reads it in one query on the
    * join table joined to the subject table, instead of findOne + populate (two),
-   * and on PostgreSQL summary-lock's lockSummaryThrough() reads it with the summary lock.
+   * and on PostgreSQL the ledger's lockSummaryThrough() reads it with the summary lock.
    * Null otherwise, and the query engine reads it.
    */
   joinTableOf(uid: string, field: string): SubjectRelation | null {

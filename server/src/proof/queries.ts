@@ -39,6 +39,18 @@ const caseOf = <T>(
   );
 };
 
+/** A keyset page in subject order: the rows after `after`, at most `limit`. */
+const pageBySubject = async (
+  query: Knex.QueryBuilder,
+  after: string | null,
+  limit: number,
+  column = 'subject'
+): Promise<Row[]> => {
+  query.orderBy(column).limit(limit);
+  if (after !== null) query.where(column, '>', after);
+  return (await query) as Row[];
+};
+
 // The chain backfill (proof.ts).
 
 /** Summaries with events but no chain head yet, by subject after `after`. */
@@ -47,14 +59,11 @@ export const unchainedSummaries = async (
   after: string | null,
   limit: number
 ): Promise<{ id: number; subject: string }[]> => {
-  const page = db(TABLE.subject)
-    .select('id', 'subject')
-    .whereNull('chain_seq')
-    .whereNotNull('last_event_id')
-    .orderBy('subject')
-    .limit(limit);
-  if (after !== null) page.where('subject', '>', after);
-  return (await page) as { id: number; subject: string }[];
+  return (await pageBySubject(
+    db(TABLE.subject).select('id', 'subject').whereNull('chain_seq').whereNotNull('last_event_id'),
+    after,
+    limit
+  )) as { id: number; subject: string }[];
 };
 
 /** Every event of these subjects, in id order (every column: the chain input reads several). */
@@ -144,18 +153,19 @@ export const unsealedHeads = async (
   after: string | null,
   limit: number
 ): Promise<{ subject: string; chain_seq: number | string; chain_head: string }[]> => {
-  const page = trx({ s: TABLE.subject })
+  const heads = trx({ s: TABLE.subject })
     .select('s.subject', 's.chain_seq', 's.chain_head')
     .whereRaw('s.chain_seq > COALESCE(s.sealed_seq, 0)')
     .whereNotExists(function sealedAlready() {
       this.select(trx.raw('1'))
         .from({ l: TABLE.checkpointLeaf })
         .whereRaw('l.subject = s.subject AND l.chain_seq = s.chain_seq');
-    })
-    .orderBy('s.subject')
-    .limit(limit);
-  if (after !== null) page.where('s.subject', '>', after);
-  return (await page) as { subject: string; chain_seq: number | string; chain_head: string }[];
+    });
+  return (await pageBySubject(heads, after, limit, 's.subject')) as {
+    subject: string;
+    chain_seq: number | string;
+    chain_head: string;
+  }[];
 };
 
 export const insertLeaves = async (trx: Db, rows: Row[]): Promise<void> => {
@@ -163,21 +173,18 @@ export const insertLeaves = async (trx: Db, rows: Row[]): Promise<void> => {
 };
 
 /** A checkpoint's leaves (the columns asked for), by subject after `after`. */
-export const leavesOfCheckpoint = async (
+export const leavesOfCheckpoint = (
   db: Db,
   checkpoint: number,
   columns: string[],
   after: string | null,
   limit: number
-): Promise<Row[]> => {
-  const page = db(TABLE.checkpointLeaf)
-    .select(columns)
-    .where('checkpoint', checkpoint)
-    .orderBy('subject')
-    .limit(limit);
-  if (after !== null) page.where('subject', '>', after);
-  return (await page) as Row[];
-};
+): Promise<Row[]> =>
+  pageBySubject(
+    db(TABLE.checkpointLeaf).select(columns).where('checkpoint', checkpoint),
+    after,
+    limit
+  );
 
 /** The summaries' sealed_seq, each its leaf's chain_seq, in one statement. */
 export const setSealedSeq = async (
@@ -232,14 +239,8 @@ export const lastSealedAt = async (db: Db): Promise<unknown> =>
 // Verify (proof-verify.ts) and receipts.
 
 /** Summaries' chain heads, by subject after `after`. */
-export const chainHeads = async (db: Db, after: string | null, limit: number): Promise<Row[]> => {
-  const page = db(TABLE.subject)
-    .select('subject', 'chain_seq', 'chain_head')
-    .orderBy('subject')
-    .limit(limit);
-  if (after !== null) page.where('subject', '>', after);
-  return (await page) as Row[];
-};
+export const chainHeads = (db: Db, after: string | null, limit: number): Promise<Row[]> =>
+  pageBySubject(db(TABLE.subject).select('subject', 'chain_seq', 'chain_head'), after, limit);
 
 /** These subjects' events, the columns asked for. */
 export const eventColumnsOfSubjects = async (

@@ -51,14 +51,18 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
     now: Date,
     leaseUntil: Date
   ): Promise<Claimed> {
-    const version = strapi.db.connection.raw(
-      `${getService(strapi, 'purposes').versionSql()} AS ${VERSION_COLUMN}`
-    );
     const rows = await claimRequests(
       strapi.db.connection,
       dialectOf(strapi),
       (work) => transaction(strapi, ({ trx }) => work(trx)),
-      { kind, owner, limit, now, leaseUntil, extra: version }
+      {
+        kind,
+        owner,
+        limit,
+        now,
+        leaseUntil,
+        extraSql: `${getService(strapi, 'purposes').versionSql()} AS ${VERSION_COLUMN}`,
+      }
     );
     return {
       rows: rows.map((row) => fromColumns<ClaimedRow>(strapi, UID.request, row)),
@@ -72,7 +76,7 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
    * once instead of making them wait out the lease. Their attempt stays counted.
    */
   async release(ids: number[], owner: string, now: Date): Promise<number> {
-    return releaseLeases(strapi.db.connection, ids, owner, now);
+    return releaseLeases(strapi.db.connection, { ids, owner, now });
   },
 
   /**

@@ -26,15 +26,26 @@ export interface ClientTable {
 
 // Retention.
 
+/** Whom the retention rule looks at: the client table, its related types, the cutoff. */
+export interface InactiveRule {
+  client: ClientTable;
+  related: RelatedActivity[];
+  cutoff: Date;
+}
+
+/** A keyset page by client row id. */
+interface Page {
+  after: number;
+  limit: number;
+}
+
 /**
  * The clients (alias c) inactive at `cutoff`: created before it, not erased, no consent
  * decision since and no related record active since. NOT EXISTS subqueries on indexed columns.
  */
 export const inactiveClients = (
   knex: Knex,
-  client: ClientTable,
-  related: RelatedActivity[],
-  cutoff: Date
+  { client, related, cutoff }: InactiveRule
 ): Knex.QueryBuilder => {
   const query = knex({ c: client.table })
     .where(`c.${client.createdAtColumn}`, '<', cutoff)
@@ -62,6 +73,10 @@ export const inactiveClients = (
   return query;
 };
 
+/** A keyset page of inactive clients: after row id `after`, at most `limit`. */
+const inactiveAfter = (knex: Knex, rule: InactiveRule, { after, limit }: Page): Knex.QueryBuilder =>
+  inactiveClients(knex, rule).where('c.id', '>', after).orderBy('c.id').limit(limit);
+
 export const countOf = async (query: Knex.QueryBuilder): Promise<number> => {
   const row = (await query.count({ n: '*' }).first()) as { n: number | string } | undefined;
   return Number(row?.n ?? 0);
@@ -70,16 +85,11 @@ export const countOf = async (query: Knex.QueryBuilder): Promise<number> => {
 /** The inactive clients after row id `after`, with what dates their last activity (`a<i>`: each related type's). */
 export const inactivePage = async (
   knex: Knex,
-  client: ClientTable,
-  related: RelatedActivity[],
-  cutoff: Date,
-  after: number,
-  limit: number
+  rule: InactiveRule,
+  page: Page
 ): Promise<Record<string, unknown>[]> => {
-  const query = inactiveClients(knex, client, related, cutoff)
-    .where('c.id', '>', after)
-    .orderBy('c.id')
-    .limit(limit)
+  const { client, related } = rule;
+  const query = inactiveAfter(knex, rule, page)
     .select({ id: 'c.id', documentId: 'c.document_id', createdAt: `c.${client.createdAtColumn}` })
     .select(
       knex({ s: TABLE.subject })
@@ -103,17 +113,13 @@ export const inactivePage = async (
 /** The inactive clients' ids and document ids after row id `after`. */
 export const inactiveIds = async (
   knex: Knex,
-  client: ClientTable,
-  related: RelatedActivity[],
-  cutoff: Date,
-  after: number,
-  limit: number
+  rule: InactiveRule,
+  page: Page
 ): Promise<{ id: number; documentId: string }[]> =>
-  (await inactiveClients(knex, client, related, cutoff)
-    .where('c.id', '>', after)
-    .orderBy('c.id')
-    .limit(limit)
-    .select({ id: 'c.id', documentId: 'c.document_id' })) as { id: number; documentId: string }[];
+  (await inactiveAfter(knex, rule, page).select({
+    id: 'c.id',
+    documentId: 'c.document_id',
+  })) as { id: number; documentId: string }[];
 
 /** Update a retention run if its status is one of `statuses`; how many rows changed. */
 export const updateRunIn = async (

@@ -142,7 +142,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async count(cutoff: Date): Promise<number> {
       const { client, related } = this.tables();
-      return countOf(inactiveClients(strapi.db.connection, client, related, cutoff));
+      return countOf(inactiveClients(strapi.db.connection, { client, related, cutoff }));
     },
 
     /** A keyset page of inactive clients (by row id), with the date of their last activity. */
@@ -152,7 +152,11 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       limit: number
     ): Promise<{ clients: InactiveClient[]; last: number | null }> {
       const { client, related } = this.tables();
-      const rows = await inactivePage(strapi.db.connection, client, related, cutoff, after, limit);
+      const rows = await inactivePage(
+        strapi.db.connection,
+        { client, related, cutoff },
+        { after, limit }
+      );
       const clients = rows.map((row) => {
         const dates = [row.createdAt, row.lastDecisionAt, ...related.map((_, i) => row[`a${i}`])]
           .map(toDate)
@@ -328,11 +332,8 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const { client, related } = this.tables();
       const rows = await inactiveIds(
         knex,
-        client,
-        related,
-        new Date(run.cutoff),
-        run.cursorId,
-        batchSize
+        { client, related, cutoff: new Date(run.cutoff) },
+        { after: run.cursorId, limit: batchSize }
       );
 
       let cursor = run.cursorId;

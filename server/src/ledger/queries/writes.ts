@@ -10,6 +10,7 @@ import { eventColumnOfState, STATE_COLUMNS, STATE_DECISION_COLUMNS } from '../..
 import { newDocumentId } from '../../utils/document-id';
 import { preparedRaw } from '../../utils/prepared';
 import { insertReturning } from '../../utils/rows';
+import type { StateRow } from '../../types';
 
 /** A part of a statement: SQL with `?` placeholders, and its bindings. */
 export interface SqlPart {
@@ -30,20 +31,7 @@ export interface SummaryValues {
 const MERGED_STATE_COLUMNS = [...STATE_DECISION_COLUMNS, 'updated_at'];
 
 /** A state row's values, by attribute name (what ledger-writer's stateData() makes). */
-export interface StateValues {
-  subject: string;
-  purposeKey: string;
-  decision: string;
-  explicit: boolean;
-  textId: string | null;
-  textVersion: string | null;
-  textMajor: number | null;
-  textHash: string | null;
-  textLocale: string | null;
-  channel: string | null;
-  eventId: number;
-  decidedAt: string | Date;
-}
+export type StateValues = Omit<StateRow, 'id' | 'decidedAt'> & { decidedAt: string | Date };
 
 /** The events inserted with RETURNING * (PostgreSQL, SQLite), rows made by utils/rows toColumns(). */
 export const insertEvents = async (

@@ -2,17 +2,13 @@
 import type { Knex } from 'knex';
 import { TABLE } from '../../constants';
 import { randomDocumentIdSql, type Dialect } from '../../utils/dialect';
-import { OPEN_STATUSES } from './requests';
+import { byDocumentId, insertInto, OPEN_STATUSES, type Db, type Row } from './requests';
 
-type Db = Knex | Knex.Transaction;
-type Row = Record<string, unknown>;
+export const insertCampaign = (trx: Db, row: Row): Promise<void> =>
+  insertInto(trx, TABLE.campaign, row);
 
-export const insertCampaign = async (trx: Db, row: Row): Promise<void> => {
-  await trx(TABLE.campaign).insert(row);
-};
-
-export const campaignByDocumentId = async (db: Db, documentId: string): Promise<Row | undefined> =>
-  (await db(TABLE.campaign).where('document_id', documentId).first()) as Row | undefined;
+export const campaignByDocumentId = (db: Db, documentId: string): Promise<Row | undefined> =>
+  byDocumentId(db, TABLE.campaign, documentId);
 
 export const updateCampaign = async (db: Db, documentId: string, data: Row): Promise<void> => {
   await db(TABLE.campaign).where('document_id', documentId).update(data);

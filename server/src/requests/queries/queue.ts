@@ -46,7 +46,7 @@ export const dueRequests = (db: Knex, kind: ClaimKind, now: Date): Knex.QueryBui
 
 /**
  * Lease up to `limit` due rows to `owner` until `leaseUntil` (a first send counts an
- * attempt) and return them, with `extra` (a column expression read in the same statement).
+ * attempt) and return them, with `extraSql` (a column expression read in the same statement).
  * PostgreSQL: one statement, atomic on its own, with no transaction around it (BEGIN and
  * COMMIT were two more round trips per batch); `transaction` runs the other databases' steps.
  */
@@ -60,14 +60,15 @@ export const claimRequests = async (
     limit,
     now,
     leaseUntil,
-    extra,
+    extraSql,
   }: {
     kind: ClaimKind;
     owner: string;
     limit: number;
     now: Date;
     leaseUntil: Date;
-    extra: Knex.Raw;
+    /** A column expression read in the same statement (`<sql> AS <name>`). */
+    extraSql: string;
   }
 ): Promise<Record<string, unknown>[]> => {
   const lease = (knex: Knex) => ({
@@ -76,6 +77,7 @@ export const claimRequests = async (
     ...(kind === 'send' ? { attempts: knex.raw('attempts + 1') } : {}),
     updated_at: now,
   });
+  const extra = db.raw(extraSql);
   if (dialect === 'postgres') {
     return db(TABLE.request)
       .whereIn('id', dueRequests(db, kind, now).limit(limit).forUpdate().skipLocked())
@@ -98,9 +100,7 @@ export const claimRequests = async (
 /** End `owner`'s lease on these rows, changing nothing else; how many it held. */
 export const releaseLeases = async (
   db: Knex,
-  ids: number[],
-  owner: string,
-  now: Date
+  { ids, owner, now }: { ids: number[]; owner: string; now: Date }
 ): Promise<number> => {
   let released = 0;
   // In chunks: a pass may hold a few thousand rows, and SQLite limits bound parameters.

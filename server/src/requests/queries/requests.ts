@@ -9,15 +9,27 @@ import { supportsRowLocks, type Dialect } from '../../utils/dialect';
 /** Statuses in which a consent request is still open (a new one supersedes it). */
 export const OPEN_STATUSES = ['queued', 'sent'] as const;
 
-type Db = Knex | Knex.Transaction;
-type Row = Record<string, unknown>;
+export type Db = Knex | Knex.Transaction;
+export type Row = Record<string, unknown>;
 
-export const insertRequest = async (trx: Db, row: Row): Promise<void> => {
-  await trx(TABLE.request).insert(row);
+/** A row of one of the module's tables, inserted. */
+export const insertInto = async (trx: Db, table: string, row: Row): Promise<void> => {
+  await trx(table).insert(row);
 };
 
-export const requestByDocumentId = async (db: Db, documentId: string): Promise<Row | undefined> =>
-  (await db(TABLE.request).where('document_id', documentId).first()) as Row | undefined;
+/** A row of one of the module's tables by its document id. */
+export const byDocumentId = async (
+  db: Db,
+  table: string,
+  documentId: string
+): Promise<Row | undefined> =>
+  (await db(table).where('document_id', documentId).first()) as Row | undefined;
+
+export const insertRequest = (trx: Db, row: Row): Promise<void> =>
+  insertInto(trx, TABLE.request, row);
+
+export const requestByDocumentId = (db: Db, documentId: string): Promise<Row | undefined> =>
+  byDocumentId(db, TABLE.request, documentId);
 
 /** Cancel the open consent requests of these subjects (not `except`, nor a booking's confirmation). */
 export const supersedeOpen = async (
