@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Every feature module (a folder listed below) has one door, its index.ts: a file outside the
 // module imports from the door, never from a file inside it. Run by .ci/run (`npm run check:doors`);
-// exits 1 and lists each import that goes around a door. docs/architecture.md explains the modules.
+// exits 1 and lists each import that goes around a door, and each raw SQL call (knex .raw, whereRaw, ...)
+// outside a module's queries file(s) and server/src/utils. docs/architecture.md explains the modules.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,10 +80,34 @@ for (const file of SCANNED.flatMap(sourceFiles)) {
     );
   }
 }
-if (violations.length) {
-  console.error(
-    `${violations.length} import(s) go around a module's door:\n${violations.join('\n')}`
-  );
+// SQL written by hand (knex's raw forms) stays in a module's queries.ts or queries/ folder, or in
+// server/src/utils (the shared SQL helpers): a service calls named queries (docs/architecture.md).
+const RAW = /\.(?:raw|whereRaw|orWhereRaw|andWhereRaw|havingRaw|groupByRaw|orderByRaw|joinRaw)\(/;
+const SERVER = path.join(ROOT, 'server/src');
+const isQueriesFile = (file) =>
+  file.startsWith(path.join(SERVER, 'utils') + path.sep) ||
+  /[\\/]queries(?:\.ts|[\\/])/.test(path.relative(SERVER, file));
+const rawSql = [];
+for (const file of sourceFiles(SERVER)) {
+  if (isQueriesFile(file)) continue;
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (RAW.test(line)) rawSql.push(`${path.relative(ROOT, file)}:${i + 1}`);
+    });
+}
+
+if (violations.length || rawSql.length) {
+  if (violations.length)
+    console.error(
+      `${violations.length} import(s) go around a module's door:\n${violations.join('\n')}`
+    );
+  if (rawSql.length)
+    console.error(
+      `${rawSql.length} raw SQL call(s) outside a queries file or utils/ (move them to the module's queries.ts):\n${rawSql.join('\n')}`
+    );
   process.exit(1);
 }
-console.log(`doors: ${MODULES.length} modules, every import from outside goes through index.ts`);
+console.log(
+  `doors: ${MODULES.length} modules, every import from outside goes through index.ts; raw SQL only in queries files and utils/`
+);

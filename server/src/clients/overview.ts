@@ -1,23 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { TABLE } from '../constants';
-import type { SubjectReason } from '../domain/state-machine';
-import { dialectOf, type Dialect } from '../utils/dialect';
 import { getService } from '../utils/get-service';
-import { OPEN_STATUSES } from '../requests';
+import { decisionsPerDay, overviewCounts } from './queries';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-/** The UTC day of a datetime column as 'YYYY-MM-DD' (SQLite stores Strapi datetimes as epoch milliseconds). */
-const daySql = (dialect: Dialect, column: string): string => {
-  switch (dialect) {
-    case 'postgres':
-      return `to_char(${column}, 'YYYY-MM-DD')`;
-    case 'mysql':
-      return `DATE_FORMAT(${column}, '%Y-%m-%d')`;
-    default:
-      return `CASE WHEN typeof(${column}) IN ('integer', 'real') THEN strftime('%Y-%m-%d', ${column} / 1000, 'unixepoch') ELSE substr(${column}, 1, 10) END`;
-  }
-};
 
 export interface OverviewCounts {
   total: number;
@@ -43,46 +28,11 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
     const clients = getService(strapi, 'clients');
     const host = clients.host();
     const fingerprint = await getService(strapi, 'states').currentFingerprint();
-    const db = strapi.db.connection;
-    const hostRows = () => {
-      const q = db({ c: host.table });
-      if (host.draftAndPublish) q.whereNull('c.published_at');
-      return q;
-    };
-    const toNumber = (row: unknown) => Number((row as { n: number | string } | undefined)?.n ?? 0);
-
-    // Three independent reads, sent together (outside a transaction each takes its own connection).
-    const totalQuery = hostRows().count({ n: '*' }).first();
-    const groupedQuery = hostRows()
-      .join({ s: TABLE.subject }, 's.subject', 'c.document_id')
-      .select(
-        's.reason as reason',
-        db.raw(`CASE WHEN s.required_fingerprint = ? THEN 1 ELSE 0 END AS v`, [fingerprint])
-      )
-      .count({ n: '*' })
-      .groupBy('s.reason', 'v');
-    // Driven by the open requests (few, through their (status, ...) index), not by the client table.
-    const open = db({ r: TABLE.request })
-      .join({ c: host.table }, 'c.document_id', 'r.subject')
-      .leftJoin({ s: TABLE.subject }, 's.subject', 'r.subject')
-      .where('r.kind', 'consent')
-      .whereIn('r.status', [...OPEN_STATUSES])
-      .where((w) =>
-        w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint)
-      );
-    if (host.draftAndPublish) open.whereNull('c.published_at');
-    const [totalRow, groupedRows, pendingRow] = await Promise.all([
-      totalQuery,
-      groupedQuery,
-      open.countDistinct({ n: 'r.subject' }).first(),
-    ]);
-    const total = toNumber(totalRow);
-    const pending = toNumber(pendingRow);
-    const grouped = groupedRows as unknown as {
-      reason: SubjectReason | null;
-      v: number | string;
-      n: number | string;
-    }[];
+    const { total, pending, grouped } = await overviewCounts(
+      strapi.db.connection,
+      host,
+      fingerprint
+    );
 
     const counts: OverviewCounts = {
       total,
@@ -120,18 +70,7 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
     const now = getService(strapi, 'clock').now();
     const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
     const from = new Date(today - (days - 1) * DAY);
-    const day = daySql(dialectOf(strapi), 'occurred_at');
-    const rows = (await strapi.db
-      .connection(TABLE.event)
-      .select(strapi.db.connection.raw(`${day} AS day`), 'decision')
-      .count({ n: '*' })
-      .where('occurred_at', '>=', from)
-      .whereIn('decision', ['given', 'withdrawn'])
-      .groupByRaw(`${day}, decision`)) as {
-      day: string;
-      decision: 'given' | 'withdrawn';
-      n: number | string;
-    }[];
+    const rows = await decisionsPerDay(strapi, from);
     const byDay = new Map<string, { given: number; withdrawn: number }>();
     for (let i = 0; i < days; i += 1) {
       byDay.set(new Date(from.getTime() + i * DAY).toISOString().slice(0, 10), {

@@ -3,8 +3,11 @@
  * validation (`z.enum(...)`) and the admin's selects read the same list.
  */
 
+/** The decisions that, held for a required purpose, make consent not valid. */
+const NEGATIVE_DECISIONS = ['refused', 'withdrawn', 'revoked', 'expired'] as const;
+
 /** What a consent event says about one purpose. */
-export const DECISIONS = ['given', 'refused', 'withdrawn', 'revoked', 'expired'] as const;
+export const DECISIONS = ['given', ...NEGATIVE_DECISIONS] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** A purpose's status for one client (`not_required`: its legal basis needs no consent). */
@@ -12,40 +15,20 @@ export const PURPOSE_STATUSES = [
   'valid',
   'missing',
   'outdated',
-  'refused',
-  'withdrawn',
-  'revoked',
-  'expired',
+  ...NEGATIVE_DECISIONS,
   'not_required',
 ] as const;
 export type PurposeStatus = (typeof PURPOSE_STATUSES)[number];
 
+/** A client's status when it has no valid consent. */
+const NOT_VALID_STATUSES = ['missing', 'outdated', 'pending', ...NEGATIVE_DECISIONS] as const;
+
 /** A client's overall status, as the clients list and the consent column show it. */
-export const CLIENT_STATUSES = [
-  'valid',
-  'missing',
-  'outdated',
-  'pending',
-  'refused',
-  'withdrawn',
-  'revoked',
-  'expired',
-] as const;
+export const CLIENT_STATUSES = ['valid', ...NOT_VALID_STATUSES] as const;
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
 /** The filters of the admin clients list (and of a campaign's audience): all, valid, invalid and the statuses. */
-export const CLIENT_STATES = [
-  'all',
-  'valid',
-  'invalid',
-  'missing',
-  'outdated',
-  'pending',
-  'refused',
-  'withdrawn',
-  'revoked',
-  'expired',
-] as const;
+export const CLIENT_STATES = ['all', 'valid', 'invalid', ...NOT_VALID_STATUSES] as const;
 export type ClientState = (typeof CLIENT_STATES)[number];
 
 /** How a decision reached the ledger. */

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
+import type { z } from '@strapi/utils';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { createPurposeSchema, purposeKeySchema, updatePurposeSchema } from '../validation/purpose';
@@ -13,6 +14,12 @@ import type {
   PublishVersion,
   UpdatePurpose,
 } from '../contracts';
+
+/** The purpose key of the path and the body parsed with `schema`, typed as the contract's request body `T`. */
+const keyAndBody = <T>(ctx: Context, schema: z.ZodType<T>): { key: string; input: T } => ({
+  key: parse(purposeKeySchema, ctx.params.key),
+  input: parse(schema, ctx.request.body),
+});
 
 const purposes = ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: Context) {
@@ -28,10 +35,9 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async update(ctx: Context) {
-    const key = parse(purposeKeySchema, ctx.params.key);
-    const patch: UpdatePurpose.Request['body'] = parse(updatePurposeSchema, ctx.request.body);
+    const { key, input } = keyAndBody<UpdatePurpose.Request['body']>(ctx, updatePurposeSchema);
     ctx.body = {
-      data: await getService(strapi, 'purposes').update(key, patch),
+      data: await getService(strapi, 'purposes').update(key, input),
     } satisfies UpdatePurpose.Response;
   },
 
@@ -45,16 +51,14 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** What publishing would do (version, diff, clients affected); writes nothing. */
   async preview(ctx: Context) {
-    const key = parse(purposeKeySchema, ctx.params.key);
-    const input: PreviewVersion.Request['body'] = parse(publishTextSchema, ctx.request.body);
+    const { key, input } = keyAndBody<PreviewVersion.Request['body']>(ctx, publishTextSchema);
     ctx.body = {
       data: await getService(strapi, 'text-preview').preview(key, input),
     } satisfies PreviewVersion.Response;
   },
 
   async publish(ctx: Context) {
-    const key = parse(purposeKeySchema, ctx.params.key);
-    const input: PublishVersion.Request['body'] = parse(publishTextSchema, ctx.request.body);
+    const { key, input } = keyAndBody<PublishVersion.Request['body']>(ctx, publishTextSchema);
     const actor = adminActor(ctx);
     ctx.status = 201;
     ctx.body = {

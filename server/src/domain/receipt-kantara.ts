@@ -1,5 +1,5 @@
-import type { Channel, LegalBasis } from '../constants';
-import type { ControllerDetails } from '../contracts';
+import type { Channel } from '../constants';
+import type { ControllerDetails, Purpose } from '../contracts';
 import { own } from '../utils/own';
 
 /**
@@ -56,15 +56,10 @@ export interface KantaraReceipt {
 
 /** One consent the receipt records: a purpose and the decision on it. */
 export interface ReceiptConsent {
-  purpose: {
-    key: string;
-    name: string;
-    description: string | null;
-    legalBasis: LegalBasis;
-    specialCategory: boolean;
-    marketing: boolean;
-    required: boolean;
-  };
+  purpose: Pick<
+    Purpose,
+    'key' | 'name' | 'description' | 'legalBasis' | 'specialCategory' | 'marketing' | 'required'
+  >;
   decision: string;
   explicit: boolean;
   occurredAt: string;

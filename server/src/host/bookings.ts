@@ -1,9 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
-import { TABLE, UID } from '../constants';
+import { UID } from '../constants';
 import { dialectOf } from '../utils/dialect';
-import { newDocumentId } from '../utils/document-id';
 import { getService } from '../utils/get-service';
 import type { BookingConsentInput } from '../validation/booking-consent';
 import type { DecisionInput } from '../validation/decision';
@@ -14,6 +13,7 @@ import type { PurposeRow } from '../types';
 import { lockSummaryThrough, type SubjectRelation } from '../ledger';
 import { metadataOf, queryOf } from '../utils/models';
 import { transaction } from '../utils/transaction';
+import { deleteBookingCheck, subjectThrough, upsertBookingCheck } from './queries';
 
 type Missing = { purpose: string | null; status: string };
 
@@ -85,13 +85,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     const relation = this.joinTableOf(uid, settings.subject);
     if (relation) {
       // In the caller's transaction (the booking's): its relation row is not committed yet.
-      const row = (await transaction(strapi, ({ trx }) =>
-        trx({ l: relation.joinTable })
-          .join({ s: relation.subjectTable }, 's.id', `l.${relation.subjectColumn}`)
-          .where(`l.${relation.ownerColumn}`, bookingId)
-          .first({ documentId: 's.document_id' })
-      )) as { documentId?: string } | undefined;
-      return row?.documentId ?? null;
+      return transaction(strapi, ({ trx }) => subjectThrough(trx, relation, bookingId));
     }
     const row = (await queryOf(strapi, uid).findOne({
       where: { id: bookingId },
@@ -105,7 +99,7 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
    * Where the booking -> subject relation is stored, when it is a plain join-table
    * relation (Strapi 5's default): then subjectOf() reads it in one query on the
    * join table joined to the subject table, instead of findOne + populate (two),
-   * and on PostgreSQL summary-lock's lockSummaryThrough() reads it with the summary lock.
+   * and on PostgreSQL the ledger's lockSummaryThrough() reads it with the summary lock.
    * Null otherwise, and the query engine reads it.
    */
   joinTableOf(uid: string, field: string): SubjectRelation | null {
@@ -359,26 +353,11 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
     subject: string | null,
     missing: unknown[]
   ): Knex.QueryBuilder {
-    const now = new Date();
-    return trx(TABLE.bookingCheck)
-      .insert({
-        document_id: newDocumentId(),
-        booking_uid: uid,
-        booking_id: bookingId,
-        subject,
-        valid: missing.length === 0,
-        missing: JSON.stringify(missing),
-        checked_at: now,
-        created_at: now,
-        updated_at: now,
-        published_at: now,
-      })
-      .onConflict(['booking_uid', 'booking_id'])
-      .merge(['subject', 'valid', 'missing', 'checked_at', 'updated_at']);
+    return upsertBookingCheck(trx, { uid, bookingId, subject, missing });
   },
 
   clearCheck(trx: Knex.Transaction, uid: string, bookingId: string): Knex.QueryBuilder {
-    return trx(TABLE.bookingCheck).where({ booking_uid: uid, booking_id: bookingId }).del();
+    return deleteBookingCheck(trx, uid, bookingId);
   },
 
   /**

@@ -1,71 +1,11 @@
 import type { Core } from '@strapi/strapi';
-import { TABLE } from '../constants';
 import { clientKey } from '../middlewares/rate-limit';
 import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
-import { preparedRaw } from '../utils/prepared';
 import { createRedisClient, type RedisClient } from '../utils/redis';
+import { databaseCounter, deleteEndedWindows, makeCountersUnlogged, type Counter } from './queries';
 
 export type IntakeVerdict = { limited: false } | { limited: true; retryAfterSeconds: number };
-
-/** Counts one request of a client in the window ending at `windowEnd` (ms) and returns the count so far. */
-type Counter = (clientHash: string, windowEnd: number, now: number) => Promise<number>;
-
-const T = TABLE.intakeCounter;
-
-/**
- * The database counter: one row per (client, window), incremented atomically in
- * the database, so every instance on it shares the count. The row is updated
- * first and inserted only when missing: an INSERT that meets an existing row
- * still draws an id from the table's 32-bit sequence (PostgreSQL serial, InnoDB
- * auto-increment), which a flood would otherwise use up.
- */
-const databaseCounter = (strapi: Core.Strapi): Counter => {
-  const knex = strapi.db.connection;
-  switch (dialectOf(strapi)) {
-    case 'postgres':
-      // One statement: the UPDATE sees the row, or the INSERT makes it; two first
-      // requests at once meet in ON CONFLICT, which waits for the other and adds one.
-      return async (clientHash, windowEnd) => {
-        const result = (await preparedRaw(
-          strapi,
-          knex,
-          `WITH updated AS (UPDATE ${T} SET hits = hits + 1 WHERE client_hash = ? AND window_end = ? RETURNING hits), ` +
-            `inserted AS (INSERT INTO ${T} (client_hash, window_end, hits) SELECT ?, ?, 1 WHERE NOT EXISTS (SELECT 1 FROM updated) ` +
-            `ON CONFLICT (client_hash, window_end) DO UPDATE SET hits = ${T}.hits + 1 RETURNING hits) ` +
-            `SELECT hits FROM updated UNION ALL SELECT hits FROM inserted`,
-          [clientHash, windowEnd, clientHash, windowEnd]
-        )) as { rows: { hits: number | string }[] };
-        return Number(result.rows[0].hits);
-      };
-    case 'mysql':
-      // No RETURNING: LAST_INSERT_ID(expr) hands the new count back in the statement's
-      // own result (insertId), per connection, so there is no separate read to race.
-      return async (clientHash, windowEnd) => {
-        const [updated] = (await knex.raw(
-          `UPDATE ${T} SET hits = LAST_INSERT_ID(hits + 1) WHERE client_hash = ? AND window_end = ?`,
-          [clientHash, windowEnd]
-        )) as [{ affectedRows: number; insertId: number }];
-        if (updated.affectedRows === 1) return Number(updated.insertId);
-        const [upserted] = (await knex.raw(
-          `INSERT INTO ${T} (client_hash, window_end, hits) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)`,
-          [clientHash, windowEnd]
-        )) as [{ affectedRows: number; insertId: number }];
-        // affectedRows is 1 for an insert, 2 for an update (another instance inserted first).
-        return upserted.affectedRows === 1 ? 1 : Number(upserted.insertId);
-      };
-    default:
-      // SQLite serialises writers and its 64-bit ids do not run out (its upsert draws one every time): a plain upsert.
-      return async (clientHash, windowEnd) => {
-        const rows = (await knex.raw(
-          `INSERT INTO ${T} (client_hash, window_end, hits) VALUES (?, ?, 1) ` +
-            `ON CONFLICT (client_hash, window_end) DO UPDATE SET hits = ${T}.hits + 1 RETURNING hits`,
-          [clientHash, windowEnd]
-        )) as { hits: number }[];
-        return Number(rows[0].hits);
-      };
-  }
-};
 
 /** Ended windows go in one indexed DELETE, at most once per window per instance, off the request path. */
 const purger = (strapi: Core.Strapi, warn: (message: string) => void) => {
@@ -73,11 +13,9 @@ const purger = (strapi: Core.Strapi, warn: (message: string) => void) => {
   return (windowEnd: number, now: number) => {
     if (purgedUpTo >= windowEnd) return;
     purgedUpTo = windowEnd;
-    strapi.db
-      .connection(T)
-      .where('window_end', '<=', now)
-      .del()
-      .catch((error: Error) => warn(`could not delete ended windows: ${error.message}`));
+    deleteEndedWindows(strapi.db.connection, now).catch((error: Error) =>
+      warn(`could not delete ended windows: ${error.message}`)
+    );
   };
 };
 
@@ -147,14 +85,7 @@ const intakeLimit = ({ strapi }: { strapi: Core.Strapi }) => {
     async prepare(): Promise<void> {
       const { enabled, store: kind } = settings();
       if (!enabled || kind !== 'database' || dialectOf(strapi) !== 'postgres') return;
-      const knex = strapi.db.connection;
-      const result = (await knex.raw(
-        'SELECT relpersistence FROM pg_class WHERE oid = to_regclass(?)',
-        [T]
-      )) as {
-        rows: { relpersistence: string }[];
-      };
-      if (result.rows[0]?.relpersistence === 'p') await knex.raw(`ALTER TABLE ${T} SET UNLOGGED`);
+      await makeCountersUnlogged(strapi.db.connection);
     },
 
     /** Counts one intake request from `ip` and says whether it is over the limit. */

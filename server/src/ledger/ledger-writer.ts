@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { TABLE, UID } from '../constants';
+import { UID } from '../constants';
 import {
   applyEvent,
   foldEvents,
@@ -12,11 +12,18 @@ import {
   type PurposeState,
 } from '../domain/state-machine';
 import { dialectOf } from '../utils/dialect';
-import { newDocumentId } from '../utils/document-id';
-import { fromColumns, insertReturning, toColumns } from '../utils/rows';
-import { preparedRaw } from '../utils/prepared';
+import { fromColumns, toColumns } from '../utils/rows';
 import { WriteBatch } from '../utils/write-batch';
 import type { EventRow, PurposeRow, StateRow } from '../types';
+import {
+  insertEvents,
+  updateSummary,
+  upsertStates,
+  writeInOneStatement,
+  type LockedSummary,
+  type StateValues,
+  type SummaryValues,
+} from './queries';
 
 /**
  * The ledger's writes (services/ledger.ts decides what to record, under the
@@ -25,48 +32,20 @@ import type { EventRow, PurposeRow, StateRow } from '../types';
  * database allows.
  */
 
-const toState = (row: StateRow): PurposeState<EventRow> => ({
-  decision: row.decision,
-  event: {
-    id: row.eventId,
-    decision: row.decision,
-    occurredAt: row.decidedAt,
-    textMajor: row.textMajor,
-    explicit: Boolean(row.explicit),
-  } as EventRow,
-});
-
-/** The columns an existing state row takes from a new event (not its id, document id or created_at). */
-const STATE_COLUMNS = [
-  'decision',
-  'explicit',
-  'text_id',
-  'text_version',
-  'text_major',
-  'text_hash',
-  'text_locale',
-  'channel',
-  'event_id',
-  'decided_at',
-  'updated_at',
-];
-
-export interface LockedSummary {
-  id: number;
-  last_event_id: number | null;
-  last_decision_at: string | Date | number | null;
-  /** The subject's event chain head (domain/chain): the last event's sequence number and hash; null before its first event. */
-  chain_seq: number | string | null;
-  chain_head: string | null;
-  /**
-   * PostgreSQL: the lock statement created the summary row (RETURNING xmax = 0),
-   * and the purposes' version read by that statement. A subject without a summary
-   * row has no states (the ledger writes both in one transaction, holding this
-   * row's lock; rebuild() writes both too), so its states need no read.
-   */
-  new_row?: boolean;
-  purposes_version?: string | null;
-}
+/** A stored state as the state machine sees it (null: no state yet). */
+export const toState = (row: StateRow | null | undefined): PurposeState<EventRow> | null =>
+  row
+    ? {
+        decision: row.decision,
+        event: {
+          id: row.eventId,
+          decision: row.decision,
+          occurredAt: row.decidedAt,
+          textMajor: row.textMajor,
+          explicit: Boolean(row.explicit),
+        } as EventRow,
+      }
+    : null;
 
 /** A write of a caller's, sent with the ledger's last statement (see recordDecisions). */
 export type FinalWrite = (
@@ -98,7 +77,7 @@ const time = (value: unknown): number => new Date(value as string | number | Dat
 const latest = (a: string | Date | number | null, b: string | Date): Date =>
   a != null && new Date(a).getTime() > new Date(b).getTime() ? new Date(a) : new Date(b);
 
-const stateData = (subject: string, event: EventRow) => ({
+const stateData = (subject: string, event: EventRow): StateValues => ({
   subject,
   purposeKey: event.purposeKey,
   decision: event.decision,
@@ -125,10 +104,10 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
       const events = await this.writeInOneStatement(step, pending);
       if (events) return events;
     }
-    const rows = (await step
-      .trx(TABLE.event)
-      .insert(pending.map(({ params }) => toColumns(strapi, UID.event, params.data)))
-      .returning('*')) as Record<string, unknown>[];
+    const rows = await insertEvents(
+      step.trx,
+      pending.map(({ params }) => toColumns(strapi, UID.event, params.data))
+    );
     return this.writeStepByStep(step, await this.afterCreateEvents(rows, pending));
   },
 
@@ -139,10 +118,10 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
    */
   async writeStepByStep(step: WriteStep, events: EventRow[]): Promise<EventRow[]> {
     const { trx, subject, states } = step;
-    const changed: ReturnType<typeof stateData>[] = [];
+    const changed: StateValues[] = [];
     for (const event of events) {
       const previous = states.get(event.purposeKey) ?? null;
-      const current = previous ? toState(previous) : null;
+      const current = toState(previous);
       const next = isInOrder(current, event)
         ? applyEvent(current, event)
         : foldEvents(
@@ -157,20 +136,14 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
       }
     }
     const batch = new WriteBatch(dialectOf(strapi));
-    const stateWrite = this.stateWrite(trx, changed);
+    const stateWrite = upsertStates(trx, changed);
     if (stateWrite) batch.add(stateWrite);
     batch.add(
-      trx(TABLE.subject)
-        .where('id', step.summary.id)
-        .update({
-          required_fingerprint: this.fingerprintOf(step.purposeRows, states),
-          reason: this.reasonOf(step.purposeRows, states),
-          last_event_id: Math.max(step.summary.last_event_id ?? 0, ...events.map((e) => e.id)),
-          last_decision_at: latest(step.summary.last_decision_at, step.occurredAt),
-          chain_seq: step.chain.seq,
-          chain_head: step.chain.head,
-          updated_at: new Date(),
-        })
+      updateSummary(
+        trx,
+        this.summaryValues(step),
+        Math.max(step.summary.last_event_id ?? 0, ...events.map((e) => e.id))
+      )
     );
     const extra = step.finalWrite?.(trx, { purposes: step.purposeRows, states });
     if (extra) batch.add(extra);
@@ -193,46 +166,13 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
     if (changedKeys === null) return null;
     const extra = step.finalWrite?.(trx, { purposes: step.purposeRows, states });
 
-    const insert = insertReturning(
-      strapi,
-      UID.event,
-      pending.map(({ params }) => toColumns(strapi, UID.event, params.data))
-    );
-    const withs = [`consent_ev AS (${insert.sql})`];
-    const bindings: unknown[] = [...insert.bindings];
-    const stateCte = this.statesFromEvents(changedKeys);
-    if (stateCte) {
-      withs.push(stateCte.sql);
-      bindings.push(...stateCte.bindings);
-    }
-    withs.push(
-      `consent_sm AS (UPDATE ${TABLE.subject} SET required_fingerprint = ?, reason = ?, ` +
-        `last_event_id = GREATEST(COALESCE(last_event_id, 0), (SELECT max(id) FROM consent_ev)), ` +
-        `last_decision_at = ?, chain_seq = ?, chain_head = ?, updated_at = ? WHERE id = ?)`
-    );
-    bindings.push(
-      this.fingerprintOf(step.purposeRows, states),
-      this.reasonOf(step.purposeRows, states),
-      latest(step.summary.last_decision_at, step.occurredAt),
-      step.chain.seq,
-      step.chain.head,
-      new Date(),
-      step.summary.id
-    );
-    if (extra) {
-      const sql = extra.toSQL();
-      withs.push(`consent_fw AS (${sql.sql})`);
-      bindings.push(...sql.bindings);
-    }
-    const result = (await preparedRaw(
-      strapi,
-      trx,
-      `WITH ${withs.join(', ')} SELECT * FROM consent_ev`,
-      bindings as Knex.Value[]
-    )) as {
-      rows: Record<string, unknown>[];
-    };
-    return this.afterOneStatement(step, pending, changedKeys, result.rows);
+    const rows = await writeInOneStatement(strapi, trx, {
+      eventRows: pending.map(({ params }) => toColumns(strapi, UID.event, params.data)),
+      changedKeys,
+      summary: this.summaryValues(step),
+      extra: extra ?? null,
+    });
+    return this.afterOneStatement(step, pending, changedKeys, rows);
   },
 
   /**
@@ -250,7 +190,7 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
     for (const { params } of pending) {
       const data = params.data;
       const previous = states.get(data.purposeKey as string) ?? null;
-      const current = previous ? toState(previous) : null;
+      const current = toState(previous);
       if (current && !(time(current.event.occurredAt) < time(data.occurredAt))) return null;
       // The event as applyEvent() sees it (its id is not needed once the order is known).
       const event = {
@@ -278,26 +218,6 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
     return changedKeys;
   },
 
-  /**
-   * The WITH query that writes the changed states from the events inserted by
-   * `consent_ev` (one decision per purpose: joined on purpose key), as an upsert
-   * on (subject, purpose_key). Null when no state changes.
-   */
-  statesFromEvents(changedKeys: string[]): { sql: string; bindings: unknown[] } | null {
-    if (changedKeys.length === 0) return null;
-    return {
-      sql:
-        `consent_st AS (INSERT INTO ${TABLE.state} (document_id, subject, purpose_key, decision, explicit, text_id, text_version, ` +
-        `text_major, text_hash, text_locale, channel, event_id, decided_at, created_at, updated_at, published_at) ` +
-        `SELECT n.document_id, e.subject, e.purpose_key, e.decision, e.explicit, e.text_id, e.text_version, e.text_major, ` +
-        `e.text_hash, e.text_locale, e.channel, e.id, e.occurred_at, e.created_at, e.created_at, e.created_at ` +
-        `FROM consent_ev e JOIN (VALUES ${changedKeys.map(() => '(?, ?)').join(', ')}) AS n (purpose_key, document_id) ` +
-        `ON n.purpose_key = e.purpose_key ` +
-        `ON CONFLICT (subject, purpose_key) DO UPDATE SET ${STATE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')})`,
-      bindings: changedKeys.flatMap((key) => [key, newDocumentId()]),
-    };
-  },
-
   /** The events a one-statement write returned, after their afterCreate lifecycles; the changed states get their event ids. */
   async afterOneStatement(
     step: WriteStep,
@@ -314,11 +234,22 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
     return events;
   },
 
+  /** What the subject's summary takes from this step. */
+  summaryValues(step: WriteStep): SummaryValues {
+    return {
+      id: step.summary.id,
+      requiredFingerprint: this.fingerprintOf(step.purposeRows, step.states),
+      reason: this.reasonOf(step.purposeRows, step.states),
+      lastDecisionAt: latest(step.summary.last_decision_at, step.occurredAt),
+      chain: step.chain,
+    };
+  },
+
   fingerprintOf(purposeRows: PurposeRow[], states: Map<string, StateRow>): string | null {
     return subjectFingerprint(purposeRows, (purposeId) => {
       const purpose = purposeRows.find((p) => p.id === purposeId);
       const row = purpose ? states.get(purpose.key) : undefined;
-      return row ? toState(row) : null;
+      return toState(row);
     });
   },
 
@@ -327,7 +258,7 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
     return subjectReason(purposeRows, (purposeId) => {
       const purpose = purposeRows.find((p) => p.id === purposeId);
       const row = purpose ? states.get(purpose.key) : undefined;
-      return row ? toState(row) : null;
+      return toState(row);
     });
   },
 
@@ -383,41 +314,6 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
     for (const data of list)
       created.push((await strapi.db.query(UID.event).create({ data })) as EventRow);
     return created;
-  },
-
-  /**
-   * The changed states as one statement: an upsert on (subject, purpose_key).
-   * The summary lock is held, so no other writer touches this subject's states
-   * meanwhile; an existing row keeps its id, document id and created_at.
-   */
-  stateWrite(
-    trx: Knex.Transaction,
-    changed: ReturnType<typeof stateData>[]
-  ): Knex.QueryBuilder | null {
-    if (changed.length === 0) return null;
-    const now = new Date();
-    const rows = changed.map((d) => ({
-      document_id: newDocumentId(),
-      subject: d.subject,
-      purpose_key: d.purposeKey,
-      decision: d.decision,
-      explicit: d.explicit,
-      text_id: d.textId,
-      text_version: d.textVersion,
-      text_major: d.textMajor,
-      text_hash: d.textHash,
-      text_locale: d.textLocale,
-      channel: d.channel,
-      event_id: d.eventId,
-      decided_at: new Date(d.decidedAt),
-      created_at: now,
-      updated_at: now,
-      published_at: now,
-    }));
-    return trx(TABLE.state)
-      .insert(rows)
-      .onConflict(['subject', 'purpose_key'])
-      .merge(STATE_COLUMNS);
   },
 });
 

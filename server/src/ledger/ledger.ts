@@ -9,9 +9,15 @@ import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { DecisionInput } from '../validation/decision';
 import { bodyFor, versionKey } from '../texts';
-import ledgerWriter, { type FinalWrite, type LockedSummary, type WriteStep } from './ledger-writer';
+import ledgerWriter, { type FinalWrite, type WriteStep } from './ledger-writer';
 import { writeFirstDecisions } from './first-decisions';
-import { lockSummary, readStates, type LockedSubject, type SubjectRelation } from './summary-lock';
+import {
+  lockSummary,
+  readStates,
+  type LockedSubject,
+  type LockedSummary,
+  type SubjectRelation,
+} from './queries';
 import type { Actor, EventRow, PurposeRow, StateRow, TextRow } from '../types';
 import { transaction } from '../utils/transaction';
 
@@ -52,7 +58,7 @@ const fail = (problems: Problem[]): never => {
   throw new errors.ValidationError(problems[0].message, { errors: problems });
 };
 
-export type { SubjectRelation } from './summary-lock';
+export type { SubjectRelation } from './queries';
 
 export interface RecordResult {
   events: EventRow[];

@@ -1,46 +1,32 @@
 import type { Core } from '@strapi/strapi';
 import { contentTypes } from '@strapi/utils';
-import { TABLE, UID } from '../constants';
+import { UID } from '../constants';
 import {
   currentFingerprint,
   hasValidConsent,
   needsConsent,
   needsExplicitConsent,
   purposeStatus,
-  requiredPurposes,
   subjectReason,
   subjectStatus,
   type PurposeStatus,
 } from '../domain/state-machine';
 import type { Knex } from 'knex';
-import {
-  concatSql,
-  dialectOf,
-  quoteId,
-  randomDocumentIdSql,
-  stringAggSql,
-  supportsRowLocks,
-} from '../utils/dialect';
+import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { EventRow, PurposeRow, StateRow, SummaryRow } from '../types';
 import { contentTypeOf, metadataOf } from '../utils/models';
 import { transaction } from '../utils/transaction';
+import { toState } from './ledger-writer';
+import {
+  nextSubjects,
+  pageSubjects,
+  rebuildSubjects,
+  updateFingerprints,
+  updateReasons,
+} from './queries';
 
 export type { SubjectStatus } from '../domain/state-machine';
-
-const asState = (row: StateRow | undefined) =>
-  row
-    ? {
-        decision: row.decision,
-        event: {
-          id: row.eventId,
-          decision: row.decision,
-          occurredAt: row.decidedAt,
-          textMajor: row.textMajor,
-          explicit: Boolean(row.explicit),
-        },
-      }
-    : null;
 
 /** The consent state projection: reading it, and rebuilding it from the event log. */
 const states = ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -64,7 +50,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
     );
     // The same rule as the summary's stored reason (the clients list filters on it).
     const reason = subjectReason(purposes, (id) =>
-      asState(byKey.get(purposes.find((p) => p.id === id)?.key ?? ''))
+      toState(byKey.get(purposes.find((p) => p.id === id)?.key ?? ''))
     );
     const status = subjectStatus(valid, reason);
 
@@ -101,7 +87,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
   ): { purpose: string; status: PurposeStatus }[] {
     return purposes
       .filter((p) => p.active && p.required && needsConsent(p))
-      .map((p) => ({ purpose: p.key, status: purposeStatus(p, asState(byKey.get(p.key))) }))
+      .map((p) => ({ purpose: p.key, status: purposeStatus(p, toState(byKey.get(p.key))) }))
       .filter((m) => m.status !== 'valid');
   },
 
@@ -113,7 +99,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
       requiresConsent: needsConsent(purpose),
       required: purpose.required && needsConsent(purpose),
       explicit: needsExplicitConsent(purpose),
-      status: purposeStatus(purpose, asState(row)),
+      status: purposeStatus(purpose, toState(row)),
       currentVersion:
         purpose.currentMajor !== null
           ? `${purpose.currentMajor}.${purpose.currentMinor ?? 0}`
@@ -164,29 +150,14 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
     limit?: number;
   }) {
     const uid = getService(strapi, 'subjects').uid();
-    const hostTable = metadataOf(strapi, uid).tableName;
-    const fingerprint = await this.currentFingerprint();
-    const query = strapi.db
-      .connection({ c: hostTable })
-      .select('c.id', 'c.document_id as documentId')
-      .where('c.id', '>', after)
-      .orderBy('c.id', 'asc')
-      .limit(limit);
-    // With draft & publish every document has exactly one draft row: count each client once.
-    if (contentTypes.hasDraftAndPublish(contentTypeOf(strapi, uid)))
-      query.whereNull('c.published_at');
-    if (valid) {
-      query
-        .join({ s: TABLE.subject }, 's.subject', 'c.document_id')
-        .where('s.required_fingerprint', fingerprint);
-    } else {
-      query
-        .leftJoin({ s: TABLE.subject }, 's.subject', 'c.document_id')
-        .where((w) =>
-          w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint)
-        );
-    }
-    return (await query) as { id: number; documentId: string }[];
+    return pageSubjects(strapi.db.connection, {
+      hostTable: metadataOf(strapi, uid).tableName,
+      draftAndPublish: contentTypes.hasDraftAndPublish(contentTypeOf(strapi, uid)),
+      fingerprint: await this.currentFingerprint(),
+      valid,
+      after,
+      limit,
+    });
   },
 
   /**
@@ -196,8 +167,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
   async recomputeFingerprints(): Promise<void> {
     const purposes = await getService(strapi, 'purposes').list();
     await transaction(strapi, async ({ trx }) => {
-      const { sql, bindings } = fingerprintUpdate(dialectOf(strapi), purposes);
-      await trx.raw(sql, bindings);
+      await updateFingerprints(trx, dialectOf(strapi), purposes);
     });
     await this.recomputeReasons();
   },
@@ -210,11 +180,11 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
   async recomputeReasons({ onlyUnset = false }: { onlyUnset?: boolean } = {}): Promise<void> {
     const purposes = await getService(strapi, 'purposes').list();
     await transaction(strapi, async ({ trx }) => {
-      const { sql, bindings } = reasonUpdate(
+      await updateReasons(
+        trx,
         purposes,
         onlyUnset ? { where: 'reason IS NULL', bindings: [] } : null
       );
-      await trx.raw(sql, bindings);
     });
   },
 
@@ -246,7 +216,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
    * Rebuild the states and summaries of a few subjects (sorted) in one short
    * transaction of set-based statements. It first takes the ledger's lock of
-   * each of them (their summary rows, summary-lock.ts), in subject order,
+   * each of them (their summary rows, queries/summary.ts), in subject order,
    * creating the missing ones: every writer of a subject's consent takes that
    * lock before it touches the subject's events or states, and holds no other
    * subject's, so a writer either finished before the batch reads the events or
@@ -264,74 +234,7 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
     const purposes = await getService(strapi, 'purposes').list();
     const knex = strapi.db.connection;
     const now = new Date();
-    const list = subjects.map(() => '?').join(', ');
-    const inBatch = (column: string) => ({
-      where: `${column} IN (${list})`,
-      bindings: [...subjects],
-    });
-    const run = async (trx: Knex.Transaction) => {
-      // A summary row that was lost gets its chain head back from the events (the proof's
-      // verify compares the two), so the next event continues the same chain.
-      const [insert, conflict] =
-        dialect === 'mysql'
-          ? // Not INSERT IGNORE: its shared lock on a row created meanwhile would have to be
-            // upgraded below, which deadlocks with a writer queued for that row (see summary-lock.ts).
-            ['INSERT INTO', ` ON DUPLICATE KEY UPDATE subject = ${TABLE.subject}.subject`]
-          : dialect === 'sqlite'
-            ? ['INSERT OR IGNORE INTO', '']
-            : ['INSERT INTO', ' ON CONFLICT (subject) DO NOTHING'];
-      await trx.raw(
-        `${insert} ${TABLE.subject} (document_id, subject, chain_seq, chain_head, created_at, updated_at, published_at)
-         SELECT ${randomDocumentIdSql(dialect)}, x.subject, x.chain_seq,
-                (SELECT h.hash FROM ${TABLE.event} h WHERE h.subject = x.subject AND h.chain_seq = x.chain_seq ORDER BY h.id DESC LIMIT 1),
-                ?, ?, ?
-         FROM (SELECT e.subject, MAX(e.chain_seq) AS chain_seq FROM ${TABLE.event} e
-               WHERE e.subject IN (${list})
-                 AND NOT EXISTS (SELECT 1 FROM ${TABLE.subject} s WHERE s.subject = e.subject)
-               GROUP BY e.subject) x
-         ORDER BY x.subject${conflict}`,
-        [now, now, now, ...subjects]
-      );
-      // The ledger's lock, in subject order (SQLite has one writer at a time: nothing to take).
-      if (supportsRowLocks(dialect)) {
-        await trx(TABLE.subject)
-          .select('id')
-          .whereIn('subject', [...subjects])
-          .orderBy('subject', 'asc')
-          .forUpdate();
-      }
-      await trx(TABLE.state)
-        .whereIn('subject', [...subjects])
-        .del();
-      await trx.raw(
-        `INSERT INTO ${TABLE.state}
-           (document_id, subject, purpose_key, decision, explicit, text_id, text_version, text_major, text_hash,
-            text_locale, channel, event_id, decided_at, created_at, updated_at, published_at)
-         SELECT ${randomDocumentIdSql(dialect)}, r.subject, r.purpose_key, r.decision, r.explicit, r.text_id,
-                r.text_version, r.text_major, r.text_hash, r.text_locale, r.channel, r.id, r.occurred_at, ?, ?, ?
-         FROM (
-           SELECT e.*, ROW_NUMBER() OVER (
-             PARTITION BY e.subject, e.purpose_key
-             ORDER BY CASE WHEN e.decision = 'expired' THEN 0 ELSE 1 END DESC, e.occurred_at DESC, e.id DESC
-           ) AS rn
-           FROM ${TABLE.event} e
-           WHERE e.subject IN (${list})
-         ) r
-         WHERE r.rn = 1`,
-        [now, now, now, ...subjects]
-      );
-      await trx.raw(
-        `UPDATE ${TABLE.subject} SET
-           last_event_id = (SELECT MAX(e.id) FROM ${TABLE.event} e WHERE e.subject = ${TABLE.subject}.subject),
-           last_decision_at = (SELECT MAX(e.occurred_at) FROM ${TABLE.event} e WHERE e.subject = ${TABLE.subject}.subject)
-         WHERE subject IN (${list})`,
-        subjects
-      );
-      const fingerprint = fingerprintUpdate(dialect, purposes, inBatch('subject'));
-      await trx.raw(fingerprint.sql, fingerprint.bindings);
-      const reason = reasonUpdate(purposes, inBatch('subject'));
-      await trx.raw(reason.sql, reason.bindings);
-    };
+    const run = (trx: Knex.Transaction) => rebuildSubjects(trx, dialect, purposes, subjects, now);
     try {
       // knex's callback form: a COMMIT that fails rejects here. MySQL/MariaDB: READ COMMITTED,
       // so the statements read the events as committed once the locks are held (REPEATABLE READ
@@ -366,91 +269,6 @@ const isLockConflict = (error: unknown): boolean => {
     errno === 1205 ||
     code === 'SQLITE_BUSY'
   );
-};
-
-/**
- * The next `limit` subjects after `after` that have events, a summary or states,
- * in order: one indexed range read per table (each capped at `limit`), so a
- * rebuild reads each table once in all, not once per batch.
- */
-const nextSubjects = async (knex: Knex, after: string, limit: number): Promise<string[]> => {
-  const part = (table: string, alias: string) =>
-    `SELECT subject FROM (SELECT t.subject FROM ${table} t WHERE t.subject > ? GROUP BY t.subject ORDER BY t.subject LIMIT ?) ${alias}`;
-  const result = (await knex.raw(
-    `SELECT u.subject FROM (${part(TABLE.event, 'a')} UNION ${part(TABLE.subject, 'b')} UNION ${part(TABLE.state, 'c')}) u
-     ORDER BY u.subject LIMIT ?`,
-    [after, limit, after, limit, after, limit, limit]
-  )) as unknown;
-  return rawRows<{ subject: string }>(result).map((row) => row.subject);
-};
-
-/** The rows of a knex.raw() SELECT, whatever the driver's result shape (pg: { rows }, mysql2: [rows, fields], sqlite: rows). */
-const rawRows = <T>(result: unknown): T[] => {
-  if (Array.isArray(result)) return (Array.isArray(result[0]) ? result[0] : result) as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-};
-
-/** A restriction of an UPDATE of the summaries: a WHERE condition and its bindings. */
-interface SummaryFilter {
-  where: string;
-  bindings: unknown[];
-}
-
-/** UPDATE of the summaries' required fingerprint from their states (all rows, or those `filter` picks). */
-const fingerprintUpdate = (
-  dialect: ReturnType<typeof dialectOf>,
-  purposes: PurposeRow[],
-  filter: SummaryFilter | null = null
-) => {
-  const required = requiredPurposes(purposes);
-  const where = filter ? ` WHERE ${filter.where}` : '';
-  const filterBindings = filter?.bindings ?? [];
-  if (required.length === 0) {
-    return {
-      sql: `UPDATE ${TABLE.subject} SET required_fingerprint = NULL${where}`,
-      bindings: filterBindings as Knex.RawBinding[],
-    };
-  }
-  const part = concatSql(dialect, ['p.id', `':'`, 's.text_major']);
-  return {
-    sql: `UPDATE ${TABLE.subject} SET required_fingerprint = (
-           SELECT ${stringAggSql(dialect, part, 'p.id', '|')}
-           FROM ${TABLE.state} s JOIN ${TABLE.purpose} p ON p.${quoteId(dialect, 'key')} = s.purpose_key
-           WHERE s.subject = ${TABLE.subject}.subject
-             AND s.decision = 'given' AND s.text_major IS NOT NULL
-             AND p.id IN (${required.map(() => '?').join(', ')})
-             AND (p.special_category = ? OR s.explicit = ?)
-         )${where}`,
-    bindings: [...required.map((p) => p.id), false, true, ...filterBindings] as Knex.RawBinding[],
-  };
-};
-
-/** UPDATE of the summaries' reason (see domain subjectReason) from their states (all rows, or those `filter` picks). */
-const reasonUpdate = (purposes: PurposeRow[], filter: SummaryFilter | null) => {
-  const required = requiredPurposes(purposes);
-  const where = filter ? ` WHERE ${filter.where}` : '';
-  const filterBindings = filter?.bindings ?? [];
-  if (required.length === 0) {
-    return {
-      sql: `UPDATE ${TABLE.subject} SET reason = 'missing'${where}`,
-      bindings: filterBindings as Knex.RawBinding[],
-    };
-  }
-  const has = (decision: string) =>
-    `WHEN SUM(CASE WHEN s.decision = '${decision}' THEN 1 ELSE 0 END) > 0 THEN '${decision}'`;
-  return {
-    sql: `UPDATE ${TABLE.subject} SET reason = (
-           SELECT CASE ${['withdrawn', 'revoked', 'refused', 'expired'].map(has).join(' ')}
-                  WHEN COUNT(*) < ? THEN 'missing' ELSE 'given' END
-           FROM ${TABLE.state} s
-           WHERE s.subject = ${TABLE.subject}.subject AND s.purpose_key IN (${required.map(() => '?').join(', ')})
-         )${where}`,
-    bindings: [
-      required.length,
-      ...required.map((p) => p.key),
-      ...filterBindings,
-    ] as Knex.RawBinding[],
-  };
 };
 
 export default states;

@@ -1,9 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
-import { ACTION, TABLE } from '../constants';
+import { ACTION } from '../constants';
 import { getService } from '../utils/get-service';
-import { metadataOf } from '../utils/models';
 
 /** Where the list filter travels from the route middleware to the query (per request, on ctx.state). */
 const STATE_KEY = 'consentListFilter';
@@ -53,28 +52,7 @@ export const contentManagerListLifecycle = (strapi: Core.Strapi) => {
     const filter = ctx?.state?.[STATE_KEY];
     if (!filter) return;
     const fingerprint = await getService(strapi, 'states').currentFingerprint();
-    const schema = strapi.db.getSchemaName();
-    const table = (name: string) => (schema ? `${schema}.${name}` : name);
-    // The knex instance itself (getConnection() is a builder bound to the schema when one is set).
-    const knex = strapi.db.connection;
-    // Both cases as `IN (subquery)`, which every database plans as a semi-join. "No valid
-    // consent" is an anti-join inside it rather than `NOT IN`: PostgreSQL runs a large
-    // NOT IN subquery that does not fit work_mem row by row.
-    const subquery =
-      filter === 'valid'
-        ? knex
-            .select('s.subject')
-            .from({ s: table(TABLE.subject) })
-            .where('s.required_fingerprint', fingerprint)
-        : knex
-            .select('c.document_id')
-            .from({ c: table(metadataOf(strapi, uid).tableName) })
-            .leftJoin({ s: table(TABLE.subject) }, (join) => {
-              join
-                .on('s.subject', '=', 'c.document_id')
-                .andOnVal('s.required_fingerprint', '=', fingerprint);
-            })
-            .whereNull('s.id');
+    const subquery = getService(strapi, 'clients').listFilter(filter, fingerprint);
     const condition = { documentId: { $in: subquery } };
     event.params.where = event.params.where ? { $and: [event.params.where, condition] } : condition;
   };

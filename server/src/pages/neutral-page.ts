@@ -18,23 +18,17 @@ export const neutralPage = (locale: string): string => {
   });
 };
 
-/** An answer the database did not store (its COMMIT failed): say so, so the client sends it again. */
-export const notSavedPage = (locale: string): string => {
-  const t = stringsFor(locale).notSaved;
-  return layout({
+/** A page of a title and one paragraph, in the client's language. */
+const notice = (locale: string, t: { title: string; body: string }): string =>
+  layout({
     lang: locale,
     title: t.title,
     body: html`<h1>${t.title}</h1>
 <p>${t.body}</p>`,
   });
-};
 
-export const tooManyRequestsPage = (locale: string): string => {
-  const t = stringsFor(locale).tooManyRequests;
-  return layout({
-    lang: locale,
-    title: t.title,
-    body: html`<h1>${t.title}</h1>
-<p>${t.body}</p>`,
-  });
-};
+/** An answer the database did not store (its COMMIT failed): say so, so the client sends it again. */
+export const notSavedPage = (locale: string): string => notice(locale, stringsFor(locale).notSaved);
+
+export const tooManyRequestsPage = (locale: string): string =>
+  notice(locale, stringsFor(locale).tooManyRequests);

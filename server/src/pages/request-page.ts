@@ -53,11 +53,10 @@ const infoPurpose = (t: PageStrings, view: RequestPageView, text: CurrentText): 
 <div class="text"${langOf(text, view.locale)}>${plainText(text.text)}</div>
 </div>`;
 
-const errorSummary = (
-  t: PageStrings,
-  view: RequestPageView,
-  state: RequestFormState
-): SafeHtml | '' => {
+/** A part of the form shown above it only when the state asks for it. */
+type FormNotice = (t: PageStrings, view: RequestPageView, state: RequestFormState) => SafeHtml | '';
+
+const errorSummary: FormNotice = (t, view, state) => {
   if (state.errors.length === 0) return '';
   const byKey = new Map(view.asked.map((text) => [text.purpose, text]));
   return html`<div class="error-summary" role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title">
@@ -70,11 +69,7 @@ const errorSummary = (
 </div>`;
 };
 
-const staleNotice = (
-  t: PageStrings,
-  view: RequestPageView,
-  state: RequestFormState
-): SafeHtml | '' => {
+const staleNotice: FormNotice = (t, view, state) => {
   const titles = view.asked
     .filter((text) => state.stale.includes(text.purpose))
     .map((text) => text.title);

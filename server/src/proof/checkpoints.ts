@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { TABLE } from '../constants';
+
 import { CHECKPOINT_GENESIS, MerkleBuilder, checkpointHash } from '../domain/merkle';
 import { normaliseDate, normaliseInteger } from '../domain/chain';
 import { dialectOf } from '../utils/dialect';
@@ -8,6 +8,17 @@ import { newDocumentId } from '../utils/document-id';
 import { getService } from '../utils/get-service';
 
 import type { Checkpoint } from '../contracts';
+import {
+  insertCheckpoint,
+  insertLeaves,
+  lastCheckpoint,
+  lastSealedAt,
+  leavesOfCheckpoint,
+  sealedCheckpoints,
+  setSealedSeq,
+  unsealedHeads,
+  updateCheckpoint,
+} from './queries';
 export type { Checkpoint };
 
 /** Summary rows read (and leaves inserted) per statement while sealing. */
@@ -62,9 +73,7 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
       let sealed: Checkpoint;
       try {
         sealed = await knex.transaction(async (trx) => {
-          const last = (await trx(TABLE.checkpoint).orderBy('seq', 'desc').first('seq', 'hash')) as
-            | { seq: number; hash: string }
-            | undefined;
+          const last = await lastCheckpoint(trx);
           const seq = (normaliseInteger(last?.seq) ?? 0) + 1;
           const previousHash = last?.hash ?? CHECKPOINT_GENESIS;
           // Milliseconds: what every database gives back for a datetime (domain/chain normaliseDate).
@@ -82,24 +91,7 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
           const builder = new MerkleBuilder();
           let after: string | null = null;
           for (;;) {
-            // sealed_seq is moved after the commit; until then the leaves just committed tell
-            // that a head is sealed already (one probe of the leaves' (subject, chain_seq) index).
-            const page = trx({ s: TABLE.subject })
-              .select('s.subject', 's.chain_seq', 's.chain_head')
-              .whereRaw('s.chain_seq > COALESCE(s.sealed_seq, 0)')
-              .whereNotExists(function sealedAlready() {
-                this.select(trx.raw('1'))
-                  .from({ l: TABLE.checkpointLeaf })
-                  .whereRaw('l.subject = s.subject AND l.chain_seq = s.chain_seq');
-              })
-              .orderBy('s.subject')
-              .limit(PAGE);
-            if (after !== null) page.where('s.subject', '>', after);
-            const heads = (await page) as {
-              subject: string;
-              chain_seq: number | string;
-              chain_head: string;
-            }[];
+            const heads = await unsealedHeads(trx, after, PAGE);
             if (heads.length === 0) break;
             after = heads[heads.length - 1].subject;
             const leaves = heads.map((h) => ({
@@ -109,7 +101,8 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
             }));
             for (const leaf of leaves) builder.add(leaf);
             for (let i = 0; i < leaves.length; i += INSERT_CHUNK) {
-              await trx(TABLE.checkpointLeaf).insert(
+              await insertLeaves(
+                trx,
                 leaves.slice(i, i + INSERT_CHUNK).map((leaf) => ({
                   document_id: newDocumentId(),
                   checkpoint: id,
@@ -132,7 +125,7 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
             previousHash,
           };
           const hash = checkpointHash(checkpoint);
-          await trx(TABLE.checkpoint).where('id', id).update({
+          await updateCheckpoint(trx, id, {
             leaf_count: checkpoint.leafCount,
             root: checkpoint.root,
             previous_hash: previousHash,
@@ -150,44 +143,24 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The claim: the checkpoint row of the next seq, inserted first (its id names the leaves). */
     async insertClaim(trx: Knex.Transaction, row: Record<string, unknown>): Promise<number> {
-      if (dialectOf(strapi) === 'mysql') {
-        const [id] = (await trx(TABLE.checkpoint).insert(row)) as number[];
-        return Number(id);
-      }
-      const [inserted] = (await trx(TABLE.checkpoint).insert(row).returning('id')) as (
-        | { id: number }
-        | number
-      )[];
-      return Number(typeof inserted === 'object' ? inserted.id : inserted);
+      return insertCheckpoint(trx, dialectOf(strapi), row);
     },
 
     /** sealed_seq = the sealed seq (not the current one: a chain may have moved since), a page of subjects at a time. */
     async markSealed(checkpointId: number): Promise<void> {
       const knex = strapi.db.connection;
-      // Untyped bindings in a CASE are text on PostgreSQL.
-      const intCast = dialectOf(strapi) === 'mysql' ? 'CAST(? AS SIGNED)' : 'CAST(? AS INTEGER)';
       let after: string | null = null;
       for (;;) {
-        const page = knex(TABLE.checkpointLeaf)
-          .select('subject', 'chain_seq')
-          .where('checkpoint', checkpointId)
-          .orderBy('subject')
-          .limit(PAGE);
-        if (after !== null) page.where('subject', '>', after);
-        const leaves = (await page) as { subject: string; chain_seq: number }[];
+        const leaves = (await leavesOfCheckpoint(
+          knex,
+          checkpointId,
+          ['subject', 'chain_seq'],
+          after,
+          PAGE
+        )) as { subject: string; chain_seq: number }[];
         if (leaves.length === 0) return;
         after = leaves[leaves.length - 1].subject;
-        await knex(TABLE.subject)
-          .whereIn(
-            'subject',
-            leaves.map((l) => l.subject)
-          )
-          .update({
-            sealed_seq: knex.raw(
-              `CASE subject ${leaves.map(() => `WHEN ? THEN ${intCast}`).join(' ')} END`,
-              leaves.flatMap((l) => [l.subject, Number(l.chain_seq)])
-            ),
-          });
+        await setSealedSeq(knex, dialectOf(strapi), leaves);
       }
     },
 
@@ -196,14 +169,9 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
       options: { before?: number; limit?: number } = {}
     ): Promise<{ checkpoints: Checkpoint[]; next: number | null }> {
       const limit = Math.min(Math.max(options.limit ?? 20, 1), 200);
-      const query = strapi.db
-        .connection(TABLE.checkpoint)
-        .select('id', 'seq', 'sealed_at', 'leaf_count', 'root', 'previous_hash', 'hash')
-        .whereNotNull('hash')
-        .orderBy('seq', 'desc')
-        .limit(limit + 1);
-      if (options.before) query.where('seq', '<', options.before);
-      const rows = ((await query) as Record<string, unknown>[]).map(toCheckpoint);
+      const rows = (await sealedCheckpoints(strapi.db.connection, options.before, limit + 1)).map(
+        toCheckpoint
+      );
       const page = rows.slice(0, limit);
       return { checkpoints: page, next: rows.length > limit ? page[page.length - 1].seq : null };
     },
@@ -216,11 +184,8 @@ const checkpoints = ({ strapi }: { strapi: Core.Strapi }) => {
       if (now < nextDueCheck) return null;
       const intervalMs =
         getService(strapi, 'config').get().proof.checkpointIntervalMinutes * 60_000;
-      const last = (await strapi.db
-        .connection(TABLE.checkpoint)
-        .max({ at: 'sealed_at' })
-        .first()) as { at: unknown } | undefined;
-      const lastAt = last?.at != null ? new Date(normaliseDate(last.at)).getTime() : 0;
+      const last = await lastSealedAt(strapi.db.connection);
+      const lastAt = last != null ? new Date(normaliseDate(last)).getTime() : 0;
       if (now - lastAt < intervalMs) {
         nextDueCheck = lastAt + intervalMs;
         return null;

@@ -14,6 +14,16 @@ import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import { columnsOf } from '../utils/rows';
 import type { BrokenLink as ContractBrokenLink, VerifyResult } from '../contracts';
+import {
+  chainHeads,
+  checkpointsAfter,
+  countRows,
+  eventColumnsOfSubjects,
+  firstOrphan as orphanOf,
+  inSnapshot,
+  leavesOfCheckpoint,
+  leavesOfSubjects,
+} from './queries';
 
 export type BrokenKind =
   | 'unchained'
@@ -84,11 +94,7 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
     };
     let firstBroken: BrokenLink | null = null;
     try {
-      if (dialectOf(strapi) === 'sqlite') await pass(knex);
-      else
-        await knex.transaction((trx) => pass(trx), {
-          isolationLevel: 'repeatable read',
-        } as Knex.TransactionConfig);
+      await inSnapshot(knex, dialectOf(strapi), pass);
     } catch (error) {
       if (!(error instanceof Broken)) throw error;
       firstBroken = error.link;
@@ -111,20 +117,13 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
   ) {
     let after: string | null = null;
     for (;;) {
-      const page = db(TABLE.subject)
-        .select('subject', 'chain_seq', 'chain_head')
-        .orderBy('subject')
-        .limit(SUBJECT_PAGE);
-      if (after !== null) page.where('subject', '>', after);
-      const summaries = (await page) as Row[];
+      const summaries = await chainHeads(db, after, SUBJECT_PAGE);
       if (summaries.length === 0) return;
       after = summaries[summaries.length - 1].subject as string;
       const names = summaries.map((s) => s.subject as string);
 
       const bySubject = new Map<string, Row[]>(names.map((n) => [n, []]));
-      const rows = (await db(TABLE.event)
-        .select(columnsOf(strapi, UID.event))
-        .whereIn('subject', names)) as Row[];
+      const rows = await eventColumnsOfSubjects(db, columnsOf(strapi, UID.event), names);
       for (const row of rows) bySubject.get(row.subject as string)?.push(row);
       const hashes = new Map<string, Map<number, string>>();
 
@@ -214,9 +213,7 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
         counts.subjects += 1;
       }
 
-      const leaves = (await db(TABLE.checkpointLeaf)
-        .select('checkpoint', 'subject', 'chain_seq', 'head')
-        .whereIn('subject', names)) as Row[];
+      const leaves = await leavesOfSubjects(db, names);
       for (const leaf of leaves) {
         const subject = leaf.subject as string;
         const seq = normaliseInteger(leaf.chain_seq) ?? 0;
@@ -243,11 +240,7 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
     let expectedSeq = 1;
     let afterSeq = 0;
     for (;;) {
-      const rows = (await db(TABLE.checkpoint)
-        .select('id', 'seq', 'sealed_at', 'leaf_count', 'root', 'previous_hash', 'hash')
-        .where('seq', '>', afterSeq)
-        .orderBy('seq')
-        .limit(500)) as Row[];
+      const rows = await checkpointsAfter(db, afterSeq, 500);
       if (rows.length === 0) return;
       for (const row of rows) {
         const seq = normaliseInteger(row.seq) ?? 0;
@@ -282,13 +275,13 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
         const builder = new MerkleBuilder();
         let afterSubject: string | null = null;
         for (;;) {
-          const page = db(TABLE.checkpointLeaf)
-            .select('subject', 'chain_seq', 'head')
-            .where('checkpoint', row.id as number)
-            .orderBy('subject')
-            .limit(LEAF_PAGE);
-          if (afterSubject !== null) page.where('subject', '>', afterSubject);
-          const leaves = (await page) as Row[];
+          const leaves = await leavesOfCheckpoint(
+            db,
+            row.id as number,
+            ['subject', 'chain_seq', 'head'],
+            afterSubject,
+            LEAF_PAGE
+          );
           if (leaves.length === 0) break;
           for (const leaf of leaves)
             builder.add({
@@ -315,14 +308,8 @@ const proofVerify = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** Rows the paged pass cannot reach: events and sealed leaves whose subject has no summary row. */
   async totals(db: Knex | Knex.Transaction, counts: { events: number; leavesSeen: number }) {
-    const count = async (table: string) =>
-      Number(((await db(table).count({ n: '*' }).first()) as { n: number | string }).n);
-    /** A row of `table` whose subject has no summary row (no chain to reach it from). */
-    const firstOrphan = async (table: string, columns: string[]) =>
-      (await db({ o: table })
-        .leftJoin({ s: TABLE.subject }, 's.subject', 'o.subject')
-        .whereNull('s.id')
-        .first(...columns.map((c) => `o.${c}`))) as Row | undefined;
+    const count = (table: string) => countRows(db, table);
+    const firstOrphan = (table: string, columns: string[]) => orphanOf(db, table, columns);
     if ((await count(TABLE.event)) !== counts.events) {
       const orphan = await firstOrphan(TABLE.event, ['id', 'subject', 'chain_seq']);
       broken({

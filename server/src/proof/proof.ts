@@ -1,11 +1,12 @@
 import type { Core } from '@strapi/strapi';
-import { HUB_EVENT, TABLE } from '../constants';
+import { HUB_EVENT } from '../constants';
 import { chainInputFromRow, linkEvents } from '../domain/chain';
 import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from './audit';
 import type { Checkpoint } from './checkpoints';
 import type { VerifyReport } from './proof-verify';
+import { eventsOfSubjects, setChainHeads, setEventChains, unchainedSummaries } from './queries';
 
 type Actor = AuditEntryInput['actor'];
 
@@ -75,29 +76,19 @@ const proof = ({ strapi }: { strapi: Core.Strapi }) => ({
   async backfill(): Promise<{ subjects: number; events: number; skipped: number }> {
     const knex = strapi.db.connection;
     const secret = await getService(strapi, 'keys').secret();
-    const intCast = dialectOf(strapi) === 'mysql' ? 'CAST(? AS SIGNED)' : 'CAST(? AS INTEGER)';
+    const dialect = dialectOf(strapi);
     const done = { subjects: 0, events: 0, skipped: 0 };
     let after: string | null = null;
     for (;;) {
-      const page = knex(TABLE.subject)
-        .select('id', 'subject')
-        .whereNull('chain_seq')
-        .whereNotNull('last_event_id')
-        .orderBy('subject')
-        .limit(BACKFILL_PAGE);
-      if (after !== null) page.where('subject', '>', after);
-      const summaries = (await page) as { id: number; subject: string }[];
+      const summaries = await unchainedSummaries(knex, after, BACKFILL_PAGE);
       if (summaries.length === 0) break;
       after = summaries[summaries.length - 1].subject;
 
       await knex.transaction(async (trx) => {
-        const rows = (await trx(TABLE.event)
-          .select('*')
-          .whereIn(
-            'subject',
-            summaries.map((s) => s.subject)
-          )
-          .orderBy('id')) as Record<string, unknown>[];
+        const rows = await eventsOfSubjects(
+          trx,
+          summaries.map((s) => s.subject)
+        );
         const bySubject = new Map<string, Record<string, unknown>[]>();
         for (const row of rows) {
           const list = bySubject.get(row.subject as string) ?? [];
@@ -134,44 +125,10 @@ const proof = ({ strapi }: { strapi: Core.Strapi }) => ({
           done.subjects += 1;
           done.events += links.length;
         }
-        for (let i = 0; i < eventUpdates.length; i += UPDATE_CHUNK) {
-          const chunk = eventUpdates.slice(i, i + UPDATE_CHUNK);
-          const caseOf = (pick: (u: (typeof chunk)[number]) => string | number, cast = '?') =>
-            trx.raw(
-              `CASE id ${chunk.map(() => `WHEN ? THEN ${cast}`).join(' ')} END`,
-              chunk.flatMap((u) => [u.id, pick(u)])
-            );
-          await trx(TABLE.event)
-            .whereIn(
-              'id',
-              chunk.map((u) => u.id)
-            )
-            .update({
-              chain_seq: caseOf((u) => u.chainSeq, intCast),
-              prev_hash: caseOf((u) => u.prevHash),
-              evidence_digest: caseOf((u) => u.evidenceDigest),
-              hash: caseOf((u) => u.hash),
-            });
-        }
-        for (let i = 0; i < heads.length; i += UPDATE_CHUNK) {
-          const chunk = heads.slice(i, i + UPDATE_CHUNK);
-          await trx(TABLE.subject)
-            .whereIn(
-              'id',
-              chunk.map((h) => h.id)
-            )
-            .whereNull('chain_seq')
-            .update({
-              chain_seq: trx.raw(
-                `CASE id ${chunk.map(() => `WHEN ? THEN ${intCast}`).join(' ')} END`,
-                chunk.flatMap((h) => [h.id, h.seq])
-              ),
-              chain_head: trx.raw(
-                `CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
-                chunk.flatMap((h) => [h.id, h.head])
-              ),
-            });
-        }
+        for (let i = 0; i < eventUpdates.length; i += UPDATE_CHUNK)
+          await setEventChains(trx, dialect, eventUpdates.slice(i, i + UPDATE_CHUNK));
+        for (let i = 0; i < heads.length; i += UPDATE_CHUNK)
+          await setChainHeads(trx, dialect, heads.slice(i, i + UPDATE_CHUNK));
       });
     }
     if (done.events > 0)

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { randomUUID } from 'node:crypto';
-import { TABLE, UID } from '../constants';
+import { UID } from '../constants';
 import { canonicalJson, loadSigningKey, signJws, verifyJws, type SigningKey } from '../domain/jws';
 import {
   buildIsoRecord,
@@ -20,6 +20,7 @@ import type { EventRow, PurposeRow, StateRow } from '../types';
 
 export { RECEIPT_FORMATS } from '../contracts';
 import type { ReceiptFormat } from '../contracts';
+import { eventsById } from './queries';
 export type { ReceiptFormat };
 
 export interface ReceiptResponse {
@@ -86,10 +87,7 @@ const receipts = ({ strapi }: { strapi: Core.Strapi }) => {
   /** The events behind a record, with their chain columns when the chain has added them (read raw: they are not attributes). */
   const references = async (ids: number[]): Promise<Map<number, EventReference>> => {
     if (ids.length === 0) return new Map();
-    const rows = (await strapi.db.connection(TABLE.event).whereIn('id', ids).select('*')) as Record<
-      string,
-      unknown
-    >[];
+    const rows = await eventsById(strapi.db.connection, ids);
     return new Map(
       rows.map((r) => [
         Number(r.id),

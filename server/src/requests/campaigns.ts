@@ -1,14 +1,27 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
-import { TABLE, UID } from '../constants';
-import { dialectOf, randomDocumentIdSql } from '../utils/dialect';
+import { UID } from '../constants';
+import { dialectOf } from '../utils/dialect';
 import { newDocumentId } from '../utils/document-id';
 import { fromColumns } from '../utils/rows';
 import { getService } from '../utils/get-service';
-import { OPEN_STATUSES } from './requests';
 import type { Actor, Audience, CampaignRow, RequestStatus } from '../types';
 import { transaction } from '../utils/transaction';
+import {
+  analyzeRequests,
+  campaignByDocumentId,
+  completeFinished,
+  hostClientsQuery,
+  insertCampaign,
+  listCampaigns,
+  queueAudience,
+  requestsPerStatus,
+  supersedeAudience,
+  supersedeOthersOfCampaign,
+  updateCampaign,
+  updateQueuedOfCampaign,
+} from './queries';
 
 export type { Audience } from '../types';
 
@@ -31,10 +44,7 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
   audienceQuery(trx: Knex.Transaction, audience: Audience, fingerprint: string) {
     const clients = getService(strapi, 'clients');
     if ('subjects' in audience) {
-      const host = clients.host();
-      const query = trx({ c: host.table }).distinct('c.document_id');
-      if (host.draftAndPublish) query.whereNull('c.published_at');
-      return query.whereIn('c.document_id', audience.subjects);
+      return hostClientsQuery(trx, clients.host(), audience.subjects);
     }
     const filter =
       'state' in audience
@@ -50,7 +60,7 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
     const fingerprint = await getService(strapi, 'states').currentFingerprint();
     const dialect = dialectOf(strapi);
     await transaction(strapi, async ({ trx, onCommit }) => {
-      await trx(TABLE.campaign).insert({
+      await insertCampaign(trx, {
         document_id: documentId,
         name: input.name,
         status: 'running',
@@ -72,10 +82,6 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
         campaign: documentId,
         now,
       });
-      const columns = Object.keys(template).filter((c) => c !== 'document_id' && c !== 'subject');
-      const supersede = trx(TABLE.request)
-        .where('kind', 'consent')
-        .whereIn('status', [...OPEN_STATUSES]);
       const superseded = {
         status: 'cancelled',
         reason: `superseded by campaign ${documentId}`,
@@ -85,54 +91,29 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
       // (nothing of this campaign to skip), except for the "pending" audience, which is
       // defined by those very requests.
       const pendingAudience = 'state' in input.audience && input.audience.state === 'pending';
-      if (!pendingAudience) {
-        await supersede
-          .clone()
-          .whereIn('subject', this.audienceQuery(trx, input.audience, fingerprint))
-          .update(superseded);
-      }
-      const audience = this.audienceQuery(trx, input.audience, fingerprint).as('a');
-      const inserted = (await trx.raw(
-        `INSERT INTO ${TABLE.request} (document_id, subject, ${columns.join(', ')}) SELECT ${randomDocumentIdSql(dialect)}, a.document_id, ${columns.map(() => '?').join(', ')} FROM ?`,
-        [...columns.map((c) => template[c]), audience]
-      )) as { rowCount?: number };
-      if (pendingAudience) {
-        // The derived table lets MySQL/MariaDB read the table the statement updates.
-        await supersede
-          .where((w: Knex.QueryBuilder) =>
-            w.whereNull('campaign').orWhere('campaign', '<>', documentId)
-          )
-          .whereIn(
-            'subject',
-            trx
-              .select('x.subject')
-              .from(trx(TABLE.request).select('subject').where('campaign', documentId).as('x'))
-          )
-          .update(superseded);
-      }
-      // PostgreSQL reports the rows inserted; elsewhere count them (campaign index).
-      const total =
-        dialect === 'postgres' && typeof inserted.rowCount === 'number'
-          ? inserted.rowCount
-          : Number(
-              (
-                (await trx(TABLE.request).where('campaign', documentId).count({ total: '*' })) as {
-                  total: number | string;
-                }[]
-              )[0].total
-            );
-      await trx(TABLE.campaign).where('document_id', documentId).update({ total });
+      if (!pendingAudience)
+        await supersedeAudience(
+          trx,
+          this.audienceQuery(trx, input.audience, fingerprint),
+          superseded
+        );
+      const total = await queueAudience(
+        trx,
+        dialect,
+        documentId,
+        this.audienceQuery(trx, input.audience, fingerprint),
+        template
+      );
+      if (pendingAudience) await supersedeOthersOfCampaign(trx, documentId, superseded);
+      await updateCampaign(trx, documentId, { total });
       onCommit(() => getService(strapi, 'worker').wake());
     });
-    // A campaign can add a large share of the table at once, and autovacuum analyzes it
-    // late: with stale statistics the planner takes the settle's id list for a scan of
-    // the status index. Fresh statistics keep the claim and settle on their indexes.
-    if (dialect === 'postgres') await strapi.db.connection.raw(`ANALYZE ${TABLE.request}`);
+    await analyzeRequests(strapi.db.connection, dialect);
     return this.findOne(documentId);
   },
 
   async findOne(documentId: string): Promise<CampaignRow & { counts: Record<string, number> }> {
-    const row = await strapi.db.connection(TABLE.campaign).where('document_id', documentId).first();
+    const row = await campaignByDocumentId(strapi.db.connection, documentId);
     if (!row) throw new errors.NotFoundError('Campaign not found', { campaign: documentId });
     return {
       ...fromColumns<CampaignRow>(strapi, UID.campaign, row),
@@ -142,12 +123,7 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** Requests per status (one indexed GROUP BY). */
   async counts(documentId: string): Promise<Record<RequestStatus, number>> {
-    const rows = await strapi.db
-      .connection(TABLE.request)
-      .where('campaign', documentId)
-      .groupBy('status')
-      .select('status')
-      .count({ n: '*' });
+    const rows = await requestsPerStatus(strapi.db.connection, documentId);
     const counts = {
       queued: 0,
       sent: 0,
@@ -157,16 +133,13 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
       failed: 0,
       cancelled: 0,
     } as Record<RequestStatus, number>;
-    for (const r of rows as { status: RequestStatus; n: number | string }[])
-      counts[r.status] = Number(r.n);
+    for (const r of rows) counts[r.status as RequestStatus] = Number(r.n);
     return counts;
   },
 
   async list(): Promise<CampaignRow[]> {
-    const rows = await strapi.db.connection(TABLE.campaign).orderBy('id', 'desc').limit(200);
-    return rows.map((r: Record<string, unknown>) =>
-      fromColumns<CampaignRow>(strapi, UID.campaign, r)
-    );
+    const rows = await listCampaigns(strapi.db.connection, 200);
+    return rows.map((r) => fromColumns<CampaignRow>(strapi, UID.campaign, r));
   },
 
   /** pause: queued rows are held (not claimed); resume: released; cancel: queued rows cancelled. */
@@ -182,20 +155,23 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     const now = getService(strapi, 'clock').now();
     await transaction(strapi, async ({ trx, onCommit }) => {
-      const queued = trx(TABLE.request).where('campaign', documentId).where('status', 'queued');
-      if (action === 'pause') await queued.update({ held: true, updated_at: now });
-      if (action === 'resume') await queued.update({ held: false, updated_at: now });
+      if (action === 'pause')
+        await updateQueuedOfCampaign(trx, documentId, { held: true, updated_at: now });
+      if (action === 'resume')
+        await updateQueuedOfCampaign(trx, documentId, { held: false, updated_at: now });
       if (action === 'cancel')
-        await queued.update({
+        await updateQueuedOfCampaign(trx, documentId, {
           status: 'cancelled',
           held: false,
           reason: 'campaign cancelled',
           updated_at: now,
         });
       const status = { pause: 'paused', resume: 'running', cancel: 'cancelled' }[action];
-      await trx(TABLE.campaign)
-        .where('document_id', documentId)
-        .update({ status, updated_at: now, ...(action === 'cancel' ? { finished_at: now } : {}) });
+      await updateCampaign(trx, documentId, {
+        status,
+        updated_at: now,
+        ...(action === 'cancel' ? { finished_at: now } : {}),
+      });
       if (action === 'resume') onCommit(() => getService(strapi, 'worker').wake());
     });
     return this.findOne(documentId);
@@ -204,16 +180,7 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Running campaigns with nothing left to send are completed (idempotent, any instance). */
   async completeFinished(): Promise<void> {
     const now = getService(strapi, 'clock').now();
-    await strapi.db
-      .connection(TABLE.campaign)
-      .where('status', 'running')
-      .whereNotExists(function () {
-        this.select(1)
-          .from(TABLE.request)
-          .whereRaw(`${TABLE.request}.campaign = ${TABLE.campaign}.document_id`)
-          .where(`${TABLE.request}.status`, 'queued');
-      })
-      .update({ status: 'completed', finished_at: now, updated_at: now });
+    await completeFinished(strapi.db.connection, now);
   },
 });
 

@@ -1,14 +1,23 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { TABLE, UID } from '../constants';
+import { UID } from '../constants';
+import { dialectOf } from '../utils/dialect';
 import { newDocumentId } from '../utils/document-id';
 import { fromColumns } from '../utils/rows';
 import { getService } from '../utils/get-service';
 import type { DecisionInput } from '../validation/decision';
-import { OPEN_STATUSES } from './requests';
 import { lockSummary } from '../ledger';
 import type { RequestRow } from '../types';
 import { transaction } from '../utils/transaction';
+import {
+  dropInformation,
+  holdInformation,
+  insertRequest,
+  openConfirmation,
+  openConfirmations,
+  releaseInformation,
+  updateRequest,
+} from './queries';
 
 /** A decision held until the client confirms it: given or refused, with the version shown. */
 export interface HeldDecision {
@@ -99,14 +108,12 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => ({
           booking: input.booking,
           heldAt: now.toISOString(),
         };
-        await trx(TABLE.request)
-          .where('id', open.id)
-          .update({
-            pending: JSON.stringify(pending),
-            purpose_keys: JSON.stringify(decisions.map((d) => d.purpose)),
-            origin,
-            updated_at: now,
-          });
+        await updateRequest(trx, open.id, {
+          pending: JSON.stringify(pending),
+          purpose_keys: JSON.stringify(decisions.map((d) => d.purpose)),
+          origin,
+          updated_at: now,
+        });
         request = open.documentId;
       } else {
         request = newDocumentId();
@@ -116,7 +123,7 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => ({
           booking: input.booking,
           heldAt: now.toISOString(),
         };
-        await trx(TABLE.request).insert({
+        await insertRequest(trx, {
           ...getService(strapi, 'requests').newRow({
             documentId: request,
             subject: input.subject,
@@ -134,53 +141,34 @@ const confirmations = ({ strapi }: { strapi: Core.Strapi }) => ({
       // A new client's information mail waits for this confirmation (double opt-in): the
       // address has not shown yet that it belongs to the person who booked.
       if (options.newClient) {
-        await trx(TABLE.request)
-          .where({ subject: input.subject, kind: 'information', status: 'queued', held: false })
-          .update({ held: true, reason: waitingFor(request), updated_at: now });
+        await holdInformation(trx, input.subject, waitingFor(request), now);
       }
     });
   },
 
   /** The client's open confirmation (queued or sent), locked for the update when the database can. */
   async openFor(trx: Knex.Transaction, subject: string): Promise<RequestRow | null> {
-    const query = trx(TABLE.request)
-      .where({ subject, kind: 'consent' })
-      .whereNotNull('origin')
-      .whereIn('status', [...OPEN_STATUSES])
-      .orderBy('id', 'desc')
-      .first();
-    if (strapi.db.dialect.client !== 'sqlite') query.forUpdate();
-    const row = await query;
+    const row = await openConfirmation(trx, dialectOf(strapi), subject);
     return row ? fromColumns<RequestRow>(strapi, UID.request, row) : null;
   },
 
   /** The client confirmed: information mails that waited for it go out now. */
   async release(trx: Knex.Transaction, request: string): Promise<void> {
     const now = getService(strapi, 'clock').now();
-    const released = await trx(TABLE.request)
-      .where({ kind: 'information', status: 'queued', held: true, reason: waitingFor(request) })
-      .update({ held: false, reason: null, next_attempt_at: now, updated_at: now });
-    if (Number(released) > 0) getService(strapi, 'worker').wake();
+    const released = await releaseInformation(trx, waitingFor(request), now);
+    if (released > 0) getService(strapi, 'worker').wake();
   },
 
   /** The confirmation lapsed or was declined: the information mails that waited for it are not sent. */
   async dropWaiting(trx: Knex.Transaction, requests: string[]): Promise<void> {
     if (requests.length === 0) return;
     const now = getService(strapi, 'clock').now();
-    await trx(TABLE.request)
-      .where({ kind: 'information', status: 'queued', held: true })
-      .whereIn('reason', requests.map(waitingFor))
-      .update({ status: 'cancelled', reason: 'the address was never confirmed', updated_at: now });
+    await dropInformation(trx, requests.map(waitingFor), now);
   },
 
   /** What staff see on the client: the decisions waiting for the client's confirmation. */
   async pendingFor(subject: string) {
-    const rows = (await strapi.db
-      .connection(TABLE.request)
-      .where({ subject, kind: 'consent' })
-      .whereNotNull('origin')
-      .whereIn('status', [...OPEN_STATUSES])
-      .orderBy('id', 'desc')) as Record<string, unknown>[];
+    const rows = await openConfirmations(strapi.db.connection, subject);
     return rows.map((raw) => {
       const row = fromColumns<RequestRow>(strapi, UID.request, raw);
       const pending = this.pendingOf(row);

@@ -1,11 +1,12 @@
 import type { Core } from '@strapi/strapi';
-import { TABLE, UID } from '../constants';
+import { UID } from '../constants';
 import { dialectOf } from '../utils/dialect';
 import { fromColumns } from '../utils/rows';
 import { getService } from '../utils/get-service';
 import { askablePurposes } from './requests';
 import type { RequestRow, StateRow } from '../types';
 import { transaction } from '../utils/transaction';
+import { lockExpired, markExpired } from './queries';
 
 const BATCH = 200;
 
@@ -30,29 +31,15 @@ const expiry = ({ strapi }: { strapi: Core.Strapi }) => ({
     const now = getService(strapi, 'clock').now();
     const dialect = dialectOf(strapi);
     return transaction(strapi, async ({ trx }) => {
-      const due = trx(TABLE.request)
-        .select('*')
-        .where('status', 'sent')
-        .where('kind', 'consent')
-        .where('expires_at', '<=', now)
-        .orderBy('id')
-        .limit(BATCH);
-      if (dialect !== 'sqlite') due.forUpdate().skipLocked();
-      const rows = ((await due) as Record<string, unknown>[]).map((r) =>
+      const rows = (await lockExpired(trx, dialect, now, BATCH)).map((r) =>
         fromColumns<RequestRow>(strapi, UID.request, r)
       );
       if (rows.length === 0) return 0;
-      await trx(TABLE.request)
-        .whereIn(
-          'id',
-          rows.map((r) => r.id)
-        )
-        .where('status', 'sent')
-        .update({
-          status: 'expired',
-          reason: 'no answer before the request expired',
-          updated_at: now,
-        });
+      await markExpired(
+        trx,
+        rows.map((r) => r.id),
+        now
+      );
 
       // A confirmation's held decisions lapse with it: they came from an anonymous page, so
       // nothing is recorded in the client's name, and mails that waited for it are dropped.

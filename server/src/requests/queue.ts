@@ -1,11 +1,13 @@
 import type { Core } from '@strapi/strapi';
-import type { Knex } from 'knex';
-import { TABLE, UID } from '../constants';
+import { UID } from '../constants';
 import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import { fromColumns } from '../utils/rows';
 import type { RequestRow } from '../types';
 import { transaction } from '../utils/transaction';
+import { claimRequests, releaseLeases, settleLeases, type ClaimKind } from './queries';
+
+export type { ClaimKind } from './queries';
 
 /** What a sender reads of a claimed row (the rest is never parsed: a claim returns up to a batch of rows). */
 export type ClaimedRow = Pick<
@@ -20,27 +22,12 @@ export type ClaimedRow = Pick<
   | 'attempts'
   | 'expiresAt'
 >;
-const CLAIMED_COLUMNS = [
-  'id',
-  'document_id',
-  'subject',
-  'kind',
-  'purpose_keys',
-  'origin',
-  'campaign',
-  'attempts',
-  'expires_at',
-];
-
 /** Claimed rows, and the purposes' version read with them (null when none is known). */
 export interface Claimed {
   rows: ClaimedRow[];
   purposesVersion: string | null;
 }
 const VERSION_COLUMN = 'consent_purposes_version';
-
-/** What a claim is for: a first send (or a retry), or the reminder of a sent request. */
-export type ClaimKind = 'send' | 'remind';
 
 /**
  * Claims on consent_requests rows with leases. A claim sets lease_owner and
@@ -51,27 +38,6 @@ export type ClaimKind = 'send' | 'remind';
  * SKIP LOCKED); SQLite has one writer at a time.
  */
 const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
-  due(trx: Knex, kind: ClaimKind, now: Date) {
-    const query = trx(TABLE.request)
-      .select('id')
-      .where('held', false)
-      .where((w) => w.whereNull('lease_until').orWhere('lease_until', '<', now));
-    if (kind === 'send')
-      query
-        .where('status', 'queued')
-        .where('next_attempt_at', '<=', now)
-        .orderBy(['next_attempt_at', 'id']);
-    else
-      query
-        .where('status', 'sent')
-        .where('kind', 'consent')
-        .whereNull('reminder_sent_at')
-        .where('reminder_at', '<=', now)
-        .where('expires_at', '>', now)
-        .orderBy(['reminder_at', 'id']);
-    return query;
-  },
-
   /**
    * Claim up to `limit` due rows for `owner` until `leaseUntil`; a first send counts an
    * attempt. With the rows comes the purposes' version (purposes.versionSql()), read in
@@ -85,38 +51,19 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
     now: Date,
     leaseUntil: Date
   ): Promise<Claimed> {
-    const dialect = dialectOf(strapi);
-    const lease = (db: Knex) => ({
-      lease_owner: owner,
-      lease_until: leaseUntil,
-      ...(kind === 'send' ? { attempts: db.raw('attempts + 1') } : {}),
-      updated_at: now,
-    });
-    const version = () =>
-      strapi.db.connection.raw(
-        `${getService(strapi, 'purposes').versionSql()} AS ${VERSION_COLUMN}`
-      );
-    let rows: Record<string, unknown>[];
-    if (dialect === 'postgres') {
-      // One statement, atomic on its own: no transaction around it (BEGIN and COMMIT were two more round trips per batch).
-      const db = strapi.db.connection;
-      rows = await db(TABLE.request)
-        .whereIn('id', this.due(db, kind, now).limit(limit).forUpdate().skipLocked())
-        .update(lease(db))
-        .returning([...CLAIMED_COLUMNS, version()]);
-    } else {
-      rows = await transaction(strapi, async ({ trx }) => {
-        const due = this.due(trx, kind, now).limit(limit);
-        if (dialect === 'mysql') due.forUpdate().skipLocked();
-        const ids = (await due).map((r: { id: number }) => r.id);
-        if (ids.length === 0) return [];
-        await trx(TABLE.request).whereIn('id', ids).update(lease(trx));
-        return trx(TABLE.request)
-          .whereIn('id', ids)
-          .orderBy('id')
-          .select([...CLAIMED_COLUMNS, version()]);
-      });
-    }
+    const rows = await claimRequests(
+      strapi.db.connection,
+      dialectOf(strapi),
+      (work) => transaction(strapi, ({ trx }) => work(trx)),
+      {
+        kind,
+        owner,
+        limit,
+        now,
+        leaseUntil,
+        extraSql: `${getService(strapi, 'purposes').versionSql()} AS ${VERSION_COLUMN}`,
+      }
+    );
     return {
       rows: rows.map((row) => fromColumns<ClaimedRow>(strapi, UID.request, row)),
       purposesVersion: (rows[0]?.[VERSION_COLUMN] as string | null | undefined) ?? null,
@@ -129,18 +76,7 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
    * once instead of making them wait out the lease. Their attempt stays counted.
    */
   async release(ids: number[], owner: string, now: Date): Promise<number> {
-    let released = 0;
-    // In chunks: a pass may hold a few thousand rows, and SQLite limits bound parameters.
-    for (let i = 0; i < ids.length; i += 500) {
-      released += Number(
-        await strapi.db
-          .connection(TABLE.request)
-          .whereIn('id', ids.slice(i, i + 500))
-          .where('lease_owner', owner)
-          .update({ lease_owner: null, lease_until: now })
-      );
-    }
-    return released;
+    return releaseLeases(strapi.db.connection, { ids, owner, now });
   },
 
   /**
@@ -154,14 +90,7 @@ const queue = ({ strapi }: { strapi: Core.Strapi }) => ({
     data: Record<string, unknown>
   ): Promise<number> {
     if (ids.length === 0) return 0;
-    return Number(
-      await strapi.db
-        .connection(TABLE.request)
-        .whereIn('id', ids)
-        .where('lease_owner', owner)
-        .where('status', expectStatus)
-        .update({ ...data, lease_owner: null, lease_until: null })
-    );
+    return settleLeases(strapi.db.connection, ids, owner, expectStatus, data);
   },
 });
 

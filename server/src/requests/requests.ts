@@ -1,16 +1,24 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
-import { TABLE, UID } from '../constants';
+import { UID } from '../constants';
 import { needsConsent } from '../domain/state-machine';
 import { newDocumentId } from '../utils/document-id';
 import { fromColumns } from '../utils/rows';
 import { getService } from '../utils/get-service';
 import type { Actor, PurposeRow, RequestRow } from '../types';
 import { transaction } from '../utils/transaction';
+import {
+  cancelOpen,
+  insertRequest,
+  listRequests,
+  markAnswered,
+  OPEN_STATUSES,
+  requestByDocumentId,
+  supersedeOpen,
+} from './queries';
 
-/** Statuses in which a consent request is still open (a new one supersedes it). */
-export const OPEN_STATUSES = ['queued', 'sent'] as const;
+export { OPEN_STATUSES };
 /** Statuses after which the same request may be sent again (as a new request). */
 export const RESENDABLE_STATUSES = ['failed', 'declined', 'expired', 'cancelled'] as const;
 
@@ -71,7 +79,8 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
     const documentId = newDocumentId();
     const row = await transaction(strapi, async ({ trx, onCommit }) => {
       if (kind === 'consent') await this.supersede(trx, [input.subject], documentId, now);
-      await trx(TABLE.request).insert(
+      await insertRequest(
+        trx,
         this.newRow({
           documentId,
           subject: input.subject,
@@ -82,9 +91,10 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
         })
       );
       onCommit(() => getService(strapi, 'worker').wake());
-      return trx(TABLE.request).where('document_id', documentId).first();
+      return requestByDocumentId(trx, documentId);
     });
-    return fromColumns<RequestRow>(strapi, UID.request, row);
+    // Inserted just above, in the same transaction.
+    return fromColumns<RequestRow>(strapi, UID.request, row as Record<string, unknown>);
   },
 
   newRow({
@@ -129,18 +139,11 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
     now: Date
   ): Promise<void> {
     if (subjects.length === 0) return;
-    await trx(TABLE.request)
-      .whereIn('subject', subjects)
-      .where('kind', 'consent')
-      // A booking's confirmation stays open: it carries the client's own choices to confirm.
-      .whereNull('origin')
-      .whereIn('status', [...OPEN_STATUSES])
-      .whereNot('document_id', except)
-      .update({ status: 'cancelled', reason: `superseded by request ${except}`, updated_at: now });
+    await supersedeOpen(trx, subjects, except, now);
   },
 
   async findOne(documentId: string): Promise<RequestRow> {
-    const row = await strapi.db.connection(TABLE.request).where('document_id', documentId).first();
+    const row = await requestByDocumentId(strapi.db.connection, documentId);
     if (!row) throw new errors.NotFoundError('Request not found', { request: documentId });
     return fromColumns<RequestRow>(strapi, UID.request, row);
   },
@@ -148,11 +151,7 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Cancel a queued or sent request (its link then shows the neutral page). */
   async cancel(documentId: string, reason = 'cancelled by staff'): Promise<RequestRow> {
     const now = getService(strapi, 'clock').now();
-    const changed = await strapi.db
-      .connection(TABLE.request)
-      .where('document_id', documentId)
-      .whereIn('status', [...OPEN_STATUSES])
-      .update({ status: 'cancelled', reason, updated_at: now });
+    const changed = await cancelOpen(strapi.db.connection, documentId, reason, now);
     const row = await this.findOne(documentId);
     if (!changed)
       throw new errors.ApplicationError(
@@ -186,12 +185,7 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
     } = {}
   ) {
     const limit = filter.limit ?? 50;
-    const query = strapi.db.connection(TABLE.request).orderBy('id', 'desc').limit(limit);
-    if (filter.subject) query.where('subject', filter.subject);
-    if (filter.campaign) query.where('campaign', filter.campaign);
-    if (filter.status) query.where('status', filter.status);
-    if (filter.before) query.where('id', '<', filter.before);
-    const rows = (await query).map((row: Record<string, unknown>) =>
+    const rows = (await listRequests(strapi.db.connection, filter, limit)).map((row) =>
       this.present(fromColumns<RequestRow>(strapi, UID.request, row))
     );
     return { results: rows, next: rows.length === limit ? rows[rows.length - 1].id : null };
@@ -211,13 +205,9 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
     const now = getService(strapi, 'clock').now();
     // Joins the caller's transaction (Strapi keeps it per async context).
     const changed = await transaction(strapi, ({ trx }) =>
-      trx(TABLE.request)
-        .where('document_id', documentId)
-        .where('status', 'sent')
-        .where('expires_at', '>', now)
-        .update({ status, answered_at: now, updated_at: now })
+      markAnswered(trx, documentId, status, now)
     );
-    return Number(changed) === 1;
+    return changed === 1;
   },
 });
 

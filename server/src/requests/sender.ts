@@ -1,7 +1,6 @@
 import os from 'node:os';
 import type { Core } from '@strapi/strapi';
 import { randomBytes } from 'node:crypto';
-import { TABLE } from '../constants';
 import { normaliseBoolean } from '../domain/chain';
 import { defaultTemplateSet } from '../messages/default-templates';
 import { messageRenderer } from '../messages/render';
@@ -13,6 +12,7 @@ import type { ClaimedRow, ClaimKind } from './queue';
 import type { Settings } from './settings';
 import type { Contact } from '../host';
 import { own } from '../utils/own';
+import { campaignReminders, deleteTokensSince } from './queries';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -448,23 +448,15 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       // Tokens of messages that never left open nothing: drop them.
       const unsent = plans.filter((p) => p.error && !p.error.final).map((p) => p.row.documentId);
-      if (unsent.length > 0)
-        await strapi.db
-          .connection(TABLE.token)
-          .whereIn('request', unsent)
-          .where('created_at', '>=', now)
-          .del();
+      if (unsent.length > 0) await deleteTokensSince(strapi.db.connection, unsent, now);
     },
 
     async campaignsWithoutReminder(ids: string[]): Promise<Set<string>> {
       const unknown = [...new Set(ids)].filter((id) => !reminderOf.has(id));
       if (unknown.length > 0) {
-        const rows = await strapi.db
-          .connection(TABLE.campaign)
-          .whereIn('document_id', unknown)
-          .select('document_id', 'reminder');
+        const rows = await campaignReminders(strapi.db.connection, unknown);
         if (reminderOf.size + rows.length > 10_000) reminderOf.clear();
-        for (const row of rows as { document_id: string; reminder: unknown }[]) {
+        for (const row of rows) {
           reminderOf.set(row.document_id, normaliseBoolean(row.reminder));
         }
       }

@@ -1,16 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { TABLE, UID } from '../constants';
+import { UID } from '../constants';
 import { newDocumentId } from '../utils/document-id';
 import { fromColumns } from '../utils/rows';
 import { getService } from '../utils/get-service';
 import type { RequestRow, TokenRow } from '../types';
+import { insertTokens, requestByDocumentId } from './queries';
 
 /** 32 random bytes, base64url: 256 bits, 43 characters. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-/** Rows per insert statement: 7 values each, well under every database's limit on bound parameters. */
-const INSERT_CHUNK = 500;
 
 export const hashToken = (raw: string): string => createHash('sha256').update(raw).digest('hex');
 
@@ -44,9 +43,7 @@ const tokens = ({ strapi }: { strapi: Core.Strapi }) => ({
       created_at: now,
       updated_at: now,
     }));
-    // knex's batchInsert runs its chunks in a transaction of its own when not given one.
-    if (rows.length <= INSERT_CHUNK) await trx(TABLE.token).insert(rows);
-    else await trx.batchInsert(TABLE.token, rows, INSERT_CHUNK);
+    await insertTokens(trx, rows);
     return raw;
   },
 
@@ -64,10 +61,7 @@ const tokens = ({ strapi }: { strapi: Core.Strapi }) => ({
       new Date(token.expiresAt).getTime() <= getService(strapi, 'clock').now().getTime()
     )
       return null;
-    const row = await strapi.db
-      .connection(TABLE.request)
-      .where('document_id', token.request)
-      .first();
+    const row = await requestByDocumentId(strapi.db.connection, token.request);
     if (!row) return null;
     return { token, request: fromColumns<RequestRow>(strapi, UID.request, row) };
   },

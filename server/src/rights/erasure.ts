@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
 import createError from 'http-errors';
 import { HUB_EVENT, TABLE, UID } from '../constants';
@@ -9,6 +8,7 @@ import type { AuditEntryInput } from '../proof';
 import { lockSummary } from '../ledger';
 import { metadataOf, queryOf } from '../utils/models';
 import { transaction } from '../utils/transaction';
+import { countOfSubject, deleteBookingChecks, eraseRequests, redactEvents } from './queries';
 
 /** A host type holding a client's data, as erasure and the retention rule see it. */
 export interface RelatedType {
@@ -182,16 +182,6 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
     );
   },
 
-  async count(
-    trx: Knex.Transaction | Knex,
-    table: string,
-    where: (q: Knex.QueryBuilder) => void
-  ): Promise<number> {
-    const q = trx(table).count({ n: '*' });
-    where(q);
-    return Number(((await q.first()) as { n: number | string } | undefined)?.n ?? 0);
-  },
-
   /**
    * Erase one client, or with dryRun only count what would be erased. A client
    * erased before gets a 409 (ConflictError) naming the earlier erasure: erasing
@@ -226,7 +216,6 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
 
       const related = await this.relatedRows(client.id as number);
       const login = await this.linkedLogin(client.id as number);
-      const bySubject = (q: Knex.QueryBuilder) => q.where('subject', input.subject);
       const outcomes: RelatedOutcome[] = related.map(({ type, rows }) => ({
         uid: type.uid,
         onErase: type.onErase,
@@ -235,12 +224,15 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
       const counts: ErasureCounts = {
         client: 1,
         ...Object.fromEntries(outcomes.map((o) => [o.uid, o.documents])),
-        events: await this.count(trx, TABLE.event, bySubject),
-        requests: await this.count(trx, TABLE.request, bySubject),
-        requestsCancelled: await this.count(trx, TABLE.request, (q) =>
-          bySubject(q).whereIn('status', OPEN_REQUEST_STATUSES)
+        events: await countOfSubject(trx, TABLE.event, input.subject),
+        requests: await countOfSubject(trx, TABLE.request, input.subject),
+        requestsCancelled: await countOfSubject(
+          trx,
+          TABLE.request,
+          input.subject,
+          OPEN_REQUEST_STATUSES
         ),
-        tokens: await this.count(trx, TABLE.token, bySubject),
+        tokens: await countOfSubject(trx, TABLE.token, input.subject),
         ...(login !== null ? { login: 1 } : {}),
       };
       if (input.dryRun)
@@ -297,11 +289,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
           // One by one: the query engine's delete() also removes the row's relations.
           for (const id of ids) await queryOf(strapi, type.uid).delete({ where: { id } });
           const documentIds = [...new Set(rows.map((r) => r.documentId))];
-          for (const part of chunks(documentIds))
-            await trx(TABLE.bookingCheck)
-              .where('booking_uid', type.uid)
-              .whereIn('booking_id', part)
-              .del();
+          for (const part of chunks(documentIds)) await deleteBookingChecks(trx, type.uid, part);
         }
       }
 
@@ -311,28 +299,10 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
         PERSONAL_EVENT_COLUMNS.filter((c) => c !== 'actor_name').map((c) => [c, null])
       );
       if (this.hasRedactedAt()) redaction.redacted_at = now;
-      await trx(TABLE.event).where('subject', input.subject).update(redaction);
-      await trx(TABLE.event)
-        .where('subject', input.subject)
-        .where('actor_type', 'subject')
-        .update({ actor_name: null });
+      await redactEvents(trx, input.subject, redaction);
 
       // Requests: free text (a failure reason may quote an address) removed, open ones cancelled.
-      await trx(TABLE.request)
-        .where('subject', input.subject)
-        .whereNotNull('reason')
-        .update({ reason: null });
-      await trx(TABLE.request)
-        .where('subject', input.subject)
-        .whereIn('status', OPEN_REQUEST_STATUSES)
-        .update({
-          status: 'cancelled',
-          reason: 'client erased',
-          lease_owner: null,
-          lease_until: null,
-          updated_at: now,
-        });
-      await trx(TABLE.token).where('subject', input.subject).del();
+      await eraseRequests(trx, input.subject, OPEN_REQUEST_STATUSES, now);
 
       const record = (await strapi.db.query(UID.erasure).create({
         data: {

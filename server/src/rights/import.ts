@@ -18,6 +18,7 @@ import type { Actor, PurposeRow, TextRow } from '../types';
 import { metadataOf } from '../utils/models';
 import type { ImportReport as ContractImportReport } from '../contracts';
 import { transaction } from '../utils/transaction';
+import { clientsByExpression } from './queries';
 
 export interface ImportLine {
   line: number;
@@ -417,12 +418,7 @@ const imports = ({ strapi }: { strapi: Core.Strapi }) => ({
         continue;
       }
       for (const part of chunks(keys)) {
-        const rows = (await knex(meta.tableName)
-          .select({ k: knex.raw(expr), documentId: 'document_id' })
-          .whereIn(knex.raw(expr) as unknown as string, part)) as {
-          k: string;
-          documentId: string;
-        }[];
+        const rows = await clientsByExpression(knex, meta.tableName, expr, part);
         for (const row of rows) {
           const id = `${kind}|${row.k}`;
           matches.set(id, (matches.get(id) ?? new Set()).add(row.documentId));

@@ -1,16 +1,28 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
 import createError from 'http-errors';
-import { TABLE, UID } from '../constants';
-import { dialectOf, supportsRowLocks } from '../utils/dialect';
+import { UID } from '../constants';
+import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { RetentionRun as ContractRetentionRun } from '../contracts';
 import type { AuditEntryInput } from '../proof';
 import { metadataOf } from '../utils/models';
 import { transaction } from '../utils/transaction';
+import {
+  claimRun,
+  countOf,
+  erasuresOfRun,
+  inactiveClients,
+  inactiveIds,
+  inactivePage,
+  runLease,
+  updateHeldRun,
+  updateRunIn,
+  type ClientTable,
+  type RelatedActivity,
+} from './queries';
 
 /** A run as the service keeps it: the admin API's shape (contracts) with the run's own bookkeeping. */
 export interface RetentionRun extends Omit<
@@ -97,49 +109,40 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       return months;
     },
 
-    /** The inactive clients at a cutoff, as a query on the subject table (alias c). */
-    inactive(cutoff: Date): Knex.QueryBuilder {
-      const knex = strapi.db.connection;
-      const subject = meta(getService(strapi, 'subjects').uid());
-      const query = knex({ c: subject.tableName })
-        .where(`c.${column(subject, 'createdAt')}`, '<', cutoff)
-        .whereNotExists(
-          knex({ e: TABLE.erasure })
-            .select(knex.raw('1'))
-            .whereRaw('?? = ??', ['e.subject', 'c.document_id'])
-        )
-        .whereNotExists(
-          knex({ s: TABLE.subject })
-            .select(knex.raw('1'))
-            .whereRaw('?? = ??', ['s.subject', 'c.document_id'])
-            .where('s.last_decision_at', '>=', cutoff)
-        );
-      getService(strapi, 'erasure')
+    /** The client table and the related types' activity, as retention's queries take them. */
+    tables(): { client: ClientTable; related: RelatedActivity[] } {
+      const config = getService(strapi, 'config').get();
+      const subject = meta(config.subject.uid);
+      const related = getService(strapi, 'erasure')
         .relatedTypes()
-        .forEach((type, i) => {
+        .map((type) => {
           const relation = getService(strapi, 'bookings').joinTableOf(type.uid, type.subject);
           if (!relation)
             throw new errors.ApplicationError(
               `consent retention: ${type.uid}.${type.subject} is not a join-table relation`
             );
-          const related = meta(type.uid);
-          const [l, r] = [`l${i}`, `r${i}`];
-          query.whereNotExists(
-            knex({ [l]: relation.joinTable })
-              .join({ [r]: related.tableName }, `${r}.id`, `${l}.${relation.ownerColumn}`)
-              .select(knex.raw('1'))
-              .whereRaw('?? = ??', [`${l}.${relation.subjectColumn}`, 'c.id'])
-              .where(`${r}.${column(related, type.activityField)}`, '>=', cutoff)
-          );
+          const m = meta(type.uid);
+          return {
+            joinTable: relation.joinTable,
+            ownerColumn: relation.ownerColumn,
+            subjectColumn: relation.subjectColumn,
+            table: m.tableName,
+            activityColumn: column(m, type.activityField),
+          };
         });
-      return query;
+      return {
+        client: {
+          table: subject.tableName,
+          createdAtColumn: column(subject, 'createdAt'),
+          nameColumn: config.subject.name ? column(subject, config.subject.name) : null,
+        },
+        related,
+      };
     },
 
     async count(cutoff: Date): Promise<number> {
-      const row = (await this.inactive(cutoff).count({ n: '*' }).first()) as
-        | { n: number | string }
-        | undefined;
-      return Number(row?.n ?? 0);
+      const { client, related } = this.tables();
+      return countOf(inactiveClients(strapi.db.connection, { client, related, cutoff }));
     },
 
     /** A keyset page of inactive clients (by row id), with the date of their last activity. */
@@ -148,35 +151,12 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       after: number,
       limit: number
     ): Promise<{ clients: InactiveClient[]; last: number | null }> {
-      const knex = strapi.db.connection;
-      const config = getService(strapi, 'config').get();
-      const subject = meta(config.subject.uid);
-      const createdAt = `c.${column(subject, 'createdAt')}`;
-      const query = this.inactive(cutoff)
-        .where('c.id', '>', after)
-        .orderBy('c.id')
-        .limit(limit)
-        .select({ id: 'c.id', documentId: 'c.document_id', createdAt })
-        .select(
-          knex({ s: TABLE.subject })
-            .max('s.last_decision_at')
-            .whereRaw('?? = ??', ['s.subject', 'c.document_id'])
-            .as('lastDecisionAt')
-        );
-      if (config.subject.name) query.select({ name: `c.${column(subject, config.subject.name)}` });
-      const related = getService(strapi, 'erasure').relatedTypes();
-      related.forEach((type, i) => {
-        const relation = getService(strapi, 'bookings').joinTableOf(type.uid, type.subject)!;
-        const m = meta(type.uid);
-        query.select(
-          knex({ l: relation.joinTable })
-            .join({ r: m.tableName }, 'r.id', `l.${relation.ownerColumn}`)
-            .max(`r.${column(m, type.activityField)}`)
-            .whereRaw('?? = ??', [`l.${relation.subjectColumn}`, 'c.id'])
-            .as(`a${i}`)
-        );
-      });
-      const rows = (await query) as Record<string, unknown>[];
+      const { client, related } = this.tables();
+      const rows = await inactivePage(
+        strapi.db.connection,
+        { client, related, cutoff },
+        { after, limit }
+      );
       const clients = rows.map((row) => {
         const dates = [row.createdAt, row.lastDecisionAt, ...related.map((_, i) => row[`a${i}`])]
           .map(toDate)
@@ -184,7 +164,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
         const last = dates.length ? new Date(Math.max(...dates.map((d) => d.getTime()))) : null;
         return {
           documentId: row.documentId as string,
-          ...(config.subject.name ? { name: (row.name as string | null) ?? null } : {}),
+          ...(client.nameColumn ? { name: (row.name as string | null) ?? null } : {}),
           lastActivityAt: last?.toISOString() ?? null,
         };
       });
@@ -302,13 +282,11 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
     async cancel(documentId: string, actor: AuditEntryInput['actor']): Promise<RetentionRun> {
       const run = await this.findRun(documentId);
       const now = getService(strapi, 'clock').now();
-      const changed = Number(
-        await strapi.db
-          .connection(TABLE.retentionRun)
-          .where('id', run.id)
-          .whereIn('status', OPEN)
-          .update({ status: 'cancelled', finished_at: now, updated_at: now })
-      );
+      const changed = await updateRunIn(strapi.db.connection, run.id, OPEN, {
+        status: 'cancelled',
+        finished_at: now,
+        updated_at: now,
+      });
       if (changed === 0) {
         throw createError(409, `The run is already ${run.status}`, {
           name: 'ConflictError',
@@ -334,25 +312,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       );
       const dialect = dialectOf(strapi);
       const id = await transaction(strapi, async ({ trx }) => {
-        const due = trx(TABLE.retentionRun)
-          .select('id')
-          .whereIn('status', OPEN)
-          .where((w: Knex.QueryBuilder) =>
-            w.whereNull('lease_until').orWhere('lease_until', '<', now)
-          )
-          .orderBy('id')
-          .limit(1);
-        if (supportsRowLocks(dialect)) due.forUpdate().skipLocked();
-        const [row] = (await due) as { id: number }[];
-        if (!row) return null;
-        await trx(TABLE.retentionRun)
-          .where('id', row.id)
-          .update({ status: 'running', lease_owner: owner, lease_until: until, updated_at: now });
-        await trx(TABLE.retentionRun)
-          .where('id', row.id)
-          .whereNull('started_at')
-          .update({ started_at: now });
-        return row.id;
+        return claimRun(trx, dialect, OPEN, owner, now, until);
       });
       if (id === null) return null;
       return (await strapi.db.query(UID.retentionRun).findOne({ where: { id } })) as RetentionRun;
@@ -369,14 +329,12 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!run) return 0;
       const knex = strapi.db.connection;
       const { batchSize } = getService(strapi, 'config').get().retention;
-      const rows = (await this.inactive(new Date(run.cutoff))
-        .where('c.id', '>', run.cursorId)
-        .orderBy('c.id')
-        .limit(batchSize)
-        .select({ id: 'c.id', documentId: 'c.document_id' })) as {
-        id: number;
-        documentId: string;
-      }[];
+      const { client, related } = this.tables();
+      const rows = await inactiveIds(
+        knex,
+        { client, related, cutoff: new Date(run.cutoff) },
+        { after: run.cursorId, limit: batchSize }
+      );
 
       let cursor = run.cursorId;
       let failed = 0;
@@ -384,9 +342,7 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       const actor = { type: 'admin' as const, id: run.startedById, name: run.startedByName };
       for (const row of rows) {
         // A cancel (or a lost lease) stops the batch between two clients.
-        const current = (await knex(TABLE.retentionRun)
-          .where('id', run.id)
-          .first('status', 'lease_owner')) as { status: string; lease_owner: string | null };
+        const current = await runLease(knex, run.id);
         if (current.status !== 'running' || current.lease_owner !== owner) break;
         try {
           await getService(strapi, 'erasure').erase({
@@ -411,37 +367,26 @@ const retention = ({ strapi }: { strapi: Core.Strapi }) => {
       }
 
       // The erasure records are the count (a batch cut short by a crash is counted right when resumed).
-      const erased = Number(
-        (
-          (await knex(TABLE.erasure)
-            .where('retention_run', run.documentId)
-            .count({ n: '*' })
-            .first()) as { n: number | string }
-        ).n
-      );
+      const erased = await erasuresOfRun(knex, run.documentId);
       const now = getService(strapi, 'clock').now();
       const finished =
         rows.length < batchSize && cursor === (rows.length ? rows[rows.length - 1].id : cursor);
-      await knex(TABLE.retentionRun)
-        .where('id', run.id)
-        .where('lease_owner', owner)
-        .update({
-          cursor_id: cursor,
-          erased,
-          failed: run.failed + failed,
-          last_error: lastError,
-          lease_owner: null,
-          lease_until: null,
-          updated_at: now,
-        });
+      await updateHeldRun(knex, run.id, owner, {
+        cursor_id: cursor,
+        erased,
+        failed: run.failed + failed,
+        last_error: lastError,
+        lease_owner: null,
+        lease_until: null,
+        updated_at: now,
+      });
       if (finished) {
         const status = run.failed + failed > 0 && erased === 0 ? 'failed' : 'done';
-        const done = Number(
-          await knex(TABLE.retentionRun)
-            .where('id', run.id)
-            .where('status', 'running')
-            .update({ status, finished_at: now, updated_at: now })
-        );
+        const done = await updateRunIn(knex, run.id, ['running'], {
+          status,
+          finished_at: now,
+          updated_at: now,
+        });
         if (done > 0) {
           await getService(strapi, 'audit').record({
             action: 'retention.run',

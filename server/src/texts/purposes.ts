@@ -1,13 +1,17 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { TABLE, UID } from '../constants';
+import { UID } from '../constants';
 import { requiredPurposes } from '../domain/state-machine';
-import { dialectOf, quoteId, stringAggSql } from '../utils/dialect';
+import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import { fromColumns } from '../utils/rows';
 import type { CreatePurposeInput, UpdatePurposeInput } from '../validation/purpose';
 import type { PurposeRow } from '../types';
 import { transaction } from '../utils/transaction';
+import { purposesVersionSql, purposesWithVersion } from './queries';
+
+/** The column the purposes' version is read as, beside the rows. */
+const VERSION_COLUMN = 'consent_purposes_version';
 
 const requirementKey = (purposes: PurposeRow[]): string =>
   requiredPurposes(purposes)
@@ -101,42 +105,7 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     buildVersionSql(): string {
-      const dialect = dialectOf(strapi);
-      if (dialect === 'postgres')
-        return `(SELECT md5(string_agg(p::text, '|' ORDER BY p.id)) FROM ${TABLE.purpose} p)`;
-      const text = (expr: string) =>
-        `COALESCE(CAST(${expr} AS ${dialect === 'mysql' ? 'CHAR' : 'TEXT'}), '~')`;
-      const flag = (column: string) => `CASE WHEN p.${column} THEN '1' ELSE '0' END`;
-      const length = (column: string) =>
-        text(`${dialect === 'mysql' ? 'CHAR_LENGTH' : 'length'}(p.${column})`);
-      const parts = [
-        text('p.id'),
-        text(`p.${quoteId(dialect, 'key')}`),
-        text('p.legal_basis'),
-        flag('special_category'),
-        flag('marketing'),
-        flag('double_opt_in'),
-        flag('required'),
-        flag('active'),
-        text('p.position'),
-        text('p.current_major'),
-        text('p.current_minor'),
-        text('p.current_text_id'),
-        length('name'),
-        text('p.name'),
-        length('description'),
-        text('p.description'),
-      ];
-      if (dialect === 'mysql') {
-        // GROUP_CONCAT stops at group_concat_max_len: a cut string could equal another
-        // content's, so a cut version is NULL (never equal to anything: no re-use).
-        const row = `CONCAT_WS(':', ${parts.join(', ')})`;
-        return (
-          `(SELECT CASE WHEN CHAR_LENGTH(v.g) = v.n THEN v.g END FROM (SELECT ${stringAggSql(dialect, row, 'p.id', '|')} AS g, ` +
-          `SUM(CHAR_LENGTH(${row})) + COUNT(*) - 1 AS n FROM ${TABLE.purpose} p) v)`
-        );
-      }
-      return `(SELECT ${stringAggSql(dialect, parts.join(` || ':' || `), 'p.id', '|')} FROM ${TABLE.purpose} p)`;
+      return purposesVersionSql(dialectOf(strapi));
     },
 
     /** The rows listAt() read last, with their version; null before its first read. */
@@ -154,19 +123,13 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async listAt(version: string | null): Promise<PurposeRow[]> {
       if (known && version !== null && known.version === version) return known.rows;
-      const raw = (await transaction(strapi, ({ trx }) =>
-        trx
-          .select('p.*', trx.raw(`${this.versionSql()} AS consent_purposes_version`))
-          .from({ p: TABLE.purpose })
-          .orderBy([
-            { column: 'p.position', order: 'asc' },
-            { column: 'p.id', order: 'asc' },
-          ])
-      )) as Record<string, unknown>[];
+      const raw = await transaction(strapi, ({ trx }) =>
+        purposesWithVersion(trx, this.versionSql(), VERSION_COLUMN)
+      );
       const rows = Object.freeze(
         raw.map((row) => Object.freeze(fromColumns<PurposeRow>(strapi, UID.purpose, row)))
       ) as PurposeRow[];
-      const current = (raw[0]?.consent_purposes_version as string | null | undefined) ?? null;
+      const current = (raw[0]?.[VERSION_COLUMN] as string | null | undefined) ?? null;
       if (current !== null) known = { version: current, rows };
       return rows;
     },

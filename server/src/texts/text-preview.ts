@@ -1,11 +1,11 @@
 import type { Core } from '@strapi/strapi';
-import { TABLE } from '../constants';
 import { diffLines, type DiffLine } from '../domain/line-diff';
 import { needsConsent, requiredPurposes } from '../domain/state-machine';
 import { formatVersion, nextVersion } from '../domain/version';
 import { getService } from '../utils/get-service';
 import type { PublishTextInput } from '../validation/text';
 import { own } from '../utils/own';
+import { countGivenToMajor, countWithFingerprint } from './queries';
 
 export interface LocaleDiff {
   locale: string;
@@ -80,21 +80,12 @@ const textPreview = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     const clients = getService(strapi, 'clients');
     const host = clients.host();
-    const hostRows = () => {
-      const q = strapi.db.connection({ c: host.table });
-      if (host.draftAndPublish) q.whereNull('c.published_at');
-      return q;
-    };
-    const toNumber = (row: unknown) => Number((row as { n: number | string } | undefined)?.n ?? 0);
     // Consents to this purpose's current major: they become outdated.
-    const outdated = toNumber(
-      await hostRows()
-        .join({ st: TABLE.state }, 'st.subject', 'c.document_id')
-        .where('st.purpose_key', purposeKey)
-        .where('st.decision', 'given')
-        .where('st.text_major', purpose.currentMajor)
-        .count({ n: '*' })
-        .first()
+    const outdated = await countGivenToMajor(
+      strapi.db.connection,
+      host,
+      purposeKey,
+      purpose.currentMajor
     );
     if (!requiredPurposes(purposes).some((p) => p.key === purposeKey)) {
       return {
@@ -105,15 +96,7 @@ const textPreview = ({ strapi }: { strapi: Core.Strapi }) => ({
     // Every client with valid consent holds this purpose's current major: all of them lose it.
     const fingerprint = await getService(strapi, 'states').currentFingerprint();
     const valid =
-      fingerprint === ''
-        ? 0
-        : toNumber(
-            await hostRows()
-              .join({ s: TABLE.subject }, 's.subject', 'c.document_id')
-              .where('s.required_fingerprint', fingerprint)
-              .count({ n: '*' })
-              .first()
-          );
+      fingerprint === '' ? 0 : await countWithFingerprint(strapi.db.connection, host, fingerprint);
     return {
       clients: valid,
       description: `Substantive change to a required purpose: ${valid} client(s) with valid consent today lose it and must consent again.`,

@@ -1,15 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { HUB_EVENT, TABLE, UID } from '../constants';
+import { HUB_EVENT, UID } from '../constants';
 import { needsConsent, needsExplicitConsent } from '../domain/state-machine';
 import { bodyHash, formatVersion, nextVersion } from '../domain/version';
-import { dialectOf, supportsRowLocks } from '../utils/dialect';
+import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';
 import type { PublishTextInput } from '../validation/text';
 import type { ConsentText } from '../front-end/consent-form';
 import type { PurposeRow, TextBody, TextRow } from '../types';
 import { own } from '../utils/own';
 import { transaction } from '../utils/transaction';
+import { lockPurpose } from './queries';
 
 export interface Publisher {
   id?: string | number | null;
@@ -196,8 +197,7 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
 
       const text = await transaction(strapi, async ({ trx, onCommit }) => {
         // Lock the purpose so two editors publishing at once get consecutive versions.
-        const lock = trx(TABLE.purpose).where('key', purposeKey).first('id');
-        const locked = await (supportsRowLocks(dialectOf(strapi)) ? lock.forUpdate() : lock);
+        const locked = await lockPurpose(trx, dialectOf(strapi), purposeKey);
         if (!locked) throw new errors.NotFoundError('Purpose not found', { purpose: purposeKey });
         const purpose = (await getService(strapi, 'purposes').getByKey(purposeKey)) as PurposeRow;
 

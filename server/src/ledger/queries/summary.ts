@@ -1,19 +1,19 @@
 /**
- * The subject's consent summary row as the ledger's lock: every writer of a
+ * The ledger's summary row, its lock and the states read under it (SQL only: the services
+ * decide when). The subject's consent summary row as the ledger's lock: every writer of a
  * subject's consent takes it first (creating the row when it is missing), so
  * concurrent decisions of one client apply in order and the hash chain's head is
  * read and moved by one writer at a time. Also the states read once it is held.
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { TABLE, UID } from '../constants';
-import { dialectOf, quoteId, supportsRowLocks } from '../utils/dialect';
-import { newDocumentId } from '../utils/document-id';
-import { fromColumns } from '../utils/rows';
-import { preparedRaw } from '../utils/prepared';
-import { getService } from '../utils/get-service';
-import type { LockedSummary } from './ledger-writer';
-import type { StateRow } from '../types';
+import { TABLE, UID } from '../../constants';
+import { dialectOf, quoteId, supportsRowLocks } from '../../utils/dialect';
+import { newDocumentId } from '../../utils/document-id';
+import { fromColumns } from '../../utils/rows';
+import { preparedRaw } from '../../utils/prepared';
+import { getService } from '../../utils/get-service';
+import type { StateRow } from '../../types';
 
 /** A relation to the subject type stored in a join table (bookings.joinTableOf()). */
 export interface SubjectRelation {
@@ -23,6 +23,23 @@ export interface SubjectRelation {
   /** The join table's column holding the subject's row id. */
   subjectColumn: string;
   subjectTable: string;
+}
+
+export interface LockedSummary {
+  id: number;
+  last_event_id: number | null;
+  last_decision_at: string | Date | number | null;
+  /** The subject's event chain head (domain/chain): the last event's sequence number and hash; null before its first event. */
+  chain_seq: number | string | null;
+  chain_head: string | null;
+  /**
+   * PostgreSQL: the lock statement created the summary row (RETURNING xmax = 0),
+   * and the purposes' version read by that statement. A subject without a summary
+   * row has no states (the ledger writes both in one transaction, holding this
+   * row's lock; rebuild() writes both too), so its states need no read.
+   */
+  new_row?: boolean;
+  purposes_version?: string | null;
 }
 
 export interface LockedSubject {
