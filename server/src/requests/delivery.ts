@@ -183,6 +183,7 @@ const delivery = ({ strapi }: { strapi: Core.Strapi }) => {
     /** The Settings page's "send test mail": the request template with sample data, subject marked "[Test]". */
     async testMail(to: string, locale?: string): Promise<void> {
       const input = parse(testMailInput, { to, locale });
+      await getService(strapi, 'requests').assertOrganisation();
       const config = getService(strapi, 'config').get();
       const chosen = input.locale ?? config.defaultLocale;
       if (!config.locales.includes(chosen)) {
