@@ -186,10 +186,18 @@ export const seedDemo = async (strapi: Core.Strapi) => {
     strapi.log.info(
       '[demo] the consent plugin is disabled (CONSENT_ENABLED=false): nothing seeded'
     );
+  } else if (process.env.DEMO_SEED === 'off') {
+    // A fresh install as a host sees it: no organisation, purposes or texts (the activation
+    // wizard's browser test).
+    strapi.log.info('[demo] DEMO_SEED=off: no consent data seeded');
   } else {
     await nameOrganisation(strapi);
   }
-  if (strapi.plugins.consent && !(await store.get({ key: 'seeded' }))) {
+  if (
+    strapi.plugins.consent &&
+    process.env.DEMO_SEED !== 'off' &&
+    !(await store.get({ key: 'seeded' }))
+  ) {
     const clients = await seedConsentData(strapi);
     await store.set({ key: 'seeded', value: { at: new Date().toISOString(), clients } });
     strapi.log.info(
