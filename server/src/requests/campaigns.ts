@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { TABLE, UID } from '../constants';
 import { dialectOf, randomDocumentIdSql } from '../utils/dialect';
 import { newDocumentId } from '../utils/document-id';

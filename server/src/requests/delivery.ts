@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
-import { errors, z } from '@strapi/utils';
+import { z } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { defaultTemplateSet } from '../messages/default-templates';
 import { renderMessage } from '../messages/render';
 import { createSmsSender, type SmsSender } from '../messages/sms';

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { TABLE, UID } from '../constants';
 import { needsConsent } from '../domain/state-machine';
 import { newDocumentId } from '../utils/document-id';

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { errors, z } from '@strapi/utils';
+import { z } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { PLUGIN_ID } from '../constants';
 import { defaultTemplateSet } from '../messages/default-templates';
 import { MESSAGE_KINDS, type TemplateSet, type Templates } from '../messages/types';

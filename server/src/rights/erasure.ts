@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import createError from 'http-errors';
 import { HUB_EVENT, TABLE, UID } from '../constants';
 import { PERSONAL_EVENT_COLUMNS } from '../domain/evidence';

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import createError from 'http-errors';
 import { TABLE, UID } from '../constants';
 import { dialectOf, supportsRowLocks } from '../utils/dialect';

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { TABLE, UID } from '../constants';
 import { requiredPurposes } from '../domain/state-machine';
 import { dialectOf, quoteId, stringAggSql } from '../utils/dialect';

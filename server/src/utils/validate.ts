@@ -1,4 +1,5 @@
-import { errors, type z } from '@strapi/utils';
+import { type z } from '@strapi/utils';
+import { errors } from './strapi-errors';
 
 /**
  * Parse input with a zod schema; a failure becomes a 400 ValidationError in Strapi's error
