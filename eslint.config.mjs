@@ -53,6 +53,26 @@ export default tseslint.config(
     },
   },
   {
+    // Strapi answers 4xx only for errors of its own @strapi/utils copy; the plugin's may be
+    // another copy (utils/strapi-errors.ts says why). Server code takes `errors` from there.
+    files: ['server/src/**/*.ts'],
+    ignores: ['server/src/utils/strapi-errors.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@strapi/utils',
+              importNames: ['errors'],
+              message: "Import errors from server/src/utils/strapi-errors (Strapi's own copy).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['admin/src/**/*.{ts,tsx}'],
     ...react.configs.flat.recommended,
     languageOptions: {

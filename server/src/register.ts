@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { assertHostTypes } from './config/host-types';
+import { assertStrapiVersion } from './config/strapi-version';
 import { guardBodyParser } from './middlewares/bad-input';
 import { registerContentManagerListFilter } from './middlewares/content-manager-list';
 import { bookingDocumentsMiddleware } from './middlewares/documents';
@@ -10,6 +11,8 @@ import { bookingConsentSchema } from './validation/booking-consent';
 import { bookingContactSchema } from './validation/booking-contact';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
+  // An older Strapi lacks what the plugin uses: stop at start with one clear message.
+  assertStrapiVersion(strapi);
   const config = getService(strapi, 'config').get();
   // A wrong uid or field name stops Strapi here, before anything is served.
   assertHostTypes(strapi, config);

@@ -187,3 +187,105 @@ describe('requests need a published text', () => {
       await app.http().put(`/consent/purposes/${key}`).set(auth(token)).send({ active: true });
   });
 });
+
+describe('requests need an organisation name', () => {
+  const store = () => app.strapi.store({ type: 'plugin', name: 'consent', key: 'settings' });
+  /** Settings as a fresh install has them: no organisation name (the demo seed sets one). */
+  const unname = async () => {
+    const stored = (await store().get({})) as { sender?: object } | null;
+    await store().set({
+      value: { ...stored, sender: { from: null, replyTo: null, organisation: '' } },
+    });
+  };
+
+  it('has no organisation name by default: nothing falls back to the host app’s package name', async () => {
+    const defaults = app.strapi.plugin('consent').service('settings').defaults();
+    expect(defaults.sender.organisation).toBe('');
+    expect(defaults.controller.name).toBe('');
+  });
+
+  it('refuses requests, campaigns and test mails with a 400 naming the setting, queues nothing, and sends once it is set', async () => {
+    const token = await app.adminToken();
+    const restore = (await get()).body.data.sender;
+    await unname();
+    try {
+      expect((await get()).body.data.sender.organisation).toBe('');
+      const client = await createClient(app.strapi, { language: 'en' });
+      const refused = await app
+        .http()
+        .post(`/consent/subjects/${client}/requests`)
+        .set(auth(token))
+        .send({});
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({
+        name: 'ApplicationError',
+        details: { code: 'NO_ORGANISATION' },
+      });
+      expect(refused.body.error.message).toMatch(/organisation name.*sender\.organisation/);
+      const campaign = await app
+        .http()
+        .post('/consent/campaigns')
+        .set(auth(token))
+        .send({ name: 'unnamed', audience: { consent: 'invalid' } });
+      expect(campaign.status).toBe(400);
+      expect(campaign.body.error.details.code).toBe('NO_ORGANISATION');
+      const test = await app
+        .http()
+        .post('/consent/settings/test-email')
+        .set(auth(token))
+        .send({ to: 'unnamed@example.com' });
+      expect(test.status).toBe(400);
+      expect(test.body.error.details.code).toBe('NO_ORGANISATION');
+      expect(
+        await app.strapi.db.connection('consent_requests').where({ subject: client })
+      ).toHaveLength(0);
+      // An empty name cannot be saved either.
+      expect((await put({ sender: { organisation: '  ' } })).status).toBe(400);
+
+      // The name alone is a valid update; then the request goes out and names it.
+      const named = await put({ sender: { organisation: 'Klinik Solsikke' } });
+      expect(named.status).toBe(200);
+      expect(named.body.data.sender).toMatchObject({ organisation: 'Klinik Solsikke' });
+      const asked = await app
+        .http()
+        .post(`/consent/subjects/${client}/requests`)
+        .set(auth(token))
+        .send({});
+      expect(asked.status).toBe(201);
+      await worker().drain();
+      const email = (await app.strapi
+        .documents('api::client.client')
+        .findOne({ documentId: client }))!.email as string;
+      const mail = await smtp.waitFor((m) => m.to.includes(email));
+      // (The subject template was edited above; the organisation is in the body.)
+      expect(mail.text).toContain('Klinik Solsikke asks for your consent');
+    } finally {
+      await put({ sender: restore });
+    }
+  });
+
+  it('keeps messages a booking queued until the name is set', async () => {
+    const restore = (await get()).body.data.sender;
+    const settingsService = app.strapi.plugin('consent').service('settings');
+    await put({ informationMail: true });
+    await unname();
+    try {
+      // update() drops the 5-second cache, so the worker reads the unnamed settings now.
+      await settingsService.update({});
+      const contact = newContact();
+      const booked = await book(app, { contact });
+      expect([booked.status, booked.body.error]).toEqual([201, undefined]);
+      const subject = await clientByEmail(app, contact.email as string);
+      const rows = () =>
+        app.strapi.db.connection('consent_requests').where({ subject: subject.documentId });
+      expect(await rows()).toHaveLength(1);
+      await worker().tick();
+      expect((await rows())[0].status).toBe('queued');
+      await put({ sender: { organisation: 'Klinik Solsikke' } });
+      await worker().drain();
+      expect((await rows())[0].status).toBe('sent');
+    } finally {
+      await put({ sender: restore, informationMail: false });
+    }
+  });
+});

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import nodemailerProvider from '@strapi/provider-email-nodemailer';
 import { noDelaySocket } from '../../playground/src/smtp-socket';
@@ -80,4 +82,17 @@ it('a pooled transport with the no-delay socket rejects every mail to a refused 
 it('(control) nodemailer’s own sockets reject them too', async () => {
   const port = await closedPort();
   expect(await outcomes(port, 8, 2000, false)).toEqual(new Array(8).fill('rejected'));
+});
+
+describe('the copy in docs/install.md', () => {
+  it('is this file, as it is: hosts copy it from there', () => {
+    const root = path.join(__dirname, '..', '..');
+    const doc = fs.readFileSync(path.join(root, 'docs', 'install.md'), 'utf8');
+    const marker = '<!-- consumer-test: src/smtp-socket.ts -->';
+    const block = /```ts\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf(marker)))?.[1];
+    expect(doc).toContain(marker);
+    expect(block).toBe(
+      fs.readFileSync(path.join(root, 'playground', 'src', 'smtp-socket.ts'), 'utf8')
+    );
+  });
 });

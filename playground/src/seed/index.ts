@@ -164,6 +164,18 @@ const seedConsentData = async (strapi: Core.Strapi) => {
   return clients.length;
 };
 
+/**
+ * The organisation name clients see in every message: the activation wizard asks for it, and
+ * requests are refused without it. The demo names itself, so it works out of the box.
+ */
+const nameOrganisation = async (strapi: Core.Strapi) => {
+  const settings = strapi.plugin('consent').service('settings');
+  const current = await settings.get();
+  if (!current.sender.organisation) {
+    await settings.update({ sender: { ...current.sender, organisation: 'Salon Demo' } });
+  }
+};
+
 /** Seed the demo once: a flag in Strapi's core store makes restarts add nothing. */
 export const seedDemo = async (strapi: Core.Strapi) => {
   const admin = await ensureDemoAdmin(strapi);
@@ -174,7 +186,18 @@ export const seedDemo = async (strapi: Core.Strapi) => {
     strapi.log.info(
       '[demo] the consent plugin is disabled (CONSENT_ENABLED=false): nothing seeded'
     );
-  } else if (!(await store.get({ key: 'seeded' }))) {
+  } else if (process.env.DEMO_SEED === 'off') {
+    // A fresh install as a host sees it: no organisation, purposes or texts (the activation
+    // wizard's browser test).
+    strapi.log.info('[demo] DEMO_SEED=off: no consent data seeded');
+  } else {
+    await nameOrganisation(strapi);
+  }
+  if (
+    strapi.plugins.consent &&
+    process.env.DEMO_SEED !== 'off' &&
+    !(await store.get({ key: 'seeded' }))
+  ) {
     const clients = await seedConsentData(strapi);
     await store.set({ key: 'seeded', value: { at: new Date().toISOString(), clients } });
     strapi.log.info(

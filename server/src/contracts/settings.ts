@@ -30,6 +30,7 @@ export interface Settings {
   requestTtlDays: number;
   reminderDaysBeforeExpiry: number;
   channels: { email: boolean; sms: boolean };
+  /** `organisation`: '' until set (activation wizard); requests are refused while it is ''. */
   sender: { from: string | null; replyTo: string | null; organisation: string };
   informationMail: boolean;
   templates: Record<string, Record<MessageKind, MessageTemplate>>;
@@ -46,7 +47,7 @@ export declare namespace GetSettings {
 /** PUT /consent/settings: a partial body is fine. */
 export declare namespace UpdateSettings {
   interface Request {
-    body: Partial<Settings>;
+    body: Partial<Omit<Settings, 'sender'>> & { sender?: Partial<Settings['sender']> };
   }
   interface Response {
     data: Settings;

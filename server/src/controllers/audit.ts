@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { AUDIT_ACTIONS, type GetAudit } from '../contracts';
 import { getService } from '../utils/get-service';
 

@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import type { Context } from 'koa';
 import { adminActor } from '../utils/admin-user';
 import { getService } from '../utils/get-service';

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { UID } from '../constants';
 import { dialectOf } from '../utils/dialect';
 import { getService } from '../utils/get-service';

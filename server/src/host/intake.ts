@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { needsConsent } from '../domain/state-machine';
 import { adminActor } from '../utils/admin-user';
 import { getService } from '../utils/get-service';

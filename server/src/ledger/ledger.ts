@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import createError from 'http-errors';
 import { HUB_EVENT, type Channel } from '../constants';
 import { needsConsent, needsExplicitConsent, type Decision } from '../domain/state-machine';

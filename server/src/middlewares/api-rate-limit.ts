@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import type { Context, Next } from 'koa';
 import { countRequest } from './rate-limit';
 

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import type { Context, Next } from 'koa';
 import { getService } from '../utils/get-service';
 import { intakePaths } from './intake-rate-limit';
@@ -49,7 +49,7 @@ const routeMatcher = (strapi: Core.Strapi) => {
   };
 };
 
-const badRequest = (message: string, path: string[]): errors.ValidationError =>
+const badRequest = (message: string, path: string[]): InstanceType<typeof errors.ValidationError> =>
   new errors.ValidationError(message, { errors: [{ path, message }] });
 
 /**
@@ -60,7 +60,7 @@ export const findBadInput = (
   value: unknown,
   path: string[] = [],
   depth = 0
-): errors.ValidationError | null => {
+): InstanceType<typeof errors.ValidationError> | null => {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) return badRequest('must not contain NUL characters', path);
     if (!isWellFormed(value)) return badRequest('must be well-formed Unicode', path);
@@ -84,7 +84,7 @@ const findOverLong = (
   strapi: Core.Strapi,
   path: string,
   body: unknown
-): errors.ValidationError | null => {
+): InstanceType<typeof errors.ValidationError> | null => {
   const data =
     typeof body === 'object' && body !== null ? (body as { data?: unknown }).data : undefined;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;

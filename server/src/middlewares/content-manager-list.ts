@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import type { Context, Next } from 'koa';
 import { ACTION } from '../constants';
 import { getService } from '../utils/get-service';

@@ -1,5 +1,6 @@
 import type { Core, Modules } from '@strapi/strapi';
-import { errors, z } from '@strapi/utils';
+import { z } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { speaksForClient } from '../host';

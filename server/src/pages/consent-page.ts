@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import type { Channel } from '../constants';
 import { needsConsent, type PurposeStatus } from '../domain/state-machine';
 import { parseVersion } from '../domain/version';

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { randomUUID } from 'node:crypto';
 import { UID } from '../constants';
 import { canonicalJson, loadSigningKey, signJws, verifyJws, type SigningKey } from '../domain/jws';

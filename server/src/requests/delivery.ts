@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
-import { errors, z } from '@strapi/utils';
+import { z } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { defaultTemplateSet } from '../messages/default-templates';
 import { renderMessage } from '../messages/render';
 import { createSmsSender, type SmsSender } from '../messages/sms';
@@ -183,6 +184,7 @@ const delivery = ({ strapi }: { strapi: Core.Strapi }) => {
     /** The Settings page's "send test mail": the request template with sample data, subject marked "[Test]". */
     async testMail(to: string, locale?: string): Promise<void> {
       const input = parse(testMailInput, { to, locale });
+      await getService(strapi, 'requests').assertOrganisation();
       const config = getService(strapi, 'config').get();
       const chosen = input.locale ?? config.defaultLocale;
       if (!config.locales.includes(chosen)) {

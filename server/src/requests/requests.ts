@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { UID } from '../constants';
 import { needsConsent } from '../domain/state-machine';
 import { newDocumentId } from '../utils/document-id';
@@ -40,10 +40,25 @@ export const askablePurposes = (purposes: PurposeRow[]): PurposeRow[] =>
  */
 const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
+   * Refuses (400, code NO_ORGANISATION) while Settings name no organisation: every message
+   * and consent page names it, and the plugin does not guess it from the host app.
+   */
+  async assertOrganisation(): Promise<void> {
+    const { sender } = await getService(strapi, 'settings').get();
+    if (!sender.organisation.trim()) {
+      throw new errors.ApplicationError(
+        'Set the organisation name (Settings > Consent, sender.organisation) before sending requests',
+        { code: 'NO_ORGANISATION', path: ['sender', 'organisation'] }
+      );
+    }
+  },
+
+  /**
    * Refuses (400) while no consent text is published: a request would have
    * nothing to show. Checks asked purposes exist and can be asked about.
    */
   async assertAskable(purposeKeys: string[] | null | undefined): Promise<string[] | null> {
+    await this.assertOrganisation();
     const askable = askablePurposes(await getService(strapi, 'purposes').list());
     if (askable.length === 0) {
       throw new errors.ApplicationError(

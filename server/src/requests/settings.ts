@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { errors, z } from '@strapi/utils';
+import { z } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { PLUGIN_ID } from '../constants';
 import { defaultTemplateSet } from '../messages/default-templates';
 import { MESSAGE_KINDS, type TemplateSet, type Templates } from '../messages/types';
@@ -31,19 +32,25 @@ const templateSet = z
   })
   .strict();
 
+const senderSchema = z
+  .object({
+    from: z.string().trim().max(255).nullable(),
+    replyTo: z.string().trim().max(255).nullable(),
+    organisation: z
+      .string()
+      .trim()
+      .min(1, 'the organisation name is required: clients see it in every message')
+      .max(200),
+  })
+  .strict();
+
 /** What an admin edits in Settings. Every field is optional in an update. */
 export const settingsSchema = z
   .object({
     requestTtlDays: z.number().int().min(1).max(365),
     reminderDaysBeforeExpiry: z.number().int().min(0).max(364),
     channels: z.object({ email: z.boolean(), sms: z.boolean() }).strict(),
-    sender: z
-      .object({
-        from: z.string().trim().max(255).nullable(),
-        replyTo: z.string().trim().max(255).nullable(),
-        organisation: z.string().trim().min(1).max(200),
-      })
-      .strict(),
+    sender: senderSchema,
     informationMail: z.boolean(),
     /** The controller (GDPR Art. 4(7)) named in consent receipts and access archives. */
     controller: z
@@ -70,7 +77,10 @@ export const settingsSchema = z
 export type Settings = Omit<z.output<typeof settingsSchema>, 'templates'> & {
   templates: Templates;
 };
-export const settingsUpdateSchema = settingsSchema.partial();
+/** An update: any top-level field, and any of the sender's (`{ sender: { organisation } }` alone is fine). */
+export const settingsUpdateSchema = settingsSchema
+  .extend({ sender: senderSchema.partial() })
+  .partial();
 
 /** Stored templates over the bundled ones, per locale and kind (a kind added later is never missing). */
 const withBundled = (
@@ -121,7 +131,9 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
       const templates: Templates = Object.fromEntries(
         config.locales.map((l) => [l, defaultTemplateSet(l)])
       );
-      const organisation = strapi.config.get<string>('info.name', '') || 'Our business';
+      // No organisation name until an admin sets one (the activation wizard asks for it):
+      // requests are refused and no message goes out while it is '' (requests.assertOrganisation).
+      const organisation = '';
       return {
         requestTtlDays: config.requestTtlDays,
         reminderDaysBeforeExpiry: config.reminderDaysBeforeExpiry,

@@ -21,6 +21,7 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
   let again = false;
   let started = false;
   let stopped = false;
+  let warnedUnnamed = false;
 
   const schedule = (ms: number) => {
     if (!started || stopped) return;
@@ -108,8 +109,19 @@ const worker = ({ strapi }: { strapi: Core.Strapi }) => {
         // messages at the mail server, refilled per message, the next batch claimed and
         // prepared while the window is still full. A stopping worker claims nothing more
         // but sends what it holds (its rows are settled, not abandoned).
-        result.sent = await sender.sendDue('send', () => stopped);
-        if (!stopped) result.reminded = await sender.sendDue('remind', () => stopped);
+        // No organisation name yet: messages a booking queued (confirmations, information
+        // mails) wait until an admin sets one; requests themselves are refused until then.
+        const named = (await getService(strapi, 'settings').cached()).sender.organisation.trim();
+        if (!named && !warnedUnnamed) {
+          strapi.log.warn(
+            '[consent] no organisation name in Settings > Consent: messages stay queued until one is set'
+          );
+        }
+        warnedUnnamed = !named;
+        if (named) {
+          result.sent = await sender.sendDue('send', () => stopped);
+          if (!stopped) result.reminded = await sender.sendDue('remind', () => stopped);
+        }
         await getService(strapi, 'campaigns').completeFinished();
         // One batch of a retention run per pass (each client erased in its own transaction); more: run again at once.
         if (!stopped) result.retained = await getService(strapi, 'retention').runBatch();

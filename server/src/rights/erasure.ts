@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import createError from 'http-errors';
 import { HUB_EVENT, TABLE, UID } from '../constants';
 import { PERSONAL_EVENT_COLUMNS } from '../domain/evidence';

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { UID } from '../constants';
 import { requiredPurposes } from '../domain/state-machine';
 import { dialectOf } from '../utils/dialect';

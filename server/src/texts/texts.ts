@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { errors } from '../utils/strapi-errors';
 import { HUB_EVENT, UID } from '../constants';
 import { needsConsent, needsExplicitConsent } from '../domain/state-machine';
 import { bodyHash, formatVersion, nextVersion } from '../domain/version';

@@ -270,7 +270,12 @@ const SettingsPage = () => {
         <>
           <Layouts.Header title={t('settings.title')} subtitle={t('wizard.subtitle')} />
           <Layouts.Content>
-            <ActivationWizard purposes={purposes} locales={locales} defaultLocale={defaultLocale} />
+            <ActivationWizard
+              purposes={purposes}
+              locales={locales}
+              defaultLocale={defaultLocale}
+              organisation={settings.sender.organisation}
+            />
           </Layouts.Content>
         </>
       )}
