@@ -5,6 +5,33 @@ import path from 'node:path';
  * DATABASE_FILENAME, DATABASE_HOST, DATABASE_PORT, DATABASE_NAME,
  * DATABASE_USERNAME, DATABASE_PASSWORD, DATABASE_SCHEMA, DATABASE_SSL.
  */
+/**
+ * DATABASE_SQLITE_SYNCHRONOUS (OFF | NORMAL | FULL | EXTRA): SQLite's `PRAGMA synchronous` on
+ * every connection; unset, SQLite's default (FULL: an fsync per commit). The tests set OFF: a
+ * throwaway database needs no durability against a power cut, and fsyncs were the largest part
+ * of a test boot (docs/testing.md). Transactions, locking and constraints are the same.
+ */
+const sqliteSynchronous = (value: string | undefined) => {
+  if (!value) return {};
+  const mode = value.toUpperCase();
+  if (!['OFF', 'NORMAL', 'FULL', 'EXTRA'].includes(mode))
+    throw new Error(
+      `DATABASE_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not "${value}"`
+    );
+  return {
+    pool: {
+      // Strapi runs its own per-connection setup (foreign keys on) first, then this.
+      afterCreate: (
+        connection: { pragma: (sql: string) => unknown },
+        done: (error: Error | null, connection: unknown) => void
+      ) => {
+        connection.pragma(`synchronous = ${mode}`);
+        done(null, connection);
+      },
+    },
+  };
+};
+
 export default ({ env }) => {
   const client = env('DATABASE_CLIENT', 'sqlite');
   const pool = { min: env.int('DATABASE_POOL_MIN', 0), max: env.int('DATABASE_POOL_MAX', 10) };
@@ -15,6 +42,7 @@ export default ({ env }) => {
         filename: path.resolve(__dirname, '..', '..', env('DATABASE_FILENAME', '.tmp/data.db')),
       },
       useNullAsDefault: true,
+      ...sqliteSynchronous(env('DATABASE_SQLITE_SYNCHRONOUS')),
     },
     postgres: {
       connection: {

@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { baseEnv, login } from './app';
+import { logBoot } from './boot-log';
 import { resetDatabase } from './database';
 import { APP_DIR, DIST_DIR } from './paths';
 
@@ -32,6 +33,7 @@ const freePort = () =>
  * `env` comes last: e.g. the test SMTP server's SMTP_HOST/SMTP_PORT.
  */
 export const startAdminApp = async (env: Record<string, string> = {}): Promise<AdminApp> => {
+  const started = Date.now();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = fork(path.join(__dirname, 'admin-app-main.js'), [], {
@@ -66,6 +68,7 @@ export const startAdminApp = async (env: Record<string, string> = {}): Promise<A
       if (!message.ready) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
+      logBoot('startAdminApp', started);
       resolve();
     });
   });

@@ -1,7 +1,9 @@
-import { compileStrapi, createStrapi, type Core } from '@strapi/strapi';
+import { createStrapi, type Core } from '@strapi/strapi';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import request from 'supertest';
+import { logBoot } from './boot-log';
+import { ensureCompiled } from './compile';
 import { resetDatabase } from './database';
 import { APP_DIR } from './paths';
 
@@ -36,7 +38,18 @@ export const baseEnv = () => ({
   CONSENT_INTAKE_RATE_MAX: '1000000',
   // Jest reports an unhandled rejection as a failure: the in-process app leaves them to it (instance.ts turns it back on).
   DEMO_SURVIVE_UNHANDLED_REJECTIONS: 'false',
+  // A throwaway database needs no durability against a crash of the machine: no fsync per
+  // commit (SQLite: PRAGMA synchronous, PostgreSQL: synchronous_commit for these sessions).
+  // Transactions, locks and constraints behave the same; the fsyncs were most of a boot.
+  DATABASE_SQLITE_SYNCHRONOUS: process.env.DATABASE_SQLITE_SYNCHRONOUS ?? 'OFF',
+  PGOPTIONS: noSyncCommit(process.env.PGOPTIONS),
 });
+
+/** PGOPTIONS for node-pg's sessions (libpq's variable, read by node-pg): synchronous_commit off, added once. */
+const noSyncCommit = (options: string | undefined) =>
+  options?.includes('synchronous_commit')
+    ? options
+    : [options, '-c synchronous_commit=off'].filter(Boolean).join(' ');
 
 export interface StartOptions {
   /** Keep the database of the previous boot (restart scenarios). */
@@ -51,16 +64,17 @@ export interface StartOptions {
 }
 
 /**
- * Compile a test app other than the demo (which the global setup compiles): once per test
- * file that boots it, so only the files that use it pay for it (~3 s).
+ * Compile a test app other than the demo (which the global setup compiles): in the test file
+ * that boots it, so only that file pays for it (~3 s), and not again while its sources are unchanged.
  */
 export const compileApp = async (appDir: string): Promise<void> => {
-  process.env.STRAPI_TELEMETRY_DISABLED = 'true';
-  await compileStrapi({ appDir });
+  await ensureCompiled(appDir);
 };
 
 /** Boot the real demo app (or options.appDir) in this process on this worker's database and serve it over HTTP. */
 export const startApp = async (options: StartOptions = {}): Promise<TestApp> => {
+  const started = Date.now();
+  const cpuAtStart = process.cpuUsage();
   const appDir = options.appDir ?? APP_DIR;
   const distDir = options.distDir ?? path.join(appDir, 'dist');
   const dbEnv = options.keepDatabase ? {} : await resetDatabase(appDir);
@@ -83,6 +97,7 @@ export const startApp = async (options: StartOptions = {}): Promise<TestApp> => 
     await strapi.destroy().catch(() => undefined);
     throw error;
   }
+  logBoot('startApp', started, cpuAtStart);
 
   let token: string | null = null;
   const http = () => request.agent(strapi.server.httpServer);

@@ -1,7 +1,7 @@
-import { compileStrapi } from '@strapi/strapi';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureAdminBuild } from './admin-build';
+import { ensureCompiled } from './compile';
 import { APP_DIR, ROOT } from './paths';
 
 /**
@@ -16,7 +16,7 @@ export default async function e2eSetup() {
   }
   const started = Date.now();
   const result = await ensureAdminBuild();
-  await compileStrapi({ appDir: APP_DIR });
+  await ensureCompiled(APP_DIR);
   process.stdout.write(
     `\n[e2e] admin panel ${result} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`
   );

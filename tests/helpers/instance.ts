@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { logBoot } from './boot-log';
 import { APP_DIR, DIST_DIR } from './paths';
 
 export interface Instance {
@@ -15,6 +16,7 @@ export interface Instance {
 /** Start another Strapi instance of the demo app, in a child process, with this environment. */
 export const startInstance = (port: number, env: Record<string, string>): Promise<Instance> =>
   new Promise((resolve, reject) => {
+    const started = Date.now();
     const child = fork(path.join(__dirname, 'instance-main.js'), [], {
       env: {
         ...process.env,
@@ -36,6 +38,7 @@ export const startInstance = (port: number, env: Record<string, string>): Promis
       if (!message.ready) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
+      logBoot('startInstance', started);
       const exit = (signal: NodeJS.Signals) =>
         new Promise<void>((done) => {
           if (child.exitCode !== null || child.signalCode !== null) return done();

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { startApp, type TestApp } from '../helpers/app';
 import { createClient, recordDecisions } from '../helpers/consent';
@@ -27,7 +27,19 @@ beforeAll(async () => {
     ).status
   ).toBe(201);
 });
+// A command still running when its test gave up (a timeout on a loaded machine) would go on
+// writing this worker's database while the next test file recreates it: end them first.
+const running = new Set<ChildProcess>();
 afterAll(async () => {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((done) => {
+          child.once('close', () => done());
+          child.kill('SIGKILL');
+        })
+    )
+  );
   await app?.stop();
 });
 
@@ -41,6 +53,8 @@ const run = (...args: string[]): Promise<{ code: number | null; stdout: string; 
         cwd: ROOT,
       }
     );
+    running.add(child);
+    child.once('close', () => running.delete(child));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
