@@ -156,6 +156,33 @@ describe('information mail (GDPR Art. 13)', () => {
   });
 });
 
+describe('the information mail says what is processed on which basis, and what the client chose', () => {
+  it('a new client who consented to storage only: storage with consent, the contract purpose on its basis, marketing and health theirs to choose', async () => {
+    expect((await put({ informationMail: true })).status).toBe(200);
+    const contact = newContact({ language: 'en' });
+    const booked = await book(app, {
+      contact,
+      consent: { given: ['storage'], refused: ['marketing'] },
+    });
+    expect(booked.status).toBe(201);
+    await worker().drain();
+    const mail = await smtp.waitFor((m) => m.to.includes(contact.email as string));
+    expect(mail.text).toContain('What we use your contact details and bookings for, and why:');
+    expect(mail.text).toContain(
+      '- Storage of personal data: with your consent, which you can withdraw at any time'
+    );
+    expect(mail.text).toContain('- Sales and service: to deliver what you book or buy (contract)');
+    expect(mail.text).toContain(
+      '- News and offers: only with your consent, which you have not given: yours to choose'
+    );
+    expect(mail.text).toMatch(/- [^\n]+: only with your consent, which you have not given/);
+    // Not a word that the data is kept for purposes the client did not agree to.
+    expect(mail.text).not.toMatch(/News and offers: with your consent/);
+    expect(mail.html).toContain('<li>Storage of personal data: with your consent');
+    await put({ informationMail: false });
+  });
+});
+
 describe('requests need a published text', () => {
   it('refuses to queue while no consent purpose has a published text', async () => {
     const token = await app.adminToken();

@@ -34,6 +34,29 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
     return currentFingerprint(await getService(strapi, 'purposes').list());
   },
 
+  /**
+   * For each subject, the purposes it validly consents to (given, to the current major
+   * version): one indexed read for a batch of subjects (the information mails of a send pass).
+   */
+  async consentedPurposes(
+    subjects: readonly string[],
+    purposes: readonly PurposeRow[]
+  ): Promise<Map<string, Set<string>>> {
+    const consented = new Map<string, Set<string>>(subjects.map((s) => [s, new Set<string>()]));
+    if (subjects.length === 0) return consented;
+    const majors = new Map(purposes.map((p) => [p.key, p.currentMajor]));
+    const rows = (await strapi.db.query(UID.state).findMany({
+      where: { subject: { $in: [...subjects] }, decision: 'given' },
+      select: ['subject', 'purposeKey', 'textMajor'],
+    })) as Pick<StateRow, 'subject' | 'purposeKey' | 'textMajor'>[];
+    for (const row of rows) {
+      const current = majors.get(row.purposeKey);
+      if (current !== null && current !== undefined && row.textMajor === current)
+        consented.get(row.subject)?.add(row.purposeKey);
+    }
+    return consented;
+  },
+
   /** A subject's consent per purpose and whether it has valid consent. */
   async forSubject(subject: string) {
     // One after the other: inside a transaction (a booking's) the three share one

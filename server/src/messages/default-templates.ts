@@ -22,8 +22,8 @@ export const DEFAULT_TEMPLATES: Templates = {
     information: {
       subject: 'How {{organisation}} handles your personal data',
       body:
-        'Hello {{name}},\n\n{{organisation}} has registered you as a client. We store your contact details and bookings for:\n{{purposes}}\n\n' +
-        'See what you have agreed to, and withdraw it at any time:\n{{link}}',
+        'Hello {{name}},\n\n{{organisation}} has registered you as a client. What we use your contact details and bookings for, and why:\n{{purposes}}\n\n' +
+        'See what you have agreed to, and give or withdraw your consent at any time:\n{{link}}',
       sms: '{{organisation}} has registered you as a client. What we store and why: {{link}}',
     },
     confirmation: {
@@ -54,8 +54,8 @@ export const DEFAULT_TEMPLATES: Templates = {
     information: {
       subject: 'Sådan behandler {{organisation}} dine personoplysninger',
       body:
-        'Hej {{name}},\n\n{{organisation}} har registreret dig som kunde. Vi opbevarer dine kontaktoplysninger og bookinger til følgende formål:\n{{purposes}}\n\n' +
-        'Se, hvad du har givet samtykke til, og træk det tilbage når som helst:\n{{link}}',
+        'Hej {{name}},\n\n{{organisation}} har registreret dig som kunde. Det bruger vi dine kontaktoplysninger og bookinger til, og hvorfor:\n{{purposes}}\n\n' +
+        'Se, hvad du har givet samtykke til, og giv eller træk dit samtykke tilbage når som helst:\n{{link}}',
       sms: '{{organisation}} har registreret dig som kunde. Hvad vi gemmer og hvorfor: {{link}}',
     },
     confirmation: {
@@ -86,8 +86,8 @@ export const DEFAULT_TEMPLATES: Templates = {
     information: {
       subject: 'Så hanterar {{organisation}} dina personuppgifter',
       body:
-        'Hej {{name}},\n\n{{organisation}} har registrerat dig som kund. Vi sparar dina kontaktuppgifter och bokningar för följande ändamål:\n{{purposes}}\n\n' +
-        'Se vad du har samtyckt till och återkalla det när som helst:\n{{link}}',
+        'Hej {{name}},\n\n{{organisation}} har registrerat dig som kund. Det här använder vi dina kontaktuppgifter och bokningar till, och varför:\n{{purposes}}\n\n' +
+        'Se vad du har samtyckt till, och lämna eller återkalla ditt samtycke när som helst:\n{{link}}',
       sms: '{{organisation}} har registrerat dig som kund. Vad vi sparar och varför: {{link}}',
     },
     confirmation: {

@@ -288,7 +288,13 @@ export const renderMessage = (template: TemplateSet, input: MessageInput): Rende
   const values: Values = {
     name: greetingName(input.name),
     organisation: oneLine(input.organisation),
-    purposes: input.purposes.map((p) => oneLine(p.title) || oneLine(p.name)).filter(Boolean),
+    purposes: input.purposes
+      .map((p) => {
+        const title = oneLine(p.title) || oneLine(p.name);
+        const detail = p.detail ? oneLine(p.detail) : '';
+        return title && detail ? `${title}: ${detail}` : title;
+      })
+      .filter(Boolean),
     link: (input.kind === 'information'
       ? input.links.manage
       : (input.links.respond ?? input.links.manage)

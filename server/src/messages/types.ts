@@ -38,7 +38,11 @@ export interface MessageInput {
   locale: string;
   name: string | null;
   organisation: string;
-  purposes: { key: string; name: string; title: string; marketing: boolean }[];
+  /**
+   * The purposes the message is about. `detail`, when set, follows the title in the
+   * list (information mails: the legal basis, or whether this client consented).
+   */
+  purposes: { key: string; name: string; title: string; marketing: boolean; detail?: string }[];
   links: { respond: string | null; manage: string; unsubscribe: string | null };
   expiresAt: Date | null;
   /** IANA time zone {{expiresAt}} is shown in (e.g. Europe/Copenhagen); UTC when absent. */

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { informationDetail } from '../messages/information';
 import type { Core } from '@strapi/strapi';
 import { randomBytes } from 'node:crypto';
 import { normaliseBoolean } from '../domain/chain';
@@ -125,6 +126,15 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
           )
         )
       );
+      // Information mails say, per purpose, whether this client consented: read for the batch at once.
+      const consented = await getService(strapi, 'states').consentedPurposes(
+        [
+          ...new Set(
+            sendable.filter((p) => p.row.kind === 'information').map((p) => p.row.subject)
+          ),
+        ],
+        purposes
+      );
       const host = new URL(baseUrl()).hostname;
       // A batch's messages share a few shapes (language, kind, purposes asked, expiry): each
       // shape is rendered once, and a message only adds its client's name and its token.
@@ -133,7 +143,8 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         const contact = contacts.get(plan.row.subject)!;
         const locale = plan.locale as string;
         const expiry = kind === 'remind' ? new Date(plan.row.expiresAt as string) : expiresAt;
-        const shape = `${locale}|${plan.row.kind}|${plan.row.origin ? 'confirmation' : ''}|${plan.row.purposeKeys?.join(',') ?? '*'}|${expiry.getTime()}`;
+        const given = consented.get(plan.row.subject) ?? null;
+        const shape = `${locale}|${plan.row.kind}|${plan.row.origin ? 'confirmation' : ''}|${plan.row.purposeKeys?.join(',') ?? '*'}|${expiry.getTime()}|${given ? [...given].sort().join(',') : ''}`;
         let render = renderers.get(shape);
         if (!render) {
           render = this.renderer(
@@ -143,7 +154,8 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
             settings,
             texts.get(locale)!,
             purposes,
-            expiry
+            expiry,
+            given
           );
           renderers.set(shape, render);
         }
@@ -318,7 +330,9 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       settings: Settings,
       current: CurrentTexts,
       purposes: PurposeList,
-      expiresAt: Date
+      expiresAt: Date,
+      /** Information mails: the purposes this client validly consents to. */
+      consentedTo: ReadonlySet<string> | null = null
     ): (name: string | null | undefined, token: string) => RenderedMessage {
       const messageKind: MessageKind =
         row.kind === 'information'
@@ -349,6 +363,11 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
           name: p.name,
           title: titles.get(p.key) ?? p.name,
           marketing: p.marketing,
+          ...(row.kind === 'information'
+            ? {
+                detail: informationDetail(locale, p.legalBasis, consentedTo?.has(p.key) ?? false),
+              }
+            : {}),
         })),
         linkBases: {
           respond: row.kind === 'consent' ? `${base}/r/` : null,
