@@ -71,6 +71,21 @@ const auditCount = (format: string) =>
       rows.filter((r) => r.details.format === format)
     );
 
+/** The heading row of an XLSX export asked for in `locale`. */
+const xlsxHeadings = async (locale: string) => {
+  const res = await download(
+    app
+      .http()
+      .get(`/consent/subjects/${client}/export`)
+      .query({ format: 'xlsx', locale })
+      .set(auth(token))
+  );
+  expect(res.status).toBe(200);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(res.body as unknown as ArrayBuffer);
+  return (workbook.getWorksheet('Consent history')!.getRow(1).values as unknown[]).slice(1);
+};
+
 describe('history export', () => {
   it('XLSX: a workbook exceljs reads back, a header row and one row per event, typed cells, formula-free', async () => {
     const res = await exportOf('xlsx');
@@ -92,7 +107,16 @@ describe('history export', () => {
     const rows: unknown[][] = [];
     sheet!.eachRow({ includeEmpty: true }, (row) => rows.push((row.values as unknown[]).slice(1)));
     const [header, ...data] = rows;
-    expect(header).toEqual([...EXPORT_FIELDS]);
+    // Headings for people, in the workbook's language (the plugin's default, English here).
+    expect(header).toHaveLength(EXPORT_FIELDS.length);
+    expect(header.slice(0, 5)).toEqual([
+      'Event no.',
+      'Event id',
+      'Time (UTC)',
+      'Purpose',
+      'Decision',
+    ]);
+    expect(header).not.toContain('purposeKey');
     const events = await apiEvents();
     expect(data).toHaveLength(events.length);
     expect(events).toHaveLength(4);
@@ -207,5 +231,26 @@ describe('RBAC: exports need the export action', () => {
       .send({ jws: 'a.b.c' });
     expect(verify.status).toBe(200);
     expect(verify.body.data.valid).toBe(false);
+  });
+});
+
+// Last: its exports are audited, and the tests above count the audit rows.
+describe('XLSX headings', () => {
+  it("XLSX headings in the admin's language (locale), English for one without its own; a bad locale is a 400", async () => {
+    expect((await xlsxHeadings('da')).slice(0, 5)).toEqual([
+      'Hændelse nr.',
+      'Hændelses-id',
+      'Tidspunkt (UTC)',
+      'Formål',
+      'Beslutning',
+    ]);
+    expect((await xlsxHeadings('sv'))[3]).toBe('Ändamål');
+    expect((await xlsxHeadings('fi'))[3]).toBe('Purpose');
+    const bad = await app
+      .http()
+      .get(`/consent/subjects/${client}/export`)
+      .query({ format: 'xlsx', locale: '<da>' })
+      .set(auth(token));
+    expect(bad.status).toBe(400);
   });
 });

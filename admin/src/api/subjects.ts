@@ -137,8 +137,11 @@ const downloadFile = async (path: string) => {
   return { data, headers };
 };
 
-export const downloadClientHistory = (documentId: string, format: ExportFormat) =>
-  downloadFile(`/consent/subjects/${documentId}/export?format=${format}`);
+/** `locale`: the language of the XLSX headings (the admin's own). */
+export const downloadClientHistory = (documentId: string, format: ExportFormat, locale: string) =>
+  downloadFile(
+    `/consent/subjects/${documentId}/export?format=${format}&locale=${encodeURIComponent(locale)}`
+  );
 
 export const downloadAccessArchive = (documentId: string) =>
   downloadFile(`/consent/subjects/${documentId}/access-archive`);

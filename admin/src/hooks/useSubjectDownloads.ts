@@ -1,5 +1,6 @@
 import { useNotification } from '@strapi/strapi/admin';
 import { useCallback, useState } from 'react';
+import { useIntl } from 'react-intl';
 import {
   downloadAccessArchive,
   downloadClientHistory,
@@ -18,6 +19,7 @@ export const useSubjectDownloads = (subject: string) => {
   const fail = useNotifyError();
   const [getReceipt] = useGetClientReceiptMutation();
   const [downloading, setDownloading] = useState(false);
+  const { locale } = useIntl();
 
   const download = useCallback(
     async (fetchFile: () => ReturnType<typeof downloadAccessArchive>, fallbackName: string) => {
@@ -35,7 +37,10 @@ export const useSubjectDownloads = (subject: string) => {
   );
 
   const exportHistory = (format: ExportFormat) =>
-    download(() => downloadClientHistory(subject, format), `consent-history-${subject}.${format}`);
+    download(
+      () => downloadClientHistory(subject, format, locale),
+      `consent-history-${subject}.${format}`
+    );
 
   const accessArchive = () =>
     download(() => downloadAccessArchive(subject), `subject-access-${subject}.zip`);

@@ -84,11 +84,12 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The subject's full event history as a CSV, JSON or XLSX download, streamed (and audited). */
   async export(ctx: Context) {
     const subject = parse(documentIdSchema, ctx.params.subject);
-    const { format } = parse(exportSchema, ctx.query);
+    const { format, locale } = parse(exportSchema, ctx.query);
     const stream = await getService(strapi, 'history-export').stream(
       subject,
       format,
-      getService(strapi, 'audit').actorOf(ctx)
+      getService(strapi, 'audit').actorOf(ctx),
+      locale ?? getService(strapi, 'config').get().defaultLocale
     );
     ctx.set('Content-Type', EXPORT_CONTENT_TYPES[format]);
     ctx.set('Content-Disposition', `attachment; filename="consent-history-${subject}.${format}"`);

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { exportLabels } from './export-labels';
 import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
@@ -113,7 +114,9 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
   async stream(
     subject: string,
     format: ExportFormat,
-    actor?: AuditEntryInput['actor']
+    actor?: AuditEntryInput['actor'],
+    /** The XLSX headings' language (CSV and JSON keep the field keys). */
+    locale = 'en'
   ): Promise<Readable> {
     await getService(strapi, 'subjects').assertExists(subject);
     if (actor) {
@@ -126,7 +129,7 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
       });
     }
     const events = this.events(subject);
-    if (format === 'xlsx') return this.xlsx(events);
+    if (format === 'xlsx') return this.xlsx(events, locale);
     const pick = (e: EventRow) => Object.fromEntries(EXPORT_FIELDS.map((f) => [f, e[f] ?? null]));
     async function* csv() {
       yield csvRow([...EXPORT_FIELDS]);
@@ -150,7 +153,7 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
    * and no styles; each row is committed as it is written, so only the ZIP
    * compressor's window is held, and reading waits for the download to drain.
    */
-  xlsx(events: AsyncGenerator<EventRow>): Readable {
+  xlsx(events: AsyncGenerator<EventRow>, locale = 'en'): Readable {
     const output = new PassThrough();
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
       stream: output,
@@ -160,7 +163,7 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
     workbook.creator = 'strapi-plugin-consent';
     const sheet = workbook.addWorksheet('Consent history');
     const write = async () => {
-      sheet.addRow([...EXPORT_FIELDS]).commit();
+      sheet.addRow(exportLabels(locale, EXPORT_FIELDS)).commit();
       let n = 0;
       for await (const e of events) {
         sheet.addRow(EXPORT_FIELDS.map((f) => xlsxCell(e[f]))).commit();

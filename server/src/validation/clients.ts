@@ -54,4 +54,13 @@ export const overviewSchema = z
   .strict();
 
 /** GET /consent/subjects/:subject/export */
-export const exportSchema = z.object({ format: z.enum(EXPORT_FORMATS).default('csv') }).strict();
+export const exportSchema = z
+  .object({
+    format: z.enum(EXPORT_FORMATS).default('csv'),
+    /** The XLSX headings' language; the plugin's default locale when left out. */
+    locale: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/)
+      .optional(),
+  })
+  .strict();
