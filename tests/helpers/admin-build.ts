@@ -1,42 +1,27 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { baseEnv } from './app';
+import { inputsHash } from './inputs-hash';
 import { APP_DIR, DIST_DIR, ROOT } from './paths';
 
 /** Where `strapi build` puts the admin bundle, and where Strapi serves it from. */
 export const ADMIN_BUILD_DIR = path.join(DIST_DIR, 'build');
 const STAMP = path.join(ADMIN_BUILD_DIR, '.consent-e2e-stamp');
 
-const filesUnder = (dir: string): string[] =>
-  fs.existsSync(dir)
-    ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-        const full = path.join(dir, entry.name);
-        return entry.isDirectory() ? filesUnder(full) : [full];
-      })
-    : [];
-
 /**
  * What the admin bundle is made of: the plugin's built admin code, the demo app's
- * sources and config, and the locked dependency versions. A content hash rather
- * than file times: `npm test` rebuilds the plugin's dist on every run, which
- * would make any bundle look stale by date although nothing changed.
+ * sources and config, and the locked dependency versions.
  */
-const inputsHash = (): string => {
-  const hash = createHash('sha256');
-  const files = [
-    ...filesUnder(path.join(ROOT, 'dist', 'admin')),
-    ...filesUnder(path.join(APP_DIR, 'src')),
-    ...filesUnder(path.join(APP_DIR, 'config')),
-    path.join(ROOT, 'package-lock.json'),
-  ].sort();
-  for (const file of files) {
-    hash.update(path.relative(ROOT, file));
-    hash.update(fs.readFileSync(file));
-  }
-  return hash.digest('hex');
-};
+const adminInputs = (): string =>
+  inputsHash({
+    dirs: [
+      path.join(ROOT, 'dist', 'admin'),
+      path.join(APP_DIR, 'src'),
+      path.join(APP_DIR, 'config'),
+    ],
+    files: [path.join(ROOT, 'package-lock.json')],
+  });
 
 const runStrapiBuild = () =>
   new Promise<void>((resolve, reject) => {
@@ -75,7 +60,7 @@ const runStrapiBuild = () =>
  * E2E_REBUILD_ADMIN=true always builds fresh.
  */
 export const ensureAdminBuild = async (): Promise<'built' | 'reused'> => {
-  const hash = inputsHash();
+  const hash = adminInputs();
   const fresh = process.env.E2E_REBUILD_ADMIN === 'true';
   if (!fresh && fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html')) && fs.existsSync(STAMP)) {
     if (fs.readFileSync(STAMP, 'utf8') === hash) return 'reused';

@@ -11,6 +11,17 @@ import type { RequestRow, TokenRow } from '../types';
 import { own } from '../utils/own';
 import { transaction } from '../utils/transaction';
 
+/**
+ * The version a form says the client read, when it still stands against the current one:
+ * the same major (an older minor is an editorial fix the client's answer still covers).
+ * Null when it is missing, unreadable or of another major: the text changed since.
+ */
+const readVersion = (shown: string | undefined, current: string) => {
+  const read = parseVersion(shown ?? '');
+  const now = parseVersion(current);
+  return read && now && read.major === now.major && read.minor <= now.minor ? read : null;
+};
+
 /** A link token that opened, and its request. */
 export interface PageLink {
   token: TokenRow;
@@ -150,9 +161,8 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
         state.errors.push({ purpose: key, field: 'decision' });
         continue;
       }
-      const shown = parseVersion(versionField ?? '');
-      const current = parseVersion(text.version);
-      if (!shown || !current || shown.major !== current.major || shown.minor > current.minor) {
+      const shown = readVersion(versionField, text.version);
+      if (!shown) {
         state.stale.push(key);
         continue;
       }
@@ -324,10 +334,8 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
     const item = items.find((i) => i.key === input.purpose);
     if (!item) return { kind: 'unknown' };
     if (!item.give) return { kind: 'unchanged' };
-    const shown = parseVersion(input.version ?? '');
-    const current = parseVersion(item.give.version);
-    if (!shown || !current || shown.major !== current.major || shown.minor > current.minor)
-      return { kind: 'textChanged', title: item.title };
+    const shown = readVersion(input.version, item.give.version);
+    if (!shown) return { kind: 'textChanged', title: item.title };
     if (item.give.explicit && !input.explicit)
       return { kind: 'explicitMissing', title: item.title };
     try {
