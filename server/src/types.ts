@@ -72,6 +72,7 @@ export interface SummaryRow {
   reason: SubjectReason | null;
   lastEventId: number | null;
   lastDecisionAt: string | null;
+  erasedAt?: string | null;
 }
 
 /** Who recorded a decision: the subject themself, an admin user, or the system (jobs, imports). */

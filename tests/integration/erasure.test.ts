@@ -344,3 +344,132 @@ describe('erasing a client', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('an erased client is in no list, count or audience, and nothing more is recorded for them', () => {
+  // `client` (valid consent from two bookings when erased) and `smsClient` were erased above.
+  const token = () => app.adminToken();
+  const get = async (path: string, query: Record<string, unknown> = {}) =>
+    app
+      .http()
+      .get(path)
+      .query(query)
+      .set(auth(await token()));
+  const post = async (path: string, body: object) =>
+    app
+      .http()
+      .post(path)
+      .set(auth(await token()))
+      .send(body);
+  const listIds = async (state: string): Promise<string[]> => {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await get('/consent/clients', {
+        state,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(res.status).toBe(200);
+      ids.push(...res.body.data.map((c: { documentId: string }) => c.documentId));
+      cursor = res.body.meta.next ?? undefined;
+    } while (cursor);
+    return ids;
+  };
+
+  it('the clients list leaves them out under every state, and the consent column says "erased"', async () => {
+    for (const state of ['all', 'valid', 'invalid', 'missing', 'outdated', 'withdrawn']) {
+      const ids = await listIds(state);
+      expect([state, ids.filter((id) => id === client || id === smsClient)]).toEqual([state, []]);
+    }
+    const statuses = await get('/consent/subjects/statuses', {
+      documentIds: `${client},${smsClient}`,
+    });
+    expect(statuses.status).toBe(200);
+    expect(statuses.body.data[client]).toEqual({ status: 'erased', valid: false });
+    expect(statuses.body.data[smsClient]).toEqual({ status: 'erased', valid: false });
+    const consent = await get(`/consent/subjects/${client}`);
+    expect(consent.status).toBe(200);
+    expect(consent.body.data).toMatchObject({ status: 'erased', valid: false });
+    expect(consent.body.data.erasedAt).toEqual(expect.any(String));
+  });
+
+  it('the overview counts them apart: total and every state without them', async () => {
+    const res = await get('/consent/overview', { days: 7 });
+    expect(res.status).toBe(200);
+    const counts = res.body.data.counts;
+    const erasedRows = await count('consent_erasures');
+    expect(counts.erased).toBe(erasedRows);
+    const clients = await app.strapi.db.query('api::client.client').count({});
+    expect(counts.total).toBe(clients - erasedRows);
+    expect(counts.valid + counts.invalid).toBe(counts.total);
+    expect((await listIds('valid')).length).toBe(counts.valid);
+    expect((await listIds('invalid')).length).toBe(counts.invalid);
+  });
+
+  it('the Content Manager filter leaves them out of both valid and invalid', async () => {
+    for (const consent of ['valid', 'invalid']) {
+      const res = await get('/content-manager/collection-types/api::client.client', {
+        page: 1,
+        pageSize: 100,
+        consent,
+      });
+      expect(res.status).toBe(200);
+      const ids = res.body.results.map((c: { documentId: string }) => c.documentId);
+      expect(ids).not.toContain(client);
+      expect(ids).not.toContain(smsClient);
+    }
+  });
+
+  it('a campaign, to everyone without valid consent or to them by name, asks them nothing', async () => {
+    const named = await post('/consent/campaigns', {
+      name: 'Erased by name',
+      audience: { subjects: [client, smsClient] },
+    });
+    expect(named.status).toBe(201);
+    expect(named.body.data.total).toBe(0);
+    const everyone = await post('/consent/campaigns', {
+      name: 'Everyone without valid consent',
+      audience: { state: 'invalid' },
+    });
+    expect(everyone.status).toBe(201);
+    expect(await count('consent_requests', { subject: client, status: 'queued' })).toBe(0);
+    expect(await count('consent_requests', { subject: smsClient, status: 'queued' })).toBe(0);
+    // The campaign is done with: the rest of the file asks nothing of the worker.
+    for (const id of [named.body.data.documentId, everyone.body.data.documentId])
+      await post(`/consent/campaigns/${id}/cancel`, {});
+  });
+
+  it('staff cannot record a decision or send a request for them: 409, nothing written', async () => {
+    const events = await count('consent_events', { subject: client });
+    const requests = await count('consent_requests', { subject: client });
+    const recorded = await recordDecisions(app, client, {
+      decisions: [{ purpose: 'storage', decision: 'given' }],
+    });
+    expect(recorded.status).toBe(409);
+    expect(recorded.body.error).toMatchObject({ status: 409, name: 'ErasedClientError' });
+    const asked = await post(`/consent/subjects/${client}/requests`, {});
+    expect(asked.status).toBe(409);
+    expect(await count('consent_events', { subject: client })).toBe(events);
+    expect(await count('consent_requests', { subject: client })).toBe(requests);
+  });
+
+  it('a rebuild of the projection keeps them erased, and the migration stamps a summary that lost it', async () => {
+    await service('states').rebuild();
+    expect(
+      (await get('/consent/subjects/statuses', { documentIds: client })).body.data[client]
+    ).toEqual({ status: 'erased', valid: false });
+    // A database from before the column: the stamp gone, and one summary row gone entirely.
+    await app.strapi.db.connection('consent_subjects').update({ erased_at: null });
+    await app.strapi.db.connection('consent_subjects').where('subject', smsClient).del();
+    expect((await listIds('all')).filter((id) => id === client || id === smsClient)).toHaveLength(
+      2
+    );
+    await service('states').syncErased();
+    expect(await listIds('all')).not.toEqual(expect.arrayContaining([client]));
+    const statuses = await get('/consent/subjects/statuses', {
+      documentIds: `${client},${smsClient}`,
+    });
+    expect(statuses.body.data[client].status).toBe('erased');
+    expect(statuses.body.data[smsClient].status).toBe('erased');
+  });
+});

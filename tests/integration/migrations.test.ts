@@ -13,6 +13,7 @@ afterAll(async () => {
 const NAMES = [
   '0.1.0-chain-events-recorded-before-the-chain',
   '0.1.0-reason-of-summaries-written-before-the-column',
+  '0.1.0-erased-at-of-summaries-of-erased-clients',
 ];
 
 const db = () => app.strapi.db.connection;

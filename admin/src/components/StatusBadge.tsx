@@ -27,6 +27,7 @@ const STATE_TONES: Record<string, Tone> = {
   withdrawn: 'danger',
   revoked: 'danger',
   expired: 'neutral',
+  erased: 'neutral',
 };
 
 /** The consent state of a client or purpose as a coloured badge. */

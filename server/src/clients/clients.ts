@@ -137,13 +137,14 @@ const clients = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Status and validity of given subjects (a consent column in a list); a subject with no decision is "missing". */
   async statuses(
     subjects: string[]
-  ): Promise<Record<string, { status: SubjectStatus; valid: boolean }>> {
+  ): Promise<Record<string, { status: SubjectStatus | 'erased'; valid: boolean }>> {
     const fingerprint = await getService(strapi, 'states').currentFingerprint();
     const rows = await summariesOf(strapi.db.connection, subjects);
     const bySubject = new Map(rows.map((r) => [r.subject, r]));
     return Object.fromEntries(
       subjects.map((subject) => {
         const row = bySubject.get(subject);
+        if (row?.erased_at != null) return [subject, { status: 'erased' as const, valid: false }];
         const valid = fingerprint !== '' && row?.required_fingerprint === fingerprint;
         return [subject, { status: subjectStatus(valid, row?.reason ?? null), valid }];
       })

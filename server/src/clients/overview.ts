@@ -15,6 +15,8 @@ export interface OverviewCounts {
   withdrawn: number;
   revoked: number;
   expired: number;
+  /** Erased clients: not in `total` nor in any other count. */
+  erased: number;
 }
 
 /**
@@ -35,7 +37,7 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
     );
 
     const counts: OverviewCounts = {
-      total,
+      total: 0,
       valid: 0,
       invalid: 0,
       missing: 0,
@@ -45,11 +47,14 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
       withdrawn: 0,
       revoked: 0,
       expired: 0,
+      erased: 0,
     };
     let withReason = 0;
     for (const row of grouped) {
       const n = Number(row.n);
-      if (fingerprint !== '' && Number(row.v) === 1) {
+      if (Number(row.erased_flag) === 1) {
+        counts.erased += n;
+      } else if (fingerprint !== '' && Number(row.v) === 1) {
         counts.valid += n;
       } else if (row.reason === 'given') {
         counts.outdated += n;
@@ -59,7 +64,8 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
         withReason += n;
       }
     }
-    counts.invalid = total - counts.valid;
+    counts.total = total - counts.erased;
+    counts.invalid = counts.total - counts.valid;
     // Clients without a summary row, or whose reason is "missing".
     counts.missing = counts.invalid - withReason;
     return counts;

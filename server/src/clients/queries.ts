@@ -73,6 +73,8 @@ export const filteredClients = (
     });
   }
   if (host.draftAndPublish) query.whereNull('c.published_at');
+  // Erased clients are in no list, count or audience (rights/erasure.ts stamps their summary).
+  query.whereNull('s.erased_at');
 
   // No required purpose (empty fingerprint): nobody has valid consent.
   const notValid = (w: Knex.QueryBuilder) =>
@@ -164,20 +166,18 @@ export const consentRequestsOf = async (
     .where('kind', 'consent')
     .orderBy('id', 'desc')) as Record<string, unknown>[];
 
-/** These subjects' summaries (fingerprint and reason). */
-export const summariesOf = async (
-  db: Db,
-  subjects: string[]
-): Promise<
-  { subject: string; required_fingerprint: string | null; reason: SubjectReason | null }[]
-> =>
+export interface SummaryOf {
+  subject: string;
+  required_fingerprint: string | null;
+  reason: SubjectReason | null;
+  erased_at: string | number | Date | null;
+}
+
+/** These subjects' summaries (fingerprint, reason, erasure). */
+export const summariesOf = async (db: Db, subjects: string[]): Promise<SummaryOf[]> =>
   (await db(TABLE.subject)
-    .select('subject', 'required_fingerprint', 'reason')
-    .whereIn('subject', subjects)) as {
-    subject: string;
-    required_fingerprint: string | null;
-    reason: SubjectReason | null;
-  }[];
+    .select('subject', 'required_fingerprint', 'reason', 'erased_at')
+    .whereIn('subject', subjects)) as SummaryOf[];
 
 /**
  * The document ids with (`valid`) or without valid consent, as a subquery for the query
@@ -195,11 +195,13 @@ export const listFilterSubquery = (
   const table = (name: string) => (schema ? `${schema}.${name}` : name);
   // The knex instance itself (getConnection() is a builder bound to the schema when one is set).
   const knex = strapi.db.connection;
+  // Erased clients are on neither side (their summary's erased_at).
   return filter === 'valid'
     ? knex
         .select('s.subject')
         .from({ s: table(TABLE.subject) })
         .where('s.required_fingerprint', fingerprint)
+        .whereNull('s.erased_at')
     : knex
         .select('c.document_id')
         .from({ c: table(clientTable) })
@@ -208,7 +210,14 @@ export const listFilterSubquery = (
             .on('s.subject', '=', 'c.document_id')
             .andOnVal('s.required_fingerprint', '=', fingerprint);
         })
-        .whereNull('s.id');
+        .whereNull('s.id')
+        .whereNotExists((sub) =>
+          sub
+            .select(knex.raw('1'))
+            .from({ x: table(TABLE.subject) })
+            .whereRaw('x.subject = c.document_id')
+            .whereNotNull('x.erased_at')
+        );
 };
 
 // The overview.
@@ -237,7 +246,12 @@ export const overviewCounts = async (
 ): Promise<{
   total: number;
   pending: number;
-  grouped: { reason: SubjectReason | null; v: number | string; n: number | string }[];
+  grouped: {
+    reason: SubjectReason | null;
+    v: number | string;
+    erased_flag: number | string;
+    n: number | string;
+  }[];
 }> => {
   const hostRows = () => {
     const q = db({ c: host.table });
@@ -250,10 +264,11 @@ export const overviewCounts = async (
     .join({ s: TABLE.subject }, 's.subject', 'c.document_id')
     .select(
       's.reason as reason',
-      db.raw(`CASE WHEN s.required_fingerprint = ? THEN 1 ELSE 0 END AS v`, [fingerprint])
+      db.raw(`CASE WHEN s.required_fingerprint = ? THEN 1 ELSE 0 END AS v`, [fingerprint]),
+      db.raw(`CASE WHEN s.erased_at IS NULL THEN 0 ELSE 1 END AS erased_flag`)
     )
     .count({ n: '*' })
-    .groupBy('s.reason', 'v');
+    .groupBy('s.reason', 'v', 'erased_flag');
   // Driven by the open requests (few, through their (status, ...) index), not by the client table.
   const open = db({ r: TABLE.request })
     .join({ c: host.table }, 'c.document_id', 'r.subject')
@@ -275,6 +290,7 @@ export const overviewCounts = async (
     grouped: groupedRows as unknown as {
       reason: SubjectReason | null;
       v: number | string;
+      erased_flag: number | string;
       n: number | string;
     }[],
   };

@@ -23,8 +23,11 @@ export type PurposeStatus = (typeof PURPOSE_STATUSES)[number];
 /** A client's status when it has no valid consent. */
 const NOT_VALID_STATUSES = ['missing', 'outdated', 'pending', ...NEGATIVE_DECISIONS] as const;
 
-/** A client's overall status, as the clients list and the consent column show it. */
-export const CLIENT_STATUSES = ['valid', ...NOT_VALID_STATUSES] as const;
+/**
+ * A client's overall status, as the clients list and the consent column show it; `erased`:
+ * the client was erased (in no list or count, and nothing more is recorded for them).
+ */
+export const CLIENT_STATUSES = ['valid', ...NOT_VALID_STATUSES, 'erased'] as const;
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
 /** The filters of the admin clients list (and of a campaign's audience): all, valid, invalid and the statuses. */

@@ -53,6 +53,8 @@ export interface ClientConsent {
   subject: string;
   valid: boolean;
   status: ClientStatus;
+  /** When the client was erased (then status is `erased` and nothing more can be recorded). */
+  erasedAt?: string | null;
   lastDecisionAt: string | null;
   purposes: PurposeState[];
   pending: PendingConfirmation[];

@@ -20,6 +20,7 @@ import {
 } from './queries';
 import type { Actor, EventRow, PurposeRow, StateRow, TextRow } from '../types';
 import { transaction } from '../utils/transaction';
+import { erasedSubjectError } from './errors';
 
 export type { FinalWrite } from './ledger-writer';
 
@@ -306,6 +307,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
       return transaction(strapi, async ({ trx, onCommit }) => {
         // Serialise writers per subject: concurrent decisions of one client apply in order.
         const summary = locked ?? (await lockSummary(strapi, trx, input.subject));
+        if (summary.erased_at != null) throw erasedSubjectError(input.subject);
 
         const { stateRows, purposesVersion } =
           summary.new_row === true

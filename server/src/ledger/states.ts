@@ -18,10 +18,12 @@ import type { EventRow, PurposeRow, StateRow, SummaryRow } from '../types';
 import { contentTypeOf, metadataOf } from '../utils/models';
 import { transaction } from '../utils/transaction';
 import { toState } from './ledger-writer';
+import { erasedSubjectError } from './errors';
 import {
   nextSubjects,
   pageSubjects,
   rebuildSubjects,
+  syncErasedSummaries,
   updateFingerprints,
   updateReasons,
 } from './queries';
@@ -75,12 +77,14 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
     const reason = subjectReason(purposes, (id) =>
       toState(byKey.get(purposes.find((p) => p.id === id)?.key ?? ''))
     );
-    const status = subjectStatus(valid, reason);
+    const erasedAt = summary?.erasedAt ?? null;
+    const status = erasedAt ? ('erased' as const) : subjectStatus(valid, reason);
 
     return {
       subject,
-      valid,
+      valid: valid && !erasedAt,
       status,
+      erasedAt,
       lastDecisionAt: summary?.lastDecisionAt ?? null,
       purposes: purposes.filter((p) => p.active).map((p) => this.purposeView(p, byKey.get(p.key))),
     };
@@ -208,6 +212,24 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
         purposes,
         onlyUnset ? { where: 'reason IS NULL', bindings: [] } : null
       );
+    });
+  },
+
+  /** 409 when the subject was erased (nothing is recorded or asked of an erased client). */
+  async assertNotErased(subject: string): Promise<void> {
+    const summary = (await strapi.db
+      .query(UID.subject)
+      .findOne({ where: { subject }, select: ['erasedAt'] })) as Pick<
+      SummaryRow,
+      'erasedAt'
+    > | null;
+    if (summary?.erasedAt) throw erasedSubjectError(subject);
+  },
+
+  /** Every erased client's summary stamped with its erasure's time (queries syncErasedSummaries; the one-off migration). */
+  async syncErased(): Promise<void> {
+    await transaction(strapi, async ({ trx }) => {
+      await syncErasedSummaries(trx, dialectOf(strapi), null, new Date());
     });
   },
 

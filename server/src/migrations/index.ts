@@ -31,6 +31,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: '0.1.0-reason-of-summaries-written-before-the-column',
     up: (strapi) => getService(strapi, 'states').recomputeReasons({ onlyUnset: true }),
   },
+  {
+    // Clients erased before summaries carried erased_at get it (and a summary row when they had none).
+    name: '0.1.0-erased-at-of-summaries-of-erased-clients',
+    up: (strapi) => getService(strapi, 'states').syncErased(),
+  },
 ];
 
 const STORE = { type: 'plugin', name: 'consent', key: 'migrations' } as const;

@@ -89,6 +89,7 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
   async create(input: NewRequest): Promise<RequestRow> {
     const kind = input.kind ?? 'consent';
     await getService(strapi, 'subjects').assertExists(input.subject);
+    await getService(strapi, 'states').assertNotErased(input.subject);
     const purposeKeys = kind === 'consent' ? await this.assertAskable(input.purposes) : null;
     const now = getService(strapi, 'clock').now();
     const documentId = newDocumentId();

@@ -8,7 +8,13 @@ import type { AuditEntryInput } from '../proof';
 import { lockSummary } from '../ledger';
 import { metadataOf, queryOf } from '../utils/models';
 import { transaction } from '../utils/transaction';
-import { countOfSubject, deleteBookingChecks, eraseRequests, redactEvents } from './queries';
+import {
+  countOfSubject,
+  deleteBookingChecks,
+  eraseRequests,
+  markSummaryErased,
+  redactEvents,
+} from './queries';
 
 /** A host type holding a client's data, as erasure and the retention rule see it. */
 export interface RelatedType {
@@ -303,6 +309,7 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
 
       // Requests: free text (a failure reason may quote an address) removed, open ones cancelled.
       await eraseRequests(trx, input.subject, OPEN_REQUEST_STATUSES, now);
+      await markSummaryErased(trx, input.subject, now);
 
       const record = (await strapi.db.query(UID.erasure).create({
         data: {

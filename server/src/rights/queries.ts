@@ -225,6 +225,14 @@ export const redactEvents = async (
     .update({ actor_name: null });
 };
 
+/**
+ * The client's summary row (held locked by the erasure: ledger.lockSummary) is stamped: the
+ * lists, counts and campaigns leave the client out, and the ledger records nothing more for them.
+ */
+export const markSummaryErased = async (trx: Db, subject: string, now: Date): Promise<void> => {
+  await trx(TABLE.subject).where('subject', subject).update({ erased_at: now, updated_at: now });
+};
+
 /** The client's requests lose their free text; the open ones are cancelled; its tokens go. */
 export const eraseRequests = async (
   trx: Db,

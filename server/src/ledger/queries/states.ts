@@ -53,6 +53,8 @@ export const pageSubjects = async (
         w.whereNull('s.required_fingerprint').orWhere('s.required_fingerprint', '<>', fingerprint)
       );
   }
+  // Erased clients are in neither page: they are no one's to ask or count.
+  query.whereNull('s.erased_at');
   return (await query) as { id: number; documentId: string }[];
 };
 
@@ -130,10 +132,50 @@ export const rebuildSubjects = async (
   );
   await updateFingerprints(trx, dialect, purposes, inBatch('subject'));
   await updateReasons(trx, purposes, inBatch('subject'));
+  await syncErasedSummaries(trx, dialect, subjects, now);
 };
 
 /**
- * The next `limit` subjects after `after` that have events, a summary or states,
+ * The summaries' erased_at as the erasure records say (consent_erasures): a summary row for
+ * every erased subject (created when missing), stamped with its erasure's time. For the
+ * subjects given, or for all (the one-off migration of summaries written before the column).
+ * Set-based: two statements.
+ */
+export const syncErasedSummaries = async (
+  trx: Knex | Knex.Transaction,
+  dialect: Dialect,
+  subjects: readonly string[] | null,
+  now: Date
+): Promise<void> => {
+  const list = subjects ? subjects.map(() => '?').join(', ') : '';
+  if (subjects && subjects.length === 0) return;
+  const only = (column: string) => (subjects ? ` AND ${column} IN (${list})` : '');
+  const bindings = subjects ? [...subjects] : [];
+  const conflict =
+    dialect === 'mysql'
+      ? ` ON DUPLICATE KEY UPDATE subject = ${TABLE.subject}.subject`
+      : dialect === 'sqlite'
+        ? ''
+        : ' ON CONFLICT (subject) DO NOTHING';
+  await trx.raw(
+    `${dialect === 'sqlite' ? 'INSERT OR IGNORE INTO' : 'INSERT INTO'} ${TABLE.subject} (document_id, subject, created_at, updated_at, published_at)
+       SELECT ${randomDocumentIdSql(dialect)}, x.subject, ?, ?, ?
+       FROM (SELECT e.subject FROM ${TABLE.erasure} e
+             WHERE NOT EXISTS (SELECT 1 FROM ${TABLE.subject} s WHERE s.subject = e.subject)${only('e.subject')}
+             GROUP BY e.subject) x
+       ORDER BY x.subject${conflict}`,
+    [now, now, now, ...bindings]
+  );
+  await trx.raw(
+    `UPDATE ${TABLE.subject} SET erased_at = (
+         SELECT MIN(e.erased_at) FROM ${TABLE.erasure} e WHERE e.subject = ${TABLE.subject}.subject)
+       WHERE subject IN (SELECT e.subject FROM ${TABLE.erasure} e)${only('subject')}`,
+    bindings
+  );
+};
+
+/**
+ * The next `limit` subjects after `after` that have events, a summary, states or an erasure,
  * in order: one indexed range read per table (each capped at `limit`), so a
  * rebuild reads each table once in all, not once per batch.
  */
@@ -141,9 +183,9 @@ export const nextSubjects = async (knex: Knex, after: string, limit: number): Pr
   const part = (table: string, alias: string) =>
     `SELECT subject FROM (SELECT t.subject FROM ${table} t WHERE t.subject > ? GROUP BY t.subject ORDER BY t.subject LIMIT ?) ${alias}`;
   const result = (await knex.raw(
-    `SELECT u.subject FROM (${part(TABLE.event, 'a')} UNION ${part(TABLE.subject, 'b')} UNION ${part(TABLE.state, 'c')}) u
+    `SELECT u.subject FROM (${part(TABLE.event, 'a')} UNION ${part(TABLE.subject, 'b')} UNION ${part(TABLE.state, 'c')} UNION ${part(TABLE.erasure, 'd')}) u
      ORDER BY u.subject LIMIT ?`,
-    [after, limit, after, limit, after, limit, limit]
+    [after, limit, after, limit, after, limit, after, limit, limit]
   )) as unknown;
   return rawRows<{ subject: string }>(result).map((row) => row.subject);
 };

@@ -32,6 +32,8 @@ export interface LockedSummary {
   /** The subject's event chain head (domain/chain): the last event's sequence number and hash; null before its first event. */
   chain_seq: number | string | null;
   chain_head: string | null;
+  /** When the subject was erased (rights/erasure.ts); the ledger then records nothing more for it. */
+  erased_at?: string | Date | number | null;
   /**
    * PostgreSQL: the lock statement created the summary row (RETURNING xmax = 0),
    * and the purposes' version read by that statement. A subject without a summary
@@ -96,7 +98,14 @@ export const lockSummary = async (
     updated_at: now,
     published_at: now,
   };
-  const columns = ['id', 'last_event_id', 'last_decision_at', 'chain_seq', 'chain_head'];
+  const columns = [
+    'id',
+    'last_event_id',
+    'last_decision_at',
+    'chain_seq',
+    'chain_head',
+    'erased_at',
+  ];
   const dialect = dialectOf(strapi);
   if (dialect === 'postgres') {
     const [locked] = (await trx(TABLE.subject)
@@ -161,7 +170,7 @@ export const lockSummaryThrough = async (
     `INSERT INTO ${TABLE.subject} (document_id, subject, created_at, updated_at, published_at) ` +
       `SELECT ?, s.document_id, ?, ?, ? FROM ${subjectThroughSql(relation)} LIMIT 1 ` +
       `ON CONFLICT (subject) DO UPDATE SET subject = EXCLUDED.subject ` +
-      `RETURNING id, subject, last_event_id, last_decision_at, chain_seq, chain_head, ${NEW_ROW_SQL}, ` +
+      `RETURNING id, subject, last_event_id, last_decision_at, chain_seq, chain_head, erased_at, ${NEW_ROW_SQL}, ` +
       `${getService(strapi, 'purposes').versionSql()} AS purposes_version`,
     [newDocumentId(), now, now, now, ownerId]
   )) as { rows: (LockedSummary & { subject: string })[] };

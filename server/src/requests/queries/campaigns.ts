@@ -35,6 +35,14 @@ export const hostClientsQuery = (
 ): Knex.QueryBuilder => {
   const query = trx({ c: host.table }).distinct('c.document_id');
   if (host.draftAndPublish) query.whereNull('c.published_at');
+  // An erased client is asked nothing (their summary's erased_at, rights/erasure.ts).
+  query.whereNotExists((sub) =>
+    sub
+      .select(trx.raw('1'))
+      .from({ x: TABLE.subject })
+      .whereRaw('x.subject = c.document_id')
+      .whereNotNull('x.erased_at')
+  );
   return query.whereIn('c.document_id', documentIds);
 };
 
