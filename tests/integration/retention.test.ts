@@ -312,3 +312,40 @@ describe('retention: no activity for 24 months', () => {
     ).toBe(404);
   });
 });
+
+describe('retention: an unanswered request that expired is no activity of the client', () => {
+  it('a client whose only recent event is a request expiry is inactive; one who decided is not', async () => {
+    const expiredOnly = await client(5 * 365, [3 * 365]);
+    const decided = await client(5 * 365, [3 * 365]);
+    // What the expiry job records when a request goes unanswered (requests/expiry.ts).
+    await service('ledger').recordDecisions(
+      {
+        subject: expiredOnly,
+        decisions: [{ purpose: 'storage', decision: 'expired' }],
+        channel: 'system',
+        actor: { type: 'system', name: 'request expiry' },
+        note: 'the consent request expired without an answer',
+      },
+      { subjectExists: true }
+    );
+    expect(
+      (
+        await recordDecisions(app, decided, {
+          decisions: [{ purpose: 'storage', decision: 'refused' }],
+        })
+      ).status
+    ).toBe(201);
+    const { ids: listed } = await allPages(24);
+    expect(listed).toContain(expiredOnly);
+    expect(listed).not.toContain(decided);
+    // Its last activity is the booking three years ago, not today's expiry.
+    const page = await preview({ inactiveMonths: 24, limit: 100 });
+    const row = page.body.data.clients.find(
+      (c: { documentId: string }) => c.documentId === expiredOnly
+    );
+    expect(new Date(row.lastActivityAt).getTime()).toBeLessThan(Date.now() - 365 * DAY);
+    // A rebuild of the projection gives the same: the expiry is not the client's last decision.
+    await service('states').rebuild();
+    expect((await allPages(24)).ids).toContain(expiredOnly);
+  });
+});

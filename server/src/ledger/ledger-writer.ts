@@ -70,6 +70,8 @@ export interface WriteStep {
   finalWrite?: FinalWrite;
   /** The chain head after these events, written to the summary with the rest. */
   chain: { seq: number; head: string };
+  /** Whether a decision other than a request's expiry is among these (it moves last_decision_at). */
+  byAnyone: boolean;
 }
 
 const time = (value: unknown): number => new Date(value as string | number | Date).getTime();
@@ -240,7 +242,13 @@ const ledgerWriter = (strapi: Core.Strapi) => ({
       id: step.summary.id,
       requiredFingerprint: this.fingerprintOf(step.purposeRows, step.states),
       reason: this.reasonOf(step.purposeRows, step.states),
-      lastDecisionAt: latest(step.summary.last_decision_at, step.occurredAt),
+      // A request's expiry (decision `expired`, the system's) is no one's decision: not the
+      // client's last one, and no activity for the retention rule (rights/queries inactiveClients).
+      lastDecisionAt: step.byAnyone
+        ? latest(step.summary.last_decision_at, step.occurredAt)
+        : step.summary.last_decision_at != null
+          ? new Date(step.summary.last_decision_at)
+          : null,
       chain: step.chain,
     };
   },

@@ -331,6 +331,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           states,
           finalWrite: options.finalWrite,
           chain,
+          byAnyone: input.decisions.some((d) => d.decision !== 'expired'),
         };
         const events =
           dialectOf(strapi) === 'mysql'
@@ -393,6 +394,7 @@ const ledger = ({ strapi }: { strapi: Core.Strapi }) => {
           states,
           finalWrite: options.finalWrite,
           chain,
+          byAnyone: input.decisions.some((d) => d.decision !== 'expired'),
         };
         const events = await writeFirstDecisions(
           strapi,

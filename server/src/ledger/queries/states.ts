@@ -126,7 +126,7 @@ export const rebuildSubjects = async (
   await trx.raw(
     `UPDATE ${TABLE.subject} SET
          last_event_id = (SELECT MAX(e.id) FROM ${TABLE.event} e WHERE e.subject = ${TABLE.subject}.subject),
-         last_decision_at = (SELECT MAX(e.occurred_at) FROM ${TABLE.event} e WHERE e.subject = ${TABLE.subject}.subject)
+         last_decision_at = (SELECT MAX(e.occurred_at) FROM ${TABLE.event} e WHERE e.subject = ${TABLE.subject}.subject AND e.decision <> 'expired')
        WHERE subject IN (${list})`,
     subjects
   );

@@ -23,7 +23,8 @@ export interface SummaryValues {
   id: number;
   requiredFingerprint: string | null;
   reason: string;
-  lastDecisionAt: Date;
+  /** The last decision of someone's (a request's expiry is no one's: it leaves this as it was). */
+  lastDecisionAt: Date | null;
   chain: { seq: number; head: string };
 }
 
