@@ -531,6 +531,40 @@ describe('the consent screens of an admin with every permission', () => {
   );
 
   step(
+    'edits a purpose: its name in another language and its special category',
+    () => admin,
+    async () => {
+      await admin.goto('/admin/plugins/consent/texts');
+      await admin.getByRole('heading', { name: 'Consent texts' }).waitFor();
+      const health = admin.getByRole('region', { name: 'Health information' });
+      // The seed names the Art. 9(1) category of the health purpose.
+      await health.getByText('Special category: Data concerning health').waitFor();
+      await health.getByRole('button', { name: 'Edit the purpose Health information' }).click();
+      const dialog = admin.getByRole('dialog', { name: 'Edit Health information' });
+      await dialog.waitFor();
+      await dialog.getByRole('tab', { name: 'DA' }).click();
+      const danish = dialog.getByRole('textbox', { name: /^Name/ });
+      await danish.fill('Helbred og allergier');
+      await screenshot(admin, 'purpose-edit');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await admin.getByText('Health information saved').first().waitFor();
+      await dialog.waitFor({ state: 'detached' });
+
+      const purposes = await app.http().get('/consent/purposes').set(auth(adminToken));
+      const saved = purposes.body.data.find((p: { key: string }) => p.key === 'health');
+      expect(saved).toMatchObject({
+        name: 'Health information',
+        specialCategoryKind: 'health',
+        translations: { da: { name: 'Helbred og allergier' } },
+      });
+      const texts = await app.http().get('/api/consent/texts').query({ locale: 'da' });
+      expect(texts.body.data.find((t: { purpose: string }) => t.purpose === 'health').name).toBe(
+        'Helbred og allergier'
+      );
+    }
+  );
+
+  step(
     'Requests and campaigns: the request sent above is listed',
     () => admin,
     async () => {

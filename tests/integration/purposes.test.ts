@@ -1,5 +1,11 @@
 import { startApp, type TestApp } from '../helpers/app';
-import { auth, createClient, ledgerCounts } from '../helpers/consent';
+import {
+  auth,
+  createClient,
+  ledgerCounts,
+  publishVersion,
+  recordDecisions,
+} from '../helpers/consent';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -140,5 +146,137 @@ describe('purposes', () => {
     expect(
       (await app.http().get('/consent/subjects/nosuchclient/events').set(auth(token))).status
     ).toBe(404);
+  });
+});
+
+describe('purpose names per language and the special category kind', () => {
+  const admin = async () => auth(await app.adminToken());
+
+  it('stores translations and the Art. 9(1) kind; refuses an unknown locale or a kind without the special category (400, nothing written)', async () => {
+    const created = await post({
+      key: 'allergies',
+      name: 'Allergies',
+      description: 'Allergies relevant to treatments',
+      legalBasis: 'consent',
+      specialCategory: true,
+      specialCategoryKind: 'health',
+      translations: { da: { name: 'Allergier', description: 'Allergier, der er relevante' } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data).toMatchObject({
+      specialCategoryKind: 'health',
+      translations: { da: { name: 'Allergier' } },
+    });
+
+    const before = (
+      await app
+        .http()
+        .get('/consent/purposes')
+        .set(await admin())
+    ).body.data.find((p: { key: string }) => p.key === 'allergies');
+    const unknownLocale = await put('allergies', { translations: { fr: { name: 'Allergies' } } });
+    expect(unknownLocale.status).toBe(400);
+    expect(unknownLocale.body.error).toMatchObject({ status: 400, name: 'ValidationError' });
+    const badKey = await put('allergies', { translations: { da: { title: 'x' } } });
+    expect(badKey.status).toBe(400);
+    const badKind = await put('allergies', { specialCategoryKind: 'astrology' });
+    expect(badKind.status).toBe(400);
+    const kindWithout = await post({
+      key: 'notspecial',
+      name: 'Not special',
+      legalBasis: 'consent',
+      specialCategory: false,
+      specialCategoryKind: 'health',
+    });
+    expect(kindWithout.status).toBe(400);
+    const after = (
+      await app
+        .http()
+        .get('/consent/purposes')
+        .set(await admin())
+    ).body.data;
+    expect(after.find((p: { key: string }) => p.key === 'allergies')).toEqual(before);
+    expect(after.find((p: { key: string }) => p.key === 'notspecial')).toBeUndefined();
+
+    // Swedish added, Danish kept as sent: a PUT replaces the translations it names.
+    const sv = await put('allergies', {
+      translations: { da: { name: 'Allergier' }, sv: { name: 'Allergier (sv)' } },
+    });
+    expect(sv.status).toBe(200);
+    expect(sv.body.data.translations).toEqual({
+      da: { name: 'Allergier' },
+      sv: { name: 'Allergier (sv)' },
+    });
+    // Turning the special category off drops the kind.
+    const off = await put('allergies', { specialCategory: false });
+    expect(off.status).toBe(200);
+    expect(off.body.data.specialCategoryKind).toBeNull();
+    expect(
+      (await put('allergies', { specialCategory: true, specialCategoryKind: 'health' })).status
+    ).toBe(200);
+  });
+
+  it('the texts API names the purpose in the language asked for, the default name where there is no translation', async () => {
+    expect(
+      (
+        await publishVersion(app, 'allergies', {
+          changeKind: 'substantive',
+          bodies: { en: { title: 'Allergies', text: 'We note your allergies.' } },
+        })
+      ).status
+    ).toBe(201);
+    const texts = async (locale: string) =>
+      (await app.http().get('/api/consent/texts').query({ locale })).body.data.find(
+        (t: { purpose: string }) => t.purpose === 'allergies'
+      );
+    expect((await texts('da')).name).toBe('Allergier');
+    expect((await texts('sv')).name).toBe('Allergier (sv)');
+    expect((await texts('en')).name).toBe('Allergies');
+    // A change of name alone changes the answer, and so its ETag.
+    const etag = (await app.http().get('/api/consent/texts').query({ locale: 'da' })).headers.etag;
+    expect((await put('allergies', { translations: { da: { name: 'Allergi' } } })).status).toBe(
+      200
+    );
+    expect((await texts('da')).name).toBe('Allergi');
+    expect(
+      (await app.http().get('/api/consent/texts').query({ locale: 'da' })).headers.etag
+    ).not.toBe(etag);
+  });
+
+  it('receipts name the special category the purpose processes', async () => {
+    const client = await createClient(app.strapi);
+    const texts = (await app.http().get('/api/consent/texts').query({ locale: 'en' })).body.data;
+    const version = texts.find((t: { purpose: string }) => t.purpose === 'allergies').version;
+    expect(
+      (
+        await recordDecisions(app, client, {
+          decisions: [{ purpose: 'allergies', decision: 'given', explicit: true, version }],
+        })
+      ).status
+    ).toBe(201);
+    const iso = await app
+      .http()
+      .get(`/consent/subjects/${client}/receipt`)
+      .query({ format: 'iso27560' })
+      .set(await admin());
+    expect(iso.status).toBe(200);
+    const purpose = iso.body.data.receipt.purposes.find(
+      (p: { purpose_id: string }) => p.purpose_id === 'allergies'
+    );
+    expect(purpose.special_category_data).toEqual({
+      gdpr: 'eu-gdpr:A9-1',
+      kind: 'health',
+      label: 'data concerning health',
+    });
+    const kantara = await app
+      .http()
+      .get(`/consent/subjects/${client}/receipt`)
+      .query({ format: 'kantara' })
+      .set(await admin());
+    expect(kantara.status).toBe(200);
+    expect(kantara.body.data.receipt.sensitive).toBe(true);
+    expect(kantara.body.data.receipt.spiCat).toContain(
+      'GDPR Art. 9(1): data concerning health (Allergies)'
+    );
   });
 });

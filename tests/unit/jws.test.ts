@@ -170,6 +170,7 @@ describe('Kantara Consent Receipt v1.1 validator', () => {
             description: null,
             legalBasis: 'consent',
             specialCategory: false,
+            specialCategoryKind: null,
             marketing: false,
             required: true,
           },
@@ -189,6 +190,7 @@ describe('Kantara Consent Receipt v1.1 validator', () => {
             description: 'Allergies',
             legalBasis: 'consent',
             specialCategory: true,
+            specialCategoryKind: 'health',
             marketing: false,
             required: false,
           },
@@ -214,7 +216,7 @@ describe('Kantara Consent Receipt v1.1 validator', () => {
       language: 'da',
       sensitive: true,
     });
-    expect(r.spiCat).toHaveLength(1);
+    expect(r.spiCat).toEqual(['GDPR Art. 9(1): data concerning health (Health data)']);
     expect(r.services[0].purposes.map((p) => p.consentType)).toEqual(['EXPRESSED', 'EXPLICIT']);
   });
 

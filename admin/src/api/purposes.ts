@@ -6,6 +6,7 @@ import type {
   PublishVersion,
   Purpose,
   TextVersion,
+  UpdatePurpose,
 } from '../../../server/src/contracts';
 import {
   CONSENT_CHANGED,
@@ -71,6 +72,12 @@ const purposesApi = consentApi.injectEndpoints({
         'ConsentClientState',
       ])
     ),
+    /** PUT /consent/purposes/:key: names and descriptions per locale, flags, the special category kind. */
+    updateConsentPurpose: builder.mutation<Purpose, ForPurpose<UpdatePurpose.Request['body']>>({
+      query: ({ key, body }) => ({ url: `/consent/purposes/${key}`, method: 'PUT', data: body }),
+      transformResponse: (res: UpdatePurpose.Response) => res.data,
+      invalidatesTags: [listTag('ConsentPurpose'), ...CONSENT_CHANGED],
+    }),
     previewConsentVersion: builder.mutation(
       postTo<PreviewVersion.Response, ForPurpose<PreviewVersion.Request['body']>>(
         ({ key }) => `/consent/purposes/${key}/versions/preview`
@@ -95,6 +102,7 @@ export const {
   useGetConsentVersionsQuery,
   useGetCurrentTextsQuery,
   useCreateConsentPurposeMutation,
+  useUpdateConsentPurposeMutation,
   usePreviewConsentVersionMutation,
   usePublishConsentVersionMutation,
 } = purposesApi;

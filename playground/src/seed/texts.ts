@@ -8,6 +8,18 @@ export const PURPOSES = [
     specialCategory: false,
     marketing: false,
     required: false,
+    translations: {
+      da: {
+        name: 'Salg og service',
+        description:
+          'Bookinger, påmindelser og fakturaer: nødvendigt for at levere det, kunden har bestilt.',
+      },
+      sv: {
+        name: 'Försäljning och service',
+        description:
+          'Bokningar, påminnelser och fakturor: nödvändigt för att leverera det kunden har beställt.',
+      },
+    },
     position: 0,
   },
   {
@@ -18,6 +30,17 @@ export const PURPOSES = [
     specialCategory: false,
     marketing: false,
     required: true,
+    translations: {
+      da: {
+        name: 'Opbevaring af personoplysninger',
+        description:
+          'Kundekortet (navn, kontaktoplysninger, bookinghistorik) gemmes mellem besøgene.',
+      },
+      sv: {
+        name: 'Lagring av personuppgifter',
+        description: 'Kundkortet (namn, kontaktuppgifter, bokningshistorik) sparas mellan besöken.',
+      },
+    },
     position: 1,
   },
   {
@@ -28,6 +51,13 @@ export const PURPOSES = [
     specialCategory: false,
     marketing: true,
     required: false,
+    translations: {
+      da: { name: 'E-markedsføring', description: 'Nyhedsbreve og tilbud på e-mail eller sms.' },
+      sv: {
+        name: 'E-marknadsföring',
+        description: 'Nyhetsbrev och erbjudanden via e-post eller sms.',
+      },
+    },
     position: 2,
   },
   {
@@ -39,6 +69,19 @@ export const PURPOSES = [
     specialCategory: true,
     marketing: false,
     required: false,
+    specialCategoryKind: 'health',
+    translations: {
+      da: {
+        name: 'Helbredsoplysninger',
+        description:
+          'Allergier og tilstande, der er relevante for behandlingerne (en særlig kategori, GDPR art. 9).',
+      },
+      sv: {
+        name: 'Hälsouppgifter',
+        description:
+          'Allergier och tillstånd som är relevanta för behandlingarna (en särskild kategori, GDPR art. 9).',
+      },
+    },
     position: 3,
   },
 ] as const;

@@ -58,6 +58,19 @@ export const LEGAL_BASES = [
 ] as const;
 export type LegalBasis = (typeof LEGAL_BASES)[number];
 
+/** The special categories of personal data of GDPR Art. 9(1) a purpose can process. */
+export const SPECIAL_CATEGORY_KINDS = [
+  'health',
+  'genetic',
+  'biometric',
+  'racial_or_ethnic_origin',
+  'political_opinions',
+  'religious_or_philosophical_beliefs',
+  'trade_union_membership',
+  'sex_life_or_sexual_orientation',
+] as const;
+export type SpecialCategoryKind = (typeof SPECIAL_CATEGORY_KINDS)[number];
+
 export const CHANGE_KINDS = ['initial', 'substantive', 'editorial'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 /** What an admin may choose when publishing: the first version is `initial` by itself. */

@@ -1,7 +1,7 @@
 /**
  * The admin API's contract: the shapes of its requests and answers and the
  * enumerations they use, read by the server (validation, controllers) and the admin
- * panel (its API modules and screens). Types and constant lists only, importing
+ * panel (its API modules and screens). Types, constant lists and pure helpers, importing
  * nothing else from server/src, so the admin bundle can take it whole.
  */
 export * from './enums';

@@ -1,4 +1,30 @@
-import type { ChangeKind, LegalBasis, PublishChangeKind } from './enums';
+import type { ChangeKind, LegalBasis, PublishChangeKind, SpecialCategoryKind } from './enums';
+
+/** A purpose's name and description in one locale (the purpose's own fields are the default). */
+export interface PurposeTranslation {
+  name?: string | null;
+  description?: string | null;
+}
+export type PurposeTranslations = Record<string, PurposeTranslation>;
+
+/**
+ * A purpose's name and description in `locale`: its translation there, else in the locale's
+ * language (`da` for `da-DK`), else its own fields. Shared by the server (pages, mails,
+ * receipts) and the admin (staff read purposes in their own language).
+ */
+export const localisedPurpose = (
+  purpose: { name: string; description?: string | null; translations?: PurposeTranslations | null },
+  locale: string | null | undefined
+): { name: string; description: string | null } => {
+  const translations = purpose.translations ?? {};
+  const language = locale?.split('-')[0];
+  const found =
+    (locale ? translations[locale] : undefined) ?? (language ? translations[language] : undefined);
+  return {
+    name: found?.name?.trim() || purpose.name,
+    description: found?.description?.trim() || (purpose.description ?? null),
+  };
+};
 
 /** A purpose of processing, with the version of its text in force. */
 export interface Purpose {
@@ -9,6 +35,10 @@ export interface Purpose {
   description: string | null;
   legalBasis: LegalBasis;
   specialCategory: boolean;
+  /** Which Art. 9(1) category a special-category purpose processes (receipts name it). */
+  specialCategoryKind: SpecialCategoryKind | null;
+  /** Name and description per locale (the admin and the client read them in their language). */
+  translations: PurposeTranslations | null;
   marketing: boolean;
   /** Anonymous consent to it counts only once confirmed by link (double opt-in). */
   doubleOptIn: boolean;
@@ -47,6 +77,8 @@ export interface PurposeFields {
   description?: string | null;
   legalBasis: LegalBasis;
   specialCategory?: boolean;
+  specialCategoryKind?: SpecialCategoryKind | null;
+  translations?: PurposeTranslations | null;
   marketing?: boolean;
   doubleOptIn?: boolean;
   required?: boolean;

@@ -1,6 +1,7 @@
 import type { LegalBasis } from '../constants';
 import { COLLECTION_METHODS, type ReceiptConsent, type ReceiptController } from './receipt-kantara';
 import { own } from '../utils/own';
+import { specialCategoryLabel } from './special-category';
 
 /**
  * A consent record shaped after ISO/IEC TS 27560:2023 ("Consent record information
@@ -99,6 +100,14 @@ export const buildIsoRecord = (input: IsoInput) => {
           gdpr: basis.gdpr,
           special_category: p.purpose.specialCategory ? 'eu-gdpr:A9-2-a' : null,
         },
+        // Which Art. 9(1) category the purpose processes (eu-gdpr:A9-1), in the Regulation's words.
+        special_category_data: p.purpose.specialCategory
+          ? {
+              gdpr: 'eu-gdpr:A9-1',
+              kind: p.purpose.specialCategoryKind ?? null,
+              label: specialCategoryLabel(p.purpose.specialCategoryKind),
+            }
+          : null,
         required: p.purpose.required,
         processing: ['dpv:Collect', 'dpv:Store', 'dpv:Use'],
         personal_data: ['dpv:Name', 'dpv:EmailAddress', 'dpv:TelephoneNumber'],

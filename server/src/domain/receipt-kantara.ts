@@ -1,6 +1,7 @@
 import type { Channel } from '../constants';
 import type { ControllerDetails, Purpose } from '../contracts';
 import { own } from '../utils/own';
+import { specialCategoryLabel } from './special-category';
 
 /**
  * Kantara Initiative Consent Receipt Specification v1.1.0 (2018-02-20): the JSON
@@ -58,7 +59,14 @@ export interface KantaraReceipt {
 export interface ReceiptConsent {
   purpose: Pick<
     Purpose,
-    'key' | 'name' | 'description' | 'legalBasis' | 'specialCategory' | 'marketing' | 'required'
+    | 'key'
+    | 'name'
+    | 'description'
+    | 'legalBasis'
+    | 'specialCategory'
+    | 'specialCategoryKind'
+    | 'marketing'
+    | 'required'
   >;
   decision: string;
   explicit: boolean;
@@ -171,7 +179,15 @@ export const buildKantaraReceipt = (input: KantaraInput): KantaraReceipt => {
       },
     ],
     sensitive: special.length > 0,
-    spiCat: special.map((c) => `GDPR Art. 9 special category: ${c.purpose.name}`),
+    // Each special category once, in the Regulation's words, with the purposes that process it.
+    spiCat: [
+      ...new Set(
+        special.map(
+          (c) =>
+            `GDPR Art. 9(1): ${specialCategoryLabel(c.purpose.specialCategoryKind)} (${c.purpose.name})`
+        )
+      ),
+    ],
   };
   return receipt;
 };

@@ -44,6 +44,7 @@ const purposeOf = (p: PurposeRow): ReceiptConsent['purpose'] => ({
   description: p.description,
   legalBasis: p.legalBasis,
   specialCategory: Boolean(p.specialCategory),
+  specialCategoryKind: p.specialCategory ? (p.specialCategoryKind ?? null) : null,
   marketing: Boolean(p.marketing),
   required: Boolean(p.required) && needsConsent(p),
 });

@@ -14,6 +14,7 @@ import type { Settings } from './settings';
 import type { Contact } from '../host';
 import { own } from '../utils/own';
 import { campaignReminders, deleteTokensSince } from './queries';
+import { localisedPurpose } from '../contracts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -360,8 +361,8 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         organisation: settings.sender.organisation,
         purposes: asked.map((p) => ({
           key: p.key,
-          name: p.name,
-          title: titles.get(p.key) ?? p.name,
+          name: localisedPurpose(p, locale).name,
+          title: titles.get(p.key) ?? localisedPurpose(p, locale).name,
           marketing: p.marketing,
           ...(row.kind === 'information'
             ? {

@@ -44,7 +44,26 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
       return purpose;
     },
 
+    /** Translations only for configured locales (400 otherwise, nothing written). */
+    assertTranslations(translations: Record<string, unknown> | null | undefined): void {
+      if (!translations) return;
+      const { locales } = getService(strapi, 'config').get();
+      const unknown = Object.keys(translations).filter((l) => !locales.includes(l));
+      if (unknown.length > 0) {
+        throw new errors.ValidationError(
+          `locale "${unknown[0]}" is not one of ${locales.join(', ')}`,
+          {
+            errors: unknown.map((l) => ({
+              path: ['translations', l],
+              message: `locale "${l}" is not one of ${locales.join(', ')}`,
+            })),
+          }
+        );
+      }
+    },
+
     async create(input: CreatePurposeInput): Promise<PurposeRow> {
+      this.assertTranslations(input.translations);
       return transaction(strapi, async () => {
         if (await this.findByKey(input.key)) {
           throw new errors.ValidationError(`A purpose with key "${input.key}" already exists`, {
@@ -53,7 +72,12 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         const before = requirementKey(await this.list());
         const created = (await strapi.db.query(UID.purpose).create({
-          data: { ...input, description: input.description ?? null },
+          data: {
+            ...input,
+            description: input.description ?? null,
+            specialCategoryKind: input.specialCategory ? (input.specialCategoryKind ?? null) : null,
+            translations: input.translations ?? null,
+          },
         })) as PurposeRow;
         await this.afterRequirementChange(before);
         return created;
@@ -61,9 +85,21 @@ const purposes = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async update(key: string, patch: UpdatePurposeInput): Promise<PurposeRow> {
+      this.assertTranslations(patch.translations);
       return transaction(strapi, async () => {
         const current = await this.getByKey(key);
         const next = { ...current, ...patch };
+        if (next.specialCategoryKind && !next.specialCategory) {
+          // Turning the special category off drops its kind; naming a kind needs it on.
+          if (patch.specialCategory === false) patch.specialCategoryKind = null;
+          else
+            throw new errors.ValidationError(
+              'a special category kind needs specialCategory: true',
+              {
+                errors: [{ path: ['specialCategoryKind'], message: 'needs specialCategory: true' }],
+              }
+            );
+        }
         if (next.required && next.legalBasis !== 'consent') {
           throw new errors.ValidationError(
             'only a purpose with legal basis "consent" can be required',

@@ -39,6 +39,11 @@ export const purposesVersionSql = (dialect: Dialect): string => {
     text('p.name'),
     length('description'),
     text('p.description'),
+    text('p.special_category_kind'),
+    text(
+      `${dialect === 'mysql' ? 'CHAR_LENGTH' : 'length'}(CAST(p.translations AS ${dialect === 'mysql' ? 'CHAR' : 'TEXT'}))`
+    ),
+    text('p.translations'),
   ];
   if (dialect === 'mysql') {
     // GROUP_CONCAT stops at group_concat_max_len: a cut string could equal another

@@ -11,6 +11,7 @@ import type { PurposeRow, TextBody, TextRow } from '../types';
 import { own } from '../utils/own';
 import { transaction } from '../utils/transaction';
 import { lockPurpose } from './queries';
+import { localisedPurpose } from '../contracts';
 
 export interface Publisher {
   id?: string | number | null;
@@ -135,11 +136,13 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
         const text = byId.get(purpose.currentTextId as string);
         if (!text) return [];
         const chosen = bodyFor(text, locale);
+        // In the language asked for (the page's), also when the text falls back to the default locale.
+        const named = localisedPurpose(purpose, locale ?? chosen.locale);
         return [
           {
             purpose: purpose.key,
-            name: purpose.name,
-            description: purpose.description,
+            name: named.name,
+            description: named.description,
             legalBasis: purpose.legalBasis,
             requiresConsent: needsConsent(purpose),
             required: purpose.required && needsConsent(purpose),

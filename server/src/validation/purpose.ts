@@ -1,5 +1,6 @@
 import { z } from '@strapi/utils';
-import { LEGAL_BASES } from '../contracts';
+import { LEGAL_BASES, SPECIAL_CATEGORY_KINDS } from '../contracts';
+import { localeSchema } from './text';
 
 export const purposeKeySchema = z
   .string()
@@ -13,6 +14,20 @@ const purposeFields = {
   description: z.string().max(5000).nullable(),
   legalBasis: z.enum(LEGAL_BASES),
   specialCategory: z.boolean(),
+  /** Which Art. 9(1) category (receipts name it); only with specialCategory. */
+  specialCategoryKind: z.enum(SPECIAL_CATEGORY_KINDS).nullable(),
+  /** Name and description per locale (`{ da: { name, description } }`); the locales are checked against the configured ones. */
+  translations: z
+    .record(
+      localeSchema,
+      z
+        .object({
+          name: z.string().trim().min(1).max(200).nullable().optional(),
+          description: z.string().max(5000).nullable().optional(),
+        })
+        .strict()
+    )
+    .nullable(),
   /** Direct marketing: messages offer one-click unsubscribe (RFC 8058) for it. */
   marketing: z.boolean(),
   /**
@@ -29,6 +44,12 @@ const purposeFields = {
 const requiredNeedsConsent = (value: { required?: boolean; legalBasis?: string }) =>
   !(value.required && value.legalBasis !== undefined && value.legalBasis !== 'consent');
 
+/** A special category kind (Art. 9(1)) only on a special-category purpose. */
+const kindNeedsSpecialCategory = (value: {
+  specialCategory?: boolean;
+  specialCategoryKind?: string | null;
+}) => !(value.specialCategoryKind && value.specialCategory === false);
+
 export const createPurposeSchema = z
   .object({
     key: purposeKeySchema,
@@ -36,6 +57,8 @@ export const createPurposeSchema = z
     description: purposeFields.description.optional(),
     legalBasis: purposeFields.legalBasis,
     specialCategory: purposeFields.specialCategory.default(false),
+    specialCategoryKind: purposeFields.specialCategoryKind.optional(),
+    translations: purposeFields.translations.optional(),
     marketing: purposeFields.marketing.default(false),
     doubleOptIn: purposeFields.doubleOptIn.default(false),
     required: purposeFields.required.default(false),
@@ -46,6 +69,10 @@ export const createPurposeSchema = z
   .refine(requiredNeedsConsent, {
     message: 'only a purpose with legal basis "consent" can be required',
     path: ['required'],
+  })
+  .refine(kindNeedsSpecialCategory, {
+    message: 'a special category kind needs specialCategory: true',
+    path: ['specialCategoryKind'],
   });
 
 export const updatePurposeSchema = z
@@ -54,6 +81,8 @@ export const updatePurposeSchema = z
     description: purposeFields.description,
     legalBasis: purposeFields.legalBasis,
     specialCategory: purposeFields.specialCategory,
+    specialCategoryKind: purposeFields.specialCategoryKind,
+    translations: purposeFields.translations,
     marketing: purposeFields.marketing,
     doubleOptIn: purposeFields.doubleOptIn,
     required: purposeFields.required,

@@ -1,9 +1,11 @@
 import { Accordion, Badge, Box, Button, Flex, Typography } from '@strapi/design-system';
-import { Plus } from '@strapi/icons';
+import { Pencil, Plus } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { PageHeader } from '../../components/PageHeader';
 import { useState } from 'react';
+import { useIntl } from 'react-intl';
 import {
+  localisedPurpose,
   useGetConsentPurposesQuery,
   useGetConsentVersionsQuery,
   type Purpose,
@@ -11,6 +13,7 @@ import {
 } from '../../api';
 import { CardFrame } from '../../components/Card';
 import { LocaleTabs } from '../../components/Fields';
+import { EditPurposeModal } from './EditPurposeModal';
 import { NewPurposeModal } from './NewPurposeModal';
 import { NewVersionModal } from './NewVersionModal';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
@@ -73,28 +76,37 @@ const PurposeCard = ({
   const { data, isError } = useGetConsentVersionsQuery(purpose.key);
   const versions = isError ? [] : (data ?? null);
   const [editing, setEditing] = useState(false);
+  const [editingPurpose, setEditingPurpose] = useState(false);
+  // The name and description in the admin's language (the purpose's translation there).
+  const { locale } = useIntl();
+  const named = localisedPurpose(purpose, locale);
 
   const current = versions?.[0] ?? null;
   const editorLocales = locales ?? (current ? Object.keys(current.bodies) : [defaultLocale]);
 
   return (
-    <CardFrame label={purpose.name}>
+    <CardFrame label={named.name}>
       <Flex justifyContent="space-between" alignItems="flex-start">
         <Flex direction="column" alignItems="flex-start" gap={2}>
           <Typography variant="delta" tag="h2">
-            {purpose.name} <Typography textColor="neutral600">({purpose.key})</Typography>
+            {named.name} <Typography textColor="neutral600">({purpose.key})</Typography>
           </Typography>
           <Flex gap={2} wrap="wrap">
             <Badge>{t(`legalBasis.${purpose.legalBasis}` as TranslationKey)}</Badge>
             <Flag on={purpose.required} label={t('purposes.required')} />
-            <Flag on={purpose.specialCategory} label={t('purposes.special')} />
+            <Flag
+              on={purpose.specialCategory}
+              label={
+                purpose.specialCategoryKind
+                  ? `${t('purposes.special')}: ${t(`specialCategory.${purpose.specialCategoryKind}` as TranslationKey)}`
+                  : t('purposes.special')
+              }
+            />
             <Flag on={purpose.marketing} label={t('purposes.marketing')} />
             <Flag on={purpose.doubleOptIn} label={t('purposes.doubleOptIn')} />
             {!purpose.active && <Badge>{t('purposes.inactive')}</Badge>}
           </Flex>
-          {purpose.description && (
-            <Typography textColor="neutral600">{purpose.description}</Typography>
-          )}
+          {named.description && <Typography textColor="neutral600">{named.description}</Typography>}
           <Typography variant="pi" textColor="neutral600">
             {purpose.currentMajor !== null
               ? t('texts.currentVersion', {
@@ -104,15 +116,25 @@ const PurposeCard = ({
           </Typography>
         </Flex>
         {canManage && (
-          <Button
-            variant="secondary"
-            startIcon={<Plus />}
-            onClick={() => setEditing(true)}
-            disabled={!versions}
-            aria-label={t('texts.newVersion.aria', { purpose: purpose.name })}
-          >
-            {t('texts.newVersion')}
-          </Button>
+          <Flex gap={2}>
+            <Button
+              variant="tertiary"
+              startIcon={<Pencil />}
+              onClick={() => setEditingPurpose(true)}
+              aria-label={t('purpose.edit.aria', { purpose: named.name })}
+            >
+              {t('purpose.edit')}
+            </Button>
+            <Button
+              variant="secondary"
+              startIcon={<Plus />}
+              onClick={() => setEditing(true)}
+              disabled={!versions}
+              aria-label={t('texts.newVersion.aria', { purpose: named.name })}
+            >
+              {t('texts.newVersion')}
+            </Button>
+          </Flex>
         )}
       </Flex>
       {versions && versions.length > 0 && (
@@ -145,6 +167,14 @@ const PurposeCard = ({
           defaultLocale={current?.defaultLocale ?? defaultLocale}
           onClose={() => setEditing(false)}
           onPublished={() => setEditing(false)}
+        />
+      )}
+      {editingPurpose && (
+        <EditPurposeModal
+          purpose={purpose}
+          locales={editorLocales}
+          defaultLocale={defaultLocale}
+          onClose={() => setEditingPurpose(false)}
         />
       )}
     </CardFrame>
