@@ -479,6 +479,42 @@ describe('the consent screens of an admin with every permission', () => {
   );
 
   step(
+    'an editorial change that rewrites the text shows its size and must be confirmed before it can be published',
+    () => admin,
+    async () => {
+      await admin.goto('/admin/plugins/consent/texts');
+      await admin.getByRole('heading', { name: 'Consent texts' }).waitFor();
+      await admin.getByRole('button', { name: 'New version of Storage of personal data' }).click();
+      const editor = admin.getByRole('dialog', {
+        name: 'New version of “Storage of personal data”',
+      });
+      await editor.waitFor();
+      await editor
+        .getByLabel(/^Text \(EN\)/)
+        .fill('We may share your client card with partners of our choosing.');
+      await editor
+        .getByRole('radio', { name: 'Editorial change: existing consents stay valid' })
+        .check();
+      await editor.getByRole('button', { name: 'Review changes' }).click();
+      const review = admin.getByRole('dialog', { name: 'Publish “Storage of personal data”?' });
+      await review.waitFor();
+      await review.getByTestId('change-size').waitFor();
+      const warning = review.getByRole('group', {
+        name: /words changed: is this really an editorial change\?$/,
+      });
+      await warning.waitFor();
+      const publish = review.getByRole('button', { name: 'Publish version' });
+      expect(await publish.isDisabled()).toBe(true);
+      await warning.getByRole('checkbox').check();
+      expect(await publish.isDisabled()).toBe(false);
+      await screenshot(admin, 'texts-large-editorial');
+      // Not published: the editor thinks again.
+      await admin.keyboard.press('Escape');
+      await review.waitFor({ state: 'detached' });
+    }
+  );
+
+  step(
     'publishes a substantive version of the required text: the valid clients move to "no valid consent"',
     () => admin,
     async () => {

@@ -225,6 +225,59 @@ describe('clients in every consent state', () => {
     );
   });
 
+  it('preview: the size of the change per locale; an editorial change of most of the text is flagged large', async () => {
+    const versions = await get('/consent/purposes/storage/versions');
+    const current = texts(versions.body.data.versions);
+    const all = versions.body.data.versions[0].bodies as Record<
+      string,
+      { title: string; text: string }
+    >;
+    // One word fixed in the English text, the other locales as they are: a small editorial change.
+    const words = current.en.text.split(' ');
+    const typo = {
+      ...Object.fromEntries(
+        Object.entries(all).map(([l, b]) => [l, { title: b.title, text: b.text }])
+      ),
+      en: {
+        title: current.en.title,
+        text: [...words.slice(0, -1), `${words[words.length - 1]}!`].join(' '),
+      },
+    };
+    const small = await post('/consent/purposes/storage/versions/preview', {
+      changeKind: 'editorial',
+      bodies: typo,
+    });
+    expect(small.status).toBe(200);
+    const en = small.body.data.diff.find((d: { locale: string }) => d.locale === 'en');
+    expect(en.change).toMatchObject({ removed: 1, added: 1, unit: 'word' });
+    expect(en.change.share).toBeGreaterThan(0);
+    expect(en.change.share).toBeLessThan(0.2);
+    expect(small.body.data.change).toEqual({
+      share: en.change.share,
+      limit: 0.2,
+      large: false,
+    });
+    // A different text published as "editorial": flagged for the editor to confirm.
+    const rewritten = await post('/consent/purposes/storage/versions/preview', {
+      changeKind: 'editorial',
+      bodies: {
+        ...typo,
+        en: { title: 'Something else', text: 'We may sell your data to partners of our choosing.' },
+      },
+    });
+    expect(rewritten.body.data.change.large).toBe(true);
+    expect(rewritten.body.data.change.share).toBeGreaterThan(0.8);
+    // The same text as substantive: a large change is what substantive is for, no flag.
+    const substantive = await post('/consent/purposes/storage/versions/preview', {
+      changeKind: 'substantive',
+      bodies: {
+        ...typo,
+        en: { title: 'Something else', text: 'We may sell your data to partners of our choosing.' },
+      },
+    });
+    expect(substantive.body.data.change.large).toBe(false);
+  });
+
   it('preview: bad input is a 400 and an unknown purpose a 404', async () => {
     for (const body of [
       {},

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { diffLines, splitLines } from '../../server/src/domain/line-diff';
+import { changedShare, diffLines, splitLines } from '../../server/src/domain/line-diff';
 
 const apply = (lines: ReturnType<typeof diffLines>, side: 'from' | 'to') =>
   lines
@@ -49,6 +49,44 @@ describe('line diff', () => {
           lcsLength(splitLines(from), splitLines(to))
         );
       })
+    );
+  });
+});
+
+describe('changedShare', () => {
+  it('is 0 for the same words, 1 for nothing in common, and counts words removed and added', () => {
+    expect(changedShare('a b c', 'a  b\nc')).toEqual({
+      share: 0,
+      removed: 0,
+      added: 0,
+      unit: 'word',
+    });
+    expect(changedShare('a b', 'c d')).toEqual({ share: 1, removed: 2, added: 2, unit: 'word' });
+    expect(changedShare('', '')).toEqual({ share: 0, removed: 0, added: 0, unit: 'word' });
+    // One word of ten replaced: 2 of 20 words.
+    const ten = 'one two three four five six seven eight nine ten';
+    expect(changedShare(ten, ten.replace('five', 'FIVE')).share).toBeCloseTo(0.1);
+  });
+
+  it('measures very long texts on lines', () => {
+    const long = Array.from({ length: 6000 }, (_, i) => `w${i}`).join(' ');
+    expect(changedShare(long, `${long}\nmore`).unit).toBe('line');
+  });
+
+  it('is symmetric and between 0 and 1', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 30 }),
+        fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 30 }),
+        (a, b) => {
+          const x = changedShare(a.join(' '), b.join(' '));
+          const y = changedShare(b.join(' '), a.join(' '));
+          expect(x.share).toBeCloseTo(y.share);
+          expect(x.share).toBeGreaterThanOrEqual(0);
+          expect(x.share).toBeLessThanOrEqual(1);
+          expect(x.removed).toBe(y.added);
+        }
+      )
     );
   });
 });

@@ -116,6 +116,12 @@ export declare namespace UpdatePurpose {
   }
 }
 
+/**
+ * Above this share of words changed, an editorial change (existing consents stay valid)
+ * looks like a new text: the admin shows the size and asks the editor to confirm.
+ */
+export const EDITORIAL_CHANGE_LIMIT = 0.2;
+
 /** GET /consent/purposes/:key/versions: newest first. */
 export declare namespace GetVersions {
   interface Params {
@@ -164,7 +170,14 @@ export declare namespace PreviewVersion {
         locale: string;
         title: { from: string | null; to: string | null };
         lines: DiffLine[];
+        /** How much of this locale's text changed: words removed and added, and their share of both versions' words. */
+        change: { share: number; removed: number; added: number; unit: 'word' | 'line' };
       }[];
+      /**
+       * The largest share changed in any locale; `large` when an editorial change goes above
+       * `limit` (EDITORIAL_CHANGE_LIMIT): the admin asks the editor to confirm it is editorial.
+       */
+      change: { share: number; limit: number; large: boolean };
       affected: { clients: number; description?: string };
     };
   }

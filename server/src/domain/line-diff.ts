@@ -18,9 +18,11 @@ export const splitLines = (text: string): string[] =>
  * added ones. The common prefix and suffix are taken first, so the O(n·m) table
  * only covers the changed middle (texts of a few hundred lines stay cheap).
  */
-export const diffLines = (from: string, to: string): DiffLine[] => {
-  const a = splitLines(from);
-  const b = splitLines(to);
+export const diffLines = (from: string, to: string): DiffLine[] =>
+  diffTokens(splitLines(from), splitLines(to));
+
+/** The edit script of two token lists (lines, words): see diffLines(). */
+const diffTokens = (a: string[], b: string[]): DiffLine[] => {
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start += 1;
   let endA = a.length;
@@ -62,4 +64,33 @@ export const diffLines = (from: string, to: string): DiffLine[] => {
     ...middle,
     ...a.slice(endA).map((text) => ({ op: 'same' as const, text })),
   ];
+};
+
+/** Above this many words on either side the share is measured on lines (the word table would be large). */
+const MAX_WORDS = 5000;
+
+/**
+ * How much of a text changed, as the share of words removed or added among the words
+ * of both versions (0: the same words; 1: nothing in common), with the counts. A typo
+ * fixed in one paragraph is a few per cent; a rewritten text is most of it. Texts of
+ * more than MAX_WORDS words are measured on lines instead.
+ */
+export const changedShare = (
+  from: string,
+  to: string
+): { share: number; removed: number; added: number; unit: 'word' | 'line' } => {
+  const words = (text: string) => text.split(/\s+/).filter(Boolean);
+  let a = words(from);
+  let b = words(to);
+  let unit: 'word' | 'line' = 'word';
+  if (a.length > MAX_WORDS || b.length > MAX_WORDS) {
+    a = splitLines(from);
+    b = splitLines(to);
+    unit = 'line';
+  }
+  const ops = diffTokens(a, b);
+  const removed = ops.filter((o) => o.op === 'remove').length;
+  const added = ops.filter((o) => o.op === 'add').length;
+  const total = a.length + b.length;
+  return { share: total === 0 ? 0 : (removed + added) / total, removed, added, unit };
 };

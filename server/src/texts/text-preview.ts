@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { diffLines, type DiffLine } from '../domain/line-diff';
+import { EDITORIAL_CHANGE_LIMIT } from '../contracts';
+import { changedShare, diffLines, type DiffLine } from '../domain/line-diff';
 import { needsConsent, requiredPurposes } from '../domain/state-machine';
 import { formatVersion, nextVersion } from '../domain/version';
 import { getService } from '../utils/get-service';
@@ -11,6 +12,7 @@ export interface LocaleDiff {
   locale: string;
   title: { from: string | null; to: string | null };
   lines: DiffLine[];
+  change: ReturnType<typeof changedShare>;
 }
 
 /**
@@ -42,8 +44,15 @@ const textPreview = ({ strapi }: { strapi: Core.Strapi }) => ({
         locale,
         title: { from: from?.title ?? null, to: to?.title ?? null },
         lines: diffLines(from?.text ?? '', to?.text ?? ''),
+        // The title counts with the text: a new title over the same words is a change too.
+        change: changedShare(
+          `${from?.title ?? ''}\n${from?.text ?? ''}`,
+          `${to?.title ?? ''}\n${to?.text ?? ''}`
+        ),
       };
     });
+    // A locale added or left out counts fully: it is all new, or no longer there.
+    const share = Math.max(0, ...diff.map((d) => d.change.share));
 
     return {
       purpose: purpose.key,
@@ -51,6 +60,11 @@ const textPreview = ({ strapi }: { strapi: Core.Strapi }) => ({
       nextVersion: formatVersion(version),
       changeKind,
       diff,
+      change: {
+        share,
+        limit: EDITORIAL_CHANGE_LIMIT,
+        large: changeKind === 'editorial' && share > EDITORIAL_CHANGE_LIMIT,
+      },
       affected: await this.affected(purpose.key, changeKind),
     };
   },

@@ -1,4 +1,13 @@
-import { Alert, Box, Field, Flex, Radio, Textarea, Typography } from '@strapi/design-system';
+import {
+  Alert,
+  Box,
+  Checkbox,
+  Field,
+  Flex,
+  Radio,
+  Textarea,
+  Typography,
+} from '@strapi/design-system';
 import { useState } from 'react';
 import {
   errorStatus,
@@ -51,6 +60,9 @@ export const NewVersionModal = ({
   /** The review's alert, closed by the admin (shown again at the next review). */
   const [alertClosed, setAlertClosed] = useState(false);
   const [showErrors, setShowErrors] = useState(false);
+  /** An editorial change of more than the limit must be confirmed as editorial (it looks like a new text). */
+  const [largeConfirmed, setLargeConfirmed] = useState(false);
+  const largeEditorial = step === 'review' && Boolean(preview?.change.large);
 
   const payload = () => ({
     changeKind: changeKind ?? 'substantive',
@@ -64,6 +76,7 @@ export const NewVersionModal = ({
     if (!valid) return;
     setPreviewFailed(false);
     setAlertClosed(false);
+    setLargeConfirmed(false);
     try {
       setPreview(await previewVersion({ key: purpose.key, body: payload() }).unwrap());
     } catch (error) {
@@ -96,6 +109,7 @@ export const NewVersionModal = ({
       onSubmit={step === 'edit' ? review : publish}
       onClose={onClose}
       busy={previewing || publishing}
+      disabled={largeEditorial && !largeConfirmed}
       variant={step === 'review' && changeKind === 'substantive' ? 'danger' : 'default'}
       back={
         step === 'review' ? { label: t('common.back'), onClick: () => setStep('edit') } : undefined
@@ -155,6 +169,40 @@ export const NewVersionModal = ({
                       : t('texts.review.affected.editorial', { count: preview.affected.clients })}
                   </span>
                 </Alert>
+              )}
+              <Typography variant="pi" textColor="neutral600" data-testid="change-size">
+                {t('texts.review.changeSize', { percent: Math.round(preview.change.share * 100) })}
+              </Typography>
+              {preview.change.large && (
+                <Box
+                  background="danger100"
+                  borderColor="danger200"
+                  hasRadius
+                  padding={4}
+                  role="group"
+                  aria-label={t('texts.review.large.title', {
+                    percent: Math.round(preview.change.share * 100),
+                  })}
+                >
+                  <Flex direction="column" alignItems="flex-start" gap={2}>
+                    <Typography fontWeight="bold" textColor="danger700">
+                      {t('texts.review.large.title', {
+                        percent: Math.round(preview.change.share * 100),
+                      })}
+                    </Typography>
+                    <Typography>
+                      {t('texts.review.large.body', {
+                        limit: Math.round(preview.change.limit * 100),
+                      })}
+                    </Typography>
+                    <Checkbox
+                      checked={largeConfirmed}
+                      onCheckedChange={(c) => setLargeConfirmed(c === true)}
+                    >
+                      {t('texts.review.large.confirm')}
+                    </Checkbox>
+                  </Flex>
+                </Box>
               )}
               <DiffView diff={preview.diff} />
             </>
