@@ -7,7 +7,13 @@
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_ADMIN } from '../helpers/app';
 import { startAdminApp, type AdminApp } from '../helpers/admin-app';
-import { launchBrowser, logIn, saveFailure, type TestBrowser } from '../helpers/browser';
+import {
+  launchBrowser,
+  logIn,
+  saveFailure,
+  screenshot,
+  type TestBrowser,
+} from '../helpers/browser';
 
 let app: AdminApp;
 let browser: TestBrowser;
@@ -231,5 +237,7 @@ describe('admin layout at 1440x900', () => {
       await page.getByRole('option', { name: option, exact: true }).click();
       await page.getByText(new RegExp(`^${expected} entries found$`)).waitFor();
     }
+    await page.locator('[data-testid="booking-consent-cell"][data-valid]').first().waitFor();
+    await screenshot(page, 'bookings-list');
   });
 });
