@@ -61,7 +61,7 @@ export default {
 
     app.registerHook(
       'Admin/CM/pages/ListView/inject-column-in-table',
-      consentColumnHook(() => getKnownConfig()?.subject.uid ?? null)
+      consentColumnHook(() => getKnownConfig() ?? null)
     );
 
     const contentManager = app.getPlugin('content-manager') as ContentManagerPlugin | undefined;

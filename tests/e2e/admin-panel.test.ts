@@ -350,7 +350,9 @@ describe('the consent screens of an admin with every permission', () => {
       await admin.goto(editView(client.documentId));
       await consentPanel(admin).waitFor();
       const panel = admin.getByTestId('consent-panel');
-      await panel.getByText('No valid consent', { exact: true }).waitFor();
+      // The overall status, once: its badge.
+      const overall = panel.getByTestId('consent-overall');
+      await overall.getByText('No consent', { exact: true }).waitFor();
       // Nothing given yet, so nothing to annul: the button is not offered (issue 21).
       await panel.getByTestId('consent-requests').waitFor();
       expect(await panel.getByRole('button', { name: 'Annul consent' }).count()).toBe(0);
@@ -371,7 +373,7 @@ describe('the consent screens of an admin with every permission', () => {
       await admin.getByText('Consent recorded').first().waitFor();
       await modal.waitFor({ state: 'hidden' });
       // The panel refreshes by itself (the recording invalidates the client's cached state), without a reload.
-      await panel.getByText('Valid consent', { exact: true }).waitFor();
+      await overall.getByText('Valid', { exact: true }).waitFor();
       await panel.getByRole('button', { name: 'Annul consent' }).waitFor();
       // The history names the purpose as staff know it, not by its key.
       await panel

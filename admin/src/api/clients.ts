@@ -1,8 +1,10 @@
 import { getFetchClient } from '@strapi/strapi/admin';
 import type {
   ClientRow,
+  BookingCheck,
   ClientStatusEntry,
   GetBookingCheck,
+  GetBookingChecks,
   GetClients,
   GetClientStatuses,
   GetHostConfig,
@@ -56,7 +58,7 @@ export const {
 export const fetchHostConfig = async (): Promise<HostConfig> =>
   (await getFetchClient().get<GetHostConfig.Response>('/consent/config')).data.data;
 
-/** The statuses of up to 100 clients in one call, for the Content Manager's list column (see cm/statusBatcher). */
+/** The statuses of up to 100 clients in one call, for the Content Manager's list column (see cm/batcher). */
 export const fetchClientStatuses = async (
   documentIds: string[]
 ): Promise<Record<string, ClientStatusEntry>> => {
@@ -64,6 +66,21 @@ export const fetchClientStatuses = async (
   return (
     await getFetchClient().get<GetClientStatuses.Response>(
       `/consent/subjects/statuses?documentIds=${ids}`
+    )
+  ).data.data;
+};
+
+export type { BookingCheck };
+
+/** The consent marks of up to 100 bookings of one type in one call, for the list column (see cm/batcher). */
+export const fetchBookingChecks = async (
+  uid: string,
+  documentIds: string[]
+): Promise<Record<string, BookingCheck>> => {
+  const ids = documentIds.map(encodeURIComponent).join(',');
+  return (
+    await getFetchClient().get<GetBookingChecks.Response>(
+      `/consent/bookings/${uid}/checks?documentIds=${ids}`
     )
   ).data.data;
 };

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import type { PurposeState } from '../api';
 import { TextareaField } from '../components/Fields';
 import { FormModal } from '../components/FormModal';
-import { useRecordInPerson } from '../hooks/useRecordInPerson';
+import { useFormAction } from '../hooks/useFormAction';
+import { useInPersonDecisions } from '../hooks/useRecordInPerson';
 import { useT } from '../hooks/useT';
 
 /** Staff annul (revoke) given consents, with a required reason kept in the event's note. */
@@ -19,32 +20,28 @@ export const AnnulConsentModal = ({
   onDone: () => void;
 }) => {
   const t = useT();
-  const { busy, record } = useRecordInPerson(subject);
+  const recordInPerson = useInPersonDecisions(subject);
+  const { showErrors, action } = useFormAction();
   const givenPurposes = purposes.filter((p) => p.decision?.decision === 'given');
   const [chosen, setChosen] = useState<Record<string, boolean>>(() =>
     Object.fromEntries(givenPurposes.map((p) => [p.purpose, true]))
   );
   const [reason, setReason] = useState('');
-  const [showErrors, setShowErrors] = useState(false);
+  const reasonMissing = !reason.trim();
   const keys = givenPurposes.filter((p) => chosen[p.purpose]).map((p) => p.purpose);
-
-  const annul = () => {
-    setShowErrors(true);
-    if (!reason.trim() || keys.length === 0) return;
-    const decisions = keys.map((purpose) => ({ purpose, decision: 'revoked' as const }));
-    record(
-      { decisions, note: reason.trim() },
-      { notify: () => t('panel.annul.done'), then: onDone }
-    );
-  };
+  const decisions = keys.map((purpose) => ({ purpose, decision: 'revoked' as const }));
+  const annul = action(
+    !reasonMissing && keys.length > 0,
+    () => recordInPerson({ decisions, note: reason.trim() }),
+    { notify: () => t('panel.annul.done'), then: onDone }
+  );
 
   return (
     <FormModal
+      {...annul}
       title={t('panel.annul.title')}
       submitLabel={t('panel.annul.submit')}
-      onSubmit={annul}
       onClose={onClose}
-      busy={busy}
       disabled={keys.length === 0}
       variant="danger"
     >
@@ -67,7 +64,7 @@ export const AnnulConsentModal = ({
           label={t('panel.annul.reason')}
           hint={t('panel.annul.reason.hint')}
           required
-          error={showErrors && !reason.trim() ? t('form.required') : undefined}
+          error={showErrors && reasonMissing ? t('form.required') : undefined}
           value={reason}
           onChange={setReason}
         />

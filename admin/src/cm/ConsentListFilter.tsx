@@ -14,7 +14,8 @@ interface Query {
 }
 
 /**
- * Injected into the list view's actions: "Valid consent" / "No valid consent".
+ * Injected into the list view's actions: "Valid consent" / "No valid consent" on the client
+ * type, "Booked with / without valid consent" on a checked booking type (the booking's mark).
  * It sets plugins[consent][consent] in the URL; the Content Manager sends plugin
  * params as plain query params (consent=valid), narrowed on the server by
  * server/src/middlewares/content-manager-list.ts.
@@ -28,7 +29,10 @@ export const ConsentListFilter = () => {
   useEffect(() => {
     if (!isLoading && !canRead) forgetConfig();
   }, [isLoading, canRead]);
-  if (isLoading || !canRead || !config || slug !== config.subject.uid) return null;
+  if (isLoading || !canRead || !config || !slug) return null;
+  const onClients = slug === config.subject.uid;
+  const onBookings = config.bookings.some((b) => b.uid === slug && b.requirement !== 'none');
+  if (!onClients && !onBookings) return null;
   const value: Value = (query.plugins?.consent?.consent as Value | undefined) ?? 'all';
 
   const change = (next: Value) => {
@@ -46,8 +50,12 @@ export const ConsentListFilter = () => {
       onChange={(next: string | number) => change(String(next) as Value)}
     >
       <SingleSelectOption value="all">{t('cm.filter.all')}</SingleSelectOption>
-      <SingleSelectOption value="valid">{t('filter.valid')}</SingleSelectOption>
-      <SingleSelectOption value="invalid">{t('filter.invalid')}</SingleSelectOption>
+      <SingleSelectOption value="valid">
+        {onClients ? t('filter.valid') : t('cm.filter.booking.valid')}
+      </SingleSelectOption>
+      <SingleSelectOption value="invalid">
+        {onClients ? t('filter.invalid') : t('cm.filter.booking.invalid')}
+      </SingleSelectOption>
     </SingleSelect>
   );
 };

@@ -57,11 +57,14 @@ const ConsentPanelContent = ({
 
   return (
     <Flex direction="column" alignItems="stretch" gap={3} width="100%" data-testid="consent-panel">
-      <Flex gap={2} justifyContent="space-between">
+      {/* The overall status once: the badge says both whether it is valid and why not. */}
+      <Flex gap={2} justifyContent="space-between" data-testid="consent-overall">
         <Typography variant="sigma" textColor="neutral600">
-          {consent.valid ? t('filter.valid') : t('filter.invalid')}
+          {t('panel.overall')}
         </Typography>
-        <StatusBadge status={consent.status} />
+        <Box shrink={0}>
+          <StatusBadge status={consent.status} />
+        </Box>
       </Flex>
       <Flex
         direction="column"
@@ -74,7 +77,8 @@ const ConsentPanelContent = ({
           .filter((p) => p.requiresConsent)
           .map((p) => (
             <Flex key={p.purpose} tag="li" justifyContent="space-between" gap={2}>
-              <Flex direction="column" alignItems="flex-start">
+              {/* The name wraps in the narrow panel; the badge keeps to one line. */}
+              <Flex direction="column" alignItems="flex-start" shrink={1} minWidth={0}>
                 <Typography variant="omega">{p.name}</Typography>
                 {p.decision && (
                   <Typography variant="pi" textColor="neutral600">
@@ -83,7 +87,9 @@ const ConsentPanelContent = ({
                   </Typography>
                 )}
               </Flex>
-              <StatusBadge status={p.status} />
+              <Box shrink={0}>
+                <StatusBadge status={p.status} />
+              </Box>
             </Flex>
           ))}
       </Flex>

@@ -1,5 +1,4 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
-import { useState } from 'react';
 import {
   errorMessage,
   useEraseClientMutation,
@@ -10,7 +9,7 @@ import {
 } from '../api';
 import { EraseFields, ERASE_WORD, useEraseConfirmation } from '../components/EraseFields';
 import { FormModal } from '../components/FormModal';
-import { useSubmit } from '../hooks/useSubmit';
+import { useFormAction } from '../hooks/useFormAction';
 import { useT, type TranslationKey } from '../hooks/useT';
 
 /** The last part of a content-type uid: api::booking.booking -> booking. */
@@ -88,31 +87,22 @@ export const EraseClientModal = ({
   });
   const previewError = error ? (errorMessage(error) ?? t('error.generic')) : null;
   const [eraseClient] = useEraseClientMutation();
-  const { busy, submit } = useSubmit();
-  const [showErrors, setShowErrors] = useState(false);
+  const { showErrors, action } = useFormAction();
   const confirmWord = name?.trim() || ERASE_WORD;
   const confirmation = useEraseConfirmation(confirmWord);
-
-  const erase = () => {
-    setShowErrors(true);
-    if (!confirmation.ready) return;
-    submit(
-      () =>
-        eraseClient({ documentId: subject, body: { reason: confirmation.reason.trim() } }).unwrap(),
-      {
-        notify: () => t('erase.done'),
-        then: onErased,
-      }
-    );
-  };
+  const erase = action(
+    confirmation.ready,
+    () =>
+      eraseClient({ documentId: subject, body: { reason: confirmation.reason.trim() } }).unwrap(),
+    { notify: () => t('erase.done'), then: onErased }
+  );
 
   return (
     <FormModal
+      {...erase}
       title={t('erase.title')}
       submitLabel={t('erase.submit')}
-      onSubmit={erase}
       onClose={onClose}
-      busy={busy}
       disabled={!preview || !confirmation.ready}
       variant="danger"
       lockWhileBusy

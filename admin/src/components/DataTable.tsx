@@ -1,13 +1,31 @@
-import { Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Table, Tbody, Td, Th, Thead, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
 
-/** A table's header row: one column title a header, after an optional first cell. */
-export const TableHead = ({ headers, start }: { headers: string[]; start?: React.ReactNode }) => (
+/**
+ * A column title; `hidden` for a column whose cells say what they are (a row's menu
+ * button): read by screen readers, no width taken from the title.
+ */
+export type Header = string | { label: string; hidden: true };
+
+const labelOf = (header: Header) => (typeof header === 'string' ? header : header.label);
+
+/**
+ * A table's header row: one column title a header, after an optional first cell. Titles
+ * may wrap (the design system's table does not wrap): a long one then does not widen its
+ * column beyond its cells.
+ */
+export const TableHead = ({ headers, start }: { headers: Header[]; start?: React.ReactNode }) => (
   <Thead>
     <Tr>
       {start}
       {headers.map((header) => (
-        <Th key={header}>
-          <Typography variant="sigma">{header}</Typography>
+        <Th key={labelOf(header)}>
+          {typeof header === 'string' ? (
+            <Typography variant="sigma" style={{ whiteSpace: 'normal' }}>
+              {header}
+            </Typography>
+          ) : (
+            <VisuallyHidden>{header.label}</VisuallyHidden>
+          )}
         </Th>
       ))}
     </Tr>
@@ -28,7 +46,7 @@ export const DataTable = <Row,>({
   empty,
   renderCells,
 }: {
-  headers: string[];
+  headers: Header[];
   /** A first header cell before the titles, as the select-all box of a list with a selection. */
   headStart?: React.ReactNode;
   rows: Row[] | null | undefined;

@@ -6,7 +6,8 @@ import {
   type LegalBasis,
   type Purpose,
 } from '../api';
-import { useSubmit, type SubmitOptions } from '../hooks/useSubmit';
+import { useFormAction } from '../hooks/useFormAction';
+import type { SubmitOptions } from '../hooks/useSubmit';
 import { useT, type TranslationKey } from '../hooks/useT';
 import { SelectField, TextareaField, TextField } from './Fields';
 
@@ -145,16 +146,17 @@ const purposePayload = (value: PurposeInput) => ({
 export const useNewPurpose = (initial: PurposeInput) => {
   const t = useT();
   const [createPurpose] = useCreateConsentPurposeMutation();
-  const { busy, submit } = useSubmit();
+  const { showErrors, action } = useFormAction();
   const [value, setValue] = useState(initial);
-  const [showErrors, setShowErrors] = useState(false);
   const errors = purposeErrors(value, t);
 
-  const create = (options: SubmitOptions<Purpose>) => {
-    setShowErrors(true);
-    if (Object.keys(errors).length > 0) return;
-    submit(() => createPurpose(purposePayload(value)).unwrap(), options);
-  };
+  /** FormModal's onSubmit and busy for creating the purpose (useFormAction). */
+  const create = (options: SubmitOptions<Purpose>) =>
+    action(
+      Object.keys(errors).length === 0,
+      () => createPurpose(purposePayload(value)).unwrap(),
+      options
+    );
 
-  return { fields: { value, onChange: setValue, errors: showErrors ? errors : {} }, busy, create };
+  return { fields: { value, onChange: setValue, errors: showErrors ? errors : {} }, create };
 };

@@ -64,3 +64,13 @@ export const RequestStatusBadge = ({ status }: { status: string }) => {
     />
   );
 };
+
+/** A booking's consent mark: made with valid consent or without. */
+export const BookingMarkBadge = ({ valid }: { valid: boolean }) => {
+  const t = useT();
+  return valid ? (
+    <ToneBadge tone="success" label={t('filter.valid')} />
+  ) : (
+    <ToneBadge tone="danger" label={t('filter.invalid')} />
+  );
+};

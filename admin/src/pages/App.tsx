@@ -1,10 +1,4 @@
-import {
-  SubNav,
-  SubNavHeader,
-  SubNavLink,
-  SubNavSection,
-  SubNavSections,
-} from '@strapi/design-system';
+import { SubNav, SubNavHeader, SubNavLink, SubNavSections } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { lazy, Suspense } from 'react';
 import { NavLink, Route, Routes, useMatch, useResolvedPath } from 'react-router-dom';
@@ -34,18 +28,17 @@ const ConsentNav = () => {
   return (
     <SubNav aria-label={t('nav.label')}>
       <SubNavHeader label={t('plugin.name')} />
-      <SubNavSections>
-        <SubNavSection label={t('nav.section')}>
-          <NavItem to="" end>
-            {t('nav.overview')}
-          </NavItem>
-          <NavItem to="clients">{t('nav.clients')}</NavItem>
-          <NavItem to="texts">{t('nav.texts')}</NavItem>
-          <NavItem to="requests">{t('nav.requests')}</NavItem>
-          {(canErase || canImport || canProof) && (
-            <NavItem to="data-rights">{t('nav.dataRights')}</NavItem>
-          )}
-        </SubNavSection>
+      {/* The pages straight under the header: one section named like the plugin said its name twice. */}
+      <SubNavSections spacing={1}>
+        <NavItem to="" end>
+          {t('nav.overview')}
+        </NavItem>
+        <NavItem to="clients">{t('nav.clients')}</NavItem>
+        <NavItem to="texts">{t('nav.texts')}</NavItem>
+        <NavItem to="requests">{t('nav.requests')}</NavItem>
+        {(canErase || canImport || canProof) && (
+          <NavItem to="data-rights">{t('nav.dataRights')}</NavItem>
+        )}
       </SubNavSections>
     </SubNav>
   );

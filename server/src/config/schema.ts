@@ -46,6 +46,13 @@ const smsSchema = z.union([
 
 export type SmsConfig = z.output<typeof smsSchema>;
 
+/** A section of the config: unknown keys are refused, and it takes its defaults when left out. */
+const section = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z
+    .object(shape)
+    .strict()
+    .prefault({} as z.input<z.ZodObject<Shape>>);
+
 export const REQUIREMENTS = ['none', 'warn', 'block'] as const;
 
 export const pluginConfigSchema = z
@@ -83,10 +90,7 @@ export const pluginConfigSchema = z
      * `apiTokens` names the API tokens of servers that authenticate their own users (a
      * booking back-end). Their bookings count like the client's own decisions.
      */
-    trust: z
-      .object({ apiTokens: z.array(z.string().min(1).max(255)).max(100).default([]) })
-      .strict()
-      .prefault({}),
+    trust: section({ apiTokens: z.array(z.string().min(1).max(255)).max(100).default([]) }),
     requestTtlDays: z.number().int().min(1).max(365).default(7),
     /** Days before a request expires to send one reminder (0: none). Settings can change it. */
     reminderDaysBeforeExpiry: z.number().int().min(0).max(364).default(2),
@@ -95,89 +99,71 @@ export const pluginConfigSchema = z
     /** Base URL of the public consent pages in messages; defaults to Strapi's server.url. */
     publicUrl: z.string().url().optional(),
     sms: smsSchema.optional(),
-    worker: z
-      .object({
-        /** Run the sender and the scheduled jobs in this instance (every instance may: claims are in the database). */
-        enabled: z.boolean().default(true),
-        pollIntervalMs: z.number().int().min(50).max(600_000).default(2000),
-        batchSize: z.number().int().min(1).max(1000).default(100),
-        /** Batches' worth of messages at the mail server at once (the send window is batchSize × concurrency); one more batch is claimed and prepared behind them. */
-        concurrency: z.number().int().min(1).max(16).default(2),
-        /** How long a claim holds: longer than the slowest send (SMTP timeouts are shorter). */
-        leaseSeconds: z.number().int().min(5).max(3600).default(300),
-        maxAttempts: z.number().int().min(1).max(50).default(6),
-        /** First retry delay; doubles per attempt, capped at one hour. */
-        backoffSeconds: z.number().int().min(1).max(3600).default(30),
-        /**
-         * Longest wait for the mail server or SMS gateway to answer one message: a send
-         * still pending then is a failed attempt (retried after the backoff), and the
-         * email provider is created anew (a transport that lost its connections never
-         * answers). Keep it below leaseSeconds.
-         */
-        sendTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
-        /** Longest wait at shutdown for the sends in hand; then the unsent rows are released for another instance. */
-        stopTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
-      })
-      .strict()
-      .prefault({}),
-    database: z
-      .object({
-        /**
-         * PostgreSQL: the statements a booking with consent sends are named prepared
-         * statements, parsed and planned once per connection. Set false behind a
-         * connection pooler in transaction mode that does not support them
-         * (PgBouncer before 1.21).
-         */
-        preparedStatements: z.boolean().default(true),
-      })
-      .strict()
-      .prefault({}),
+    worker: section({
+      /** Run the sender and the scheduled jobs in this instance (every instance may: claims are in the database). */
+      enabled: z.boolean().default(true),
+      pollIntervalMs: z.number().int().min(50).max(600_000).default(2000),
+      batchSize: z.number().int().min(1).max(1000).default(100),
+      /** Batches' worth of messages at the mail server at once (the send window is batchSize × concurrency); one more batch is claimed and prepared behind them. */
+      concurrency: z.number().int().min(1).max(16).default(2),
+      /** How long a claim holds: longer than the slowest send (SMTP timeouts are shorter). */
+      leaseSeconds: z.number().int().min(5).max(3600).default(300),
+      maxAttempts: z.number().int().min(1).max(50).default(6),
+      /** First retry delay; doubles per attempt, capped at one hour. */
+      backoffSeconds: z.number().int().min(1).max(3600).default(30),
+      /**
+       * Longest wait for the mail server or SMS gateway to answer one message: a send
+       * still pending then is a failed attempt (retried after the backoff), and the
+       * email provider is created anew (a transport that lost its connections never
+       * answers). Keep it below leaseSeconds.
+       */
+      sendTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+      /** Longest wait at shutdown for the sends in hand; then the unsent rows are released for another instance. */
+      stopTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
+    }),
+    database: section({
+      /**
+       * PostgreSQL: the statements a booking with consent sends are named prepared
+       * statements, parsed and planned once per connection. Set false behind a
+       * connection pooler in transaction mode that does not support them
+       * (PgBouncer before 1.21).
+       */
+      preparedStatements: z.boolean().default(true),
+    }),
     /** Per-IP limit on the public consent pages (per instance). */
-    rateLimit: z
-      .object({
-        windowSeconds: z.number().int().min(1).max(3600).default(60),
-        max: z.number().int().min(1).max(10_000).default(30),
-      })
-      .strict()
-      .prefault({}),
+    rateLimit: section({
+      windowSeconds: z.number().int().min(1).max(3600).default(60),
+      max: z.number().int().min(1).max(10_000).default(30),
+    }),
     /**
      * The public booking intake (POST <api prefix>/<pluralName> of every `bookings`
      * type): a per-address limit shared by every instance, the counter kept in the
      * database (default) or in Redis. Requests with an Authorization header (a
      * booking server's API token, a logged-in user) are not counted. See docs/security.md.
      */
-    intake: z
-      .object({
-        rateLimit: z
-          .object({
-            enabled: z.boolean().default(true),
-            /** Fixed windows aligned on the clock: at most `max` bookings per address per window. */
-            windowSeconds: z.number().int().min(1).max(86_400).default(600),
-            max: z.number().int().min(1).max(1_000_000).default(20),
-            store: z.enum(['database', 'redis']).default('database'),
-            redis: z
-              .object({
-                url: z
-                  .string()
-                  // Plain TCP only: the plugin's small client speaks no TLS.
-                  .refine(
-                    (v) => URL.canParse(v) && new URL(v).protocol === 'redis:',
-                    'must be a redis:// URL such as redis://127.0.0.1:6379 (TLS is not supported)'
-                  )
-                  .default('redis://127.0.0.1:6379'),
-                /** Prefix of the counter keys (several apps may share one Redis). */
-                keyPrefix: z.string().min(1).max(100).default('consent:intake:'),
-                /** Deadline of the connection and of each reply; past it the booking is let through (fail-open). */
-                timeoutMs: z.number().int().min(10).max(60_000).default(500),
-              })
-              .strict()
-              .prefault({}),
-          })
-          .strict()
-          .prefault({}),
-      })
-      .strict()
-      .prefault({}),
+    intake: section({
+      rateLimit: section({
+        enabled: z.boolean().default(true),
+        /** Fixed windows aligned on the clock: at most `max` bookings per address per window. */
+        windowSeconds: z.number().int().min(1).max(86_400).default(600),
+        max: z.number().int().min(1).max(1_000_000).default(20),
+        store: z.enum(['database', 'redis']).default('database'),
+        redis: section({
+          url: z
+            .string()
+            // Plain TCP only: the plugin's small client speaks no TLS.
+            .refine(
+              (v) => URL.canParse(v) && new URL(v).protocol === 'redis:',
+              'must be a redis:// URL such as redis://127.0.0.1:6379 (TLS is not supported)'
+            )
+            .default('redis://127.0.0.1:6379'),
+          /** Prefix of the counter keys (several apps may share one Redis). */
+          keyPrefix: z.string().min(1).max(100).default('consent:intake:'),
+          /** Deadline of the connection and of each reply; past it the booking is let through (fail-open). */
+          timeoutMs: z.number().int().min(10).max(60_000).default(500),
+        }),
+      }),
+    }),
     /**
      * Tamper evidence. `secret` keys the digests of the personal fields of each
      * event (IP, user agent, note, a client's own name), which the event hash
@@ -185,72 +171,57 @@ export const pluginConfigSchema = z
      * verifies. Without it a random secret is generated once and kept in Strapi's
      * core store. Set it before the first event and never change it.
      */
-    proof: z
-      .object({
-        secret: z.string().min(32, 'must be at least 32 characters').optional(),
-        /** How often a checkpoint seals every chain head that moved (a Merkle root). */
-        checkpointIntervalMinutes: z.number().int().min(1).max(10_080).default(60),
-      })
-      .strict()
-      .prefault({}),
+    proof: section({
+      secret: z.string().min(32, 'must be at least 32 characters').optional(),
+      /** How often a checkpoint seals every chain head that moved (a Merkle root). */
+      checkpointIntervalMinutes: z.number().int().min(1).max(10_080).default(60),
+    }),
     /** Consent receipts (Kantara v1.1, ISO/IEC TS 27560). Signed as JWS when a key is set. */
-    receipts: z
-      .object({
-        /** PEM private key: EC P-256 (ES256), Ed25519 (EdDSA) or RSA (RS256). */
-        signingKey: z.string().optional(),
-        /** The JWS `kid` header; defaults to the key's SHA-256 thumbprint. */
-        keyId: z.string().max(200).optional(),
-      })
-      .strict()
-      .prefault({}),
+    receipts: section({
+      /** PEM private key: EC P-256 (ES256), Ed25519 (EdDSA) or RSA (RS256). */
+      signingKey: z.string().optional(),
+      /** The JWS `kid` header; defaults to the key's SHA-256 thumbprint. */
+      keyId: z.string().max(200).optional(),
+    }),
     /**
      * Data-subject rights: which of the host's types hold a client's data (the
      * access archive includes them; erasure anonymises or deletes them). Every
      * `bookings` entry is included by default (anonymised: kept for bookkeeping,
      * Art. 17(3)), with no personal fields of its own unless listed here.
      */
-    dataSubject: z
-      .object({
-        /** The client's fields blanked on erasure; defaults to the configured email, phone, name and language. */
-        subjectFields: z.array(fieldName).optional(),
-        /** What an erased client's name field holds afterwards (when a name field is configured). */
-        erasedName: z.string().max(100).default('Erased client'),
-        related: z
-          .array(
-            z
-              .object({
-                uid: contentTypeUid,
-                /** The relation attribute pointing at the client. */
-                subject: fieldName,
-                /** keep: untouched; anonymise: personalFields set to null; delete: the records are removed. */
-                onErase: z.enum(['keep', 'anonymise', 'delete']).default('anonymise'),
-                personalFields: z.array(fieldName).default([]),
-                /** The date that counts as activity for the retention rule (default createdAt). */
-                activityField: fieldName.default('createdAt'),
-              })
-              .strict()
-          )
-          .default([]),
-      })
-      .strict()
-      .prefault({}),
+    dataSubject: section({
+      /** The client's fields blanked on erasure; defaults to the configured email, phone, name and language. */
+      subjectFields: z.array(fieldName).optional(),
+      /** What an erased client's name field holds afterwards (when a name field is configured). */
+      erasedName: z.string().max(100).default('Erased client'),
+      related: z
+        .array(
+          z
+            .object({
+              uid: contentTypeUid,
+              /** The relation attribute pointing at the client. */
+              subject: fieldName,
+              /** keep: untouched; anonymise: personalFields set to null; delete: the records are removed. */
+              onErase: z.enum(['keep', 'anonymise', 'delete']).default('anonymise'),
+              personalFields: z.array(fieldName).default([]),
+              /** The date that counts as activity for the retention rule (default createdAt). */
+              activityField: fieldName.default('createdAt'),
+            })
+            .strict()
+        )
+        .default([]),
+    }),
     /** The retention rule: clients with no booking (or decision) for N months may be erased in bulk. */
-    retention: z
-      .object({
-        inactiveMonths: z.number().int().min(1).max(1200).optional(),
-        batchSize: z.number().int().min(1).max(5000).default(200),
-      })
-      .strict()
-      .prefault({}),
+    retention: section({
+      inactiveMonths: z.number().int().min(1).max(1200).optional(),
+      batchSize: z.number().int().min(1).max(5000).default(200),
+    }),
     /**
      * The demo's clock (`POST /consent/demo/time`): moves this instance's clock forward
      * so a demo can show expiry, reminders and the retention rule without waiting days.
      * Off by default, and refused when NODE_ENV is production.
      */
-    demo: z
-      .object({ timeTravel: z.boolean().default(false) })
-      .strict()
-      .prefault({}),
+    demo: section({ timeTravel: z.boolean().default(false) }),
     defaultLocale: localeCode.default('en'),
     locales: z.array(localeCode).min(1).optional(),
   })

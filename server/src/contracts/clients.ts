@@ -103,3 +103,20 @@ export declare namespace GetBookingCheck {
     data: BookingCheck | null;
   }
 }
+
+/**
+ * GET /consent/bookings/:uid/checks?documentIds=a,b,c: the consent marks of a page of
+ * bookings (the Content Manager list's consent column), by booking document id. A booking
+ * without a stored mark counts as booked with valid consent.
+ */
+export declare namespace GetBookingChecks {
+  interface Params {
+    uid: string;
+  }
+  interface Request {
+    query: { documentIds: string };
+  }
+  interface Response {
+    data: Record<string, BookingCheck>;
+  }
+}

@@ -10,10 +10,16 @@ import type { FinalWrite } from '../ledger';
 import { subjectsCreatedHere } from '../ledger';
 import { speaksForClient, type Caller } from './intake';
 import type { PurposeRow } from '../types';
+import type { BookingCheck } from '../contracts';
 import { lockSummaryThrough, type SubjectRelation } from '../ledger';
 import { metadataOf, queryOf } from '../utils/models';
 import { transaction } from '../utils/transaction';
-import { deleteBookingCheck, subjectThrough, upsertBookingCheck } from './queries';
+import {
+  deleteBookingCheck,
+  invalidBookingsSubquery,
+  subjectThrough,
+  upsertBookingCheck,
+} from './queries';
 
 type Missing = { purpose: string | null; status: string };
 
@@ -376,6 +382,31 @@ const bookings = ({ strapi }: { strapi: Core.Strapi }) => ({
       select: ['id'],
     });
     return booking ? { bookingUid: uid, bookingId, valid: true, missing: [] } : null;
+  },
+
+  /**
+   * The marks of several bookings of one type (by document id): the stored row where there
+   * is one, `{ valid: true, missing: [] }` for a booking without a mark (as findCheck).
+   */
+  async findChecks(uid: string, bookingIds: string[]): Promise<Record<string, BookingCheck>> {
+    const rows = (await strapi.db.query(UID.bookingCheck).findMany({
+      where: { bookingUid: uid, bookingId: { $in: bookingIds } },
+      select: ['bookingId', 'subject', 'valid', 'missing', 'checkedAt'],
+    })) as (BookingCheck & { bookingId: string })[];
+    const byId = new Map(rows.map(({ bookingId, ...check }) => [bookingId, check]));
+    return Object.fromEntries(
+      bookingIds.map((id) => [id, byId.get(id) ?? { valid: true, missing: [] }])
+    );
+  },
+
+  /**
+   * The Content Manager list filter on a booking type: the bookings made with valid consent
+   * (no mark saying otherwise) or without. One subquery on the marks' (uid, id) index; not
+   * async, as a knex builder is a thenable.
+   */
+  listFilter(uid: string, filter: 'valid' | 'invalid') {
+    const invalid = invalidBookingsSubquery(strapi.db.connection, uid);
+    return { documentId: filter === 'invalid' ? { $in: invalid } : { $notIn: invalid } };
   },
 
   /** A deleted booking takes its check with it; its consent events stay, they are the proof. */

@@ -126,3 +126,7 @@ export const deleteBookingCheck = (
   bookingId: string
 ): Knex.QueryBuilder =>
   trx(TABLE.bookingCheck).where({ booking_uid: uid, booking_id: bookingId }).del();
+
+/** The document ids of a booking type's bookings marked as made without valid consent. */
+export const invalidBookingsSubquery = (knex: Knex, uid: string): Knex.QueryBuilder =>
+  knex(TABLE.bookingCheck).select('booking_id').where({ booking_uid: uid, valid: false });

@@ -10,33 +10,45 @@ type ListFilter = 'valid' | 'invalid';
 
 interface AbilityState {
   userAbility?: { can(action: string): boolean };
-  [STATE_KEY]?: ListFilter;
+  /** The listed type and the filter: the list's queries on other types (relations) stay whole. */
+  [STATE_KEY]?: { model: string; filter: ListFilter };
 }
+
+/** The types whose Content Manager list has the filter: the client type and the checked booking types. */
+const filteredTypes = (strapi: Core.Strapi): string[] => [
+  getService(strapi, 'subjects').uid(),
+  ...getService(strapi, 'config')
+    .get()
+    .bookings.filter((b) => b.requirement !== 'none')
+    .map((b) => b.uid),
+];
 
 /**
  * Route middleware on the Content Manager's `GET /content-manager/collection-types/:model`.
  * The list view sends `plugins[consent][consent]=valid|invalid` from its URL as
  * `consent=valid|invalid`; take it off the query (the Content Manager would reject an
- * unknown parameter) and remember it for the queries of this request.
+ * unknown parameter) and remember it for the queries of this request. On the client type
+ * it means the client's consent now; on a booking type, the booking's mark (made with or
+ * without valid consent).
  */
 export const contentManagerListParam =
   (strapi: Core.Strapi) => async (ctx: Context, next: Next) => {
     const { consent, ...rest } = ctx.request.query as Record<string, unknown>;
     if (consent === undefined) return next();
     ctx.request.query = rest as typeof ctx.request.query;
-    if (ctx.params?.model !== getService(strapi, 'subjects').uid()) return next();
+    if (!filteredTypes(strapi).includes(ctx.params?.model)) return next();
     if (consent !== 'valid' && consent !== 'invalid') {
       throw new errors.ValidationError('consent must be "valid" or "invalid"', { consent });
     }
     const state = ctx.state as AbilityState;
     if (!state.userAbility?.can(ACTION.read))
       throw new errors.ForbiddenError('Filtering by consent needs plugin::consent.read');
-    state[STATE_KEY] = consent;
+    state[STATE_KEY] = { model: ctx.params.model, filter: consent };
     return next();
   };
 
 /**
- * Database lifecycle on the subject type: during a list request that carries the
+ * Database lifecycle on the subject type and the booking types: during a list request that carries the
  * filter, narrow every findMany / count with one indexed subquery on the consent
  * summary table (`document_id IN (SELECT subject ... WHERE required_fingerprint = ?)`;
  * for "no valid consent" the clients without such a row). Set-based: no id is loaded
@@ -47,17 +59,20 @@ export const contentManagerListParam =
  */
 export const contentManagerListLifecycle = (strapi: Core.Strapi) => {
   const uid = getService(strapi, 'subjects').uid();
-  const narrow = async (event: { params: { where?: unknown } }) => {
-    const ctx = strapi.requestContext.get() as { state?: AbilityState } | undefined;
-    const filter = ctx?.state?.[STATE_KEY];
-    if (!filter) return;
+  const condition = async (model: string, filter: ListFilter) => {
+    if (model !== uid) return getService(strapi, 'bookings').listFilter(model, filter);
     const fingerprint = await getService(strapi, 'states').currentFingerprint();
-    const subquery = getService(strapi, 'clients').listFilter(filter, fingerprint);
-    const condition = { documentId: { $in: subquery } };
-    event.params.where = event.params.where ? { $and: [event.params.where, condition] } : condition;
+    return { documentId: { $in: getService(strapi, 'clients').listFilter(filter, fingerprint) } };
+  };
+  const narrow = async (event: { model: { uid: string }; params: { where?: unknown } }) => {
+    const ctx = strapi.requestContext.get() as { state?: AbilityState } | undefined;
+    const listed = ctx?.state?.[STATE_KEY];
+    if (!listed || listed.model !== event.model.uid) return;
+    const where = await condition(listed.model, listed.filter);
+    event.params.where = event.params.where ? { $and: [event.params.where, where] } : where;
   };
   return {
-    models: [uid],
+    models: filteredTypes(strapi),
     beforeFindMany: narrow,
     beforeCount: narrow,
   };

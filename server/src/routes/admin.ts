@@ -144,6 +144,12 @@ export default {
     },
     {
       method: 'GET',
+      path: '/bookings/:uid/checks',
+      handler: 'bookings.checks',
+      config: { policies: guarded(ACTION.read) },
+    },
+    {
+      method: 'GET',
       path: '/bookings/:uid/:documentId/check',
       handler: 'bookings.check',
       config: { policies: guarded(ACTION.read) },

@@ -48,6 +48,9 @@ export const statusesSchema = z
   })
   .strict();
 
+/** GET /consent/bookings/:uid/checks?documentIds=a,b,c: the same list of ids. */
+export const bookingChecksSchema = statusesSchema;
+
 /** GET /consent/overview */
 export const overviewSchema = z
   .object({ days: z.coerce.number().int().min(1).max(366).default(30) })

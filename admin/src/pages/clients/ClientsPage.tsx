@@ -26,20 +26,20 @@ import {
 } from '../../api';
 import { ClientRowActions } from '../../cm/ClientRowActions';
 import { DataTable } from '../../components/DataTable';
+import { DateTimeLines } from '../../components/DateTimeLines';
 import { Select } from '../../components/Fields';
 import { RequestStatusBadge, StatusBadge } from '../../components/StatusBadge';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
 import { useConsentRBAC } from '../../hooks/useConsentRBAC';
 import { useNotifyError } from '../../hooks/useNotifyError';
 import { useSubmit } from '../../hooks/useSubmit';
-import { useFormatDateTime, useT, type TranslationKey } from '../../hooks/useT';
+import { useT, type TranslationKey } from '../../hooks/useT';
 
 const PAGE_SIZE = 50;
 
 /** Clients with their consent state: filtered and searched on the server, keyset-paginated ("Load more"). */
 const ClientsPage = () => {
   const t = useT();
-  const formatDateTime = useFormatDateTime();
   const notifyError = useNotifyError();
   const config = useConsentConfig();
   const { canRequest, canExport, canErase } = useConsentRBAC();
@@ -189,7 +189,9 @@ const ClientsPage = () => {
                 t('clients.col.status'),
                 t('clients.col.lastDecision'),
                 t('clients.col.lastRequest'),
-                ...(rowActions ? [t('requests.col.actions')] : []),
+                ...(rowActions
+                  ? [{ label: t('requests.col.actions'), hidden: true as const }]
+                  : []),
               ]}
               headStart={
                 canRequest && (
@@ -253,15 +255,16 @@ const ClientsPage = () => {
                       <StatusBadge status={row.status} />
                     </Td>
                     <Td>
-                      <Typography>{formatDateTime(row.lastDecisionAt)}</Typography>
+                      <DateTimeLines value={row.lastDecisionAt} />
                     </Td>
                     <Td>
+                      {/* Stacked, the status over the date over the time: the row fits 1440 px with its actions. */}
                       {row.lastRequest ? (
-                        <Flex gap={2}>
+                        <Flex direction="column" alignItems="flex-start" gap={1}>
                           <RequestStatusBadge status={row.lastRequest.status} />
-                          <Typography variant="pi" textColor="neutral600">
-                            {formatDateTime(row.lastRequest.sentAt ?? row.lastRequest.createdAt)}
-                          </Typography>
+                          <DateTimeLines
+                            value={row.lastRequest.sentAt ?? row.lastRequest.createdAt}
+                          />
                         </Flex>
                       ) : (
                         <Typography textColor="neutral600">–</Typography>

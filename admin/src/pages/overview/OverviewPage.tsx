@@ -35,6 +35,10 @@ const DAYS = [7, 30, 90, 365];
 const OverviewPage = () => {
   const t = useT();
   const [days, setDays] = useState(30);
+  // Wide enough for the longest period label in this language (Danish and Swedish are long),
+  // plus the select's padding and arrow: the chosen one is never cut off.
+  const longestPeriod = Math.max(...DAYS.map((d) => t('overview.trend.days', { days: d }).length));
+  const periodWidth = `calc(${longestPeriod}ch + 7rem)`;
   const { data: overview, isError: failed } = useGetConsentOverviewQuery(days);
   // The module cannot be used until a consent text is published: point to the activation wizard.
   const { data: purposes } = useGetConsentPurposesQuery();
@@ -107,7 +111,7 @@ const OverviewPage = () => {
               <Typography variant="delta" tag="h2">
                 {t('overview.trend.title')}
               </Typography>
-              <Box width="16rem">
+              <Box minWidth={periodWidth} shrink={0}>
                 <SingleSelect
                   aria-label={t('overview.trend.period')}
                   value={String(days)}

@@ -62,7 +62,7 @@ export const ActivationWizard = ({
     });
   };
 
-  const createPurpose = () => newPurpose.create({ then: setPurpose });
+  const createPurpose = newPurpose.create({ then: setPurpose });
 
   const publish = () => {
     if (!purpose) return;
@@ -110,8 +110,10 @@ export const ActivationWizard = ({
       )}
       <Flex justifyContent="flex-end">
         <Button
-          onClick={stage === 'name' ? saveName : stage === 'purpose' ? createPurpose : publish}
-          loading={busy || newPurpose.busy}
+          onClick={
+            stage === 'name' ? saveName : stage === 'purpose' ? createPurpose.onSubmit : publish
+          }
+          loading={busy || createPurpose.busy}
         >
           {stage === 'name'
             ? t('wizard.nextPurpose')

@@ -12,21 +12,18 @@ export const NewPurposeModal = ({
   onCreated: (purpose: Purpose) => void;
 }) => {
   const t = useT();
-  const { fields, busy, create } = useNewPurpose(emptyPurpose);
-
-  const save = () =>
-    create({
-      notify: (purpose) => t('purpose.created', { name: purpose.name }),
-      then: onCreated,
-    });
+  const { fields, create } = useNewPurpose(emptyPurpose);
+  const save = create({
+    notify: (purpose) => t('purpose.created', { name: purpose.name }),
+    then: onCreated,
+  });
 
   return (
     <FormModal
+      {...save}
       title={t('purpose.new')}
       submitLabel={t('purpose.create')}
-      onSubmit={save}
       onClose={onClose}
-      busy={busy}
     >
       <PurposeFields {...fields} />
     </FormModal>
