@@ -5,6 +5,7 @@ import { TextareaField } from '../components/Fields';
 import { FormModal } from '../components/FormModal';
 import { useFormAction } from '../hooks/useFormAction';
 import { useInPersonDecisions } from '../hooks/useRecordInPerson';
+import { usePurposeName } from '../hooks/usePurposeName';
 import { useT } from '../hooks/useT';
 
 /** Staff annul (revoke) given consents, with a required reason kept in the event's note. */
@@ -20,6 +21,7 @@ export const AnnulConsentModal = ({
   onDone: () => void;
 }) => {
   const t = useT();
+  const purposeName = usePurposeName();
   const recordInPerson = useInPersonDecisions(subject);
   const { showErrors, action } = useFormAction();
   const givenPurposes = purposes.filter((p) => p.decision?.decision === 'given');
@@ -55,7 +57,7 @@ export const AnnulConsentModal = ({
               checked={Boolean(chosen[p.purpose])}
               onCheckedChange={(c) => setChosen({ ...chosen, [p.purpose]: c === true })}
             >
-              {p.name}
+              {purposeName(p.purpose, p.name)}
             </Checkbox>
           ))
         )}

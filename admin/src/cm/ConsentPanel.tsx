@@ -8,6 +8,7 @@ import {
 import { StatusBadge } from '../components/StatusBadge';
 import { useConsentConfig } from '../hooks/useConsentConfig';
 import { useConsentRBAC } from '../hooks/useConsentRBAC';
+import { usePurposeName } from '../hooks/usePurposeName';
 import { useSubmit } from '../hooks/useSubmit';
 import { useFormatDateTime, useT } from '../hooks/useT';
 import { AnnulConsentModal } from './AnnulConsentModal';
@@ -30,6 +31,7 @@ const ConsentPanelContent = ({
   language: string | null;
 }) => {
   const t = useT();
+  const purposeName = usePurposeName();
   const formatDateTime = useFormatDateTime();
   const { canRecord, canRequest, canExport, canErase } = useConsentRBAC();
   const { data: consent } = useGetClientConsentQuery(subject);
@@ -79,7 +81,7 @@ const ConsentPanelContent = ({
             <Flex key={p.purpose} tag="li" justifyContent="space-between" gap={2}>
               {/* The name wraps in the narrow panel; the badge keeps to one line. */}
               <Flex direction="column" alignItems="flex-start" shrink={1} minWidth={0}>
-                <Typography variant="omega">{p.name}</Typography>
+                <Typography variant="omega">{purposeName(p.purpose, p.name)}</Typography>
                 {p.decision && (
                   <Typography variant="pi" textColor="neutral600">
                     {p.decision.version ? `v${p.decision.version} · ` : ''}
