@@ -290,6 +290,36 @@ describe('the consent screens of an admin with every permission', () => {
       await admin.getByLabel(`Valid consent: ${valid.count}`, { exact: true }).waitFor();
       await admin.getByLabel(`No valid consent: ${invalid.count}`, { exact: true }).waitFor();
       await admin.getByLabel(`All clients: ${await clientTotal()}`, { exact: true }).waitFor();
+      // The trend's legend counts decisions (events), said as such, and matches the API's trend.
+      const trend = await app
+        .http()
+        .get('/consent/overview')
+        .query({ days: 30 })
+        .set(auth(adminToken));
+      const given = trend.body.data.trend.reduce(
+        (n: number, p: { given: number }) => n + p.given,
+        0
+      );
+      await admin
+        .getByText(new RegExp(`^Given: ${given} decisions?$`))
+        .first()
+        .waitFor();
+      await admin.getByTestId('trend-note').waitFor();
+      // The seed's history is spread over the year: the last 30 days hold some decisions, not all.
+      const year = await app
+        .http()
+        .get('/consent/overview')
+        .query({ days: 365 })
+        .set(auth(adminToken));
+      const givenInYear = year.body.data.trend.reduce(
+        (n: number, p: { given: number }) => n + p.given,
+        0
+      );
+      expect(given).toBeGreaterThan(0);
+      expect(givenInYear).toBeGreaterThan(given);
+      expect(
+        year.body.data.trend.filter((p: { given: number }) => p.given > 0).length
+      ).toBeGreaterThan(10);
       await screenshot(admin, 'overview');
     }
   );

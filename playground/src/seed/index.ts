@@ -61,6 +61,27 @@ const seedConsentData = async (strapi: Core.Strapi) => {
   const ledger = consent.service('ledger');
   const publisher = { id: 'seed', name: 'Demo seed' };
 
+  // The demo's history is spread over the past year, so the overview's trend has a shape and
+  // the retention rule and expiry have dates to work on. Made-up history: each text version is
+  // dated (by SQL, past the plugin's immutability guard) before the first consent to it, and
+  // every client's decisions keep their order.
+  const DAY = 24 * 60 * 60 * 1000;
+  const now = Date.now();
+  const daysAgo = (days: number) => new Date(now - days * DAY);
+  const knex = strapi.db.connection;
+  // What a datetime column takes through knex itself (SQLite keeps Strapi's datetimes as epoch milliseconds).
+  const column = (date: Date) => (strapi.db.dialect.client === 'sqlite' ? date.getTime() : date);
+  const dateLatestVersion = async (purpose: string, days: number) => {
+    const latest = await knex('consent_texts')
+      .where('purpose_key', purpose)
+      .orderBy('id', 'desc')
+      .first('id');
+    if (latest)
+      await knex('consent_texts')
+        .where('id', latest.id)
+        .update({ released_at: column(daysAgo(days)) });
+  };
+
   for (const purpose of PURPOSES) {
     await purposes.create({ ...purpose });
     await texts.publish(
@@ -68,17 +89,18 @@ const seedConsentData = async (strapi: Core.Strapi) => {
       { changeKind: 'substantive', bodies: TEXTS[purpose.key] },
       publisher
     );
+    await dateLatestVersion(purpose.key, 365);
   }
 
   const clients = [];
   for (const client of demoClients()) {
     clients.push(await strapi.documents('api::client.client').create({ data: client }));
   }
-
   const record = (
     i: number,
     decisions: { purpose: string; decision: Decision; explicit?: boolean }[],
-    channel = 'booking_page'
+    channel = 'booking_page',
+    at: Date = new Date()
   ) =>
     ledger.record({
       subject: clients[i].documentId,
@@ -86,25 +108,33 @@ const seedConsentData = async (strapi: Core.Strapi) => {
       channel,
       locale: clients[i].language,
       source: 'demo seed',
+      occurredAt: at,
       actor:
         channel === 'in_person'
           ? { type: 'admin', id: 'seed', name: 'Demo seed' }
           : { type: 'subject' },
     });
-
   // Consents to storage 1.0, before 2.0 is published: these clients end up "outdated".
-  for (let i = 0; i < 10; i += 1) await record(i, [{ purpose: 'storage', decision: 'given' }]);
+  for (let i = 0; i < 10; i += 1)
+    await record(
+      i,
+      [{ purpose: 'storage', decision: 'given' }],
+      'booking_page',
+      daysAgo(360 - i * 6)
+    );
 
   await texts.publish(
     'storage',
     { changeKind: 'substantive', bodies: STORAGE_V2, summary: 'Photos of results are kept too' },
     publisher
   );
+  await dateLatestVersion('storage', 290);
   await texts.publish(
     'storage',
     { changeKind: 'editorial', bodies: STORAGE_V2_1, summary: 'Wording of the English text' },
     publisher
   );
+  await dateLatestVersion('storage', 250);
 
   for (let i = 10; i < 30; i += 1) {
     await record(
@@ -114,29 +144,56 @@ const seedConsentData = async (strapi: Core.Strapi) => {
         { purpose: 'marketing', decision: i % 2 === 0 ? 'given' : 'refused' },
         ...(i % 5 === 0 ? [{ purpose: 'health', decision: 'given' as const, explicit: true }] : []),
       ],
-      i % 4 === 0 ? 'in_person' : 'booking_page'
+      i % 4 === 0 ? 'in_person' : 'booking_page',
+      // Spread from about eight months ago to a fortnight ago.
+      daysAgo(245 - (i - 10) * 12)
     );
   }
-  for (let i = 30; i < 35; i += 1) await record(i, [{ purpose: 'storage', decision: 'refused' }]);
+  for (let i = 30; i < 35; i += 1)
+    await record(
+      i,
+      [{ purpose: 'storage', decision: 'refused' }],
+      'booking_page',
+      daysAgo(200 - (i - 30) * 25)
+    );
   for (let i = 35; i < 39; i += 1) {
-    await record(i, [
-      { purpose: 'storage', decision: 'given' },
-      { purpose: 'marketing', decision: 'given' },
-    ]);
+    const given = 180 - (i - 35) * 30;
+    await record(
+      i,
+      [
+        { purpose: 'storage', decision: 'given' },
+        { purpose: 'marketing', decision: 'given' },
+      ],
+      'booking_page',
+      daysAgo(given)
+    );
     await record(
       i,
       [
         { purpose: 'marketing', decision: 'withdrawn' },
         ...(i < 37 ? [{ purpose: 'storage', decision: 'withdrawn' as const }] : []),
       ],
-      'web_form'
+      'web_form',
+      daysAgo(given - 25)
     );
   }
-  await record(39, [{ purpose: 'storage', decision: 'given' }]);
-  await record(39, [{ purpose: 'storage', decision: 'revoked' }], 'in_person');
+  await record(39, [{ purpose: 'storage', decision: 'given' }], 'booking_page', daysAgo(120));
+  await record(39, [{ purpose: 'storage', decision: 'revoked' }], 'in_person', daysAgo(60));
   for (let i = 40; i < 42; i += 1)
-    await record(i, [{ purpose: 'storage', decision: 'expired' }], 'email_link');
+    await record(i, [{ purpose: 'storage', decision: 'expired' }], 'email_link', daysAgo(20 + i));
   // Clients 42-49 have no consent events: "missing".
+
+  // Each client joined the day before their first decision; those without one, some day of the year.
+  for (const [i, client] of clients.entries()) {
+    const first = await knex('consent_events')
+      .where('subject', client.documentId)
+      .min({ at: 'occurred_at' })
+      .first();
+    const at = first?.at != null ? new Date(first.at).getTime() - DAY : now - (300 - i * 5) * DAY;
+    await strapi.db
+      .query('api::client.client')
+      .updateMany({ where: { documentId: client.documentId }, data: { createdAt: new Date(at) } });
+  }
 
   // Requests and a finished campaign, for the admin screens.
   await seedRequests(strapi, clients);

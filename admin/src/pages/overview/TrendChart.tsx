@@ -133,11 +133,14 @@ export const TrendChart = ({ points }: { points: Point[] }) => {
           <Flex key={s.key} gap={2}>
             <Box width="1.2rem" height="0.3rem" background={s.color} />
             <Typography variant="pi">
-              {t(s.label)}: {totals[s.key]}
+              {t('overview.trend.legend', { label: t(s.label), count: totals[s.key] })}
             </Typography>
           </Flex>
         ))}
       </Flex>
+      <Typography variant="pi" textColor="neutral600" data-testid="trend-note">
+        {t('overview.trend.note')}
+      </Typography>
     </Box>
   );
 };
