@@ -1,5 +1,6 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
-import type { ConsentEvent } from '../api';
+import { useIntl } from 'react-intl';
+import { sourceLabel, useGetConsentSourcesQuery, type ConsentEvent } from '../api';
 import { usePurposeName } from '../hooks/usePurposeName';
 import { useFormatDateTime, useT, type TranslationKey } from '../hooks/useT';
 
@@ -16,6 +17,8 @@ export const HistoryTimeline = ({ events }: { events: ConsentEvent[] }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
   const purposeName = usePurposeName();
+  const { locale } = useIntl();
+  const { data: sources } = useGetConsentSourcesQuery();
   if (events.length === 0)
     return <Typography textColor="neutral600">{t('panel.history.none')}</Typography>;
   return (
@@ -46,7 +49,8 @@ export const HistoryTimeline = ({ events }: { events: ConsentEvent[] }) => {
               </Typography>
               <Typography variant="pi" textColor="neutral600">
                 {formatDateTime(event.occurredAt)} ·{' '}
-                {t(`channel.${event.channel}` as TranslationKey)} · {who}
+                {t(`channel.${event.channel}` as TranslationKey)}
+                {event.source ? ` (${sourceLabel(sources, event.source, locale)})` : ''} · {who}
               </Typography>
               {event.note && (
                 <Typography variant="pi" textColor="neutral700">
