@@ -576,6 +576,11 @@ describe('the consent screens of an admin with every permission', () => {
           .inputValue()
       ).toBe('wedding_fair_2026');
       await admin.getByRole('button', { name: 'Move Wedding fair 2026 up' }).click();
+      // The form saves as a whole, and the receipts' controller needs a name (the demo sets none).
+      await admin
+        .getByRole('region', { name: 'Controller (for receipts)' })
+        .getByLabel(/^Name/)
+        .fill('Salon Demo');
       await admin.getByRole('button', { name: 'Save', exact: true }).click();
       await admin.getByText('Settings saved').first().waitFor();
       const saved = await app.http().get('/consent/settings').set(auth(adminToken));

@@ -119,7 +119,6 @@ export const RegisterConsentModal = ({
                 <SelectField
                   name="source"
                   label={t('panel.register.source')}
-                  hint={t('panel.register.source.hint')}
                   value={currentSource}
                   options={sources.map((s) => ({
                     value: s.key,

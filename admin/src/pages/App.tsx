@@ -30,7 +30,7 @@ const NavItem = ({ to, end, children }: { to: string; end?: boolean; children: s
 
 const ConsentNav = () => {
   const t = useT();
-  const { canErase, canImport, canProof, canExport } = useConsentRBAC();
+  const { canErase, canImport, canProof } = useConsentRBAC();
   return (
     <SubNav aria-label={t('nav.label')}>
       <SubNavHeader label={t('plugin.name')} />
@@ -42,7 +42,7 @@ const ConsentNav = () => {
           <NavItem to="clients">{t('nav.clients')}</NavItem>
           <NavItem to="texts">{t('nav.texts')}</NavItem>
           <NavItem to="requests">{t('nav.requests')}</NavItem>
-          {(canErase || canImport || canProof || canExport) && (
+          {(canErase || canImport || canProof) && (
             <NavItem to="data-rights">{t('nav.dataRights')}</NavItem>
           )}
         </SubNavSection>

@@ -11,15 +11,15 @@ import { useT } from '../../hooks/useT';
 
 /**
  * Data rights: retention (bulk erasure of inactive clients), import of legacy
- * consents, tamper evidence, the events by source (read; export to download) and
- * the audit trail. Each section needs its own permission (erase, import, proof,
- * export); the page opens with any one of them.
+ * consents, tamper evidence, the events by source and the audit trail. Each
+ * section needs its own permission (erase, import, proof; the events read, and
+ * export to download them); the page opens with erase, import or proof.
  */
 const DataRightsPage = () => {
   const t = useT();
   const { isLoading, canRead, canErase, canImport, canProof, canExport } = useConsentRBAC();
   if (isLoading) return <Page.Loading />;
-  if (!canErase && !canImport && !canProof && !canExport) return <Page.NoPermissions />;
+  if (!canErase && !canImport && !canProof) return <Page.NoPermissions />;
   return (
     <>
       <PageHeader title={t('rights.pageTitle')} subtitle={t('rights.subtitle')} />
