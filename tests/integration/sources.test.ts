@@ -67,6 +67,19 @@ describe('the sources setting', () => {
     ],
     ['an unknown field', [{ key: 'x', label: 'X', colour: 'red' }], ['sources', '0']],
     ['a bad locale', [{ key: 'x', label: 'X', labels: { Danish: 'x' } }], ['sources', '0']],
+    [
+      'labels in 21 languages',
+      [
+        {
+          key: 'x',
+          label: 'X',
+          labels: Object.fromEntries(
+            Array.from({ length: 21 }, (_, i) => [`l${String.fromCharCode(97 + i)}`, 'x'])
+          ),
+        },
+      ],
+      ['sources', '0', 'labels'],
+    ],
     ['an empty list', [], ['sources']],
     ['not a list', { desk: 'Desk' }, ['sources']],
   ])('refuses %s with a 400 and writes nothing', async (_name, sources, path) => {

@@ -21,7 +21,10 @@ const sourceSchema = z
         'must be 1-64 lower-case letters, digits, "_" or "-", starting with a letter or digit'
       ),
     label: z.string().trim().min(1).max(100),
-    labels: z.record(z.string().regex(LOCALE_KEY), z.string().trim().min(1).max(100)).optional(),
+    labels: z
+      .record(z.string().regex(LOCALE_KEY), z.string().trim().min(1).max(100))
+      .refine((labels) => Object.keys(labels).length <= 20, 'at most 20 languages')
+      .optional(),
   })
   .strict();
 
