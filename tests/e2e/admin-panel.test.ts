@@ -384,6 +384,12 @@ describe('the consent screens of an admin with every permission', () => {
         .getByRole('list', { name: 'History' })
         .getByText(/^Consent given · Storage of personal data v\d+\.\d+ \(DA\)$/)
         .waitFor();
+      // With how and where: in person, on the phone (the source's label).
+      await panel
+        .getByRole('list', { name: 'History' })
+        .getByText(/in person \(Phone call\) · recorded by /)
+        .first()
+        .waitFor();
 
       // The ledger has it, recorded in person by this admin; the client is now among the valid ones.
       const events = await app

@@ -19,6 +19,10 @@ export const HistoryTimeline = ({ events }: { events: ConsentEvent[] }) => {
   const purposeName = usePurposeName();
   const { locale } = useIntl();
   const { data: sources } = useGetConsentSourcesQuery();
+  // Sources of Settings by their label; technical ones (a booking type, "admin", an import's text)
+  // stay in the exports and the events by source, not in this summary.
+  const listed = (source: string | null) =>
+    source !== null && (sources ?? []).some((s) => s.key === source);
   if (events.length === 0)
     return <Typography textColor="neutral600">{t('panel.history.none')}</Typography>;
   return (
@@ -50,7 +54,9 @@ export const HistoryTimeline = ({ events }: { events: ConsentEvent[] }) => {
               <Typography variant="pi" textColor="neutral600">
                 {formatDateTime(event.occurredAt)} ·{' '}
                 {t(`channel.${event.channel}` as TranslationKey)}
-                {event.source ? ` (${sourceLabel(sources, event.source, locale)})` : ''} · {who}
+                {listed(event.source)
+                  ? ` (${sourceLabel(sources, event.source, locale)})`
+                  : ''} · {who}
               </Typography>
               {event.note && (
                 <Typography variant="pi" textColor="neutral700">
