@@ -398,6 +398,12 @@ describe('the consent screens of an admin with every permission', () => {
       await modal
         .getByRole('checkbox', { name: 'The client consents to “Storage of personal data”' })
         .check();
+      // The source: the desk unless staff pick another of Settings > Sources (issue 21.4).
+      const source = modal.getByRole('combobox', { name: 'Source' });
+      await source.filter({ hasText: 'At the desk' }).waitFor();
+      await source.click();
+      await admin.getByRole('option', { name: 'Phone call', exact: true }).click();
+      await source.filter({ hasText: 'Phone call' }).waitFor();
       await screenshot(admin, 'in-person-modal');
       await modal.getByRole('button', { name: 'Record consent' }).click();
       await admin.getByText('Consent recorded').first().waitFor();
@@ -409,6 +415,12 @@ describe('the consent screens of an admin with every permission', () => {
       await panel
         .getByRole('list', { name: 'History' })
         .getByText(/^Consent given · Storage of personal data v\d+\.\d+ \(DA\)$/)
+        .waitFor();
+      // With how and where: in person, on the phone (the source's label).
+      await panel
+        .getByRole('list', { name: 'History' })
+        .getByText(/in person \(Phone call\) · recorded by /)
+        .first()
         .waitFor();
 
       // The ledger has it, recorded in person by this admin; the client is now among the valid ones.
@@ -422,6 +434,7 @@ describe('the consent screens of an admin with every permission', () => {
             purposeKey: 'storage',
             decision: 'given',
             channel: 'in_person',
+            source: 'phone',
             actorType: 'admin',
             textLocale: 'da',
           }),
@@ -654,6 +667,52 @@ describe('the consent screens of an admin with every permission', () => {
       await admin.getByRole('heading', { name: 'Consent settings' }).waitFor();
       await admin.getByLabel('Days a request stays open').waitFor();
       await screenshot(admin, 'settings');
+
+      // Sources (issue 21.4): add one, its key follows the label; move it above the fair; save.
+      const sources = admin.getByTestId('consent-source');
+      expect(await sources.count()).toBe(4);
+      await admin.getByRole('button', { name: 'Add a source' }).click();
+      await sources
+        .nth(4)
+        .getByLabel(/^Label\*?$/)
+        .fill('Wedding fair 2026');
+      await sources.nth(4).getByLabel('Label (DA)').fill('Bryllupsmesse 2026');
+      expect(
+        await sources
+          .nth(4)
+          .getByLabel(/^Key\*?$/)
+          .inputValue()
+      ).toBe('wedding_fair_2026');
+      await admin.getByRole('button', { name: 'Move Wedding fair 2026 up' }).click();
+      // The form saves as a whole, and the receipts' controller needs a name (the demo sets none).
+      await admin
+        .getByRole('region', { name: 'Controller (for receipts)' })
+        .getByLabel(/^Name/)
+        .fill('Salon Demo');
+      await admin.getByRole('button', { name: 'Save', exact: true }).click();
+      await admin.getByText('Settings saved').first().waitFor();
+      const saved = await app.http().get('/consent/settings').set(auth(adminToken));
+      expect(saved.body.data.sources.map((s: { key: string }) => s.key)).toEqual([
+        'desk',
+        'phone',
+        'web_form',
+        'wedding_fair_2026',
+        'fair',
+      ]);
+      expect(saved.body.data.sources[3]).toEqual({
+        key: 'wedding_fair_2026',
+        label: 'Wedding fair 2026',
+        labels: { da: 'Bryllupsmesse 2026' },
+      });
+      // A saved key is fixed (events hold it): shown, no longer an input.
+      await sources.nth(3).getByText('wedding_fair_2026', { exact: true }).waitFor();
+      expect(
+        await sources
+          .nth(3)
+          .getByLabel(/^Key\*?$/)
+          .count()
+      ).toBe(0);
+      await screenshot(admin, 'settings-sources');
     }
   );
 });

@@ -9,6 +9,7 @@
  * (CONSENT_CLOCK_ADVANCE_DAYS), so the seeded clients, created a moment ago, are
  * old enough for the retention rule; a client booked "now" on that clock is not.
  */
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { demoClients } from '../../playground/src/seed/clients';
 import { DEMO_ADMIN } from '../helpers/app';
@@ -228,6 +229,63 @@ describe('data rights in the admin panel', () => {
           ])
         );
       }
+    }
+  );
+
+  step(
+    'Consent events by source: the filter offers the sources of Settings; the export downloads one source',
+    async () => {
+      // The import stored its free-text source ("paper form"); one consent withdrawn at the fair.
+      const client = await findClientByEmail(app, token, IMPORTED[0].email!);
+      expect(client).not.toBeNull();
+      const recorded = await app
+        .http()
+        .post(`/consent/subjects/${client!.documentId}/decisions`)
+        .set(auth())
+        .send({ decisions: [{ purpose: 'marketing', decision: 'withdrawn' }], source: 'fair' });
+      expect(recorded.status).toBe(201);
+
+      await admin.goto('/admin/plugins/consent/data-rights');
+      const section = admin.getByRole('region', { name: 'Consent events by source' });
+      await section.waitFor();
+      // All sources, newest first: the fair event heads the list; a source off the list shows as stored.
+      await section
+        .getByTestId('consent-event')
+        .first()
+        .getByText('Fair or event', { exact: true })
+        .waitFor();
+      await section.getByText('paper form', { exact: true }).first().waitFor();
+      // The export needs a source.
+      await expect(
+        section.getByRole('button', { name: 'Export', exact: true }).isDisabled()
+      ).resolves.toBe(true);
+      await section.getByRole('combobox', { name: 'Source' }).click();
+      await admin.getByRole('option', { name: 'Fair or event', exact: true }).click();
+      await until(async () => {
+        const shown = await section
+          .getByTestId('consent-event')
+          .locator('td:nth-child(4)')
+          .allTextContents();
+        return shown.length === 1 && shown[0] === 'Fair or event';
+      }, 'the events of the fair only');
+      await section.getByTestId('consent-event').getByText(client!.documentId).waitFor();
+
+      await section.getByRole('button', { name: 'Export', exact: true }).click();
+      const [csv] = await Promise.all([
+        admin.waitForEvent('download'),
+        admin.getByRole('menuitem', { name: 'CSV', exact: true }).click(),
+      ]);
+      expect(csv.suggestedFilename()).toBe('consent-events-fair.csv');
+      const lines = fs
+        .readFileSync((await csv.path())!, 'utf8')
+        .trim()
+        .split(/\r?\n/);
+      expect(lines[0]).toMatch(/^subject,id,documentId,/);
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toContain(client!.documentId);
+      expect(lines[1]).toContain(',fair,');
+      await showSection(section);
+      await screenshot(admin, 'data-rights-events');
     }
   );
 

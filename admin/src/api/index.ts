@@ -8,6 +8,7 @@ export * from '../../../server/src/contracts';
 export * from './clients';
 export * from './data-rights';
 export * from './errors';
+export * from './events';
 export * from './paging';
 export * from './purposes';
 export * from './requests';

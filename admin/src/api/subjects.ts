@@ -145,3 +145,9 @@ export const downloadClientHistory = (documentId: string, format: ExportFormat, 
 
 export const downloadAccessArchive = (documentId: string) =>
   downloadFile(`/consent/subjects/${documentId}/access-archive`);
+
+/** One source's events across all clients (`locale`: the XLSX headings' language). */
+export const downloadEvents = (source: string, format: ExportFormat, locale: string) =>
+  downloadFile(
+    `/consent/events/export?source=${encodeURIComponent(source)}&format=${format}&locale=${encodeURIComponent(locale)}`
+  );

@@ -1,5 +1,6 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
-import type { ConsentEvent } from '../api';
+import { useIntl } from 'react-intl';
+import { sourceLabel, useGetConsentSourcesQuery, type ConsentEvent } from '../api';
 import { usePurposeName } from '../hooks/usePurposeName';
 import { useFormatDateTime, useT, type TranslationKey } from '../hooks/useT';
 
@@ -16,6 +17,12 @@ export const HistoryTimeline = ({ events }: { events: ConsentEvent[] }) => {
   const t = useT();
   const formatDateTime = useFormatDateTime();
   const purposeName = usePurposeName();
+  const { locale } = useIntl();
+  const { data: sources } = useGetConsentSourcesQuery();
+  // Sources of Settings by their label; technical ones (a booking type, "admin", an import's text)
+  // stay in the exports and the events by source, not in this summary.
+  const listed = (source: string | null) =>
+    source !== null && (sources ?? []).some((s) => s.key === source);
   if (events.length === 0)
     return <Typography textColor="neutral600">{t('panel.history.none')}</Typography>;
   return (
@@ -46,7 +53,10 @@ export const HistoryTimeline = ({ events }: { events: ConsentEvent[] }) => {
               </Typography>
               <Typography variant="pi" textColor="neutral600">
                 {formatDateTime(event.occurredAt)} ·{' '}
-                {t(`channel.${event.channel}` as TranslationKey)} · {who}
+                {t(`channel.${event.channel}` as TranslationKey)}
+                {listed(event.source)
+                  ? ` (${sourceLabel(sources, event.source, locale)})`
+                  : ''} · {who}
               </Typography>
               {event.note && (
                 <Typography variant="pi" textColor="neutral700">

@@ -1,6 +1,14 @@
 import { Badge, Box, Checkbox, Flex, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import { errorMessage, useGetCurrentTextsQuery, type DecisionInput } from '../api';
+import { useIntl } from 'react-intl';
+import {
+  DEFAULT_SOURCE_KEY,
+  errorMessage,
+  sourceLabel,
+  useGetConsentSourcesQuery,
+  useGetCurrentTextsQuery,
+  type DecisionInput,
+} from '../api';
 import { SelectField } from '../components/Fields';
 import { FormModal } from '../components/FormModal';
 import { useConsentConfig } from '../hooks/useConsentConfig';
@@ -49,6 +57,12 @@ export const RegisterConsentModal = ({
   const [given, setGiven] = useState<Record<string, boolean>>({});
   const [explicit, setExplicit] = useState<Record<string, boolean>>({});
   const [refuseUnticked, setRefuseUnticked] = useState(false);
+  const { locale: adminLocale } = useIntl();
+  const { data: sources } = useGetConsentSourcesQuery();
+  const [source, setSource] = useState<string | null>(null);
+  // The desk unless the list no longer holds it; then the list's first.
+  const currentSource =
+    source ?? sources?.find((s) => s.key === DEFAULT_SOURCE_KEY)?.key ?? sources?.[0]?.key ?? null;
 
   const availableLocales = Array.from(
     new Set((shown ?? []).flatMap((s) => (s.version ? Object.keys(s.version.bodies) : [])))
@@ -78,7 +92,7 @@ export const RegisterConsentModal = ({
       );
     if (decisions.length === 0) return;
     recordInPerson(
-      { decisions, locale: currentLocale },
+      { decisions, locale: currentLocale, ...(currentSource ? { source: currentSource } : {}) },
       { notify: () => t('panel.register.done'), then: onRecorded }
     );
   };
@@ -98,8 +112,22 @@ export const RegisterConsentModal = ({
         <Typography>{t('common.loading')}</Typography>
       ) : (
         <Flex direction="column" alignItems="stretch" gap={5}>
-          <Flex justifyContent="space-between" alignItems="flex-end">
-            <Typography textColor="neutral600">{t('panel.register.intro')}</Typography>
+          <Typography textColor="neutral600">{t('panel.register.intro')}</Typography>
+          <Flex justifyContent="flex-end" alignItems="flex-end" gap={4}>
+            {sources && sources.length > 0 && currentSource && (
+              <Box width="16rem">
+                <SelectField
+                  name="source"
+                  label={t('panel.register.source')}
+                  value={currentSource}
+                  options={sources.map((s) => ({
+                    value: s.key,
+                    label: sourceLabel(sources, s.key, adminLocale) ?? s.key,
+                  }))}
+                  onChange={setSource}
+                />
+              </Box>
+            )}
             <Box width="16rem">
               <SelectField
                 name="locale"

@@ -39,6 +39,7 @@ export const PagedTable = <Row, Value extends string>({
   rowTestId,
   renderCells,
   empty,
+  actions,
 }: {
   title: string;
   filter: TableFilter<Value>;
@@ -49,6 +50,8 @@ export const PagedTable = <Row, Value extends string>({
   rowTestId: string;
   renderCells: (row: Row) => React.ReactNode;
   empty: string;
+  /** More buttons beside the refresh button (an export menu). */
+  actions?: React.ReactNode;
 }) => {
   const t = useT();
   const options = [
@@ -71,6 +74,7 @@ export const PagedTable = <Row, Value extends string>({
           <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={onRefresh}>
             {t('common.refresh')}
           </Button>
+          {actions}
         </Flex>
       }
     >

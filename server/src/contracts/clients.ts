@@ -1,3 +1,4 @@
+import type { ConsentSource } from './settings';
 import type { ClientState, ClientStatus, RequestChannel, RequestStatus } from './enums';
 import type { Campaign } from './requests';
 
@@ -76,6 +77,8 @@ export interface HostConfig {
   locales: string[];
   defaultLocale: string;
   hasPublishedText?: boolean;
+  /** The collection points of Settings, in order (read without the settings permission: staff pick one). */
+  sources?: ConsentSource[];
 }
 
 /** GET /consent/config */

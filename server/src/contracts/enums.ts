@@ -104,6 +104,8 @@ export type CampaignAction = (typeof CAMPAIGN_ACTIONS)[number];
 /** What the audit trail records (consent-audit.action). */
 export const AUDIT_ACTIONS = [
   'export.history',
+  /** The events of one source across all clients (GET /consent/events/export). */
+  'export.events',
   'export.receipt',
   'export.access',
   'receipt.verify',

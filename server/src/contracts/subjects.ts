@@ -92,11 +92,34 @@ export declare namespace GetClientEvents {
     documentId: string;
   }
   interface Request {
-    query: { page?: number; pageSize?: number };
+    /** `source`: only the events of that source (compared exactly). */
+    query: { page?: number; pageSize?: number; source?: string };
   }
   interface Response {
     data: ConsentEvent[];
     meta: { pagination: { page: number; pageSize: number; pageCount: number; total: number } };
+  }
+}
+
+/** An event in the listing across clients: the event, and whose it is. */
+export interface SourcedEvent extends ConsentEvent {
+  subject: string;
+}
+
+/** GET /consent/events?source=&before=&limit=: newest first; pass `next` as `before` for the next page. */
+export declare namespace GetEvents {
+  interface Request {
+    query: { source?: string; before?: number; limit?: number };
+  }
+  interface Response {
+    data: { events: SourcedEvent[]; next: number | null };
+  }
+}
+
+/** GET /consent/events/export?source=&format=csv|json|xlsx&locale=: one source's events, a download. */
+export declare namespace ExportEvents {
+  interface Request {
+    query: { source: string; format?: ExportFormat; locale?: string };
   }
 }
 

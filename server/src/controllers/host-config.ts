@@ -24,6 +24,7 @@ const hostConfig = ({ strapi }: { strapi: Core.Strapi }) => ({
         locales: config.locales,
         defaultLocale: config.defaultLocale,
         hasPublishedText: purposes.some((p) => p.currentMajor !== null),
+        sources: (await getService(strapi, 'settings').cached()).sources,
       },
     };
   },

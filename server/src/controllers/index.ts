@@ -4,6 +4,7 @@ import campaigns from './campaigns';
 import clients from './clients';
 import consentPage from './consent-page';
 import dataRights from './data-rights';
+import events from './events';
 import hostConfig from './host-config';
 import me from './me';
 import purposes from './purposes';
@@ -25,6 +26,7 @@ export default {
   clients,
   'consent-page': consentPage,
   'data-rights': dataRights,
+  events,
   'host-config': hostConfig,
   me,
   purposes,

@@ -9,7 +9,7 @@ import { exportSchema, statusesSchema } from '../validation/clients';
 import {
   adminRecordDecisionsSchema,
   documentIdSchema,
-  paginationSchema,
+  historyQuerySchema,
 } from '../validation/decision';
 import type { GetClientConsent, GetClientEvents, GetClientStatuses } from '../contracts';
 
@@ -54,9 +54,9 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async events(ctx: Context) {
     const subject = parse(documentIdSchema, ctx.params.subject);
-    const page = parse(paginationSchema, ctx.query);
+    const query = parse(historyQuerySchema, ctx.query);
     await getService(strapi, 'subjects').assertExists(subject);
-    const { results, pagination } = await getService(strapi, 'states').history(subject, page);
+    const { results, pagination } = await getService(strapi, 'states').history(subject, query);
     ctx.body = { data: results, meta: { pagination } } satisfies GetClientEvents.Response;
   },
 
@@ -84,12 +84,13 @@ const subjects = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The subject's full event history as a CSV, JSON or XLSX download, streamed (and audited). */
   async export(ctx: Context) {
     const subject = parse(documentIdSchema, ctx.params.subject);
-    const { format, locale } = parse(exportSchema, ctx.query);
+    const { format, locale, source } = parse(exportSchema, ctx.query);
     const stream = await getService(strapi, 'history-export').stream(
       subject,
       format,
       getService(strapi, 'audit').actorOf(ctx),
-      locale ?? getService(strapi, 'config').get().defaultLocale
+      locale ?? getService(strapi, 'config').get().defaultLocale,
+      source
     );
     ctx.set('Content-Type', EXPORT_CONTENT_TYPES[format]);
     ctx.set('Content-Disposition', `attachment; filename="consent-history-${subject}.${format}"`);

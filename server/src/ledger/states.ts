@@ -146,8 +146,11 @@ const states = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** The subject's event log, newest first. */
-  async history(subject: string, { page, pageSize }: { page: number; pageSize: number }) {
-    const where = { subject };
+  async history(
+    subject: string,
+    { page, pageSize, source }: { page: number; pageSize: number; source?: string }
+  ) {
+    const where = { subject, ...(source !== undefined ? { source } : {}) };
     const [results, total] = await Promise.all([
       strapi.db.query(UID.event).findMany({
         where,

@@ -1,7 +1,8 @@
 import { own } from '../utils/own';
 import type { EXPORT_FIELDS } from './history-export';
 
-type Field = (typeof EXPORT_FIELDS)[number];
+/** The cross-subject export (events of one source) adds the client's column. */
+type Field = (typeof EXPORT_FIELDS)[number] | 'subject';
 
 /**
  * The column headings of the XLSX history export, in the workbook's language: a workbook is
@@ -10,6 +11,7 @@ type Field = (typeof EXPORT_FIELDS)[number];
  */
 const LABELS: Record<string, Record<Field, string>> = {
   en: {
+    subject: 'Client',
     id: 'Event no.',
     documentId: 'Event id',
     occurredAt: 'Time (UTC)',
@@ -32,6 +34,7 @@ const LABELS: Record<string, Record<Field, string>> = {
     note: 'Note',
   },
   da: {
+    subject: 'Klient',
     id: 'Hændelse nr.',
     documentId: 'Hændelses-id',
     occurredAt: 'Tidspunkt (UTC)',
@@ -54,6 +57,7 @@ const LABELS: Record<string, Record<Field, string>> = {
     note: 'Note',
   },
   sv: {
+    subject: 'Klient',
     id: 'Händelse nr',
     documentId: 'Händelse-id',
     occurredAt: 'Tidpunkt (UTC)',

@@ -37,6 +37,9 @@ export const EXPORT_FIELDS = [
   'note',
 ] as const satisfies readonly (keyof EventRow)[];
 
+/** A column of an export: the event's fields, and the subject in the cross-subject export. */
+export type ExportField = (typeof EXPORT_FIELDS)[number] | 'subject';
+
 const BATCH = 500;
 
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -91,12 +94,31 @@ const drained = async (output: PassThrough, sheet: unknown): Promise<void> => {
  * keyset batches (oldest first) and written as they come, so memory does not
  * grow with the history.
  */
+/** Which events an export or a listing takes: one subject's, one source's, or one subject's from one source. */
+export interface EventFilter {
+  subject?: string;
+  source?: string;
+}
+
+const whereOf = (filter: EventFilter): Record<string, unknown> => ({
+  ...(filter.subject !== undefined ? { subject: filter.subject } : {}),
+  ...(filter.source !== undefined ? { source: filter.source } : {}),
+});
+
+/**
+ * Event histories as downloads, streamed: events are read in keyset batches (oldest
+ * first) and written as they come, so memory does not grow with the history. A
+ * subject's history reads through the subject index, a source's through
+ * consent_events_source_idx (source, id): the cost follows the events taken.
+ */
 const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
-  async *events(subject: string): AsyncGenerator<EventRow> {
+  /** A subject's events (a string, as before), or those a filter names, oldest first. */
+  async *events(filter: string | EventFilter): AsyncGenerator<EventRow> {
+    const where = whereOf(typeof filter === 'string' ? { subject: filter } : filter);
     let after = 0;
     for (;;) {
       const rows = (await strapi.db.query(UID.event).findMany({
-        where: { subject, id: { $gt: after } },
+        where: { ...where, id: { $gt: after } },
         orderBy: { id: 'asc' },
         limit: BATCH,
       })) as EventRow[];
@@ -107,36 +129,82 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /**
+   * One source's events across all clients, newest first, keyset-paged by id
+   * (`before`: the `next` of the previous page). One index range per page.
+   */
+  async page({
+    source,
+    before,
+    limit = 50,
+  }: {
+    source?: string;
+    before?: number;
+    limit?: number;
+  }): Promise<{ events: EventRow[]; next: number | null }> {
+    const rows = (await strapi.db.query(UID.event).findMany({
+      where: { ...whereOf({ source }), ...(before ? { id: { $lt: before } } : {}) },
+      orderBy: { id: 'desc' },
+      limit: limit + 1,
+    })) as EventRow[];
+    const events = rows.slice(0, limit);
+    return { events, next: rows.length > limit ? events[events.length - 1].id : null };
+  },
+
+  /**
    * The stream of the file; throws a 404 before anything is streamed when the
    * subject does not exist. The audit entry is written first, with the number of
-   * events the history holds when the export starts.
+   * events the export holds when it starts.
    */
   async stream(
     subject: string,
     format: ExportFormat,
     actor?: AuditEntryInput['actor'],
     /** The XLSX headings' language (CSV and JSON keep the field keys). */
-    locale = 'en'
+    locale = 'en',
+    /** Only the events collected there (an event's `source`, compared exactly). */
+    source?: string
   ): Promise<Readable> {
     await getService(strapi, 'subjects').assertExists(subject);
+    return this.file({ subject, source }, format, actor, locale);
+  },
+
+  /** The events of a filter as a file, audited first (`export.history` for a subject, `export.events` otherwise). */
+  async file(
+    filter: EventFilter,
+    format: ExportFormat,
+    actor?: AuditEntryInput['actor'],
+    locale = 'en'
+  ): Promise<Readable> {
     if (actor) {
-      const count = await strapi.db.query(UID.event).count({ where: { subject } });
+      const count = await strapi.db.query(UID.event).count({ where: whereOf(filter) });
       await getService(strapi, 'audit').record({
-        action: 'export.history',
+        action: filter.subject !== undefined ? 'export.history' : 'export.events',
         actor,
-        subject,
-        details: { format, events: Number(count) },
+        subject: filter.subject ?? null,
+        details: {
+          format,
+          events: Number(count),
+          ...(filter.source !== undefined ? { source: filter.source } : {}),
+        },
       });
     }
-    const events = this.events(subject);
-    if (format === 'xlsx') return this.xlsx(events, locale);
-    const pick = (e: EventRow) => Object.fromEntries(EXPORT_FIELDS.map((f) => [f, e[f] ?? null]));
+    // The cross-subject file names each event's subject; a subject's history does not repeat it.
+    const fields: readonly ExportField[] =
+      filter.subject !== undefined ? EXPORT_FIELDS : ['subject', ...EXPORT_FIELDS];
+    const events = this.events(filter);
+    if (format === 'xlsx') return this.xlsx(events, locale, fields);
+    const pick = (e: EventRow) => Object.fromEntries(fields.map((f) => [f, e[f] ?? null]));
+    // The JSON names what it holds: the subject, the source, or both.
+    const head = [
+      ...(filter.subject !== undefined ? [`"subject":${JSON.stringify(filter.subject)}`] : []),
+      ...(filter.source !== undefined ? [`"source":${JSON.stringify(filter.source)}`] : []),
+    ].join(',');
     async function* csv() {
-      yield csvRow([...EXPORT_FIELDS]);
-      for await (const e of events) yield csvRow(EXPORT_FIELDS.map((f) => e[f]));
+      yield csvRow([...fields]);
+      for await (const e of events) yield csvRow(fields.map((f) => e[f]));
     }
     async function* json() {
-      yield `{"subject":${JSON.stringify(subject)},"exportedAt":${JSON.stringify(new Date().toISOString())},"events":[`;
+      yield `{${head ? `${head},` : ''}"exportedAt":${JSON.stringify(new Date().toISOString())},"events":[`;
       let first = true;
       for await (const e of events) {
         yield `${first ? '' : ','}\n${JSON.stringify(pick(e))}`;
@@ -153,7 +221,11 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
    * and no styles; each row is committed as it is written, so only the ZIP
    * compressor's window is held, and reading waits for the download to drain.
    */
-  xlsx(events: AsyncGenerator<EventRow>, locale = 'en'): Readable {
+  xlsx(
+    events: AsyncGenerator<EventRow>,
+    locale = 'en',
+    fields: readonly ExportField[] = EXPORT_FIELDS
+  ): Readable {
     const output = new PassThrough();
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
       stream: output,
@@ -163,10 +235,10 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
     workbook.creator = 'strapi-plugin-consent';
     const sheet = workbook.addWorksheet('Consent history');
     const write = async () => {
-      sheet.addRow(exportLabels(locale, EXPORT_FIELDS)).commit();
+      sheet.addRow(exportLabels(locale, fields)).commit();
       let n = 0;
       for await (const e of events) {
-        sheet.addRow(EXPORT_FIELDS.map((f) => xlsxCell(e[f]))).commit();
+        sheet.addRow(fields.map((f) => xlsxCell(e[f]))).commit();
         n += 1;
         if (n % BATCH === 0) await drained(output, sheet);
       }

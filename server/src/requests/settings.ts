@@ -7,6 +7,44 @@ import { MESSAGE_KINDS, type TemplateSet, type Templates } from '../messages/typ
 import { getService } from '../utils/get-service';
 import { parse } from '../utils/validate';
 import { own } from '../utils/own';
+import { DEFAULT_SOURCES, MAX_SOURCES, SOURCE_KEY_PATTERN } from '../contracts';
+
+const LOCALE_KEY = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
+
+const sourceSchema = z
+  .object({
+    key: z
+      .string()
+      .trim()
+      .regex(
+        SOURCE_KEY_PATTERN,
+        'must be 1-64 lower-case letters, digits, "_" or "-", starting with a letter or digit'
+      ),
+    label: z.string().trim().min(1).max(100),
+    labels: z
+      .record(z.string().regex(LOCALE_KEY), z.string().trim().min(1).max(100))
+      .refine((labels) => Object.keys(labels).length <= 20, 'at most 20 languages')
+      .optional(),
+  })
+  .strict();
+
+/** The collection points, in order: at least one (the Register consent dialog offers them), keys unique. */
+const sourcesSchema = z
+  .array(sourceSchema)
+  .min(1, 'keep at least one source')
+  .max(MAX_SOURCES)
+  .superRefine((sources, ctx) => {
+    const seen = new Set<string>();
+    sources.forEach((source, i) => {
+      if (seen.has(source.key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'key'],
+          message: `duplicate key "${source.key}"`,
+        });
+      seen.add(source.key);
+    });
+  });
 
 const template = z
   .object({
@@ -69,7 +107,9 @@ export const settingsSchema = z
         privacyPolicyUrl: z.string().trim().url().max(500).nullable(),
       })
       .strict(),
-    templates: z.record(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/), templateSet),
+    templates: z.record(z.string().regex(LOCALE_KEY), templateSet),
+    /** Replaced whole by an update: add, rename, reorder and remove are all a new list. */
+    sources: sourcesSchema,
   })
   .strict();
 
@@ -150,6 +190,10 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
           privacyPolicyUrl: null,
         },
         templates,
+        sources: DEFAULT_SOURCES.map((source) => ({
+          ...source,
+          ...(source.labels ? { labels: { ...source.labels } } : {}),
+        })),
       };
     },
 
@@ -169,6 +213,7 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
           ...stored.controller,
         },
         templates: withBundled(base.templates, stored.templates),
+        sources: stored.sources ?? base.sources,
       };
     },
 
@@ -183,6 +228,7 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
         sender: { ...current.sender, ...patch.sender },
         controller: { ...current.controller, ...patch.controller },
         templates: withBundled(current.templates, patch.templates),
+        sources: patch.sources ?? current.sources,
       };
       if (next.reminderDaysBeforeExpiry >= next.requestTtlDays) {
         throw new errors.ValidationError(

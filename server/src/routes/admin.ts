@@ -126,6 +126,18 @@ export default {
     },
     {
       method: 'GET',
+      path: '/events',
+      handler: 'events.find',
+      config: { policies: guarded(ACTION.read) },
+    },
+    {
+      method: 'GET',
+      path: '/events/export',
+      handler: 'events.export',
+      config: { policies: guarded(ACTION.export) },
+    },
+    {
+      method: 'GET',
       path: '/events/:id/receipt',
       handler: 'data-rights.eventReceipt',
       config: { policies: guarded(ACTION.export) },

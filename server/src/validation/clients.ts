@@ -57,13 +57,33 @@ export const overviewSchema = z
   .strict();
 
 /** GET /consent/subjects/:subject/export */
+/**
+ * An event's source as a filter: compared exactly, any text an event may hold (a key of
+ * Settings > Sources, or the free text an API or import caller gave).
+ */
+export const sourceFilterSchema = z.string().trim().min(1).max(255);
+
 export const exportSchema = z
   .object({
     format: z.enum(EXPORT_FORMATS).default('csv'),
+    /** Only the events of this source. */
+    source: sourceFilterSchema.optional(),
     /** The XLSX headings' language; the plugin's default locale when left out. */
     locale: z
       .string()
       .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/)
       .optional(),
+  })
+  .strict();
+
+/** GET /consent/events/export: one source's events across all clients (the source is required). */
+export const eventsExportSchema = exportSchema.extend({ source: sourceFilterSchema });
+
+/** GET /consent/events: newest first, keyset-paged by id. */
+export const eventsPageSchema = z
+  .object({
+    source: sourceFilterSchema.optional(),
+    before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();

@@ -53,3 +53,8 @@ export const paginationSchema = z
     pageSize: z.coerce.number().int().min(1).max(100).default(25),
   })
   .strict();
+
+/** A subject's history, optionally only the events of one source (compared exactly). */
+export const historyQuerySchema = paginationSchema.extend({
+  source: z.string().trim().min(1).max(255).optional(),
+});

@@ -2,6 +2,7 @@ import { Flex } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { PageHeader } from '../../components/PageHeader';
 import { AuditSection } from './AuditSection';
+import { EventsSection } from './EventsSection';
 import { ImportSection } from './ImportSection';
 import { ProofSection } from './ProofSection';
 import { RetentionSection } from './RetentionSection';
@@ -10,12 +11,13 @@ import { useT } from '../../hooks/useT';
 
 /**
  * Data rights: retention (bulk erasure of inactive clients), import of legacy
- * consents, tamper evidence and the audit trail. Each section needs its own
- * permission (erase, import, proof); the page opens with any one of them.
+ * consents, tamper evidence, the events by source and the audit trail. Each
+ * section needs its own permission (erase, import, proof; the events read, and
+ * export to download them); the page opens with erase, import or proof.
  */
 const DataRightsPage = () => {
   const t = useT();
-  const { isLoading, canErase, canImport, canProof } = useConsentRBAC();
+  const { isLoading, canRead, canErase, canImport, canProof, canExport } = useConsentRBAC();
   if (isLoading) return <Page.Loading />;
   if (!canErase && !canImport && !canProof) return <Page.NoPermissions />;
   return (
@@ -26,6 +28,7 @@ const DataRightsPage = () => {
           {canErase && <RetentionSection canErase={canErase} />}
           {canImport && <ImportSection />}
           {canProof && <ProofSection />}
+          {canRead && <EventsSection canExport={canExport} />}
           {canProof && <AuditSection />}
         </Flex>
       </Layouts.Content>

@@ -13,6 +13,7 @@ import {
   type Settings,
 } from '../../api';
 import { ControllerSection } from './ControllerSection';
+import { SourcesSection } from './SourcesSection';
 import { WebhookEventsSection } from './WebhookEventsSection';
 import { useConsentConfig } from '../../hooks/useConsentConfig';
 import { useSubmit } from '../../hooks/useSubmit';
@@ -45,6 +46,10 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
   const { busy: saving, submit: submitSave } = useSubmit();
   const { busy: testing, submit: submitTest } = useSubmit();
   const [value, setValue] = useState<Settings>(initial);
+  // Keys stored before this edit: events may hold them (updated on save).
+  const [savedKeys, setSavedKeys] = useState<ReadonlySet<string>>(
+    () => new Set(initial.sources.map((s) => s.key))
+  );
   const locales = Object.keys(value.templates);
   const [testTo, setTestTo] = useState('');
   const [testLocale, setTestLocale] = useState(locales[0] ?? 'en');
@@ -107,7 +112,13 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
             replyTo: value.sender.replyTo?.trim() || null,
           },
         }).unwrap(),
-      { notify: () => t('settings.saved'), then: setValue }
+      {
+        notify: () => t('settings.saved'),
+        then: (saved) => {
+          setValue(saved);
+          setSavedKeys(new Set(saved.sources.map((s) => s.key)));
+        },
+      }
     );
 
   const testMail = () =>
@@ -161,6 +172,15 @@ const SettingsForm = ({ initial }: { initial: Settings }) => {
                 </Cell>
               ))}
             </Grid.Root>
+          </Card>
+
+          <Card title={t('settings.sources')}>
+            <SourcesSection
+              value={value.sources}
+              saved={savedKeys}
+              locales={locales}
+              onChange={(sources) => setValue({ ...value, sources })}
+            />
           </Card>
 
           {value.controller && (
