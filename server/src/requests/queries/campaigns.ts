@@ -1,7 +1,13 @@
 /** Campaign rows (consent_campaigns) and the set-based statements that queue a campaign's requests. */
 import type { Knex } from 'knex';
 import { TABLE } from '../../constants';
-import { randomDocumentIdSql, type Dialect } from '../../utils/dialect';
+import {
+  concatSql,
+  quoteId,
+  randomDocumentIdSql,
+  stringAggSql,
+  type Dialect,
+} from '../../utils/dialect';
 import { byDocumentId, insertInto, OPEN_STATUSES, type Db, type Row } from './requests';
 
 export const insertCampaign = (trx: Db, row: Row): Promise<void> =>
@@ -44,15 +50,6 @@ const openConsentRequests = (trx: Db) =>
     .where('kind', 'consent')
     .whereIn('status', [...OPEN_STATUSES]);
 
-/** Cancel the open consent requests of the audience (a subquery of document ids). */
-export const supersedeAudience = async (
-  trx: Db,
-  audience: Knex.QueryBuilder,
-  superseded: Row
-): Promise<void> => {
-  await openConsentRequests(trx).whereIn('subject', audience).update(superseded);
-};
-
 /** Cancel the open consent requests of the campaign's subjects that are not the campaign's own. */
 export const supersedeOthersOfCampaign = async (
   trx: Db,
@@ -71,9 +68,70 @@ export const supersedeOthersOfCampaign = async (
     .update(superseded);
 };
 
+/** What a campaign asks each client: the purposes it may ask about, and whether refusals count. */
+export interface AskRule {
+  /** Keys of active, consent-based purposes with a published text (the campaign's `purposes`, or all). */
+  purposes: string[];
+  /** Ask refused and withdrawn purposes again even without a new major version (staff's explicit choice). */
+  askAgainRefused: boolean;
+}
+
 /**
- * One request per client of the audience (a subquery of document ids), each from
- * `template` (column values but document_id and subject), in one INSERT ... SELECT;
+ * The purposes to ask each client of the audience, as one grouped SELECT: (subject,
+ * purposes) where purposes is the JSON array of keys, only for clients with at least one.
+ * A purpose is asked when the client's state for it is (docs/requests.md, "What a campaign
+ * asks"): none (missing), expired, revoked, given but not valid (an older major, or
+ * without the explicit tick a special category needs); refused or withdrawn only when the
+ * purpose's current major was released after that decision and is newer than the version
+ * it was about (or with `askAgainRefused`). Indexed lookups: the state by (subject,
+ * purpose_key), the current major's release time from a small derived table of texts.
+ */
+export const askedPurposesQuery = (
+  trx: Db,
+  dialect: Dialect,
+  audience: Knex.QueryBuilder,
+  rule: AskRule
+) => {
+  const key = `p.${quoteId(dialect, 'key')}`;
+  const list = rule.purposes.map(() => '?').join(', ');
+  const json = concatSql(dialect, [
+    `'['`,
+    stringAggSql(dialect, concatSql(dialect, [`'"'`, key, `'"'`]), 'p.position, p.id', ','),
+    `']'`,
+  ]);
+  const again = rule.askAgainRefused ? '1 = 1' : '1 = 0';
+  return trx.raw(
+    `SELECT a.document_id AS subject, ${json} AS purposes
+     FROM ? CROSS JOIN ${TABLE.purpose} p
+     LEFT JOIN ${TABLE.state} s ON s.subject = a.document_id AND s.purpose_key = ${key}
+     LEFT JOIN (
+       SELECT t.purpose_key, MIN(t.released_at) AS released_at
+       FROM ${TABLE.text} t JOIN ${TABLE.purpose} q ON q.${quoteId(dialect, 'key')} = t.purpose_key AND t.major = q.current_major
+       WHERE t.purpose_key IN (${list})
+       GROUP BY t.purpose_key
+     ) r ON r.purpose_key = ${key}
+     WHERE ${key} IN (${list})
+       AND (
+         s.id IS NULL
+         OR s.decision IN ('expired', 'revoked')
+         OR (s.decision = 'given' AND (
+           s.text_major IS NULL OR s.text_major <> p.current_major
+           OR (p.special_category = ? AND (s.explicit IS NULL OR s.explicit = ?))
+         ))
+         OR (s.decision IN ('refused', 'withdrawn') AND (
+           ${again}
+           OR ((s.text_major IS NULL OR s.text_major < p.current_major) AND r.released_at > s.decided_at)
+         ))
+       )
+     GROUP BY a.document_id`,
+    [audience.as('a'), ...rule.purposes, ...rule.purposes, true, false] as Knex.RawBinding[]
+  );
+};
+
+/**
+ * One request per client of the audience (a subquery of document ids) with something
+ * left to ask (askedPurposesQuery), each from `template` (column values but document_id,
+ * subject and purpose_keys, which is the client's own list), in one INSERT ... SELECT;
  * how many were inserted.
  */
 export const queueAudience = async (
@@ -81,12 +139,21 @@ export const queueAudience = async (
   dialect: Dialect,
   campaign: string,
   audience: Knex.QueryBuilder,
+  rule: AskRule,
   template: Row
 ): Promise<number> => {
-  const columns = Object.keys(template).filter((c) => c !== 'document_id' && c !== 'subject');
+  const columns = Object.keys(template).filter(
+    (c) => c !== 'document_id' && c !== 'subject' && c !== 'purpose_keys'
+  );
+  // GROUP_CONCAT stops at 1,024 bytes by default: room for every purpose key's list.
+  if (dialect === 'mysql') await trx.raw('SET SESSION group_concat_max_len = 1048576');
+  const keys = dialect === 'postgres' ? 'CAST(x.purposes AS jsonb)' : 'x.purposes';
   const inserted = (await trx.raw(
-    `INSERT INTO ${TABLE.request} (document_id, subject, ${columns.join(', ')}) SELECT ${randomDocumentIdSql(dialect)}, a.document_id, ${columns.map(() => '?').join(', ')} FROM ?`,
-    [...columns.map((c) => template[c]), audience.as('a')] as Knex.RawBinding[]
+    `INSERT INTO ${TABLE.request} (document_id, subject, purpose_keys, ${columns.join(', ')}) SELECT ${randomDocumentIdSql(dialect)}, x.subject, ${keys}, ${columns.map(() => '?').join(', ')} FROM (?) x`,
+    [
+      ...columns.map((c) => template[c]),
+      askedPurposesQuery(trx, dialect, audience, rule),
+    ] as Knex.RawBinding[]
   )) as { rowCount?: number };
   // PostgreSQL reports the rows inserted; elsewhere count them (campaign index).
   if (dialect === 'postgres' && typeof inserted.rowCount === 'number') return inserted.rowCount;
