@@ -8,6 +8,11 @@ export interface ConsentRequest {
   /** The client's name (GET /consent/requests only), null when the client has none or is gone. */
   subjectName?: string | null;
   kind: 'consent' | 'information';
+  /**
+   * The purposes it asks, exactly (null: every consent purpose with a published text). A
+   * campaign's request names the ones left to ask its client (docs/requests.md).
+   */
+  purposeKeys: string[] | null;
   status: RequestStatus;
   channel: RequestChannel | null;
   /** Why it failed or was cancelled; for a queued request, the last attempt's error. */
