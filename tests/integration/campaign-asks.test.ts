@@ -234,6 +234,46 @@ describe('what a campaign asks each client', () => {
     expect(asked.get(revoked)).toEqual(['marketing']);
   });
 
+  it('what a client decides after the campaign queued its request is not asked: the request is narrowed before it leaves, or cancelled when nothing is left', async () => {
+    const narrowed = await createClient(app.strapi);
+    const done = await createClient(app.strapi);
+    const created = await campaign({ audience: { subjects: [narrowed, done] } });
+    expect(created.total).toBe(2);
+    await tick();
+    // Both decide at a booking while the campaign waits in the queue.
+    await recordDecisions(app, narrowed, {
+      decisions: [{ purpose: 'marketing', decision: 'refused' }],
+    });
+    await recordDecisions(app, done, {
+      decisions: [
+        { purpose: 'storage', decision: 'given' },
+        { purpose: 'marketing', decision: 'refused' },
+        { purpose: 'health', decision: 'given', explicit: true },
+      ],
+    });
+    smtp.clear();
+    await worker().drain();
+
+    const rows = (await app.strapi.db
+      .connection('consent_requests')
+      .where({ campaign: created.documentId })
+      .select('subject', 'status', 'reason')) as {
+      subject: string;
+      status: string;
+      reason: string;
+    }[];
+    const bySubject = new Map(rows.map((r) => [r.subject, r]));
+    expect(bySubject.get(narrowed)?.status).toBe('sent');
+    expect((await askedBy(created.documentId)).get(narrowed)).toEqual(['storage', 'health']);
+    expect(pageAsks((await app.http().get(await newestLink(narrowed))).text)).toEqual([
+      'storage',
+      'health',
+    ]);
+    expect(bySubject.get(done)).toMatchObject({ status: 'cancelled' });
+    expect(bySubject.get(done)?.reason).toContain('nothing left to ask');
+    expect(smtp.messagesTo(await clientEmail(app.strapi, done))).toHaveLength(0);
+  });
+
   it('refuses bad input with a 400 in Strapi’s error shape and queues nothing', async () => {
     const before = await app.strapi.db.connection('consent_requests').count({ n: '*' }).first();
     const res = await app

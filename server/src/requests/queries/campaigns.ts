@@ -24,14 +24,73 @@ export const updateCampaign = async (db: Db, documentId: string, data: Row): Pro
 export const listCampaigns = async (db: Db, limit: number): Promise<Row[]> =>
   (await db(TABLE.campaign).orderBy('id', 'desc').limit(limit)) as Row[];
 
-/** Whether each campaign sends reminders, by document id. */
-export const campaignReminders = async (
+/** Whether each campaign sends reminders and asks refusals again, by document id. */
+export const campaignOptions = async (
   db: Db,
   documentIds: string[]
-): Promise<{ document_id: string; reminder: unknown }[]> =>
+): Promise<{ document_id: string; reminder: unknown; ask_again_refused: unknown }[]> =>
   (await db(TABLE.campaign)
     .whereIn('document_id', documentIds)
-    .select('document_id', 'reminder')) as { document_id: string; reminder: unknown }[];
+    .select('document_id', 'reminder', 'ask_again_refused')) as {
+    document_id: string;
+    reminder: unknown;
+    ask_again_refused: unknown;
+  }[];
+
+/** When each purpose's current major version came out (its first release), as a derived table `r`. */
+const currentMajorReleases = (dialect: Dialect, keys: string) =>
+  `(SELECT t.purpose_key, MIN(t.released_at) AS released_at
+    FROM ${TABLE.text} t JOIN ${TABLE.purpose} q ON q.${quoteId(dialect, 'key')} = t.purpose_key AND t.major = q.current_major
+    WHERE t.purpose_key IN (${keys})
+    GROUP BY t.purpose_key) r`;
+
+/** A client's decision in force for a purpose, with the release of the purpose's current major. */
+export interface DecidedState {
+  subject: string;
+  purpose_key: string;
+  decision: string;
+  text_major: number | string | null;
+  explicit: unknown;
+  decided_at: unknown;
+  released_at: unknown;
+}
+
+/**
+ * The states of these clients for these purposes decided after `since` (by the subject
+ * index; usually none): what the sender re-checks in a campaign's queued requests.
+ */
+export const decidedSince = async (
+  db: Db,
+  dialect: Dialect,
+  subjects: string[],
+  purposes: string[],
+  since: Date
+): Promise<DecidedState[]> => {
+  if (subjects.length === 0 || purposes.length === 0) return [];
+  const keys = purposes.map(() => '?').join(', ');
+  const result = (await db.raw(
+    `SELECT s.subject, s.purpose_key, s.decision, s.text_major, s.explicit, s.decided_at, r.released_at
+     FROM ${TABLE.state} s LEFT JOIN ${currentMajorReleases(dialect, keys)} ON r.purpose_key = s.purpose_key
+     WHERE s.subject IN (${subjects.map(() => '?').join(', ')}) AND s.purpose_key IN (${keys}) AND s.decided_at > ?`,
+    [...purposes, ...subjects, ...purposes, since] as Knex.RawBinding[]
+  )) as unknown;
+  if (Array.isArray(result))
+    return (Array.isArray(result[0]) ? result[0] : result) as DecidedState[];
+  return ((result as { rows?: DecidedState[] }).rows ?? []) as DecidedState[];
+};
+
+/** A claimed request's purposes narrowed before it leaves (this owner still holds it). */
+export const narrowQueued = async (
+  db: Db,
+  id: number,
+  owner: string,
+  purposeKeys: string[],
+  now: Date
+): Promise<void> => {
+  await db(TABLE.request)
+    .where({ id, lease_owner: owner, status: 'queued' })
+    .update({ purpose_keys: JSON.stringify(purposeKeys), updated_at: now });
+};
 
 /** A selection of host clients (their document ids) as a subquery, one per document. */
 export const hostClientsQuery = (
@@ -104,12 +163,7 @@ export const askedPurposesQuery = (
     `SELECT a.document_id AS subject, ${json} AS purposes
      FROM ? CROSS JOIN ${TABLE.purpose} p
      LEFT JOIN ${TABLE.state} s ON s.subject = a.document_id AND s.purpose_key = ${key}
-     LEFT JOIN (
-       SELECT t.purpose_key, MIN(t.released_at) AS released_at
-       FROM ${TABLE.text} t JOIN ${TABLE.purpose} q ON q.${quoteId(dialect, 'key')} = t.purpose_key AND t.major = q.current_major
-       WHERE t.purpose_key IN (${list})
-       GROUP BY t.purpose_key
-     ) r ON r.purpose_key = ${key}
+     LEFT JOIN ${currentMajorReleases(dialect, list)} ON r.purpose_key = ${key}
      WHERE ${key} IN (${list})
        AND (
          s.id IS NULL
