@@ -142,8 +142,9 @@ export interface AskRule {
  * asks"): none (missing), expired, revoked, given but not valid (an older major, or
  * without the explicit tick a special category needs); refused or withdrawn only when the
  * purpose's current major was released after that decision and is newer than the version
- * it was about (or with `askAgainRefused`). Indexed lookups: the state by (subject,
- * purpose_key), the current major's release time from a small derived table of texts.
+ * it was about (or with `askAgainRefused`): domain/asking.ts isLeftToAsk, in SQL. Indexed
+ * lookups: the state by (subject, purpose_key), the current major's release time from a
+ * small derived table of texts.
  */
 export const askedPurposesQuery = (
   trx: Db,
