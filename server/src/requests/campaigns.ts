@@ -17,6 +17,7 @@ import {
   listCampaigns,
   queueAudience,
   requestsPerStatus,
+  supersedeAudience,
   supersedeOthersOfCampaign,
   updateCampaign,
   updateQueuedOfCampaign,
@@ -102,6 +103,17 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
         reason: `superseded by campaign ${documentId}`,
         updated_at: now,
       };
+      // The audience's open requests are superseded by this campaign: before the insert
+      // (nothing of this campaign to skip), except for the "pending" audience, which is
+      // defined by those very requests. Also those of a client with nothing left to ask:
+      // an open request of theirs can only ask what they have decided since.
+      const pendingAudience = 'state' in input.audience && input.audience.state === 'pending';
+      if (!pendingAudience)
+        await supersedeAudience(
+          trx,
+          this.audienceQuery(trx, input.audience, fingerprint),
+          superseded
+        );
       const total = await queueAudience(
         trx,
         dialect,
@@ -110,10 +122,7 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
         rule,
         template
       );
-      // The open requests of the clients this campaign asks are superseded by its own; a
-      // client with nothing left to ask keeps whatever it has (after the insert, so also
-      // right for the "pending" audience, which is defined by those very requests).
-      await supersedeOthersOfCampaign(trx, documentId, superseded);
+      if (pendingAudience) await supersedeOthersOfCampaign(trx, documentId, superseded);
       await updateCampaign(trx, documentId, { total });
       onCommit(() => getService(strapi, 'worker').wake());
     });

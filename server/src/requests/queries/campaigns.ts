@@ -109,6 +109,15 @@ const openConsentRequests = (trx: Db) =>
     .where('kind', 'consent')
     .whereIn('status', [...OPEN_STATUSES]);
 
+/** Cancel the open consent requests of the audience (a subquery of document ids). */
+export const supersedeAudience = async (
+  trx: Db,
+  audience: Knex.QueryBuilder,
+  superseded: Row
+): Promise<void> => {
+  await openConsentRequests(trx).whereIn('subject', audience).update(superseded);
+};
+
 /** Cancel the open consent requests of the campaign's subjects that are not the campaign's own. */
 export const supersedeOthersOfCampaign = async (
   trx: Db,
