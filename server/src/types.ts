@@ -135,6 +135,8 @@ export interface CampaignRow {
   status: 'running' | 'paused' | 'cancelled' | 'completed';
   audience: Audience;
   purposeKeys: string[] | null;
+  /** Refused and withdrawn purposes asked again without a substantive change (false by default). */
+  askAgainRefused: boolean | null;
   total: number;
   reminder: boolean;
   startedById: string | null;

@@ -8,6 +8,11 @@ export interface ConsentRequest {
   /** The client's name (GET /consent/requests only), null when the client has none or is gone. */
   subjectName?: string | null;
   kind: 'consent' | 'information';
+  /**
+   * The purposes it asks, exactly (null: every consent purpose with a published text). A
+   * campaign's request names the ones left to ask its client (docs/requests.md).
+   */
+  purposeKeys: string[] | null;
   status: RequestStatus;
   channel: RequestChannel | null;
   /** Why it failed or was cancelled; for a queued request, the last attempt's error. */
@@ -29,8 +34,13 @@ export interface Campaign {
   documentId: string;
   name: string;
   status: CampaignStatus;
+  /** The clients asked: those of the audience with something left to ask. */
   total: number;
   counts: Partial<Record<RequestStatus, number>>;
+  /** The purposes the campaign may ask about (null: every consent purpose with a published text). */
+  purposeKeys?: string[] | null;
+  /** Refused and withdrawn purposes were asked again although their text had not changed substantively. */
+  askAgainRefused?: boolean | null;
   createdAt?: string;
   startedByName?: string | null;
 }
@@ -103,10 +113,22 @@ export declare namespace GetCampaigns {
   }
 }
 
-/** POST /consent/campaigns */
+/**
+ * POST /consent/campaigns. Each client of the audience is asked only for the purposes
+ * (of `purposes`, or every consent purpose with a published text) that are missing,
+ * expired, revoked or not validly given; a refused or withdrawn purpose only after a
+ * substantive new version, or with `askAgainRefused: true`. A client with nothing left
+ * to ask gets no request and is not counted in `total`.
+ */
 export declare namespace CreateCampaign {
   interface Request {
-    body: { name: string; audience: CampaignAudience; purposes?: string[]; reminder?: boolean };
+    body: {
+      name: string;
+      audience: CampaignAudience;
+      purposes?: string[];
+      askAgainRefused?: boolean;
+      reminder?: boolean;
+    };
   }
   interface Response {
     data: Campaign;

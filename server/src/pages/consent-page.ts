@@ -91,10 +91,11 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /**
-   * What the request asks, with the current texts in `locale`: its purposes (every
-   * active consent-based purpose when it names none) that have a published text,
-   * and the purposes on another legal basis, for information. Null when there is
-   * nothing left to decide (the purposes were deactivated since it was sent).
+   * What the request asks, with the current texts in `locale`: exactly its purposes (every
+   * active consent-based purpose when it names none; a campaign's request names the ones
+   * left to ask that client) that have a published text, and the purposes on another
+   * legal basis, for information, on every request. Null when there is nothing left to
+   * decide (the purposes were deactivated since it was sent).
    */
   async requestView(link: PageLink, locale: string): Promise<RequestView | null> {
     const [texts, organisation] = await Promise.all([
@@ -102,15 +103,16 @@ const consentPage = ({ strapi }: { strapi: Core.Strapi }) => ({
       this.organisation(),
     ]);
     const named = link.request.purposeKeys ? new Set(link.request.purposeKeys) : null;
-    const wanted = texts.filter((text) => named === null || named.has(text.purpose));
-    const asked = wanted.filter((text) => text.requiresConsent);
+    const asked = texts.filter(
+      (text) => text.requiresConsent && (named === null || named.has(text.purpose))
+    );
     if (asked.length === 0) return null;
     return {
       locale,
       organisation,
       expiresAt: new Date(link.request.expiresAt as string),
       asked,
-      info: wanted.filter((text) => !text.requiresConsent),
+      info: texts.filter((text) => !text.requiresConsent),
       confirming: link.request.origin !== null,
     };
   },

@@ -29,15 +29,23 @@ export interface NewCampaign {
   name: string;
   audience: Audience;
   purposes?: string[] | null;
+  /**
+   * Ask refused and withdrawn purposes again although their text has not changed
+   * substantively since (false by default: a campaign never asks again what a client
+   * refused, docs/requests.md "What a campaign asks").
+   */
+  askAgainRefused?: boolean;
   reminder?: boolean;
   actor?: Actor | null;
 }
 
 /**
  * Campaigns: one consent request per client of an audience ("every client
- * without valid consent", or a selection), queued by one set-based INSERT ...
- * SELECT; the worker sends them like any request. Pause holds the queued rows,
- * resume releases them, cancel cancels them.
+ * without valid consent", or a selection) that has something left to ask, queued
+ * by one set-based INSERT ... SELECT that also writes each request's own purposes
+ * (what is missing or outdated for that client, never what it refused or withdrew
+ * unless the text changed substantively since); the worker sends them like any
+ * request. Pause holds the queued rows, resume releases them, cancel cancels them.
  */
 const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The audience's client document ids as a subquery (never loaded into memory). */
@@ -54,7 +62,14 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async create(input: NewCampaign): Promise<CampaignRow & { counts: Record<string, number> }> {
-    const purposeKeys = await getService(strapi, 'requests').assertAskable(input.purposes);
+    const requests = getService(strapi, 'requests');
+    const purposeKeys = await requests.assertAskable(input.purposes);
+    // The purposes a request of this campaign may ask about; each client's request asks
+    // the part of them that is left for that client (queries/campaigns.ts askedPurposesQuery).
+    const rule = {
+      purposes: purposeKeys ?? (await requests.askableKeys()),
+      askAgainRefused: input.askAgainRefused === true,
+    };
     const now = getService(strapi, 'clock').now();
     const documentId = newDocumentId();
     const fingerprint = await getService(strapi, 'states').currentFingerprint();
@@ -66,6 +81,7 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
         status: 'running',
         audience: JSON.stringify(input.audience),
         purpose_keys: purposeKeys ? JSON.stringify(purposeKeys) : null,
+        ask_again_refused: rule.askAgainRefused,
         total: 0,
         reminder: input.reminder ?? true,
         started_by_id: input.actor?.id != null ? String(input.actor.id) : null,
@@ -87,9 +103,10 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
         reason: `superseded by campaign ${documentId}`,
         updated_at: now,
       };
-      // The audience's open requests are superseded by this campaign's: before the insert
+      // The audience's open requests are superseded by this campaign: before the insert
       // (nothing of this campaign to skip), except for the "pending" audience, which is
-      // defined by those very requests.
+      // defined by those very requests. Also those of a client with nothing left to ask:
+      // an open request of theirs can only ask what they have decided since.
       const pendingAudience = 'state' in input.audience && input.audience.state === 'pending';
       if (!pendingAudience)
         await supersedeAudience(
@@ -102,6 +119,7 @@ const campaigns = ({ strapi }: { strapi: Core.Strapi }) => ({
         dialect,
         documentId,
         this.audienceQuery(trx, input.audience, fingerprint),
+        rule,
         template
       );
       if (pendingAudience) await supersedeOthersOfCampaign(trx, documentId, superseded);

@@ -21,6 +21,7 @@ export type ClaimedRow = Pick<
   | 'campaign'
   | 'attempts'
   | 'expiresAt'
+  | 'createdAt'
 >;
 /** Claimed rows, and the purposes' version read with them (null when none is known). */
 export interface Claimed {

@@ -82,6 +82,11 @@ const requests = ({ strapi }: { strapi: Core.Strapi }) => ({
     return [...new Set(purposeKeys)];
   },
 
+  /** The keys of every purpose a request may ask about now (askablePurposes). */
+  async askableKeys(): Promise<string[]> {
+    return askablePurposes(await getService(strapi, 'purposes').list()).map((p) => p.key);
+  },
+
   /**
    * Queue a request for one subject. A consent request supersedes the subject's
    * open one (cancelled, reason "superseded"), in the same transaction.

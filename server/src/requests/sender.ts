@@ -12,9 +12,12 @@ import { askablePurposes } from './requests';
 import type { ClaimedRow, ClaimKind } from './queue';
 import type { Settings } from './settings';
 import type { Contact } from '../host';
+import type { Decision } from '../contracts';
 import { own } from '../utils/own';
-import { campaignReminders, deleteTokensSince } from './queries';
 import { localisedPurpose } from '../contracts';
+import { isLeftToAsk } from '../domain/asking';
+import { dialectOf } from '../utils/dialect';
+import { campaignOptions, decidedSince, deleteTokensSince, narrowQueued } from './queries';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -27,6 +30,8 @@ interface Outcome {
   locale?: string;
   /** Set when the send failed; `final` when retrying cannot help (no address). */
   error?: { message: string; final: boolean };
+  /** Set when nothing is left to ask (the client decided after the campaign queued it): cancelled, not sent. */
+  cancel?: string;
 }
 
 /** A claimed batch, ready to leave. */
@@ -46,9 +51,9 @@ export interface PreparedBatch {
 /** Sends claimed requests: chooses the channel, issues link tokens, renders, delivers, settles the rows. */
 const sender = ({ strapi }: { strapi: Core.Strapi }) => {
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  // Whether a campaign sends reminders: set when it is created and never changed, so
-  // each campaign is read once, not once per batch.
-  const reminderOf = new Map<string, boolean>();
+  // Whether a campaign sends reminders and asks refusals again: set when it is created and
+  // never changed, so each campaign is read once, not once per batch.
+  const optionsOf = new Map<string, { reminder: boolean; askAgainRefused: boolean }>();
   // The rows each running pass holds, by id: whether its message left (accepted by the
   // mail server). What a failed pass or a shutdown that stops waiting releases.
   const passes = new Set<Map<number, boolean>>();
@@ -99,12 +104,19 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
         ...new Set(rows.map((r) => r.subject)),
       ]);
       const delivery = getService(strapi, 'delivery');
+      // The purposes as of the claim (re-used while unchanged).
+      const purposes = await getService(strapi, 'purposes').listAt(purposesVersion);
+      // A campaign's request asks what was left to ask when it was queued: what the client
+      // decided since is not asked again (narrowed here, before the message is made).
+      const left = kind === 'send' ? await this.leftToAsk(rows, purposes, now) : new Map();
 
       // Where each request goes; rows without a usable address fail for good.
       const plans: Outcome[] = rows.map((row) =>
-        this.plan(row, contacts.get(row.subject) ?? null, settings, delivery.canSms())
+        left.get(row.id)?.length === 0
+          ? { row, cancel: 'nothing left to ask: the client decided after the campaign queued it' }
+          : this.plan(row, contacts.get(row.subject) ?? null, settings, delivery.canSms())
       );
-      const sendable = plans.filter((p) => !p.error);
+      const sendable = plans.filter((p) => !p.error && !p.cancel);
 
       // Tokens are stored (hashed) and committed before any message leaves: a link must work when it arrives.
       // One statement (tokens.issue), committed on its own.
@@ -115,9 +127,7 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       );
 
       const expiresAt = new Date(now.getTime() + settings.requestTtlDays * DAY);
-      // The purposes as of the claim (re-used while unchanged), and their current texts once
-      // per locale of the batch (published versions, kept once read).
-      const purposes = await getService(strapi, 'purposes').listAt(purposesVersion);
+      // The purposes' current texts once per locale of the batch (published versions, kept once read).
       const locales = [...new Set(sendable.map((p) => p.locale as string))];
       const texts = new Map(
         await Promise.all(
@@ -389,7 +399,15 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
     ): Promise<void> {
       const { worker } = getService(strapi, 'config').get();
       const queue = getService(strapi, 'queue');
-      const sent = plans.filter((p) => !p.error);
+      const sent = plans.filter((p) => !p.error && !p.cancel);
+      const cancelled = plans.filter((p) => p.cancel);
+      if (cancelled.length > 0)
+        await queue.settle(
+          cancelled.map((p) => p.row.id),
+          owner,
+          'queued',
+          { status: 'cancelled', reason: cancelled[0].cancel, updated_at: now }
+        );
       if (kind === 'remind') {
         await queue.settle(
           sent.map((p) => p.row.id),
@@ -471,16 +489,93 @@ const sender = ({ strapi }: { strapi: Core.Strapi }) => {
       if (unsent.length > 0) await deleteTokensSince(strapi.db.connection, unsent, now);
     },
 
-    async campaignsWithoutReminder(ids: string[]): Promise<Set<string>> {
-      const unknown = [...new Set(ids)].filter((id) => !reminderOf.has(id));
+    /** The options of these campaigns (read once per campaign). */
+    async campaignOptions(
+      ids: string[]
+    ): Promise<Map<string, { reminder: boolean; askAgainRefused: boolean }>> {
+      const unknown = [...new Set(ids)].filter((id) => !optionsOf.has(id));
       if (unknown.length > 0) {
-        const rows = await campaignReminders(strapi.db.connection, unknown);
-        if (reminderOf.size + rows.length > 10_000) reminderOf.clear();
+        const rows = await campaignOptions(strapi.db.connection, unknown);
+        if (optionsOf.size + rows.length > 10_000) optionsOf.clear();
         for (const row of rows) {
-          reminderOf.set(row.document_id, normaliseBoolean(row.reminder));
+          optionsOf.set(row.document_id, {
+            reminder: normaliseBoolean(row.reminder),
+            askAgainRefused: normaliseBoolean(row.ask_again_refused),
+          });
         }
       }
-      return new Set(ids.filter((id) => reminderOf.get(id) === false));
+      return new Map(
+        ids.flatMap((id) => (optionsOf.has(id) ? [[id, optionsOf.get(id)!] as const] : []))
+      );
+    },
+
+    async campaignsWithoutReminder(ids: string[]): Promise<Set<string>> {
+      const options = await this.campaignOptions(ids);
+      return new Set(ids.filter((id) => options.get(id)?.reminder === false));
+    },
+
+    /**
+     * The purposes still to ask in a batch's campaign requests, by row id, for the rows the
+     * client decided on since they were queued (domain/asking.ts, the rule the campaign's
+     * INSERT ... SELECT applied): one indexed read of the batch's clients' states decided
+     * since (usually none). A narrowed row's purposes are written before it leaves, so the
+     * request records exactly what its message asks; an empty list: nothing left to ask.
+     */
+    async leftToAsk(
+      rows: ClaimedRow[],
+      purposes: PurposeList,
+      now: Date
+    ): Promise<Map<number, string[]>> {
+      const left = new Map<number, string[]>();
+      const asks = rows.filter(
+        (r) => r.kind === 'consent' && r.campaign && !r.origin && r.purposeKeys?.length
+      );
+      if (asks.length === 0) return left;
+      const since = new Date(Math.min(...asks.map((r) => new Date(r.createdAt).getTime())));
+      const states = await decidedSince(
+        strapi.db.connection,
+        dialectOf(strapi),
+        [...new Set(asks.map((r) => r.subject))],
+        [...new Set(asks.flatMap((r) => r.purposeKeys!))],
+        since
+      );
+      if (states.length === 0) return left;
+      const options = await this.campaignOptions(asks.map((r) => r.campaign!));
+      const byKey = new Map(purposes.map((p) => [p.key, p]));
+      const time = (value: unknown) => new Date(value as string | number | Date).getTime();
+      for (const row of asks) {
+        const created = new Date(row.createdAt).getTime();
+        const decided = states.filter(
+          (s) => s.subject === row.subject && time(s.decided_at) > created
+        );
+        if (decided.length === 0) continue;
+        const keys = row.purposeKeys!.filter((key) => {
+          const state = decided.find((s) => s.purpose_key === key);
+          const purpose = byKey.get(key);
+          if (!state || !purpose) return true;
+          return isLeftToAsk(
+            {
+              currentMajor: purpose.currentMajor,
+              specialCategory: purpose.specialCategory,
+              currentMajorReleasedAt: state.released_at == null ? null : time(state.released_at),
+            },
+            {
+              decision: state.decision as Decision,
+              textMajor: state.text_major == null ? null : Number(state.text_major),
+              explicit: normaliseBoolean(state.explicit),
+              decidedAt: time(state.decided_at),
+            },
+            options.get(row.campaign!)?.askAgainRefused ?? false
+          );
+        });
+        if (keys.length === row.purposeKeys!.length) continue;
+        left.set(row.id, keys);
+        if (keys.length > 0) {
+          await narrowQueued(strapi.db.connection, row.id, owner, keys, now);
+          row.purposeKeys = keys;
+        }
+      }
+      return left;
     },
   };
 };

@@ -226,7 +226,8 @@ const texts = ({ strapi }: { strapi: Core.Strapi }) => {
             defaultLocale: config.defaultLocale,
             bodies,
             summary: input.summary ?? null,
-            releasedAt: new Date(),
+            // The plugin's clock, as decisions from the consent pages: a campaign compares the two.
+            releasedAt: getService(strapi, 'clock').now(),
             releasedById: publisher.id != null ? String(publisher.id) : null,
             releasedByName: publisher.name ?? null,
           },

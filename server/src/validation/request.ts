@@ -38,6 +38,7 @@ export const createCampaignSchema = z
       z.object({ state: z.enum(CLIENT_STATES), q: searchSchema.optional() }).strict(),
     ]),
     purposes: z.array(purposeKeySchema).min(1).max(50).optional(),
+    askAgainRefused: z.boolean().optional(),
     reminder: z.boolean().optional(),
   })
   .strict();

@@ -20,6 +20,7 @@ const CLAIMED_COLUMNS = [
   'campaign',
   'attempts',
   'expires_at',
+  'created_at',
 ];
 
 /** The ids of the rows due for `kind` that nobody holds (or whose holder's lease ran out). */
