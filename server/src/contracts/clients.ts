@@ -1,3 +1,4 @@
+import type { DsrCounts } from './dsr';
 import type { ClientState, ClientStatus, RequestChannel, RequestStatus } from './enums';
 import type { Campaign } from './requests';
 
@@ -63,6 +64,8 @@ export declare namespace GetOverview {
       counts: Record<'total' | 'valid' | 'invalid' | ClientStatus, number>;
       trend: TrendPoint[];
       campaigns: Campaign[];
+      /** The register of data-subject requests: open, due within 7 days, overdue. */
+      dsr: DsrCounts;
     };
   }
 }

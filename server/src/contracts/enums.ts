@@ -114,6 +114,7 @@ export const AUDIT_ACTIONS = [
   'import.run',
   'proof.verify',
   'proof.checkpoint',
+  'export.dsr-register',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -155,5 +156,9 @@ export const PERMISSIONS = {
   import: 'plugin::consent.import',
   /** Verify the event chain, seal checkpoints, read the audit trail. */
   proof: 'plugin::consent.proof',
+  /** Read the register of data-subject requests and export it. */
+  dsrRead: 'plugin::consent.dsr.read',
+  /** Register, verify, progress, extend and close data-subject requests. */
+  dsrHandle: 'plugin::consent.dsr.handle',
 } as const;
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];

@@ -17,6 +17,8 @@ import frontEnd from './front-end';
 import imports from './imports';
 import retention from './retention';
 import demoTime from './demo-time';
+import dsr from './dsr';
+import dsrForm from './dsr-form';
 
 export default {
   audit,
@@ -38,4 +40,6 @@ export default {
   imports,
   retention,
   'demo-time': demoTime,
+  dsr,
+  'dsr-form': dsrForm,
 };
