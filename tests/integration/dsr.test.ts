@@ -323,6 +323,32 @@ describe('linked actions', () => {
   });
 });
 
+describe('erasure of the client', () => {
+  it('keeps the request in the register and links the erasure, without the address or free text', async () => {
+    const email = `erase.me.${Date.now()}@example.com`;
+    const client = await createClient(app.strapi, { email });
+    const id = (
+      await api.create({
+        kind: 'erasure',
+        channel: 'email',
+        client,
+        contact: email,
+        details: `from ${email}`,
+      })
+    ).body.data.documentId as string;
+    const erased = await app
+      .http()
+      .post(`/consent/subjects/${client}/erase`)
+      .set(auth(token))
+      .send({ reason: 'Art. 17 request in the register' });
+    expect(erased.status).toBe(201);
+    const linked = await api.link(id, { type: 'erasure', reference: erased.body.data.documentId });
+    expect(linked.status).toBe(201);
+    expect(linked.body.data).toMatchObject({ client, contact: null, details: null });
+    expect(await rowCount(app.strapi, 'consent_dsr_requests', { contact: email })).toBe(0);
+  });
+});
+
 describe('export for the supervisory authority', () => {
   it('CSV and XLSX hold the whole register, one row per request', async () => {
     const total = Number(await app.strapi.db.query('plugin::consent.dsr-request').count());

@@ -405,6 +405,17 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
+    /**
+     * On the client's erasure: the register keeps each request (kind, dates, status,
+     * actions: the proof that it was answered) without the address and free text.
+     */
+    async forgetPersonalData(client: string): Promise<void> {
+      await requests().updateMany({
+        where: { client },
+        data: { contact: null, details: null },
+      });
+    },
+
     /** The overview's counts: open, due within 7 days, overdue (each one count on (status, due_at)). */
     async counts(): Promise<DsrCounts> {
       const at = now();
