@@ -36,12 +36,12 @@ const ACTIONS = [
     subCategory: 'data rights',
   },
   {
-    uid: 'dsr.read',
+    uid: 'dsr-read',
     displayName: 'Read and export the register of data-subject requests',
     subCategory: 'data rights',
   },
   {
-    uid: 'dsr.handle',
+    uid: 'dsr-handle',
     displayName: 'Register, verify, extend and close data-subject requests',
     subCategory: 'data rights',
   },

@@ -39,7 +39,7 @@ beforeAll(async () => {
   };
   const reader = await roles.create({ name: 'DSR reader', description: 'reads the register' });
   await roles.assignPermissions(reader.id, [
-    { action: 'plugin::consent.dsr.read', subject: null, conditions: [], properties: {} },
+    { action: 'plugin::consent.dsr-read', subject: null, conditions: [], properties: {} },
   ]);
   const users = app.strapi.service('admin::user') as { create(data: object): Promise<unknown> };
   for (const [email, role] of [

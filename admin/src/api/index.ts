@@ -13,3 +13,4 @@ export * from './purposes';
 export * from './requests';
 export * from './settings';
 export * from './subjects';
+export * from './dsr';
