@@ -86,6 +86,17 @@ describe('the register of data-subject requests', () => {
       // The list shows it.
       await page.keyboard.press('Escape');
       await page.getByRole('button', { name: `Open request ${documentId}` }).waitFor();
+
+      // The overview shows the register's counts, as the API gives them.
+      const counts = (await app.http().get('/consent/overview').set(auth())).body.data.dsr;
+      await page.goto('/admin/plugins/consent');
+      await page.getByTestId('overview-dsr-open').waitFor();
+      expect(await page.getByTestId('overview-dsr-open').textContent()).toBe(
+        counts.open.toLocaleString('en')
+      );
+      expect(await page.getByTestId('overview-dsr-overdue').textContent()).toBe(
+        counts.overdue.toLocaleString('en')
+      );
     } catch (error) {
       await saveFailure(page, 'dsr register');
       throw error;
