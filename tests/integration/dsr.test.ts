@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { login, startApp, type TestApp } from '../helpers/app';
-import { auth, createClient, rowCount } from '../helpers/consent';
+import { auth, createClient, recordDecisions, rowCount } from '../helpers/consent';
 import { download, parseCsv } from '../helpers/downloads';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 
@@ -173,6 +173,18 @@ describe('lifecycle', () => {
     });
   });
 
+  it('two changes at once: one succeeds, the other is a 409, and the history has one entry', async () => {
+    const id = (await api.create({ kind: 'objection', channel: 'email' })).body.data.documentId;
+    const results = await Promise.all(
+      ['photo ID', 'video call'].map((verificationMethod) =>
+        api.transition(id, { to: 'verified', verificationMethod })
+      )
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const history = (await api.get(id)).body.data.history;
+    expect(history.map((h: { change: string }) => h.change)).toEqual(['created', 'transition']);
+  });
+
   it('the history is append-only', async () => {
     const query = app.strapi.db.query('plugin::consent.dsr-history');
     const entry = await query.findOne({ where: {} });
@@ -320,6 +332,36 @@ describe('linked actions', () => {
       change: 'action_linked',
       details: { type: 'access_archive', reference: audit.documentId },
     });
+  });
+});
+
+describe('a withdrawal linked to its consent event', () => {
+  it("links the withdrawn event of the same client; a given event or another client's is refused", async () => {
+    const client = await createClient(app.strapi);
+    const other = await createClient(app.strapi);
+    const record = async (subject: string, decision: string) => {
+      const res = await recordDecisions(app, subject, {
+        decisions: [{ purpose: 'marketing', decision }],
+      });
+      expect(res.status).toBe(201);
+      return res.body.data.events[0].documentId as string;
+    };
+    const given = await record(client, 'given');
+    const withdrawn = await record(client, 'withdrawn');
+    await record(other, 'given');
+    const othersWithdrawal = await record(other, 'withdrawn');
+    const id = (await api.create({ kind: 'withdrawal', channel: 'phone', client })).body.data
+      .documentId as string;
+    expectStrapiError(await api.link(id, { type: 'consent_withdrawal', reference: given }), 400);
+    expectStrapiError(
+      await api.link(id, { type: 'consent_withdrawal', reference: othersWithdrawal }),
+      400
+    );
+    const linked = await api.link(id, { type: 'consent_withdrawal', reference: withdrawn });
+    expect(linked.status).toBe(201);
+    expect(linked.body.data.actions).toEqual([
+      expect.objectContaining({ type: 'consent_withdrawal', reference: withdrawn }),
+    ]);
   });
 });
 
