@@ -3,6 +3,7 @@ import { z } from '@strapi/utils';
 import { UID } from '../constants';
 import { DSR_KINDS, type DsrKind, type DsrRequest } from '../contracts';
 import { hashToken, isLinkToken, newLinkToken } from '../requests';
+import { DeadlineError, withDeadline } from '../utils/deadline';
 import { getService } from '../utils/get-service';
 import { queryOf } from '../utils/models';
 import { transaction } from '../utils/transaction';
@@ -62,8 +63,20 @@ const publicForm = ({ strapi }: { strapi: Core.Strapi }) => {
       sms: `${t.mail.subject(organisation)}: ${link}`,
       headers: {},
     };
-    if (to.email) await delivery.send('email', to.email, message);
-    else if (to.phone) await delivery.send('sms', to.phone, message);
+    const sending = to.email
+      ? delivery.send('email', to.email, message)
+      : to.phone
+        ? delivery.send('sms', to.phone, message)
+        : Promise.resolve();
+    // A deadline as on every other send: a stuck mail transport is replaced, not waited on forever.
+    const { sendTimeoutMs } = getService(strapi, 'config').get().worker;
+    try {
+      await withDeadline(sending, sendTimeoutMs, `no answer within ${sendTimeoutMs} ms`);
+    } catch (error) {
+      if (error instanceof DeadlineError && to.email)
+        delivery.replaceEmailProvider('a data-subject request link timed out');
+      throw error;
+    }
   };
 
   return {
