@@ -28,6 +28,15 @@ interface SubmissionRow {
 const emailSchema = z.email().max(254);
 const phoneSchema = z.string().regex(/^\+?[0-9][0-9 ()-]{5,30}$/);
 
+/** A number as typed at the desk: without spaces, and in the groups the demo and intake keep (e.g. +45 31 12 34 56). */
+const phoneForms = (phone: string): string[] => {
+  const international = /^(\+\d{2})(\d+)$/.exec(phone);
+  const grouped = international
+    ? `${international[1]} ${international[2].replace(/(\d{2})(?=\d)/g, '$1 ')}`
+    : null;
+  return [...new Set([phone, grouped].filter((p): p is string => Boolean(p)))];
+};
+
 export type Submission =
   | { kind: 'invalid'; errors: FormField[]; values: Record<string, string> }
   | { kind: 'sent' };
@@ -185,7 +194,8 @@ const publicForm = ({ strapi }: { strapi: Core.Strapi }) => {
         email && fields.email
           ? { [fields.email]: { $eqi: email } }
           : phone && fields.phone
-            ? { [fields.phone]: { $in: [phone] } }
+            ? // As the intake matches: the number as stored without spaces, or with the usual groups of two.
+              { [fields.phone]: { $in: phoneForms(phone) } }
             : null;
       if (!where) return null;
       const rows = (await queryOf(strapi, uid).findMany({
