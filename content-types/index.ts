@@ -13,6 +13,9 @@ import retentionRun from './retention-run/schema.json';
 import consentCheckpoint from './consent-checkpoint/schema.json';
 import consentCheckpointLeaf from './consent-checkpoint-leaf/schema.json';
 import intakeCounter from './intake-counter/schema.json';
+import dsrRequest from './dsr-request/schema.json';
+import dsrHistory from './dsr-history/schema.json';
+import dsrSubmission from './dsr-submission/schema.json';
 
 /**
  * The plugin's content types, keyed by singular name as Strapi expects
@@ -35,4 +38,7 @@ export default {
   'consent-checkpoint': { schema: consentCheckpoint },
   'consent-checkpoint-leaf': { schema: consentCheckpointLeaf },
   'intake-counter': { schema: intakeCounter },
+  'dsr-request': { schema: dsrRequest },
+  'dsr-history': { schema: dsrHistory },
+  'dsr-submission': { schema: dsrSubmission },
 };

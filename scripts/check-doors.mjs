@@ -17,6 +17,7 @@ const MODULES = [
   'server/src/proof',
   'server/src/rights',
   'server/src/clients',
+  'server/src/dsr',
   'server/src/contracts',
   'admin/src/api',
 ].map((m) => path.join(ROOT, m));

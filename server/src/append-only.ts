@@ -14,11 +14,13 @@ export const guardAppendOnly = (strapi: Core.Strapi): void => {
         ? 'Published consent texts are immutable: publish a new version'
         : event.model.uid === UID.audit
           ? 'The consent audit trail is append-only'
-          : 'Consent events are append-only';
+          : event.model.uid === UID.dsrHistory
+            ? 'The history of a data-subject request is append-only'
+            : 'Consent events are append-only';
     throw new errors.ForbiddenError(what);
   };
   strapi.db.lifecycles.subscribe({
-    models: [UID.event, UID.text, UID.audit],
+    models: [UID.event, UID.text, UID.audit, UID.dsrHistory],
     beforeUpdate: refuse,
     beforeUpdateMany: refuse,
     beforeDelete: refuse,

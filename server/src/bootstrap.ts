@@ -35,6 +35,16 @@ const ACTIONS = [
     displayName: 'Verify the proof chain and read the audit trail',
     subCategory: 'data rights',
   },
+  {
+    uid: 'dsr-read',
+    displayName: 'Read and export the register of data-subject requests',
+    subCategory: 'data rights',
+  },
+  {
+    uid: 'dsr-handle',
+    displayName: 'Register, verify, extend and close data-subject requests',
+    subCategory: 'data rights',
+  },
 ];
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {

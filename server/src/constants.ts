@@ -16,6 +16,9 @@ export const UID = {
   retentionRun: 'plugin::consent.retention-run',
   audit: 'plugin::consent.consent-audit',
   intakeCounter: 'plugin::consent.intake-counter',
+  dsrRequest: 'plugin::consent.dsr-request',
+  dsrHistory: 'plugin::consent.dsr-history',
+  dsrSubmission: 'plugin::consent.dsr-submission',
 } as const;
 
 /** Table names, as declared by `collectionName` in content-types/. */
@@ -35,6 +38,9 @@ export const TABLE = {
   retentionRun: 'consent_retention_runs',
   audit: 'consent_audit',
   intakeCounter: 'consent_intake_counters',
+  dsrRequest: 'consent_dsr_requests',
+  dsrHistory: 'consent_dsr_history',
+  dsrSubmission: 'consent_dsr_submissions',
 } as const;
 
 /** RBAC actions of the plugin (registered in bootstrap, checked on every admin route). */

@@ -257,7 +257,7 @@ const formBody = fc
 
 const consentPage: fc.Arbitrary<FuzzRequest> = fc
   .tuple(
-    fc.constantFrom('r', 'm', 'u'),
+    fc.constantFrom('r', 'm', 'u', 'dsr/c'),
     pathToken,
     acceptLanguage,
     fc.boolean(),
@@ -380,6 +380,10 @@ const adminGet: fc.Arbitrary<FuzzRequest> = fc
       (q) => `/consent/retention/preview?${q}`
     ),
     namedQuery(['from', 'to', 'limit']).map((q) => `/consent/proof/verify?${q}`),
+    namedQuery(['status', 'kind', 'due', 'client', 'before', 'limit']).map(
+      (q) => `/consent/dsr?${q}`
+    ),
+    namedQuery(['format']).map((q) => `/consent/dsr/export?${q}`),
     fc
       .tuple(
         fc.constantFrom(
@@ -393,7 +397,8 @@ const adminGet: fc.Arbitrary<FuzzRequest> = fc
           '/consent/campaigns/%s',
           '/consent/retention/runs/%s',
           '/consent/purposes/%s/versions',
-          '/consent/bookings/%s/%s/check'
+          '/consent/bookings/%s/%s/check',
+          '/consent/dsr/%s'
         ),
         pathToken,
         query
@@ -433,7 +438,11 @@ const adminWrite: fc.Arbitrary<FuzzRequest> = fc
       ['POST', '/consent/retention/preview'],
       ['POST', '/consent/imports'],
       ['POST', '/consent/requests/%s/cancel'],
-      ['POST', '/consent/campaigns/%s/pause']
+      ['POST', '/consent/campaigns/%s/pause'],
+      ['POST', '/consent/dsr'],
+      ['POST', '/consent/dsr/%s/transition'],
+      ['POST', '/consent/dsr/%s/extend'],
+      ['POST', '/consent/dsr/%s/actions']
     ),
     pathToken,
     fc.oneof(
@@ -527,7 +536,12 @@ const PROFILE = process.env.FUZZ_PROFILE === 'true';
 const profile: Record<string, { n: number; ms: number }> = {};
 
 /** Staff actions that read, and that the audit trail records however the request went. */
-const AUDITED_READS = new Set(['proof.verify', 'receipt.verify', 'retention.preview']);
+const AUDITED_READS = new Set([
+  'proof.verify',
+  'receipt.verify',
+  'retention.preview',
+  'export.dsr-register',
+]);
 
 const auditIds = async (): Promise<number> => {
   const row = (await app.strapi.db.connection('consent_audit').max({ id: 'id' }).first()) as

@@ -17,6 +17,7 @@ const TAG_TYPES = [
   'ConsentCheckpoint',
   'ConsentAudit',
   'ConsentWebhook',
+  'ConsentDsr',
 ] as const;
 
 /**

@@ -14,3 +14,4 @@ export * from './purposes';
 export * from './requests';
 export * from './settings';
 export * from './subjects';
+export * from './dsr';

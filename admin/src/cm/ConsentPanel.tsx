@@ -12,6 +12,7 @@ import { usePurposeName } from '../hooks/usePurposeName';
 import { useSubmit } from '../hooks/useSubmit';
 import { useFormatDateTime, useT } from '../hooks/useT';
 import { AnnulConsentModal } from './AnnulConsentModal';
+import { ClientDsrRequests } from './ClientDsrRequests';
 import { ClientRequests } from './ClientRequests';
 import { DataRightsActions } from './DataRightsActions';
 import { ErasedNotice, useErasure } from './ErasedNotice';
@@ -97,6 +98,7 @@ const ConsentPanelContent = ({
       </Flex>
       <PendingConfirmations pending={consent.pending ?? []} purposes={consent.purposes} />
       <ClientRequests subject={subject} />
+      <ClientDsrRequests subject={subject} />
       {erasure && <ErasedNotice erasure={erasure} />}
       <Flex direction="column" alignItems="stretch" gap={2}>
         {canRecord && !erasure && (

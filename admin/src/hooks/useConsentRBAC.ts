@@ -20,5 +20,8 @@ export const useConsentRBAC = () => {
     canErase: Boolean(allowedActions.canErase),
     canImport: Boolean(allowedActions.canImport),
     canProof: Boolean(allowedActions.canProof),
+    /** plugin::consent.dsr-read and dsr-handle: the register of data-subject requests. */
+    canDsrRead: Boolean(allowedActions.canDsrRead),
+    canDsrHandle: Boolean(allowedActions.canDsrHandle),
   };
 };

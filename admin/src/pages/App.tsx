@@ -11,6 +11,7 @@ const ClientsPage = lazy(() => import('./clients/ClientsPage'));
 const TextsPage = lazy(() => import('./texts/TextsPage'));
 const RequestsPage = lazy(() => import('./requests/RequestsPage'));
 const DataRightsPage = lazy(() => import('./data-rights/DataRightsPage'));
+const DsrPage = lazy(() => import('./dsr/DsrPage'));
 
 const NavItem = ({ to, end, children }: { to: string; end?: boolean; children: string }) => {
   const resolved = useResolvedPath(to);
@@ -24,7 +25,7 @@ const NavItem = ({ to, end, children }: { to: string; end?: boolean; children: s
 
 const ConsentNav = () => {
   const t = useT();
-  const { canErase, canImport, canProof } = useConsentRBAC();
+  const { canErase, canImport, canProof, canDsrRead } = useConsentRBAC();
   return (
     <SubNav aria-label={t('nav.label')}>
       <SubNavHeader label={t('plugin.name')} />
@@ -39,6 +40,7 @@ const ConsentNav = () => {
         {(canErase || canImport || canProof) && (
           <NavItem to="data-rights">{t('nav.dataRights')}</NavItem>
         )}
+        {canDsrRead && <NavItem to="dsr">{t('nav.dsr')}</NavItem>}
       </SubNavSections>
     </SubNav>
   );
@@ -54,6 +56,14 @@ const App = () => (
           <Route path="texts" element={<TextsPage />} />
           <Route path="requests" element={<RequestsPage />} />
           <Route path="data-rights" element={<DataRightsPage />} />
+          <Route
+            path="dsr"
+            element={
+              <Page.Protect permissions={PERMISSIONS.dsrRead}>
+                <DsrPage />
+              </Page.Protect>
+            }
+          />
           <Route path="*" element={<Page.Error />} />
         </Routes>
       </Suspense>

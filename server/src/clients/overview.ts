@@ -109,12 +109,14 @@ const overview = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async get(days: number) {
-    const [counts, trend, campaigns] = await Promise.all([
+    const [counts, trend, campaigns, dsr] = await Promise.all([
       this.counts(),
       this.trend(days),
       this.campaigns(),
+      // The register of data-subject requests: open, due within 7 days, overdue.
+      getService(strapi, 'dsr').counts(),
     ]);
-    return { counts, trend, campaigns };
+    return { counts, trend, campaigns, dsr };
   },
 });
 

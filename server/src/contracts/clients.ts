@@ -1,4 +1,5 @@
 import type { ConsentSource } from './settings';
+import type { DsrCounts } from './dsr';
 import type { ClientState, ClientStatus, RequestChannel, RequestStatus } from './enums';
 import type { Campaign } from './requests';
 
@@ -64,6 +65,8 @@ export declare namespace GetOverview {
       counts: Record<'total' | 'valid' | 'invalid' | ClientStatus, number>;
       trend: TrendPoint[];
       campaigns: Campaign[];
+      /** The register of data-subject requests: open, due within 7 days, overdue. */
+      dsr: DsrCounts;
     };
   }
 }

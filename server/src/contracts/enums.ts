@@ -116,6 +116,7 @@ export const AUDIT_ACTIONS = [
   'import.run',
   'proof.verify',
   'proof.checkpoint',
+  'export.dsr-register',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -157,5 +158,12 @@ export const PERMISSIONS = {
   import: 'plugin::consent.import',
   /** Verify the event chain, seal checkpoints, read the audit trail. */
   proof: 'plugin::consent.proof',
+  /**
+   * Read the register of data-subject requests and export it. Named dsr-read, not dsr.read:
+   * the admin's useRBAC names a result after the action's last dot-segment (canRead would clash).
+   */
+  dsrRead: 'plugin::consent.dsr-read',
+  /** Register, verify, progress, extend and close data-subject requests. */
+  dsrHandle: 'plugin::consent.dsr-handle',
 } as const;
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];

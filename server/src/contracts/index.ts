@@ -11,3 +11,4 @@ export * from './requests';
 export * from './subjects';
 export * from './settings';
 export * from './data-rights';
+export * from './dsr';

@@ -18,6 +18,8 @@ import frontEnd from './front-end';
 import imports from './imports';
 import retention from './retention';
 import demoTime from './demo-time';
+import dsr from './dsr';
+import dsrForm from './dsr-form';
 
 export default {
   audit,
@@ -40,4 +42,6 @@ export default {
   imports,
   retention,
   'demo-time': demoTime,
+  dsr,
+  'dsr-form': dsrForm,
 };

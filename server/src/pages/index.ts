@@ -7,3 +7,5 @@ export { redirectAfterPost, sendPage } from './respond';
 export type { Confirmation, PreferenceItem } from './types';
 export { unsubscribePage } from './unsubscribe-page';
 export { pickLocale, stringsFor } from './strings';
+export { html, SafeHtml } from './html';
+export { layout } from './layout';

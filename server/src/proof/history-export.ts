@@ -1,10 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { exportLabels } from './export-labels';
-import ExcelJS from 'exceljs';
-import { once } from 'node:events';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { UID } from '../constants';
 import { csvRow } from '../utils/csv';
+import { xlsxStream } from '../utils/xlsx';
 import { getService } from '../utils/get-service';
 import type { AuditEntryInput } from './audit';
 import type { EventRow } from '../types';
@@ -46,47 +45,6 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
-
-/** A cell of the XLSX sheet: numbers and booleans keep their type, dates are ISO 8601 text (unambiguous in every locale). */
-const xlsxCell = (value: unknown): string | number | boolean | null => {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number' || typeof value === 'boolean') return value;
-  if (value instanceof Date) return value.toISOString();
-  return String(value);
-};
-
-/** Uncompressed XML the sheet may hold ahead of the ZIP writer before reading waits. */
-const SHEET_BACKLOG_BYTES = 256 * 1024;
-
-interface StreamState {
-  length: number;
-}
-type SheetStream = {
-  pipes?: { destroyed?: boolean; _writableState?: StreamState; _readableState?: StreamState }[];
-};
-
-/** Bytes waiting in a stream (readable-stream's or Node's: both keep these states). */
-const backlogOf = (stream: NonNullable<SheetStream['pipes']>[number]): number =>
-  (stream._writableState?.length ?? 0) + (stream._readableState?.length ?? 0);
-
-/**
- * Wait until the download has taken what was written, end to end. exceljs's sheet
- * stream writes into the ZIP writer's input without heeding its return value, so
- * without this the XML of a large history piles up in front of the compressor,
- * which is slower than reading the events (bench/HISTORY.md, export). That input is itself held
- * back by the response through the pipes behind it, so waiting for it to go down
- * paces the reading of events to the download. The streams are internals of
- * exceljs and archiver: if they are not found, only the response is waited for.
- */
-const drained = async (output: PassThrough, sheet: unknown): Promise<void> => {
-  const input = (sheet as { stream?: SheetStream }).stream?.pipes?.[0];
-  while (input && !input.destroyed && !output.destroyed && backlogOf(input) > SHEET_BACKLOG_BYTES) {
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  if (output.destroyed) throw new Error('the download was aborted');
-  if (output.writableNeedDrain) await Promise.race([once(output, 'drain'), once(output, 'close')]);
-  await new Promise((resolve) => setImmediate(resolve));
 };
 
 /**
@@ -226,34 +184,15 @@ const historyExport = ({ strapi }: { strapi: Core.Strapi }) => ({
     locale = 'en',
     fields: readonly ExportField[] = EXPORT_FIELDS
   ): Readable {
-    const output = new PassThrough();
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-      stream: output,
-      useStyles: false,
-      useSharedStrings: false,
+    async function* rows() {
+      for await (const e of events) yield fields.map((f) => e[f]);
+    }
+    return xlsxStream(strapi, {
+      sheet: 'Consent history',
+      headings: exportLabels(locale, fields),
+      rows: rows(),
+      batch: BATCH,
     });
-    workbook.creator = 'strapi-plugin-consent';
-    const sheet = workbook.addWorksheet('Consent history');
-    const write = async () => {
-      sheet.addRow(exportLabels(locale, fields)).commit();
-      let n = 0;
-      for await (const e of events) {
-        sheet.addRow(fields.map((f) => xlsxCell(e[f]))).commit();
-        n += 1;
-        if (n % BATCH === 0) await drained(output, sheet);
-      }
-      sheet.commit();
-      await workbook.commit();
-    };
-    write().catch((error: Error) => {
-      // An aborted download stops the reading; anything else is logged and ends the stream with an error.
-      if (!output.destroyed) {
-        strapi.log.error(`[consent] XLSX export failed: ${error.message}`);
-        output.destroy(error);
-      }
-      void events.return(undefined);
-    });
-    return output;
   },
 });
 

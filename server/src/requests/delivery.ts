@@ -147,6 +147,11 @@ const delivery = ({ strapi }: { strapi: Core.Strapi }) => {
       return true;
     },
 
+    /** The public address the links in messages start with (no trailing slash). */
+    publicUrl(): string {
+      return publicBase();
+    },
+
     /** Whether an SMS provider is configured (Settings may still switch the channel off). */
     canSms(): boolean {
       return smsSender() !== null;

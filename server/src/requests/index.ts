@@ -6,5 +6,5 @@ export { default as queue } from './queue';
 export { default as requests, OPEN_STATUSES } from './requests';
 export { default as sender } from './sender';
 export { default as settings } from './settings';
-export { default as tokens } from './tokens';
+export { default as tokens, hashToken, isLinkToken, newLinkToken } from './tokens';
 export { default as worker } from './worker';

@@ -13,6 +13,16 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export const hashToken = (raw: string): string => createHash('sha256').update(raw).digest('hex');
 
+/** One new link token (256 random bits) and the hash to store: for links kept outside consent_tokens. */
+export const newLinkToken = (): { raw: string; hash: string } => {
+  const raw = randomBytes(32).toString('base64url');
+  return { raw, hash: hashToken(raw) };
+};
+
+/** Whether a string has a link token's shape (checked before any database work). */
+export const isLinkToken = (raw: unknown): raw is string =>
+  typeof raw === 'string' && TOKEN_PATTERN.test(raw);
+
 /**
  * Link tokens. A token is made when a message is sent and travels only in that
  * message; the database keeps its SHA-256, so a copy of the database opens no page.

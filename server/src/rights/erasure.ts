@@ -309,6 +309,8 @@ const erasure = ({ strapi }: { strapi: Core.Strapi }) => ({
 
       // Requests: free text (a failure reason may quote an address) removed, open ones cancelled.
       await eraseRequests(trx, input.subject, OPEN_REQUEST_STATUSES, now);
+      // The register of data-subject requests keeps the request (the proof it was answered), not the address or free text.
+      await getService(strapi, 'dsr').forgetPersonalData(input.subject);
       await markSummaryErased(trx, input.subject, now);
 
       const record = (await strapi.db.query(UID.erasure).create({

@@ -340,5 +340,48 @@ export default {
       handler: 'proof.seal',
       config: { policies: guarded(ACTION.proof) },
     },
+    // The register of data-subject requests (Art. 12(3), 15-21): read and export, or handle.
+    {
+      method: 'GET',
+      path: '/dsr',
+      handler: 'dsr.find',
+      config: { policies: guarded(ACTION.dsrRead) },
+    },
+    {
+      method: 'GET',
+      path: '/dsr/export',
+      handler: 'dsr.export',
+      config: { policies: guarded(ACTION.dsrRead) },
+    },
+    {
+      method: 'GET',
+      path: '/dsr/:id',
+      handler: 'dsr.findOne',
+      config: { policies: guarded(ACTION.dsrRead) },
+    },
+    {
+      method: 'POST',
+      path: '/dsr',
+      handler: 'dsr.create',
+      config: { policies: guarded(ACTION.dsrHandle) },
+    },
+    {
+      method: 'POST',
+      path: '/dsr/:id/transition',
+      handler: 'dsr.transition',
+      config: { policies: guarded(ACTION.dsrHandle) },
+    },
+    {
+      method: 'POST',
+      path: '/dsr/:id/extend',
+      handler: 'dsr.extend',
+      config: { policies: guarded(ACTION.dsrHandle) },
+    },
+    {
+      method: 'POST',
+      path: '/dsr/:id/actions',
+      handler: 'dsr.linkAction',
+      config: { policies: guarded(ACTION.dsrHandle) },
+    },
   ],
 };

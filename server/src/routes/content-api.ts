@@ -14,6 +14,9 @@ const page = () => ({ auth: false as const, policies: [], middlewares: [rateLimi
  *   by default: grant `find` and `decide` of Consent > me to the Authenticated role.
  * - /r, /m and /u/:token are the client's consent pages (HTML), public on purpose:
  *   the link token from the email or SMS is the credential; rate-limited per address.
+ * - /dsr and /dsr/c/:token are the public form of data-subject requests (HTML), public on
+ *   purpose: anyone may ask about their data; a request is registered only once the link
+ *   mailed to the address given is confirmed (the token is the credential); rate-limited per address.
  * - GET /consent-form.js is public on purpose: the front-end helper (an ES module, the
  *   same file as the package's `strapi-plugin-consent/consent-form`) for booking pages to
  *   import; static code, no data. See docs/front-end.md.
@@ -50,6 +53,10 @@ export default {
     { method: 'POST', path: '/m/:token', handler: 'consent-page.choose', config: page() },
     { method: 'GET', path: '/u/:token', handler: 'consent-page.unsubscribeForm', config: page() },
     { method: 'POST', path: '/u/:token', handler: 'consent-page.unsubscribe', config: page() },
+    { method: 'GET', path: '/dsr', handler: 'dsr-form.form', config: page() },
+    { method: 'POST', path: '/dsr', handler: 'dsr-form.submit', config: page() },
+    { method: 'GET', path: '/dsr/c/:token', handler: 'dsr-form.confirmForm', config: page() },
+    { method: 'POST', path: '/dsr/c/:token', handler: 'dsr-form.confirm', config: page() },
     // Public on purpose: checking a receipt reveals nothing it does not hold; rate-limited per address (JSON 429).
     {
       method: 'POST',

@@ -5,6 +5,7 @@
 import { clients, overview } from '../clients';
 import { bookings, clock, config, intake, intakeLimit, subjects } from '../host';
 import { ledger, states, webhooks } from '../ledger';
+import { dsr, dsrForm } from '../dsr';
 import { consentPage } from '../pages';
 import { audit, checkpoints, historyExport, keys, proof, proofVerify, receipts } from '../proof';
 import {
@@ -34,6 +35,8 @@ const services = {
   confirmations,
   'consent-page': consentPage,
   delivery,
+  dsr,
+  'dsr-form': dsrForm,
   erasure,
   expiry,
   'history-export': historyExport,

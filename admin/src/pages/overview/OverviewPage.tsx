@@ -16,6 +16,7 @@ import { useGetConsentOverviewQuery, useGetConsentPurposesQuery, type Overview }
 import { CampaignProgress } from '../../components/CampaignProgress';
 import { RequestStatusBadge } from '../../components/StatusBadge';
 import { TrendChart } from './TrendChart';
+import { useConsentRBAC } from '../../hooks/useConsentRBAC';
 import { useT, type TranslationKey } from '../../hooks/useT';
 
 const CARDS: { key: keyof Overview['counts']; label: TranslationKey; color: string }[] = [
@@ -34,6 +35,7 @@ const DAYS = [7, 30, 90, 365];
 /** Counts of clients per consent state, the trend of decisions, and running campaigns. */
 const OverviewPage = () => {
   const t = useT();
+  const { canDsrRead } = useConsentRBAC();
   const [days, setDays] = useState(30);
   // Wide enough for the longest period label in this language (Danish and Swedish are long),
   // plus the select's padding and arrow: the chosen one is never cut off.
@@ -146,6 +148,44 @@ const OverviewPage = () => {
                 </Flex>
               ))}
             </Flex>
+          </Box>
+
+          <Box
+            background="neutral0"
+            hasRadius
+            shadow="tableShadow"
+            padding={6}
+            data-testid="overview-dsr"
+          >
+            <Typography variant="delta" tag="h2">
+              {t('overview.dsr.title')}
+            </Typography>
+            <Flex gap={6} paddingTop={4} wrap="wrap">
+              {(['open', 'dueSoon', 'overdue'] as const).map((key) => (
+                <Flex key={key} direction="column" alignItems="flex-start" gap={1}>
+                  <Typography variant="sigma" textColor="neutral600">
+                    {t(`overview.dsr.${key}`)}
+                  </Typography>
+                  <Typography
+                    variant="alpha"
+                    tag="p"
+                    textColor={
+                      key === 'overdue' && overview.dsr.overdue > 0 ? 'danger600' : 'neutral800'
+                    }
+                    data-testid={`overview-dsr-${key}`}
+                  >
+                    {overview.dsr[key].toLocaleString()}
+                  </Typography>
+                </Flex>
+              ))}
+            </Flex>
+            {canDsrRead && (
+              <Box paddingTop={4}>
+                <Link tag={RouterLink} to="dsr">
+                  {t('overview.dsr.open.link')}
+                </Link>
+              </Box>
+            )}
           </Box>
         </Flex>
       </Layouts.Content>
