@@ -291,6 +291,33 @@ describe('requests need an organisation name', () => {
     }
   });
 
+  it('a controller name stored empty before the organisation was named reads as the organisation: the whole form saves again', async () => {
+    const before = (await store().get({})) as Record<string, unknown>;
+    try {
+      // What a first install stored: the organisation named later, the controller saved empty.
+      await store().set({
+        value: {
+          ...before,
+          sender: { from: null, replyTo: null, organisation: 'Salon Nord' },
+          controller: { ...(before.controller as object), name: '' },
+        },
+      });
+      const read = await get();
+      expect(read.body.data.controller.name).toBe('Salon Nord');
+      // The Settings page sends the whole form back: it saves.
+      const { data } = read.body;
+      const saved = await put({
+        requestTtlDays: data.requestTtlDays,
+        sender: data.sender,
+        controller: data.controller,
+      });
+      expect(saved.status).toBe(200);
+      expect(saved.body.data.controller.name).toBe('Salon Nord');
+    } finally {
+      await store().set({ value: before });
+    }
+  });
+
   it('keeps messages a booking queued until the name is set', async () => {
     const restore = (await get()).body.data.sender;
     const settingsService = app.strapi.plugin('consent').service('settings');

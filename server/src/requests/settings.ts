@@ -209,8 +209,9 @@ const settings = ({ strapi }: { strapi: Core.Strapi }) => {
         // Until a controller is set, it is the organisation that sends the messages.
         controller: {
           ...base.controller,
-          name: stored.sender?.organisation ?? base.controller.name,
           ...stored.controller,
+          // An empty name (stored before the organisation was named) is the organisation's.
+          name: stored.controller?.name || stored.sender?.organisation || base.controller.name,
         },
         templates: withBundled(base.templates, stored.templates),
         sources: stored.sources ?? base.sources,
